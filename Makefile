@@ -1,0 +1,89 @@
+# vswitch build.  Sources are found by convention, so adding a file needs no
+# edit here:
+#   src/**/*.c             the library (every program links all of it)
+#   src/daemon/vswitchd.c  the daemon's main()          -> build/vswitchd
+#   src/cli/vs-*.c         one tool each                 -> build/vs-*
+#   tests/unit/test_*.c    one cmocka runner each        -> build/tests/test_*
+#   tests/tools/*.c        helpers for system tests      -> build/tools/*
+#   bench/*.c              one benchmark each            -> build/bench/*
+# `make SAN=1` builds the same into build-san/ with ASan+UBSan.
+
+CC ?= cc
+PYTHON ?= /usr/bin/python3
+
+ifeq ($(SAN),1)
+B := build-san
+OPT := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+B := build
+OPT := -O2
+endif
+
+CFLAGS := -std=c11 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Werror \
+          -Wno-missing-field-initializers -Isrc -pthread -MMD -MP
+LDLIBS := -lpcap -lurcu -lurcu-cds -ljansson -lsqlite3 -lmnl -pthread -lm
+LDFLAGS := $(if $(filter 1,$(SAN)),-fsanitize=address,undefined)
+
+MAIN_SRCS := src/daemon/vswitchd.c $(wildcard src/cli/vs-*.c)
+LIB_SRCS := $(filter-out $(MAIN_SRCS),$(wildcard src/*/*.c))
+TEST_SRCS := $(wildcard tests/unit/test_*.c)
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+BENCH_SRCS := $(wildcard bench/*.c)
+
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
+PROGS := $(patsubst src/daemon/%.c,$(B)/%,$(filter src/daemon/vswitchd.c,$(wildcard $(MAIN_SRCS)))) \
+         $(patsubst src/cli/%.c,$(B)/%,$(wildcard src/cli/vs-*.c))
+TESTS := $(TEST_SRCS:tests/unit/%.c=$(B)/tests/%)
+TOOLS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tools/%)
+BENCHES := $(BENCH_SRCS:bench/%.c=$(B)/bench/%)
+
+.PHONY: all deps check unit unit-san system demo bench clean
+all: $(LIB_OBJS) $(PROGS) $(TESTS) $(TOOLS) $(BENCHES)
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/vswitchd: $(B)/obj/src/daemon/vswitchd.o $(LIB_OBJS)
+	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+$(B)/vs-%: $(B)/obj/src/cli/vs-%.o $(LIB_OBJS)
+	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+$(B)/tests/%: $(B)/obj/tests/unit/%.o $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
+$(B)/tools/%: $(B)/obj/tests/tools/%.o $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+$(B)/bench/%: $(B)/obj/bench/%.o $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+deps:
+	@bash scripts/install-deps.sh
+
+# Unit tests, then the same under ASan+UBSan, then the system tests.
+check: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) SAN=1 unit-san
+	$(MAKE) system
+
+unit: $(TESTS)
+	@bash scripts/run-unit.sh $(TESTS)
+
+unit-san: $(TESTS)
+	@ASAN_OPTIONS=detect_leaks=1 bash scripts/run-unit.sh $(TESTS)
+
+system: all
+	$(PYTHON) -m pytest -v -p no:cacheprovider tests/system
+
+demo: deps all
+	@bash scripts/demo.sh
+
+bench: deps all
+	@bash scripts/bench.sh
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find build build-san -name '*.d' 2>/dev/null)

@@ -1,0 +1,142 @@
+/* The datapath: ports, the megaflow table, the fast path's processing of a
+ * batch, the upcall queue to the slow path, and the counters of the seed.
+ *
+ * Threads: one control thread (ports, flows, upcall draining) and forwarding
+ * threads that call datapath_process_batch().  Ports and flows are published
+ * under RCU, so forwarding never waits for the control thread.  Every thread
+ * that touches a datapath must be registered with liburcu
+ * (rcu_register_thread) and forwarding threads hold the read lock around
+ * each batch. */
+#ifndef VS_DP_DATAPATH_H
+#define VS_DP_DATAPATH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dp/flow_key.h"
+#include "dp/megaflow.h"
+#include "dp/packet.h"
+#include "dp/vport.h"
+
+#define DP_MAX_PORTS 1024
+#define DP_PORT_LOCAL 0
+#define DP_UPCALL_QUEUE_LEN 1024
+#define DP_DEFAULT_FLOW_LIMIT 200000
+
+struct datapath;
+
+/* The seed's counters. */
+struct dp_stats {
+    uint64_t n_hit;        /* packets that matched a flow */
+    uint64_t n_missed;     /* packets that missed and were queued */
+    uint64_t n_lost;       /* misses dropped because the queue was full */
+    uint64_t n_mask_hit;   /* subtables probed, summed over lookups */
+    uint64_t n_flows;
+    uint64_t n_masks;
+    uint64_t n_recursion_drops; /* packets dropped at the recursion limit */
+    uint64_t n_missing_port_drops; /* output to a port that is not there */
+};
+
+enum upcall_type {
+    UPCALL_MISS = 1,       /* no flow matched */
+    UPCALL_ACTION,         /* a userspace action */
+};
+
+/* One upcall as the slow path sees it.  `packet` points into the queue's own
+ * buffer and is valid only during the drain callback. */
+struct upcall {
+    enum upcall_type type;
+    struct flow_key key;
+    uint64_t userdata;     /* UPCALL_ACTION's argument */
+    const struct dp_packet *packet;
+};
+
+struct datapath *datapath_create(const char *name);
+
+/* Destroys every port and flow.  No forwarding thread may still run. */
+void datapath_destroy(struct datapath *dp);
+
+const char *datapath_name(const struct datapath *dp);
+
+/* Adds a port of `type` named `name`.  *port_no on input is the requested
+ * number (UINT32_MAX: the lowest free one; 0 is LOCAL); on success it is the
+ * number given.  Returns 0, or a negative errno with a message in `err`
+ * (-EEXIST name or number taken, -EAFNOSUPPORT unknown type, or what the
+ * type's create returned). */
+int datapath_port_add(struct datapath *dp, const char *name, const char *type,
+                      const struct vport_opt *opts, size_t n_opts,
+                      uint32_t *port_no, char *err, size_t errlen);
+
+/* Removes port `port_no` after the forwarding threads let go of it;
+ * -ENOENT when there is none. */
+int datapath_port_del(struct datapath *dp, uint32_t port_no);
+
+/* The port numbered `port_no`, or NULL.  Caller holds the RCU read lock or
+ * is the control thread. */
+struct vport *datapath_port_get(struct datapath *dp, uint32_t port_no);
+
+/* The port named `name`, or NULL (control thread). */
+struct vport *datapath_port_by_name(struct datapath *dp, const char *name);
+
+/* Calls `cb` for each port in number order (control thread). */
+void datapath_port_foreach(struct datapath *dp,
+                           void (*cb)(struct vport *, void *aux), void *aux);
+
+/* The fast path: extracts each packet's key (in_port from pkt->md), looks it
+ * up (exact-match cache, then megaflows), runs the flow's actions on the
+ * packets that hit, and queues an UPCALL_MISS for the rest.  Flushes the
+ * ports it sent to.  The packets stay the caller's. */
+void datapath_process_batch(struct datapath *dp, struct dp_packet_batch *b);
+
+/* Receives one batch from `port_no` and processes it; returns how many
+ * packets it got (0 when none, negative errno on error). */
+int datapath_poll_port(struct datapath *dp, uint32_t port_no);
+
+/* Output used by the actions: sends `p` on `port_no`; a missing port drops
+ * and counts n_missing_port_drops.  Port flushes happen at the end of the
+ * batch. */
+void datapath_output(struct datapath *dp, uint32_t port_no,
+                     const struct dp_packet *p);
+
+/* Queues an upcall carrying a copy of `p`; counts n_lost when full. */
+void datapath_upcall(struct datapath *dp, enum upcall_type type,
+                     const struct dp_packet *p, const struct flow_key *key,
+                     uint64_t userdata);
+
+/* Hands up to `max` queued upcalls to `cb` in order (control thread);
+ * returns how many. */
+size_t datapath_upcall_drain(struct datapath *dp,
+                             void (*cb)(const struct upcall *, void *aux),
+                             void *aux, size_t max);
+
+/* A file descriptor that is readable while upcalls are queued (eventfd). */
+int datapath_upcall_fd(const struct datapath *dp);
+
+/* Flow operations of the slow path and of dpctl.  put: -EEXIST / -EINVAL /
+ * -E2BIG as megaflow_insert; with `modify`, replaces the actions of an
+ * existing flow (or creates it). */
+int datapath_flow_put(struct datapath *dp, const struct flow_key *key,
+                      const struct flow_key *mask, const void *acts,
+                      size_t len, bool modify);
+int datapath_flow_del(struct datapath *dp, const struct flow_key *key,
+                      const struct flow_key *mask, struct megaflow_stats *st);
+void datapath_flow_flush(struct datapath *dp);
+struct megaflow_table *datapath_flows(struct datapath *dp);
+
+/* Flows past this count are refused (-E2BIG). */
+void datapath_set_flow_limit(struct datapath *dp, size_t limit);
+
+/* Runs `acts` on one packet on behalf of the slow path (packet execute). */
+void datapath_execute(struct datapath *dp, struct dp_packet *p,
+                      const void *acts, size_t len);
+
+/* Enables or disables the exact-match cache (on by default). */
+void datapath_set_emc(struct datapath *dp, bool enabled);
+
+void datapath_get_stats(const struct datapath *dp, struct dp_stats *s);
+
+/* Monotonic milliseconds, as used in flow stats. */
+uint64_t dp_time_ms(void);
+
+#endif

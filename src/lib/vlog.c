@@ -1,0 +1,214 @@
+/* Logging.  Lines go to stderr and, when set, to a log file. */
+#include "lib/vlog.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+#include <time.h>
+
+static pthread_mutex_t vlog_mutex = PTHREAD_MUTEX_INITIALIZER;
+static struct vlog_module *modules;
+static FILE *log_file;
+static char *log_path;
+static uint64_t seq;
+static uint64_t counts[VLL_DBG + 1];
+static bool to_stderr = true;
+
+static const char *const level_names[] = {
+    "off", "emer", "err", "warn", "info", "dbg",
+};
+
+void vlog_register(struct vlog_module *m)
+{
+    pthread_mutex_lock(&vlog_mutex);
+    m->next = modules;
+    modules = m;
+    pthread_mutex_unlock(&vlog_mutex);
+}
+
+const char *vlog_level_name(enum vlog_level l)
+{
+    return l <= VLL_DBG ? level_names[l] : "?";
+}
+
+int vlog_level_from_name(const char *name)
+{
+    for (int i = 0; i <= VLL_DBG; i++) {
+        if (!strcasecmp(name, level_names[i])) {
+            return i;
+        }
+    }
+    if (!strcasecmp(name, "debug")) {
+        return VLL_DBG;
+    }
+    if (!strcasecmp(name, "error")) {
+        return VLL_ERR;
+    }
+    if (!strcasecmp(name, "warning")) {
+        return VLL_WARN;
+    }
+    return -1;
+}
+
+void vlog(const struct vlog_module *m, enum vlog_level level, const char *fmt,
+          ...)
+{
+    if (level > m->level || level == VLL_OFF) {
+        return;
+    }
+    char msg[1024];
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(msg, sizeof msg, fmt, args);
+    va_end(args);
+
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    struct tm tm;
+    gmtime_r(&tv.tv_sec, &tm);
+    char stamp[32];
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+
+    pthread_mutex_lock(&vlog_mutex);
+    counts[level]++;
+    char upper[8];
+    snprintf(upper, sizeof upper, "%s", level_names[level]);
+    for (char *p = upper; *p; p++) {
+        *p = (char)(*p - ('a' - 'A'));
+    }
+    const char *fmtline = "%s.%03ldZ|%05llu|%s|%s|%s\n";
+    seq++;
+    if (to_stderr) {
+        fprintf(stderr, fmtline, stamp, (long)(tv.tv_usec / 1000),
+                (unsigned long long)seq, m->name, upper, msg);
+    }
+    if (log_file) {
+        fprintf(log_file, fmtline, stamp, (long)(tv.tv_usec / 1000),
+                (unsigned long long)seq, m->name, upper, msg);
+        fflush(log_file);
+    }
+    pthread_mutex_unlock(&vlog_mutex);
+}
+
+uint64_t vlog_count(enum vlog_level l)
+{
+    pthread_mutex_lock(&vlog_mutex);
+    uint64_t n = l <= VLL_DBG ? counts[l] : 0;
+    pthread_mutex_unlock(&vlog_mutex);
+    return n;
+}
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+bool vlog_rate_limit_ok(struct vlog_rate_limit *rl)
+{
+    bool ok;
+    pthread_mutex_lock(&vlog_mutex);
+    uint64_t now = now_ms();
+    if (rl->last_ms) {
+        rl->tokens += (double)(now - rl->last_ms) * rl->per_min / 60000.0;
+        if (rl->tokens > rl->burst) {
+            rl->tokens = rl->burst;
+        }
+    }
+    rl->last_ms = now;
+    ok = rl->tokens >= 1.0;
+    if (ok) {
+        rl->tokens -= 1.0;
+    } else {
+        rl->suppressed++;
+    }
+    pthread_mutex_unlock(&vlog_mutex);
+    return ok;
+}
+
+int vlog_set_file(const char *path)
+{
+    FILE *f = NULL;
+    if (path) {
+        f = fopen(path, "a");
+        if (!f) {
+            return -errno;
+        }
+    }
+    pthread_mutex_lock(&vlog_mutex);
+    if (log_file) {
+        fclose(log_file);
+    }
+    log_file = f;
+    free(log_path);
+    log_path = path ? strdup(path) : NULL;
+    pthread_mutex_unlock(&vlog_mutex);
+    return 0;
+}
+
+void vlog_reopen(void)
+{
+    pthread_mutex_lock(&vlog_mutex);
+    if (log_path) {
+        FILE *f = fopen(log_path, "a");
+        if (f) {
+            if (log_file) {
+                fclose(log_file);
+            }
+            log_file = f;
+        }
+    }
+    pthread_mutex_unlock(&vlog_mutex);
+}
+
+int vlog_set_spec(const char *spec)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", spec);
+    char *colon = strrchr(buf, ':');
+    const char *mod = "ANY";
+    const char *lvl = buf;
+    if (colon) {
+        *colon = '\0';
+        mod = buf;
+        lvl = colon + 1;
+        /* "module:destination:level": the destination is ignored. */
+        char *c2 = strchr(buf, ':');
+        if (c2) {
+            *c2 = '\0';
+        }
+    }
+    int level = vlog_level_from_name(lvl);
+    if (level < 0) {
+        return -1;
+    }
+    bool found = false;
+    pthread_mutex_lock(&vlog_mutex);
+    for (struct vlog_module *m = modules; m; m = m->next) {
+        if (!strcasecmp(mod, "ANY") || !strcmp(mod, m->name)) {
+            m->level = (enum vlog_level)level;
+            found = true;
+        }
+    }
+    pthread_mutex_unlock(&vlog_mutex);
+    return found || !strcasecmp(mod, "ANY") ? 0 : -1;
+}
+
+int vlog_list(char *buf, int size)
+{
+    int n = snprintf(buf, (size_t)size, "%-16s %s\n", "", "console    file");
+    pthread_mutex_lock(&vlog_mutex);
+    for (struct vlog_module *m = modules; m && n < size; m = m->next) {
+        n += snprintf(buf + n, (size_t)(size - n), "%-16s %-10s %s\n",
+                      m->name, level_names[m->level],
+                      log_file ? level_names[m->level] : "off");
+    }
+    pthread_mutex_unlock(&vlog_mutex);
+    return n;
+}
