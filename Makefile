@@ -31,6 +31,10 @@ TOOL_SRCS := $(wildcard tests/tools/*.c)
 BENCH_SRCS := $(wildcard bench/*.c)
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
+# Tests, tools and benchmarks link the archive, so they pull in only what
+# they use; the programs take all of it (port types register by name).
+LIB := $(B)/libvswitch.a
+WHOLE_LIB := -Wl,--whole-archive $(LIB) -Wl,--no-whole-archive
 PROGS := $(patsubst src/daemon/%.c,$(B)/%,$(filter src/daemon/vswitchd.c,$(wildcard $(MAIN_SRCS)))) \
          $(patsubst src/cli/%.c,$(B)/%,$(wildcard src/cli/vs-*.c))
 TESTS := $(TEST_SRCS:tests/unit/%.c=$(B)/tests/%)
@@ -38,25 +42,29 @@ TOOLS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tools/%)
 BENCHES := $(BENCH_SRCS:bench/%.c=$(B)/bench/%)
 
 .PHONY: all deps check unit unit-san system demo bench clean
-all: $(LIB_OBJS) $(PROGS) $(TESTS) $(TOOLS) $(BENCHES)
+all: $(LIB) $(PROGS) $(TESTS) $(TOOLS) $(BENCHES)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(B)/vswitchd: $(B)/obj/src/daemon/vswitchd.o $(LIB_OBJS)
-	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
-$(B)/vs-%: $(B)/obj/src/cli/vs-%.o $(LIB_OBJS)
-	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
-$(B)/tests/%: $(B)/obj/tests/unit/%.o $(LIB_OBJS)
+$(LIB): $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/vswitchd: $(B)/obj/src/daemon/vswitchd.o $(LIB)
+	$(CC) $(LDFLAGS) $< $(WHOLE_LIB) -o $@ $(LDLIBS)
+$(B)/vs-%: $(B)/obj/src/cli/vs-%.o $(LIB)
+	$(CC) $(LDFLAGS) $< $(WHOLE_LIB) -o $@ $(LDLIBS)
+$(B)/tests/%: $(B)/obj/tests/unit/%.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
-$(B)/tools/%: $(B)/obj/tests/tools/%.o $(LIB_OBJS)
+	$(CC) $(LDFLAGS) $< $(LIB) -o $@ $(LDLIBS) -lcmocka
+$(B)/tools/%: $(B)/obj/tests/tools/%.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
-$(B)/bench/%: $(B)/obj/bench/%.o $(LIB_OBJS)
+	$(CC) $(LDFLAGS) $< $(LIB) -o $@ $(LDLIBS)
+$(B)/bench/%: $(B)/obj/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+	$(CC) $(LDFLAGS) $< $(LIB) -o $@ $(LDLIBS)
 
 deps:
 	@bash scripts/install-deps.sh
