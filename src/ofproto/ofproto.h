@@ -1,0 +1,115 @@
+/* The slow path of one bridge: OpenFlow-style tables of rules, the NORMAL
+ * learning switch, translation of upcalls into megaflows, revalidation and
+ * expiry of the datapath flows it installed, and the control commands
+ * (ofproto/trace, fdb/show, fdb/flush, and the ofctl/ commands of vs-ofctl).
+ *
+ * One datapath serves every bridge, so datapath port numbers are global,
+ * while OpenFlow port numbers (ofport) belong to one bridge.  The bridge's
+ * own internal port is OFPP_LOCAL (printed "LOCAL").
+ *
+ * Threads: every function here runs on the control (main) thread. */
+#ifndef VS_OFPROTO_OFPROTO_H
+#define VS_OFPROTO_OFPROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct datapath;
+struct upcall;
+struct conf_smap;
+struct ofproto;
+
+/* Reserved OpenFlow port numbers (OpenFlow 1.0 values, as ovs-ofctl
+ * prints them). */
+#define OFPP_MAX 0xff00
+#define OFPP_IN_PORT 0xfff8
+#define OFPP_TABLE 0xfff9
+#define OFPP_NORMAL 0xfffa
+#define OFPP_FLOOD 0xfffb
+#define OFPP_ALL 0xfffc
+#define OFPP_CONTROLLER 0xfffd
+#define OFPP_LOCAL 0xfffe
+#define OFPP_NONE 0xffff
+
+/* VLAN configuration of a port, as the Port table's tag, trunks and
+ * vlan_mode columns. */
+struct ofproto_port_cfg {
+    int tag;                 /* access VLAN 0..4095, -1 none */
+    size_t n_trunks;
+    const int64_t *trunks;   /* VLANs a trunk carries; none = all */
+    const char *vlan_mode;   /* "access", "trunk", "native-tagged",
+                              * "native-untagged"; NULL or "" = OVS's
+                              * default: access if tag is set, else trunk */
+};
+
+/* Creates the slow path of bridge `bridge_name` over `dp` and adds it to the
+ * registry the control commands search by name.  Table 0 starts with one
+ * rule: priority 0, actions=NORMAL.  NULL when the name is taken. */
+struct ofproto *ofproto_create(const char *bridge_name, struct datapath *dp);
+
+/* Removes every datapath flow this bridge installed and frees it. */
+void ofproto_destroy(struct ofproto *ofproto);
+
+const char *ofproto_name(const struct ofproto *ofproto);
+
+/* The bridge called `name`, or NULL. */
+struct ofproto *ofproto_lookup(const char *name);
+
+/* The bridge that owns datapath port `dp_port`, or NULL. */
+struct ofproto *ofproto_lookup_by_dp_port(uint32_t dp_port);
+
+/* Adds port `ofport` (1..OFPP_MAX-1 or OFPP_LOCAL), or updates it when it
+ * exists, mapped to datapath port `dp_port` and named `name`;
+ * `vlan_cfg` NULL = no VLAN configuration (trunk of all VLANs).  Datapath
+ * flows are revalidated.  Returns 0, or -EINVAL (bad number, bad VLAN
+ * config) / -EEXIST (dp_port or name used by another ofport). */
+int ofproto_port_set(struct ofproto *ofproto, uint32_t ofport,
+                     uint32_t dp_port, const char *name,
+                     const struct ofproto_port_cfg *vlan_cfg);
+
+/* Removes port `ofport`: its MAC entries and the flows that used it. */
+void ofproto_port_del(struct ofproto *ofproto, uint32_t ofport);
+
+/* Applies the Bridge other_config keys mac-table-size (default 2048),
+ * mac-aging-time (seconds, default 300), flow-limit (default 200000) and
+ * max-idle (ms, default 10000).  Missing or bad values mean the default.
+ * `other_config` may be NULL. */
+void ofproto_set_config(struct ofproto *ofproto,
+                        const struct conf_smap *other_config);
+
+/* Handles one upcall on this bridge: learns, translates the packet through
+ * the tables, installs the megaflow (unless the flow limit is reached or
+ * the datapath refuses it) and executes the actions on the packet. */
+void ofproto_handle_upcall(struct ofproto *ofproto, const struct upcall *up);
+
+/* Drains up to `max` upcalls of `dp` and hands each to the bridge that owns
+ * its input port (upcalls of unknown ports are dropped and counted); then
+ * revalidates the bridges whose MAC tables changed.  Returns the number of
+ * upcalls taken.  This is the batch loop the daemon runs when
+ * datapath_upcall_fd() is readable. */
+size_t ofproto_drain_upcalls(struct datapath *dp, size_t max);
+
+/* Periodic work, at least every 500 ms (now_ms from dp_time_ms()): pulls
+ * datapath flow stats into the rules, expires rules (idle/hard timeouts),
+ * MAC entries (aging) and datapath flows idle past max-idle, and
+ * revalidates the datapath flows when anything changed. */
+void ofproto_run(struct ofproto *ofproto, uint64_t now_ms);
+
+/* ofproto_run on every bridge of the registry. */
+void ofproto_run_all(uint64_t now_ms);
+
+/* Registers the control commands (once per process; later calls do
+ * nothing): ofproto/trace, fdb/show, fdb/flush, and ofctl/add-flow,
+ * ofctl/add-flows, ofctl/mod-flows, ofctl/del-flows, ofctl/dump-flows,
+ * ofctl/dump-tables, ofctl/dump-ports, ofctl/show used by vs-ofctl. */
+void ofproto_register_commands(void);
+
+/* Number of datapath flows this bridge has installed. */
+size_t ofproto_n_dp_flows(const struct ofproto *ofproto);
+
+/* Adds a flow given in ovs-ofctl syntax ("priority=10,tcp,actions=drop").
+ * Returns 0, or -1 with an OVS-worded message in `err`. */
+int ofproto_add_flow_str(struct ofproto *ofproto, const char *flow,
+                         char *err, size_t errlen);
+
+#endif
