@@ -1,0 +1,568 @@
+/* The "system" port: an existing Ethernet device, read and written through
+ * an AF_PACKET socket.
+ *
+ * Receive is a memory-mapped TPACKET_V2 ring: the datapath gets packets that
+ * point into the ring frames (no copy), with PACKET_RESERVE giving them
+ * PACKET_HEADROOM in front; the frames go back to the kernel at the next
+ * recv.  V2 rather than V3: a V3 block reaches userspace only when full or
+ * after its retire timer (>= 1 ms), which delays sparse traffic such as TCP
+ * ACKs and ping.  Frames are large enough for a 64 KiB GSO super-frame.
+ *
+ * PACKET_VNET_HDR keeps GSO/TSO super-frames and partial checksums intact
+ * from one port to the next: the virtio_net_hdr in front of each received
+ * frame goes into p->md.offload and is written back in front of each sent
+ * frame.  Transmit copies small frames into a queue that flush sends with
+ * one sendmmsg (bypassing the qdisc); large frames (GSO) are sent at once,
+ * where the kernel's own copy is the only one.
+ *
+ * As in the seed, the device is made promiscuous while attached and LRO is
+ * turned off; destroy restores both.  Promiscuity is taken with
+ * PACKET_MR_PROMISC, which raises the kernel's promiscuity count (what `ip -d
+ * link` shows as "promiscuity N") exactly like the seed's
+ * dev_set_promiscuity(dev, 1), and which the kernel drops when the socket
+ * closes, so even a crashed switch leaves the device as it found it. */
+#include "dp/vport.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <linux/virtio_net.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dp/netdev_util.h"
+#include "lib/vlog.h"
+
+VLOG_DEFINE_THIS_MODULE(vport_netdev);
+
+/* Ring geometry: blocks of 256 KiB holding 3 frames of ~85 KiB, each enough
+ * for a 64 KiB super-frame plus headers, headroom and the vnet header. */
+#define RX_BLOCK_SIZE (1u << 18)
+#define RX_FRAMES_PER_BLOCK 3u
+#define RX_FRAME_SIZE ((RX_BLOCK_SIZE / RX_FRAMES_PER_BLOCK) & ~15u)
+#define RX_DEFAULT_BLOCKS 128u
+#define RX_MAX_BLOCKS 4096u
+
+/* Frames up to this size are queued for sendmmsg; larger ones go at once. */
+#define TX_SMALL_MAX 2048u
+
+#define STATS_FOLD_EVERY 256u     /* recv calls between PACKET_STATISTICS */
+#define VNET_HDR_LEN sizeof(struct virtio_net_hdr)
+
+struct netdev_port {
+    int fd;
+    int ifindex;
+
+    /* Receive ring. */
+    uint8_t *ring;
+    size_t ring_len;
+    uint32_t n_frames, head;
+    uint32_t n_held;                           /* frames lent to the caller */
+    struct tpacket2_hdr *held[PACKET_BATCH_MAX];
+    struct dp_packet pkts[PACKET_BATCH_MAX];
+    uint32_t recv_calls;
+
+    /* Transmit queue (send may be called from the control thread too). */
+    pthread_spinlock_t tx_lock;
+    uint32_t n_txq;
+    struct sockaddr_ll tx_addr;
+    struct virtio_net_hdr tx_vnet[PACKET_BATCH_MAX];
+    struct iovec tx_iov[PACKET_BATCH_MAX][2];
+    struct mmsghdr tx_msgs[PACKET_BATCH_MAX];
+    uint8_t *tx_bufs;                          /* PACKET_BATCH_MAX slots */
+
+    /* What destroy restores. */
+    bool lro_turned_off;
+};
+
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 5);
+
+static struct netdev_port *port_of(const struct vport *vp)
+{
+    return vp->priv;
+}
+
+/* ---- creation ---- */
+
+/* Checks the device exists and may be wrapped; fills `info`. */
+static int check_device(const char *name, struct netdev_info *info,
+                        char *err, size_t errlen)
+{
+    int error = netdev_get_info(name, info);
+    if (error == -ENODEV || error == -EINVAL) {
+        snprintf(err, errlen, "could not open network device %s (%s)",
+                 name, strerror(ENODEV));
+        return -ENODEV;
+    }
+    if (error) {
+        snprintf(err, errlen, "could not open network device %s (%s)",
+                 name, strerror(-error));
+        return error;
+    }
+    if ((info->flags & IFF_LOOPBACK) || info->type == ARPHRD_LOOPBACK) {
+        snprintf(err, errlen, "could not add network device %s: a loopback "
+                 "device cannot be a system port (%s)", name,
+                 strerror(EINVAL));
+        return -EINVAL;
+    }
+    if (info->type != ARPHRD_ETHER) {
+        snprintf(err, errlen, "could not add network device %s: not an "
+                 "Ethernet device (link type %u) (%s)", name, info->type,
+                 strerror(EINVAL));
+        return -EINVAL;
+    }
+    if (netdev_is_internal(name)) {
+        snprintf(err, errlen, "could not add network device %s: it is an "
+                 "internal device of this switch (%s)", name,
+                 strerror(EINVAL));
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static int setopt_int(int fd, int opt, int val)
+{
+    return setsockopt(fd, SOL_PACKET, opt, &val, sizeof val) ? -errno : 0;
+}
+
+/* Socket options that must come before the ring, then the ring, then the
+ * binding (so no frame arrives before the ring exists). */
+static int open_socket(struct netdev_port *np, uint32_t n_blocks,
+                       const char **what)
+{
+    np->fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (np->fd < 0) {
+        *what = "socket(AF_PACKET)";
+        return -errno;
+    }
+    int error;
+    if ((error = setopt_int(np->fd, PACKET_VERSION, TPACKET_V2))) {
+        *what = "PACKET_VERSION";
+        return error;
+    }
+    if ((error = setopt_int(np->fd, PACKET_VNET_HDR, 1))) {
+        *what = "PACKET_VNET_HDR";
+        return error;
+    }
+    if ((error = setopt_int(np->fd, PACKET_RESERVE, PACKET_HEADROOM))) {
+        *what = "PACKET_RESERVE";
+        return error;
+    }
+    struct tpacket_req req = {
+        .tp_block_size = RX_BLOCK_SIZE,
+        .tp_block_nr = n_blocks,
+        .tp_frame_size = RX_FRAME_SIZE,
+        .tp_frame_nr = n_blocks * RX_FRAMES_PER_BLOCK,
+    };
+    if (setsockopt(np->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req)) {
+        *what = "PACKET_RX_RING";
+        return -errno;
+    }
+    np->ring_len = (size_t)RX_BLOCK_SIZE * n_blocks;
+    np->ring = mmap(NULL, np->ring_len, PROT_READ | PROT_WRITE,
+                    MAP_SHARED | MAP_POPULATE, np->fd, 0);
+    if (np->ring == MAP_FAILED) {
+        np->ring = NULL;
+        *what = "mmap of the receive ring";
+        return -errno;
+    }
+    np->n_frames = req.tp_frame_nr;
+    /* Both are optimisations: carry on without them on old kernels. */
+    setopt_int(np->fd, PACKET_QDISC_BYPASS, 1);
+    if ((error = setopt_int(np->fd, PACKET_IGNORE_OUTGOING, 1))) {
+        *what = "PACKET_IGNORE_OUTGOING";
+        return error;
+    }
+    struct sockaddr_ll sll = {
+        .sll_family = AF_PACKET,
+        .sll_protocol = htons(ETH_P_ALL),
+        .sll_ifindex = np->ifindex,
+    };
+    if (bind(np->fd, (struct sockaddr *)&sll, sizeof sll)) {
+        *what = "bind";
+        return -errno;
+    }
+    struct packet_mreq mr = { .mr_ifindex = np->ifindex,
+                              .mr_type = PACKET_MR_PROMISC };
+    if (setsockopt(np->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
+                   sizeof mr)) {
+        *what = "PACKET_MR_PROMISC";
+        return -errno;
+    }
+    return 0;
+}
+
+/* Sent frames carry protocol 0, so the kernel takes skb->protocol from the
+ * Ethernet header (GSO segmentation needs the real one). */
+static void init_tx(struct netdev_port *np)
+{
+    np->tx_addr = (struct sockaddr_ll) { .sll_family = AF_PACKET,
+                                         .sll_ifindex = np->ifindex };
+    for (uint32_t i = 0; i < PACKET_BATCH_MAX; i++) {
+        struct msghdr *m = &np->tx_msgs[i].msg_hdr;
+        np->tx_iov[i][0].iov_base = &np->tx_vnet[i];
+        np->tx_iov[i][0].iov_len = VNET_HDR_LEN;
+        np->tx_iov[i][1].iov_base = np->tx_bufs + (size_t)i * TX_SMALL_MAX;
+        m->msg_name = &np->tx_addr;
+        m->msg_namelen = sizeof np->tx_addr;
+        m->msg_iov = np->tx_iov[i];
+        m->msg_iovlen = 2;
+    }
+}
+
+static void turn_lro_off(struct vport *vp, struct netdev_port *np)
+{
+    bool on, changeable;
+    if (netdev_get_lro(vp->name, &on, &changeable) || !on) {
+        return;
+    }
+    int error = changeable ? netdev_set_lro(vp->name, false) : -EOPNOTSUPP;
+    if (error) {
+        VLOG_WARN("%s: could not turn LRO off (%s)", vp->name,
+                  strerror(-error));
+    } else {
+        np->lro_turned_off = true;
+    }
+}
+
+static void close_port(struct netdev_port *np)
+{
+    if (np->ring) {
+        munmap(np->ring, np->ring_len);
+    }
+    if (np->fd >= 0) {
+        close(np->fd);
+    }
+    pthread_spin_destroy(&np->tx_lock);
+    free(np->tx_bufs);
+    free(np);
+}
+
+static int netdev_create(struct vport *vp, const struct vport_opt *opts,
+                         size_t n_opts, char *err, size_t errlen)
+{
+    struct netdev_info info;
+    int error = check_device(vp->name, &info, err, errlen);
+    if (error) {
+        return error;
+    }
+    uint32_t n_blocks = RX_DEFAULT_BLOCKS;
+    const char *blocks = vport_opt_get(opts, n_opts, "rx_ring_blocks");
+    if (blocks) {
+        char *end;
+        unsigned long v = strtoul(blocks, &end, 10);
+        if (*end || v == 0 || v > RX_MAX_BLOCKS) {
+            snprintf(err, errlen, "%s: rx_ring_blocks must be 1..%u",
+                     vp->name, RX_MAX_BLOCKS);
+            return -EINVAL;
+        }
+        n_blocks = (uint32_t)v;
+    }
+    struct netdev_port *np = calloc(1, sizeof *np);
+    if (!np) {
+        snprintf(err, errlen, "%s: out of memory", vp->name);
+        return -ENOMEM;
+    }
+    np->fd = -1;
+    np->ifindex = info.ifindex;
+    pthread_spin_init(&np->tx_lock, PTHREAD_PROCESS_PRIVATE);
+    np->tx_bufs = malloc((size_t)PACKET_BATCH_MAX * TX_SMALL_MAX);
+    const char *what = "allocation";
+    error = np->tx_bufs ? open_socket(np, n_blocks, &what) : -ENOMEM;
+    if (error) {
+        snprintf(err, errlen, "could not open network device %s: %s "
+                 "failed (%s)", vp->name, what, strerror(-error));
+        close_port(np);
+        return error;
+    }
+    init_tx(np);
+    turn_lro_off(vp, np);
+    vp->priv = np;
+    return 0;
+}
+
+static void netdev_destroy(struct vport *vp)
+{
+    struct netdev_port *np = port_of(vp);
+    if (!np) {
+        return;
+    }
+    if (np->lro_turned_off) {
+        int error = netdev_set_lro(vp->name, true);
+        if (error && error != -ENODEV) {
+            VLOG_WARN("%s: could not turn LRO back on (%s)", vp->name,
+                      strerror(-error));
+        }
+    }
+    close_port(np);      /* closing the socket drops its promiscuity */
+    vp->priv = NULL;
+}
+
+/* ---- receive ---- */
+
+static struct tpacket2_hdr *ring_frame(const struct netdev_port *np,
+                                       uint32_t i)
+{
+    uint32_t block = i / RX_FRAMES_PER_BLOCK;
+    uint32_t slot = i % RX_FRAMES_PER_BLOCK;
+    return (struct tpacket2_hdr *)(np->ring + (size_t)block * RX_BLOCK_SIZE
+                                   + (size_t)slot * RX_FRAME_SIZE);
+}
+
+static void release_held(struct netdev_port *np)
+{
+    for (uint32_t i = 0; i < np->n_held; i++) {
+        __atomic_store_n(&np->held[i]->tp_status, TP_STATUS_KERNEL,
+                         __ATOMIC_RELEASE);
+    }
+    np->n_held = 0;
+}
+
+/* Adds the kernel's ring drops since the last call to rx_dropped. */
+static void fold_ring_drops(struct vport *vp, const struct netdev_port *np)
+{
+    struct tpacket_stats st;
+    socklen_t len = sizeof st;
+    if (!getsockopt(np->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len)
+        && st.tp_drops) {
+        vport_count_rx_dropped(vp, st.tp_drops);
+    }
+}
+
+/* Puts back the 802.1Q tag the device stripped (VLAN offload). */
+static bool restore_vlan(struct dp_packet *p, const struct tpacket2_hdr *h,
+                         uint32_t status)
+{
+    if (p->len < 2 * ETH_ALEN || !dp_packet_push(p, 4)) {
+        return false;
+    }
+    uint8_t *d = dp_packet_data(p);
+    memmove(d, d + 4, 2 * ETH_ALEN);
+    uint16_t tpid = (status & TP_STATUS_VLAN_TPID_VALID) && h->tp_vlan_tpid
+                    ? h->tp_vlan_tpid : ETH_P_8021Q;
+    uint16_t tpid_be = htons(tpid), tci_be = htons(h->tp_vlan_tci);
+    memcpy(d + 12, &tpid_be, 2);
+    memcpy(d + 14, &tci_be, 2);
+    struct packet_offload *o = &p->md.offload;
+    if (o->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+        o->csum_start += 4;
+    }
+    if (o->gso_type != VIRTIO_NET_HDR_GSO_NONE) {
+        o->hdr_len += 4;
+    }
+    return true;
+}
+
+/* Turns ring frame `h` into packet `p`; false for a frame to drop. */
+static bool frame_to_packet(struct vport *vp, struct tpacket2_hdr *h,
+                            uint32_t status, struct dp_packet *p)
+{
+    const uint32_t base_ofs = TPACKET2_HDRLEN;
+    if (h->tp_snaplen != h->tp_len                /* truncated: too big */
+        || h->tp_mac < base_ofs + VNET_HDR_LEN
+        || (uint64_t)h->tp_mac + h->tp_snaplen > RX_FRAME_SIZE) {
+        return false;
+    }
+    uint8_t *frame = (uint8_t *)h;
+    dp_packet_init(p, frame + base_ofs, RX_FRAME_SIZE - base_ofs,
+                   h->tp_mac - base_ofs);
+    p->len = h->tp_snaplen;
+    struct virtio_net_hdr vh;
+    memcpy(&vh, frame + h->tp_mac - VNET_HDR_LEN, sizeof vh);
+    p->md.offload = (struct packet_offload) {
+        .flags = vh.flags, .gso_type = vh.gso_type, .hdr_len = vh.hdr_len,
+        .gso_size = vh.gso_size, .csum_start = vh.csum_start,
+        .csum_offset = vh.csum_offset,
+    };
+    p->md.in_port = vp->port_no;
+    return !(status & TP_STATUS_VLAN_VALID) || restore_vlan(p, h, status);
+}
+
+static int netdev_recv(struct vport *vp, struct dp_packet_batch *batch)
+{
+    struct netdev_port *np = port_of(vp);
+    release_held(np);
+    if (++np->recv_calls % STATS_FOLD_EVERY == 0) {
+        fold_ring_drops(vp, np);
+    }
+    uint32_t n_bad = 0;
+    uint64_t bytes = 0;
+    dp_packet_batch_init(batch);
+    while (np->n_held < PACKET_BATCH_MAX) {
+        struct tpacket2_hdr *h = ring_frame(np, np->head);
+        uint32_t status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
+        if (!(status & TP_STATUS_USER)) {
+            break;
+        }
+        np->head = np->head + 1 == np->n_frames ? 0 : np->head + 1;
+        np->held[np->n_held++] = h;
+        struct dp_packet *p = &np->pkts[batch->count];
+        if (!frame_to_packet(vp, h, status, p)) {
+            n_bad++;
+            continue;
+        }
+        bytes += p->len;
+        dp_packet_batch_add(batch, p);
+    }
+    if (n_bad) {
+        vport_count_rx_error(vp, n_bad);
+        VLOG_WARN_RL(&rl, "%s: dropped %u truncated or malformed frames",
+                     vp->name, n_bad);
+    }
+    if (batch->count) {
+        vport_count_rx(vp, batch->count, bytes);
+    }
+    return (int)batch->count;
+}
+
+/* ---- transmit ---- */
+
+static void offload_to_vnet(const struct packet_offload *o,
+                            struct virtio_net_hdr *vh)
+{
+    *vh = (struct virtio_net_hdr) {
+        .flags = o->flags, .gso_type = o->gso_type, .hdr_len = o->hdr_len,
+        .gso_size = o->gso_size, .csum_start = o->csum_start,
+        .csum_offset = o->csum_offset,
+    };
+}
+
+/* Counts a failed transmission: a down or busy device drops, the rest is an
+ * error (a bad vnet header, a frame over the MTU...). */
+static void count_tx_failure(struct vport *vp, int error)
+{
+    if (error == EAGAIN || error == ENOBUFS || error == ENETDOWN
+        || error == ENXIO || error == ENODEV) {
+        vport_count_tx_dropped(vp, 1);
+    } else {
+        vport_count_tx_error(vp, 1);
+        VLOG_WARN_RL(&rl, "%s: send failed (%s)", vp->name, strerror(error));
+    }
+}
+
+static void flush_locked(struct vport *vp, struct netdev_port *np)
+{
+    uint32_t done = 0;
+    while (done < np->n_txq) {
+        int n = sendmmsg(np->fd, np->tx_msgs + done, np->n_txq - done,
+                         MSG_DONTWAIT);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {          /* the first one failed: count it, go on */
+            count_tx_failure(vp, n < 0 ? errno : EIO);
+            done++;
+            continue;
+        }
+        uint64_t bytes = 0;
+        for (uint32_t i = done; i < done + (uint32_t)n; i++) {
+            bytes += np->tx_iov[i][1].iov_len;
+        }
+        vport_count_tx(vp, (uint32_t)n, bytes);
+        done += (uint32_t)n;
+    }
+    np->n_txq = 0;
+}
+
+static void send_now(struct vport *vp, struct netdev_port *np,
+                     const struct dp_packet *p)
+{
+    struct virtio_net_hdr vh;
+    offload_to_vnet(&p->md.offload, &vh);
+    struct iovec iov[2] = {
+        { .iov_base = &vh, .iov_len = VNET_HDR_LEN },
+        { .iov_base = dp_packet_data(p), .iov_len = p->len },
+    };
+    struct msghdr m = { .msg_name = &np->tx_addr,
+                        .msg_namelen = sizeof np->tx_addr,
+                        .msg_iov = iov, .msg_iovlen = 2 };
+    ssize_t n;
+    do {
+        n = sendmsg(np->fd, &m, MSG_DONTWAIT);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        count_tx_failure(vp, errno);
+    } else {
+        vport_count_tx(vp, 1, p->len);
+    }
+}
+
+static int netdev_send(struct vport *vp, const struct dp_packet *p)
+{
+    struct netdev_port *np = port_of(vp);
+    if (p->len < ETH_HLEN) {
+        vport_count_tx_error(vp, 1);
+        return -EINVAL;
+    }
+    pthread_spin_lock(&np->tx_lock);
+    if (p->len > TX_SMALL_MAX || np->n_txq == PACKET_BATCH_MAX) {
+        flush_locked(vp, np);          /* keep the order of the frames */
+    }
+    if (p->len > TX_SMALL_MAX) {
+        send_now(vp, np, p);
+    } else {
+        uint32_t i = np->n_txq++;
+        offload_to_vnet(&p->md.offload, &np->tx_vnet[i]);
+        memcpy(np->tx_iov[i][1].iov_base, dp_packet_data(p), p->len);
+        np->tx_iov[i][1].iov_len = p->len;
+    }
+    pthread_spin_unlock(&np->tx_lock);
+    return 0;
+}
+
+static void netdev_flush(struct vport *vp)
+{
+    struct netdev_port *np = port_of(vp);
+    pthread_spin_lock(&np->tx_lock);
+    if (np->n_txq) {
+        flush_locked(vp, np);
+    }
+    pthread_spin_unlock(&np->tx_lock);
+}
+
+/* ---- control ---- */
+
+static int netdev_get_fd(const struct vport *vp)
+{
+    return port_of(vp)->fd;
+}
+
+static void netdev_get_status(const struct vport *vp, struct vport_status *st)
+{
+    memset(st, 0, sizeof *st);
+    st->link_up = -1;
+    st->mtu = -1;
+    snprintf(st->ifindex_name, sizeof st->ifindex_name, "%s", vp->name);
+    /* The ring's drop counter resets when read; the control thread folds it
+     * in too, so that a reader sees drops even while no packet arrives. */
+    fold_ring_drops((struct vport *)vp, port_of(vp));
+    struct netdev_info info;
+    if (netdev_get_info(vp->name, &info)) {
+        return;
+    }
+    st->link_up = (info.flags & IFF_UP) && (info.flags & IFF_RUNNING);
+    st->mtu = info.mtu;
+    memcpy(st->mac, info.mac, sizeof st->mac);
+    st->has_mac = info.has_mac;
+}
+
+const struct vport_ops vport_netdev_ops = {
+    .type = "system",
+    .create = netdev_create,
+    .destroy = netdev_destroy,
+    .send = netdev_send,
+    .flush = netdev_flush,
+    .recv = netdev_recv,
+    .get_fd = netdev_get_fd,
+    .get_status = netdev_get_status,
+};
