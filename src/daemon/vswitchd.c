@@ -1,0 +1,356 @@
+/* vswitchd: the switch daemon.  Parses options, becomes a daemon, serves
+ * the control socket and runs the main loop until SIGTERM/SIGINT or
+ * `vs-appctl exit`.
+ *
+ *   vswitchd [--db=FILE] [--rundir=DIR] [--pidfile[=FILE]] [--detach]
+ *            [--log-file[=FILE]] [-v[SPEC]]... [--help] [--version]
+ *
+ * Signals are blocked except inside ppoll(), so a SIGTERM can never slip in
+ * between the check of the exit flag and the wait. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon/coverage.h"
+#include "daemon/daemon.h"
+#include "lib/unixctl.h"
+#include "lib/vlog.h"
+
+VLOG_DEFINE_THIS_MODULE(vswitchd);
+
+#define VSWITCHD_VERSION "vswitchd (vswitch) 0.1"
+#define DEFAULT_DB "/var/lib/vswitch/conf.db"
+#define DEFAULT_RUNDIR "/run/vswitch"
+#define DEFAULT_LOGDIR "/var/log/vswitch"
+#define MAX_POLLFDS 128
+
+struct options {
+    const char *db;
+    const char *rundir;
+    char *pidfile;        /* NULL: none */
+    bool want_pidfile;
+    bool detach;
+    char *log_file;       /* NULL: none */
+    bool want_log_file;
+};
+
+static bool exiting;
+static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t got_hup;
+
+static void usage(void)
+{
+    printf("vswitchd: vswitch daemon\n"
+           "usage: vswitchd [OPTIONS]\n"
+           "  --db=FILE            configuration store (default %s)\n"
+           "  --rundir=DIR         control socket and pidfile directory "
+           "(default %s)\n"
+           "  --pidfile[=FILE]     write a pidfile (default RUNDIR/"
+           "vswitchd.pid)\n"
+           "  --detach             run in the background\n"
+           "  --log-file[=FILE]    log to FILE (default %s/vswitchd.log)\n"
+           "  -v, --verbose[=SPEC] set log levels (MODULE:LEVEL or LEVEL; "
+           "-v alone: dbg)\n"
+           "  -h, --help           display this help message\n"
+           "  -V, --version        display version information\n",
+           DEFAULT_DB, DEFAULT_RUNDIR, DEFAULT_LOGDIR);
+}
+
+static char *xasprintf(const char *fmt, const char *a, const char *b)
+{
+    char *s;
+    if (asprintf(&s, fmt, a, b) < 0) {
+        fprintf(stderr, "vswitchd: out of memory\n");
+        exit(1);
+    }
+    return s;
+}
+
+/* Applies an OVS-style -v/vlog/set spec: "module:level", "level",
+ * "ANY:console:dbg"; the destination words are accepted and ignored (one
+ * level serves every destination here).  0 or -1. */
+static int apply_log_spec(const char *spec)
+{
+    char buf[128];
+    if (strlen(spec) >= sizeof buf) {
+        return -1;
+    }
+    char out[128] = "";
+    snprintf(buf, sizeof buf, "%s", spec);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ":", &save); tok;
+         tok = strtok_r(NULL, ":", &save)) {
+        if (!strcmp(tok, "console") || !strcmp(tok, "file")
+            || !strcmp(tok, "syslog")) {
+            continue;
+        }
+        if (*out) {
+            strcat(out, ":");
+        }
+        strcat(out, tok);
+    }
+    return vlog_set_spec(*out ? out : "dbg");
+}
+
+static void parse_options(int argc, char *argv[], struct options *o)
+{
+    enum { OPT_DB = 256, OPT_RUNDIR, OPT_PIDFILE, OPT_DETACH, OPT_LOG_FILE };
+    static const struct option long_options[] = {
+        { "db", required_argument, NULL, OPT_DB },
+        { "rundir", required_argument, NULL, OPT_RUNDIR },
+        { "pidfile", optional_argument, NULL, OPT_PIDFILE },
+        { "detach", no_argument, NULL, OPT_DETACH },
+        { "log-file", optional_argument, NULL, OPT_LOG_FILE },
+        { "verbose", optional_argument, NULL, 'v' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    *o = (struct options) { .db = DEFAULT_DB, .rundir = DEFAULT_RUNDIR };
+    int c;
+    while ((c = getopt_long(argc, argv, "v::hV", long_options, NULL)) != -1) {
+        switch (c) {
+        case OPT_DB:
+            o->db = optarg;
+            break;
+        case OPT_RUNDIR:
+            o->rundir = optarg;
+            break;
+        case OPT_PIDFILE:
+            o->want_pidfile = true;
+            free(o->pidfile);
+            o->pidfile = optarg ? strdup(optarg) : NULL;
+            break;
+        case OPT_DETACH:
+            o->detach = true;
+            break;
+        case OPT_LOG_FILE:
+            o->want_log_file = true;
+            free(o->log_file);
+            o->log_file = optarg ? strdup(optarg) : NULL;
+            break;
+        case 'v':
+            if (apply_log_spec(optarg ? optarg : "dbg")) {
+                fprintf(stderr, "vswitchd: bad log spec \"%s\"\n", optarg);
+                exit(1);
+            }
+            break;
+        case 'h':
+            usage();
+            exit(0);
+        case 'V':
+            printf("%s\n", VSWITCHD_VERSION);
+            exit(0);
+        default:
+            exit(1);
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "vswitchd: unexpected argument \"%s\"\n",
+                argv[optind]);
+        exit(1);
+    }
+    if (o->want_pidfile && !o->pidfile) {
+        o->pidfile = xasprintf("%s/%s", o->rundir, "vswitchd.pid");
+    }
+    if (o->want_log_file && !o->log_file) {
+        o->log_file = xasprintf("%s/%s", DEFAULT_LOGDIR, "vswitchd.log");
+    }
+}
+
+/* ---- Control commands of the daemon itself ---- */
+
+static void exit_cb(struct unixctl_conn *conn, int argc, const char *argv[],
+                    void *aux)
+{
+    (void) argc; (void) argv; (void) aux;
+    VLOG_INFO("exit requested over the control socket");
+    exiting = true;
+    unixctl_reply(conn, "");
+}
+
+static void version_cb(struct unixctl_conn *conn, int argc,
+                       const char *argv[], void *aux)
+{
+    (void) argc; (void) argv; (void) aux;
+    unixctl_reply(conn, VSWITCHD_VERSION "\n");
+}
+
+static void vlog_list_cb(struct unixctl_conn *conn, int argc,
+                         const char *argv[], void *aux)
+{
+    (void) argc; (void) argv; (void) aux;
+    char buf[16384];
+    vlog_list(buf, sizeof buf);
+    unixctl_reply(conn, buf);
+}
+
+static void vlog_set_cb(struct unixctl_conn *conn, int argc,
+                        const char *argv[], void *aux)
+{
+    (void) aux;
+    for (int i = 1; i < argc; i++) {
+        if (apply_log_spec(argv[i])) {
+            char err[256];
+            snprintf(err, sizeof err, "could not set log level: invalid "
+                     "spec \"%.128s\"", argv[i]);
+            unixctl_reply_error(conn, err);
+            return;
+        }
+    }
+    unixctl_reply(conn, "");
+}
+
+static void vlog_reopen_cb(struct unixctl_conn *conn, int argc,
+                           const char *argv[], void *aux)
+{
+    (void) argc; (void) argv; (void) aux;
+    vlog_reopen();
+    unixctl_reply(conn, "");
+}
+
+static void coverage_show_cb(struct unixctl_conn *conn, int argc,
+                             const char *argv[], void *aux)
+{
+    (void) argc; (void) argv; (void) aux;
+    char *text = coverage_format();
+    if (text) {
+        unixctl_reply(conn, text);
+    } else {
+        unixctl_reply_error(conn, "out of memory");
+    }
+    free(text);
+}
+
+static void register_commands(void)
+{
+    unixctl_command_register("exit", "", 0, 0, exit_cb, NULL);
+    unixctl_command_register("version", "", 0, 0, version_cb, NULL);
+    unixctl_command_register("vlog/list", "", 0, 0, vlog_list_cb, NULL);
+    unixctl_command_register("vlog/set", "{spec | PATTERN:destination:"
+                             "pattern}", 1, INT_MAX, vlog_set_cb, NULL);
+    unixctl_command_register("vlog/reopen", "", 0, 0, vlog_reopen_cb,
+                             NULL);
+    unixctl_command_register("coverage/show", "", 0, 0, coverage_show_cb,
+                             NULL);
+}
+
+/* ---- Signals ---- */
+
+static void on_signal(int sig)
+{
+    if (sig == SIGHUP) {
+        got_hup = 1;
+    } else {
+        got_signal = sig;
+    }
+}
+
+/* Blocks the exit signals (threads created later inherit that) and returns
+ * the mask to wait with, in which they are open. */
+static sigset_t setup_signals(void)
+{
+    struct sigaction sa = { .sa_handler = on_signal };
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    sigset_t block, wait_mask;
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &block, &wait_mask);
+    sigdelset(&wait_mask, SIGTERM);
+    sigdelset(&wait_mask, SIGINT);
+    sigdelset(&wait_mask, SIGHUP);
+    return wait_mask;
+}
+
+/* ---- Main loop ---- */
+
+static void main_loop(struct unixctl_server *server, const sigset_t *mask)
+{
+    while (!exiting && !got_signal) {
+        struct pollfd fds[MAX_POLLFDS];
+        int n = unixctl_server_pollfds(server, fds, MAX_POLLFDS);
+        struct timespec timeout = { .tv_sec = 1 };
+        if (ppoll(fds, (nfds_t) n, &timeout, mask) < 0 && errno != EINTR) {
+            VLOG_ERR("poll failed: %s", strerror(errno));
+            break;
+        }
+        coverage_inc(COV_POLL_LOOPS);
+        if (got_hup) {
+            got_hup = 0;
+            vlog_reopen();
+        }
+        unixctl_server_run(server);
+    }
+    if (got_signal) {
+        VLOG_INFO("%s received; shutting down", strsignal(got_signal));
+    }
+}
+
+int main(int argc, char *argv[])
+{
+    struct options o;
+    parse_options(argc, argv, &o);
+
+    int error = daemon_mkdir_p(o.rundir, 0755);
+    if (error) {
+        fprintf(stderr, "vswitchd: %s: %s\n", o.rundir, strerror(-error));
+        return 1;
+    }
+    if (o.log_file && vlog_set_file(o.log_file)) {
+        fprintf(stderr, "vswitchd: cannot open log file %s: %s\n",
+                o.log_file, strerror(errno));
+        return 1;
+    }
+    if (o.detach) {
+        daemon_detach_start();
+    }
+    sigset_t wait_mask = setup_signals();
+    if (o.pidfile) {
+        long other;
+        error = daemon_pidfile_create(o.pidfile, &other);
+        if (error) {
+            VLOG_ERR("%s: %s%s", o.pidfile, strerror(-error),
+                     error == -EBUSY ? " (another vswitchd runs)" : "");
+            return 1;
+        }
+    }
+
+    register_commands();
+    char *ctl_path = xasprintf("%s/%s", o.rundir, "vswitchd.ctl");
+    struct unixctl_server *server;
+    error = unixctl_server_create(ctl_path, &server);
+    if (error) {
+        VLOG_ERR("%s: cannot listen: %s", ctl_path, strerror(-error));
+        daemon_pidfile_remove();
+        return 1;
+    }
+    VLOG_INFO("%s started; control socket %s", VSWITCHD_VERSION, ctl_path);
+    daemon_detach_done();
+
+    main_loop(server, &wait_mask);
+
+    unixctl_server_destroy(server);
+    daemon_pidfile_remove();
+    VLOG_INFO("exiting");
+    unixctl_command_clear();
+    free(ctl_path);
+    free(o.pidfile);
+    free(o.log_file);
+    return 0;
+}
