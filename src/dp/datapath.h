@@ -6,7 +6,16 @@
  * under RCU, so forwarding never waits for the control thread.  Every thread
  * that touches a datapath must be registered with liburcu
  * (rcu_register_thread) and forwarding threads hold the read lock around
- * each batch. */
+ * each batch.
+ *
+ * What callers must do: call rcu_register_thread() (liburcu, <urcu.h>)
+ * once in every thread before its first datapath call, and
+ * rcu_unregister_thread() before it exits.  datapath_process_batch,
+ * datapath_poll_port and datapath_execute take the read lock themselves
+ * (nesting is allowed), so a forwarding thread may, but need not, hold it
+ * around its batches.  datapath_port_del and datapath_destroy wait for a
+ * grace period: never call them inside a read-side section (for instance
+ * from an upcall callback run under rcu_read_lock). */
 #ifndef VS_DP_DATAPATH_H
 #define VS_DP_DATAPATH_H
 
@@ -130,6 +139,17 @@ void datapath_set_flow_limit(struct datapath *dp, size_t limit);
 /* Runs `acts` on one packet on behalf of the slow path (packet execute). */
 void datapath_execute(struct datapath *dp, struct dp_packet *p,
                       const void *acts, size_t len);
+
+/* For the action executor (dp/ only).  Sends each packet of `b` on
+ * `port_no`, cut to `max_len` bytes when max_len is not 0 (trunc): one port
+ * lookup and one tx lock for the whole batch; a missing port drops and
+ * counts as datapath_output does. */
+void datapath_output_batch(struct datapath *dp, uint32_t port_no,
+                           const struct dp_packet_batch *b, uint32_t max_len);
+
+/* For the action executor (dp/ only).  Counts `n` packets dropped at the
+ * recursion limit or because the deferred-action queue was full. */
+void datapath_count_recursion_drops(struct datapath *dp, uint32_t n);
 
 /* Enables or disables the exact-match cache (on by default). */
 void datapath_set_emc(struct datapath *dp, bool enabled);

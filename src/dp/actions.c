@@ -1,0 +1,793 @@
+/* Datapath actions: the builder, the validator and the executor, with the
+ * seed's per-thread recursion level and deferred re-entries.  The text form
+ * (format and parse) is in actions_text.c.
+ *
+ * Payloads are read with memcpy: a flow's action list need not be 8-byte
+ * aligned in memory (struct megaflow_actions puts it after a uint32_t). */
+#include "dp/actions.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dp/datapath.h"
+#include "lib/vlog.h"
+
+VLOG_DEFINE_THIS_MODULE(actions);
+
+#define ACTION_PAD(LEN) (((LEN) + DP_ACTION_ALIGN - 1) & ~(size_t)(DP_ACTION_ALIGN - 1))
+
+/* ---------------------------------------------------------------- builder */
+
+void action_buf_init(struct action_buf *b)
+{
+    b->len = 0;
+    b->overflow = false;
+}
+
+void action_put(struct action_buf *b, enum dp_action_type type,
+                const void *payload, size_t payload_len)
+{
+    size_t len = sizeof(struct dp_action) + payload_len;
+    size_t padded = ACTION_PAD(len);
+    if (len > UINT16_MAX || padded > ACTION_BUF_SIZE - b->len) {
+        b->overflow = true;
+        return;
+    }
+    struct dp_action *a = (struct dp_action *)(b->data + b->len);
+    a->len = len;
+    a->type = type;
+    if (payload_len) {
+        memcpy(a + 1, payload, payload_len);
+    }
+    memset(b->data + b->len + len, 0, padded - len);
+    b->len += padded;
+}
+
+void action_put_output(struct action_buf *b, uint32_t port_no)
+{
+    action_put(b, DP_ACTION_OUTPUT, &port_no, sizeof port_no);
+}
+
+void action_put_userspace(struct action_buf *b, uint64_t userdata)
+{
+    action_put(b, DP_ACTION_USERSPACE, &userdata, sizeof userdata);
+}
+
+void action_put_push_vlan(struct action_buf *b, uint16_t tpid_be,
+                          uint16_t tci_be)
+{
+    struct dp_action_push_vlan pv = { .tpid = tpid_be, .tci = tci_be };
+    action_put(b, DP_ACTION_PUSH_VLAN, &pv, sizeof pv);
+}
+
+void action_put_pop_vlan(struct action_buf *b)
+{
+    action_put(b, DP_ACTION_POP_VLAN, NULL, 0);
+}
+
+void action_put_drop(struct action_buf *b)
+{
+    action_put(b, DP_ACTION_DROP, NULL, 0);
+}
+
+/* -------------------------------------------------------------- validator */
+
+/* The payload size of each type; -1 for unknown types. */
+static int payload_size(uint16_t type)
+{
+    switch (type) {
+    case DP_ACTION_OUTPUT: return sizeof(uint32_t);
+    case DP_ACTION_USERSPACE: return sizeof(uint64_t);
+    case DP_ACTION_PUSH_VLAN: return sizeof(struct dp_action_push_vlan);
+    case DP_ACTION_POP_VLAN: return 0;
+    case DP_ACTION_SET_ETH: return sizeof(struct dp_action_set_eth);
+    case DP_ACTION_SET_IPV4: return sizeof(struct dp_action_set_ipv4);
+    case DP_ACTION_SET_IPV6: return sizeof(struct dp_action_set_ipv6);
+    case DP_ACTION_SET_TP: return sizeof(struct dp_action_set_tp);
+    case DP_ACTION_SET_TUNNEL: return sizeof(struct flow_tnl);
+    case DP_ACTION_DROP: return 0;
+    case DP_ACTION_TRUNC: return sizeof(uint32_t);
+    default: return -1;
+    }
+}
+
+/* Checks what a payload holds beyond its size. */
+static bool payload_ok(uint16_t type, const void *payload)
+{
+    switch (type) {
+    case DP_ACTION_PUSH_VLAN: {
+        struct dp_action_push_vlan pv;
+        memcpy(&pv, payload, sizeof pv);
+        return pv.tpid == htons(0x8100) || pv.tpid == htons(0x88a8);
+    }
+    case DP_ACTION_SET_IPV6: {
+        struct dp_action_set_ipv6 s;
+        memcpy(&s, payload, sizeof s);
+        return !(ntohl(s.label) & ~0xfffffu)
+               && !(ntohl(s.label_mask) & ~0xfffffu);
+    }
+    case DP_ACTION_SET_TUNNEL: {
+        struct flow_tnl t;
+        memcpy(&t, payload, sizeof t);
+        return !(t.flags & ~(FLOW_TNL_F_KEY | FLOW_TNL_F_DONT_FRAGMENT
+                             | FLOW_TNL_F_CSUM));
+    }
+    case DP_ACTION_TRUNC: {
+        uint32_t max_len;
+        memcpy(&max_len, payload, sizeof max_len);
+        return max_len >= 14;       /* at least an Ethernet header */
+    }
+    default:
+        return true;
+    }
+}
+
+int actions_validate(const void *acts, size_t len)
+{
+    if (len > ACTION_BUF_SIZE || len % DP_ACTION_ALIGN || (len && !acts)) {
+        return -EINVAL;
+    }
+    const uint8_t *p = acts;
+    size_t ofs = 0;
+    while (ofs < len) {
+        struct dp_action a;
+        memcpy(&a, p + ofs, sizeof a);  /* fits: len - ofs >= 8 */
+        int size = payload_size(a.type);
+        if (size < 0 || a.len != sizeof a + (size_t)size
+            || ACTION_PAD(a.len) > len - ofs
+            || !payload_ok(a.type, p + ofs + sizeof a)) {
+            return -EINVAL;
+        }
+        ofs += ACTION_PAD(a.len);
+    }
+    return 0;
+}
+
+/* -------------------------------------------------------------- checksums */
+
+/* Ones'-complement arithmetic on 16-bit words as they lie in memory: the
+ * sum does not depend on byte order, so no swapping is needed. */
+static uint16_t csum_fold(uint32_t sum)
+{
+    while (sum >> 16) {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    return sum;
+}
+
+/* RFC 1624 eqn. 3: the checksum after one word changes from old to new. */
+static uint16_t csum_update16(uint16_t csum, uint16_t old, uint16_t new)
+{
+    return ~csum_fold((uint16_t)~csum + (uint16_t)~old + (uint32_t)new);
+}
+
+static uint16_t csum_update32(uint16_t csum, uint32_t old, uint32_t new)
+{
+    csum = csum_update16(csum, old >> 16, new >> 16);
+    return csum_update16(csum, old & 0xffff, new & 0xffff);
+}
+
+static uint16_t load16(const uint8_t *p)
+{
+    uint16_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static uint32_t load32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static void store16(uint8_t *p, uint16_t v)
+{
+    memcpy(p, &v, sizeof v);
+}
+
+static void store32(uint8_t *p, uint32_t v)
+{
+    memcpy(p, &v, sizeof v);
+}
+
+/* Where the headers of a frame are, as far as they are in bounds. */
+struct hdrs {
+    uint32_t l3;          /* offset of the IP header */
+    uint32_t l4;          /* offset of the L4 header; 0 when none */
+    uint32_t l4_end;      /* end of the IP payload within the frame */
+    uint16_t eth_type;    /* be16, after the VLAN tags */
+    uint8_t proto;        /* L4 protocol when l4 != 0 */
+};
+
+#define VIRTIO_NET_HDR_F_NEEDS_CSUM 1
+#define IPPROTO_SCTP_ 132
+
+static uint32_t min_u32(uint32_t a, uint32_t b)
+{
+    return a < b ? a : b;
+}
+
+static void parse_ipv4(const uint8_t *d, uint32_t len, struct hdrs *h)
+{
+    uint32_t ihl = (d[h->l3] & 0x0f) * 4;
+    if (len - h->l3 < 20 || (d[h->l3] >> 4) != 4 || ihl < 20
+        || len - h->l3 < ihl) {
+        h->l3 = 0;
+        return;
+    }
+    uint16_t frag = ntohs(load16(d + h->l3 + 6));
+    uint32_t tot = ntohs(load16(d + h->l3 + 2));
+    if (!(frag & 0x1fff)) {     /* a later fragment has no L4 header */
+        h->l4 = h->l3 + ihl;
+        h->l4_end = min_u32(len, h->l3 + (tot > ihl ? tot : ihl));
+        h->proto = d[h->l3 + 9];
+    }
+}
+
+/* Walks the IPv6 extension headers that may precede the L4 header. */
+static void parse_ipv6(const uint8_t *d, uint32_t len, struct hdrs *h)
+{
+    if (len - h->l3 < 40 || (d[h->l3] >> 4) != 6) {
+        h->l3 = 0;
+        return;
+    }
+    uint8_t next = d[h->l3 + 6];
+    uint32_t ofs = h->l3 + 40;
+    uint32_t end = min_u32(len, ofs + ntohs(load16(d + h->l3 + 4)));
+    for (int i = 0; i < 8; i++) {
+        uint32_t ext;
+        if (next == 0 || next == 43 || next == 60) {
+            ext = len - ofs >= 2 ? (d[ofs + 1] + 1u) * 8 : UINT32_MAX;
+        } else if (next == 44) {
+            if (len - ofs < 8 || (ntohs(load16(d + ofs + 2)) & 0xfff8)) {
+                return;             /* short, or not the first fragment */
+            }
+            ext = 8;
+        } else if (next == 51) {
+            ext = len - ofs >= 2 ? (d[ofs + 1] + 2u) * 4 : UINT32_MAX;
+        } else {
+            break;
+        }
+        if (ext > len - ofs) {
+            return;
+        }
+        next = d[ofs];
+        ofs += ext;
+    }
+    h->l4 = ofs;
+    h->l4_end = end > ofs ? end : ofs;
+    h->proto = next;
+}
+
+/* Finds the IP and L4 headers; false when the frame is not IP. */
+static bool parse_hdrs(const uint8_t *d, uint32_t len, struct hdrs *h)
+{
+    memset(h, 0, sizeof *h);
+    if (len < 14) {
+        return false;
+    }
+    uint32_t ofs = 12;
+    uint16_t type = load16(d + ofs);
+    while ((type == htons(0x8100) || type == htons(0x88a8))
+           && len - ofs >= 6) {
+        ofs += 4;
+        type = load16(d + ofs);
+    }
+    h->eth_type = type;
+    h->l3 = ofs + 2;
+    if (h->l3 >= len) {
+        return false;
+    }
+    if (type == htons(0x0800)) {
+        parse_ipv4(d, len, h);
+    } else if (type == htons(0x86dd)) {
+        parse_ipv6(d, len, h);
+    } else {
+        return false;
+    }
+    return h->l3 != 0;
+}
+
+/* Offset of the L4 checksum field of `proto`, or 0 when it has none we
+ * update incrementally; `is_udp` tells the zero-checksum rule applies. */
+static uint32_t l4_csum_offset(const struct hdrs *h, uint32_t len,
+                               bool *is_udp)
+{
+    *is_udp = false;
+    if (!h->l4) {
+        return 0;
+    }
+    uint32_t room = len - h->l4;
+    if (h->proto == IPPROTO_TCP && room >= 20) {
+        return h->l4 + 16;
+    }
+    if (h->proto == IPPROTO_UDP && room >= 8) {
+        *is_udp = true;
+        return h->l4 + 6;
+    }
+    if (h->proto == IPPROTO_ICMPV6 && room >= 4
+        && h->eth_type == htons(0x86dd)) {
+        return h->l4 + 2;
+    }
+    return 0;
+}
+
+/* Updates the L4 checksum after a 32-bit word changed.  `pseudo` says the
+ * word is part of the pseudo-header: with checksum offload pending
+ * (NEEDS_CSUM) the field holds only the pseudo-header sum, uncomplemented,
+ * so only pseudo-header changes touch it. */
+static void l4_csum_replace32(struct dp_packet *p, const struct hdrs *h,
+                              uint32_t old, uint32_t new, bool pseudo)
+{
+    uint8_t *d = dp_packet_data(p);
+    bool is_udp;
+    uint32_t ofs = l4_csum_offset(h, p->len, &is_udp);
+    if (!ofs || old == new) {
+        return;
+    }
+    uint16_t csum = load16(d + ofs);
+    const struct packet_offload *o = &p->md.offload;
+    if ((o->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && o->csum_start == h->l4) {
+        if (pseudo) {
+            store16(d + ofs, ~csum_update32(~csum, old, new));
+        }
+        return;
+    }
+    if (is_udp && !csum) {
+        return;         /* IPv4 UDP without a checksum stays without one */
+    }
+    csum = csum_update32(csum, old, new);
+    store16(d + ofs, is_udp && !csum ? 0xffff : csum);
+}
+
+static uint32_t masked32(uint32_t old, uint32_t val, uint32_t mask)
+{
+    return (old & ~mask) | (val & mask);
+}
+
+static uint8_t masked8(uint8_t old, uint8_t val, uint8_t mask)
+{
+    return (old & ~mask) | (val & mask);
+}
+
+/* ------------------------------------------------------------ set actions */
+
+static void set_eth(struct dp_packet *p, const struct dp_action_set_eth *s)
+{
+    if (p->len < 14) {
+        return;
+    }
+    uint8_t *d = dp_packet_data(p);
+    for (int i = 0; i < 6; i++) {
+        d[i] = masked8(d[i], s->dst.ea[i], s->dst_mask.ea[i]);
+        d[6 + i] = masked8(d[6 + i], s->src.ea[i], s->src_mask.ea[i]);
+    }
+}
+
+/* Rewrites the 32-bit word at `ofs` of the IPv4 header, fixing both
+ * checksums. */
+static void set_ipv4_addr(struct dp_packet *p, const struct hdrs *h,
+                          uint32_t ofs, uint32_t val, uint32_t mask)
+{
+    uint8_t *d = dp_packet_data(p);
+    uint32_t old = load32(d + h->l3 + ofs);
+    uint32_t new = masked32(old, val, mask);
+    if (old == new) {
+        return;
+    }
+    store32(d + h->l3 + ofs, new);
+    store16(d + h->l3 + 10, csum_update32(load16(d + h->l3 + 10), old, new));
+    l4_csum_replace32(p, h, old, new, true);
+}
+
+/* Rewrites byte `ofs` of the IPv4 header (tos or ttl) and the header
+ * checksum. */
+static void set_ipv4_byte(uint8_t *ip, uint32_t ofs, uint8_t val,
+                          uint8_t mask)
+{
+    uint32_t word = ofs & ~1u;
+    uint16_t old = load16(ip + word);
+    ip[ofs] = masked8(ip[ofs], val, mask);
+    uint16_t new = load16(ip + word);
+    store16(ip + 10, csum_update16(load16(ip + 10), old, new));
+}
+
+static void set_ipv4(struct dp_packet *p, const struct dp_action_set_ipv4 *s)
+{
+    struct hdrs h;
+    if (!parse_hdrs(dp_packet_data(p), p->len, &h)
+        || h.eth_type != htons(0x0800)) {
+        return;
+    }
+    set_ipv4_addr(p, &h, 12, s->src, s->src_mask);
+    set_ipv4_addr(p, &h, 16, s->dst, s->dst_mask);
+    uint8_t *ip = dp_packet_data(p) + h.l3;
+    if (s->tos_mask) {
+        set_ipv4_byte(ip, 1, s->tos, s->tos_mask);
+    }
+    if (s->ttl_mask) {
+        set_ipv4_byte(ip, 8, s->ttl, s->ttl_mask);
+    }
+}
+
+static void set_ipv6_addr(struct dp_packet *p, const struct hdrs *h,
+                          uint32_t ofs, const uint8_t *val,
+                          const uint8_t *mask)
+{
+    uint8_t *d = dp_packet_data(p) + h->l3 + ofs;
+    for (int w = 0; w < 16; w += 4) {
+        uint32_t old = load32(d + w);
+        uint32_t new = masked32(old, load32(val + w), load32(mask + w));
+        store32(d + w, new);
+        l4_csum_replace32(p, h, old, new, true);
+    }
+}
+
+static void set_ipv6(struct dp_packet *p, const struct dp_action_set_ipv6 *s)
+{
+    struct hdrs h;
+    if (!parse_hdrs(dp_packet_data(p), p->len, &h)
+        || h.eth_type != htons(0x86dd)) {
+        return;
+    }
+    set_ipv6_addr(p, &h, 8, s->src, s->src_mask);
+    set_ipv6_addr(p, &h, 24, s->dst, s->dst_mask);
+    uint8_t *ip = dp_packet_data(p) + h.l3;
+    /* version(4) | tclass(8) | label(20): no checksum covers them. */
+    uint32_t vtl = ntohl(load32(ip));
+    uint32_t tl_val = ((uint32_t)s->tclass << 20) | ntohl(s->label);
+    uint32_t tl_mask = ((uint32_t)s->tclass_mask << 20) | ntohl(s->label_mask);
+    store32(ip, htonl(masked32(vtl, tl_val, tl_mask & 0x0fffffff)));
+    ip[7] = masked8(ip[7], s->hlimit, s->hlimit_mask);
+}
+
+/* CRC32c (Castagnoli), as SCTP uses it. */
+static uint32_t crc32c(const uint8_t *d, size_t n)
+{
+    uint32_t crc = 0xffffffff;
+    for (size_t i = 0; i < n; i++) {
+        crc ^= d[i];
+        for (int k = 0; k < 8; k++) {
+            crc = (crc >> 1) ^ (0x82f63b78 & -(crc & 1));
+        }
+    }
+    return ~crc;
+}
+
+static void sctp_set_ports(struct dp_packet *p, const struct hdrs *h,
+                           uint16_t src, uint16_t dst)
+{
+    uint8_t *d = dp_packet_data(p);
+    if (h->l4_end - h->l4 < 12) {
+        return;
+    }
+    uint8_t *sh = d + h->l4;
+    store16(sh, src);
+    store16(sh + 2, dst);
+    memset(sh + 8, 0, 4);
+    uint32_t crc = crc32c(sh, h->l4_end - h->l4);
+    for (int i = 0; i < 4; i++) {       /* stored little-endian */
+        sh[8 + i] = crc >> (8 * i);
+    }
+}
+
+static void set_tp(struct dp_packet *p, const struct dp_action_set_tp *s)
+{
+    struct hdrs h;
+    if (!parse_hdrs(dp_packet_data(p), p->len, &h) || !h.l4
+        || p->len - h.l4 < 4) {
+        return;
+    }
+    uint8_t *tp = dp_packet_data(p) + h.l4;
+    uint16_t old_src = load16(tp), old_dst = load16(tp + 2);
+    uint16_t src = (old_src & ~s->src_mask) | (s->src & s->src_mask);
+    uint16_t dst = (old_dst & ~s->dst_mask) | (s->dst & s->dst_mask);
+    if (h.proto == IPPROTO_SCTP_) {
+        sctp_set_ports(p, &h, src, dst);
+    } else if (h.proto == IPPROTO_TCP || h.proto == IPPROTO_UDP) {
+        bool is_udp;
+        if (!l4_csum_offset(&h, p->len, &is_udp)) {
+            return;             /* header cut short: leave it alone */
+        }
+        uint32_t old_ports = load32(tp);
+        store16(tp, src);
+        store16(tp + 2, dst);
+        l4_csum_replace32(p, &h, old_ports, load32(tp), false);
+    }
+}
+
+/* ------------------------------------------------------------------ VLANs */
+
+static void offload_shift(struct packet_offload *o, int delta)
+{
+    if (o->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+        o->csum_start += delta;
+    }
+    if (o->gso_type && o->hdr_len) {
+        o->hdr_len += delta;
+    }
+}
+
+static void push_vlan(struct dp_packet *p, const struct dp_action_push_vlan *v)
+{
+    if (p->len < 14 || dp_packet_headroom(p) < 4) {
+        return;
+    }
+    uint8_t *d = dp_packet_push(p, 4);
+    memmove(d, d + 4, 12);
+    store16(d + 12, v->tpid);
+    store16(d + 14, v->tci & ~htons(FLOW_VLAN_PRESENT));
+    offload_shift(&p->md.offload, 4);
+}
+
+static void pop_vlan(struct dp_packet *p)
+{
+    uint8_t *d = dp_packet_data(p);
+    if (p->len < 18) {
+        return;
+    }
+    uint16_t type = load16(d + 12);
+    if (type != htons(0x8100) && type != htons(0x88a8)) {
+        return;
+    }
+    memmove(d + 4, d, 12);
+    dp_packet_pull(p, 4);
+    offload_shift(&p->md.offload, -4);
+}
+
+/* ----------------------------------------------------- recursion, deferral */
+
+/* A re-entry waiting for the outermost execution to return: its own copy
+ * of the packet in a buffer the slot keeps. */
+struct deferred {
+    struct datapath *dp;
+    struct dp_packet pkt;
+    uint8_t *buf;
+};
+
+/* Per-thread state of the executor, allocated at the first re-entry. */
+struct exec_thread {
+    uint8_t *scratch[ACTIONS_DEFERRED_LEVEL];   /* re-entries run now */
+    struct deferred fifo[ACTIONS_DEFERRED_MAX];
+    unsigned head, count;
+};
+
+#define REENTRY_BUF_SIZE (PACKET_HEADROOM + PACKET_MAX_LEN)
+
+static __thread int exec_level;
+static __thread struct exec_thread *exec_thread;
+static pthread_key_t exec_key;
+static pthread_once_t exec_key_once = PTHREAD_ONCE_INIT;
+
+static struct vlog_rate_limit recursion_rl = VLOG_RATE_LIMIT_INIT(5, 5);
+static struct vlog_rate_limit deferred_rl = VLOG_RATE_LIMIT_INIT(5, 5);
+
+static void exec_thread_free(void *arg)
+{
+    struct exec_thread *et = arg;
+    for (int i = 0; i < ACTIONS_DEFERRED_LEVEL; i++) {
+        free(et->scratch[i]);
+    }
+    for (int i = 0; i < ACTIONS_DEFERRED_MAX; i++) {
+        free(et->fifo[i].buf);
+    }
+    free(et);
+}
+
+static void exec_key_create(void)
+{
+    pthread_key_create(&exec_key, exec_thread_free);
+}
+
+static struct exec_thread *get_exec_thread(void)
+{
+    if (!exec_thread) {
+        pthread_once(&exec_key_once, exec_key_create);
+        exec_thread = calloc(1, sizeof *exec_thread);
+        if (exec_thread) {
+            pthread_setspecific(exec_key, exec_thread);
+        }
+    }
+    return exec_thread;
+}
+
+/* A buffer of REENTRY_BUF_SIZE kept in *slot, allocated on first use. */
+static uint8_t *reentry_buf(uint8_t **slot)
+{
+    if (!*slot) {
+        *slot = malloc(REENTRY_BUF_SIZE);
+    }
+    return *slot;
+}
+
+/* Copies `p` into `buf` as a packet received on `in_port`, one pass
+ * deeper. */
+static void copy_for_reentry(struct dp_packet *copy, uint8_t *buf,
+                             const struct dp_packet *p, uint32_t in_port)
+{
+    dp_packet_init(copy, buf, REENTRY_BUF_SIZE, PACKET_HEADROOM);
+    memcpy(dp_packet_data(copy), dp_packet_data(p), p->len);
+    copy->len = p->len;
+    copy->md = p->md;
+    copy->md.in_port = in_port;
+    copy->md.depth = p->md.depth + 1;
+    copy->md.recirc_id = 0;
+    memset(&copy->md.tunnel, 0, sizeof copy->md.tunnel);
+}
+
+static void run_pass(struct datapath *dp, struct dp_packet *p)
+{
+    struct dp_packet_batch b;
+    dp_packet_batch_init(&b);
+    dp_packet_batch_add(&b, p);
+    datapath_process_batch(dp, &b);
+}
+
+static void defer(struct datapath *dp, const struct dp_packet *p,
+                  uint32_t in_port, struct exec_thread *et)
+{
+    if (et->count >= ACTIONS_DEFERRED_MAX) {
+        VLOG_WARN_RL(&deferred_rl, "%s: deferred action limit reached, "
+                     "drop", datapath_name(dp));
+        datapath_count_recursion_drops(dp, 1);
+        return;
+    }
+    struct deferred *d = &et->fifo[(et->head + et->count)
+                                   % ACTIONS_DEFERRED_MAX];
+    if (!reentry_buf(&d->buf)) {
+        datapath_count_recursion_drops(dp, 1);
+        return;
+    }
+    d->dp = dp;
+    copy_for_reentry(&d->pkt, d->buf, p, in_port);
+    et->count++;
+}
+
+/* Runs the queued re-entries in order; those they queue run too.  A slot
+ * is freed only after its pass, so the pass may queue more. */
+static void run_deferred(void)
+{
+    struct exec_thread *et = exec_thread;
+    while (et && et->count) {
+        struct deferred *d = &et->fifo[et->head];
+        run_pass(d->dp, &d->pkt);
+        et->head = (et->head + 1) % ACTIONS_DEFERRED_MAX;
+        et->count--;
+    }
+}
+
+void actions_reenter(struct datapath *dp, const struct dp_packet *p,
+                     uint32_t in_port)
+{
+    if (p->md.depth >= ACTIONS_RECURSION_LIMIT || p->len > PACKET_MAX_LEN) {
+        VLOG_WARN_RL(&recursion_rl, "%s: recursion limit reached, probable "
+                     "configuration error", datapath_name(dp));
+        datapath_count_recursion_drops(dp, 1);
+        return;
+    }
+    struct exec_thread *et = get_exec_thread();
+    if (!et) {
+        datapath_count_recursion_drops(dp, 1);
+        return;
+    }
+    if (exec_level >= ACTIONS_DEFERRED_LEVEL) {
+        defer(dp, p, in_port, et);
+        return;
+    }
+    uint8_t *buf = reentry_buf(&et->scratch[exec_level]);
+    if (!buf) {
+        datapath_count_recursion_drops(dp, 1);
+        return;
+    }
+    struct dp_packet copy;
+    copy_for_reentry(&copy, buf, p, in_port);
+    run_pass(dp, &copy);
+    if (!exec_level) {
+        run_deferred();     /* called outside any execution: we are outermost */
+    }
+}
+
+/* --------------------------------------------------------------- executor */
+
+static void userspace_all(struct datapath *dp, struct dp_packet_batch *b,
+                          uint64_t userdata)
+{
+    for (uint32_t i = 0; i < b->count; i++) {
+        struct flow_key key;
+        flow_key_extract(b->pkts[i], &key);
+        datapath_upcall(dp, UPCALL_ACTION, b->pkts[i], &key, userdata);
+    }
+}
+
+static void set_tunnel_all(struct dp_packet_batch *b, const void *payload)
+{
+    for (uint32_t i = 0; i < b->count; i++) {
+        memcpy(&b->pkts[i]->md.tunnel, payload, sizeof(struct flow_tnl));
+    }
+}
+
+/* Applies one header-changing action to every packet of `b`. */
+static void modify_all(struct dp_packet_batch *b, uint16_t type,
+                       const void *payload)
+{
+    union {
+        struct dp_action_push_vlan pv;
+        struct dp_action_set_eth eth;
+        struct dp_action_set_ipv4 ipv4;
+        struct dp_action_set_ipv6 ipv6;
+        struct dp_action_set_tp tp;
+    } u;
+    int size = payload_size(type);
+    memcpy(&u, payload, size > 0 ? (size_t)size : 0);
+    for (uint32_t i = 0; i < b->count; i++) {
+        struct dp_packet *p = b->pkts[i];
+        switch (type) {
+        case DP_ACTION_PUSH_VLAN: push_vlan(p, &u.pv); break;
+        case DP_ACTION_POP_VLAN: pop_vlan(p); break;
+        case DP_ACTION_SET_ETH: set_eth(p, &u.eth); break;
+        case DP_ACTION_SET_IPV4: set_ipv4(p, &u.ipv4); break;
+        case DP_ACTION_SET_IPV6: set_ipv6(p, &u.ipv6); break;
+        case DP_ACTION_SET_TP: set_tp(p, &u.tp); break;
+        default: break;
+        }
+    }
+}
+
+/* Runs the list over the batch, action by action, so each packet sees the
+ * actions in order and each port gets the batch's packets in order. */
+static void run_actions(struct datapath *dp, struct dp_packet_batch *b,
+                        const void *acts, size_t len)
+{
+    uint32_t trunc = 0;
+    DP_ACTION_FOR_EACH (a, acts, len) {
+        const void *payload = dp_action_payload(a);
+        uint32_t u32;
+        uint64_t u64;
+        switch (a->type) {
+        case DP_ACTION_OUTPUT:
+            memcpy(&u32, payload, sizeof u32);
+            datapath_output_batch(dp, u32, b, trunc);
+            trunc = 0;          /* as OVS: trunc cuts the next output */
+            break;
+        case DP_ACTION_USERSPACE:
+            memcpy(&u64, payload, sizeof u64);
+            userspace_all(dp, b, u64);
+            break;
+        case DP_ACTION_SET_TUNNEL:
+            set_tunnel_all(b, payload);
+            break;
+        case DP_ACTION_TRUNC:
+            memcpy(&trunc, payload, sizeof trunc);
+            break;
+        case DP_ACTION_DROP:
+            return;
+        default:
+            modify_all(b, a->type, payload);
+            break;
+        }
+    }
+}
+
+void actions_execute(struct datapath *dp, struct dp_packet_batch *batch,
+                     const struct flow_key *key, const void *acts,
+                     size_t len)
+{
+    (void)key;      /* set actions parse each packet: a group's packets
+                     * share a megaflow, not every header */
+    int level = ++exec_level;
+    if (level > ACTIONS_RECURSION_LIMIT) {
+        VLOG_WARN_RL(&recursion_rl, "%s: recursion limit reached, probable "
+                     "configuration error", datapath_name(dp));
+        datapath_count_recursion_drops(dp, batch->count);
+    } else {
+        run_actions(dp, batch, acts, len);
+        if (level == 1) {
+            run_deferred();
+        }
+    }
+    exec_level--;
+}

@@ -1,0 +1,704 @@
+/* The text form of datapath actions, as OVS prints them:
+ * "2,1", "drop", "push_vlan(vid=10,pcp=0)", "set(ipv4(src=..,dst=..))"...
+ * Set actions carry masks: a field with a full mask prints as "f=value",
+ * a partial one as "f=value/mask", an empty one not at all. */
+#include "dp/actions.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <endian.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------- formatting */
+
+/* An snprintf-style output: counts what it would have written. */
+struct out {
+    char *buf;
+    size_t size, len;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+put(struct out *o, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    size_t room = o->len < o->size ? o->size - o->len : 0;
+    int n = vsnprintf(room ? o->buf + o->len : NULL, room, fmt, args);
+    va_end(args);
+    if (n > 0) {
+        o->len += n;
+    }
+}
+
+/* Starts a field: a comma before all but the first. */
+static void field(struct out *o, bool *first, const char *name)
+{
+    put(o, "%s%s=", *first ? "" : ",", name);
+    *first = false;
+}
+
+static bool all_ones(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] != 0xff) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool all_zeros(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (p[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void put_mac(struct out *o, const uint8_t *m)
+{
+    put(o, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
+        m[5]);
+}
+
+static void put_ip(struct out *o, int af, const void *addr)
+{
+    char s[INET6_ADDRSTRLEN];
+    put(o, "%s", inet_ntop(af, addr, s, sizeof s));
+}
+
+/* Prints a byte-string field (MAC, IPv4, IPv6) with its mask. */
+static void put_bytes_field(struct out *o, bool *first, const char *name,
+                            const void *val, const void *mask, size_t n,
+                            void (*print)(struct out *, const void *))
+{
+    if (all_zeros(mask, n)) {
+        return;
+    }
+    field(o, first, name);
+    print(o, val);
+    if (!all_ones(mask, n)) {
+        put(o, "/");
+        print(o, mask);
+    }
+}
+
+static void print_mac(struct out *o, const void *v) { put_mac(o, v); }
+static void print_ip4(struct out *o, const void *v) { put_ip(o, AF_INET, v); }
+static void print_ip6(struct out *o, const void *v) { put_ip(o, AF_INET6, v); }
+
+/* Prints an integer field with its mask (`full` is the all-ones mask). */
+static void put_int_field(struct out *o, bool *first, const char *name,
+                          uint32_t val, uint32_t mask, uint32_t full,
+                          bool hex)
+{
+    if (!mask) {
+        return;
+    }
+    field(o, first, name);
+    put(o, hex ? "%#"PRIx32 : "%"PRIu32, val & mask);
+    if (mask != full) {
+        put(o, "/%#"PRIx32, mask);
+    }
+}
+
+static void format_set_eth(struct out *o, const struct dp_action_set_eth *s)
+{
+    bool first = true;
+    put(o, "set(eth(");
+    put_bytes_field(o, &first, "src", &s->src, &s->src_mask, 6, print_mac);
+    put_bytes_field(o, &first, "dst", &s->dst, &s->dst_mask, 6, print_mac);
+    put(o, "))");
+}
+
+static void format_set_ipv4(struct out *o, const struct dp_action_set_ipv4 *s)
+{
+    bool first = true;
+    put(o, "set(ipv4(");
+    put_bytes_field(o, &first, "src", &s->src, &s->src_mask, 4, print_ip4);
+    put_bytes_field(o, &first, "dst", &s->dst, &s->dst_mask, 4, print_ip4);
+    put_int_field(o, &first, "tos", s->tos, s->tos_mask, 0xff, false);
+    put_int_field(o, &first, "ttl", s->ttl, s->ttl_mask, 0xff, false);
+    put(o, "))");
+}
+
+static void format_set_ipv6(struct out *o, const struct dp_action_set_ipv6 *s)
+{
+    bool first = true;
+    put(o, "set(ipv6(");
+    put_bytes_field(o, &first, "src", s->src, s->src_mask, 16, print_ip6);
+    put_bytes_field(o, &first, "dst", s->dst, s->dst_mask, 16, print_ip6);
+    put_int_field(o, &first, "label", ntohl(s->label), ntohl(s->label_mask),
+                  0xfffff, true);
+    put_int_field(o, &first, "tclass", s->tclass, s->tclass_mask, 0xff,
+                  false);
+    put_int_field(o, &first, "hlimit", s->hlimit, s->hlimit_mask, 0xff,
+                  false);
+    put(o, "))");
+}
+
+static void format_set_tp(struct out *o, const struct dp_action_set_tp *s)
+{
+    bool first = true;
+    put(o, "set(tcp(");
+    put_int_field(o, &first, "src", ntohs(s->src), ntohs(s->src_mask),
+                  0xffff, false);
+    put_int_field(o, &first, "dst", ntohs(s->dst), ntohs(s->dst_mask),
+                  0xffff, false);
+    put(o, "))");
+}
+
+static void format_set_tunnel(struct out *o, const struct flow_tnl *t)
+{
+    put(o, "set(tunnel(");
+    if (t->tun_id || (t->flags & FLOW_TNL_F_KEY)) {
+        put(o, "tun_id=%#"PRIx64",", be64toh(t->tun_id));
+    }
+    if (t->ip_src) {
+        put(o, "src=");
+        put_ip(o, AF_INET, &t->ip_src);
+        put(o, ",");
+    }
+    put(o, "dst=");
+    put_ip(o, AF_INET, &t->ip_dst);
+    if (t->ip_tos) {
+        put(o, ",tos=%u", t->ip_tos);
+    }
+    put(o, ",ttl=%u", t->ip_ttl);
+    if (t->tp_src) {
+        put(o, ",tp_src=%u", ntohs(t->tp_src));
+    }
+    if (t->tp_dst) {
+        put(o, ",tp_dst=%u", ntohs(t->tp_dst));
+    }
+    if (t->flags) {
+        const char *sep = "";
+        put(o, ",flags(");
+        if (t->flags & FLOW_TNL_F_DONT_FRAGMENT) {
+            put(o, "%sdf", sep);
+            sep = "|";
+        }
+        if (t->flags & FLOW_TNL_F_CSUM) {
+            put(o, "%scsum", sep);
+            sep = "|";
+        }
+        if (t->flags & FLOW_TNL_F_KEY) {
+            put(o, "%skey", sep);
+        }
+        put(o, ")");
+    }
+    put(o, "))");
+}
+
+static void format_push_vlan(struct out *o, const struct dp_action_push_vlan *v)
+{
+    uint16_t tci = ntohs(v->tci);
+    put(o, "push_vlan(");
+    if (v->tpid != htons(0x8100)) {
+        put(o, "tpid=0x%04x,", ntohs(v->tpid));
+    }
+    put(o, "vid=%u,pcp=%u)", tci & 0xfff, tci >> 13);
+}
+
+static void format_one(struct out *o, const struct dp_action *a)
+{
+    union {
+        uint32_t u32;
+        uint64_t u64;
+        struct dp_action_push_vlan pv;
+        struct dp_action_set_eth eth;
+        struct dp_action_set_ipv4 ipv4;
+        struct dp_action_set_ipv6 ipv6;
+        struct dp_action_set_tp tp;
+        struct flow_tnl tnl;
+    } u;
+    memset(&u, 0, sizeof u);
+    size_t n = a->len - sizeof *a;
+    memcpy(&u, dp_action_payload(a), n < sizeof u ? n : sizeof u);
+    switch (a->type) {
+    case DP_ACTION_OUTPUT: put(o, "%"PRIu32, u.u32); break;
+    case DP_ACTION_USERSPACE:
+        put(o, "userspace(userdata=%#"PRIx64")", u.u64);
+        break;
+    case DP_ACTION_PUSH_VLAN: format_push_vlan(o, &u.pv); break;
+    case DP_ACTION_POP_VLAN: put(o, "pop_vlan"); break;
+    case DP_ACTION_SET_ETH: format_set_eth(o, &u.eth); break;
+    case DP_ACTION_SET_IPV4: format_set_ipv4(o, &u.ipv4); break;
+    case DP_ACTION_SET_IPV6: format_set_ipv6(o, &u.ipv6); break;
+    case DP_ACTION_SET_TP: format_set_tp(o, &u.tp); break;
+    case DP_ACTION_SET_TUNNEL: format_set_tunnel(o, &u.tnl); break;
+    case DP_ACTION_DROP: put(o, "drop"); break;
+    case DP_ACTION_TRUNC: put(o, "trunc(%"PRIu32")", u.u32); break;
+    default: put(o, "unknown(type=%u,len=%u)", a->type, a->len); break;
+    }
+}
+
+int actions_format(const void *acts, size_t len, char *buf, size_t size)
+{
+    struct out o = { buf, size, 0 };
+    if (size) {
+        buf[0] = '\0';
+    }
+    bool first = true;
+    DP_ACTION_FOR_EACH (a, acts, len) {
+        if ((const uint8_t *)a + a->len > (const uint8_t *)acts + len) {
+            break;                  /* truncated: print what is whole */
+        }
+        put(&o, "%s", first ? "" : ",");
+        format_one(&o, a);
+        first = false;
+    }
+    if (first) {
+        put(&o, "drop");
+    }
+    return o.len > INT32_MAX ? INT32_MAX : (int)o.len;
+}
+
+/* ---------------------------------------------------------------- parsing */
+
+#define PARSE_MAX_LEN 8192
+#define PARSE_MAX_ITEMS 512
+
+struct parser {
+    char *err;
+    size_t errlen;
+};
+
+static int __attribute__((format(printf, 2, 3)))
+fail(struct parser *ps, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    if (ps->errlen) {
+        vsnprintf(ps->err, ps->errlen, fmt, args);
+    }
+    va_end(args);
+    return -1;
+}
+
+/* Splits `s` in place at the commas outside parentheses; -1 when the
+ * parentheses do not balance or there are too many items. */
+static int split_top(char *s, char **items, int max)
+{
+    int n = 0, depth = 0;
+    char *start = s;
+    for (char *p = s;; p++) {
+        if (*p == '(') {
+            depth++;
+        } else if (*p == ')' && --depth < 0) {
+            return -1;
+        } else if ((*p == ',' && !depth) || !*p) {
+            if (n >= max) {
+                return -1;
+            }
+            bool end = !*p;
+            *p = '\0';
+            items[n++] = start;
+            start = p + 1;
+            if (end) {
+                break;
+            }
+        }
+    }
+    return depth ? -1 : n;
+}
+
+/* For "name(inner)", points *inner at inner (in place); false otherwise. */
+static bool call_form(char *s, const char *name, char **inner)
+{
+    size_t n = strlen(name), len = strlen(s);
+    if (strncmp(s, name, n) || s[n] != '(' || len < n + 2
+        || s[len - 1] != ')') {
+        return false;
+    }
+    s[len - 1] = '\0';
+    *inner = s + n + 1;
+    return true;
+}
+
+static bool parse_uint(const char *s, uint64_t max, uint64_t *v)
+{
+    if (!*s || *s == '-' || *s == '+' || *s == ' ') {
+        return false;
+    }
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(s, &end, 0);
+    if (errno || *end || x > max) {
+        return false;
+    }
+    *v = x;
+    return true;
+}
+
+static bool parse_mac(const char *s, uint8_t mac[6])
+{
+    for (int i = 0; i < 6; i++) {
+        char *end;
+        if (!isxdigit((unsigned char)s[0])) {
+            return false;
+        }
+        unsigned long b = strtoul(s, &end, 16);
+        if (end == s || end - s > 2 || b > 0xff
+            || *end != (i < 5 ? ':' : '\0')) {
+            return false;
+        }
+        mac[i] = b;
+        s = end + 1;
+    }
+    return true;
+}
+
+/* Splits "value/mask" in place; *mask is NULL when there is none. */
+static void split_mask(char *v, char **mask)
+{
+    char *slash = strchr(v, '/');
+    *mask = NULL;
+    if (slash) {
+        *slash = '\0';
+        *mask = slash + 1;
+    }
+}
+
+/* Parses a byte-string value with optional mask into val/mask (n bytes). */
+static bool parse_bytes(char *v, int kind, void *val, void *mask, size_t n)
+{
+    char *m;
+    split_mask(v, &m);
+    bool ok;
+    if (kind == 6) {
+        ok = parse_mac(v, val) && (!m || parse_mac(m, mask));
+    } else {
+        int af = kind == 4 ? AF_INET : AF_INET6;
+        ok = inet_pton(af, v, val) == 1 && (!m || inet_pton(af, m, mask) == 1);
+    }
+    if (ok && !m) {
+        memset(mask, 0xff, n);
+    }
+    return ok;
+}
+
+/* Parses an integer value with optional mask, each at most `full`. */
+static bool parse_int_mask(char *v, uint32_t full, uint32_t *val,
+                           uint32_t *mask)
+{
+    char *m;
+    uint64_t x, y = full;
+    split_mask(v, &m);
+    if (!parse_uint(v, full, &x) || (m && !parse_uint(m, full, &y))) {
+        return false;
+    }
+    *val = x & y;
+    *mask = y;
+    return true;
+}
+
+/* Splits "key=value"; false when there is no '='. */
+static bool split_kv(char *item, char **key, char **value)
+{
+    char *eq = strchr(item, '=');
+    if (!eq) {
+        return false;
+    }
+    *eq = '\0';
+    *key = item;
+    *value = eq + 1;
+    return true;
+}
+
+static int parse_set_eth(struct parser *ps, char **items, int n,
+                         struct action_buf *b)
+{
+    struct dp_action_set_eth s;
+    memset(&s, 0, sizeof s);
+    for (int i = 0; i < n; i++) {
+        char *k, *v;
+        if (!split_kv(items[i], &k, &v)) {
+            return fail(ps, "eth: expected key=value, got \"%s\"", items[i]);
+        }
+        bool ok = !strcmp(k, "src") ? parse_bytes(v, 6, &s.src, &s.src_mask, 6)
+                : !strcmp(k, "dst") ? parse_bytes(v, 6, &s.dst, &s.dst_mask, 6)
+                : false;
+        if (!ok) {
+            return fail(ps, "eth: bad field %s=%s", k, v);
+        }
+    }
+    action_put(b, DP_ACTION_SET_ETH, &s, sizeof s);
+    return 0;
+}
+
+static int parse_set_ipv4(struct parser *ps, char **items, int n,
+                          struct action_buf *b)
+{
+    struct dp_action_set_ipv4 s;
+    memset(&s, 0, sizeof s);
+    for (int i = 0; i < n; i++) {
+        char *k, *v;
+        uint32_t val, mask;
+        bool ok;
+        if (!split_kv(items[i], &k, &v)) {
+            return fail(ps, "ipv4: expected key=value, got \"%s\"", items[i]);
+        }
+        if (!strcmp(k, "src")) {
+            ok = parse_bytes(v, 4, &s.src, &s.src_mask, 4);
+        } else if (!strcmp(k, "dst")) {
+            ok = parse_bytes(v, 4, &s.dst, &s.dst_mask, 4);
+        } else if (!strcmp(k, "tos") || !strcmp(k, "ttl")) {
+            ok = parse_int_mask(v, 0xff, &val, &mask);
+            *(k[1] == 'o' ? &s.tos : &s.ttl) = val;
+            *(k[1] == 'o' ? &s.tos_mask : &s.ttl_mask) = mask;
+        } else {
+            ok = false;
+        }
+        if (!ok) {
+            return fail(ps, "ipv4: bad field %s=%s", k, v);
+        }
+    }
+    action_put(b, DP_ACTION_SET_IPV4, &s, sizeof s);
+    return 0;
+}
+
+static int parse_set_ipv6(struct parser *ps, char **items, int n,
+                          struct action_buf *b)
+{
+    struct dp_action_set_ipv6 s;
+    memset(&s, 0, sizeof s);
+    for (int i = 0; i < n; i++) {
+        char *k, *v;
+        uint32_t val, mask;
+        bool ok;
+        if (!split_kv(items[i], &k, &v)) {
+            return fail(ps, "ipv6: expected key=value, got \"%s\"", items[i]);
+        }
+        if (!strcmp(k, "src")) {
+            ok = parse_bytes(v, 16, s.src, s.src_mask, 16);
+        } else if (!strcmp(k, "dst")) {
+            ok = parse_bytes(v, 16, s.dst, s.dst_mask, 16);
+        } else if (!strcmp(k, "label")) {
+            ok = parse_int_mask(v, 0xfffff, &val, &mask);
+            s.label = htonl(val);
+            s.label_mask = htonl(mask);
+        } else if (!strcmp(k, "tclass") || !strcmp(k, "hlimit")) {
+            ok = parse_int_mask(v, 0xff, &val, &mask);
+            *(k[0] == 't' ? &s.tclass : &s.hlimit) = val;
+            *(k[0] == 't' ? &s.tclass_mask : &s.hlimit_mask) = mask;
+        } else {
+            ok = false;
+        }
+        if (!ok) {
+            return fail(ps, "ipv6: bad field %s=%s", k, v);
+        }
+    }
+    action_put(b, DP_ACTION_SET_IPV6, &s, sizeof s);
+    return 0;
+}
+
+static int parse_set_tp(struct parser *ps, char **items, int n,
+                        struct action_buf *b)
+{
+    struct dp_action_set_tp s;
+    memset(&s, 0, sizeof s);
+    for (int i = 0; i < n; i++) {
+        char *k, *v;
+        uint32_t val, mask;
+        if (!split_kv(items[i], &k, &v)
+            || (strcmp(k, "src") && strcmp(k, "dst"))
+            || !parse_int_mask(v, 0xffff, &val, &mask)) {
+            return fail(ps, "bad port field \"%s\"", items[i]);
+        }
+        *(k[0] == 's' ? &s.src : &s.dst) = htons(val);
+        *(k[0] == 's' ? &s.src_mask : &s.dst_mask) = htons(mask);
+    }
+    action_put(b, DP_ACTION_SET_TP, &s, sizeof s);
+    return 0;
+}
+
+static bool parse_tnl_flags(char *list, uint16_t *flags)
+{
+    char *save = NULL;
+    for (char *f = strtok_r(list, "|", &save); f;
+         f = strtok_r(NULL, "|", &save)) {
+        if (!strcmp(f, "df")) {
+            *flags |= FLOW_TNL_F_DONT_FRAGMENT;
+        } else if (!strcmp(f, "key")) {
+            *flags |= FLOW_TNL_F_KEY;
+        } else if (!strcmp(f, "csum")) {
+            *flags |= FLOW_TNL_F_CSUM;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool parse_tnl_field(char *k, char *v, struct flow_tnl *t)
+{
+    uint64_t x;
+    if (!strcmp(k, "tun_id")) {
+        if (!parse_uint(v, UINT64_MAX, &x)) {
+            return false;
+        }
+        t->tun_id = htobe64(x);
+    } else if (!strcmp(k, "src") || !strcmp(k, "dst")) {
+        return inet_pton(AF_INET, v, k[0] == 's' ? &t->ip_src : &t->ip_dst)
+               == 1;
+    } else if (!strcmp(k, "tos") || !strcmp(k, "ttl")) {
+        if (!parse_uint(v, 0xff, &x)) {
+            return false;
+        }
+        *(k[1] == 'o' ? &t->ip_tos : &t->ip_ttl) = x;
+    } else if (!strcmp(k, "tp_src") || !strcmp(k, "tp_dst")) {
+        if (!parse_uint(v, 0xffff, &x)) {
+            return false;
+        }
+        *(k[3] == 's' ? &t->tp_src : &t->tp_dst) = htons(x);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+static int parse_set_tunnel(struct parser *ps, char **items, int n,
+                            struct action_buf *b)
+{
+    struct flow_tnl t;
+    memset(&t, 0, sizeof t);
+    for (int i = 0; i < n; i++) {
+        char *k, *v, *flags;
+        if (call_form(items[i], "flags", &flags)) {
+            if (!parse_tnl_flags(flags, &t.flags)) {
+                return fail(ps, "tunnel: bad flags \"%s\"", flags);
+            }
+        } else if (!split_kv(items[i], &k, &v) || !parse_tnl_field(k, v, &t)) {
+            return fail(ps, "tunnel: bad field \"%s\"", items[i]);
+        }
+    }
+    action_put(b, DP_ACTION_SET_TUNNEL, &t, sizeof t);
+    return 0;
+}
+
+static int parse_set(struct parser *ps, char *inner, struct action_buf *b)
+{
+    static const struct {
+        const char *name;
+        int (*parse)(struct parser *, char **, int, struct action_buf *);
+    } kinds[] = {
+        { "eth", parse_set_eth }, { "ipv4", parse_set_ipv4 },
+        { "ipv6", parse_set_ipv6 }, { "tcp", parse_set_tp },
+        { "udp", parse_set_tp }, { "sctp", parse_set_tp },
+        { "tunnel", parse_set_tunnel },
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        char *fields;
+        if (call_form(inner, kinds[i].name, &fields)) {
+            char *items[16];
+            int n = *fields ? split_top(fields, items, 16) : 0;
+            if (n < 0) {
+                return fail(ps, "set(%s): too many fields", kinds[i].name);
+            }
+            return kinds[i].parse(ps, items, n, b);
+        }
+    }
+    return fail(ps, "set: unknown field \"%s\"", inner);
+}
+
+static int parse_push_vlan(struct parser *ps, char *inner,
+                           struct action_buf *b)
+{
+    char *items[4];
+    int n = split_top(inner, items, 4);
+    uint64_t tpid = 0x8100, vid = 0, pcp = 0;
+    for (int i = 0; i < n; i++) {
+        char *k, *v;
+        bool ok = split_kv(items[i], &k, &v)
+                  && (!strcmp(k, "vid") ? parse_uint(v, 0xfff, &vid)
+                      : !strcmp(k, "pcp") ? parse_uint(v, 7, &pcp)
+                      : !strcmp(k, "tpid") ? parse_uint(v, 0xffff, &tpid)
+                      : false);
+        if (!ok) {
+            return fail(ps, "push_vlan: bad field \"%s\"", items[i]);
+        }
+    }
+    if (n < 0 || (tpid != 0x8100 && tpid != 0x88a8)) {
+        return fail(ps, "push_vlan: bad arguments");
+    }
+    action_put_push_vlan(b, htons(tpid), htons(vid | pcp << 13));
+    return 0;
+}
+
+static int parse_one(struct parser *ps, char *s, struct action_buf *b)
+{
+    char *inner;
+    uint64_t x;
+    if (s[0] >= '0' && s[0] <= '9') {
+        if (!parse_uint(s, UINT32_MAX, &x)) {
+            return fail(ps, "bad port number \"%s\"", s);
+        }
+        action_put_output(b, x);
+    } else if (!strcmp(s, "drop")) {
+        action_put_drop(b);
+    } else if (!strcmp(s, "pop_vlan")) {
+        action_put_pop_vlan(b);
+    } else if (call_form(s, "push_vlan", &inner)) {
+        return parse_push_vlan(ps, inner, b);
+    } else if (call_form(s, "trunc", &inner)) {
+        if (!parse_uint(inner, UINT32_MAX, &x) || x < 14) {
+            return fail(ps, "trunc: bad length \"%s\"", inner);
+        }
+        uint32_t max_len = x;
+        action_put(b, DP_ACTION_TRUNC, &max_len, sizeof max_len);
+    } else if (call_form(s, "userspace", &inner)) {
+        if (strncmp(inner, "userdata=", 9)
+            || !parse_uint(inner + 9, UINT64_MAX, &x)) {
+            return fail(ps, "userspace: expected userdata=N");
+        }
+        action_put_userspace(b, x);
+    } else if (call_form(s, "set", &inner)) {
+        return parse_set(ps, inner, b);
+    } else {
+        return fail(ps, "unknown action \"%s\"", s);
+    }
+    return 0;
+}
+
+int actions_parse(const char *s, struct action_buf *b, char *err,
+                  size_t errlen)
+{
+    struct parser ps = { err, errlen };
+    action_buf_init(b);
+    size_t len = strlen(s);
+    if (len >= PARSE_MAX_LEN) {
+        return fail(&ps, "actions too long");
+    }
+    char copy[PARSE_MAX_LEN];
+    memcpy(copy, s, len + 1);
+    char *items[PARSE_MAX_ITEMS];
+    int n = split_top(copy, items, PARSE_MAX_ITEMS);
+    if (n < 0) {
+        return fail(&ps, "unbalanced parentheses or too many actions");
+    }
+    if (n == 1 && !strcmp(items[0], "drop")) {
+        return 0;               /* "drop" alone is the empty list */
+    }
+    for (int i = 0; i < n; i++) {
+        if (!*items[i]) {
+            return fail(&ps, "empty action");
+        }
+        if (parse_one(&ps, items[i], b)) {
+            action_buf_init(b);
+            return -1;
+        }
+        if (b->overflow) {
+            action_buf_init(b);
+            return fail(&ps, "too many actions");
+        }
+    }
+    return 0;
+}
