@@ -1,0 +1,541 @@
+/* vxlan port: encapsulation into and decapsulation from a shared UDP
+ * socket, with the tunnel metadata kept in md.tunnel.  See vport_vxlan.h
+ * for the design (one socket per local address and port, demultiplexing by
+ * md.in_port). */
+#include "dp/vport_vxlan.h"
+
+#include <arpa/inet.h>
+#include <endian.h>
+#include <errno.h>
+#include <linux/virtio_net.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <urcu.h>
+
+#include "dp/vxlan_config.h"
+#include "dp/vxlan_tso.h"
+#include "lib/vlog.h"
+
+VLOG_DEFINE_THIS_MODULE(vport_vxlan);
+
+/* The largest UDP payload we take or give: a VXLAN header and a frame. */
+#define VX_PAYLOAD_MAX (VXLAN_HLEN + PACKET_MAX_LEN)
+#define VX_RX_SLOT (PACKET_HEADROOM + VX_PAYLOAD_MAX)
+#define VX_CTRL_LEN 128
+#define VX_ETH_MIN 14
+
+struct vx_rx {
+    uint8_t *bufs;                          /* PACKET_BATCH_MAX slots */
+    struct dp_packet pkts[PACKET_BATCH_MAX];
+    struct mmsghdr msgs[PACKET_BATCH_MAX];
+    struct iovec iov[PACKET_BATCH_MAX];
+    struct sockaddr_in from[PACKET_BATCH_MAX];
+    uint8_t ctrl[PACKET_BATCH_MAX][VX_CTRL_LEN]
+        __attribute__((aligned(8)));
+};
+
+struct vx_tx {
+    pthread_mutex_t lock;                   /* any thread may output here */
+    uint32_t count;
+    uint8_t *bufs;                          /* PACKET_BATCH_MAX slots */
+    uint32_t inner_len[PACKET_BATCH_MAX];
+    struct mmsghdr msgs[PACKET_BATCH_MAX];
+    struct iovec iov[PACKET_BATCH_MAX];
+    struct sockaddr_in to[PACKET_BATCH_MAX];
+    uint8_t ctrl[PACKET_BATCH_MAX][VX_CTRL_LEN]
+        __attribute__((aligned(8)));
+};
+
+struct vxlan_priv {
+    struct vxlan_config cfg;
+    struct vxlan_sock *sock;
+    struct vx_rx rx;
+    struct vx_tx tx;
+};
+
+/* What one packet is sent with. */
+struct tx_params {
+    uint32_t dst, src;          /* be32; src 0: the kernel's choice */
+    uint32_t vni;
+    uint8_t tos, ttl;
+};
+
+static struct vxlan_priv *vx_priv(const struct vport *vp)
+{
+    return vp->priv;
+}
+
+/* ------------------------------------------------------------- create */
+
+static void free_priv(struct vxlan_priv *vx)
+{
+    if (vx) {
+        free(vx->rx.bufs);
+        free(vx->tx.bufs);
+        pthread_mutex_destroy(&vx->tx.lock);
+        free(vx);
+    }
+}
+
+static struct vxlan_priv *alloc_priv(void)
+{
+    struct vxlan_priv *vx = calloc(1, sizeof *vx);
+    if (!vx) {
+        return NULL;
+    }
+    pthread_mutex_init(&vx->tx.lock, NULL);
+    /* Large but untouched until used: the pages come as frames arrive. */
+    vx->rx.bufs = malloc((size_t)PACKET_BATCH_MAX * VX_RX_SLOT);
+    vx->tx.bufs = malloc((size_t)PACKET_BATCH_MAX * VX_PAYLOAD_MAX);
+    if (!vx->rx.bufs || !vx->tx.bufs) {
+        free_priv(vx);
+        return NULL;
+    }
+    return vx;
+}
+
+static int vxlan_create(struct vport *vp, const struct vport_opt *opts,
+                        size_t n_opts, char *err, size_t errlen)
+{
+    struct vxlan_config cfg;
+    int error = vxlan_config_parse(vp->name, opts, n_opts, &cfg, err, errlen);
+    if (error) {
+        return error;
+    }
+    struct vxlan_priv *vx = alloc_priv();
+    if (!vx) {
+        snprintf(err, errlen, "%s: out of memory", vp->name);
+        return -ENOMEM;
+    }
+    vx->cfg = cfg;
+    vp->priv = vx;
+    struct vxlan_sock_port me = {
+        .vp = vp,
+        .remote = cfg.remote,
+        .vni = cfg.vni,
+        .remote_flow = cfg.remote_flow,
+        .key_flow = cfg.key_flow,
+    };
+    vx->sock = vxlan_sock_attach(vp->dp, cfg.local, cfg.dst_port, &me,
+                                 &error, err, errlen);
+    if (!vx->sock) {
+        vp->priv = NULL;
+        free_priv(vx);
+        return error ? error : -EINVAL;
+    }
+    return 0;
+}
+
+static void vxlan_flush(struct vport *vp);
+
+static void vxlan_destroy(struct vport *vp)
+{
+    struct vxlan_priv *vx = vx_priv(vp);
+    if (!vx) {
+        return;
+    }
+    vxlan_flush(vp);
+    vxlan_sock_detach(vx->sock, vp);
+    free_priv(vx);
+    vp->priv = NULL;
+}
+
+/* ------------------------------------------------------------ receive */
+
+/* Outer destination address, TOS and TTL from the control messages. */
+static void read_cmsgs(struct msghdr *mh, uint32_t *dst, uint8_t *tos,
+                       uint8_t *ttl)
+{
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+        if (c->cmsg_level != IPPROTO_IP) {
+            continue;
+        }
+        if (c->cmsg_type == IP_PKTINFO
+            && c->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
+            struct in_pktinfo pi;
+            memcpy(&pi, CMSG_DATA(c), sizeof pi);
+            *dst = pi.ipi_addr.s_addr;
+        } else if (c->cmsg_type == IP_TOS && c->cmsg_len >= CMSG_LEN(1)) {
+            *tos = *CMSG_DATA(c);
+        } else if (c->cmsg_type == IP_TTL
+                   && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+            int v;
+            memcpy(&v, CMSG_DATA(c), sizeof v);
+            *ttl = (uint8_t)v;
+        }
+    }
+}
+
+static bool header_ok(const uint8_t *h, uint32_t len, int msg_flags)
+{
+    return !(msg_flags & (MSG_TRUNC | MSG_CTRUNC))
+           && len >= VXLAN_HLEN + VX_ETH_MIN
+           && h[0] == VXLAN_FLAG_I && !h[1] && !h[2] && !h[3] && !h[7];
+}
+
+/* Turns datagram `i` into a packet of the port it belongs to, or counts
+ * why not. */
+static void rx_one(struct vport *vp, struct vxlan_priv *vx, int i,
+                   struct dp_packet_batch *batch)
+{
+    struct vx_rx *rx = &vx->rx;
+    struct msghdr *mh = &rx->msgs[i].msg_hdr;
+    uint32_t len = rx->msgs[i].msg_len;
+    uint8_t *slot = rx->bufs + (size_t)i * VX_RX_SLOT;
+    const uint8_t *h = slot + PACKET_HEADROOM;
+    uint32_t src = rx->from[i].sin_addr.s_addr;
+    uint32_t vni = len >= VXLAN_HLEN
+                   ? (uint32_t)h[4] << 16 | (uint32_t)h[5] << 8 | h[6] : 0;
+
+    struct vport *blame = NULL;
+    const struct vxlan_sock_port *e = vxlan_sock_match(vx->sock, src, vni,
+                                                       &blame);
+    if (!blame) {
+        blame = vp;
+    }
+    if (!header_ok(h, len, mh->msg_flags)) {
+        vxlan_sock_count_malformed(vx->sock);
+        vport_count_rx_error(blame, 1);
+        return;
+    }
+    if (!e) {
+        vxlan_sock_count_unmatched(vx->sock);
+        vport_count_rx_dropped(blame, 1);
+        return;
+    }
+
+    struct dp_packet *p = &rx->pkts[i];
+    dp_packet_init(p, slot, VX_RX_SLOT, PACKET_HEADROOM + VXLAN_HLEN);
+    p->len = len - VXLAN_HLEN;
+    p->md.in_port = e->vp->port_no;
+    struct flow_tnl *t = &p->md.tunnel;
+    t->tun_id = htobe64(vni);
+    t->ip_src = src;
+    t->ip_dst = vxlan_sock_local(vx->sock);
+    t->flags = FLOW_TNL_F_KEY;
+    t->tp_src = rx->from[i].sin_port;
+    t->tp_dst = htons(vxlan_sock_port(vx->sock));
+    read_cmsgs(mh, &t->ip_dst, &t->ip_tos, &t->ip_ttl);
+    dp_packet_batch_add(batch, p);
+    vport_count_rx(e->vp, 1, p->len);
+}
+
+static void rx_prepare(struct vx_rx *rx)
+{
+    for (int i = 0; i < PACKET_BATCH_MAX; i++) {
+        rx->iov[i].iov_base = rx->bufs + (size_t)i * VX_RX_SLOT
+                              + PACKET_HEADROOM;
+        rx->iov[i].iov_len = VX_PAYLOAD_MAX;
+        struct msghdr *mh = &rx->msgs[i].msg_hdr;
+        memset(mh, 0, sizeof *mh);
+        mh->msg_name = &rx->from[i];
+        mh->msg_namelen = sizeof rx->from[i];
+        mh->msg_iov = &rx->iov[i];
+        mh->msg_iovlen = 1;
+        mh->msg_control = rx->ctrl[i];
+        mh->msg_controllen = VX_CTRL_LEN;
+    }
+}
+
+static int vxlan_recv(struct vport *vp, struct dp_packet_batch *batch)
+{
+    struct vxlan_priv *vx = vx_priv(vp);
+    uint32_t room = PACKET_BATCH_MAX - batch->count;
+    if (!room || !vxlan_sock_rx_trylock(vx->sock)) {
+        return 0;       /* another port's recv is reading this socket now */
+    }
+    rx_prepare(&vx->rx);
+    int n = recvmmsg(vxlan_sock_fd(vx->sock), vx->rx.msgs, room,
+                     MSG_DONTWAIT, NULL);
+    int saved = errno;
+    vxlan_sock_rx_unlock(vx->sock);
+    if (n <= 0) {
+        return n < 0 && saved != EAGAIN && saved != EWOULDBLOCK
+               && saved != EINTR ? -saved : 0;
+    }
+    uint32_t before = batch->count;
+    rcu_read_lock();
+    for (int i = 0; i < n; i++) {
+        rx_one(vp, vx, i, batch);
+    }
+    rcu_read_unlock();
+    return (int)(batch->count - before);
+}
+
+/* --------------------------------------------------------------- send */
+
+/* The inner frame's IP TOS and TTL, when it is IP. */
+static bool inner_ip(const uint8_t *f, uint32_t len, uint8_t *tos,
+                     uint8_t *ttl)
+{
+    uint32_t ofs = 12;
+    for (int tags = 0; tags < 2 && ofs + 4 <= len; tags++) {
+        uint16_t type = (uint16_t)(f[ofs] << 8 | f[ofs + 1]);
+        if (type != 0x8100 && type != 0x88a8) {
+            break;
+        }
+        ofs += 4;
+    }
+    if (ofs + 2 > len) {
+        return false;
+    }
+    uint16_t type = (uint16_t)(f[ofs] << 8 | f[ofs + 1]);
+    const uint8_t *ip = f + ofs + 2;
+    uint32_t room = len - ofs - 2;
+    if (type == 0x0800 && room >= 20) {
+        *tos = ip[1];
+        *ttl = ip[8];
+        return true;
+    }
+    if (type == 0x86dd && room >= 40) {
+        *tos = (uint8_t)((ip[0] & 0xf) << 4 | ip[1] >> 4);
+        *ttl = ip[7];
+        return true;
+    }
+    return false;
+}
+
+/* Where and how `p` goes; false when remote_ip=flow and no set_tunnel gave
+ * a destination. */
+static bool tx_params(const struct vxlan_config *cfg,
+                      const struct dp_packet *p, struct tx_params *tp)
+{
+    const struct flow_tnl *t = &p->md.tunnel;
+    memset(tp, 0, sizeof *tp);
+    tp->dst = cfg->remote_flow ? t->ip_dst : cfg->remote;
+    if (!tp->dst) {
+        return false;
+    }
+    tp->src = cfg->remote_flow && !cfg->local ? t->ip_src : 0;
+    tp->vni = cfg->key_flow ? (uint32_t)(be64toh(t->tun_id) & VXLAN_VNI_MAX)
+                            : cfg->vni;
+    tp->ttl = cfg->remote_flow && t->ip_ttl ? t->ip_ttl : cfg->ttl;
+    tp->tos = cfg->remote_flow && t->ip_tos ? t->ip_tos : cfg->tos;
+    uint8_t in_tos = 0, in_ttl = VXLAN_DEFAULT_TTL;
+    if (cfg->tos_inherit || cfg->ttl_inherit) {
+        inner_ip(dp_packet_data(p), p->len, &in_tos, &in_ttl);
+    }
+    if (cfg->tos_inherit) {
+        tp->tos = in_tos;
+    }
+    if (cfg->ttl_inherit) {
+        tp->ttl = in_ttl ? in_ttl : VXLAN_DEFAULT_TTL;
+    }
+    return true;
+}
+
+static void put_cmsg(struct msghdr *mh, size_t *used, int type,
+                     const void *data, size_t len)
+{
+    struct cmsghdr *c = (struct cmsghdr *)((uint8_t *)mh->msg_control
+                                           + *used);
+    memset(c, 0, CMSG_SPACE(len));
+    c->cmsg_level = IPPROTO_IP;
+    c->cmsg_type = type;
+    c->cmsg_len = CMSG_LEN(len);
+    memcpy(CMSG_DATA(c), data, len);
+    *used += CMSG_SPACE(len);
+}
+
+static void tx_commit(struct vx_tx *tx, uint32_t inner_len)
+{
+    uint32_t i = tx->count++;
+    tx->inner_len[i] = inner_len;
+    tx->iov[i].iov_len = VXLAN_HLEN + inner_len;
+}
+
+static void flush_locked(struct vport *vp, struct vx_tx *tx);
+
+/* The next free slot with its VXLAN header and message set up; the frame
+ * goes at the returned pointer and tx_commit sets its length. */
+static uint8_t *tx_slot(struct vport *vp, struct vx_tx *tx,
+                        const struct tx_params *tp)
+{
+    if (tx->count == PACKET_BATCH_MAX) {
+        flush_locked(vp, tx);
+    }
+    uint32_t i = tx->count;
+    uint8_t *h = tx->bufs + (size_t)i * VX_PAYLOAD_MAX;
+    memset(h, 0, VXLAN_HLEN);
+    h[0] = VXLAN_FLAG_I;
+    h[4] = (uint8_t)(tp->vni >> 16);
+    h[5] = (uint8_t)(tp->vni >> 8);
+    h[6] = (uint8_t)tp->vni;
+
+    tx->to[i] = (struct sockaddr_in) {
+        .sin_family = AF_INET,
+        .sin_port = htons(vx_priv(vp)->cfg.dst_port),
+        .sin_addr.s_addr = tp->dst,
+    };
+    tx->iov[i].iov_base = h;
+    struct msghdr *mh = &tx->msgs[i].msg_hdr;
+    memset(mh, 0, sizeof *mh);
+    mh->msg_name = &tx->to[i];
+    mh->msg_namelen = sizeof tx->to[i];
+    mh->msg_iov = &tx->iov[i];
+    mh->msg_iovlen = 1;
+    mh->msg_control = tx->ctrl[i];
+    size_t used = 0;
+    int tos = tp->tos, ttl = tp->ttl;
+    put_cmsg(mh, &used, IP_TOS, &tos, sizeof tos);
+    put_cmsg(mh, &used, IP_TTL, &ttl, sizeof ttl);
+    if (tp->src) {
+        struct in_pktinfo pi = { .ipi_spec_dst.s_addr = tp->src };
+        put_cmsg(mh, &used, IP_PKTINFO, &pi, sizeof pi);
+    }
+    mh->msg_controllen = used;
+    return h + VXLAN_HLEN;
+}
+
+/* Queues the TCP segments of super-frame `p`; false when it cannot be
+ * segmented (not TCP, bad headers). */
+static bool queue_segments(struct vport *vp, struct vx_tx *tx,
+                           const struct dp_packet *p,
+                           const struct tx_params *tp)
+{
+    struct tso_iter it;
+    if (tso_begin(&it, dp_packet_data(p), p->len,
+                  p->md.offload.gso_size)) {
+        return false;
+    }
+    for (;;) {
+        uint8_t *out = tx_slot(vp, tx, tp);
+        int n = tso_next(&it, out, PACKET_MAX_LEN);
+        if (n <= 0) {
+            return n == 0;
+        }
+        tx_commit(tx, (uint32_t)n);
+    }
+}
+
+static bool is_tcp_gso(uint8_t gso_type)
+{
+    uint8_t base = gso_type & (uint8_t)~VIRTIO_NET_HDR_GSO_ECN;
+    return base == VIRTIO_NET_HDR_GSO_TCPV4 || base == VIRTIO_NET_HDR_GSO_TCPV6;
+}
+
+/* Queues one frame whole, completing a pending checksum on the copy. */
+static bool queue_frame(struct vport *vp, struct vx_tx *tx,
+                        const struct dp_packet *p,
+                        const struct tx_params *tp)
+{
+    const struct packet_offload *off = &p->md.offload;
+    uint8_t *out = tx_slot(vp, tx, tp);
+    memcpy(out, dp_packet_data(p), p->len);
+    if ((off->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+        && tso_csum_complete(out, p->len, off->csum_start,
+                             off->csum_offset)) {
+        return false;
+    }
+    tx_commit(tx, p->len);
+    return true;
+}
+
+static int vxlan_send(struct vport *vp, const struct dp_packet *p)
+{
+    struct vxlan_priv *vx = vx_priv(vp);
+    struct tx_params tp;
+    if (!tx_params(&vx->cfg, p, &tp)) {
+        vport_count_tx_dropped(vp, 1);     /* remote_ip=flow, no set_tunnel */
+        return -EDESTADDRREQ;
+    }
+    if (p->len > PACKET_MAX_LEN || p->len < VX_ETH_MIN) {
+        vport_count_tx_error(vp, 1);
+        return -EMSGSIZE;
+    }
+    uint8_t gso = p->md.offload.gso_type;
+    pthread_mutex_lock(&vx->tx.lock);
+    bool ok = gso != VIRTIO_NET_HDR_GSO_NONE
+              ? is_tcp_gso(gso) && queue_segments(vp, &vx->tx, p, &tp)
+              : queue_frame(vp, &vx->tx, p, &tp);
+    pthread_mutex_unlock(&vx->tx.lock);
+    if (!ok) {
+        vport_count_tx_error(vp, 1);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static void flush_locked(struct vport *vp, struct vx_tx *tx)
+{
+    int fd = vxlan_sock_fd(vx_priv(vp)->sock);
+    uint32_t i = 0;
+    while (i < tx->count) {
+        int n = sendmmsg(fd, &tx->msgs[i], tx->count - i, MSG_DONTWAIT);
+        if (n <= 0) {
+            /* The message at i failed: full buffers are drops, the rest
+             * (no route, too big) are errors.  Go on with the next. */
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK
+                          || errno == ENOBUFS)) {
+                vport_count_tx_dropped(vp, 1);
+            } else {
+                vport_count_tx_error(vp, 1);
+            }
+            i++;
+            continue;
+        }
+        uint64_t bytes = 0;
+        for (uint32_t k = i; k < i + (uint32_t)n; k++) {
+            bytes += tx->inner_len[k];
+        }
+        vport_count_tx(vp, (uint32_t)n, bytes);
+        i += (uint32_t)n;
+    }
+    tx->count = 0;
+}
+
+static void vxlan_flush(struct vport *vp)
+{
+    struct vxlan_priv *vx = vx_priv(vp);
+    pthread_mutex_lock(&vx->tx.lock);
+    if (vx->tx.count) {
+        flush_locked(vp, &vx->tx);
+    }
+    pthread_mutex_unlock(&vx->tx.lock);
+}
+
+/* -------------------------------------------------------------- other */
+
+static int vxlan_get_fd(const struct vport *vp)
+{
+    return vxlan_sock_fd(vx_priv(vp)->sock);
+}
+
+static void vxlan_get_status(const struct vport *vp, struct vport_status *st)
+{
+    (void)vp;
+    memset(st, 0, sizeof *st);
+    st->link_up = 1;
+    st->mtu = -1;
+}
+
+static void vxlan_format_config(const struct vport *vp, char *buf,
+                                size_t size)
+{
+    vxlan_config_format(&vx_priv(vp)->cfg, buf, size);
+}
+
+int vport_vxlan_sock_stats(const struct vport *vp, struct vxlan_sock_stats *st)
+{
+    if (vp->ops != &vport_vxlan_ops || !vp->priv) {
+        return -EINVAL;
+    }
+    vxlan_sock_get_stats(vx_priv(vp)->sock, st);
+    return 0;
+}
+
+const struct vport_ops vport_vxlan_ops = {
+    .type = "vxlan",
+    .create = vxlan_create,
+    .destroy = vxlan_destroy,
+    .send = vxlan_send,
+    .flush = vxlan_flush,
+    .recv = vxlan_recv,
+    .get_fd = vxlan_get_fd,
+    .get_status = vxlan_get_status,
+    .format_config = vxlan_format_config,
+};

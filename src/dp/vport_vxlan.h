@@ -1,0 +1,37 @@
+/* vxlan ports (RFC 7348) over an IPv4 underlay.
+ *
+ * The outer Ethernet and IP headers are the kernel's business: a port sends
+ * the VXLAN header and the inner frame as the payload of a UDP socket, and
+ * the kernel routes the datagram.  The socket is bound to (local_ip or any,
+ * dst_port) and shared by every vxlan port with that pair, so the outer UDP
+ * source port is dst_port (receivers accept any source port).
+ *
+ * Receive: the port whose recv is called reads the shared socket for all
+ * ports on it and sets each packet's md.in_port to the port it belongs to
+ * (by outer source address or remote_ip=flow, and VNI or key=flow); the
+ * datapath keys on md.in_port, so the packet enters on the right port
+ * whichever port read it.  A datagram with a bad header (short, truncated,
+ * VXLAN flags other than just the I bit, reserved bits set) counts as
+ * rx_errors, one that matches no port (e.g. a wrong VNI) as rx_dropped, on
+ * the port whose remote_ip is the datagram's source (else the first port on
+ * the socket); the socket's own totals are in vport_vxlan_sock_stats.
+ *
+ * Send: remote and VNI from the options, or from md.tunnel (set_tunnel) for
+ * remote_ip=flow / key=flow.  Frames with a pending checksum get it filled
+ * in, TCP super-frames (md.offload.gso_type) are segmented in software to
+ * their gso_size first. */
+#ifndef VS_DP_VPORT_VXLAN_H
+#define VS_DP_VPORT_VXLAN_H
+
+#include <stdint.h>
+
+#include "dp/vport.h"
+#include "dp/vxlan_sock.h"
+
+#define VXLAN_HLEN 8
+#define VXLAN_FLAG_I 0x08
+
+/* The totals of the socket `vp` shares; -EINVAL when `vp` is no vxlan port. */
+int vport_vxlan_sock_stats(const struct vport *vp, struct vxlan_sock_stats *st);
+
+#endif
