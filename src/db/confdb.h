@@ -11,10 +11,12 @@
 #ifndef VS_DB_CONFDB_H
 #define VS_DB_CONFDB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "db/config.h"
+#include "db/schema.h"
 
 struct confdb;
 
@@ -48,5 +50,65 @@ uint64_t confdb_seqno(struct confdb *db);
 /* Sets the Open_vSwitch row's ovs_version column (the daemon does this at
  * start, as ovs-vswitchd does).  0 or -1. */
 int confdb_set_ovs_version(struct confdb *db, const char *version);
+
+/* Row-level access, for the vsctl engine.  All of it works inside a
+ * transaction opened by confdb_begin(); rows returned are owned by the
+ * store and valid until the transaction ends. */
+struct confdb_row {
+    enum table_id table;
+    char uuid[37];
+    struct datum *cols;        /* one per column of the table */
+    bool dirty;                /* written in the open transaction */
+    bool deleted;              /* gone in the open transaction */
+    bool reachable;            /* scratch for garbage collection */
+    const struct confdb_row *parent; /* scratch for integrity checks */
+};
+
+/* Starts a write transaction (waiting up to 10 s for another writer),
+ * reloading the rows if another process changed the file.  0, or -1 with
+ * *err (malloc'd). */
+int confdb_begin(struct confdb *db, char **err);
+
+/* Deletes unreachable rows, checks the whole store (column constraints,
+ * unique names, a port on one bridge and an interface on one port,
+ * distinct ofport_request values) and commits durably.  0, or -1 with
+ * *err: then everything is rolled back.  `config_change` says whether
+ * confdb_seqno() should grow when something changed. */
+int confdb_commit(struct confdb *db, bool config_change, char **err);
+
+/* Drops every change of the open transaction. */
+void confdb_rollback(struct confdb *db);
+
+/* Marks rows no longer reachable from the Open_vSwitch row as deleted, as
+ * OVSDB collects non-root rows (run after each command of a chain so that
+ * later commands no longer see them). */
+void confdb_collect_garbage(struct confdb *db);
+
+/* The rows of table `t` (deleted ones skipped by the finders, not here). */
+size_t confdb_n_rows(const struct confdb *db, enum table_id t);
+struct confdb_row *confdb_row_at(const struct confdb *db, enum table_id t,
+                                 size_t i);
+
+/* The live row of table `t` with that uuid or that name, or NULL. */
+struct confdb_row *confdb_find_uuid(const struct confdb *db, enum table_id t,
+                                    const char *uuid);
+struct confdb_row *confdb_find_name(const struct confdb *db, enum table_id t,
+                                    const char *name);
+
+/* The single Open_vSwitch row. */
+struct confdb_row *confdb_root(const struct confdb *db);
+
+/* A new row of table `t` with a fresh random uuid and default values. */
+struct confdb_row *confdb_insert(struct confdb *db, enum table_id t);
+
+/* Replaces column `col` of `row` with `value` (moved: left empty). */
+void confdb_row_set(struct confdb *db, struct confdb_row *row, int col,
+                    struct datum *value);
+
+/* Marks `row` changed after its columns were edited in place. */
+void confdb_row_touch(struct confdb_row *row);
+
+/* The name column's value of a Bridge/Port/Interface row. */
+const char *confdb_row_name(const struct confdb_row *row);
 
 #endif
