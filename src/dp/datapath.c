@@ -1,0 +1,835 @@
+/* The datapath: the ports array under RCU, the fast path over a batch
+ * (keys, exact-match cache, megaflows, actions per group of packets of one
+ * flow), the upcall queue to the slow path, and the seed's counters.
+ *
+ * Per forwarding thread and datapath there is a `struct dp_thread` (found
+ * with a pthread key): its exact-match cache and its own hit/miss/mask
+ * counters, so that threads never share a cache line in the fast path.
+ * Sends to one port are serialised by a small per-port lock, because the
+ * control thread may execute packets (datapath_execute) while a forwarding
+ * thread runs; the forwarding thread takes it once per group of packets. */
+#include "dp/datapath.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+#include <urcu.h>
+
+#include "dp/actions.h"
+#include "lib/vlog.h"
+
+VLOG_DEFINE_THIS_MODULE(datapath);
+
+#define DP_NAME_MAX 64
+#define UPCALL_MIN_BUF 2048
+#define TXSET_MAX 16
+
+/* A port as the datapath keeps it: the public vport and its tx lock, a
+ * re-entrant spinlock (a patch port's send may come back to the same
+ * port on the same thread). */
+struct dp_port {
+    struct vport vp;
+    _Atomic(const void *) tx_owner;
+    uint32_t tx_depth;
+};
+
+struct dp_thread_stats {
+    uint64_t n_hit, n_missed, n_mask_hit;
+};
+
+struct dp_thread {
+    struct datapath *dp;
+    struct emc_cache *emc;
+    struct dp_thread_stats stats;   /* written by the owner only */
+    bool orphan;                    /* its thread exited */
+    struct dp_thread *next;
+};
+
+struct upcall_slot {
+    struct upcall up;
+    struct dp_packet pkt;
+    uint8_t *buf;
+    uint32_t cap;
+};
+
+struct datapath {
+    char name[DP_NAME_MAX];
+    struct dp_port *ports[DP_MAX_PORTS];    /* RCU */
+    pthread_mutex_t mutex;          /* ports (writers), the thread list */
+    struct megaflow_table *flows;
+    atomic_size_t flow_limit;
+    atomic_bool emc_enabled;
+    pthread_key_t thread_key;
+    struct dp_thread *threads;
+    struct dp_thread_stats gone;    /* counts of freed dp_threads */
+    uint64_t n_lost, n_recursion_drops, n_missing_port_drops; /* atomics */
+
+    /* Upcall queue: a ring under `uq_mutex`; one consumer at a time. */
+    pthread_mutex_t uq_mutex, drain_mutex;
+    uint32_t uq_head, uq_count;
+    int upcall_fd;
+    struct upcall_slot uq[DP_UPCALL_QUEUE_LEN];
+};
+
+/* The ports a batch sent to, flushed at its end. */
+struct txset {
+    uint32_t n;
+    uint32_t ports[TXSET_MAX];
+};
+
+static __thread struct txset *cur_txset;
+static __thread char tx_token;      /* its address names this thread */
+
+static inline void count_add(uint64_t *c, uint64_t n)
+{
+    __atomic_fetch_add(c, n, __ATOMIC_RELAXED);
+}
+
+/* For counters with one writer: no locked instruction. */
+static inline void own_count_add(uint64_t *c, uint64_t n)
+{
+    __atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + n,
+                     __ATOMIC_RELAXED);
+}
+
+static inline uint64_t count_get(const uint64_t *c)
+{
+    return __atomic_load_n(c, __ATOMIC_RELAXED);
+}
+
+uint64_t dp_time_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---------------------------------------------------------------- tx lock */
+
+static void port_tx_lock(struct dp_port *p)
+{
+    const void *me = &tx_token;
+    if (atomic_load_explicit(&p->tx_owner, memory_order_relaxed) == me) {
+        p->tx_depth++;
+        return;
+    }
+    for (unsigned spins = 0;; spins++) {
+        const void *expected = NULL;
+        if (atomic_compare_exchange_weak_explicit(&p->tx_owner, &expected,
+                                                  me, memory_order_acquire,
+                                                  memory_order_relaxed)) {
+            break;
+        }
+        if (spins > 100) {
+            sched_yield();          /* the holder may have been preempted */
+        }
+    }
+    p->tx_depth = 1;
+}
+
+static void port_tx_unlock(struct dp_port *p)
+{
+    if (--p->tx_depth == 0) {
+        atomic_store_explicit(&p->tx_owner, NULL, memory_order_release);
+    }
+}
+
+/* ------------------------------------------------------- per-thread state */
+
+static void dp_thread_free(struct datapath *dp, struct dp_thread *t)
+{
+    count_add(&dp->gone.n_hit, t->stats.n_hit);
+    count_add(&dp->gone.n_missed, t->stats.n_missed);
+    count_add(&dp->gone.n_mask_hit, t->stats.n_mask_hit);
+    emc_cache_destroy(t->emc);
+    free(t);
+}
+
+/* Thread exit: the EMC must be freed in an RCU-registered thread, which
+ * this one may no longer be, so the control thread frees it later. */
+static void dp_thread_exit(void *arg)
+{
+    struct dp_thread *t = arg;
+    pthread_mutex_lock(&t->dp->mutex);
+    t->orphan = true;
+    pthread_mutex_unlock(&t->dp->mutex);
+}
+
+/* Frees the state of exited threads (control thread). */
+static void reap_orphans(struct datapath *dp)
+{
+    pthread_mutex_lock(&dp->mutex);
+    for (struct dp_thread **tp = &dp->threads; *tp;) {
+        struct dp_thread *t = *tp;
+        if (t->orphan) {
+            *tp = t->next;
+            dp_thread_free(dp, t);
+        } else {
+            tp = &t->next;
+        }
+    }
+    pthread_mutex_unlock(&dp->mutex);
+}
+
+static struct dp_thread *get_thread(struct datapath *dp)
+{
+    struct dp_thread *t = pthread_getspecific(dp->thread_key);
+    if (t) {
+        return t;
+    }
+    t = calloc(1, sizeof *t);
+    if (!t) {
+        return NULL;
+    }
+    t->dp = dp;
+    t->emc = emc_cache_create();    /* NULL: run without a cache */
+    pthread_mutex_lock(&dp->mutex);
+    t->next = dp->threads;
+    dp->threads = t;
+    pthread_mutex_unlock(&dp->mutex);
+    pthread_setspecific(dp->thread_key, t);
+    return t;
+}
+
+/* ----------------------------------------------------------- create/free */
+
+struct datapath *datapath_create(const char *name)
+{
+    struct datapath *dp = calloc(1, sizeof *dp);
+    if (!dp) {
+        return NULL;
+    }
+    snprintf(dp->name, sizeof dp->name, "%s", name);
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    /* A port type's create may look ports up while we add one. */
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&dp->mutex, &attr);
+    pthread_mutexattr_destroy(&attr);
+    pthread_mutex_init(&dp->uq_mutex, NULL);
+    pthread_mutex_init(&dp->drain_mutex, NULL);
+    atomic_init(&dp->flow_limit, DP_DEFAULT_FLOW_LIMIT);
+    atomic_init(&dp->emc_enabled, true);
+    dp->flows = megaflow_table_create();
+    dp->upcall_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (!dp->flows || dp->upcall_fd < 0
+        || pthread_key_create(&dp->thread_key, dp_thread_exit)) {
+        megaflow_table_destroy(dp->flows);
+        if (dp->upcall_fd >= 0) {
+            close(dp->upcall_fd);
+        }
+        free(dp);
+        return NULL;
+    }
+    return dp;
+}
+
+static void port_destroy(struct dp_port *p)
+{
+    if (p->vp.ops->destroy) {
+        p->vp.ops->destroy(&p->vp);
+    }
+    free(p);
+}
+
+void datapath_destroy(struct datapath *dp)
+{
+    if (!dp) {
+        return;
+    }
+    struct dp_port *gone[DP_MAX_PORTS];
+    for (int i = 0; i < DP_MAX_PORTS; i++) {
+        gone[i] = dp->ports[i];
+        rcu_assign_pointer(dp->ports[i], NULL);
+    }
+    synchronize_rcu();
+    for (int i = 0; i < DP_MAX_PORTS; i++) {
+        if (gone[i]) {
+            port_destroy(gone[i]);
+        }
+    }
+    pthread_key_delete(dp->thread_key);
+    while (dp->threads) {
+        struct dp_thread *t = dp->threads;
+        dp->threads = t->next;
+        dp_thread_free(dp, t);
+    }
+    megaflow_table_destroy(dp->flows);
+    rcu_barrier();              /* the flows' call_rcu frees are done */
+    for (int i = 0; i < DP_UPCALL_QUEUE_LEN; i++) {
+        free(dp->uq[i].buf);
+    }
+    close(dp->upcall_fd);
+    pthread_mutex_destroy(&dp->mutex);
+    pthread_mutex_destroy(&dp->uq_mutex);
+    pthread_mutex_destroy(&dp->drain_mutex);
+    free(dp);
+}
+
+const char *datapath_name(const struct datapath *dp)
+{
+    return dp->name;
+}
+
+/* ------------------------------------------------------------------ ports */
+
+static struct dp_port *port_by_name_locked(struct datapath *dp,
+                                           const char *name)
+{
+    for (int i = 0; i < DP_MAX_PORTS; i++) {
+        if (dp->ports[i] && !strcmp(dp->ports[i]->vp.name, name)) {
+            return dp->ports[i];
+        }
+    }
+    return NULL;
+}
+
+/* Checks the requested number, or finds the lowest free one above LOCAL. */
+static int choose_port_no(struct datapath *dp, uint32_t *port_no, char *err,
+                          size_t errlen)
+{
+    if (*port_no == UINT32_MAX) {
+        for (uint32_t no = 1; no < DP_MAX_PORTS; no++) {
+            if (!dp->ports[no]) {
+                *port_no = no;
+                return 0;
+            }
+        }
+        snprintf(err, errlen, "%s: no free port number", dp->name);
+        return -EFBIG;
+    }
+    if (*port_no >= DP_MAX_PORTS) {
+        snprintf(err, errlen, "%s: port number %u out of range (max %d)",
+                 dp->name, *port_no, DP_MAX_PORTS - 1);
+        return -EINVAL;
+    }
+    if (dp->ports[*port_no]) {
+        snprintf(err, errlen, "%s: port number %u is taken by %s", dp->name,
+                 *port_no, dp->ports[*port_no]->vp.name);
+        return -EEXIST;
+    }
+    return 0;
+}
+
+static int port_add_locked(struct datapath *dp, const char *name,
+                           const struct vport_ops *ops,
+                           const struct vport_opt *opts, size_t n_opts,
+                           uint32_t *port_no, char *err, size_t errlen)
+{
+    if (port_by_name_locked(dp, name)) {
+        snprintf(err, errlen, "%s: a port named %s exists", dp->name, name);
+        return -EEXIST;
+    }
+    uint32_t no = *port_no;
+    int error = choose_port_no(dp, &no, err, errlen);
+    if (error) {
+        return error;
+    }
+    struct dp_port *p = calloc(1, sizeof *p);
+    if (!p) {
+        snprintf(err, errlen, "%s: out of memory", dp->name);
+        return -ENOMEM;
+    }
+    snprintf(p->vp.name, sizeof p->vp.name, "%s", name);
+    p->vp.port_no = no;
+    p->vp.dp = dp;
+    p->vp.ops = ops;
+    atomic_init(&p->tx_owner, NULL);
+    error = ops->create(&p->vp, opts, n_opts, err, errlen);
+    if (error) {
+        if (errlen && !err[0]) {
+            snprintf(err, errlen, "%s: cannot create %s port %s: %s",
+                     dp->name, ops->type, name, strerror(-error));
+        }
+        free(p);
+        return error;
+    }
+    rcu_assign_pointer(dp->ports[no], p);
+    *port_no = no;
+    return 0;
+}
+
+int datapath_port_add(struct datapath *dp, const char *name, const char *type,
+                      const struct vport_opt *opts, size_t n_opts,
+                      uint32_t *port_no, char *err, size_t errlen)
+{
+    char dummy[1];
+    if (!err || !errlen) {
+        err = dummy;
+        errlen = sizeof dummy;
+    }
+    err[0] = '\0';
+    if (!name || !*name || strlen(name) >= VPORT_NAME_MAX) {
+        snprintf(err, errlen, "%s: bad port name", dp->name);
+        return -EINVAL;
+    }
+    const struct vport_ops *ops = vport_ops_lookup(type);
+    if (!ops) {
+        snprintf(err, errlen, "%s: unknown port type %s", dp->name,
+                 type ? type : "(none)");
+        return -EAFNOSUPPORT;
+    }
+    pthread_mutex_lock(&dp->mutex);
+    int error = port_add_locked(dp, name, ops, opts, n_opts, port_no, err,
+                                errlen);
+    pthread_mutex_unlock(&dp->mutex);
+    return error;
+}
+
+int datapath_port_del(struct datapath *dp, uint32_t port_no)
+{
+    if (port_no >= DP_MAX_PORTS) {
+        return -ENOENT;
+    }
+    pthread_mutex_lock(&dp->mutex);
+    struct dp_port *p = dp->ports[port_no];
+    if (p) {
+        rcu_assign_pointer(dp->ports[port_no], NULL);
+    }
+    pthread_mutex_unlock(&dp->mutex);
+    if (!p) {
+        return -ENOENT;
+    }
+    synchronize_rcu();          /* no forwarding thread still sees it */
+    port_destroy(p);
+    return 0;
+}
+
+struct vport *datapath_port_get(struct datapath *dp, uint32_t port_no)
+{
+    if (port_no >= DP_MAX_PORTS) {
+        return NULL;
+    }
+    struct dp_port *p = rcu_dereference(dp->ports[port_no]);
+    return p ? &p->vp : NULL;
+}
+
+struct vport *datapath_port_by_name(struct datapath *dp, const char *name)
+{
+    pthread_mutex_lock(&dp->mutex);
+    struct dp_port *p = port_by_name_locked(dp, name);
+    pthread_mutex_unlock(&dp->mutex);
+    return p ? &p->vp : NULL;
+}
+
+void datapath_port_foreach(struct datapath *dp,
+                           void (*cb)(struct vport *, void *aux), void *aux)
+{
+    pthread_mutex_lock(&dp->mutex);
+    for (int i = 0; i < DP_MAX_PORTS; i++) {
+        if (dp->ports[i]) {
+            cb(&dp->ports[i]->vp, aux);
+        }
+    }
+    pthread_mutex_unlock(&dp->mutex);
+}
+
+/* ----------------------------------------------------------------- output */
+
+static void port_flush(struct dp_port *p)
+{
+    port_tx_lock(p);
+    p->vp.ops->flush(&p->vp);
+    port_tx_unlock(p);
+}
+
+/* Remembers that `p` needs a flush at the end of the batch; flushes now
+ * when there is no batch or the set is full. */
+static void note_sent(struct dp_port *p)
+{
+    if (!p->vp.ops->flush) {
+        return;
+    }
+    struct txset *ts = cur_txset;
+    if (ts) {
+        for (uint32_t i = 0; i < ts->n; i++) {
+            if (ts->ports[i] == p->vp.port_no) {
+                return;
+            }
+        }
+        if (ts->n < TXSET_MAX) {
+            ts->ports[ts->n++] = p->vp.port_no;
+            return;
+        }
+    }
+    port_flush(p);
+}
+
+static void txset_flush(struct datapath *dp, const struct txset *ts)
+{
+    for (uint32_t i = 0; i < ts->n; i++) {
+        struct dp_port *p = rcu_dereference(dp->ports[ts->ports[i]]);
+        if (p) {
+            port_flush(p);
+        }
+    }
+}
+
+static struct dp_port *output_port(struct datapath *dp, uint32_t port_no)
+{
+    return port_no < DP_MAX_PORTS ? rcu_dereference(dp->ports[port_no])
+                                  : NULL;
+}
+
+void datapath_output_batch(struct datapath *dp, uint32_t port_no,
+                           const struct dp_packet_batch *b, uint32_t max_len)
+{
+    struct dp_port *p = output_port(dp, port_no);
+    if (!p) {
+        count_add(&dp->n_missing_port_drops, b->count);
+        return;
+    }
+    int (*send)(struct vport *, const struct dp_packet *) = p->vp.ops->send;
+    port_tx_lock(p);
+    for (uint32_t i = 0; i < b->count; i++) {
+        const struct dp_packet *pkt = b->pkts[i];
+        if (max_len && pkt->len > max_len) {
+            struct dp_packet cut = *pkt;    /* a shorter view, same bytes */
+            cut.len = max_len;
+            send(&p->vp, &cut);
+        } else {
+            send(&p->vp, pkt);
+        }
+    }
+    port_tx_unlock(p);
+    note_sent(p);
+}
+
+void datapath_output(struct datapath *dp, uint32_t port_no,
+                     const struct dp_packet *p)
+{
+    struct dp_packet_batch b = { .count = 1, .pkts = { (struct dp_packet *)p } };
+    datapath_output_batch(dp, port_no, &b, 0);
+}
+
+void datapath_count_recursion_drops(struct datapath *dp, uint32_t n)
+{
+    count_add(&dp->n_recursion_drops, n);
+}
+
+/* ---------------------------------------------------------------- upcalls */
+
+/* Copies `p` into `slot`, growing its buffer the first time a frame this
+ * large comes. */
+static bool upcall_slot_fill(struct upcall_slot *slot,
+                             const struct dp_packet *p)
+{
+    uint32_t need = PACKET_HEADROOM + p->len;
+    if (slot->cap < need) {
+        uint32_t cap = need < UPCALL_MIN_BUF ? UPCALL_MIN_BUF : need;
+        uint8_t *buf = realloc(slot->buf, cap);
+        if (!buf) {
+            return false;
+        }
+        slot->buf = buf;
+        slot->cap = cap;
+    }
+    dp_packet_init(&slot->pkt, slot->buf, slot->cap, PACKET_HEADROOM);
+    memcpy(dp_packet_data(&slot->pkt), dp_packet_data(p), p->len);
+    slot->pkt.len = p->len;
+    slot->pkt.md = p->md;
+    return true;
+}
+
+static bool upcall_enqueue(struct datapath *dp, enum upcall_type type,
+                           const struct dp_packet *p,
+                           const struct flow_key *key, uint64_t userdata)
+{
+    bool queued = false;
+    pthread_mutex_lock(&dp->uq_mutex);
+    if (dp->uq_count < DP_UPCALL_QUEUE_LEN && p->len <= PACKET_MAX_LEN) {
+        struct upcall_slot *slot
+            = &dp->uq[(dp->uq_head + dp->uq_count) % DP_UPCALL_QUEUE_LEN];
+        if (upcall_slot_fill(slot, p)) {
+            slot->up.type = type;
+            slot->up.key = *key;
+            slot->up.userdata = userdata;
+            slot->up.packet = &slot->pkt;
+            if (dp->uq_count++ == 0) {
+                uint64_t one = 1;
+                ssize_t n = write(dp->upcall_fd, &one, sizeof one);
+                (void)n;        /* the counter cannot overflow from 0 */
+            }
+            queued = true;
+        }
+    }
+    pthread_mutex_unlock(&dp->uq_mutex);
+    return queued;
+}
+
+void datapath_upcall(struct datapath *dp, enum upcall_type type,
+                     const struct dp_packet *p, const struct flow_key *key,
+                     uint64_t userdata)
+{
+    if (!upcall_enqueue(dp, type, p, key, userdata)) {
+        count_add(&dp->n_lost, 1);
+    }
+}
+
+size_t datapath_upcall_drain(struct datapath *dp,
+                             void (*cb)(const struct upcall *, void *aux),
+                             void *aux, size_t max)
+{
+    size_t n = 0;
+    pthread_mutex_lock(&dp->drain_mutex);
+    while (n < max) {
+        pthread_mutex_lock(&dp->uq_mutex);
+        struct upcall_slot *slot = dp->uq_count ? &dp->uq[dp->uq_head] : NULL;
+        pthread_mutex_unlock(&dp->uq_mutex);
+        if (!slot) {
+            break;
+        }
+        cb(&slot->up, aux);     /* producers do not touch the head slot */
+        pthread_mutex_lock(&dp->uq_mutex);
+        dp->uq_head = (dp->uq_head + 1) % DP_UPCALL_QUEUE_LEN;
+        if (--dp->uq_count == 0) {
+            uint64_t v;
+            ssize_t r = read(dp->upcall_fd, &v, sizeof v);
+            (void)r;
+        }
+        pthread_mutex_unlock(&dp->uq_mutex);
+        n++;
+    }
+    pthread_mutex_unlock(&dp->drain_mutex);
+    reap_orphans(dp);
+    return n;
+}
+
+int datapath_upcall_fd(const struct datapath *dp)
+{
+    return dp->upcall_fd;
+}
+
+/* ------------------------------------------------------------- fast path */
+
+/* Packets of one flow within a batch. */
+struct flow_group {
+    struct megaflow *flow;
+    uint32_t first;             /* index of its first packet */
+    uint32_t bytes;
+    uint16_t tcp_flags;
+    struct dp_packet_batch batch;
+};
+
+/* Looks up one packet's key: the exact-match cache, then the megaflows. */
+static struct megaflow *lookup(struct datapath *dp, struct emc_cache *emc,
+                               const struct flow_key *key,
+                               uint32_t *n_mask_hit)
+{
+    if (emc) {
+        uint32_t hash = flow_key_hash(key, 0);
+        struct megaflow *f = emc_lookup(emc, key, hash);
+        if (!f) {
+            f = megaflow_lookup(dp->flows, key, n_mask_hit);
+            if (f) {
+                emc_insert(emc, key, hash, f);
+            }
+        }
+        return f;
+    }
+    return megaflow_lookup(dp->flows, key, n_mask_hit);
+}
+
+/* Adds packet `i` to its flow's group; groups keep first-seen order. */
+static void group_add(struct flow_group *groups, uint32_t *n_groups,
+                      struct megaflow *f, struct dp_packet *p, uint32_t i,
+                      uint16_t tcp_flags)
+{
+    struct flow_group *g = NULL;
+    for (uint32_t k = *n_groups; k-- > 0;) {   /* the last one first */
+        if (groups[k].flow == f) {
+            g = &groups[k];
+            break;
+        }
+    }
+    if (!g) {
+        g = &groups[(*n_groups)++];
+        g->flow = f;
+        g->first = i;
+        g->bytes = 0;
+        g->tcp_flags = 0;
+        dp_packet_batch_init(&g->batch);
+    }
+    g->bytes += p->len;
+    g->tcp_flags |= tcp_flags;
+    dp_packet_batch_add(&g->batch, p);
+}
+
+static void run_groups(struct datapath *dp, struct flow_group *groups,
+                       uint32_t n_groups, const struct flow_key *keys)
+{
+    uint64_t now = dp_time_ms();
+    for (uint32_t k = 0; k < n_groups; k++) {
+        struct flow_group *g = &groups[k];
+        megaflow_stats_update(g->flow, g->batch.count, g->bytes,
+                              g->tcp_flags, now);
+        const struct megaflow_actions *acts = rcu_dereference(g->flow->actions);
+        actions_execute(dp, &g->batch, &keys[g->first], acts->data,
+                        acts->len);
+    }
+}
+
+void datapath_process_batch(struct datapath *dp, struct dp_packet_batch *b)
+{
+    uint32_t n = b->count < PACKET_BATCH_MAX ? b->count : PACKET_BATCH_MAX;
+    if (!n) {
+        return;
+    }
+    rcu_read_lock();
+    struct dp_thread *t = get_thread(dp);
+    struct emc_cache *emc = t && atomic_load_explicit(&dp->emc_enabled,
+                                                      memory_order_relaxed)
+                            ? t->emc : NULL;
+    struct txset txs = { .n = 0 };
+    struct txset *outer_txs = cur_txset;
+    cur_txset = &txs;
+
+    struct flow_key keys[PACKET_BATCH_MAX];
+    struct flow_group groups[PACKET_BATCH_MAX];
+    uint32_t n_groups = 0, n_mask_hit = 0, n_hit = 0, n_missed = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        struct dp_packet *p = b->pkts[i];
+        flow_key_extract(p, &keys[i]);
+        struct megaflow *f = lookup(dp, emc, &keys[i], &n_mask_hit);
+        if (f) {
+            group_add(groups, &n_groups, f, p, i, ntohs(keys[i].tcp_flags));
+            n_hit++;
+        } else if (upcall_enqueue(dp, UPCALL_MISS, p, &keys[i], 0)) {
+            n_missed++;
+        } else {
+            count_add(&dp->n_lost, 1);
+        }
+    }
+    run_groups(dp, groups, n_groups, keys);
+    txset_flush(dp, &txs);
+    cur_txset = outer_txs;
+
+    if (t) {
+        own_count_add(&t->stats.n_hit, n_hit);
+        own_count_add(&t->stats.n_missed, n_missed);
+        own_count_add(&t->stats.n_mask_hit, n_mask_hit);
+    } else {
+        count_add(&dp->gone.n_hit, n_hit);
+        count_add(&dp->gone.n_missed, n_missed);
+        count_add(&dp->gone.n_mask_hit, n_mask_hit);
+    }
+    rcu_read_unlock();
+}
+
+int datapath_poll_port(struct datapath *dp, uint32_t port_no)
+{
+    rcu_read_lock();
+    struct dp_port *p = output_port(dp, port_no);
+    int n = 0;
+    if (!p) {
+        n = -ENOENT;
+    } else if (p->vp.ops->recv) {
+        struct dp_packet_batch batch;
+        dp_packet_batch_init(&batch);
+        n = p->vp.ops->recv(&p->vp, &batch);
+        if (n > 0) {
+            for (uint32_t i = 0; i < batch.count; i++) {
+                batch.pkts[i]->md.in_port = port_no;
+                batch.pkts[i]->md.depth = 0;
+            }
+            datapath_process_batch(dp, &batch);
+        }
+    }
+    rcu_read_unlock();
+    return n;
+}
+
+void datapath_execute(struct datapath *dp, struct dp_packet *p,
+                      const void *acts, size_t len)
+{
+    if (actions_validate(acts, len)) {
+        return;
+    }
+    rcu_read_lock();
+    struct txset txs = { .n = 0 };
+    struct txset *outer_txs = cur_txset;
+    cur_txset = &txs;
+    struct flow_key key;
+    flow_key_extract(p, &key);
+    struct dp_packet_batch b;
+    dp_packet_batch_init(&b);
+    dp_packet_batch_add(&b, p);
+    actions_execute(dp, &b, &key, acts, len);
+    txset_flush(dp, &txs);
+    cur_txset = outer_txs;
+    rcu_read_unlock();
+}
+
+/* ------------------------------------------------------------------ flows */
+
+int datapath_flow_put(struct datapath *dp, const struct flow_key *key,
+                      const struct flow_key *mask, const void *acts,
+                      size_t len, bool modify)
+{
+    if (actions_validate(acts, len)) {
+        return -EINVAL;
+    }
+    if (modify) {
+        int error = megaflow_modify(dp->flows, key, mask, acts, len, false);
+        if (error != -ENOENT) {
+            return error;
+        }
+    }
+    return megaflow_insert(dp->flows, key, mask, acts, len,
+                           atomic_load(&dp->flow_limit));
+}
+
+int datapath_flow_del(struct datapath *dp, const struct flow_key *key,
+                      const struct flow_key *mask, struct megaflow_stats *st)
+{
+    return megaflow_delete(dp->flows, key, mask, st);
+}
+
+void datapath_flow_flush(struct datapath *dp)
+{
+    megaflow_flush(dp->flows);
+}
+
+struct megaflow_table *datapath_flows(struct datapath *dp)
+{
+    return dp->flows;
+}
+
+void datapath_set_flow_limit(struct datapath *dp, size_t limit)
+{
+    atomic_store(&dp->flow_limit, limit);
+}
+
+void datapath_set_emc(struct datapath *dp, bool enabled)
+{
+    atomic_store(&dp->emc_enabled, enabled);
+}
+
+void datapath_get_stats(const struct datapath *dp_, struct dp_stats *s)
+{
+    struct datapath *dp = (struct datapath *)dp_;   /* for the mutex */
+    memset(s, 0, sizeof *s);
+    pthread_mutex_lock(&dp->mutex);
+    s->n_hit = count_get(&dp->gone.n_hit);
+    s->n_missed = count_get(&dp->gone.n_missed);
+    s->n_mask_hit = count_get(&dp->gone.n_mask_hit);
+    for (const struct dp_thread *t = dp->threads; t; t = t->next) {
+        s->n_hit += count_get(&t->stats.n_hit);
+        s->n_missed += count_get(&t->stats.n_missed);
+        s->n_mask_hit += count_get(&t->stats.n_mask_hit);
+    }
+    pthread_mutex_unlock(&dp->mutex);
+    s->n_lost = count_get(&dp->n_lost);
+    s->n_recursion_drops = count_get(&dp->n_recursion_drops);
+    s->n_missing_port_drops = count_get(&dp->n_missing_port_drops);
+    s->n_flows = megaflow_count(dp->flows);
+    s->n_masks = megaflow_mask_count(dp->flows);
+}
