@@ -1,0 +1,1073 @@
+/* The megaflow table (tuple-space search under RCU) and the exact-match
+ * cache.
+ *
+ * Layout.  The table publishes an array of subtables (`struct subtable_vec`),
+ * one per distinct mask, ordered by recent hits so that the busiest masks
+ * are probed first.  Each subtable precomputes the words of the flow key its
+ * mask cares about (`idx`, `mask_words`), so hashing and comparing a packet's
+ * key touches only those words.  A subtable's flows live in an open-addressed
+ * array of (hash, node) slots with linear probing; a node keeps the masked
+ * key words compactly so that a hit compares one cache line.
+ *
+ * RCU.  Readers take no lock.  The writer (serialised by `mutex`) only ever:
+ *   - fills an empty slot (hash first, then the node pointer with release);
+ *   - turns a live slot into a tombstone (never back into a live slot, so a
+ *     slot's hash never changes while readers may look at it);
+ *   - publishes a rebuilt slot array or subtable array with
+ *     rcu_assign_pointer and frees the old one with call_rcu.
+ * Flows are reference counted (the table holds one reference, each EMC
+ * entry another) and freed with call_rcu when the count drops to zero.
+ * Writers never wait for a grace period, so a forwarding thread may take the
+ * writer lock with trylock (to re-rank subtables) without any deadlock.
+ *
+ * Every function that calls call_rcu (insert, modify, delete, flush,
+ * destroy, emc_insert, emc_lookup, emc_clear, emc_cache_destroy) must run in
+ * a thread registered with rcu_register_thread(). */
+#include "dp/megaflow.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <urcu.h>
+
+#define KEY_WORDS FLOW_KEY_U64S
+
+/* Keys are read as 64-bit words; this type may alias the key's fields. */
+typedef uint64_t __attribute__((may_alias)) key_word;
+#define CACHE_LINE 64
+
+/* A subtable is re-ranked after this many hits on a subtable that is not
+ * probed first (a power of two). */
+#define RESORT_INTERVAL 1024
+
+/* Smallest slot array; arrays are kept at most 3/4 full (tombstones count
+ * as full) and rebuilt at most 1/2 full. */
+#define MIN_SLOTS 8
+
+/* ------------------------------------------------------------------------
+ * Data structures.
+ * ------------------------------------------------------------------------ */
+
+struct mf_node {
+    struct megaflow flow;   /* callers get &node->flow */
+    struct rcu_head rcu;
+    uint32_t hash;          /* hash of `words` with the table's basis */
+    uint32_t n_words;
+    uint64_t words[];       /* key & mask, on the subtable's words only */
+};
+
+/* An empty slot has node == NULL; a deleted one has node == TOMB. */
+struct mf_slot {
+    struct mf_node *node;
+    uint32_t hash;
+    uint32_t pad;
+};
+
+struct slot_array {
+    uint32_t mask;          /* number of slots - 1 (a power of two - 1) */
+    uint32_t pad;
+    struct rcu_head rcu;
+    struct mf_slot slots[];
+};
+
+struct subtable {
+    /* Read by every lookup. */
+    struct slot_array *slots;      /* RCU */
+    uint32_t basis;
+    uint32_t n_words;              /* words of the key the mask touches */
+    uint8_t idx[KEY_WORDS];        /* their indexes, ascending */
+    uint64_t mask_words[KEY_WORDS];/* the mask's value at each */
+
+    /* Bumped by every hit: on its own line so it does not evict the above. */
+    uint64_t hits __attribute__((aligned(CACHE_LINE)));
+
+    /* Writer only. */
+    struct flow_key mask __attribute__((aligned(CACHE_LINE)));
+    size_t n_flows;                /* live flows */
+    size_t n_used;                 /* live flows + tombstones */
+    uint64_t rank_hits;            /* snapshot of `hits` used for sorting */
+    struct rcu_head rcu;
+};
+
+struct subtable_vec {
+    struct rcu_head rcu;
+    size_t n;
+    struct subtable *st[];
+};
+
+struct megaflow_table {
+    struct subtable_vec *vec;      /* RCU */
+    pthread_mutex_t mutex;         /* serialises writers */
+    uint32_t basis;                /* hash seed, random per table */
+    size_t n_flows;                /* written under mutex, read relaxed */
+    size_t n_masks;
+};
+
+/* The actions as allocated: an rcu_head in front of the public struct. */
+struct actions_box {
+    struct rcu_head rcu;
+    struct megaflow_actions actions;
+};
+
+static char tomb_marker;
+#define TOMB ((struct mf_node *) &tomb_marker)
+
+/* Published when the table has no subtable; never freed. */
+static struct subtable_vec empty_vec;
+
+static struct mf_node *
+node_of(const struct megaflow *f)
+{
+    return caa_container_of(f, struct mf_node, flow);
+}
+
+/* ------------------------------------------------------------------------
+ * Hashing and comparing masked keys, word-wise (the hot path).
+ * ------------------------------------------------------------------------ */
+
+static inline uint64_t
+hash_add(uint64_t h, uint64_t w)
+{
+    h ^= w;
+    h *= 0x9e3779b97f4a7c15ULL;
+    return h ^ (h >> 32);
+}
+
+static inline uint32_t
+hash_finish(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return (uint32_t) h;
+}
+
+/* Writes (key & mask) on the subtable's words to `w`, returns their hash. */
+static inline uint32_t
+subtable_mask_key(const struct subtable *st, const struct flow_key *key,
+                  uint64_t *w)
+{
+    const key_word *kw = (const key_word *) key;
+    uint64_t h = st->basis;
+    for (uint32_t i = 0; i < st->n_words; i++) {
+        w[i] = kw[st->idx[i]] & st->mask_words[i];
+        h = hash_add(h, w[i]);
+    }
+    return hash_finish(h);
+}
+
+static inline bool
+words_equal(const key_word *a, const key_word *b, uint32_t n)
+{
+    uint64_t diff = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        diff |= a[i] ^ b[i];
+    }
+    return !diff;
+}
+
+/* The live node whose masked words are `w`, or NULL. */
+static inline struct mf_node *
+subtable_find(const struct subtable *st, const uint64_t *w, uint32_t hash)
+{
+    const struct slot_array *a = rcu_dereference(st->slots);
+    uint32_t i = hash & a->mask;
+    for (uint32_t probes = 0; probes <= a->mask; probes++) {
+        const struct mf_slot *s = &a->slots[i];
+        struct mf_node *n = __atomic_load_n(&s->node, __ATOMIC_ACQUIRE);
+        if (!n) {
+            return NULL;
+        }
+        if (n != TOMB && s->hash == hash
+            && words_equal(n->words, w, st->n_words)) {
+            return n;
+        }
+        i = (i + 1) & a->mask;
+    }
+    return NULL;
+}
+
+static bool
+flow_is_dead(const struct megaflow *f)
+{
+    return __atomic_load_n(&f->dead, __ATOMIC_ACQUIRE);
+}
+
+/* ------------------------------------------------------------------------
+ * Flows: allocation and references.
+ * ------------------------------------------------------------------------ */
+
+static struct megaflow_actions *
+actions_alloc(const void *data, size_t len)
+{
+    struct actions_box *box = malloc(sizeof *box + len);
+    if (!box) {
+        return NULL;
+    }
+    box->actions.len = (uint32_t) len;
+    if (len) {
+        memcpy(box->actions.data, data, len);
+    }
+    return &box->actions;
+}
+
+static void
+actions_free(struct megaflow_actions *a)
+{
+    free(caa_container_of(a, struct actions_box, actions));
+}
+
+static void
+actions_free_cb(struct rcu_head *head)
+{
+    free(caa_container_of(head, struct actions_box, rcu));
+}
+
+static void
+node_free_cb(struct rcu_head *head)
+{
+    struct mf_node *n = caa_container_of(head, struct mf_node, rcu);
+    actions_free(n->flow.actions);
+    free(n);
+}
+
+/* Takes a reference unless the flow is already on its way out (count 0). */
+static bool
+flow_ref_if_live(struct megaflow *f)
+{
+    uint32_t old = __atomic_load_n(&f->refcnt, __ATOMIC_RELAXED);
+    do {
+        if (old == 0) {
+            return false;
+        }
+    } while (!__atomic_compare_exchange_n(&f->refcnt, &old, old + 1, true,
+                                          __ATOMIC_ACQUIRE,
+                                          __ATOMIC_RELAXED));
+    return true;
+}
+
+/* Drops a reference; the last one frees the flow after a grace period. */
+static void
+flow_unref(struct megaflow *f)
+{
+    if (__atomic_sub_fetch(&f->refcnt, 1, __ATOMIC_ACQ_REL) == 0) {
+        call_rcu(&node_of(f)->rcu, node_free_cb);
+    }
+}
+
+static struct mf_node *
+node_create(const struct subtable *st, const struct flow_key *key,
+            const void *actions, size_t actions_len)
+{
+    struct mf_node *n = calloc(1, sizeof *n + st->n_words * sizeof(uint64_t));
+    if (!n) {
+        return NULL;
+    }
+    n->flow.actions = actions_alloc(actions, actions_len);
+    if (!n->flow.actions) {
+        free(n);
+        return NULL;
+    }
+    flow_key_mask(&n->flow.key, key, &st->mask);
+    n->flow.mask = st->mask;
+    n->flow.refcnt = 1;
+    n->n_words = st->n_words;
+    n->hash = subtable_mask_key(st, key, n->words);
+    return n;
+}
+
+/* ------------------------------------------------------------------------
+ * Slot arrays and subtables (writer side unless noted).
+ * ------------------------------------------------------------------------ */
+
+static struct slot_array *
+slot_array_alloc(size_t n_slots)
+{
+    struct slot_array *a = calloc(1, sizeof *a
+                                     + n_slots * sizeof(struct mf_slot));
+    if (a) {
+        a->mask = (uint32_t) (n_slots - 1);
+    }
+    return a;
+}
+
+static void
+slot_array_free_cb(struct rcu_head *head)
+{
+    free(caa_container_of(head, struct slot_array, rcu));
+}
+
+/* Puts `n` in the first empty slot of its probe sequence.  The hash is
+ * written before the node pointer is published, so a reader that sees the
+ * node sees its hash. */
+static void
+slot_array_place(struct slot_array *a, struct mf_node *n)
+{
+    uint32_t i = n->hash & a->mask;
+    while (a->slots[i].node) {
+        i = (i + 1) & a->mask;
+    }
+    a->slots[i].hash = n->hash;
+    __atomic_store_n(&a->slots[i].node, n, __ATOMIC_RELEASE);
+}
+
+static struct subtable *
+subtable_create(const struct flow_key *mask, uint32_t basis)
+{
+    struct subtable *st;
+    if (posix_memalign((void **) &st, CACHE_LINE, sizeof *st)) {
+        return NULL;
+    }
+    memset(st, 0, sizeof *st);
+    st->slots = slot_array_alloc(MIN_SLOTS);
+    if (!st->slots) {
+        free(st);
+        return NULL;
+    }
+    st->mask = *mask;
+    st->basis = basis;
+    const key_word *m = (const key_word *) mask;
+    for (size_t i = 0; i < KEY_WORDS; i++) {
+        if (m[i]) {
+            st->idx[st->n_words] = (uint8_t) i;
+            st->mask_words[st->n_words++] = m[i];
+        }
+    }
+    return st;
+}
+
+/* Frees a subtable no reader can see (never published, or after a grace
+ * period). */
+static void
+subtable_free(struct subtable *st)
+{
+    free(st->slots);
+    free(st);
+}
+
+static void
+subtable_free_cb(struct rcu_head *head)
+{
+    subtable_free(caa_container_of(head, struct subtable, rcu));
+}
+
+/* Replaces the slot array by one sized for `want` flows at most half full,
+ * without tombstones.  Readers still walking the old array find the same
+ * live nodes there until it is freed after a grace period. */
+static int
+subtable_rebuild(struct subtable *st, size_t want)
+{
+    size_t cap = MIN_SLOTS;
+    while (cap < want * 2) {
+        cap <<= 1;
+    }
+    struct slot_array *old = st->slots;
+    struct slot_array *a = slot_array_alloc(cap);
+    if (!a) {
+        return -ENOMEM;
+    }
+    for (uint32_t i = 0; i <= old->mask; i++) {
+        struct mf_node *n = old->slots[i].node;
+        if (n && n != TOMB) {
+            slot_array_place(a, n);
+        }
+    }
+    rcu_assign_pointer(st->slots, a);
+    call_rcu(&old->rcu, slot_array_free_cb);
+    st->n_used = st->n_flows;
+    return 0;
+}
+
+static int
+subtable_add(struct subtable *st, struct mf_node *n)
+{
+    size_t cap = (size_t) st->slots->mask + 1;
+    if ((st->n_used + 1) * 4 > cap * 3
+        && subtable_rebuild(st, st->n_flows + 1)) {
+        return -ENOMEM;
+    }
+    slot_array_place(st->slots, n);
+    st->n_used++;
+    st->n_flows++;
+    return 0;
+}
+
+/* Turns `n`'s slot into a tombstone; shrinks a mostly empty array. */
+static void
+subtable_remove(struct subtable *st, struct mf_node *n)
+{
+    struct slot_array *a = st->slots;
+    uint32_t i = n->hash & a->mask;
+    for (uint32_t probes = 0; probes <= a->mask; probes++) {
+        if (a->slots[i].node == n) {
+            __atomic_store_n(&a->slots[i].node, TOMB, __ATOMIC_RELEASE);
+            st->n_flows--;
+            break;
+        }
+        i = (i + 1) & a->mask;
+    }
+    size_t cap = (size_t) a->mask + 1;
+    if (st->n_flows && cap > MIN_SLOTS && st->n_flows * 8 < cap) {
+        subtable_rebuild(st, st->n_flows);  /* on ENOMEM keep the big one */
+    }
+}
+
+/* The node with exactly `masked` (already masked by st's mask), or NULL. */
+static struct mf_node *
+subtable_find_key(const struct subtable *st, const struct flow_key *masked)
+{
+    uint64_t w[KEY_WORDS];
+    uint32_t hash = subtable_mask_key(st, masked, w);
+    return subtable_find(st, w, hash);
+}
+
+static bool
+mask_is_subset(const struct flow_key *sub, const struct flow_key *super)
+{
+    const key_word *a = (const key_word *) sub;
+    const key_word *b = (const key_word *) super;
+    for (size_t i = 0; i < KEY_WORDS; i++) {
+        if (a[i] & ~b[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* True when some flow of `st` agrees with `masked` on every bit that both
+ * `mask` and st's mask care about.  Scans st's slots, comparing only the
+ * words the two masks share. */
+static bool
+subtable_scan_overlap(const struct subtable *st, const struct flow_key *masked,
+                      const struct flow_key *mask)
+{
+    const key_word *kw = (const key_word *) masked;
+    const key_word *mw = (const key_word *) mask;
+    uint32_t pos[KEY_WORDS];       /* index into st's word list */
+    uint64_t common[KEY_WORDS];    /* mask & st's mask at that word */
+    uint64_t want[KEY_WORDS];      /* masked & common */
+    uint32_t n = 0;
+    for (uint32_t j = 0; j < st->n_words; j++) {
+        uint64_t c = st->mask_words[j] & mw[st->idx[j]];
+        if (c) {
+            pos[n] = j;
+            common[n] = c;
+            want[n++] = kw[st->idx[j]] & c;
+        }
+    }
+    const struct slot_array *a = st->slots;
+    for (uint32_t i = 0; i <= a->mask; i++) {
+        const struct mf_node *node = a->slots[i].node;
+        if (!node || node == TOMB) {
+            continue;
+        }
+        uint64_t diff = 0;
+        for (uint32_t k = 0; k < n; k++) {
+            diff |= (node->words[pos[k]] & common[k]) ^ want[k];
+        }
+        if (!diff) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ------------------------------------------------------------------------
+ * The subtable array: publishing and ranking.
+ * ------------------------------------------------------------------------ */
+
+static void
+vec_free_cb(struct rcu_head *head)
+{
+    free(caa_container_of(head, struct subtable_vec, rcu));
+}
+
+static void
+vec_retire(struct subtable_vec *v)
+{
+    if (v != &empty_vec) {
+        call_rcu(&v->rcu, vec_free_cb);
+    }
+}
+
+/* Publishes a new subtable array: the current subtables that still hold
+ * flows, plus `add` (may be NULL), ordered by hits, busiest first.  Empty
+ * subtables dropped from it are freed after a grace period.  On -ENOMEM
+ * nothing changes. */
+static int
+publish_vec(struct megaflow_table *t, struct subtable *add)
+{
+    struct subtable_vec *old = t->vec;
+    size_t keep = add ? 1 : 0;
+    for (size_t i = 0; i < old->n; i++) {
+        keep += old->st[i]->n_flows > 0;
+    }
+    struct subtable_vec *v = &empty_vec;
+    if (keep) {
+        v = malloc(sizeof *v + keep * sizeof v->st[0]);
+        if (!v) {
+            return -ENOMEM;
+        }
+        v->n = 0;
+    }
+    for (size_t i = 0; i < old->n; i++) {
+        if (old->st[i]->n_flows > 0) {
+            v->st[v->n++] = old->st[i];
+        }
+    }
+    if (add) {
+        v->st[v->n++] = add;
+    }
+    /* Stable insertion sort on a snapshot of the hit counters. */
+    for (size_t i = 0; i < v->n; i++) {
+        v->st[i]->rank_hits = __atomic_load_n(&v->st[i]->hits,
+                                              __ATOMIC_RELAXED);
+    }
+    for (size_t i = 1; i < v->n; i++) {
+        struct subtable *st = v->st[i];
+        size_t j = i;
+        while (j > 0 && v->st[j - 1]->rank_hits < st->rank_hits) {
+            v->st[j] = v->st[j - 1];
+            j--;
+        }
+        v->st[j] = st;
+    }
+    rcu_assign_pointer(t->vec, v);
+    __atomic_store_n(&t->n_masks, v->n, __ATOMIC_RELAXED);
+    for (size_t i = 0; i < old->n; i++) {
+        if (old->st[i]->n_flows == 0) {
+            call_rcu(&old->st[i]->rcu, subtable_free_cb);
+        }
+    }
+    vec_retire(old);
+    return 0;
+}
+
+/* Re-ranks the subtables if the hit counts say the order is stale, then
+ * halves every count so that the ranking follows recent traffic.  Caller
+ * holds the mutex. */
+static void
+resort_locked(struct megaflow_table *t)
+{
+    const struct subtable_vec *v = t->vec;
+    uint64_t prev = UINT64_MAX;
+    bool sorted = true;
+    for (size_t i = 0; i < v->n; i++) {
+        uint64_t h = __atomic_load_n(&v->st[i]->hits, __ATOMIC_RELAXED);
+        sorted = sorted && h <= prev;
+        prev = h;
+    }
+    if (!sorted) {
+        publish_vec(t, NULL);   /* on ENOMEM keep the old order */
+    }
+    v = t->vec;
+    for (size_t i = 0; i < v->n; i++) {
+        uint64_t h = __atomic_load_n(&v->st[i]->hits, __ATOMIC_RELAXED);
+        __atomic_store_n(&v->st[i]->hits, h / 2, __ATOMIC_RELAXED);
+    }
+}
+
+/* Called from a reader now and then: re-ranks unless a writer is busy (in
+ * which case a later hit will try again).  Never blocks. */
+static void
+maybe_resort(struct megaflow_table *t)
+{
+    if (!pthread_mutex_trylock(&t->mutex)) {
+        resort_locked(t);
+        pthread_mutex_unlock(&t->mutex);
+    }
+}
+
+static struct subtable *
+find_subtable(const struct subtable_vec *v, const struct flow_key *mask)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        if (!memcmp(&v->st[i]->mask, mask, sizeof *mask)) {
+            return v->st[i];
+        }
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * The table.
+ * ------------------------------------------------------------------------ */
+
+static uint32_t
+random_basis(void)
+{
+    uint32_t basis;
+    if (getrandom(&basis, sizeof basis, GRND_NONBLOCK) != sizeof basis) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        basis = (uint32_t) (ts.tv_nsec ^ ts.tv_sec ^ (uintptr_t) &ts);
+    }
+    return basis;
+}
+
+struct megaflow_table *
+megaflow_table_create(void)
+{
+    struct megaflow_table *t = calloc(1, sizeof *t);
+    if (!t) {
+        return NULL;
+    }
+    if (pthread_mutex_init(&t->mutex, NULL)) {
+        free(t);
+        return NULL;
+    }
+    t->vec = &empty_vec;
+    t->basis = random_basis();
+    return t;
+}
+
+void
+megaflow_table_destroy(struct megaflow_table *t)
+{
+    if (!t) {
+        return;
+    }
+    megaflow_flush(t);
+    pthread_mutex_destroy(&t->mutex);
+    free(t);
+}
+
+/* True when an existing flow with another mask than `same`'s would match a
+ * packet that (masked, mask) matches.
+ *
+ * Cost, for S other subtables: a subtable whose mask M' is a subset of the
+ * new mask M can only overlap through the flow whose key is (key & M'), so
+ * it costs one hash lookup, O(words of M').  Any other subtable (M' not a
+ * subset: M more general, or the two partly disjoint) has to be scanned,
+ * comparing each of its flows on the words M & M' share: O(flows in it x
+ * common words).  Worst case O(total flows x words); in the usual datapath
+ * pattern (specific flows under general ones) most subtables are subsets. */
+static bool
+overlaps_other_mask(const struct megaflow_table *t,
+                    const struct flow_key *masked,
+                    const struct flow_key *mask, const struct subtable *same)
+{
+    const struct subtable_vec *v = t->vec;
+    for (size_t i = 0; i < v->n; i++) {
+        const struct subtable *st = v->st[i];
+        if (st == same || !st->n_flows) {
+            continue;
+        }
+        if (mask_is_subset(&st->mask, mask)
+            ? subtable_find_key(st, masked) != NULL
+            : subtable_scan_overlap(st, masked, mask)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Adds a flow that passed every check.  Caller holds the mutex. */
+static int
+add_flow(struct megaflow_table *t, struct subtable *same,
+         const struct flow_key *masked, const struct flow_key *mask,
+         const void *actions, size_t actions_len)
+{
+    struct subtable *st = same ? same : subtable_create(mask, t->basis);
+    if (!st) {
+        return -ENOMEM;
+    }
+    struct mf_node *n = node_create(st, masked, actions, actions_len);
+    if (!n || subtable_add(st, n)) {
+        goto nomem;
+    }
+    if (!same && publish_vec(t, st)) {
+        goto nomem;     /* st was never published: free it directly */
+    }
+    __atomic_store_n(&t->n_flows, t->n_flows + 1, __ATOMIC_RELAXED);
+    return 0;
+
+nomem:
+    if (n) {
+        node_free_cb(&n->rcu);  /* no reader ever saw it */
+    }
+    if (!same) {
+        subtable_free(st);
+    }
+    return -ENOMEM;
+}
+
+static bool
+actions_args_ok(const void *actions, size_t actions_len)
+{
+    return (actions || !actions_len) && actions_len <= UINT32_MAX;
+}
+
+int
+megaflow_insert(struct megaflow_table *t, const struct flow_key *key,
+                const struct flow_key *mask, const void *actions,
+                size_t actions_len, size_t max_flows)
+{
+    if (!t || !key || !mask || !actions_args_ok(actions, actions_len)) {
+        return -EINVAL;
+    }
+    struct flow_key masked;
+    flow_key_mask(&masked, key, mask);
+
+    pthread_mutex_lock(&t->mutex);
+    struct subtable *same = find_subtable(t->vec, mask);
+    int err;
+    if (same && subtable_find_key(same, &masked)) {
+        err = -EEXIST;
+    } else if (overlaps_other_mask(t, &masked, mask, same)) {
+        err = -EINVAL;
+    } else if (max_flows && t->n_flows >= max_flows) {
+        err = -E2BIG;
+    } else {
+        err = add_flow(t, same, &masked, mask, actions, actions_len);
+    }
+    pthread_mutex_unlock(&t->mutex);
+    return err;
+}
+
+/* The live node with exactly this key and mask, or NULL; the subtable in
+ * *stp.  Caller holds the mutex or the RCU read lock. */
+static struct mf_node *
+find_exact(struct megaflow_table *t, const struct flow_key *key,
+           const struct flow_key *mask, struct subtable **stp)
+{
+    struct subtable *st = find_subtable(rcu_dereference(t->vec), mask);
+    if (!st) {
+        return NULL;
+    }
+    struct flow_key masked;
+    flow_key_mask(&masked, key, mask);
+    struct mf_node *n = subtable_find_key(st, &masked);
+    if (stp) {
+        *stp = st;
+    }
+    return n && !flow_is_dead(&n->flow) ? n : NULL;
+}
+
+struct megaflow *
+megaflow_find_exact(struct megaflow_table *t, const struct flow_key *key,
+                    const struct flow_key *mask)
+{
+    struct mf_node *n = find_exact(t, key, mask, NULL);
+    return n ? &n->flow : NULL;
+}
+
+static void
+stats_clear(struct megaflow *f)
+{
+    __atomic_store_n(&f->stats.packets, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&f->stats.bytes, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&f->stats.used_ms, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&f->stats.tcp_flags, 0, __ATOMIC_RELAXED);
+}
+
+int
+megaflow_modify(struct megaflow_table *t, const struct flow_key *key,
+                const struct flow_key *mask, const void *actions,
+                size_t actions_len, bool clear_stats)
+{
+    if (!t || !key || !mask || !actions_args_ok(actions, actions_len)) {
+        return -EINVAL;
+    }
+    pthread_mutex_lock(&t->mutex);
+    int err = 0;
+    struct mf_node *n = find_exact(t, key, mask, NULL);
+    struct megaflow_actions *a = n ? actions_alloc(actions, actions_len) : NULL;
+    if (!n) {
+        err = -ENOENT;
+    } else if (!a) {
+        err = -ENOMEM;
+    } else {
+        struct megaflow_actions *old = rcu_xchg_pointer(&n->flow.actions, a);
+        call_rcu(&caa_container_of(old, struct actions_box, actions)->rcu,
+                 actions_free_cb);
+        if (clear_stats) {
+            stats_clear(&n->flow);
+        }
+    }
+    pthread_mutex_unlock(&t->mutex);
+    return err;
+}
+
+/* Unlinks a flow and drops the table's reference.  Caller holds the mutex. */
+static void
+remove_flow(struct megaflow_table *t, struct subtable *st, struct mf_node *n)
+{
+    __atomic_store_n(&n->flow.dead, true, __ATOMIC_RELEASE);
+    subtable_remove(st, n);
+    __atomic_store_n(&t->n_flows, t->n_flows - 1, __ATOMIC_RELAXED);
+    if (!st->n_flows) {
+        publish_vec(t, NULL);   /* on ENOMEM the empty one lingers a while */
+    }
+    flow_unref(&n->flow);
+}
+
+int
+megaflow_delete(struct megaflow_table *t, const struct flow_key *key,
+                const struct flow_key *mask, struct megaflow_stats *stats)
+{
+    if (!t || !key || !mask) {
+        return -EINVAL;
+    }
+    pthread_mutex_lock(&t->mutex);
+    struct subtable *st = NULL;
+    struct mf_node *n = find_exact(t, key, mask, &st);
+    if (n) {
+        if (stats) {
+            megaflow_stats_read(&n->flow, stats);
+        }
+        remove_flow(t, st, n);
+    }
+    pthread_mutex_unlock(&t->mutex);
+    return n ? 0 : -ENOENT;
+}
+
+void
+megaflow_flush(struct megaflow_table *t)
+{
+    pthread_mutex_lock(&t->mutex);
+    struct subtable_vec *old = t->vec;
+    rcu_assign_pointer(t->vec, &empty_vec);
+    for (size_t i = 0; i < old->n; i++) {
+        struct subtable *st = old->st[i];
+        struct slot_array *a = st->slots;
+        for (uint32_t j = 0; j <= a->mask; j++) {
+            struct mf_node *n = a->slots[j].node;
+            if (n && n != TOMB) {
+                __atomic_store_n(&n->flow.dead, true, __ATOMIC_RELEASE);
+                flow_unref(&n->flow);
+            }
+        }
+        call_rcu(&st->rcu, subtable_free_cb);
+    }
+    vec_retire(old);
+    __atomic_store_n(&t->n_flows, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&t->n_masks, 0, __ATOMIC_RELAXED);
+    pthread_mutex_unlock(&t->mutex);
+}
+
+/* The hot path.  The hit counter is bumped with a relaxed load and store,
+ * not an atomic add: a lost increment between two forwarding threads only
+ * blurs the ranking, and a locked add per packet would cost more than the
+ * probe itself. */
+struct megaflow *
+megaflow_lookup(struct megaflow_table *t, const struct flow_key *key,
+                uint32_t *n_mask_hit)
+{
+    const struct subtable_vec *v = rcu_dereference(t->vec);
+    uint64_t w[KEY_WORDS];
+    for (size_t i = 0; i < v->n; i++) {
+        struct subtable *st = v->st[i];
+        uint32_t hash = subtable_mask_key(st, key, w);
+        struct mf_node *n = subtable_find(st, w, hash);
+        if (n && !flow_is_dead(&n->flow)) {
+            if (n_mask_hit) {
+                *n_mask_hit += (uint32_t) (i + 1);
+            }
+            uint64_t hits = __atomic_load_n(&st->hits, __ATOMIC_RELAXED) + 1;
+            __atomic_store_n(&st->hits, hits, __ATOMIC_RELAXED);
+            if (i && !(hits & (RESORT_INTERVAL - 1))) {
+                maybe_resort(t);
+            }
+            return &n->flow;
+        }
+    }
+    if (n_mask_hit) {
+        *n_mask_hit += (uint32_t) v->n;
+    }
+    return NULL;
+}
+
+void
+megaflow_foreach(struct megaflow_table *t,
+                 bool (*cb)(const struct megaflow *, void *aux), void *aux)
+{
+    pthread_mutex_lock(&t->mutex);
+    const struct subtable_vec *v = t->vec;
+    for (size_t i = 0; i < v->n; i++) {
+        const struct slot_array *a = v->st[i]->slots;
+        for (uint32_t j = 0; j <= a->mask; j++) {
+            const struct mf_node *n = a->slots[j].node;
+            if (n && n != TOMB && !flow_is_dead(&n->flow)
+                && !cb(&n->flow, aux)) {
+                goto out;
+            }
+        }
+    }
+out:
+    pthread_mutex_unlock(&t->mutex);
+}
+
+size_t
+megaflow_count(const struct megaflow_table *t)
+{
+    return __atomic_load_n(&t->n_flows, __ATOMIC_RELAXED);
+}
+
+size_t
+megaflow_mask_count(const struct megaflow_table *t)
+{
+    return __atomic_load_n(&t->n_masks, __ATOMIC_RELAXED);
+}
+
+/* ------------------------------------------------------------------------
+ * Stats.  The updater adds bytes before packets (release) and the reader
+ * loads packets (acquire) before bytes, so a copy never shows packets whose
+ * bytes are missing; each field is read whole.
+ * ------------------------------------------------------------------------ */
+
+void
+megaflow_stats_update(struct megaflow *f, uint32_t packets, uint32_t bytes,
+                      uint16_t tcp_flags, uint64_t now_ms)
+{
+    struct megaflow_stats *s = &f->stats;
+    __atomic_fetch_add(&s->bytes, bytes, __ATOMIC_RELAXED);
+    if ((__atomic_load_n(&s->tcp_flags, __ATOMIC_RELAXED) & tcp_flags)
+        != tcp_flags) {
+        __atomic_fetch_or(&s->tcp_flags, tcp_flags, __ATOMIC_RELAXED);
+    }
+    if (__atomic_load_n(&s->used_ms, __ATOMIC_RELAXED) < now_ms) {
+        __atomic_store_n(&s->used_ms, now_ms, __ATOMIC_RELAXED);
+    }
+    __atomic_fetch_add(&s->packets, packets, __ATOMIC_RELEASE);
+}
+
+void
+megaflow_stats_read(const struct megaflow *f, struct megaflow_stats *s)
+{
+    const struct megaflow_stats *src = &f->stats;
+    memset(s, 0, sizeof *s);
+    s->packets = __atomic_load_n(&src->packets, __ATOMIC_ACQUIRE);
+    s->bytes = __atomic_load_n(&src->bytes, __ATOMIC_RELAXED);
+    s->used_ms = __atomic_load_n(&src->used_ms, __ATOMIC_RELAXED);
+    s->tcp_flags = __atomic_load_n(&src->tcp_flags, __ATOMIC_RELAXED);
+}
+
+/* ------------------------------------------------------------------------
+ * The exact-match cache: 2-way set of EMC_ENTRIES entries, one per cache
+ * line triple, owned by one thread.
+ * ------------------------------------------------------------------------ */
+
+_Static_assert((EMC_ENTRIES & (EMC_ENTRIES - 1)) == 0
+               && EMC_ENTRIES <= 65536, "EMC_ENTRIES: power of two <= 2^16");
+#define EMC_MASK (EMC_ENTRIES - 1)
+
+struct emc_entry {
+    struct megaflow *flow;   /* holds a reference; NULL when empty */
+    uint32_t hash;
+    struct flow_key key;     /* the full key */
+} __attribute__((aligned(CACHE_LINE)));
+
+struct emc_cache {
+    struct emc_entry entries[EMC_ENTRIES];
+};
+
+struct emc_cache *
+emc_cache_create(void)
+{
+    struct emc_cache *c;
+    if (posix_memalign((void **) &c, CACHE_LINE, sizeof *c)) {
+        return NULL;
+    }
+    memset(c, 0, sizeof *c);
+    return c;
+}
+
+void
+emc_cache_destroy(struct emc_cache *c)
+{
+    if (c) {
+        emc_clear(c);
+        free(c);
+    }
+}
+
+/* The two candidate entries use disjoint bits of the hash. */
+static inline struct emc_entry *
+emc_way(struct emc_cache *c, uint32_t hash, int way)
+{
+    uint32_t h = way ? (hash >> 16 | hash << 16) : hash;
+    return &c->entries[h & EMC_MASK];
+}
+
+static inline bool
+emc_entry_matches(const struct emc_entry *e, const struct flow_key *key,
+                  uint32_t hash)
+{
+    return e->flow && e->hash == hash
+           && words_equal((const key_word *) &e->key,
+                          (const key_word *) key, KEY_WORDS);
+}
+
+static void
+emc_entry_clear(struct emc_entry *e)
+{
+    struct megaflow *f = e->flow;
+    if (f) {
+        e->flow = NULL;
+        flow_unref(f);
+    }
+}
+
+struct megaflow *
+emc_lookup(struct emc_cache *c, const struct flow_key *key, uint32_t hash)
+{
+    for (int way = 0; way < 2; way++) {
+        struct emc_entry *e = emc_way(c, hash, way);
+        if (emc_entry_matches(e, key, hash)) {
+            if (!flow_is_dead(e->flow)) {
+                return e->flow;
+            }
+            emc_entry_clear(e);    /* let the dead flow go */
+            return NULL;
+        }
+    }
+    return NULL;
+}
+
+void
+emc_insert(struct emc_cache *c, const struct flow_key *key, uint32_t hash,
+           struct megaflow *flow)
+{
+    if (!flow || flow_is_dead(flow)) {
+        return;
+    }
+    struct emc_entry *e0 = emc_way(c, hash, 0);
+    struct emc_entry *e1 = emc_way(c, hash, 1);
+    struct emc_entry *e;
+    if (emc_entry_matches(e0, key, hash)) {
+        e = e0;
+    } else if (emc_entry_matches(e1, key, hash)) {
+        e = e1;
+    } else if (!e0->flow || flow_is_dead(e0->flow)) {
+        e = e0;
+    } else if (!e1->flow || flow_is_dead(e1->flow)) {
+        e = e1;
+    } else {
+        e = e0->hash < e1->hash ? e0 : e1;  /* both busy: a pseudo-random one */
+    }
+    if (e->flow == flow && emc_entry_matches(e, key, hash)) {
+        return;
+    }
+    if (!flow_ref_if_live(flow)) {
+        return;    /* being freed: the table dropped it a moment ago */
+    }
+    struct megaflow *old = e->flow;
+    e->flow = flow;
+    e->hash = hash;
+    e->key = *key;
+    if (old) {
+        flow_unref(old);
+    }
+}
+
+void
+emc_clear(struct emc_cache *c)
+{
+    for (size_t i = 0; i < EMC_ENTRIES; i++) {
+        emc_entry_clear(&c->entries[i]);
+    }
+}
