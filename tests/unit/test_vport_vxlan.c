@@ -1,0 +1,635 @@
+/* Unit tests for the vxlan port: options, encapsulation and decapsulation
+ * over loopback sockets, header checks, demultiplexing of a shared socket,
+ * remote_ip=flow / key=flow, and software segmentation of TCP super-frames.
+ * Ports are driven through their ops directly; the datapath is only a key
+ * for the socket registry here. */
+#include <arpa/inet.h>
+#include <endian.h>
+#include <errno.h>
+#include <linux/virtio_net.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <urcu.h>
+#include <cmocka.h>
+
+#include "dp/vport.h"
+#include "dp/vport_vxlan.h"
+#include "dp/vxlan_config.h"
+#include "dp/vxlan_tso.h"
+
+/* Stands in for a datapath: the sockets are keyed by its address. */
+static int fake_dp_a, fake_dp_b;
+
+/* UDP ports for this run, away from other tests running in parallel. */
+static uint16_t base_port;
+
+struct test_port {
+    struct vport vp;
+};
+
+static int port_open(struct vport *vp, const char *name, uint32_t port_no,
+                     void *dp, const struct vport_opt *opts, size_t n,
+                     char *err)
+{
+    memset(vp, 0, sizeof *vp);
+    snprintf(vp->name, sizeof vp->name, "%s", name);
+    vp->port_no = port_no;
+    vp->dp = dp;
+    vp->ops = &vport_vxlan_ops;
+    return vp->ops->create(vp, opts, n, err, VPORT_ERR_MAX);
+}
+
+static void port_close(struct vport *vp)
+{
+    vp->ops->destroy(vp);
+}
+
+static char port_str[8][8];
+
+static const char *port_s(int i)
+{
+    snprintf(port_str[i], sizeof port_str[i], "%u", base_port + i);
+    return port_str[i];
+}
+
+/* A minimal Ethernet/IPv4/UDP frame of `len` bytes with IP tos `tos`. */
+static uint32_t make_frame(uint8_t *f, uint32_t len, uint8_t tos, uint8_t fill)
+{
+    memset(f, fill, len);
+    memcpy(f, "\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01\x08\x00", 14);
+    uint8_t *ip = f + 14;
+    memset(ip, 0, 20);
+    ip[0] = 0x45;
+    ip[1] = tos;
+    ip[2] = (uint8_t)((len - 14) >> 8);
+    ip[3] = (uint8_t)(len - 14);
+    ip[8] = 33;
+    ip[9] = 17;
+    memcpy(ip + 12, "\x0a\x00\x00\x01\x0a\x00\x00\x02", 8);
+    return len;
+}
+
+static void send_frame(struct vport *vp, const uint8_t *frame, uint32_t len,
+                       const struct flow_tnl *tnl)
+{
+    static uint8_t buf[PACKET_HEADROOM + 2048];
+    struct dp_packet p;
+    dp_packet_init(&p, buf, sizeof buf, PACKET_HEADROOM);
+    assert_true(dp_packet_set_data(&p, frame, len));
+    if (tnl) {
+        p.md.tunnel = *tnl;
+    }
+    assert_int_equal(vp->ops->send(vp, &p), 0);
+    vp->ops->flush(vp);
+}
+
+/* Receives on `vp` into `b`, waiting up to a second for the first packet;
+ * returns how many came. */
+static int recv_wait(struct vport *vp, struct dp_packet_batch *b, int want)
+{
+    dp_packet_batch_init(b);
+    for (int tries = 0; tries < 100 && (int)b->count < want; tries++) {
+        struct pollfd pfd = { .fd = vp->ops->get_fd(vp), .events = POLLIN };
+        poll(&pfd, 1, 10);
+        int n = vp->ops->recv(vp, b);
+        assert_true(n >= 0);
+    }
+    return (int)b->count;
+}
+
+/* Nothing arrives on `vp` within 100 ms (whatever arrives is counted by
+ * the port as a drop or error). */
+static int recv_quiet(struct vport *vp)
+{
+    struct dp_packet_batch b;
+    dp_packet_batch_init(&b);
+    for (int tries = 0; tries < 10; tries++) {
+        struct pollfd pfd = { .fd = vp->ops->get_fd(vp), .events = POLLIN };
+        poll(&pfd, 1, 10);
+        vp->ops->recv(vp, &b);
+    }
+    return (int)b.count;
+}
+
+static uint32_t ip4(const char *s)
+{
+    struct in_addr a;
+    assert_int_equal(inet_pton(AF_INET, s, &a), 1);
+    return a.s_addr;
+}
+
+/* ----------------------------------------------------------- options */
+
+static void test_config_defaults_and_format(void **state)
+{
+    (void)state;
+    struct vxlan_config cfg;
+    char err[VPORT_ERR_MAX], buf[256];
+    struct vport_opt o1[] = { { "remote_ip", "10.1.2.3" } };
+    assert_int_equal(vxlan_config_parse("vx", o1, 1, &cfg, err, sizeof err),
+                     0);
+    assert_int_equal(cfg.remote, ip4("10.1.2.3"));
+    assert_int_equal(cfg.dst_port, 4789);
+    assert_int_equal(cfg.ttl, 64);
+    assert_int_equal(cfg.vni, 0);
+    assert_false(cfg.key_flow || cfg.remote_flow);
+    vxlan_config_format(&cfg, buf, sizeof buf);
+    assert_string_equal(buf, "remote_ip=10.1.2.3");
+
+    struct vport_opt o2[] = {
+        { "remote_ip", "flow" }, { "key", "flow" }, { "dst_port", "4790" },
+        { "tos", "inherit" }, { "ttl", "inherit" }, { "local_ip", "1.2.3.4" },
+    };
+    assert_int_equal(vxlan_config_parse("vx", o2, 6, &cfg, err, sizeof err),
+                     0);
+    assert_true(cfg.remote_flow && cfg.key_flow && cfg.tos_inherit
+                && cfg.ttl_inherit);
+    vxlan_config_format(&cfg, buf, sizeof buf);
+    assert_string_equal(buf, "remote_ip=flow, local_ip=1.2.3.4, key=flow, "
+                        "dst_port=4790, tos=inherit, ttl=inherit");
+
+    struct vport_opt o3[] = { { "remote_ip", "10.0.0.1" }, { "key", "0x10" },
+                              { "ttl", "5" }, { "tos", "32" } };
+    assert_int_equal(vxlan_config_parse("vx", o3, 4, &cfg, err, sizeof err),
+                     0);
+    vxlan_config_format(&cfg, buf, sizeof buf);
+    assert_string_equal(buf, "remote_ip=10.0.0.1, key=16, tos=32, ttl=5");
+}
+
+static void expect_refused(const struct vport_opt *opts, size_t n,
+                           const char *needle)
+{
+    struct vxlan_config cfg;
+    char err[VPORT_ERR_MAX] = "";
+    assert_int_equal(vxlan_config_parse("vx0", opts, n, &cfg, err, sizeof err),
+                     -EINVAL);
+    if (!strstr(err, needle)) {
+        fail_msg("error \"%s\" lacks \"%s\"", err, needle);
+    }
+}
+
+static void test_config_refusals(void **state)
+{
+    (void)state;
+    struct vport_opt none[] = { { "key", "5" } };
+    expect_refused(none, 1, "requires 'remote_ip'");
+    struct vport_opt bad_ip[] = { { "remote_ip", "10.0.0" } };
+    expect_refused(bad_ip, 1, "bad remote_ip");
+    struct vport_opt v6[] = { { "remote_ip", "fe80::1" } };
+    expect_refused(v6, 1, "bad remote_ip");
+    struct vport_opt big_key[] = { { "remote_ip", "1.1.1.1" },
+                                   { "key", "16777216" } };
+    expect_refused(big_key, 2, "bad key");
+    struct vport_opt neg_key[] = { { "remote_ip", "1.1.1.1" },
+                                   { "key", "-1" } };
+    expect_refused(neg_key, 2, "bad key");
+    struct vport_opt port0[] = { { "remote_ip", "1.1.1.1" },
+                                 { "dst_port", "0" } };
+    expect_refused(port0, 2, "bad dst_port");
+    struct vport_opt ttl0[] = { { "remote_ip", "1.1.1.1" }, { "ttl", "0" } };
+    expect_refused(ttl0, 2, "bad ttl");
+    struct vport_opt tos[] = { { "remote_ip", "1.1.1.1" }, { "tos", "256" } };
+    expect_refused(tos, 2, "bad tos");
+    struct vport_opt unknown[] = { { "remote_ip", "1.1.1.1" },
+                                   { "colour", "red" } };
+    expect_refused(unknown, 2, "unknown vxlan argument 'colour'");
+}
+
+/* ------------------------------------------------------ encap / decap */
+
+static void test_encap_decap_loopback(void **state)
+{
+    (void)state;
+    char err[VPORT_ERR_MAX];
+    struct vport a, b;
+    struct vport_opt oa[] = { { "remote_ip", "127.0.0.2" },
+                              { "local_ip", "127.0.0.1" }, { "key", "5000" },
+                              { "dst_port", port_s(0) } };
+    struct vport_opt ob[] = { { "remote_ip", "127.0.0.1" },
+                              { "local_ip", "127.0.0.2" }, { "key", "5000" },
+                              { "dst_port", port_s(0) } };
+    assert_int_equal(port_open(&a, "vxa", 1, &fake_dp_a, oa, 4, err), 0);
+    assert_int_equal(port_open(&b, "vxb", 2, &fake_dp_a, ob, 4, err), 0);
+
+    uint8_t frame[200];
+    make_frame(frame, sizeof frame, 0, 0x5a);
+    send_frame(&a, frame, sizeof frame, NULL);
+
+    struct dp_packet_batch batch;
+    assert_int_equal(recv_wait(&b, &batch, 1), 1);
+    const struct dp_packet *p = batch.pkts[0];
+    assert_int_equal(p->len, sizeof frame);
+    assert_memory_equal(dp_packet_data(p), frame, sizeof frame);
+    assert_true(dp_packet_headroom(p) >= PACKET_HEADROOM);
+    assert_int_equal(p->md.in_port, 2);
+    assert_true(p->md.tunnel.tun_id == htobe64(5000));
+    assert_int_equal(p->md.tunnel.ip_src, ip4("127.0.0.1"));
+    assert_int_equal(p->md.tunnel.ip_dst, ip4("127.0.0.2"));
+    assert_int_equal(p->md.tunnel.flags, FLOW_TNL_F_KEY);
+    assert_int_equal(p->md.tunnel.tp_dst, htons(base_port));
+    assert_int_equal(p->md.tunnel.tp_src, htons(base_port));
+    assert_int_equal(p->md.tunnel.ip_ttl, 64);
+    assert_int_equal(p->md.tunnel.ip_tos, 0);
+
+    struct vport_stats sa, sb;
+    vport_stats_read(&a, &sa);
+    vport_stats_read(&b, &sb);
+    assert_int_equal(sa.tx_packets, 1);
+    assert_int_equal(sa.tx_bytes, sizeof frame);
+    assert_int_equal(sb.rx_packets, 1);
+    assert_int_equal(sb.rx_bytes, sizeof frame);
+
+    /* And back the other way. */
+    send_frame(&b, frame, 60, NULL);
+    assert_int_equal(recv_wait(&a, &batch, 1), 1);
+    assert_int_equal(batch.pkts[0]->len, 60);
+    assert_int_equal(batch.pkts[0]->md.in_port, 1);
+    port_close(&a);
+    port_close(&b);
+}
+
+/* Two ports on different dst_ports have separate sockets: each one hears
+ * only what is sent to its own port. */
+static void test_different_dst_ports(void **state)
+{
+    (void)state;
+    char err[VPORT_ERR_MAX];
+    struct vport x, y;
+    struct vport_opt ox[] = { { "remote_ip", "127.0.0.1" },
+                              { "local_ip", "127.0.0.1" },
+                              { "dst_port", port_s(1) }, { "key", "1" } };
+    struct vport_opt oy[] = { { "remote_ip", "127.0.0.1" },
+                              { "local_ip", "127.0.0.1" },
+                              { "dst_port", port_s(2) }, { "key", "1" } };
+    assert_int_equal(port_open(&x, "vxx", 3, &fake_dp_a, ox, 4, err), 0);
+    assert_int_equal(port_open(&y, "vxy", 4, &fake_dp_a, oy, 4, err), 0);
+    assert_int_not_equal(x.ops->get_fd(&x), y.ops->get_fd(&y));
+
+    uint8_t frame[64];
+    make_frame(frame, sizeof frame, 0, 1);
+    send_frame(&x, frame, sizeof frame, NULL);
+    struct dp_packet_batch batch;
+    assert_int_equal(recv_wait(&x, &batch, 1), 1);
+    assert_int_equal(batch.pkts[0]->md.in_port, 3);
+    assert_int_equal(batch.pkts[0]->md.tunnel.tp_dst, htons(base_port + 1));
+    assert_int_equal(recv_quiet(&y), 0);
+
+    send_frame(&y, frame, sizeof frame, NULL);
+    assert_int_equal(recv_wait(&y, &batch, 1), 1);
+    assert_int_equal(batch.pkts[0]->md.in_port, 4);
+    assert_int_equal(batch.pkts[0]->md.tunnel.tp_dst, htons(base_port + 2));
+    assert_int_equal(recv_quiet(&x), 0);
+
+    /* A port of another datapath cannot take a bound (address, port). */
+    struct vport z;
+    assert_int_equal(port_open(&z, "vxz", 5, &fake_dp_b, ox, 4, err),
+                     -EADDRINUSE);
+    assert_non_null(strstr(err, "cannot bind"));
+    port_close(&x);
+    port_close(&y);
+}
+
+/* ------------------------------------------------------- header checks */
+
+/* Sends raw VXLAN datagrams from 127.0.0.1 (or `src`) to `port`. */
+static void raw_send(const char *src, uint16_t port, const uint8_t *hdr,
+                     const uint8_t *frame, uint32_t frame_len)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in me = { .sin_family = AF_INET,
+                              .sin_addr.s_addr = ip4(src) };
+    assert_int_equal(bind(fd, (struct sockaddr *)&me, sizeof me), 0);
+    struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port),
+                              .sin_addr.s_addr = ip4("127.0.0.2") };
+    uint8_t buf[2048];
+    memcpy(buf, hdr, 8);
+    memcpy(buf + 8, frame, frame_len);
+    assert_int_equal(sendto(fd, buf, 8 + frame_len, 0, (struct sockaddr *)&to,
+                            sizeof to), (ssize_t)(8 + frame_len));
+    close(fd);
+}
+
+static void test_header_checks_and_wrong_vni(void **state)
+{
+    (void)state;
+    char err[VPORT_ERR_MAX];
+    struct vport b;
+    struct vport_opt ob[] = { { "remote_ip", "127.0.0.1" },
+                              { "local_ip", "127.0.0.2" }, { "key", "7" },
+                              { "dst_port", port_s(3) } };
+    assert_int_equal(port_open(&b, "vxb", 9, &fake_dp_a, ob, 4, err), 0);
+    uint16_t port = base_port + 3;
+    uint8_t frame[64];
+    make_frame(frame, sizeof frame, 0, 2);
+
+    static const uint8_t good[8] = { 0x08, 0, 0, 0, 0, 0, 7, 0 };
+    static const uint8_t no_i[8] = { 0x00, 0, 0, 0, 0, 0, 7, 0 };
+    static const uint8_t extra_flag[8] = { 0x0c, 0, 0, 0, 0, 0, 7, 0 };
+    static const uint8_t rsvd1[8] = { 0x08, 0, 1, 0, 0, 0, 7, 0 };
+    static const uint8_t rsvd2[8] = { 0x08, 0, 0, 0, 0, 0, 7, 0x80 };
+    static const uint8_t vni8[8] = { 0x08, 0, 0, 0, 0, 0, 8, 0 };
+    raw_send("127.0.0.1", port, no_i, frame, sizeof frame);
+    raw_send("127.0.0.1", port, extra_flag, frame, sizeof frame);
+    raw_send("127.0.0.1", port, rsvd1, frame, sizeof frame);
+    raw_send("127.0.0.1", port, rsvd2, frame, sizeof frame);
+    raw_send("127.0.0.1", port, good, frame, 10);      /* inner too short */
+    assert_int_equal(recv_quiet(&b), 0);
+    struct vport_stats st;
+    vport_stats_read(&b, &st);
+    assert_int_equal(st.rx_errors, 5);
+    assert_int_equal(st.rx_dropped, 0);
+    assert_int_equal(st.rx_packets, 0);
+
+    raw_send("127.0.0.1", port, vni8, frame, sizeof frame);   /* wrong VNI */
+    raw_send("127.0.0.3", port, good, frame, sizeof frame);   /* stranger */
+    assert_int_equal(recv_quiet(&b), 0);
+    vport_stats_read(&b, &st);
+    assert_int_equal(st.rx_errors, 5);
+    assert_int_equal(st.rx_dropped, 2);
+    struct vxlan_sock_stats ss;
+    assert_int_equal(vport_vxlan_sock_stats(&b, &ss), 0);
+    assert_int_equal(ss.n_malformed, 5);
+    assert_int_equal(ss.n_unmatched, 2);
+
+    /* The good one still passes. */
+    raw_send("127.0.0.1", port, good, frame, sizeof frame);
+    struct dp_packet_batch batch;
+    assert_int_equal(recv_wait(&b, &batch, 1), 1);
+    assert_memory_equal(dp_packet_data(batch.pkts[0]), frame, sizeof frame);
+    vport_stats_read(&b, &st);
+    assert_int_equal(st.rx_packets, 1);
+    port_close(&b);
+}
+
+/* --------------------------------------------------- shared socket */
+
+static void test_shared_socket_demux(void **state)
+{
+    (void)state;
+    char err[VPORT_ERR_MAX];
+    struct vport b5, b6, bf, dup;
+    struct vport_opt o5[] = { { "remote_ip", "127.0.0.1" },
+                              { "local_ip", "127.0.0.2" }, { "key", "5" },
+                              { "dst_port", port_s(4) } };
+    struct vport_opt o6[] = { { "remote_ip", "127.0.0.1" },
+                              { "local_ip", "127.0.0.2" }, { "key", "6" },
+                              { "dst_port", port_s(4) } };
+    struct vport_opt of[] = { { "remote_ip", "flow" },
+                              { "local_ip", "127.0.0.2" }, { "key", "5" },
+                              { "dst_port", port_s(4) } };
+    assert_int_equal(port_open(&b5, "vx5", 10, &fake_dp_a, o5, 4, err), 0);
+    assert_int_equal(port_open(&b6, "vx6", 11, &fake_dp_a, o6, 4, err), 0);
+    assert_int_equal(port_open(&bf, "vxf", 12, &fake_dp_a, of, 4, err), 0);
+    assert_int_equal(b5.ops->get_fd(&b5), b6.ops->get_fd(&b6));
+    assert_int_equal(port_open(&dup, "vxd", 13, &fake_dp_a, o6, 4, err),
+                     -EEXIST);
+    assert_non_null(strstr(err, "vx6"));
+
+    uint16_t port = base_port + 4;
+    uint8_t frame[64];
+    make_frame(frame, sizeof frame, 0, 3);
+    static const uint8_t h5[8] = { 0x08, 0, 0, 0, 0, 0, 5, 0 };
+    static const uint8_t h6[8] = { 0x08, 0, 0, 0, 0, 0, 6, 0 };
+    raw_send("127.0.0.1", port, h5, frame, sizeof frame);
+    raw_send("127.0.0.1", port, h6, frame, sizeof frame);
+    raw_send("127.0.0.3", port, h5, frame, sizeof frame);   /* flow remote */
+    raw_send("127.0.0.3", port, h6, frame, sizeof frame);   /* no port */
+
+    /* Read through b6 only: each packet names the port it belongs to. */
+    struct dp_packet_batch batch;
+    assert_int_equal(recv_wait(&b6, &batch, 3), 3);
+    assert_int_equal(batch.pkts[0]->md.in_port, 10);
+    assert_int_equal(batch.pkts[1]->md.in_port, 11);
+    assert_int_equal(batch.pkts[2]->md.in_port, 12);
+    assert_int_equal(batch.pkts[2]->md.tunnel.ip_src, ip4("127.0.0.3"));
+    struct vport_stats s5, s6, sf;
+    vport_stats_read(&b5, &s5);
+    vport_stats_read(&b6, &s6);
+    vport_stats_read(&bf, &sf);
+    assert_int_equal(s5.rx_packets, 1);
+    assert_int_equal(s6.rx_packets, 1);
+    assert_int_equal(sf.rx_packets, 1);
+    /* The stranger with VNI 6 matched no port: counted on the first. */
+    assert_int_equal(s5.rx_dropped + s6.rx_dropped + sf.rx_dropped, 1);
+
+    /* Closing ports keeps the socket for the rest. */
+    port_close(&b5);
+    port_close(&bf);
+    raw_send("127.0.0.1", port, h6, frame, sizeof frame);
+    assert_int_equal(recv_wait(&b6, &batch, 1), 1);
+    assert_int_equal(batch.pkts[0]->md.in_port, 11);
+    port_close(&b6);
+}
+
+/* ------------------------------------------- remote_ip=flow, key=flow */
+
+static void test_flow_remote_and_key(void **state)
+{
+    (void)state;
+    char err[VPORT_ERR_MAX];
+    struct vport f, r;
+    struct vport_opt of[] = { { "remote_ip", "flow" }, { "key", "flow" },
+                              { "local_ip", "127.0.0.1" },
+                              { "tos", "inherit" },
+                              { "dst_port", port_s(5) } };
+    struct vport_opt or[] = { { "remote_ip", "flow" }, { "key", "flow" },
+                              { "local_ip", "127.0.0.2" },
+                              { "dst_port", port_s(5) } };
+    assert_int_equal(port_open(&f, "vxf", 20, &fake_dp_a, of, 5, err), 0);
+    assert_int_equal(port_open(&r, "vxr", 21, &fake_dp_a, or, 4, err), 0);
+
+    uint8_t frame[100];
+    make_frame(frame, sizeof frame, 0x28, 4);
+    struct flow_tnl tnl = { .tun_id = htobe64(0xabcdef),
+                            .ip_dst = ip4("127.0.0.2"), .ip_ttl = 9,
+                            .flags = FLOW_TNL_F_KEY };
+    send_frame(&f, frame, sizeof frame, &tnl);
+    struct dp_packet_batch batch;
+    assert_int_equal(recv_wait(&r, &batch, 1), 1);
+    const struct dp_packet *p = batch.pkts[0];
+    assert_int_equal(p->md.in_port, 21);
+    assert_true(p->md.tunnel.tun_id == htobe64(0xabcdef));
+    assert_int_equal(p->md.tunnel.ip_ttl, 9);
+    assert_int_equal(p->md.tunnel.ip_tos, 0x28);     /* inherited */
+    assert_int_equal(p->md.tunnel.ip_src, ip4("127.0.0.1"));
+    assert_memory_equal(dp_packet_data(p), frame, sizeof frame);
+
+    /* No destination in the metadata: a counted drop, nothing sent. */
+    static uint8_t buf[PACKET_HEADROOM + 256];
+    struct dp_packet q;
+    dp_packet_init(&q, buf, sizeof buf, PACKET_HEADROOM);
+    assert_true(dp_packet_set_data(&q, frame, sizeof frame));
+    assert_int_equal(f.ops->send(&f, &q), -EDESTADDRREQ);
+    f.ops->flush(&f);
+    struct vport_stats st;
+    vport_stats_read(&f, &st);
+    assert_int_equal(st.tx_dropped, 1);
+    assert_int_equal(st.tx_packets, 1);
+    assert_int_equal(recv_quiet(&r), 0);
+    port_close(&f);
+    port_close(&r);
+}
+
+/* ------------------------------------------------- segmentation */
+
+/* An Ethernet/IPv4/TCP frame with `payload` bytes, seq 1000, PSH|ACK. */
+static uint32_t make_tcp(uint8_t *f, uint32_t payload)
+{
+    uint32_t len = 14 + 20 + 20 + payload;
+    make_frame(f, len, 0, 0);
+    f[14 + 9] = 6;
+    f[14 + 4] = 0x12;
+    f[14 + 5] = 0x34;
+    uint8_t *tcp = f + 34;
+    memset(tcp, 0, 20);
+    tcp[0] = 0x30;
+    tcp[1] = 0x39;
+    tcp[2] = 0x00;
+    tcp[3] = 0x50;
+    tcp[4] = 0;
+    tcp[5] = 0;
+    tcp[6] = 0x03;
+    tcp[7] = 0xe8;
+    tcp[12] = 0x50;
+    tcp[13] = 0x18;
+    for (uint32_t i = 0; i < payload; i++) {
+        tcp[20 + i] = (uint8_t)(i * 7);
+    }
+    return len;
+}
+
+static bool csum_ok_ipv4_tcp(const uint8_t *f, uint32_t len)
+{
+    if (tso_csum_fold(tso_csum_add(0, f + 14, 20)) != 0xffff) {
+        return false;
+    }
+    uint32_t sum = tso_csum_add(0, f + 26, 8) + 6 + (len - 34);
+    sum = tso_csum_add(sum, f + 34, len - 34);
+    return tso_csum_fold(sum) == 0xffff;
+}
+
+static void test_tso_segments(void **state)
+{
+    (void)state;
+    static uint8_t f[14 + 40 + 3000], seg[2048];
+    uint32_t len = make_tcp(f, 2500);
+    struct tso_iter it;
+    assert_int_equal(tso_begin(&it, f, len, 1000), 0);
+    uint32_t sizes[] = { 1000, 1000, 500 };
+    for (int i = 0; i < 3; i++) {
+        int n = tso_next(&it, seg, sizeof seg);
+        assert_int_equal(n, 54 + sizes[i]);
+        assert_true(csum_ok_ipv4_tcp(seg, (uint32_t)n));
+        uint32_t seq = (uint32_t)seg[38] << 24 | seg[39] << 16 | seg[40] << 8
+                       | seg[41];
+        assert_int_equal(seq, 1000 + 1000 * (uint32_t)i);
+        assert_int_equal(seg[16] << 8 | seg[17], 40 + sizes[i]);
+        assert_int_equal(seg[18] << 8 | seg[19], 0x1234 + i);
+        assert_int_equal(seg[47] & 0x08, i == 2 ? 0x08 : 0);   /* PSH last */
+        assert_memory_equal(seg + 54, f + 54 + 1000 * i, sizes[i]);
+    }
+    assert_int_equal(tso_next(&it, seg, sizeof seg), 0);
+    assert_int_equal(tso_begin(&it, f, len, 0), -1);
+    assert_int_equal(tso_begin(&it, f, 40, 1000), -1);      /* truncated */
+    f[14 + 9] = 17;
+    assert_int_equal(tso_begin(&it, f, len, 1000), -1);     /* not TCP */
+}
+
+static void test_csum_complete(void **state)
+{
+    (void)state;
+    static uint8_t f[200];
+    uint32_t len = make_tcp(f, 100);
+    uint16_t ip_sum = (uint16_t)~tso_csum_fold(tso_csum_add(0, f + 14, 20));
+    f[24] = (uint8_t)(ip_sum >> 8);
+    f[25] = (uint8_t)ip_sum;
+    /* As virtio leaves it: the field holds the pseudo-header sum. */
+    uint32_t ph = tso_csum_add(0, f + 26, 8) + 6 + (len - 34);
+    uint16_t fold = tso_csum_fold(ph);
+    f[50] = (uint8_t)(fold >> 8);
+    f[51] = (uint8_t)fold;
+    assert_int_equal(tso_csum_complete(f, len, 34, 16), 0);
+    assert_true(csum_ok_ipv4_tcp(f, len));
+    assert_int_equal(tso_csum_complete(f, len, len, 0), -1);
+    assert_int_equal(tso_csum_complete(f, len, 34, len - 34 - 1), -1);
+}
+
+/* A GSO super-frame sent on a port arrives as MSS-sized frames. */
+static void test_send_gso_frame(void **state)
+{
+    (void)state;
+    char err[VPORT_ERR_MAX];
+    struct vport a, b;
+    struct vport_opt oa[] = { { "remote_ip", "127.0.0.2" },
+                              { "local_ip", "127.0.0.1" },
+                              { "dst_port", port_s(6) } };
+    struct vport_opt ob[] = { { "remote_ip", "127.0.0.1" },
+                              { "local_ip", "127.0.0.2" },
+                              { "dst_port", port_s(6) } };
+    assert_int_equal(port_open(&a, "vxa", 30, &fake_dp_a, oa, 3, err), 0);
+    assert_int_equal(port_open(&b, "vxb", 31, &fake_dp_a, ob, 3, err), 0);
+
+    static uint8_t buf[PACKET_HEADROOM + 70000];
+    struct dp_packet p;
+    dp_packet_init(&p, buf, sizeof buf, PACKET_HEADROOM);
+    p.len = make_tcp(buf + PACKET_HEADROOM, 40 * 1400);
+    p.md.offload.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+    p.md.offload.gso_size = 1400;
+    p.md.offload.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+    p.md.offload.csum_start = 34;
+    p.md.offload.csum_offset = 16;
+    assert_int_equal(a.ops->send(&a, &p), 0);
+    a.ops->flush(&a);
+    int got = 0;
+    struct dp_packet_batch batch;
+    while (got < 40 && recv_wait(&b, &batch, 1) > 0) {
+        for (uint32_t i = 0; i < batch.count; i++) {
+            const struct dp_packet *s = batch.pkts[i];
+            assert_int_equal(s->len, 54 + 1400);
+            assert_true(csum_ok_ipv4_tcp(dp_packet_data(s), s->len));
+            got++;
+        }
+    }
+    assert_int_equal(got, 40);
+    struct vport_stats st;
+    vport_stats_read(&a, &st);
+    assert_int_equal(st.tx_packets, 40);
+
+    /* A UDP GSO frame is not something we segment: a counted error. */
+    p.md.offload.gso_type = VIRTIO_NET_HDR_GSO_UDP;
+    assert_int_equal(a.ops->send(&a, &p), -EINVAL);
+    vport_stats_read(&a, &st);
+    assert_int_equal(st.tx_errors, 1);
+    port_close(&a);
+    port_close(&b);
+}
+
+int main(void)
+{
+    rcu_register_thread();
+    base_port = (uint16_t)(20000 + (getpid() % 2000) * 10);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_config_defaults_and_format),
+        cmocka_unit_test(test_config_refusals),
+        cmocka_unit_test(test_encap_decap_loopback),
+        cmocka_unit_test(test_different_dst_ports),
+        cmocka_unit_test(test_header_checks_and_wrong_vni),
+        cmocka_unit_test(test_shared_socket_demux),
+        cmocka_unit_test(test_flow_remote_and_key),
+        cmocka_unit_test(test_tso_segments),
+        cmocka_unit_test(test_csum_complete),
+        cmocka_unit_test(test_send_gso_frame),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    rcu_unregister_thread();
+    return rc;
+}
