@@ -22,7 +22,8 @@ endif
 CFLAGS := -std=c11 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Werror \
           -Wno-missing-field-initializers -Isrc -pthread -MMD -MP
 LDLIBS := -lpcap -lurcu -lurcu-cds -ljansson -lsqlite3 -lmnl -pthread -lm
-LDFLAGS := $(if $(filter 1,$(SAN)),-fsanitize=address,undefined)
+SAN_LDFLAGS := -fsanitize=address,undefined
+LDFLAGS := $(if $(filter 1,$(SAN)),$(SAN_LDFLAGS))
 
 MAIN_SRCS := src/daemon/vswitchd.c $(wildcard src/cli/vs-*.c)
 LIB_SRCS := $(filter-out $(MAIN_SRCS),$(wildcard src/*/*.c))
