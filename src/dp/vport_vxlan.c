@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <urcu.h>
 
+#include "dp/datapath.h"
 #include "dp/vxlan_config.h"
 #include "dp/vxlan_tso.h"
 #include "lib/vlog.h"
@@ -177,10 +178,10 @@ static bool header_ok(const uint8_t *h, uint32_t len, int msg_flags)
            && h[0] == VXLAN_FLAG_I && !h[1] && !h[2] && !h[3] && !h[7];
 }
 
-/* Turns datagram `i` into a packet of the port it belongs to, or counts
- * why not. */
+/* Turns datagram `i` into a packet of the port it belongs to (into `own`
+ * when that is `vp`, else into `other`), or counts why not. */
 static void rx_one(struct vport *vp, struct vxlan_priv *vx, int i,
-                   struct dp_packet_batch *batch)
+                   struct dp_packet_batch *own, struct dp_packet_batch *other)
 {
     struct vx_rx *rx = &vx->rx;
     struct msghdr *mh = &rx->msgs[i].msg_hdr;
@@ -220,7 +221,7 @@ static void rx_one(struct vport *vp, struct vxlan_priv *vx, int i,
     t->tp_src = rx->from[i].sin_port;
     t->tp_dst = htons(vxlan_sock_port(vx->sock));
     read_cmsgs(mh, &t->ip_dst, &t->ip_tos, &t->ip_ttl);
-    dp_packet_batch_add(batch, p);
+    dp_packet_batch_add(e->vp == vp ? own : other, p);
     vport_count_rx(e->vp, 1, p->len);
 }
 
@@ -241,6 +242,11 @@ static void rx_prepare(struct vx_rx *rx)
     }
 }
 
+/* Reads the shared socket.  Packets of this port are returned; those of
+ * the other ports on the socket are run through the datapath here and now
+ * with md.in_port set to their own port (datapath_poll_port stamps the
+ * polled port's number on what recv returns, so they cannot travel back in
+ * `batch`).  Their buffers are this port's, valid until its next recv. */
 static int vxlan_recv(struct vport *vp, struct dp_packet_batch *batch)
 {
     struct vxlan_priv *vx = vx_priv(vp);
@@ -258,9 +264,14 @@ static int vxlan_recv(struct vport *vp, struct dp_packet_batch *batch)
                && saved != EINTR ? -saved : 0;
     }
     uint32_t before = batch->count;
+    struct dp_packet_batch other;
+    dp_packet_batch_init(&other);
     rcu_read_lock();
     for (int i = 0; i < n; i++) {
-        rx_one(vp, vx, i, batch);
+        rx_one(vp, vx, i, batch, &other);
+    }
+    if (other.count) {
+        datapath_process_batch(vp->dp, &other);
     }
     rcu_read_unlock();
     return (int)(batch->count - before);

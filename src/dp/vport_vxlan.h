@@ -7,10 +7,11 @@
  * source port is dst_port (receivers accept any source port).
  *
  * Receive: the port whose recv is called reads the shared socket for all
- * ports on it and sets each packet's md.in_port to the port it belongs to
- * (by outer source address or remote_ip=flow, and VNI or key=flow); the
- * datapath keys on md.in_port, so the packet enters on the right port
- * whichever port read it.  A datagram with a bad header (short, truncated,
+ * ports on it and finds the port each datagram belongs to (by outer source
+ * address or remote_ip=flow, and VNI or key=flow; exact before flow).  Its
+ * own packets it returns; the others it runs through the datapath at once
+ * (datapath_process_batch) with md.in_port set to their port, so a packet
+ * enters on the right port whichever port read it.  A datagram with a bad header (short, truncated,
  * VXLAN flags other than just the I bit, reserved bits set) counts as
  * rx_errors, one that matches no port (e.g. a wrong VNI) as rx_dropped, on
  * the port whose remote_ip is the datagram's source (else the first port on

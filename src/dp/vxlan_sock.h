@@ -3,7 +3,7 @@
  *
  * Receive: whichever of the sharing ports' recv is called reads the socket
  * (one reader at a time: a trylock) and hands each packet to the port it
- * belongs to by setting md.in_port, found with vxlan_sock_match.  The set of
+ * belongs to, found with vxlan_sock_match (see vport_vxlan.h).  The set of
  * ports on a socket is an array published under RCU, replaced whole on the
  * control thread (attach/detach wait for a grace period before the old one
  * is freed). */

@@ -20,6 +20,8 @@
 #include <urcu.h>
 #include <cmocka.h>
 
+#include "dp/actions.h"
+#include "dp/datapath.h"
 #include "dp/vport.h"
 #include "dp/vport_vxlan.h"
 #include "dp/vxlan_config.h"
@@ -372,11 +374,55 @@ static void test_header_checks_and_wrong_vni(void **state)
 
 /* --------------------------------------------------- shared socket */
 
+/* Adds a port to `dp`; returns its number. */
+static uint32_t dp_add(struct datapath *dp, const char *name, const char *type,
+                       const struct vport_opt *opts, size_t n)
+{
+    char err[VPORT_ERR_MAX] = "";
+    uint32_t no = UINT32_MAX;
+    int error = datapath_port_add(dp, name, type, opts, n, &no, err,
+                                  sizeof err);
+    if (error) {
+        fail_msg("adding %s: %d %s", name, error, err);
+    }
+    return no;
+}
+
+/* A flow matching only in_port, with actions `acts`. */
+static void flow_in_port(struct datapath *dp, uint32_t in_port,
+                         const struct action_buf *acts)
+{
+    struct flow_key key, mask;
+    memset(&key, 0, sizeof key);
+    memset(&mask, 0, sizeof mask);
+    key.in_port = in_port;
+    mask.in_port = UINT32_MAX;
+    assert_int_equal(datapath_flow_put(dp, &key, &mask, acts->data, acts->len,
+                                       false), 0);
+}
+
+static void flow_in_out(struct datapath *dp, uint32_t in_port, uint32_t out)
+{
+    static struct action_buf acts;
+    action_buf_init(&acts);
+    action_put_output(&acts, out);
+    flow_in_port(dp, in_port, &acts);
+}
+
+static uint64_t rx_packets(struct datapath *dp, uint32_t no)
+{
+    struct vport_stats st;
+    vport_stats_read(datapath_port_get(dp, no), &st);
+    return st.rx_packets;
+}
+
+/* Ports sharing one socket: whichever port reads it, each packet enters
+ * the datapath on the port it belongs to. */
 static void test_shared_socket_demux(void **state)
 {
     (void)state;
-    char err[VPORT_ERR_MAX];
-    struct vport b5, b6, bf, dup;
+    struct datapath *dp = datapath_create("vxt");
+    assert_non_null(dp);
     struct vport_opt o5[] = { { "remote_ip", "127.0.0.1" },
                               { "local_ip", "127.0.0.2" }, { "key", "5" },
                               { "dst_port", port_s(4) } };
@@ -386,13 +432,26 @@ static void test_shared_socket_demux(void **state)
     struct vport_opt of[] = { { "remote_ip", "flow" },
                               { "local_ip", "127.0.0.2" }, { "key", "5" },
                               { "dst_port", port_s(4) } };
-    assert_int_equal(port_open(&b5, "vx5", 10, &fake_dp_a, o5, 4, err), 0);
-    assert_int_equal(port_open(&b6, "vx6", 11, &fake_dp_a, o6, 4, err), 0);
-    assert_int_equal(port_open(&bf, "vxf", 12, &fake_dp_a, of, 4, err), 0);
-    assert_int_equal(b5.ops->get_fd(&b5), b6.ops->get_fd(&b6));
-    assert_int_equal(port_open(&dup, "vxd", 13, &fake_dp_a, o6, 4, err),
-                     -EEXIST);
+    uint32_t m5 = dp_add(dp, "m5", "memory", NULL, 0);
+    uint32_t m6 = dp_add(dp, "m6", "memory", NULL, 0);
+    uint32_t mf = dp_add(dp, "mf", "memory", NULL, 0);
+    uint32_t v5 = dp_add(dp, "vx5", "vxlan", o5, 4);
+    uint32_t v6 = dp_add(dp, "vx6", "vxlan", o6, 4);
+    uint32_t vf = dp_add(dp, "vxf", "vxlan", of, 4);
+    struct vport *p5 = datapath_port_get(dp, v5);
+    struct vport *p6 = datapath_port_get(dp, v6);
+    assert_int_equal(p5->ops->get_fd(p5), p6->ops->get_fd(p6));
+
+    /* Same remote, key and dst_port as vx6: refused. */
+    char err[VPORT_ERR_MAX] = "";
+    uint32_t no = UINT32_MAX;
+    assert_int_equal(datapath_port_add(dp, "vxd", "vxlan", o6, 4, &no, err,
+                                       sizeof err), -EEXIST);
     assert_non_null(strstr(err, "vx6"));
+
+    flow_in_out(dp, v5, m5);
+    flow_in_out(dp, v6, m6);
+    flow_in_out(dp, vf, mf);
 
     uint16_t port = base_port + 4;
     uint8_t frame[64];
@@ -404,30 +463,105 @@ static void test_shared_socket_demux(void **state)
     raw_send("127.0.0.3", port, h5, frame, sizeof frame);   /* flow remote */
     raw_send("127.0.0.3", port, h6, frame, sizeof frame);   /* no port */
 
-    /* Read through b6 only: each packet names the port it belongs to. */
-    struct dp_packet_batch batch;
-    assert_int_equal(recv_wait(&b6, &batch, 3), 3);
-    assert_int_equal(batch.pkts[0]->md.in_port, 10);
-    assert_int_equal(batch.pkts[1]->md.in_port, 11);
-    assert_int_equal(batch.pkts[2]->md.in_port, 12);
-    assert_int_equal(batch.pkts[2]->md.tunnel.ip_src, ip4("127.0.0.3"));
-    struct vport_stats s5, s6, sf;
-    vport_stats_read(&b5, &s5);
-    vport_stats_read(&b6, &s6);
-    vport_stats_read(&bf, &sf);
-    assert_int_equal(s5.rx_packets, 1);
-    assert_int_equal(s6.rx_packets, 1);
-    assert_int_equal(sf.rx_packets, 1);
-    /* The stranger with VNI 6 matched no port: counted on the first. */
-    assert_int_equal(s5.rx_dropped + s6.rx_dropped + sf.rx_dropped, 1);
+    /* Poll vx6 only. */
+    struct vport *pm5 = datapath_port_get(dp, m5);
+    struct vport *pm6 = datapath_port_get(dp, m6);
+    struct vport *pmf = datapath_port_get(dp, mf);
+    for (int i = 0; i < 100; i++) {
+        if (vport_memory_tx_count(pm5) && vport_memory_tx_count(pm6)
+            && vport_memory_tx_count(pmf)) {
+            break;
+        }
+        struct pollfd pfd = { .fd = p6->ops->get_fd(p6), .events = POLLIN };
+        poll(&pfd, 1, 10);
+        assert_true(datapath_poll_port(dp, v6) >= 0);
+    }
+    uint8_t out[256];
+    assert_int_equal(vport_memory_take(pm5, out, sizeof out), sizeof frame);
+    assert_memory_equal(out, frame, sizeof frame);
+    assert_int_equal(vport_memory_take(pm6, out, sizeof out), sizeof frame);
+    assert_int_equal(vport_memory_take(pmf, out, sizeof out), sizeof frame);
+    assert_int_equal(rx_packets(dp, v5), 1);
+    assert_int_equal(rx_packets(dp, v6), 1);
+    assert_int_equal(rx_packets(dp, vf), 1);
+    struct vxlan_sock_stats ss;
+    assert_int_equal(vport_vxlan_sock_stats(p6, &ss), 0);
+    assert_int_equal(ss.n_unmatched, 1);
 
-    /* Closing ports keeps the socket for the rest. */
-    port_close(&b5);
-    port_close(&bf);
+    /* Removing ports keeps the socket for the rest. */
+    assert_int_equal(datapath_port_del(dp, v5), 0);
+    assert_int_equal(datapath_port_del(dp, vf), 0);
     raw_send("127.0.0.1", port, h6, frame, sizeof frame);
-    assert_int_equal(recv_wait(&b6, &batch, 1), 1);
-    assert_int_equal(batch.pkts[0]->md.in_port, 11);
-    port_close(&b6);
+    for (int i = 0; i < 100 && !vport_memory_tx_count(pm6); i++) {
+        struct pollfd pfd = { .fd = p6->ops->get_fd(p6), .events = POLLIN };
+        poll(&pfd, 1, 10);
+        datapath_poll_port(dp, v6);
+    }
+    assert_int_equal(vport_memory_tx_count(pm6), 1);
+    datapath_destroy(dp);
+}
+
+/* set_tunnel before an output to a remote_ip=flow/key=flow port: the
+ * receiving port's upcall carries the VNI and addresses in its key. */
+struct upcall_seen {
+    int n;
+    struct flow_key key;
+};
+
+static void on_upcall(const struct upcall *u, void *aux)
+{
+    struct upcall_seen *seen = aux;
+    seen->n++;
+    seen->key = u->key;
+}
+
+static void test_set_tunnel_through_datapath(void **state)
+{
+    (void)state;
+    struct datapath *dp = datapath_create("vxt2");
+    assert_non_null(dp);
+    struct vport_opt of[] = { { "remote_ip", "flow" }, { "key", "flow" },
+                              { "local_ip", "127.0.0.1" },
+                              { "dst_port", port_s(7) } };
+    struct vport_opt or[] = { { "remote_ip", "flow" }, { "key", "flow" },
+                              { "local_ip", "127.0.0.2" },
+                              { "dst_port", port_s(7) } };
+    uint32_t m = dp_add(dp, "m", "memory", NULL, 0);
+    uint32_t f = dp_add(dp, "vxf", "vxlan", of, 4);
+    uint32_t r = dp_add(dp, "vxr", "vxlan", or, 4);
+
+    static struct action_buf acts;
+    action_buf_init(&acts);
+    struct flow_tnl tnl = { .tun_id = htobe64(0x77),
+                            .ip_dst = ip4("127.0.0.2"),
+                            .ip_ttl = 17, .flags = FLOW_TNL_F_KEY };
+    action_put(&acts, DP_ACTION_SET_TUNNEL, &tnl, sizeof tnl);
+    action_put_output(&acts, f);
+    flow_in_port(dp, m, &acts);
+
+    uint8_t frame[80];
+    make_frame(frame, sizeof frame, 0, 9);
+    struct vport *pm = datapath_port_get(dp, m);
+    assert_int_equal(vport_memory_inject(pm, frame, sizeof frame), 0);
+    assert_int_equal(datapath_poll_port(dp, m), 1);
+
+    struct vport *pr = datapath_port_get(dp, r);
+    struct upcall_seen seen = { 0 };
+    for (int i = 0; i < 100 && !seen.n; i++) {
+        struct pollfd pfd = { .fd = pr->ops->get_fd(pr), .events = POLLIN };
+        poll(&pfd, 1, 10);
+        datapath_poll_port(dp, r);
+        datapath_upcall_drain(dp, on_upcall, &seen, 16);
+    }
+    assert_int_equal(seen.n, 1);
+    assert_int_equal(seen.key.in_port, r);
+    assert_true(seen.key.tunnel.tun_id == htobe64(0x77));
+    assert_int_equal(seen.key.tunnel.ip_src, ip4("127.0.0.1"));
+    assert_int_equal(seen.key.tunnel.ip_dst, ip4("127.0.0.2"));
+    assert_int_equal(seen.key.tunnel.ip_ttl, 17);
+    assert_int_equal(seen.key.tunnel.tp_dst, htons(base_port + 7));
+    assert_int_equal(rx_packets(dp, r), 1);
+    datapath_destroy(dp);
 }
 
 /* ------------------------------------------- remote_ip=flow, key=flow */
@@ -624,6 +758,7 @@ int main(void)
         cmocka_unit_test(test_different_dst_ports),
         cmocka_unit_test(test_header_checks_and_wrong_vni),
         cmocka_unit_test(test_shared_socket_demux),
+        cmocka_unit_test(test_set_tunnel_through_datapath),
         cmocka_unit_test(test_flow_remote_and_key),
         cmocka_unit_test(test_tso_segments),
         cmocka_unit_test(test_csum_complete),
