@@ -1,0 +1,144 @@
+/* Flows in ovs-ofctl syntax: matches, actions and the flow-mod keywords
+ * (table, priority, cookie, timeouts), parsed into structures and printed
+ * back as ovs-ofctl prints them. */
+#ifndef VS_OFPROTO_OFP_PARSE_H
+#define VS_OFPROTO_OFP_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ofproto/sbuf.h"
+#include "ofproto/xflow.h"
+
+#define OFP_N_TABLES 255          /* tables 0..254 */
+#define OFP_TABLE_ALL 255         /* "every table" in del/dump */
+#define OFP_DEFAULT_PRIORITY 32768
+#define OFP_NOTE_MAX 64
+
+/* A match: the packet fields in `value` selected by `mask`. */
+struct ofp_match {
+    struct xflow value;
+    struct xflow mask;
+};
+
+enum ofpact_type {
+    OFPACT_OUTPUT,        /* output: port (may be NORMAL, FLOOD, ...) */
+    OFPACT_CONTROLLER,    /* output.max_len */
+    OFPACT_SET_VLAN_VID,  /* u16 */
+    OFPACT_SET_VLAN_PCP,  /* u8 */
+    OFPACT_STRIP_VLAN,
+    OFPACT_PUSH_VLAN,     /* u16: tpid */
+    OFPACT_SET_ETH_SRC,   /* set */
+    OFPACT_SET_ETH_DST,
+    OFPACT_SET_IPV4_SRC,
+    OFPACT_SET_IPV4_DST,
+    OFPACT_SET_IP_TOS,    /* u8 (DSCP bits of the TOS byte) */
+    OFPACT_SET_IP_TTL,    /* u8 */
+    OFPACT_DEC_TTL,
+    OFPACT_SET_L4_SRC,    /* u16 */
+    OFPACT_SET_L4_DST,
+    OFPACT_SET_FIELD,     /* set: field, value, mask */
+    OFPACT_LOAD,          /* load: field[ofs..ofs+n_bits-1] = value */
+    OFPACT_MOVE,          /* move */
+    OFPACT_SET_TUNNEL,    /* u64 */
+    OFPACT_RESUBMIT,      /* resubmit: in_port (OFPP_IN_PORT = same),
+                           * table (OFP_TABLE_ALL = same table) */
+    OFPACT_GOTO_TABLE,    /* u8 */
+    OFPACT_NOTE,          /* note */
+};
+
+struct ofpact {
+    enum ofpact_type type;
+    union {
+        struct {
+            uint32_t port;
+            uint16_t max_len;
+        } output;
+        uint8_t u8;
+        uint16_t u16;
+        uint64_t u64;
+        struct {
+            const struct mf_field *field;
+            mf_value value, mask;
+        } set;
+        struct {
+            const struct mf_field *field;
+            uint16_t ofs, n_bits;
+            mf_value value;
+        } load;
+        struct {
+            const struct mf_field *src, *dst;
+            uint16_t src_ofs, dst_ofs, n_bits;
+        } move;
+        struct {
+            uint32_t in_port;
+            uint8_t table;
+            bool paren;     /* written resubmit(...) rather than :port */
+        } resubmit;
+        struct {
+            uint8_t len;
+            uint8_t data[OFP_NOTE_MAX];
+        } note;
+    };
+};
+
+/* A whole flow as add-flow, mod-flows, del-flows and dump-flows take it. */
+struct ofp_flow_spec {
+    struct ofp_match match;
+    uint16_t priority;
+    bool priority_set;
+    uint8_t table_id;          /* OFP_TABLE_ALL when not given */
+    uint64_t cookie, cookie_mask;
+    bool cookie_set;
+    uint16_t idle_timeout, hard_timeout;
+    bool has_actions;
+    size_t n_acts;
+    struct ofpact *acts;       /* malloc'd */
+};
+
+enum ofp_parse_mode {
+    OFP_PARSE_ADD,     /* actions required, cookie mask refused */
+    OFP_PARSE_MODIFY,  /* actions required */
+    OFP_PARSE_MATCH,   /* del-flows/dump-flows: no actions, table may be
+                        * absent (= all) */
+};
+
+/* Parses `s` into `spec` (which the caller frees with ofp_flow_spec_free,
+ * also after an error).  Returns 0, or -1 with an ovs-ofctl-worded message
+ * in `err` ("unknown keyword foo"). */
+int ofp_parse_flow(const char *s, enum ofp_parse_mode mode,
+                   struct ofp_flow_spec *spec, char *err, size_t errlen);
+
+void ofp_flow_spec_free(struct ofp_flow_spec *spec);
+
+/* Parses just an action list ("output:1,NORMAL"); 0 or -1 with `err`.
+ * *acts is malloc'd (NULL for drop). */
+int ofpacts_parse(const char *s, struct ofpact **acts, size_t *n_acts,
+                  char *err, size_t errlen);
+
+/* Prints the match as ovs-ofctl does: "priority=100,tcp,in_port=1,tp_dst=80"
+ * (priority left out when it is OFP_DEFAULT_PRIORITY or `priority` < 0).
+ * Prints nothing for a match-all. */
+void ofp_match_format(const struct ofp_match *m, int priority,
+                      struct sbuf *out);
+
+/* Prints the actions ("output:2,NORMAL"; "drop" for none). */
+void ofpacts_format(const struct ofpact *acts, size_t n, struct sbuf *out);
+
+/* Sets field `f` to value/mask in the match. */
+void ofp_match_set(struct ofp_match *m, const struct mf_field *f,
+                   mf_value value, mf_value mask);
+
+/* True when a packet `x` matches. */
+bool ofp_match_hit(const struct ofp_match *m, const struct xflow *x);
+
+/* True when every packet `narrow` matches also matches `wide` (wide's mask
+ * is a subset of narrow's and they agree on it): OpenFlow's non-strict
+ * flow selection. */
+bool ofp_match_covers(const struct ofp_match *wide,
+                      const struct ofp_match *narrow);
+
+bool ofp_match_equal(const struct ofp_match *a, const struct ofp_match *b);
+
+#endif

@@ -1,0 +1,281 @@
+/* Flow syntax: every match field and action parses and prints back as
+ * ovs-ofctl prints it (expected strings taken from Debian's ovs-ofctl 3.1
+ * parse-flow), and bad input gets ovs-ofctl's error wording. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include "ofproto/ofp_parse.h"
+#include "ofproto/ofproto.h"
+
+/* Parses `in` as add-flow does and prints "match actions=..." */
+static void roundtrip(const char *in, const char *expect)
+{
+    struct ofp_flow_spec spec;
+    char err[256];
+    int ret = ofp_parse_flow(in, OFP_PARSE_ADD, &spec, err, sizeof err);
+    if (ret) {
+        fail_msg("parse of '%s' failed: %s", in, err);
+    }
+    struct sbuf out = SBUF_INIT;
+    ofp_match_format(&spec.match, spec.priority, &out);
+    sbuf_put(&out, out.len ? " actions=" : "actions=");
+    ofpacts_format(spec.acts, spec.n_acts, &out);
+    if (strcmp(sbuf_str(&out), expect)) {
+        fail_msg("'%s'\n  printed '%s'\n  wanted  '%s'", in, sbuf_str(&out),
+                 expect);
+    }
+    sbuf_free(&out);
+    ofp_flow_spec_free(&spec);
+}
+
+static void bad(const char *in, enum ofp_parse_mode mode, const char *expect)
+{
+    struct ofp_flow_spec spec;
+    char err[256];
+    int ret = ofp_parse_flow(in, mode, &spec, err, sizeof err);
+    ofp_flow_spec_free(&spec);
+    if (!ret) {
+        fail_msg("'%s' parsed but should fail with '%s'", in, expect);
+    }
+    if (strcmp(err, expect)) {
+        fail_msg("'%s'\n  error '%s'\n  wanted '%s'", in, err, expect);
+    }
+}
+
+static void test_matches(void **state)
+{
+    (void) state;
+    roundtrip("tcp,tp_dst=80,actions=drop", "tcp,tp_dst=80 actions=drop");
+    roundtrip("in_port=1,actions=output:2", "in_port=1 actions=output:2");
+    roundtrip("priority=10,dl_src=00:11:22:33:44:55/ff:ff:ff:00:00:00,"
+              "dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,actions=NORMAL",
+              "priority=10,dl_src=00:11:22:00:00:00/ff:ff:ff:00:00:00,"
+              "dl_dst=01:00:00:00:00:00/01:00:00:00:00:00 actions=NORMAL");
+    roundtrip("dl_vlan=10,dl_vlan_pcp=3,actions=strip_vlan,output:1",
+              "dl_vlan=10,dl_vlan_pcp=3 actions=strip_vlan,output:1");
+    roundtrip("vlan_tci=0x1064/0x1fff,actions=mod_vlan_vid:20,"
+              "mod_vlan_pcp:2,FLOOD",
+              "dl_vlan=100 actions=mod_vlan_vid:20,mod_vlan_pcp:2,FLOOD");
+    roundtrip("ip,nw_src=10.0.0.0/8,nw_dst=10.1.2.3/255.255.0.0,nw_tos=16,"
+              "nw_ttl=3,nw_frag=first,actions=ALL",
+              "ip,nw_src=10.0.0.0/8,nw_dst=10.1.0.0/16,nw_tos=16,nw_ttl=3,"
+              "nw_frag=first actions=ALL");
+    roundtrip("udp,tp_src=0x100/0xff00,actions=IN_PORT,LOCAL,CONTROLLER,"
+              "CONTROLLER:100",
+              "udp,tp_src=0x100/0xff00 actions=IN_PORT,LOCAL,"
+              "CONTROLLER:65535,CONTROLLER:100");
+    roundtrip("tcp,tcp_flags=+syn-ack,actions=drop",
+              "tcp,tcp_flags=+syn-ack actions=drop");
+    roundtrip("tcp,tcp_flags=0x2/0x12,actions=drop",
+              "tcp,tcp_flags=+syn-ack actions=drop");
+    roundtrip("arp,arp_op=1,arp_spa=1.2.3.4,arp_tpa=1.2.3.0/24,"
+              "arp_sha=00:00:00:00:00:01,arp_tha=00:00:00:00:00:02,"
+              "actions=drop",
+              "arp,arp_spa=1.2.3.4,arp_tpa=1.2.3.0/24,arp_op=1,"
+              "arp_sha=00:00:00:00:00:01,arp_tha=00:00:00:00:00:02 "
+              "actions=drop");
+    roundtrip("arp,nw_proto=2,nw_src=1.2.3.4,actions=drop",
+              "arp,arp_spa=1.2.3.4,arp_op=2 actions=drop");
+    roundtrip("ipv6,ipv6_src=2001:db8::1,ipv6_dst=2001:db8::/32,actions=drop",
+              "ipv6,ipv6_src=2001:db8::1,ipv6_dst=2001:db8::/32 "
+              "actions=drop");
+    roundtrip("icmp,icmp_type=8,icmp_code=0,actions=drop",
+              "icmp,icmp_type=8,icmp_code=0 actions=drop");
+    roundtrip("icmp6,icmp_type=135,actions=drop",
+              "icmp6,icmp_type=135 actions=drop");
+    roundtrip("sctp,tp_dst=5,actions=drop", "sctp,tp_dst=5 actions=drop");
+    roundtrip("tcp6,tp_src=3,actions=drop", "tcp6,tp_src=3 actions=drop");
+    roundtrip("udp6,actions=drop", "udp6 actions=drop");
+    roundtrip("udp,tp_dst=80,nw_src=1.2.3.4,in_port=3,dl_src=00:00:00:00:00:"
+              "01,dl_vlan=5,reg1=3,metadata=5,tun_id=4,cookie=0x5,priority=7,"
+              "table=2,idle_timeout=3,actions=drop",
+              "priority=7,udp,reg1=0x3,tun_id=0x4,metadata=0x5,in_port=3,"
+              "dl_vlan=5,dl_src=00:00:00:00:00:01,nw_src=1.2.3.4,tp_dst=80 "
+              "actions=drop");
+    roundtrip("in_port=LOCAL,actions=output:LOCAL",
+              "in_port=LOCAL actions=LOCAL");
+    roundtrip("vlan_tci=0,actions=drop", "vlan_tci=0x0000 actions=drop");
+    roundtrip("dl_vlan=0xffff,actions=drop", "vlan_tci=0x0000 actions=drop");
+    roundtrip("vlan_tci=0x1000/0x1000,actions=drop",
+              "vlan_tci=0x1000/0x1000 actions=drop");
+    roundtrip("dl_vlan_pcp=3,actions=drop", "dl_vlan_pcp=3 actions=drop");
+    roundtrip("nw_tos=3,ip,actions=drop", "ip,nw_tos=0 actions=drop");
+    roundtrip("ip,nw_frag=later,actions=drop",
+              "ip,nw_frag=later actions=drop");
+    roundtrip("ip,nw_proto=17,actions=drop", "udp actions=drop");
+    roundtrip("dl_type=0x0800,actions=drop", "ip actions=drop");
+    roundtrip("dl_type=0x88cc,actions=drop", "dl_type=0x88cc actions=drop");
+    roundtrip("reg0=0x10/0xf0,actions=drop", "reg0=0x10/0xf0 actions=drop");
+    roundtrip("tun_src=1.1.1.1,tun_dst=2.2.2.0/24,reg7=7,actions=drop",
+              "reg7=0x7,tun_src=1.1.1.1,tun_dst=2.2.2.0/24 actions=drop");
+    roundtrip("in_port=1,actions=", "in_port=1 actions=drop");
+}
+
+static void test_actions(void **state)
+{
+    (void) state;
+    roundtrip("tcp,actions=mod_dl_src:00:00:00:00:00:01,"
+              "mod_dl_dst:00:00:00:00:00:02,mod_nw_src:1.2.3.4,"
+              "mod_nw_dst:5.6.7.8,mod_nw_tos:8,mod_nw_ttl:9,dec_ttl,"
+              "mod_tp_src:1,mod_tp_dst:2",
+              "tcp actions=mod_dl_src:00:00:00:00:00:01,"
+              "mod_dl_dst:00:00:00:00:00:02,mod_nw_src:1.2.3.4,"
+              "mod_nw_dst:5.6.7.8,mod_nw_tos:8,mod_nw_ttl:9,dec_ttl,"
+              "mod_tp_src:1,mod_tp_dst:2");
+    roundtrip("tcp,actions=set_field:10.0.0.1->ip_src,set_field:5->tcp_dst,"
+              "set_field:00:00:00:00:00:01->eth_src,set_field:3->reg0",
+              "tcp actions=mod_nw_src:10.0.0.1,mod_tp_dst:5,"
+              "mod_dl_src:00:00:00:00:00:01,load:0x3->NXM_NX_REG0[]");
+    roundtrip("actions=load:1->reg0[0..3],move:reg0[0..3]->reg1[4..7],"
+              "set_field:1->reg3,load:0x1->NXM_NX_TUN_ID[]",
+              "actions=load:0x1->NXM_NX_REG0[0..3],"
+              "move:NXM_NX_REG0[0..3]->NXM_NX_REG1[4..7],"
+              "load:0x1->NXM_NX_REG3[],load:0x1->NXM_NX_TUN_ID[]");
+    roundtrip("actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],"
+              "set_tunnel:0x7,load:1->reg2[5]",
+              "actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],"
+              "set_tunnel:0x7,load:0x1->NXM_NX_REG2[5]");
+    roundtrip("actions=resubmit(1,2),resubmit:3,resubmit(,4),note:41.42,"
+              "goto_table:5",
+              "actions=resubmit(1,2),resubmit:3,resubmit(,4),"
+              "note:41.42.00.00.00.00,goto_table:5");
+    roundtrip("actions=output:NORMAL", "actions=NORMAL");
+    roundtrip("actions=3,4", "actions=output:3,output:4");
+    roundtrip("actions=push_vlan:0x8100,set_field:4196->vlan_vid",
+              "actions=push_vlan:0x8100,load:0x1064->OXM_OF_VLAN_VID[]");
+    roundtrip("actions=pop_vlan", "actions=strip_vlan");
+}
+
+static void test_errors(void **state)
+{
+    (void) state;
+    enum ofp_parse_mode A = OFP_PARSE_ADD;
+    bad("foo=1,actions=drop", A, "unknown keyword foo");
+    bad("ip,nw_src=1.2.3,actions=drop", A, "1.2.3: invalid IP address");
+    bad("ip,nw_src=1.2.3.4/33,actions=drop", A, "1.2.3.4/33: IPv4 network "
+        "prefix bits not between 0 and 32, inclusive");
+    bad("dl_src=00:11:22,actions=drop", A, "00:11:22: invalid Ethernet "
+        "address");
+    bad("tcp,tp_dst=70000,actions=drop", A, "70000: value too large for "
+        "2-byte field tp_dst");
+    bad("tcp,tp_dst=abc,actions=drop", A, "abc: bad syntax for tp_dst value");
+    bad("in_port=foo,actions=drop", A, "foo: invalid or unknown port for "
+        "in_port");
+    bad("actions=output:foo", A, "foo: output to unknown port");
+    bad("actions=bogus", A, "unknown action bogus");
+    bad("priority=abc,actions=drop", A, "invalid priority \"abc\"");
+    bad("priority=70000,actions=drop", A, "invalid priority \"70000\"");
+    bad("table=300,actions=drop", A, "unknown table \"300\"");
+    bad("ip,actions=mod_nw_src:1.2.3", A, "1.2.3: could not convert to IP "
+        "address");
+    bad("actions=load:5->NXM_NX_REG0[0..1]", A, "5->NXM_NX_REG0[0..1]: value "
+        "0x5 does not fit into 2 bits");
+    bad("actions=move:reg0[0..3]->reg1[0..7]", A, "reg0[0..3]->reg1[0..7]: "
+        "source field is 4 bits wide but destination is 8 bits wide");
+    bad("in_port=1", A, "must specify an action");
+    bad("ip,nw_frag=bogus,actions=drop", A, "bogus: unknown fragment type "
+        "(valid types are \"no\", \"yes\", \"first\", \"later\", "
+        "\"not_later\"");
+    bad("actions=mod_vlan_vid:5000", A, "5000: not a valid VLAN VID");
+    bad("actions=resubmit(1,300)", A, "300: resubmit to unknown table");
+    bad("table=3,actions=goto_table:2", A, "actions are invalid with "
+        "specified match (OFPBIC_BAD_TABLE_ID)");
+    bad("actions=drop,output:1", A, "\"drop\" must not be accompanied by any"
+        " other action or instruction");
+    bad("ip,nw_ttl=300,actions=drop", A, "300: value too large for 1-byte "
+        "field nw_ttl");
+    bad("tcp,tcp_flags=+bogus,actions=drop", A, "bogus: unknown TCP flag(s)");
+    bad("actions=CONTROLLER:abc", A, "unknown key \"abc\" parsing controller "
+        "action");
+    bad("cookie=0x5/0xff,actions=drop", A, "flow additions cannot use a "
+        "cookie mask");
+    bad("idle_timeout=-1,actions=drop", A, "invalid idle_timeout \"-1\"");
+    bad("actions=note:zz", A, "bad hex digit in `note' argument");
+    bad("ip,actions=set_field:5->tcp_dst", A, "actions are invalid with "
+        "specified match (OFPBAC_MATCH_INCONSISTENT)");
+    bad("tp_dst=80,actions=drop", A, "tp_dst: prerequisites not met (the "
+        "match needs tcp, udp or sctp)");
+    bad("nw_src=1.2.3.4,actions=drop", A, "nw_src: prerequisites not met "
+        "(the match needs ip or arp)");
+    bad("actions=resubmit(1,2", A, "unbalanced parentheses in actions");
+    bad("actions=load:1->bogus[]", A, "bogus[]: unknown field `bogus'");
+    bad("tcp,actions=drop", OFP_PARSE_MATCH, "unknown keyword actions");
+    bad("ip,nw_src=1.2.3.4/1.2.3,actions=drop", A,
+        "1.2.3: invalid IP address");
+}
+
+static void test_match_semantics(void **state)
+{
+    (void) state;
+    struct ofp_flow_spec wide, narrow;
+    char err[256];
+    assert_int_equal(ofp_parse_flow("ip", OFP_PARSE_MATCH, &wide, err,
+                                    sizeof err), 0);
+    assert_int_equal(wide.table_id, OFP_TABLE_ALL);
+    assert_int_equal(ofp_parse_flow("tcp,nw_src=1.2.3.4,actions=drop",
+                                    OFP_PARSE_ADD, &narrow, err, sizeof err),
+                     0);
+    assert_true(ofp_match_covers(&wide.match, &narrow.match));
+    assert_false(ofp_match_covers(&narrow.match, &wide.match));
+    assert_false(ofp_match_equal(&narrow.match, &wide.match));
+
+    struct xflow x;
+    memset(&x, 0, sizeof x);
+    x.key.dl_type = htons(0x0800);
+    x.key.nw_proto = 6;
+    x.key.nw_src = htonl(0x01020304);
+    assert_true(ofp_match_hit(&narrow.match, &x));
+    x.key.nw_src = htonl(0x01020305);
+    assert_false(ofp_match_hit(&narrow.match, &x));
+    assert_true(ofp_match_hit(&wide.match, &x));
+    ofp_flow_spec_free(&wide);
+    ofp_flow_spec_free(&narrow);
+}
+
+static void test_fields(void **state)
+{
+    (void) state;
+    struct xflow x;
+    memset(&x, 0, sizeof x);
+    const struct mf_field *vid = mf_from_name("vlan_vid");
+    const struct mf_field *pcp = mf_from_name("vlan_pcp");
+    mf_set_masked(vid, &x, 0x1064, mf_width_mask(vid));
+    mf_set_masked(pcp, &x, 5, mf_width_mask(pcp));
+    assert_int_equal(ntohs(x.key.vlans[0].tci), 0xb064);
+    assert_true(mf_get(vid, &x) == 0x1064);
+
+    const struct mf_field *reg = mf_from_name("NXM_NX_REG3");
+    assert_non_null(reg);
+    mf_set_masked(reg, &x, 0xab0, 0xff0);
+    assert_int_equal(x.regs[3], 0xab0);
+
+    const struct mf_field *v6 = mf_from_name("ipv6_src");
+    mf_value a, m;
+    char err[256];
+    assert_int_equal(mf_parse_value(v6, "2001:db8::1/64", &a, &m, err,
+                                    sizeof err), 0);
+    (void) a;
+    assert_true((uint64_t) m == 0 && (uint64_t) (m >> 64) == UINT64_MAX);
+    assert_null(mf_from_name("nonesuch"));
+    uint32_t port;
+    assert_true(ofp_port_parse("LOCAL", &port) && port == OFPP_LOCAL);
+    assert_false(ofp_port_parse("70000", &port));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_matches),
+        cmocka_unit_test(test_actions),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_match_semantics),
+        cmocka_unit_test(test_fields),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
