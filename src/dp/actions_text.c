@@ -668,6 +668,31 @@ static int parse_one(struct parser *ps, char *s, struct action_buf *b)
     return 0;
 }
 
+/* Parses the comma-separated list into `b`. */
+static int parse_list(struct parser *ps, char *copy, struct action_buf *b)
+{
+    char *items[PARSE_MAX_ITEMS];
+    int n = split_top(copy, items, PARSE_MAX_ITEMS);
+    if (n < 0) {
+        return fail(ps, "unbalanced parentheses or too many actions");
+    }
+    if (n == 1 && !strcmp(items[0], "drop")) {
+        return 0;               /* "drop" alone is the empty list */
+    }
+    for (int i = 0; i < n; i++) {
+        if (!*items[i]) {
+            return fail(ps, "empty action");
+        }
+        if (parse_one(ps, items[i], b)) {
+            return -1;
+        }
+        if (b->overflow) {
+            return fail(ps, "too many actions");
+        }
+    }
+    return 0;
+}
+
 int actions_parse(const char *s, struct action_buf *b, char *err,
                   size_t errlen)
 {
@@ -679,26 +704,9 @@ int actions_parse(const char *s, struct action_buf *b, char *err,
     }
     char copy[PARSE_MAX_LEN];
     memcpy(copy, s, len + 1);
-    char *items[PARSE_MAX_ITEMS];
-    int n = split_top(copy, items, PARSE_MAX_ITEMS);
-    if (n < 0) {
-        return fail(&ps, "unbalanced parentheses or too many actions");
-    }
-    if (n == 1 && !strcmp(items[0], "drop")) {
-        return 0;               /* "drop" alone is the empty list */
-    }
-    for (int i = 0; i < n; i++) {
-        if (!*items[i]) {
-            return fail(&ps, "empty action");
-        }
-        if (parse_one(&ps, items[i], b)) {
-            action_buf_init(b);
-            return -1;
-        }
-        if (b->overflow) {
-            action_buf_init(b);
-            return fail(&ps, "too many actions");
-        }
+    if (parse_list(&ps, copy, b)) {
+        action_buf_init(b);     /* no half-parsed list */
+        return -1;
     }
     return 0;
 }

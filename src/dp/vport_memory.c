@@ -39,7 +39,7 @@ struct memory_port {
 /* Makes `s` hold at least `need` bytes; false when memory runs out. */
 static bool slot_reserve(struct frame_slot *s, uint32_t need)
 {
-    if (s->cap >= need) {
+    if (s->buf && s->cap >= need) {
         return true;
     }
     uint32_t cap = need < MEMORY_MIN_BUF ? MEMORY_MIN_BUF : need;
