@@ -195,8 +195,12 @@ int main(int argc, char *argv[])
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
     install_signals();
+    /* The archive's registry references port types weakly: name them so
+     * that the linker brings them in. */
+    vport_register(&vport_netdev_ops);
+    vport_register(&vport_internal_ops);
     rcu_register_thread();
-    struct datapath *dp = datapath_create("dp-switch");
+    struct datapath *dp = datapath_create("hub");
     if (!dp) {
         fprintf(stderr, "dp-switch: cannot create the datapath\n");
         return 1;
