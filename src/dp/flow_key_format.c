@@ -7,7 +7,8 @@
  *     masked, and an attribute whose fields are all wildcarded is left out
  *     (except in_port, always printed, and eth(), printed empty);
  *   - VLAN tags nest: eth_type(TPID),vlan(vid=..,pcp=..),encap(...); a tag
- *     cut short in the frame prints with cfi=0 and an empty encap();
+ *     cut short in the frame prints with cfi=0 and an empty encap(); the
+ *     TPID is always matched exactly (OVS's datapath cannot do otherwise);
  *   - a frame without an Ethernet II type (dl_type 0x05ff) has no eth_type()
  *     without a mask and eth_type(0/MASK) with one;
  *   - in a masked key, eth_type(T) at a level without a vlan() means "no
@@ -15,7 +16,11 @@
  *     kernel datapath does), and formatting leaves that mask implied;
  *   - frag is an enumeration (no/first/later): any non-zero nw_frag mask
  *     prints as frag=..., and parses back as the full FLOW_NW_FRAG_MASK;
- *   - ICMP type/code masks are 8 bits wide (htons(0xff) is exact). */
+ *   - ICMP type/code masks are 8 bits wide (htons(0xff) is exact);
+ *   - attributes carry their prerequisites, as every datapath flow has them:
+ *     ipv4()/ipv6()/arp() without an eth_type() match that type exactly, and
+ *     tcp()/udp()/sctp()/icmp()/icmpv6()/tcp_flags() match nw_proto exactly;
+ *     nd() prints (masked) only when the ICMPv6 type and code are exact. */
 #include "dp/flow_key.h"
 
 #include <arpa/inet.h>
@@ -279,8 +284,11 @@ static void format_tunnel(struct fmt_ctx *c)
     }
     uint32_t all = FLOW_TNL_F_KEY | FLOW_TNL_F_DONT_FRAGMENT | FLOW_TNL_F_CSUM;
     if (m->flags & all) {
+        /* With a mask OVS always shows "+key-df" form (its full tunnel mask
+         * has a bit we lack), so a masked key is shown that way too. */
         put(o, "flags(");
-        put_flags(o, tnl_flag_names, v->flags, m->flags, all);
+        put_flags(o, tnl_flag_names, v->flags, m->flags,
+                  c->masked ? UINT32_MAX : all);
         put(o, "),");
     }
     chomp_comma(o);
@@ -497,8 +505,13 @@ static void format_l4(struct fmt_ctx *c, bool is_ipv6)
         if (is_ipv6) {
             format_icmp(c, "icmpv6");
             uint16_t type = ntohs(raw->tp_src);
-            if (raw->tp_dst == 0 && (type == ND_NEIGHBOR_SOLICIT
-                                     || type == ND_NEIGHBOR_ADVERT)) {
+            /* Masked, ND shows only under an exact type and code (as OVS),
+             * the only way its presence can be read back. */
+            bool exact = (ntohs(c->m->tp_src) & 0xff) == 0xff
+                         && (ntohs(c->m->tp_dst) & 0xff) == 0xff;
+            if (raw->tp_dst == 0 && exact
+                && (type == ND_NEIGHBOR_SOLICIT
+                    || type == ND_NEIGHBOR_ADVERT)) {
                 format_nd(c);
             }
         }
@@ -553,13 +566,9 @@ static void format_level(struct fmt_ctx *c, int level)
         format_payload(c);
         return;
     }
-    if (cut_short) {
-        /* The frame ended inside this tag: its TPID is dl_type. */
-        put_eth_type(c->o, c->raw->dl_type, c->m->dl_type);
-    } else {
-        /* The raw TPID: it says a tag follows even when wildcarded. */
-        put_eth_type(c->o, raw->tpid, c->m->vlans[level].tpid);
-    }
+    /* A tag's TPID is always shown exact (as OVS): it is what says a tag
+     * follows.  When the frame ended inside this tag, it is in dl_type. */
+    put_eth_type(c->o, cut_short ? c->raw->dl_type : raw->tpid, UINT16_MAX);
     put_vlan_tci(c->o, c->v.vlans[level].tci, c->m->vlans[level].tci);
     put(c->o, "encap(");
     if (tagged) {
@@ -1121,7 +1130,7 @@ static int parse_eth_type(struct parse_ctx *p, struct level_state *st,
     }
     st->have_type = true;
     st->type = htons((uint16_t)v);
-    st->type_mask = htons((uint16_t)m);
+    st->type_mask = is_vlan_type(st->type) ? UINT16_MAX : htons((uint16_t)m);
     return 0;
 }
 
@@ -1168,8 +1177,31 @@ static int parse_encap(struct parse_ctx *p, struct level_state *st,
     return parse_attr_list(p, body, st->level + 1);
 }
 
+/* The IP protocol an L4 attribute implies, or 0. */
+static uint8_t implied_proto(const char *name)
+{
+    static const struct {
+        const char *name;
+        uint8_t proto;
+    } l4[] = {
+        { "tcp", 6 }, { "tcp_flags", 6 }, { "udp", 17 }, { "sctp", 132 },
+        { "icmp", 1 }, { "icmpv6", 58 },
+    };
+    for (size_t i = 0; i < sizeof l4 / sizeof l4[0]; i++) {
+        if (!strcmp(name, l4[i].name)) {
+            return l4[i].proto;
+        }
+    }
+    return 0;
+}
+
 static int parse_l3_l4(struct parse_ctx *p, const char *name, char *body)
 {
+    uint8_t proto = implied_proto(name);
+    if (proto) {
+        p->key->nw_proto = proto;
+        p->mask->nw_proto = UINT8_MAX;
+    }
     static const struct {
         const char *name;
         field_fn *fn;
@@ -1225,6 +1257,15 @@ static int parse_attr(struct parse_ctx *p, struct level_state *st,
     } else if (!strcmp(name, "skb_mark")) {
         return parse_u32_attr(p, name, body, &p->key->pkt_mark,
                               &p->mask->pkt_mark);
+    }
+    /* An L3 attribute carries its prerequisite eth_type when none given. */
+    uint16_t l3_type = !strcmp(name, "ipv4") ? 0x0800
+                       : !strcmp(name, "ipv6") ? 0x86dd
+                       : !strcmp(name, "arp") ? 0x0806 : 0;
+    if (l3_type && !st->have_type && !st->have_vlan) {
+        st->have_type = true;
+        st->type = htons(l3_type);
+        st->type_mask = UINT16_MAX;
     }
     return parse_l3_l4(p, name, body);
 }

@@ -928,7 +928,12 @@ static void test_format_masked(void **state)
     m.nw_proto = 0xff;
     m.tp_dst = htons(0xff00);
     m.tcp_flags = htons(0x012);
+    m.tunnel.flags = FLOW_TNL_F_KEY | FLOW_TNL_F_DONT_FRAGMENT;
+    m.tunnel.ip_dst = UINT32_MAX;
+    k.tunnel.flags = FLOW_TNL_F_KEY;
+    k.tunnel.ip_dst = ip4(2, 2, 2, 2);
     assert_format(&k, &m,
+                  "tunnel(dst=2.2.2.2,flags(-df+key)),"
                   "in_port(2/0xff),eth(src=56:cb:59:98:de:47,"
                   "dst=00:00:00:00:00:00/01:00:00:00:00:00),eth_type(0x0800),"
                   "ipv4(proto=6),tcp(dst=0/0xff00),tcp_flags(+syn-ack)");
@@ -991,11 +996,12 @@ static void round_trip(const struct flow_key *k, const struct flow_key *m)
             fail_msg("mask differs after '%s' -> '%s'", text, again);
         }
     }
+    char again[1024];
+    flow_key_format(&k2, m ? &m2 : NULL, again, sizeof again);
     if (memcmp(&k2, &want, sizeof want)) {
-        char again[1024];
-        flow_key_format(&k2, m ? &m2 : NULL, again, sizeof again);
         fail_msg("key differs after '%s' -> '%s'", text, again);
     }
+    assert_string_equal(again, text);
 }
 
 /* The fields the text format carries for key `k`: the metadata, Ethernet,
@@ -1068,6 +1074,12 @@ static void relevant_fields(const struct flow_key *k, struct flow_key *r)
     }
 }
 
+static bool is_zero16(const uint8_t *b)
+{
+    static const uint8_t zero[16];
+    return !memcmp(b, zero, 16);
+}
+
 /* `pattern` restricted to what the format carries for `k`, in the shape the
  * datapath uses: a matched tag matches its presence bit, an untagged level
  * is matched as "no tag" whenever the type is (see flow_key_format.c), frag
@@ -1078,13 +1090,27 @@ static void shape_mask(const struct flow_key *k, const struct flow_key *pattern,
     struct flow_key r;
     relevant_fields(k, &r);
     flow_key_mask(m, pattern, &r);
+    if (m->tp_src || m->tp_dst || m->tcp_flags) {
+        m->nw_proto = UINT8_MAX;
+    }
+    /* Matches carry their prerequisites (see flow_key_format.c). */
+    bool l3 = m->nw_src || m->nw_dst || m->nw_proto || m->nw_tos || m->nw_ttl
+              || m->nw_frag || m->ipv6_label || !is_zero16(m->ipv6_src)
+              || !is_zero16(m->ipv6_dst) || m->tp_src || m->tp_dst
+              || !is_zero16(m->nd_target) || m->arp_sha.ea[5]
+              || m->arp_tha.ea[5];
+    if (l3) {
+        m->dl_type = UINT16_MAX;
+    }
     for (int i = 0; i < FLOW_MAX_VLANS; i++) {
         if (k->vlans[i].tci) {
             m->vlans[i].tci |= htons(FLOW_VLAN_PRESENT);
+            m->vlans[i].tpid = UINT16_MAX;
             continue;
         }
         if (k->dl_type == htons(0x8100)) {
             m->vlans[i].tci = UINT16_MAX;  /* the tag cut short */
+            m->dl_type = UINT16_MAX;
         } else {
             uint16_t v = m->dl_type ? UINT16_MAX : 0;
             m->vlans[i].tci = m->vlans[i].tpid = v;
@@ -1092,6 +1118,12 @@ static void shape_mask(const struct flow_key *k, const struct flow_key *pattern,
         break;
     }
     m->nw_frag = m->nw_frag ? FLOW_NW_FRAG_MASK : 0;
+    if (k->dl_type == htons(0x86dd) && k->nw_proto == 58
+        && (m->tp_src != htons(0xff) || m->tp_dst != htons(0xff))) {
+        memset(m->nd_target, 0, 16);
+        memset(&m->arp_sha, 0, 6);
+        memset(&m->arp_tha, 0, 6);
+    }
 }
 
 static void test_round_trip(void **state)
