@@ -82,16 +82,13 @@ static nfds_t fill_pollfds(const struct forwarder *f,
     return n;
 }
 
-/* Polls the ports that are readable (or have no fd) once; returns the
- * number of packets they gave.  `pfds` matches `set` (offset by one). */
-static uint64_t run_batches(struct forwarder *f, const struct port_set *set,
-                            const struct pollfd *pfds, bool all)
+/* Receives one batch from every port; returns the number of packets.  A
+ * system port's recv only looks at its ring, so a round costs no syscall
+ * unless some port (internal) needs one to look. */
+static uint64_t run_batches(struct forwarder *f, const struct port_set *set)
 {
     uint64_t packets = 0;
-    for (uint32_t i = 0; i < set->n; i++) {
-        if (!all && set->fd[i] >= 0 && !(pfds[i + 1].revents & POLLIN)) {
-            continue;
-        }
+    for (uint32_t i = 0; set && i < set->n; i++) {
         int n = datapath_poll_port(f->dp, set->port_no[i]);
         if (n > 0) {
             packets += (uint64_t)n;
@@ -109,42 +106,38 @@ static void drain_wake_fd(int fd)
     }
 }
 
+/* Blocks until a port or the wake fd is readable, or the timeout.  The
+ * snapshot's fds may be closed meanwhile by a port deletion: poll then
+ * reports POLLNVAL for them, and datapath_poll_port finds no port; the
+ * control thread publishes a new snapshot right after. */
+static void sleep_in_poll(struct forwarder *f)
+{
+    rcu_read_lock();
+    nfds_t n = fill_pollfds(f, rcu_dereference(f->ports), f->pfds);
+    rcu_read_unlock();
+    if (poll(f->pfds, n, SLEEP_TIMEOUT_MS) > 0
+        && (f->pfds[0].revents & POLLIN)) {
+        drain_wake_fd(f->wake_fd);
+    }
+    stat_add(&f->stats.sleeps, 1);
+}
+
 static void *forwarder_main(void *arg)
 {
     struct forwarder *f = arg;
-    struct pollfd *pfds = f->pfds;
     uint32_t idle = 0;
     rcu_register_thread();
     while (!__atomic_load_n(&f->stop, __ATOMIC_ACQUIRE)) {
-        uint32_t spin = __atomic_load_n(&f->spin, __ATOMIC_RELAXED);
-        bool may_sleep = idle >= spin;
         rcu_read_lock();
-        struct port_set *set = rcu_dereference(f->ports);
-        nfds_t n = fill_pollfds(f, set, pfds);
+        uint64_t got = run_batches(f, rcu_dereference(f->ports));
         rcu_read_unlock();
-        /* The snapshot's fds may be closed meanwhile by a port deletion:
-         * poll reports POLLNVAL for them, and datapath_poll_port finds no
-         * port.  The control thread publishes a new snapshot after it. */
-        int ready = poll(pfds, n, may_sleep ? SLEEP_TIMEOUT_MS : 0);
         stat_add(&f->stats.rounds, 1);
-        if (may_sleep) {
-            stat_add(&f->stats.sleeps, 1);
-        }
-        if (ready > 0 && (pfds[0].revents & POLLIN)) {
-            drain_wake_fd(f->wake_fd);
-        }
-        rcu_read_lock();
-        set = rcu_dereference(f->ports);
-        uint64_t got = 0;
-        if (set && set->n + 1 == n) {
-            got = run_batches(f, set, pfds, ready == 0 && may_sleep);
-        }
-        rcu_read_unlock();
         if (got) {
             stat_add(&f->stats.packets, got);
             idle = 0;
-        } else if (idle < UINT32_MAX) {
-            idle++;
+        } else if (++idle >= __atomic_load_n(&f->spin, __ATOMIC_RELAXED)) {
+            sleep_in_poll(f);       /* outside the read lock: quiescent */
+            idle = 0;
         }
     }
     rcu_unregister_thread();
