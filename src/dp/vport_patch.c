@@ -21,6 +21,7 @@ struct patch_priv {
     char peer_name[VPORT_NAME_MAX];   /* fixed at create */
     _Atomic uint32_t peer_no;         /* cached, PATCH_NO_PEER if unknown */
     _Atomic uint64_t next_scan_ms;    /* rate limit of fast-path rescans */
+    char last_err[VPORT_ERR_MAX];     /* control thread: what was logged */
 };
 
 static struct patch_priv *patch_priv(const struct vport *vp)
@@ -192,13 +193,22 @@ int vport_patch_check(struct vport *vp, char *err, size_t errlen)
     return error;
 }
 
+/* Logs a port's state when it changes, not at every resolve. */
 static void resolve_one(struct vport *vp, void *aux)
 {
     (void)aux;
     if (is_patch(vp)) {
+        struct patch_priv *pp = patch_priv(vp);
         char err[VPORT_ERR_MAX];
-        if (vport_patch_check(vp, err, sizeof err)) {
-            VLOG_INFO("%s", err);
+        vport_patch_check(vp, err, sizeof err);
+        if (strcmp(err, pp->last_err)) {
+            if (*err) {
+                VLOG_INFO("%s", err);
+            } else {
+                VLOG_INFO("patch port %s: connected to %s", vp->name,
+                          pp->peer_name);
+            }
+            snprintf(pp->last_err, sizeof pp->last_err, "%s", err);
         }
     }
 }

@@ -17,10 +17,18 @@
  * the port whose remote_ip is the datagram's source (else the first port on
  * the socket); the socket's own totals are in vport_vxlan_sock_stats.
  *
+ * Sockets are not SO_REUSEADDR: ports with local_ip and ports without it
+ * cannot share a dst_port, nor can a kernel vxlan device on that port in
+ * the same network namespace (create fails with -EADDRINUSE, "cannot bind").
+ * create and destroy wait for an RCU grace period (the port set of the
+ * socket is replaced whole): never call them inside a read-side section.
+ *
  * Send: remote and VNI from the options, or from md.tunnel (set_tunnel) for
  * remote_ip=flow / key=flow.  Frames with a pending checksum get it filled
  * in, TCP super-frames (md.offload.gso_type) are segmented in software to
- * their gso_size first. */
+ * their gso_size first (other GSO types are counted tx_errors).  The outer
+ * TOS and TTL go per datagram as IP_TOS/IP_TTL control messages; the outer
+ * DF bit is never set (the underlay may fragment). */
 #ifndef VS_DP_VPORT_VXLAN_H
 #define VS_DP_VPORT_VXLAN_H
 
