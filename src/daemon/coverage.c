@@ -13,7 +13,6 @@ static const char *const names[COV_N_COUNTERS] = {
     [COV_FLOWS_DELETED] = "flows_deleted",
     [COV_RECONFIGURE] = "bridge_reconfigure",
     [COV_VSCTL_TRANSACT] = "vsctl_transact",
-    [COV_UNIXCTL_REQUESTS] = "unixctl_received",
     [COV_POLL_LOOPS] = "poll_loops",
 };
 

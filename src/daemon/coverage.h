@@ -12,7 +12,6 @@ enum coverage_counter {
     COV_FLOWS_DELETED,
     COV_RECONFIGURE,        /* times the configuration was applied */
     COV_VSCTL_TRANSACT,     /* vsctl/transact requests served */
-    COV_UNIXCTL_REQUESTS,   /* control socket commands served */
     COV_POLL_LOOPS,         /* main loop iterations */
     COV_N_COUNTERS
 };

@@ -20,8 +20,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <urcu.h>
+
+#include "daemon/bridge.h"
 #include "daemon/coverage.h"
 #include "daemon/daemon.h"
+#include "daemon/dpctl.h"
 #include "lib/unixctl.h"
 #include "lib/vlog.h"
 
@@ -242,6 +246,7 @@ static void register_commands(void)
                              NULL);
     unixctl_command_register("coverage/show", "", 0, 0, coverage_show_cb,
                              NULL);
+    dpctl_register_commands();
 }
 
 /* ---- Signals ---- */
@@ -284,8 +289,13 @@ static void main_loop(struct unixctl_server *server, const sigset_t *mask)
 {
     while (!exiting && !got_signal) {
         struct pollfd fds[MAX_POLLFDS];
-        int n = unixctl_server_pollfds(server, fds, MAX_POLLFDS);
-        struct timespec timeout = { .tv_sec = 1 };
+        int timeout_ms = 1000;
+        int n = bridge_pollfds(fds, MAX_POLLFDS, &timeout_ms);
+        n += unixctl_server_pollfds(server, fds + n, MAX_POLLFDS - n);
+        struct timespec timeout = {
+            .tv_sec = timeout_ms / 1000,
+            .tv_nsec = (long) (timeout_ms % 1000) * 1000000,
+        };
         if (ppoll(fds, (nfds_t) n, &timeout, mask) < 0 && errno != EINTR) {
             VLOG_ERR("poll failed: %s", strerror(errno));
             break;
@@ -295,6 +305,7 @@ static void main_loop(struct unixctl_server *server, const sigset_t *mask)
             got_hup = 0;
             vlog_reopen();
         }
+        bridge_run();
         unixctl_server_run(server);
     }
     if (got_signal) {
@@ -312,6 +323,17 @@ int main(int argc, char *argv[])
         fprintf(stderr, "vswitchd: %s: %s\n", o.rundir, strerror(-error));
         return 1;
     }
+    char *db_dir = strdup(o.db);
+    char *slash = db_dir ? strrchr(db_dir, '/') : NULL;
+    if (slash && slash != db_dir) {
+        *slash = '\0';
+        error = daemon_mkdir_p(db_dir, 0755);
+        if (error) {
+            fprintf(stderr, "vswitchd: %s: %s\n", db_dir, strerror(-error));
+            return 1;
+        }
+    }
+    free(db_dir);
     if (o.log_file && vlog_set_file(o.log_file)) {
         fprintf(stderr, "vswitchd: cannot open log file %s: %s\n",
                 o.log_file, strerror(errno));
@@ -331,6 +353,7 @@ int main(int argc, char *argv[])
         }
     }
 
+    rcu_register_thread();
     register_commands();
     char *ctl_path = xasprintf("%s/%s", o.rundir, "vswitchd.ctl");
     struct unixctl_server *server;
@@ -340,12 +363,24 @@ int main(int argc, char *argv[])
         daemon_pidfile_remove();
         return 1;
     }
+    char err[512] = "";
+    if (bridge_init(o.db, err, sizeof err)) {
+        VLOG_ERR("%s: %s", o.db, err);
+        unixctl_server_destroy(server);
+        daemon_pidfile_remove();
+        return 1;
+    }
+
     VLOG_INFO("%s started; control socket %s", VSWITCHD_VERSION, ctl_path);
     daemon_detach_done();
 
     main_loop(server, &wait_mask);
 
+    /* The socket goes first: nobody should talk to a half-dismantled
+     * switch.  Then the ports go, which gives the host its devices back. */
     unixctl_server_destroy(server);
+    bridge_exit();
+    rcu_unregister_thread();
     daemon_pidfile_remove();
     VLOG_INFO("exiting");
     unixctl_command_clear();

@@ -1,0 +1,837 @@
+/* bridge.c: the configuration store applied to the datapath and the slow
+ * path.
+ *
+ * Reconfiguration is mark and sweep: read a snapshot, match its bridges and
+ * interfaces by name against what exists, delete what is gone or changed
+ * type/options, then create what is missing (failed ports are retried on
+ * every pass), number the OpenFlow ports, tell ofproto, and write each
+ * Interface's status columns back.  Deleting before creating lets an
+ * interface move between bridges, or be re-created with a new type, in one
+ * pass.  A port that cannot be created keeps its row, with the error. */
+#include "daemon/bridge.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/coverage.h"
+#include "db/confdb.h"
+#include "db/vsctl.h"
+#include "dp/datapath.h"
+#include "dp/forwarder.h"
+#include "dp/vport.h"
+#include "dp/vport_patch.h"
+#include "lib/unixctl.h"
+#include "lib/vlog.h"
+#include "ofproto/ofproto.h"
+
+VLOG_DEFINE_THIS_MODULE(bridge);
+
+/* The slow path (ofproto.c) may not be linked in yet: until it is, the
+ * bridges have none and upcalls are drained, counted and dropped.  Weak
+ * references let the daemon link either way. */
+#pragma weak ofproto_create
+#pragma weak ofproto_destroy
+#pragma weak ofproto_port_set
+#pragma weak ofproto_port_del
+#pragma weak ofproto_set_config
+#pragma weak ofproto_drain_upcalls
+#pragma weak ofproto_run_all
+#pragma weak ofproto_register_commands
+
+static bool have_ofproto(void)
+{
+    return ofproto_create != NULL;
+}
+
+#define DP_PORT_NONE UINT32_MAX
+#define OFPORT_AUTO_MAX (OFPP_MAX - 1)   /* highest ofport we hand out */
+#define RUN_INTERVAL_MS 250              /* ofproto wants <= 500 ms */
+#define STATUS_INTERVAL_MS 5000          /* statistics refresh, as OVS */
+#define UPCALL_BATCH 256
+#define VSWITCH_VERSION "0.1"
+
+struct iface {
+    char *name;
+    char *dp_type;          /* "system", "internal", "patch", ... */
+    char *opts_sig;         /* the options it was created with */
+    int64_t ofport_request;
+    const struct conf_iface *cfg;  /* valid during a reconfiguration */
+
+    /* VLAN configuration of its Port. */
+    int tag;
+    int64_t *trunks;
+    size_t n_trunks;
+    char *vlan_mode;
+
+    uint32_t dp_port;       /* DP_PORT_NONE: not created */
+    uint32_t ofport;        /* 0: none; OFPP_LOCAL for the bridge's own */
+    char *error;            /* why it could not be created, or NULL */
+
+    /* What ofproto was last told, to tell it only about changes. */
+    uint32_t reg_ofport, reg_dp_port;
+    char *reg_vlan_sig;
+
+    char *status_sig;       /* the status last written to the store */
+    bool seen;
+};
+
+struct bridge {
+    char *name;
+    struct ofproto *ofproto;
+    struct iface **ifaces;
+    size_t n_ifaces;
+    bool seen;
+};
+
+static struct {
+    struct confdb *db;
+    struct datapath *dp;
+    struct forwarder *fwd;
+    struct bridge **bridges;
+    size_t n_bridges;
+    uint64_t applied_seqno;
+    uint64_t next_run_ms, next_status_ms;
+    bool dp_port_used[DP_MAX_PORTS];
+} br;
+
+/* ---- Small helpers ---- */
+
+static char *br_strdup(const char *s)
+{
+    char *copy = strdup(s ? s : "");
+    if (!copy) {
+        VLOG_ERR("out of memory");
+        abort();
+    }
+    return copy;
+}
+
+static void *br_realloc(void *p, size_t size)
+{
+    void *q = realloc(p, size ? size : 1);
+    if (!q) {
+        VLOG_ERR("out of memory");
+        abort();
+    }
+    return q;
+}
+
+static void replace_str(char **dst, const char *src)
+{
+    free(*dst);
+    *dst = src ? br_strdup(src) : NULL;
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* A text growing by appends (signatures, status). */
+struct text {
+    char *s;
+    size_t len, cap;
+};
+
+static void text_printf(struct text *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void text_printf(struct text *t, const char *fmt, ...)
+{
+    for (;;) {
+        va_list args;
+        va_start(args, fmt);
+        size_t room = t->cap - t->len;
+        int n = vsnprintf(t->s ? t->s + t->len : NULL, room, fmt, args);
+        va_end(args);
+        if (n < 0) {
+            return;
+        }
+        if ((size_t) n < room) {
+            t->len += (size_t) n;
+            return;
+        }
+        t->cap = (t->len + (size_t) n + 1) * 2;
+        t->s = br_realloc(t->s, t->cap);
+    }
+}
+
+static char *text_take(struct text *t)
+{
+    return t->s ? t->s : br_strdup("");
+}
+
+/* The datapath port type of an Interface type ("" is a system port). */
+static const char *dp_type_of(const char *conf_type)
+{
+    return conf_type && *conf_type ? conf_type : "system";
+}
+
+static char *smap_sig(const struct conf_smap *m)
+{
+    struct text t = { 0 };
+    for (size_t i = 0; i < m->n; i++) {
+        text_printf(&t, "%s=%s\n", m->keys[i], m->values[i]);
+    }
+    return text_take(&t);
+}
+
+/* ---- Datapath port numbers (global, 0 kept free like OVS's ovs-netdev) ---- */
+
+static uint32_t dp_port_alloc(void)
+{
+    for (uint32_t n = 1; n < DP_MAX_PORTS; n++) {
+        if (!br.dp_port_used[n] && !datapath_port_get(br.dp, n)) {
+            return n;
+        }
+    }
+    return DP_PORT_NONE;
+}
+
+/* ---- Interfaces ---- */
+
+static void iface_free(struct iface *i)
+{
+    free(i->name);
+    free(i->dp_type);
+    free(i->opts_sig);
+    free(i->trunks);
+    free(i->vlan_mode);
+    free(i->error);
+    free(i->reg_vlan_sig);
+    free(i->status_sig);
+    free(i);
+}
+
+/* Takes the port out of ofproto and the datapath; the iface stays. */
+static bool iface_unplug(struct bridge *b, struct iface *i)
+{
+    bool changed = false;
+    if (i->reg_ofport && b->ofproto) {
+        ofproto_port_del(b->ofproto, i->reg_ofport);
+        i->reg_ofport = 0;
+        replace_str(&i->reg_vlan_sig, NULL);
+    }
+    if (i->dp_port != DP_PORT_NONE) {
+        int error = datapath_port_del(br.dp, i->dp_port);
+        if (error) {
+            VLOG_WARN("%s: removing datapath port %" PRIu32 " failed: %s",
+                      i->name, i->dp_port, strerror(-error));
+        } else {
+            VLOG_INFO("%s: removed from datapath (port %" PRIu32 ")",
+                      i->name, i->dp_port);
+        }
+        br.dp_port_used[i->dp_port] = false;
+        i->dp_port = DP_PORT_NONE;
+        changed = true;
+    }
+    i->ofport = 0;
+    return changed;
+}
+
+/* Creates the datapath port of `i` from its configuration. */
+static bool iface_plug(struct iface *i)
+{
+    const struct conf_iface *c = i->cfg;
+    size_t n_opts = c ? c->options.n : 0;
+    struct vport_opt *opts = br_realloc(NULL, (n_opts ? n_opts : 1)
+                                            * sizeof *opts);
+    for (size_t k = 0; k < n_opts; k++) {
+        opts[k].key = c->options.keys[k];
+        opts[k].value = c->options.values[k];
+    }
+    uint32_t port_no = dp_port_alloc();
+    char err[VPORT_ERR_MAX] = "";
+    int error = port_no == DP_PORT_NONE ? -ENOSPC
+        : datapath_port_add(br.dp, i->name, i->dp_type, opts, n_opts,
+                            &port_no, err, sizeof err);
+    free(opts);
+    if (error) {
+        char text[512];
+        snprintf(text, sizeof text, "could not open network device %s (%s)",
+                 i->name, strerror(-error));
+        if (!str_eq(text, i->error)) {
+            VLOG_WARN("%s: %s", i->name, *err ? err : text);
+        }
+        replace_str(&i->error, text);
+        return false;
+    }
+    br.dp_port_used[port_no] = true;
+    i->dp_port = port_no;
+    replace_str(&i->error, NULL);
+    VLOG_INFO("%s: added %s port to datapath as port %" PRIu32, i->name,
+              i->dp_type, port_no);
+    return true;
+}
+
+/* Copies the Port's VLAN columns into `i`. */
+static void iface_set_vlan(struct iface *i, const struct conf_port *p)
+{
+    i->tag = p->tag >= 0 && p->tag <= 4095 ? (int) p->tag : -1;
+    free(i->trunks);
+    i->n_trunks = p->n_trunks;
+    i->trunks = br_realloc(NULL, (p->n_trunks ? p->n_trunks : 1)
+                               * sizeof *i->trunks);
+    if (p->n_trunks) {
+        memcpy(i->trunks, p->trunks, p->n_trunks * sizeof *i->trunks);
+    }
+    replace_str(&i->vlan_mode, p->vlan_mode);
+}
+
+static char *iface_vlan_sig(const struct iface *i)
+{
+    struct text t = { 0 };
+    text_printf(&t, "%d|%s|", i->tag, i->vlan_mode ? i->vlan_mode : "");
+    for (size_t k = 0; k < i->n_trunks; k++) {
+        text_printf(&t, "%" PRId64 ",", i->trunks[k]);
+    }
+    return text_take(&t);
+}
+
+/* ---- Bridges ---- */
+
+static struct bridge *bridge_find(const char *name)
+{
+    for (size_t k = 0; k < br.n_bridges; k++) {
+        if (!strcmp(br.bridges[k]->name, name)) {
+            return br.bridges[k];
+        }
+    }
+    return NULL;
+}
+
+static struct bridge *bridge_create(const char *name)
+{
+    struct ofproto *ofproto = have_ofproto() ? ofproto_create(name, br.dp)
+                                             : NULL;
+    if (!ofproto && have_ofproto()) {
+        VLOG_ERR("%s: could not create the bridge's slow path", name);
+        return NULL;
+    }
+    struct bridge *b = br_realloc(NULL, sizeof *b);
+    *b = (struct bridge) { .name = br_strdup(name), .ofproto = ofproto };
+    br.bridges = br_realloc(br.bridges, (br.n_bridges + 1) * sizeof *br.bridges);
+    br.bridges[br.n_bridges++] = b;
+    VLOG_INFO("bridge %s: created", name);
+    return b;
+}
+
+static struct iface *bridge_find_iface(struct bridge *b, const char *name)
+{
+    for (size_t k = 0; k < b->n_ifaces; k++) {
+        if (!strcmp(b->ifaces[k]->name, name)) {
+            return b->ifaces[k];
+        }
+    }
+    return NULL;
+}
+
+static struct iface *bridge_add_iface(struct bridge *b, const char *name)
+{
+    struct iface *i = br_realloc(NULL, sizeof *i);
+    *i = (struct iface) { .name = br_strdup(name), .dp_port = DP_PORT_NONE,
+                          .tag = -1, .ofport_request = -1 };
+    b->ifaces = br_realloc(b->ifaces, (b->n_ifaces + 1) * sizeof *b->ifaces);
+    b->ifaces[b->n_ifaces++] = i;
+    return i;
+}
+
+/* Removes the interfaces not seen in this pass; true if a port went. */
+static bool bridge_sweep_ifaces(struct bridge *b)
+{
+    bool changed = false;
+    size_t kept = 0;
+    for (size_t k = 0; k < b->n_ifaces; k++) {
+        struct iface *i = b->ifaces[k];
+        if (i->seen) {
+            b->ifaces[kept++] = i;
+        } else {
+            changed |= iface_unplug(b, i);
+            iface_free(i);
+        }
+    }
+    b->n_ifaces = kept;
+    return changed;
+}
+
+static void bridge_destroy(struct bridge *b)
+{
+    for (size_t k = 0; k < b->n_ifaces; k++) {
+        iface_unplug(b, b->ifaces[k]);
+        iface_free(b->ifaces[k]);
+    }
+    if (b->ofproto) {
+        ofproto_destroy(b->ofproto);
+    }
+    VLOG_INFO("bridge %s: deleted", b->name);
+    free(b->ifaces);
+    free(b->name);
+    free(b);
+}
+
+/* ---- OpenFlow port numbers ---- */
+
+static bool valid_request(int64_t r)
+{
+    return r >= 1 && r <= OFPORT_AUTO_MAX;
+}
+
+static struct iface *ofport_holder(struct bridge *b, uint32_t ofport)
+{
+    for (size_t k = 0; k < b->n_ifaces; k++) {
+        if (b->ifaces[k]->ofport == ofport) {
+            return b->ifaces[k];
+        }
+    }
+    return NULL;
+}
+
+/* Numbers the bridge's ports: its own interface is LOCAL; ofport_request
+ * is honoured when no other interface requests the same number; the rest
+ * keep the number they have or get the lowest free one that nobody
+ * requests. */
+static void bridge_assign_ofports(struct bridge *b)
+{
+    for (size_t k = 0; k < b->n_ifaces; k++) {
+        struct iface *i = b->ifaces[k];
+        if (i->dp_port == DP_PORT_NONE) {
+            i->ofport = 0;
+        } else if (!strcmp(i->name, b->name)) {
+            i->ofport = OFPP_LOCAL;
+        } else if (i->ofport == OFPP_LOCAL) {
+            i->ofport = 0;
+        }
+    }
+    for (size_t k = 0; k < b->n_ifaces; k++) {
+        struct iface *i = b->ifaces[k];
+        if (i->dp_port == DP_PORT_NONE || i->ofport == OFPP_LOCAL
+            || !valid_request(i->ofport_request)
+            || i->ofport == (uint32_t) i->ofport_request) {
+            continue;
+        }
+        uint32_t want = (uint32_t) i->ofport_request;
+        struct iface *holder = ofport_holder(b, want);
+        if (holder && holder->ofport_request == i->ofport_request) {
+            VLOG_WARN("%s: ofport_request %" PRIu32 " already taken by %s",
+                      i->name, want, holder->name);
+            continue;
+        }
+        if (holder) {
+            holder->ofport = 0;   /* it is numbered again below */
+        }
+        i->ofport = want;
+    }
+    uint8_t *used = br_realloc(NULL, OFPP_MAX);
+    memset(used, 0, OFPP_MAX);
+    for (size_t k = 0; k < b->n_ifaces; k++) {
+        struct iface *i = b->ifaces[k];
+        if (i->ofport && i->ofport < OFPP_MAX) {
+            used[i->ofport] = 1;
+        }
+        if (valid_request(i->ofport_request)) {
+            used[i->ofport_request] = 1;
+        }
+    }
+    uint32_t next = 1;
+    for (size_t k = 0; k < b->n_ifaces; k++) {
+        struct iface *i = b->ifaces[k];
+        if (i->dp_port == DP_PORT_NONE || i->ofport) {
+            continue;
+        }
+        while (next <= OFPORT_AUTO_MAX && used[next]) {
+            next++;
+        }
+        if (next > OFPORT_AUTO_MAX) {
+            VLOG_WARN("%s: no OpenFlow port number left", i->name);
+            continue;
+        }
+        i->ofport = next;
+        used[next] = 1;
+    }
+    free(used);
+}
+
+/* Tells ofproto about the ports whose number, datapath port or VLAN
+ * configuration changed. */
+static void bridge_sync_ofproto(struct bridge *b)
+{
+    if (!b->ofproto) {
+        return;
+    }
+    for (size_t k = 0; k < b->n_ifaces; k++) {
+        struct iface *i = b->ifaces[k];
+        if (i->reg_ofport && (i->reg_ofport != i->ofport
+                              || i->reg_dp_port != i->dp_port)) {
+            ofproto_port_del(b->ofproto, i->reg_ofport);
+            i->reg_ofport = 0;
+            replace_str(&i->reg_vlan_sig, NULL);
+        }
+    }
+    for (size_t k = 0; k < b->n_ifaces; k++) {
+        struct iface *i = b->ifaces[k];
+        if (!i->ofport) {
+            continue;
+        }
+        char *sig = iface_vlan_sig(i);
+        if (i->reg_ofport == i->ofport && str_eq(sig, i->reg_vlan_sig)) {
+            free(sig);
+            continue;
+        }
+        struct ofproto_port_cfg cfg = {
+            .tag = i->tag, .n_trunks = i->n_trunks, .trunks = i->trunks,
+            .vlan_mode = i->vlan_mode,
+        };
+        int error = ofproto_port_set(b->ofproto, i->ofport, i->dp_port,
+                                     i->name, &cfg);
+        if (error) {
+            char text[256];
+            snprintf(text, sizeof text, "could not add network device %s to "
+                     "ofproto (%s)", i->name, strerror(-error));
+            VLOG_WARN("%s", text);
+            replace_str(&i->error, text);
+            free(sig);
+            continue;
+        }
+        i->reg_ofport = i->ofport;
+        i->reg_dp_port = i->dp_port;
+        free(i->reg_vlan_sig);
+        i->reg_vlan_sig = sig;
+    }
+}
+
+/* ---- Status back into the store ---- */
+
+static void format_mac(const uint8_t mac[6], char out[18])
+{
+    snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
+             mac[2], mac[3], mac[4], mac[5]);
+}
+
+static void iface_write_status(struct iface *i)
+{
+    struct conf_iface_status st = { .ofport = -1, .mtu = -1 };
+    for (int k = 0; k < 8; k++) {
+        st.stats[k] = -1;
+    }
+    char mac[18];
+    char patch_err[VPORT_ERR_MAX] = "";
+    struct vport *vp = i->dp_port != DP_PORT_NONE
+                       ? datapath_port_get(br.dp, i->dp_port) : NULL;
+    st.error = i->error;
+    if (vp) {
+        st.ofport = i->ofport ? (int64_t) i->ofport : -1;
+        struct vport_status vs = { .link_up = -1, .mtu = -1 };
+        if (vp->ops->get_status) {
+            vp->ops->get_status(vp, &vs);
+        }
+        st.link_state = vs.link_up < 0 ? NULL : vs.link_up ? "up" : "down";
+        st.admin_state = st.link_state;
+        st.mtu = vs.mtu > 0 ? vs.mtu : -1;
+        if (vs.has_mac) {
+            format_mac(vs.mac, mac);
+            st.mac_in_use = mac;
+        }
+        struct vport_stats s;
+        vport_stats_read(vp, &s);
+        const uint64_t v[8] = { s.rx_packets, s.rx_bytes, s.rx_dropped,
+                                s.rx_errors, s.tx_packets, s.tx_bytes,
+                                s.tx_dropped, s.tx_errors };
+        for (int k = 0; k < 8; k++) {
+            st.stats[k] = (int64_t) v[k];
+        }
+        if (!st.error && !strcmp(i->dp_type, "patch")
+            && vport_patch_check(vp, patch_err, sizeof patch_err)
+            && *patch_err) {
+            st.error = patch_err;
+        }
+    }
+
+    struct text t = { 0 };
+    text_printf(&t, "%" PRId64 "|%s|%s|%s|%s|%" PRId64, st.ofport,
+                st.error ? st.error : "", st.mac_in_use ? st.mac_in_use : "",
+                st.admin_state ? st.admin_state : "",
+                st.link_state ? st.link_state : "", st.mtu);
+    for (int k = 0; k < 8; k++) {
+        text_printf(&t, "|%" PRId64, st.stats[k]);
+    }
+    char *sig = text_take(&t);
+    if (str_eq(sig, i->status_sig)) {
+        free(sig);
+        return;
+    }
+    if (confdb_set_iface_status(br.db, i->name, &st)) {
+        VLOG_WARN("%s: could not write interface status", i->name);
+        free(sig);
+        return;
+    }
+    free(i->status_sig);
+    i->status_sig = sig;
+}
+
+static void write_all_status(void)
+{
+    for (size_t k = 0; k < br.n_bridges; k++) {
+        struct bridge *b = br.bridges[k];
+        for (size_t j = 0; j < b->n_ifaces; j++) {
+            iface_write_status(b->ifaces[j]);
+        }
+    }
+}
+
+/* ---- Reconfiguration ---- */
+
+/* Marks what the snapshot names, creating structures for new bridges and
+ * interfaces and unplugging the interfaces whose type or options changed. */
+static bool mark_config(const struct conf *conf)
+{
+    bool changed = false;
+    for (size_t k = 0; k < br.n_bridges; k++) {
+        br.bridges[k]->seen = false;
+        for (size_t j = 0; j < br.bridges[k]->n_ifaces; j++) {
+            br.bridges[k]->ifaces[j]->seen = false;
+            br.bridges[k]->ifaces[j]->cfg = NULL;
+        }
+    }
+    for (size_t k = 0; k < conf->n_bridges; k++) {
+        const struct conf_bridge *cb = &conf->bridges[k];
+        struct bridge *b = bridge_find(cb->name);
+        if (!b && !(b = bridge_create(cb->name))) {
+            continue;
+        }
+        b->seen = true;
+        for (size_t p = 0; p < cb->n_ports; p++) {
+            const struct conf_port *cp = &cb->ports[p];
+            for (size_t f = 0; f < cp->n_ifaces; f++) {
+                const struct conf_iface *ci = &cp->ifaces[f];
+                struct iface *i = bridge_find_iface(b, ci->name);
+                if (!i) {
+                    i = bridge_add_iface(b, ci->name);
+                }
+                if (i->seen) {
+                    continue;   /* the same name twice: first one wins */
+                }
+                char *sig = smap_sig(&ci->options);
+                const char *type = dp_type_of(ci->type);
+                if (!str_eq(type, i->dp_type) || !str_eq(sig, i->opts_sig)) {
+                    changed |= iface_unplug(b, i);
+                    replace_str(&i->dp_type, type);
+                    free(i->opts_sig);
+                    i->opts_sig = sig;
+                } else {
+                    free(sig);
+                }
+                i->ofport_request = ci->ofport_request;
+                i->cfg = ci;
+                i->seen = true;
+                iface_set_vlan(i, cp);
+            }
+        }
+    }
+    return changed;
+}
+
+/* Deletes the bridges and interfaces the snapshot no longer names. */
+static bool sweep(void)
+{
+    bool changed = false;
+    size_t kept = 0;
+    for (size_t k = 0; k < br.n_bridges; k++) {
+        struct bridge *b = br.bridges[k];
+        if (b->seen) {
+            changed |= bridge_sweep_ifaces(b);
+            br.bridges[kept++] = b;
+        } else {
+            changed |= b->n_ifaces > 0;
+            bridge_destroy(b);
+        }
+    }
+    br.n_bridges = kept;
+    return changed;
+}
+
+static bool plug_missing(void)
+{
+    bool changed = false;
+    for (size_t k = 0; k < br.n_bridges; k++) {
+        struct bridge *b = br.bridges[k];
+        for (size_t j = 0; j < b->n_ifaces; j++) {
+            struct iface *i = b->ifaces[j];
+            if (i->dp_port == DP_PORT_NONE) {
+                changed |= iface_plug(i);
+            }
+        }
+    }
+    return changed;
+}
+
+void bridge_reconfigure(void)
+{
+    uint64_t seqno = confdb_seqno(br.db);
+    struct conf conf = { 0 };
+    if (confdb_read_config(br.db, &conf)) {
+        VLOG_ERR("could not read the configuration; keeping the current one");
+        br.applied_seqno = seqno;
+        return;
+    }
+    coverage_inc(COV_RECONFIGURE);
+    bool changed = mark_config(&conf);
+    changed |= sweep();
+    changed |= plug_missing();
+    if (changed) {
+        vport_patch_resolve(br.dp);
+        if (br.fwd) {
+            forwarder_ports_changed(br.fwd);
+        }
+    }
+    for (size_t k = 0; k < br.n_bridges; k++) {
+        struct bridge *b = br.bridges[k];
+        bridge_assign_ofports(b);
+        bridge_sync_ofproto(b);
+        for (size_t c = 0; c < conf.n_bridges; c++) {
+            if (!strcmp(conf.bridges[c].name, b->name) && b->ofproto) {
+                ofproto_set_config(b->ofproto, &conf.bridges[c].other_config);
+            }
+        }
+        for (size_t j = 0; j < b->n_ifaces; j++) {
+            b->ifaces[j]->cfg = NULL;   /* conf is freed below */
+        }
+    }
+    write_all_status();
+    conf_free(&conf);
+    br.applied_seqno = seqno;
+}
+
+/* ---- vsctl/transact ---- */
+
+static void transact_cb(struct unixctl_conn *conn, int argc,
+                        const char *argv[], void *aux)
+{
+    (void) aux;
+    char *result = NULL, *error = NULL;
+    coverage_inc(COV_VSCTL_TRANSACT);
+    vsctl_transact_reply(br.db, argc - 1, argv + 1, &result, &error);
+    /* Applied before the reply, so the caller's next command sees the
+     * ports and their status (as ovs-vsctl waits for ovs-vswitchd). */
+    if (confdb_seqno(br.db) != br.applied_seqno) {
+        bridge_reconfigure();
+    }
+    if (error) {
+        unixctl_reply_error(conn, error);
+    } else {
+        unixctl_reply(conn, result ? result : "");
+    }
+    free(result);
+    free(error);
+}
+
+/* ---- Life cycle and main loop ---- */
+
+int bridge_init(const char *db_path, char *err, size_t errlen)
+{
+    if (confdb_open(db_path, &br.db, err, errlen)) {
+        return -1;
+    }
+    confdb_set_ovs_version(br.db, VSWITCH_VERSION);
+    br.dp = datapath_create(BRIDGE_DATAPATH_NAME);
+    if (!br.dp) {
+        snprintf(err, errlen, "could not create the datapath");
+        bridge_exit();
+        return -1;
+    }
+    if (have_ofproto()) {
+        ofproto_register_commands();
+    } else {
+        VLOG_WARN("no slow path linked in: packets that miss are dropped");
+    }
+    unixctl_command_register("vsctl/transact", "[ARG...]", 0, 4096,
+                             transact_cb, NULL);
+    bridge_reconfigure();
+    br.fwd = forwarder_start(br.dp);
+    if (!br.fwd) {
+        snprintf(err, errlen, "could not start the forwarding thread: %s",
+                 strerror(errno));
+        bridge_exit();
+        return -1;
+    }
+    return 0;
+}
+
+void bridge_exit(void)
+{
+    forwarder_stop(br.fwd);
+    br.fwd = NULL;
+    for (size_t k = 0; k < br.n_bridges; k++) {
+        bridge_destroy(br.bridges[k]);
+    }
+    free(br.bridges);
+    br.bridges = NULL;
+    br.n_bridges = 0;
+    if (br.dp) {
+        datapath_destroy(br.dp);
+        br.dp = NULL;
+    }
+    confdb_close(br.db);
+    br.db = NULL;
+}
+
+static void drop_upcall(const struct upcall *up, void *aux)
+{
+    (void) up; (void) aux;
+}
+
+void bridge_run(void)
+{
+    if (!br.dp) {
+        return;
+    }
+    if (have_ofproto()) {
+        coverage_add(COV_UPCALLS, ofproto_drain_upcalls(br.dp, UPCALL_BATCH));
+    } else {
+        size_t n = datapath_upcall_drain(br.dp, drop_upcall, NULL,
+                                         UPCALL_BATCH);
+        coverage_add(COV_UPCALLS, n);
+        coverage_add(COV_UPCALLS_DROPPED, n);
+    }
+
+    if (confdb_seqno(br.db) != br.applied_seqno) {
+        bridge_reconfigure();
+    }
+    uint64_t now = dp_time_ms();
+    if (now >= br.next_run_ms) {
+        if (have_ofproto()) {
+            ofproto_run_all(now);
+        }
+        br.next_run_ms = now + RUN_INTERVAL_MS;
+    }
+    if (now >= br.next_status_ms) {
+        write_all_status();
+        br.next_status_ms = now + STATUS_INTERVAL_MS;
+    }
+}
+
+int bridge_pollfds(struct pollfd *fds, int max, int *timeout_ms)
+{
+    if (!br.dp || max < 1) {
+        return 0;
+    }
+    uint64_t now = dp_time_ms();
+    uint64_t next = br.next_run_ms < br.next_status_ms ? br.next_run_ms
+                                                       : br.next_status_ms;
+    int wait = next > now ? (int) (next - now) : 0;
+    if (wait < *timeout_ms) {
+        *timeout_ms = wait;
+    }
+    fds[0] = (struct pollfd) { .fd = datapath_upcall_fd(br.dp),
+                               .events = POLLIN };
+    return 1;
+}
+
+struct datapath *bridge_datapath(void)
+{
+    return br.dp;
+}

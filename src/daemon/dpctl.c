@@ -1,0 +1,453 @@
+/* The dpctl/ control commands: the datapath as `ovs-appctl dpctl/...`
+ * shows and edits it (our datapath lives inside the daemon, like OVS's
+ * netdev datapath, so vs-dpctl sends these too). */
+#include "daemon/dpctl.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <urcu.h>
+
+#include "daemon/bridge.h"
+#include "daemon/coverage.h"
+#include "dp/actions.h"
+#include "dp/datapath.h"
+#include "dp/flow_key.h"
+#include "dp/megaflow.h"
+#include "dp/vport.h"
+#include "lib/unixctl.h"
+
+/* Output text that grows as needed; `failed` once memory ran out. */
+struct out {
+    char *s;
+    size_t len, cap;
+    bool failed;
+};
+
+static void out_printf(struct out *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void out_printf(struct out *o, const char *fmt, ...)
+{
+    while (!o->failed) {
+        va_list args;
+        va_start(args, fmt);
+        size_t room = o->cap - o->len;
+        int n = vsnprintf(o->s ? o->s + o->len : NULL, room, fmt, args);
+        va_end(args);
+        if (n < 0) {
+            o->failed = true;
+        } else if ((size_t) n < room) {
+            o->len += (size_t) n;
+            return;
+        } else {
+            size_t cap = (o->len + (size_t) n + 1) * 2;
+            char *grown = realloc(o->s, cap);
+            if (!grown) {
+                o->failed = true;
+            } else {
+                o->s = grown;
+                o->cap = cap;
+            }
+        }
+    }
+}
+
+/* Replies with the text (or an error when it could not be built). */
+static void out_reply(struct unixctl_conn *conn, struct out *o)
+{
+    if (o->failed) {
+        unixctl_reply_error(conn, "out of memory");
+    } else {
+        unixctl_reply(conn, o->s ? o->s : "");
+    }
+    free(o->s);
+}
+
+/* The datapath, or an error reply when the daemon has none. */
+static struct datapath *get_dp(struct unixctl_conn *conn)
+{
+    struct datapath *dp = bridge_datapath();
+    if (!dp) {
+        unixctl_reply_error(conn, "datapath not available");
+    }
+    return dp;
+}
+
+/* True when `name` names our datapath (as "ovs-netdev" or
+ * "netdev@ovs-netdev"); replies with an error otherwise. */
+static bool dp_name_ok(struct unixctl_conn *conn, const char *name)
+{
+    if (!strcmp(name, BRIDGE_DATAPATH_NAME)
+        || !strcmp(name, "netdev@" BRIDGE_DATAPATH_NAME)) {
+        return true;
+    }
+    char err[256];
+    snprintf(err, sizeof err, "opening datapath %.128s failed (No such "
+             "device)", name);
+    unixctl_reply_error(conn, err);
+    return false;
+}
+
+/* Splits argv into flags (from `flags`, e.g. "-s") and the rest. */
+static bool parse_args(struct unixctl_conn *conn, int argc, const char *argv[],
+                       const char *flag, const char *long_flag, bool *set,
+                       const char **rest, int *n_rest, int max_rest)
+{
+    *n_rest = 0;
+    if (set) {
+        *set = false;
+    }
+    for (int i = 1; i < argc; i++) {
+        if (flag && (!strcmp(argv[i], flag) || !strcmp(argv[i], long_flag))) {
+            *set = true;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            char err[160];
+            snprintf(err, sizeof err, "unknown option \"%.100s\"", argv[i]);
+            unixctl_reply_error(conn, err);
+            return false;
+        } else if (*n_rest < max_rest) {
+            rest[(*n_rest)++] = argv[i];
+        } else {
+            char err[160];
+            snprintf(err, sizeof err, "%s: too many arguments", argv[0]);
+            unixctl_reply_error(conn, err);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ---- dpctl/show ---- */
+
+/* " (1.1 KiB)" as OVS appends to byte counts. */
+static void out_human_size(struct out *o, uint64_t v)
+{
+    static const char *const units[] = { "TiB", "GiB", "MiB", "KiB" };
+    for (int k = 0; k < 4; k++) {
+        double unit = (double) (1ULL << (10 * (4 - k)));
+        if ((double) v >= unit) {
+            out_printf(o, " (%.1f %s)", (double) v / unit, units[k]);
+            return;
+        }
+    }
+}
+
+struct show_ctx {
+    struct out *o;
+    bool stats;
+};
+
+static void show_port(struct vport *vp, void *aux)
+{
+    struct show_ctx *ctx = aux;
+    struct out *o = ctx->o;
+    out_printf(o, "  port %" PRIu32 ": %s", vp->port_no, vp->name);
+    if (strcmp(vp->ops->type, "system")) {
+        char config[512] = "";
+        if (vp->ops->format_config) {
+            vp->ops->format_config(vp, config, sizeof config);
+        }
+        out_printf(o, *config ? " (%s: %s)" : " (%s)", vp->ops->type,
+                   config);
+    }
+    out_printf(o, "\n");
+    if (!ctx->stats) {
+        return;
+    }
+    struct vport_stats s;
+    vport_stats_read(vp, &s);
+    out_printf(o, "    RX packets:%" PRIu64 " errors:%" PRIu64 " dropped:%"
+               PRIu64 " overruns:0 frame:0\n", s.rx_packets, s.rx_errors,
+               s.rx_dropped);
+    out_printf(o, "    TX packets:%" PRIu64 " errors:%" PRIu64 " dropped:%"
+               PRIu64 " aborted:0 carrier:0\n", s.tx_packets, s.tx_errors,
+               s.tx_dropped);
+    out_printf(o, "    collisions:0\n");
+    out_printf(o, "    RX bytes:%" PRIu64, s.rx_bytes);
+    out_human_size(o, s.rx_bytes);
+    out_printf(o, "  TX bytes:%" PRIu64, s.tx_bytes);
+    out_human_size(o, s.tx_bytes);
+    out_printf(o, "\n");
+}
+
+static void show_cb(struct unixctl_conn *conn, int argc, const char *argv[],
+                    void *aux)
+{
+    (void) aux;
+    bool stats;
+    const char *rest[1];
+    int n_rest;
+    if (!parse_args(conn, argc, argv, "-s", "--statistics", &stats, rest,
+                    &n_rest, 1)
+        || (n_rest && !dp_name_ok(conn, rest[0]))) {
+        return;
+    }
+    struct datapath *dp = get_dp(conn);
+    if (!dp) {
+        return;
+    }
+    struct dp_stats s;
+    datapath_get_stats(dp, &s);
+    uint64_t packets = s.n_hit + s.n_missed;
+    struct out o = { 0 };
+    out_printf(&o, "netdev@%s:\n", datapath_name(dp));
+    out_printf(&o, "  lookups: hit:%" PRIu64 " missed:%" PRIu64 " lost:%"
+               PRIu64 "\n", s.n_hit, s.n_missed, s.n_lost);
+    out_printf(&o, "  flows: %" PRIu64 "\n", s.n_flows);
+    out_printf(&o, "  masks: hit:%" PRIu64 " total:%" PRIu64
+               " hit/pkt:%.2f\n", s.n_mask_hit, s.n_masks,
+               packets ? (double) s.n_mask_hit / (double) packets : 0.0);
+    struct show_ctx ctx = { .o = &o, .stats = stats };
+    datapath_port_foreach(dp, show_port, &ctx);
+    out_reply(conn, &o);
+}
+
+/* ---- Flows ---- */
+
+/* OVS's letters for the TCP flags seen. */
+static void out_tcp_flags(struct out *o, uint16_t flags)
+{
+    static const struct { uint16_t bit; char c; } letters[] = {
+        { 0x002, 'S' }, { 0x001, 'F' }, { 0x008, 'P' }, { 0x004, 'R' },
+        { 0x020, 'U' }, { 0x010, '.' }, { 0x040, 'E' }, { 0x080, 'C' },
+        { 0x100, 'N' },
+    };
+    for (size_t k = 0; k < sizeof letters / sizeof letters[0]; k++) {
+        if (flags & letters[k].bit) {
+            out_printf(o, "%c", letters[k].c);
+        }
+    }
+}
+
+/* One flow as dump-flows prints it:
+ * "KEY, packets:N, bytes:N, used:X.XXXs, actions:ACTS". */
+static void out_flow(struct out *o, const struct megaflow *f, uint64_t now)
+{
+    char key[4096];
+    int n = flow_key_format(&f->key, &f->mask, key, sizeof key);
+    out_printf(o, "%s", n >= 0 ? key : "?");
+    if (n >= (int) sizeof key) {
+        out_printf(o, "...");
+    }
+    struct megaflow_stats st;
+    megaflow_stats_read(f, &st);
+    out_printf(o, ", packets:%" PRIu64 ", bytes:%" PRIu64 ", used:",
+               st.packets, st.bytes);
+    if (st.used_ms) {
+        uint64_t age = now > st.used_ms ? now - st.used_ms : 0;
+        out_printf(o, "%.3fs", (double) age / 1000.0);
+    } else {
+        out_printf(o, "never");
+    }
+    if (st.tcp_flags) {
+        out_printf(o, ", flags:");
+        out_tcp_flags(o, st.tcp_flags);
+    }
+    char acts[4096];
+    const struct megaflow_actions *a = rcu_dereference(f->actions);
+    n = a ? actions_format(a->data, a->len, acts, sizeof acts)
+          : snprintf(acts, sizeof acts, "drop");
+    out_printf(o, ", actions:%s%s\n", n >= 0 ? acts : "?",
+               n >= (int) sizeof acts ? "..." : "");
+}
+
+struct dump_ctx {
+    struct out *o;
+    uint64_t now;
+    size_t n;
+};
+
+static bool dump_one(const struct megaflow *f, void *aux)
+{
+    struct dump_ctx *ctx = aux;
+    if (!ctx->n++) {
+        out_printf(ctx->o, "flow-dump from the main thread:\n");
+    }
+    out_flow(ctx->o, f, ctx->now);
+    return !ctx->o->failed;
+}
+
+static void dump_flows_cb(struct unixctl_conn *conn, int argc,
+                          const char *argv[], void *aux)
+{
+    (void) aux;
+    bool more;
+    const char *rest[1];
+    int n_rest;
+    if (!parse_args(conn, argc, argv, "-m", "--more", &more, rest, &n_rest,
+                    1)
+        || (n_rest && !dp_name_ok(conn, rest[0]))) {
+        return;
+    }
+    struct datapath *dp = get_dp(conn);
+    if (!dp) {
+        return;
+    }
+    struct out o = { 0 };
+    struct dump_ctx ctx = { .o = &o, .now = dp_time_ms() };
+    rcu_read_lock();
+    megaflow_foreach(datapath_flows(dp), dump_one, &ctx);
+    rcu_read_unlock();
+    out_reply(conn, &o);
+}
+
+static void del_flows_cb(struct unixctl_conn *conn, int argc,
+                         const char *argv[], void *aux)
+{
+    (void) aux;
+    const char *rest[1];
+    int n_rest;
+    if (!parse_args(conn, argc, argv, NULL, NULL, NULL, rest, &n_rest, 1)
+        || (n_rest && !dp_name_ok(conn, rest[0]))) {
+        return;
+    }
+    struct datapath *dp = get_dp(conn);
+    if (!dp) {
+        return;
+    }
+    struct dp_stats s;
+    datapath_get_stats(dp, &s);
+    datapath_flow_flush(dp);
+    coverage_add(COV_FLOWS_DELETED, s.n_flows);
+    unixctl_reply(conn, "");
+}
+
+/* Parses FLOW into key and mask; replies with the error when it fails. */
+static bool parse_flow(struct unixctl_conn *conn, const char *text,
+                       struct flow_key *key, struct flow_key *mask)
+{
+    char err[256] = "";
+    memset(key, 0, sizeof *key);
+    memset(mask, 0, sizeof *mask);
+    if (flow_key_parse(text, key, mask, err, sizeof err)) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "dpctl: %s", *err ? err : "bad flow");
+        unixctl_reply_error(conn, msg);
+        return false;
+    }
+    flow_key_mask(key, key, mask);
+    return true;
+}
+
+/* FLOW [DP]: dpctl/get-flow accepts the datapath name too. */
+static void get_flow_cb(struct unixctl_conn *conn, int argc,
+                        const char *argv[], void *aux)
+{
+    (void) aux;
+    struct datapath *dp = get_dp(conn);
+    struct flow_key key, mask;
+    if (!dp || !parse_flow(conn, argv[argc - 1], &key, &mask)) {
+        return;
+    }
+    if (argc > 2 && !dp_name_ok(conn, argv[1])) {
+        return;
+    }
+    struct out o = { 0 };
+    rcu_read_lock();
+    struct megaflow *f = megaflow_find_exact(datapath_flows(dp), &key, &mask);
+    if (f) {
+        out_flow(&o, f, dp_time_ms());
+    }
+    rcu_read_unlock();
+    if (!f) {
+        free(o.s);
+        unixctl_reply_error(conn, "getting flow (No such file or "
+                            "directory)");
+        return;
+    }
+    out_reply(conn, &o);
+}
+
+static void put_flow(struct unixctl_conn *conn, int argc, const char *argv[],
+                     bool modify)
+{
+    struct datapath *dp = get_dp(conn);
+    struct flow_key key, mask;
+    if (!dp || (argc > 3 && !dp_name_ok(conn, argv[1]))
+        || !parse_flow(conn, argv[argc - 2], &key, &mask)) {
+        return;
+    }
+    struct action_buf *acts = malloc(sizeof *acts);
+    char err[256] = "";
+    if (!acts) {
+        unixctl_reply_error(conn, "out of memory");
+        return;
+    }
+    action_buf_init(acts);
+    if (actions_parse(argv[argc - 1], acts, err, sizeof err)) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "dpctl: %s", *err ? err : "bad actions");
+        unixctl_reply_error(conn, msg);
+        free(acts);
+        return;
+    }
+    int error = datapath_flow_put(dp, &key, &mask, acts->data, acts->len,
+                                  modify);
+    free(acts);
+    if (error) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "updating flow table (%s)",
+                 strerror(-error));
+        unixctl_reply_error(conn, msg);
+        return;
+    }
+    coverage_inc(COV_FLOWS_ADDED);
+    unixctl_reply(conn, "");
+}
+
+static void add_flow_cb(struct unixctl_conn *conn, int argc,
+                        const char *argv[], void *aux)
+{
+    (void) aux;
+    put_flow(conn, argc, argv, false);
+}
+
+static void mod_flow_cb(struct unixctl_conn *conn, int argc,
+                        const char *argv[], void *aux)
+{
+    (void) aux;
+    put_flow(conn, argc, argv, true);
+}
+
+static void del_flow_cb(struct unixctl_conn *conn, int argc,
+                        const char *argv[], void *aux)
+{
+    (void) aux;
+    struct datapath *dp = get_dp(conn);
+    struct flow_key key, mask;
+    if (!dp || (argc > 2 && !dp_name_ok(conn, argv[1]))
+        || !parse_flow(conn, argv[argc - 1], &key, &mask)) {
+        return;
+    }
+    int error = datapath_flow_del(dp, &key, &mask, NULL);
+    if (error) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "deleting flow (%s)", strerror(-error));
+        unixctl_reply_error(conn, msg);
+        return;
+    }
+    coverage_inc(COV_FLOWS_DELETED);
+    unixctl_reply(conn, "");
+}
+
+void dpctl_register_commands(void)
+{
+    unixctl_command_register("dpctl/show", "[-s] [DP]", 0, 2, show_cb, NULL);
+    unixctl_command_register("dpctl/dump-flows", "[-m] [DP]", 0, 2,
+                             dump_flows_cb, NULL);
+    unixctl_command_register("dpctl/del-flows", "[DP]", 0, 1, del_flows_cb,
+                             NULL);
+    unixctl_command_register("dpctl/get-flow", "[DP] FLOW", 1, 2,
+                             get_flow_cb, NULL);
+    unixctl_command_register("dpctl/add-flow", "[DP] FLOW ACTIONS", 2, 3,
+                             add_flow_cb, NULL);
+    unixctl_command_register("dpctl/mod-flow", "[DP] FLOW ACTIONS", 2, 3,
+                             mod_flow_cb, NULL);
+    unixctl_command_register("dpctl/del-flow", "[DP] FLOW", 1, 2,
+                             del_flow_cb, NULL);
+}
