@@ -441,6 +441,17 @@ static int parse_elements(const struct column_type *t, const char **pp,
             datum_add(out, &key, NULL, t, false);
         }
         atom_destroy(&key, t->key.type);
+        if (*p && *p != close && *p != ',' && !isspace((unsigned char) *p)) {
+            if (is_map) {
+                *err = xasprintf("unexpected \"%c\" parsing map of (%s, %s) "
+                                 "pairs", *p, atom_type_name(t->key.type),
+                                 atom_type_name(t->value.type));
+            } else {
+                *err = xasprintf("unexpected \"%c\" parsing set of %ss", *p,
+                                 atom_type_name(t->key.type));
+            }
+            return -1;
+        }
     }
     *pp = p;
     return 0;
@@ -455,6 +466,11 @@ int datum_from_string(const struct column_type *t, const char *s,
     bool bracketed = *p == open;
 
     datum_init_empty(out);
+    if (!*p) {
+        *err = xstrdup(column_is_map(t) ? "use \"{}\" to specify the empty map"
+                                        : "use \"[]\" to specify the empty set");
+        return -1;
+    }
     if (bracketed) {
         p++;
     }
