@@ -8,7 +8,10 @@ vxlan port), with a host namespace behind it on 192.168.91.0/24:
 
 Then hv2's switch is replaced by the Linux kernel's own vxlan device in a
 Linux bridge (the interop check), and finally by a kernel vxlan device with
-the wrong VNI (no traffic; hv1's vxlan port counts the drops).
+the wrong VNI (no traffic; hv1's vxlan port counts the drops).  The last
+test runs vswitchd in hv1, configured with vs-vsctl, with the path crossing
+a patch pair between two bridges before the vxlan port (datapath flows put
+with dpctl/add-flow while the slow path is not linked in).
 
 Every namespace and device name starts with "vxt" (unique to this file).
 """
@@ -252,3 +255,51 @@ def test_vxlan_wrong_vni_is_dropped_and_counted(switches):
     assert vx["rx_dropped"] >= 1          # h2's ARP requests, at least
     assert vx["unmatched"] == vx["rx_dropped"]
     assert vx["rx_errors"] == 0
+
+
+def dp_port_numbers(d):
+    show = d.appctl("dpctl/show").stdout
+    return {m.group(2): m.group(1)
+            for m in re.finditer(r"port (\d+): (\S+)", show)}
+
+
+def test_vxlan_and_patch_via_vswitchd(switches, vswitchd_factory):
+    """hv1 runs vswitchd, configured with vs-vsctl: br0 {host port, patch
+    pa}, br1 {patch pb, vxlan}.  The datapath flows are put with
+    dpctl/add-flow (a cross-connect per bridge), so the path is host ->
+    br0 -> patch -> br1 -> vxlan -> hv2's switch -> h2."""
+    d = vswitchd_factory("hv1", netns=NS["hv1"]).start()
+    d.vsctl("add-br", "br0")
+    d.vsctl("add-br", "br1")
+    d.vsctl("add-port", "br0", f"{TAG}p1")
+    d.vsctl("add-port", "br0", f"{TAG}pa", "--", "set", "interface",
+            f"{TAG}pa", "type=patch", f"options:peer={TAG}pb")
+    d.vsctl("add-port", "br1", f"{TAG}pb", "--", "set", "interface",
+            f"{TAG}pb", "type=patch", f"options:peer={TAG}pa")
+    d.vsctl("add-port", "br1", f"{TAG}vx", "--", "set", "interface",
+            f"{TAG}vx", "type=vxlan", f"options:remote_ip={UNDERLAY['hv2']}",
+            f"options:key={VNI}")
+    d.vsctl("add-port", "br1", f"{TAG}pc", "--", "set", "interface",
+            f"{TAG}pc", "type=patch", "options:peer=nobody")
+    no = dp_port_numbers(d)
+    for a, b in (("p1", "pa"), ("pa", "p1"), ("pb", "vx"), ("vx", "pb")):
+        d.appctl("dpctl/add-flow", f"in_port({no[TAG + a]})", no[TAG + b])
+    switches("hv2", f"{TAG}p2", vxlan_arg(UNDERLAY["hv2"], UNDERLAY["hv1"]))
+
+    ping("h1", "h2")
+    ping("h2", "h1")
+    show = d.appctl("dpctl/show", "-s").stdout
+    assert f"{TAG}vx (vxlan: remote_ip={UNDERLAY['hv2']}, key={VNI})" in show
+    assert f"{TAG}pa (patch: peer={TAG}pb)" in show
+    counters = {}
+    for m in re.finditer(r"port \d+: (\S+).*\n\s+RX packets:(\d+) errors:(\d+)"
+                         r" dropped:(\d+).*\n\s+TX packets:(\d+)", show):
+        counters[m.group(1)] = [int(x) for x in m.groups()[1:]]
+    # Every ping crossed the pair both ways: tx on one end, rx on the other.
+    assert counters[f"{TAG}pa"][3] >= 6 and counters[f"{TAG}pb"][0] >= 6
+    assert counters[f"{TAG}vx"][0] >= 6 and counters[f"{TAG}vx"][3] >= 6
+    assert counters[f"{TAG}vx"][1] == counters[f"{TAG}vx"][2] == 0
+
+    # The patch port whose peer is missing says so in its error column.
+    err = d.vsctl("get", "interface", f"{TAG}pc", "error").stdout
+    assert "peer 'nobody' does not exist" in err, err
