@@ -17,7 +17,8 @@ What they give a test:
 
 Naming: every namespace and device a test creates must start with a short
 tag unique to its test file (other tests run in parallel); pass it as `tag`.
-Binaries come from build/ (`make all` first; `make system` does it).
+Binaries come from build/ (`make all` first; `make system` does it), or
+from the directory $VS_BUILD names (e.g. build-san after `make SAN=1 all`).
 """
 
 import contextlib
@@ -30,7 +31,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-BUILD = REPO / "build"
+# VS_BUILD=build-san runs the same tests against the sanitizer build.
+BUILD = REPO / os.environ.get("VS_BUILD", "build")
 
 
 def binary(name):
@@ -108,6 +110,7 @@ class Vswitchd:
         """SIGTERM and wait for a clean exit; returns the exit status
         (SIGKILL after `timeout` seconds, and then fails the test)."""
         if self.proc is None:
+            self.check_sanitizers()
             return None
         self.proc.send_signal(signal.SIGTERM)
         try:
@@ -120,7 +123,18 @@ class Vswitchd:
                 f"vswitchd ignored SIGTERM:\n{self.log_text()}")
         self.proc = None
         self._stderr.close()
+        self.check_sanitizers()
         return code
+
+    def check_sanitizers(self):
+        """Fails when the daemon's stderr holds an ASan/UBSan/LSan report
+        (a VS_BUILD=build-san run)."""
+        with contextlib.suppress(OSError):
+            text = (self.base / "vswitchd.stderr").read_text()
+            for mark in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                         "runtime error:"):
+                if mark in text:
+                    raise AssertionError(f"sanitizer report:\n{text}")
 
     def kill9(self):
         """SIGKILL: a crash.  The socket and pidfile stay behind."""
@@ -182,12 +196,13 @@ def vswitchd_factory(tmp_path):
         return d
 
     yield make
+    errors = []
     for d in made:
-        if d.proc is not None:
-            try:
-                d.stop()
-            except AssertionError:
-                pass
+        try:
+            d.stop()
+        except AssertionError as e:
+            errors.append(str(e))
+    assert not errors, "\n".join(errors)
 
 
 @pytest.fixture
