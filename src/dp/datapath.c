@@ -619,13 +619,43 @@ struct flow_group {
     struct dp_packet_batch batch;
 };
 
+/* The exact-match cache's hash.  The cache compares whole keys, so any
+ * hash that spreads keys works.  This one runs four independent
+ * multiply-rotate lanes over the key's words and mixes them at the end:
+ * about 3 instructions per word, and the lanes overlap in the pipeline
+ * (flow_key_hash is one serial chain, built for quality; it cost 40% of a
+ * cache hit). */
+typedef uint64_t __attribute__((may_alias)) key_word;
+
+static inline uint64_t rotl64(uint64_t x, int r)
+{
+    return (x << r) | (x >> (64 - r));
+}
+
+static inline uint32_t emc_hash(const struct flow_key *key)
+{
+    const uint64_t c = 0x9e3779b97f4a7c15ULL;
+    const key_word *w = (const key_word *)key;
+    uint64_t lane[4] = { 1, 2, 3, 4 };
+#pragma GCC unroll 24
+    for (size_t i = 0; i < FLOW_KEY_U64S; i++) {
+        lane[i & 3] = rotl64((lane[i & 3] ^ w[i]) * c, 31);
+    }
+    uint64_t h = lane[0] ^ rotl64(lane[1], 16) ^ rotl64(lane[2], 32)
+                 ^ rotl64(lane[3], 48);
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 29;
+    return (uint32_t)h;
+}
+
 /* Looks up one packet's key: the exact-match cache, then the megaflows. */
 static struct megaflow *lookup(struct datapath *dp, struct emc_cache *emc,
                                const struct flow_key *key,
                                uint32_t *n_mask_hit)
 {
     if (emc) {
-        uint32_t hash = flow_key_hash(key, 0);
+        uint32_t hash = emc_hash(key);
         struct megaflow *f = emc_lookup(emc, key, hash);
         if (!f) {
             f = megaflow_lookup(dp->flows, key, n_mask_hit);
@@ -695,6 +725,11 @@ void datapath_process_batch(struct datapath *dp, struct dp_packet_batch *b)
     struct flow_key keys[PACKET_BATCH_MAX];
     struct flow_group groups[PACKET_BATCH_MAX];
     uint32_t n_groups = 0, n_mask_hit = 0, n_hit = 0, n_missed = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        /* Start the frames' first cache lines on their way: a port's ring
+         * or a large working set is rarely in the cache. */
+        __builtin_prefetch(dp_packet_data(b->pkts[i]));
+    }
     for (uint32_t i = 0; i < n; i++) {
         struct dp_packet *p = b->pkts[i];
         flow_key_extract(p, &keys[i]);
