@@ -656,6 +656,21 @@ void mf_format_value(const struct mf_field *f, mf_value value, mf_value mask,
         format_tcp_flags(value, mask, out);
         return;
     }
+    if (f->format == MFF_TCP_FLAGS) {      /* exact: "0" or "syn|ack" */
+        if (!value) {
+            sbuf_putc(out, '0');
+        }
+        bool first = true;
+        for (size_t i = 0; i < sizeof tcp_flag_names / sizeof *tcp_flag_names;
+             i++) {
+            if (value & tcp_flag_names[i].bit) {
+                sbuf_printf(out, "%s%s", first ? "" : "|",
+                            tcp_flag_names[i].name);
+                first = false;
+            }
+        }
+        return;
+    }
     if (f->format == MFF_DEC && mask != all) {
         sbuf_printf(out, "0x%" PRIx64 "/0x%" PRIx64, (uint64_t) value,
                     (uint64_t) mask);   /* OVS prints masked numbers in hex */

@@ -1,0 +1,73 @@
+/* OpenFlow tables: rules with a match, a priority and actions, looked up
+ * the way a tuple-space classifier does it, so that a lookup can report the
+ * fields it had to look at (the megaflow's mask).
+ *
+ * Rules of one table are grouped in subtables by mask.  A lookup visits the
+ * subtables from the highest max priority down and stops as soon as no
+ * remaining subtable can beat the best match; every subtable it visits
+ * un-wildcards its whole mask.  Packets that agree on those bits therefore
+ * get the same rule: that is what makes the megaflow correct. */
+#ifndef VS_OFPROTO_CLASSIFIER_H
+#define VS_OFPROTO_CLASSIFIER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ofproto/ofp_parse.h"
+
+struct rule {
+    struct ofp_match match;
+    uint16_t priority;
+    uint8_t table_id;
+    uint64_t cookie;
+    uint16_t idle_timeout, hard_timeout;   /* seconds, 0 = none */
+    uint64_t created_ms, modified_ms, used_ms;
+    uint64_t n_packets, n_bytes;
+    struct ofpact *acts;
+    size_t n_acts;
+    uint64_t seq;          /* insertion order, for stable dumps */
+    uint32_t refcnt;       /* the table's + one per datapath flow using it */
+    bool removed;          /* no longer in its table */
+};
+
+/* A new rule from a parsed flow (actions copied); refcnt 1 (the caller's,
+ * which the table takes over on insert). */
+struct rule *rule_create(const struct ofp_flow_spec *spec, uint8_t table_id,
+                         uint64_t now_ms);
+void rule_ref(struct rule *r);
+/* Drops one reference; frees at zero. */
+void rule_unref(struct rule *r);
+/* Replaces the actions of `r` with a copy of (acts, n). */
+void rule_set_actions(struct rule *r, const struct ofpact *acts, size_t n);
+
+struct oftable;
+
+struct oftable *oftable_create(void);
+/* Frees the table and drops its reference to every rule. */
+void oftable_destroy(struct oftable *t);
+
+/* Inserts `r`.  A rule with the same match and priority is taken out and
+ * returned (the caller owns its reference); NULL otherwise. */
+struct rule *oftable_insert(struct oftable *t, struct rule *r);
+
+/* Takes `r` out of the table; the caller gets the table's reference. */
+void oftable_remove(struct oftable *t, struct rule *r);
+
+/* The rule with exactly this match and priority, or NULL. */
+struct rule *oftable_find_strict(const struct oftable *t,
+                                 const struct ofp_match *m, uint16_t priority);
+
+/* The highest-priority rule matching `x`; ORs into `wc` (if not NULL) the
+ * masks of the subtables it examined. */
+struct rule *oftable_lookup(const struct oftable *t, const struct xflow *x,
+                            struct xflow *wc);
+
+size_t oftable_count(const struct oftable *t);
+
+/* The table's rules, highest priority first (insertion order among equal
+ * priorities); *n receives the count.  The array is malloc'd; the rules are
+ * not referenced. */
+struct rule **oftable_rules(const struct oftable *t, size_t *n);
+
+#endif

@@ -1,0 +1,901 @@
+/* One bridge's slow path: ports, the registry of bridges, upcall handling
+ * (translate, install, execute), the record of installed datapath flows,
+ * stats, expiry and revalidation. */
+#include "ofproto/ofproto_private.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/config.h"
+#include "lib/vlog.h"
+#include "ofproto/xlate.h"
+
+VLOG_DEFINE_THIS_MODULE(ofproto);
+
+static struct ofproto *registry;
+
+struct ofproto *ofproto_registry(void)
+{
+    return registry;
+}
+
+/* ---- creation ---- */
+
+static void add_default_rule(struct ofproto *ofp)
+{
+    struct ofp_flow_spec spec;
+    memset(&spec, 0, sizeof spec);
+    struct ofpact normal;
+    memset(&normal, 0, sizeof normal);
+    normal.type = OFPACT_OUTPUT;
+    normal.output.port = OFPP_NORMAL;
+    spec.acts = &normal;
+    spec.n_acts = 1;
+    struct rule *r = rule_create(&spec, 0, dp_time_ms());
+    oftable_insert(ofp->tables[0], r);
+}
+
+struct ofproto *ofproto_create(const char *bridge_name, struct datapath *dp)
+{
+    if (!bridge_name || ofproto_lookup(bridge_name)) {
+        return NULL;
+    }
+    struct ofproto *ofp = calloc(1, sizeof *ofp);
+    if (!ofp) {
+        abort();
+    }
+    ofp->name = strdup(bridge_name);
+    ofp->dp = dp;
+    for (int i = 0; i < OFP_N_TABLES; i++) {
+        ofp->tables[i] = oftable_create();
+    }
+    ofp->macs = mac_table_create();
+    ofp->mac_max = MAC_DEFAULT_MAX;
+    ofp->mac_aging_s = MAC_DEFAULT_AGING_S;
+    ofp->flow_limit = DP_DEFAULT_FLOW_LIMIT;
+    ofp->max_idle_ms = 10000;
+    ofp->flows = calloc(DPFLOW_BUCKETS, sizeof *ofp->flows);
+    ofp->exec_buf = malloc(PACKET_HEADROOM + PACKET_MAX_LEN);
+    if (!ofp->name || !ofp->flows || !ofp->exec_buf) {
+        abort();
+    }
+    ofp->created_ms = dp_time_ms();
+    add_default_rule(ofp);
+    ofp->next = registry;
+    registry = ofp;
+    return ofp;
+}
+
+static void dpflow_free(struct dpflow *f)
+{
+    for (size_t i = 0; i < f->n_rules; i++) {
+        rule_unref(f->rules[i]);
+    }
+    free(f->rules);
+    free(f->acts);
+    free(f);
+}
+
+void ofproto_destroy(struct ofproto *ofp)
+{
+    if (!ofp) {
+        return;
+    }
+    for (struct ofproto **pp = &registry; *pp; pp = &(*pp)->next) {
+        if (*pp == ofp) {
+            *pp = ofp->next;
+            break;
+        }
+    }
+    for (size_t b = 0; b < DPFLOW_BUCKETS; b++) {
+        struct dpflow *f = ofp->flows[b];
+        while (f) {
+            struct dpflow *next = f->next;
+            datapath_flow_del(ofp->dp, &f->masked, &f->mask, NULL);
+            dpflow_free(f);
+            f = next;
+        }
+    }
+    for (int i = 0; i < OFP_N_TABLES; i++) {
+        oftable_destroy(ofp->tables[i]);
+    }
+    mac_table_destroy(ofp->macs);
+    free(ofp->flows);
+    free(ofp->exec_buf);
+    free(ofp->ports);
+    free(ofp->name);
+    free(ofp);
+}
+
+const char *ofproto_name(const struct ofproto *ofp)
+{
+    return ofp->name;
+}
+
+struct ofproto *ofproto_lookup(const char *name)
+{
+    for (struct ofproto *o = registry; o; o = o->next) {
+        if (!strcmp(o->name, name)) {
+            return o;
+        }
+    }
+    return NULL;
+}
+
+struct ofproto *ofproto_lookup_by_dp_port(uint32_t dp_port)
+{
+    for (struct ofproto *o = registry; o; o = o->next) {
+        if (ofproto_port_by_dp_port(o, dp_port)) {
+            return o;
+        }
+    }
+    return NULL;
+}
+
+size_t ofproto_n_dp_flows(const struct ofproto *ofp)
+{
+    return ofp->n_flows;
+}
+
+/* ---- ports ---- */
+
+const struct ofport *ofproto_port_by_ofport(const struct ofproto *ofp,
+                                            uint32_t ofport)
+{
+    for (size_t i = 0; i < ofp->n_ports; i++) {
+        if (ofp->ports[i].ofport == ofport) {
+            return &ofp->ports[i];
+        }
+    }
+    return NULL;
+}
+
+const struct ofport *ofproto_port_by_dp_port(const struct ofproto *ofp,
+                                             uint32_t dp_port)
+{
+    for (size_t i = 0; i < ofp->n_ports; i++) {
+        if (ofp->ports[i].dp_port == dp_port) {
+            return &ofp->ports[i];
+        }
+    }
+    return NULL;
+}
+
+static int parse_vlan_cfg(const struct ofproto_port_cfg *cfg,
+                          struct ofport *p)
+{
+    p->mode = VLAN_MODE_TRUNK;
+    p->tag = -1;
+    p->all_trunks = true;
+    memset(p->trunks, 0, sizeof p->trunks);
+    if (!cfg) {
+        return 0;
+    }
+    if (cfg->tag < -1 || cfg->tag > 4095) {
+        return -EINVAL;
+    }
+    p->tag = cfg->tag;
+    const char *m = cfg->vlan_mode;
+    if (!m || !*m) {
+        p->mode = p->tag >= 0 ? VLAN_MODE_ACCESS : VLAN_MODE_TRUNK;
+    } else if (!strcmp(m, "access")) {
+        p->mode = VLAN_MODE_ACCESS;
+    } else if (!strcmp(m, "trunk")) {
+        p->mode = VLAN_MODE_TRUNK;
+    } else if (!strcmp(m, "native-tagged")) {
+        p->mode = VLAN_MODE_NATIVE_TAGGED;
+    } else if (!strcmp(m, "native-untagged")) {
+        p->mode = VLAN_MODE_NATIVE_UNTAGGED;
+    } else {
+        return -EINVAL;
+    }
+    if (p->mode == VLAN_MODE_ACCESS && p->tag < 0) {
+        p->tag = 0;      /* OVS: an access port without a tag is VLAN 0 */
+    }
+    if (p->mode != VLAN_MODE_TRUNK && p->mode != VLAN_MODE_ACCESS
+        && p->tag < 0) {
+        p->tag = 0;
+    }
+    for (size_t i = 0; i < cfg->n_trunks; i++) {
+        int64_t v = cfg->trunks[i];
+        if (v < 0 || v > 4095) {
+            return -EINVAL;
+        }
+        p->trunks[v / 8] |= (uint8_t) (1u << (v % 8));
+        p->all_trunks = false;
+    }
+    return 0;
+}
+
+int ofproto_port_set(struct ofproto *ofp, uint32_t ofport, uint32_t dp_port,
+                     const char *name, const struct ofproto_port_cfg *cfg)
+{
+    if (ofport == 0 || (ofport >= OFPP_MAX && ofport != OFPP_LOCAL)
+        || !name) {
+        return -EINVAL;
+    }
+    struct ofport p;
+    memset(&p, 0, sizeof p);
+    p.ofport = ofport;
+    p.dp_port = dp_port;
+    snprintf(p.name, sizeof p.name, "%s", name);
+    if (parse_vlan_cfg(cfg, &p)) {
+        return -EINVAL;
+    }
+    for (struct ofproto *o = registry; o; o = o->next) {
+        const struct ofport *other = ofproto_port_by_dp_port(o, dp_port);
+        if (other && (o != ofp || other->ofport != ofport)) {
+            return -EEXIST;
+        }
+    }
+    for (size_t i = 0; i < ofp->n_ports; i++) {
+        if (ofp->ports[i].ofport != ofport
+            && !strcmp(ofp->ports[i].name, p.name)) {
+            return -EEXIST;
+        }
+    }
+    struct ofport *old = (struct ofport *) ofproto_port_by_ofport(ofp, ofport);
+    if (old) {
+        if (old->dp_port != dp_port || old->mode != p.mode
+            || old->tag != p.tag) {
+            mac_flush(ofp->macs, ofport);   /* learned in the old setup */
+        }
+        *old = p;
+    } else {
+        ofp->ports = realloc(ofp->ports, (ofp->n_ports + 1) * sizeof p);
+        if (!ofp->ports) {
+            abort();
+        }
+        size_t pos = ofp->n_ports;
+        while (pos > 0 && ofp->ports[pos - 1].ofport > ofport) {
+            ofp->ports[pos] = ofp->ports[pos - 1];
+            pos--;
+        }
+        ofp->ports[pos] = p;
+        ofp->n_ports++;
+    }
+    ofproto_revalidate(ofp);
+    return 0;
+}
+
+static void forget_flows_of_dp_port(struct ofproto *ofp, uint32_t dp_port);
+
+void ofproto_port_del(struct ofproto *ofp, uint32_t ofport)
+{
+    for (size_t i = 0; i < ofp->n_ports; i++) {
+        if (ofp->ports[i].ofport != ofport) {
+            continue;
+        }
+        uint32_t dp_port = ofp->ports[i].dp_port;
+        memmove(&ofp->ports[i], &ofp->ports[i + 1],
+                (ofp->n_ports - i - 1) * sizeof ofp->ports[i]);
+        ofp->n_ports--;
+        mac_flush(ofp->macs, ofport);
+        forget_flows_of_dp_port(ofp, dp_port);
+        ofproto_revalidate(ofp);
+        return;
+    }
+}
+
+/* ---- configuration ---- */
+
+static long long config_num(const struct conf_smap *m, const char *key,
+                            long long def, long long min, long long max)
+{
+    const char *s = m ? conf_smap_get(m, key) : NULL;
+    if (!s || !*s) {
+        return def;
+    }
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (*end || v < min || v > max) {
+        VLOG_WARN("%s: bad other_config:%s=%s, using %lld", "bridge", key, s,
+                  def);
+        return def;
+    }
+    return v;
+}
+
+void ofproto_set_config(struct ofproto *ofp, const struct conf_smap *oc)
+{
+    ofp->mac_max = (size_t) config_num(oc, "mac-table-size", MAC_DEFAULT_MAX,
+                                       1, 1000000);
+    ofp->mac_aging_s = (unsigned) config_num(oc, "mac-aging-time",
+                                             MAC_DEFAULT_AGING_S, 1, 1000000);
+    mac_table_set_limits(ofp->macs, ofp->mac_max, ofp->mac_aging_s);
+    ofp->flow_limit = (size_t) config_num(oc, "flow-limit",
+                                          DP_DEFAULT_FLOW_LIMIT, 0, 10000000);
+    ofp->max_idle_ms = (uint64_t) config_num(oc, "max-idle", 10000, 100,
+                                             86400000);
+    ofp->need_revalidate = true;   /* the MAC table may have shrunk */
+}
+
+/* ---- the record of installed datapath flows ---- */
+
+static uint32_t dpflow_hash(const struct flow_key *masked,
+                            const struct flow_key *mask)
+{
+    uint32_t h = flow_key_hash(masked, 0);
+    h ^= flow_key_hash(mask, 0x9e3779b9);
+    return h % DPFLOW_BUCKETS;
+}
+
+static struct dpflow *dpflow_find(const struct ofproto *ofp,
+                                  const struct flow_key *masked,
+                                  const struct flow_key *mask)
+{
+    for (struct dpflow *f = ofp->flows[dpflow_hash(masked, mask)]; f;
+         f = f->next) {
+        if (!memcmp(&f->mask, mask, sizeof *mask)
+            && !memcmp(&f->masked, masked, sizeof *masked)) {
+            return f;
+        }
+    }
+    return NULL;
+}
+
+static void dpflow_unlink(struct ofproto *ofp, struct dpflow *f)
+{
+    struct dpflow **pp = &ofp->flows[dpflow_hash(&f->masked, &f->mask)];
+    while (*pp && *pp != f) {
+        pp = &(*pp)->next;
+    }
+    if (*pp) {
+        *pp = f->next;
+        ofp->n_flows--;
+    }
+}
+
+static void dpflow_set_rules(struct dpflow *f, const struct xlate_out *xo)
+{
+    for (size_t i = 0; i < xo->n_rules; i++) {
+        rule_ref(xo->rules[i]);
+    }
+    for (size_t i = 0; i < f->n_rules; i++) {
+        rule_unref(f->rules[i]);
+    }
+    free(f->rules);
+    f->rules = NULL;
+    if (xo->n_rules) {
+        f->rules = malloc(xo->n_rules * sizeof *f->rules);
+        if (!f->rules) {
+            abort();
+        }
+        memcpy(f->rules, xo->rules, xo->n_rules * sizeof *f->rules);
+    }
+    f->n_rules = xo->n_rules;
+}
+
+static void dpflow_set_acts(struct dpflow *f, const struct xlate_out *xo)
+{
+    free(f->acts);
+    f->acts = malloc(xo->acts.len ? xo->acts.len : 1);
+    if (!f->acts) {
+        abort();
+    }
+    memcpy(f->acts, xo->acts.data, xo->acts.len);
+    f->acts_len = xo->acts.len;
+}
+
+static void dpflow_set_normal(struct dpflow *f, const struct xlate_in *xi,
+                              const struct xlate_out *xo)
+{
+    f->normal = xo->normal;
+    memcpy(f->src_mac, xo->src_mac, 6);
+    f->vlan = xo->vlan;
+    f->in_ofport = xi->flow.in_port;
+}
+
+/* Credits packets the datapath counted since the last time to the rules
+ * the flow went through. */
+static void credit(struct ofproto *ofp, struct dpflow *f,
+                   const struct megaflow_stats *st)
+{
+    if (st->packets <= f->packets) {
+        return;
+    }
+    uint64_t dp = st->packets - f->packets;
+    uint64_t db = st->bytes >= f->bytes ? st->bytes - f->bytes : 0;
+    for (size_t i = 0; i < f->n_rules; i++) {
+        f->rules[i]->n_packets += dp;
+        f->rules[i]->n_bytes += db;
+        if (st->used_ms > f->rules[i]->used_ms) {
+            f->rules[i]->used_ms = st->used_ms;
+        }
+    }
+    if (f->normal) {
+        /* Traffic through a NORMAL flow keeps its source MAC fresh. */
+        uint64_t when = st->used_ms ? st->used_ms : dp_time_ms();
+        if (mac_learn(ofp->macs, f->src_mac, f->vlan, f->in_ofport, when)
+            != MAC_LEARN_REFRESHED) {
+            ofp->need_revalidate = true;
+        }
+    }
+    f->packets = st->packets;
+    f->bytes = st->bytes;
+    if (st->used_ms > f->used_ms) {
+        f->used_ms = st->used_ms;
+    }
+}
+
+/* Deletes the datapath flow of `f` and forgets it, crediting its last
+ * stats. */
+static void dpflow_delete(struct ofproto *ofp, struct dpflow *f)
+{
+    struct megaflow_stats st;
+    memset(&st, 0, sizeof st);
+    if (!datapath_flow_del(ofp->dp, &f->masked, &f->mask, &st)) {
+        credit(ofp, f, &st);
+    }
+    dpflow_unlink(ofp, f);
+    dpflow_free(f);
+}
+
+static void forget_flows_of_dp_port(struct ofproto *ofp, uint32_t dp_port)
+{
+    for (size_t b = 0; b < DPFLOW_BUCKETS; b++) {
+        struct dpflow *f = ofp->flows[b];
+        while (f) {
+            struct dpflow *next = f->next;
+            if (f->key.in_port == dp_port) {
+                dpflow_delete(ofp, f);
+            }
+            f = next;
+        }
+    }
+}
+
+/* ---- installing ---- */
+
+struct overlap_aux {
+    const struct flow_key *key, *mask;
+    size_t n;
+    struct flow_key keys[16], masks[16];
+};
+
+static bool collect_overlaps(const struct megaflow *mf, void *aux_)
+{
+    struct overlap_aux *aux = aux_;
+    if (flow_key_overlap(&mf->key, &mf->mask, aux->key, aux->mask)) {
+        aux->keys[aux->n] = mf->key;
+        aux->masks[aux->n] = mf->mask;
+        aux->n++;
+    }
+    return aux->n < 16;
+}
+
+/* The datapath refused a flow because an older one with another mask
+ * overlaps it (the rules changed since the older one was translated, and
+ * revalidation has not caught up).  Delete the older flows, ours or not;
+ * the packets they covered come back as upcalls and get fresh flows. */
+static void remove_overlaps(struct ofproto *ofp, const struct flow_key *key,
+                            const struct flow_key *mask)
+{
+    struct overlap_aux aux = { .key = key, .mask = mask, .n = 0 };
+    megaflow_foreach(datapath_flows(ofp->dp), collect_overlaps, &aux);
+    for (size_t i = 0; i < aux.n; i++) {
+        bool mine = false;
+        for (struct ofproto *o = registry; o; o = o->next) {
+            struct dpflow *f = dpflow_find(o, &aux.keys[i], &aux.masks[i]);
+            if (f) {
+                dpflow_delete(o, f);
+                mine = true;
+                break;
+            }
+        }
+        if (!mine) {
+            datapath_flow_del(ofp->dp, &aux.keys[i], &aux.masks[i], NULL);
+        }
+    }
+    ofp->n_overlap_fixes++;
+}
+
+static int put_flow(struct ofproto *ofp, const struct flow_key *key,
+                    const struct flow_key *mask, const struct xlate_out *xo,
+                    bool modify)
+{
+    return datapath_flow_put(ofp->dp, key, mask, xo->acts.data, xo->acts.len,
+                             modify);
+}
+
+/* Installs the megaflow of a translation and records it.  On overlap, the
+ * older flows go and the put is retried once; if the datapath still
+ * refuses, an exact-match flow is tried; if that fails too, nothing is
+ * installed (the packet is still executed by the caller). */
+static void install(struct ofproto *ofp, const struct xlate_in *xi,
+                    const struct xlate_out *xo, const struct flow_key *key)
+{
+    if (ofp->n_flows >= ofp->flow_limit) {
+        ofp->n_install_fails++;
+        return;
+    }
+    struct flow_key mask, masked;
+    xlate_megaflow_mask(xo, &mask);
+    flow_key_mask(&masked, key, &mask);
+    int err = put_flow(ofp, &masked, &mask, xo, false);
+    if (err == -EINVAL) {
+        remove_overlaps(ofp, &masked, &mask);
+        err = put_flow(ofp, &masked, &mask, xo, false);
+        if (err == -EINVAL) {
+            memset(&mask, 0xff, sizeof mask);
+            mask.pad0 = mask.pad1 = mask.pad2 = 0;
+            mask.pad3 = 0;
+            flow_key_mask(&masked, key, &mask);
+            err = put_flow(ofp, &masked, &mask, xo, false);
+        }
+    }
+    if (err == -EEXIST && !dpflow_find(ofp, &masked, &mask)) {
+        err = put_flow(ofp, &masked, &mask, xo, true);
+    }
+    if (err && err != -EEXIST) {
+        ofp->n_install_fails++;
+        return;
+    }
+    struct dpflow *f = dpflow_find(ofp, &masked, &mask);
+    if (!f) {
+        f = calloc(1, sizeof *f);
+        if (!f) {
+            abort();
+        }
+        f->key = *key;
+        f->masked = masked;
+        f->mask = mask;
+        f->used_ms = dp_time_ms();
+        uint32_t h = dpflow_hash(&masked, &mask);
+        f->next = ofp->flows[h];
+        ofp->flows[h] = f;
+        ofp->n_flows++;
+        ofp->n_installs++;
+    } else if (err == -EEXIST) {
+        /* Two upcalls of one flow in a batch: the first installed it. */
+        return;
+    }
+    dpflow_set_acts(f, xo);
+    dpflow_set_rules(f, xo);
+    dpflow_set_normal(f, xi, xo);
+}
+
+static void execute(struct ofproto *ofp, const struct dp_packet *pkt,
+                    const struct xlate_out *xo)
+{
+    if (!pkt || !xo->acts.len) {
+        return;
+    }
+    struct dp_packet p;
+    dp_packet_init(&p, ofp->exec_buf, PACKET_HEADROOM + PACKET_MAX_LEN,
+                   PACKET_HEADROOM);
+    if (!dp_packet_set_data(&p, dp_packet_data(pkt), pkt->len)) {
+        return;
+    }
+    p.md = pkt->md;
+    datapath_execute(ofp->dp, &p, xo->acts.data, xo->acts.len);
+}
+
+static struct xlate_out *scratch_out(void)
+{
+    static struct xlate_out *xo;
+    if (!xo) {
+        xo = malloc(sizeof *xo);
+        if (!xo) {
+            abort();
+        }
+    }
+    return xo;
+}
+
+void ofproto_handle_upcall(struct ofproto *ofp, const struct upcall *up)
+{
+    const struct ofport *in = ofproto_port_by_dp_port(ofp, up->key.in_port);
+    if (!in) {
+        return;
+    }
+    ofp->n_upcalls++;
+    struct xlate_in xi;
+    memset(&xi, 0, sizeof xi);
+    xi.ofproto = ofp;
+    xi.flow.key = up->key;
+    xi.flow.in_port = in->ofport;
+    xi.may_learn = true;
+    xi.count_tables = true;
+    xi.now_ms = dp_time_ms();
+    struct xlate_out *xo = scratch_out();
+    xlate(&xi, xo);
+
+    uint32_t len = up->packet ? up->packet->len : 0;
+    for (size_t i = 0; i < xo->n_rules; i++) {
+        xo->rules[i]->n_packets++;
+        xo->rules[i]->n_bytes += len;
+        xo->rules[i]->used_ms = xi.now_ms;
+    }
+    if (xo->mac_changed) {
+        ofp->need_revalidate = true;
+    }
+    if (up->type == UPCALL_MISS) {
+        install(ofp, &xi, xo, &up->key);
+    }
+    execute(ofp, up->packet, xo);
+}
+
+struct drain_aux {
+    size_t n_unknown;
+};
+
+static void drain_cb(const struct upcall *up, void *aux_)
+{
+    struct drain_aux *aux = aux_;
+    struct ofproto *ofp = ofproto_lookup_by_dp_port(up->key.in_port);
+    if (!ofp) {
+        aux->n_unknown++;
+        return;
+    }
+    ofproto_handle_upcall(ofp, up);
+}
+
+size_t ofproto_drain_upcalls(struct datapath *dp, size_t max)
+{
+    struct drain_aux aux = { 0 };
+    size_t n = datapath_upcall_drain(dp, drain_cb, &aux, max);
+    for (struct ofproto *o = registry; o; o = o->next) {
+        if (o->dp == dp && o->need_revalidate) {
+            ofproto_revalidate(o);
+        }
+    }
+    return n;
+}
+
+/* ---- stats, expiry, revalidation ---- */
+
+static bool pull_cb(const struct megaflow *mf, void *aux)
+{
+    (void) aux;
+    for (struct ofproto *o = registry; o; o = o->next) {
+        struct dpflow *f = dpflow_find(o, &mf->key, &mf->mask);
+        if (f) {
+            struct megaflow_stats st;
+            megaflow_stats_read(mf, &st);
+            credit(o, f, &st);
+            f->seen = true;
+            break;
+        }
+    }
+    return true;
+}
+
+void ofproto_pull_stats_all(void)
+{
+    struct datapath *done[16];
+    size_t n_done = 0;
+    for (struct ofproto *o = registry; o; o = o->next) {
+        bool seen = false;
+        for (size_t i = 0; i < n_done; i++) {
+            seen |= done[i] == o->dp;
+        }
+        if (!seen && n_done < 16) {
+            done[n_done++] = o->dp;
+            megaflow_foreach(datapath_flows(o->dp), pull_cb, NULL);
+        }
+    }
+}
+
+/* Re-translates one flow from its key and fixes the datapath to match. */
+static void revalidate_flow(struct ofproto *ofp, struct dpflow *f,
+                            struct xlate_out *xo)
+{
+    const struct ofport *in = ofproto_port_by_dp_port(ofp, f->key.in_port);
+    if (!in) {
+        dpflow_delete(ofp, f);
+        return;
+    }
+    struct xlate_in xi;
+    memset(&xi, 0, sizeof xi);
+    xi.ofproto = ofp;
+    xi.flow.key = f->key;
+    xi.flow.in_port = in->ofport;
+    xi.now_ms = dp_time_ms();
+    xlate(&xi, xo);
+    struct flow_key mask;
+    xlate_megaflow_mask(xo, &mask);
+    if (memcmp(&mask, &f->mask, sizeof mask)) {
+        /* Its mask changed: the flow goes; the next packet installs the
+         * right one. */
+        dpflow_delete(ofp, f);
+        return;
+    }
+    if (xo->acts.len != f->acts_len
+        || memcmp(xo->acts.data, f->acts, f->acts_len)) {
+        if (put_flow(ofp, &f->masked, &f->mask, xo, true)) {
+            dpflow_delete(ofp, f);
+            return;
+        }
+        dpflow_set_acts(f, xo);
+    }
+    dpflow_set_rules(f, xo);
+    dpflow_set_normal(f, &xi, xo);
+}
+
+void ofproto_revalidate(struct ofproto *ofp)
+{
+    ofp->need_revalidate = false;
+    ofp->n_revalidations++;
+    if (!ofp->n_flows) {
+        return;
+    }
+    /* Stats first, so the old rules get what they carried. */
+    ofproto_pull_stats_all();
+    struct xlate_out *xo = scratch_out();
+    for (size_t b = 0; b < DPFLOW_BUCKETS; b++) {
+        struct dpflow *f = ofp->flows[b];
+        while (f) {
+            struct dpflow *next = f->next;
+            revalidate_flow(ofp, f, xo);
+            f = next;
+        }
+    }
+}
+
+static bool rule_expired(const struct rule *r, uint64_t now_ms)
+{
+    if (r->hard_timeout
+        && now_ms >= r->modified_ms + r->hard_timeout * 1000ull) {
+        return true;
+    }
+    return r->idle_timeout
+           && now_ms >= r->used_ms + r->idle_timeout * 1000ull;
+}
+
+static void expire_rules(struct ofproto *ofp, uint64_t now_ms)
+{
+    for (int t = 0; t < OFP_N_TABLES; t++) {
+        if (!oftable_count(ofp->tables[t])) {
+            continue;
+        }
+        size_t n;
+        struct rule **rules = oftable_rules(ofp->tables[t], &n);
+        for (size_t i = 0; i < n; i++) {
+            if (rule_expired(rules[i], now_ms)) {
+                oftable_remove(ofp->tables[t], rules[i]);
+                rule_unref(rules[i]);
+                ofp->need_revalidate = true;
+            }
+        }
+        free(rules);
+    }
+}
+
+static void expire_flows(struct ofproto *ofp, uint64_t now_ms)
+{
+    for (size_t b = 0; b < DPFLOW_BUCKETS && ofp->n_flows; b++) {
+        struct dpflow *f = ofp->flows[b];
+        while (f) {
+            struct dpflow *next = f->next;
+            if (now_ms >= f->used_ms + ofp->max_idle_ms) {
+                dpflow_delete(ofp, f);
+            }
+            f = next;
+        }
+    }
+}
+
+void ofproto_run(struct ofproto *ofp, uint64_t now_ms)
+{
+    ofproto_pull_stats_all();
+    if (mac_expire(ofp->macs, now_ms)) {
+        ofp->need_revalidate = true;
+    }
+    expire_rules(ofp, now_ms);
+    expire_flows(ofp, now_ms);
+    if (ofp->need_revalidate) {
+        ofproto_revalidate(ofp);
+    }
+}
+
+void ofproto_run_all(uint64_t now_ms)
+{
+    for (struct ofproto *o = registry; o; o = o->next) {
+        ofproto_run(o, now_ms);
+    }
+}
+
+/* ---- flow table changes ---- */
+
+bool ofproto_rule_selected(const struct rule *r,
+                           const struct ofp_flow_spec *spec, bool strict)
+{
+    if (spec->table_id != OFP_TABLE_ALL && r->table_id != spec->table_id) {
+        return false;
+    }
+    if (spec->cookie_set
+        && ((r->cookie ^ spec->cookie) & spec->cookie_mask)) {
+        return false;
+    }
+    if (strict) {
+        return r->priority == spec->priority
+               && ofp_match_equal(&r->match, &spec->match);
+    }
+    return ofp_match_covers(&spec->match, &r->match);
+}
+
+int ofproto_flow_add(struct ofproto *ofp, const struct ofp_flow_spec *spec)
+{
+    uint8_t table = spec->table_id == OFP_TABLE_ALL ? 0 : spec->table_id;
+    struct rule *r = rule_create(spec, table, dp_time_ms());
+    struct rule *old = oftable_insert(ofp->tables[table], r);
+    if (old) {
+        rule_unref(old);
+    }
+    ofproto_revalidate(ofp);
+    return 0;
+}
+
+/* Calls `fn` on every selected rule; returns how many. */
+static size_t for_selected(struct ofproto *ofp,
+                           const struct ofp_flow_spec *spec, bool strict,
+                           void (*fn)(struct ofproto *, struct rule *,
+                                      const struct ofp_flow_spec *))
+{
+    size_t count = 0;
+    for (int t = 0; t < OFP_N_TABLES; t++) {
+        if (!oftable_count(ofp->tables[t])) {
+            continue;
+        }
+        size_t n;
+        struct rule **rules = oftable_rules(ofp->tables[t], &n);
+        for (size_t i = 0; i < n; i++) {
+            if (!spec || ofproto_rule_selected(rules[i], spec, strict)) {
+                fn(ofp, rules[i], spec);
+                count++;
+            }
+        }
+        free(rules);
+    }
+    return count;
+}
+
+static void modify_one(struct ofproto *ofp, struct rule *r,
+                       const struct ofp_flow_spec *spec)
+{
+    (void) ofp;
+    rule_set_actions(r, spec->acts, spec->n_acts);
+    r->modified_ms = dp_time_ms();
+}
+
+static void delete_one(struct ofproto *ofp, struct rule *r,
+                       const struct ofp_flow_spec *spec)
+{
+    (void) spec;
+    oftable_remove(ofp->tables[r->table_id], r);
+    rule_unref(r);
+}
+
+size_t ofproto_flow_mod(struct ofproto *ofp, const struct ofp_flow_spec *spec,
+                        bool strict)
+{
+    /* Rules are referenced by datapath flows; credit their stats first. */
+    ofproto_pull_stats_all();
+    size_t n = for_selected(ofp, spec, strict, modify_one);
+    ofproto_revalidate(ofp);
+    return n;
+}
+
+size_t ofproto_flow_del(struct ofproto *ofp, const struct ofp_flow_spec *spec,
+                        bool strict)
+{
+    ofproto_pull_stats_all();
+    size_t n = for_selected(ofp, spec, strict, delete_one);
+    ofproto_revalidate(ofp);
+    return n;
+}
+
+int ofproto_add_flow_str(struct ofproto *ofp, const char *flow, char *err,
+                         size_t errlen)
+{
+    struct ofp_flow_spec spec;
+    int ret = ofp_parse_flow(flow, OFP_PARSE_ADD, &spec, err, errlen);
+    if (!ret) {
+        ofproto_flow_add(ofp, &spec);
+    }
+    ofp_flow_spec_free(&spec);
+    return ret;
+}

@@ -1,0 +1,733 @@
+/* Translation of a packet through the tables into datapath actions and a
+ * megaflow mask; NORMAL (MAC learning, flooding, VLANs) lives here too. */
+#include "ofproto/xlate.h"
+
+#include <arpa/inet.h>
+#include <endian.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ofproto/ofproto_private.h"
+
+struct xctx {
+    const struct xlate_in *in;
+    struct ofproto *ofp;
+    struct xlate_out *out;
+    struct xflow flow;     /* the packet as the actions left it so far */
+    struct xflow base;     /* the packet as the datapath actions make it */
+    struct xflow dirty;    /* bits written but not yet committed */
+    int depth;             /* resubmit nesting */
+    int n_resubmits;
+    uint8_t table_id;
+};
+
+/* ---- trace ---- */
+
+static void trace(struct xctx *c, int indent, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void trace(struct xctx *c, int indent, const char *fmt, ...)
+{
+    struct sbuf *t = c->in->trace;
+    if (!t) {
+        return;
+    }
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    sbuf_printf(t, "%*s%s\n", indent, "", line);
+}
+
+static int action_indent(const struct xctx *c)
+{
+    return 4 * c->depth + 4;
+}
+
+/* ---- committing modified fields as datapath set actions ---- */
+
+static bool any_set(const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    for (size_t i = 0; i < n; i++) {
+        if (b[i]) {
+            return true;
+        }
+    }
+    return false;
+}
+
+#define DIRTY(F) any_set(&c->dirty.key.F, sizeof c->dirty.key.F)
+
+static void commit_vlans(struct xctx *c)
+{
+    if (!DIRTY(vlans)) {
+        return;
+    }
+    /* What to pop depends on the tags the packet came with. */
+    memset(&c->out->wc.key.vlans, 0xff, sizeof c->out->wc.key.vlans);
+    if (memcmp(c->base.key.vlans, c->flow.key.vlans,
+               sizeof c->flow.key.vlans)) {
+        for (int i = 0; i < FLOW_MAX_VLANS; i++) {
+            if (c->base.key.vlans[i].tci & htons(FLOW_VLAN_PRESENT)) {
+                action_put_pop_vlan(&c->out->acts);
+            }
+        }
+        for (int i = FLOW_MAX_VLANS - 1; i >= 0; i--) {
+            const struct flow_vlan *v = &c->flow.key.vlans[i];
+            if (v->tci & htons(FLOW_VLAN_PRESENT)) {
+                action_put_push_vlan(&c->out->acts,
+                                     v->tpid ? v->tpid : htons(0x8100),
+                                     v->tci & ~htons(FLOW_VLAN_PRESENT));
+            }
+        }
+    }
+    memset(&c->dirty.key.vlans, 0, sizeof c->dirty.key.vlans);
+}
+
+static void commit_eth(struct xctx *c)
+{
+    if (!DIRTY(dl_src) && !DIRTY(dl_dst)) {
+        return;
+    }
+    struct dp_action_set_eth s;
+    s.src = c->flow.key.dl_src;
+    s.dst = c->flow.key.dl_dst;
+    s.src_mask = c->dirty.key.dl_src;
+    s.dst_mask = c->dirty.key.dl_dst;
+    action_put(&c->out->acts, DP_ACTION_SET_ETH, &s, sizeof s);
+    memset(&c->dirty.key.dl_src, 0, 6);
+    memset(&c->dirty.key.dl_dst, 0, 6);
+}
+
+static void commit_l3(struct xctx *c)
+{
+    struct flow_key *d = &c->dirty.key, *f = &c->flow.key;
+    if (f->dl_type == htons(0x0800)
+        && (d->nw_src || d->nw_dst || d->nw_tos || d->nw_ttl)) {
+        struct dp_action_set_ipv4 s = {
+            .src = f->nw_src, .dst = f->nw_dst,
+            .src_mask = d->nw_src, .dst_mask = d->nw_dst,
+            .tos = f->nw_tos, .ttl = f->nw_ttl,
+            .tos_mask = d->nw_tos, .ttl_mask = d->nw_ttl,
+        };
+        action_put(&c->out->acts, DP_ACTION_SET_IPV4, &s, sizeof s);
+    } else if (f->dl_type == htons(0x86dd)
+               && (DIRTY(ipv6_src) || DIRTY(ipv6_dst) || d->nw_tos
+                   || d->nw_ttl || d->ipv6_label)) {
+        struct dp_action_set_ipv6 s;
+        memcpy(s.src, f->ipv6_src, 16);
+        memcpy(s.dst, f->ipv6_dst, 16);
+        memcpy(s.src_mask, d->ipv6_src, 16);
+        memcpy(s.dst_mask, d->ipv6_dst, 16);
+        s.label = f->ipv6_label;
+        s.label_mask = d->ipv6_label;
+        s.tclass = f->nw_tos;
+        s.tclass_mask = d->nw_tos;
+        s.hlimit = f->nw_ttl;
+        s.hlimit_mask = d->nw_ttl;
+        action_put(&c->out->acts, DP_ACTION_SET_IPV6, &s, sizeof s);
+    }
+    d->nw_src = d->nw_dst = 0;
+    d->nw_tos = d->nw_ttl = 0;
+    d->ipv6_label = 0;
+    memset(d->ipv6_src, 0, 16);
+    memset(d->ipv6_dst, 0, 16);
+}
+
+static void commit_l4(struct xctx *c)
+{
+    struct flow_key *d = &c->dirty.key, *f = &c->flow.key;
+    if (!d->tp_src && !d->tp_dst) {
+        return;
+    }
+    bool l4 = f->nw_proto == 6 || f->nw_proto == 17 || f->nw_proto == 132;
+    if (l4 && (f->dl_type == htons(0x0800) || f->dl_type == htons(0x86dd))) {
+        struct dp_action_set_tp s = {
+            .src = f->tp_src, .dst = f->tp_dst,
+            .src_mask = d->tp_src, .dst_mask = d->tp_dst,
+        };
+        action_put(&c->out->acts, DP_ACTION_SET_TP, &s, sizeof s);
+    }
+    d->tp_src = d->tp_dst = 0;
+}
+
+static void commit_tunnel(struct xctx *c)
+{
+    if (!DIRTY(tunnel)) {
+        return;
+    }
+    action_put(&c->out->acts, DP_ACTION_SET_TUNNEL, &c->flow.key.tunnel,
+               sizeof c->flow.key.tunnel);
+    memset(&c->dirty.key.tunnel, 0, sizeof c->dirty.key.tunnel);
+}
+
+/* Makes the datapath packet equal to the flow before an output. */
+static void commit(struct xctx *c)
+{
+    commit_vlans(c);
+    commit_eth(c);
+    commit_l3(c);
+    commit_l4(c);
+    commit_tunnel(c);
+    c->base.key = c->flow.key;
+}
+
+/* Writes a field of the flow and remembers the bits for the commit. */
+static void write_field(struct xctx *c, const struct mf_field *f,
+                        mf_value value, mf_value mask)
+{
+    mf_set_masked(f, &c->flow, value, mask);
+    mf_set_masked(f, &c->dirty, mask, mask);
+}
+
+/* ---- output ---- */
+
+static void output_dp(struct xctx *c, const struct ofport *p)
+{
+    commit(c);
+    action_put_output(&c->out->acts, p->dp_port);
+}
+
+static void output_ofport(struct xctx *c, uint32_t ofport, bool allow_in_port)
+{
+    if (ofport == c->flow.in_port && !allow_in_port) {
+        trace(c, action_indent(c) + 1, "-> skipping output to input port");
+        return;
+    }
+    const struct ofport *p = ofproto_port_by_ofport(c->ofp, ofport);
+    if (!p) {
+        trace(c, action_indent(c) + 1, "-> output to nonexistent port %u",
+              ofport);
+        return;
+    }
+    output_dp(c, p);
+}
+
+static void flood(struct xctx *c, bool all)
+{
+    (void) all;   /* no port has no-flood set: FLOOD and ALL agree */
+    for (size_t i = 0; i < c->ofp->n_ports; i++) {
+        if (c->ofp->ports[i].ofport != c->flow.in_port) {
+            output_dp(c, &c->ofp->ports[i]);
+        }
+    }
+}
+
+/* ---- NORMAL ---- */
+
+static bool port_trunks(const struct ofport *p, uint16_t vlan)
+{
+    return p->all_trunks || (p->trunks[vlan / 8] >> (vlan % 8)) & 1;
+}
+
+static bool port_includes_vlan(const struct ofport *p, uint16_t vlan)
+{
+    switch (p->mode) {
+    case VLAN_MODE_ACCESS:
+        return p->tag == vlan;
+    case VLAN_MODE_TRUNK:
+        return port_trunks(p, vlan);
+    default:
+        return p->tag == vlan || port_trunks(p, vlan);
+    }
+}
+
+/* The VLAN a packet received on `p` belongs to, or -1 to drop it. */
+static int input_vlan(struct xctx *c, const struct ofport *p)
+{
+    uint16_t tci = ntohs(c->flow.key.vlans[0].tci);
+    bool tagged = (tci & FLOW_VLAN_PRESENT) && (tci & 0x0fff);
+    uint16_t vid = tagged ? (tci & 0x0fff) : 0;
+    switch (p->mode) {
+    case VLAN_MODE_ACCESS:
+        if (tagged) {
+            trace(c, action_indent(c) + 1, "-> dropping VLAN %u tagged "
+                  "packet received on port %s configured as VLAN %d access "
+                  "port", vid, p->name, p->tag);
+            return -1;
+        }
+        return p->tag;
+    case VLAN_MODE_TRUNK:
+        break;
+    default:
+        if (!tagged) {
+            return p->tag;
+        }
+        break;
+    }
+    if (!port_includes_vlan(p, vid)) {
+        trace(c, action_indent(c) + 1, "-> dropping VLAN %u packet received "
+              "on port %s not configured for trunking VLAN %u", vid, p->name,
+              vid);
+        return -1;
+    }
+    return vid;
+}
+
+/* Sets the flow's outer tag as port `p` sends VLAN `vlan`. */
+static void tag_for_output(struct xctx *c, const struct ofport *p,
+                           uint16_t vlan)
+{
+    bool tagged;
+    switch (p->mode) {
+    case VLAN_MODE_ACCESS:
+        tagged = false;
+        break;
+    case VLAN_MODE_NATIVE_UNTAGGED:
+        tagged = vlan != p->tag && vlan != 0;
+        break;
+    case VLAN_MODE_NATIVE_TAGGED:
+        tagged = true;
+        break;
+    default:
+        tagged = vlan != 0;
+        break;
+    }
+    struct flow_vlan v = { 0, 0 };
+    if (tagged) {
+        uint16_t pcp = ntohs(c->flow.key.vlans[0].tci) & 0xe000;
+        if (!(ntohs(c->flow.key.vlans[0].tci) & FLOW_VLAN_PRESENT)) {
+            pcp = 0;
+        }
+        v.tpid = htons(0x8100);
+        v.tci = htons(pcp | FLOW_VLAN_PRESENT | vlan);
+    }
+    if (memcmp(&v, &c->flow.key.vlans[0], sizeof v)) {
+        c->flow.key.vlans[0] = v;
+        memset(&c->dirty.key.vlans[0], 0xff, sizeof v);
+    }
+}
+
+static void output_normal(struct xctx *c, const struct ofport *p,
+                          uint16_t vlan)
+{
+    struct flow_vlan saved = c->flow.key.vlans[0];
+    tag_for_output(c, p, vlan);
+    output_dp(c, p);
+    if (memcmp(&saved, &c->flow.key.vlans[0], sizeof saved)) {
+        c->flow.key.vlans[0] = saved;
+        memset(&c->dirty.key.vlans[0], 0xff, sizeof saved);
+    }
+}
+
+static bool eth_is_multicast(const struct eth_addr *a)
+{
+    return a->ea[0] & 1;
+}
+
+static void fmt_mac(const struct eth_addr *a, char *s, size_t n)
+{
+    snprintf(s, n, "%02x:%02x:%02x:%02x:%02x:%02x", a->ea[0], a->ea[1],
+             a->ea[2], a->ea[3], a->ea[4], a->ea[5]);
+}
+
+static void normal_learn(struct xctx *c, const struct ofport *in,
+                         uint16_t vlan)
+{
+    const struct eth_addr *src = &c->flow.key.dl_src;
+    if (eth_is_multicast(src)) {
+        return;
+    }
+    struct xlate_out *o = c->out;
+    o->normal = true;
+    memcpy(o->src_mac, src->ea, 6);
+    o->vlan = vlan;
+    int64_t known = mac_lookup(c->ofp->macs, src->ea, vlan, c->in->now_ms);
+    bool changes = known != (int64_t) in->ofport;
+    if (c->in->may_learn) {
+        enum mac_learn_result r = mac_learn(c->ofp->macs, src->ea, vlan,
+                                            in->ofport, c->in->now_ms);
+        changes = r != MAC_LEARN_REFRESHED;
+        o->mac_changed |= changes;
+    }
+    if (changes) {
+        char s[20];
+        fmt_mac(src, s, sizeof s);
+        trace(c, action_indent(c) + 1, "-> learned that %s is on port %s in "
+              "VLAN %u", s, in->name, vlan);
+    }
+}
+
+static void xlate_normal(struct xctx *c)
+{
+    struct xflow *wc = &c->out->wc;
+    memset(&wc->key.dl_src, 0xff, 6);
+    memset(&wc->key.dl_dst, 0xff, 6);
+    wc->key.vlans[0].tci |= htons(0x0fff | FLOW_VLAN_PRESENT);
+
+    const struct ofport *in = ofproto_port_by_ofport(c->ofp, c->flow.in_port);
+    if (!in) {
+        trace(c, action_indent(c) + 1, "-> no input port, dropping");
+        return;
+    }
+    int vlan = input_vlan(c, in);
+    if (vlan < 0) {
+        return;
+    }
+    normal_learn(c, in, (uint16_t) vlan);
+
+    const struct eth_addr *dst = &c->flow.key.dl_dst;
+    int64_t port = eth_is_multicast(dst) ? -1
+                   : mac_lookup(c->ofp->macs, dst->ea, (uint16_t) vlan,
+                                c->in->now_ms);
+    if (port == (int64_t) in->ofport) {
+        trace(c, action_indent(c) + 1,
+              "-> learned port is input port, dropping");
+        return;
+    }
+    const struct ofport *out = port >= 0
+        ? ofproto_port_by_ofport(c->ofp, (uint32_t) port) : NULL;
+    if (out && port_includes_vlan(out, (uint16_t) vlan)) {
+        trace(c, action_indent(c) + 1, "-> forwarding to learned port");
+        output_normal(c, out, (uint16_t) vlan);
+        return;
+    }
+    trace(c, action_indent(c) + 1,
+          "-> no learned MAC for destination, flooding");
+    for (size_t i = 0; i < c->ofp->n_ports; i++) {
+        const struct ofport *p = &c->ofp->ports[i];
+        if (p != in && port_includes_vlan(p, (uint16_t) vlan)) {
+            output_normal(c, p, (uint16_t) vlan);
+        }
+    }
+}
+
+/* ---- actions ---- */
+
+static void do_table(struct xctx *c, uint8_t table_id);
+
+static bool prereq(struct xctx *c, enum mf_prereq p)
+{
+    return mf_prereq_ok(p, &c->flow, &c->out->wc);
+}
+
+static void set_named(struct xctx *c, const char *name, mf_value v,
+                      mf_value mask)
+{
+    const struct mf_field *f = mf_from_name(name);
+    write_field(c, f, v, mask);
+}
+
+static void do_vlan_vid(struct xctx *c, uint16_t vid)
+{
+    uint16_t tci = ntohs(c->flow.key.vlans[0].tci);
+    c->out->wc.key.vlans[0].tci = 0xffff;
+    if (!(tci & FLOW_VLAN_PRESENT)) {
+        tci = FLOW_VLAN_PRESENT;      /* mod_vlan_vid pushes a tag */
+        c->flow.key.vlans[0].tpid = htons(0x8100);
+    }
+    tci = (uint16_t) ((tci & ~0x0fff) | vid);
+    c->flow.key.vlans[0].tci = htons(tci);
+    memset(&c->dirty.key.vlans[0], 0xff, sizeof c->dirty.key.vlans[0]);
+}
+
+static void do_vlan_pcp(struct xctx *c, uint8_t pcp)
+{
+    uint16_t tci = ntohs(c->flow.key.vlans[0].tci);
+    c->out->wc.key.vlans[0].tci = 0xffff;
+    if (!(tci & FLOW_VLAN_PRESENT)) {
+        tci = FLOW_VLAN_PRESENT;
+        c->flow.key.vlans[0].tpid = htons(0x8100);
+    }
+    tci = (uint16_t) ((tci & ~0xe000) | (pcp << 13));
+    c->flow.key.vlans[0].tci = htons(tci);
+    memset(&c->dirty.key.vlans[0], 0xff, sizeof c->dirty.key.vlans[0]);
+}
+
+static void do_strip_vlan(struct xctx *c)
+{
+    c->out->wc.key.vlans[0].tci = 0xffff;
+    c->flow.key.vlans[0] = c->flow.key.vlans[1];
+    memset(&c->flow.key.vlans[1], 0, sizeof c->flow.key.vlans[1]);
+    memset(&c->dirty.key.vlans, 0xff, sizeof c->dirty.key.vlans);
+}
+
+static void do_push_vlan(struct xctx *c, uint16_t tpid)
+{
+    c->out->wc.key.vlans[0].tci = 0xffff;
+    c->flow.key.vlans[1] = c->flow.key.vlans[0];
+    c->flow.key.vlans[0].tpid = htons(tpid);
+    c->flow.key.vlans[0].tci = htons(FLOW_VLAN_PRESENT);
+    memset(&c->dirty.key.vlans, 0xff, sizeof c->dirty.key.vlans);
+}
+
+/* dec_ttl; false when the TTL runs out (the rule's actions stop). */
+static bool do_dec_ttl(struct xctx *c)
+{
+    if (!prereq(c, MFP_IP_ANY)) {
+        return true;
+    }
+    c->out->wc.key.nw_ttl = 0xff;
+    if (c->flow.key.nw_ttl <= 1) {
+        trace(c, action_indent(c) + 1, ">> %s decrement TTL exception",
+              c->flow.key.dl_type == htons(0x0800) ? "IPv4" : "IPv6");
+        return false;
+    }
+    set_named(c, "nw_ttl", c->flow.key.nw_ttl - 1, 0xff);
+    return true;
+}
+
+static void do_move(struct xctx *c, const struct ofpact *a)
+{
+    const struct mf_field *src = a->move.src, *dst = a->move.dst;
+    if (!prereq(c, src->prereq) || !prereq(c, dst->prereq)) {
+        return;
+    }
+    mf_value bits = a->move.n_bits >= 128
+        ? ~(mf_value) 0 : (((mf_value) 1) << a->move.n_bits) - 1;
+    mf_value v = (mf_get(src, &c->flow) >> a->move.src_ofs) & bits;
+    /* The result depends on the source bits: match them. */
+    mf_set_masked(src, &c->out->wc, bits << a->move.src_ofs,
+                  bits << a->move.src_ofs);
+    write_field(c, dst, v << a->move.dst_ofs, bits << a->move.dst_ofs);
+}
+
+static void do_resubmit(struct xctx *c, uint32_t in_port, uint8_t table)
+{
+    if (c->depth >= XLATE_MAX_RESUBMIT_DEPTH
+        || ++c->n_resubmits > XLATE_MAX_RESUBMITS) {
+        trace(c, action_indent(c) + 1, ">> resubmit recursion too deep, "
+              "dropping");
+        return;
+    }
+    uint32_t saved = c->flow.in_port;
+    uint8_t saved_table = c->table_id;
+    if (in_port != OFPP_IN_PORT) {
+        c->flow.in_port = in_port;
+    }
+    c->depth++;
+    do_table(c, table == OFP_TABLE_ALL ? c->table_id : table);
+    c->depth--;
+    c->flow.in_port = saved;
+    c->table_id = saved_table;
+}
+
+/* Runs one action; false stops the rest of this action list. */
+static bool do_action(struct xctx *c, const struct ofpact *a)
+{
+    switch (a->type) {
+    case OFPACT_OUTPUT:
+        switch (a->output.port) {
+        case OFPP_NORMAL: xlate_normal(c); break;
+        case OFPP_FLOOD: flood(c, false); break;
+        case OFPP_ALL: flood(c, true); break;
+        case OFPP_IN_PORT: output_ofport(c, c->flow.in_port, true); break;
+        case OFPP_TABLE: case OFPP_NONE: break;
+        default: output_ofport(c, a->output.port, false); break;
+        }
+        break;
+    case OFPACT_CONTROLLER:
+        /* No controller connection exists yet: the packet copy for the
+         * controller is dropped and counted. */
+        c->ofp->n_controller_drops++;
+        trace(c, action_indent(c) + 1, "-> no controller, dropping copy");
+        break;
+    case OFPACT_SET_VLAN_VID: do_vlan_vid(c, a->u16); break;
+    case OFPACT_SET_VLAN_PCP: do_vlan_pcp(c, a->u8); break;
+    case OFPACT_STRIP_VLAN: do_strip_vlan(c); break;
+    case OFPACT_PUSH_VLAN: do_push_vlan(c, a->u16); break;
+    case OFPACT_SET_ETH_SRC:
+    case OFPACT_SET_ETH_DST:
+        write_field(c, a->set.field, a->set.value, a->set.mask);
+        break;
+    case OFPACT_SET_IPV4_SRC:
+    case OFPACT_SET_IPV4_DST:
+        if (prereq(c, MFP_IPV4)) {
+            write_field(c, a->set.field, a->set.value, a->set.mask);
+        }
+        break;
+    case OFPACT_SET_IP_TOS:
+        if (prereq(c, MFP_IP_ANY)) {
+            set_named(c, "nw_tos", a->u8 & 0xfc, 0xfc);
+        }
+        break;
+    case OFPACT_SET_IP_TTL:
+        if (prereq(c, MFP_IP_ANY)) {
+            set_named(c, "nw_ttl", a->u8, 0xff);
+        }
+        break;
+    case OFPACT_DEC_TTL:
+        return do_dec_ttl(c);
+    case OFPACT_SET_L4_SRC:
+    case OFPACT_SET_L4_DST:
+        if (prereq(c, MFP_L4)) {
+            set_named(c, a->type == OFPACT_SET_L4_SRC ? "tp_src" : "tp_dst",
+                      a->u16, 0xffff);
+        }
+        break;
+    case OFPACT_SET_FIELD:
+        if (prereq(c, a->set.field->prereq)) {
+            write_field(c, a->set.field, a->set.value, a->set.mask);
+        }
+        break;
+    case OFPACT_LOAD:
+        if (prereq(c, a->load.field->prereq)) {
+            mf_value bits = a->load.n_bits >= 128
+                ? ~(mf_value) 0 : (((mf_value) 1) << a->load.n_bits) - 1;
+            write_field(c, a->load.field, a->load.value << a->load.ofs,
+                        bits << a->load.ofs);
+        }
+        break;
+    case OFPACT_MOVE: do_move(c, a); break;
+    case OFPACT_SET_TUNNEL:
+        c->flow.key.tunnel.tun_id = htobe64(a->u64);
+        c->flow.key.tunnel.flags |= FLOW_TNL_F_KEY;
+        memset(&c->dirty.key.tunnel, 0xff, sizeof c->dirty.key.tunnel);
+        break;
+    case OFPACT_RESUBMIT:
+        do_resubmit(c, a->resubmit.in_port, a->resubmit.table);
+        break;
+    case OFPACT_GOTO_TABLE:
+        do_table(c, a->u8);
+        break;
+    case OFPACT_NOTE:
+        break;
+    }
+    return true;
+}
+
+static void trace_rule(struct xctx *c, const struct rule *r)
+{
+    if (!c->in->trace) {
+        return;
+    }
+    struct sbuf m = SBUF_INIT;
+    ofp_match_format(&r->match, -1, &m);
+    char cookie[32] = "";
+    if (r->cookie) {
+        snprintf(cookie, sizeof cookie, ", cookie %#llx",
+                 (unsigned long long) r->cookie);
+    }
+    trace(c, 4 * c->depth + 1, "%u. %s%spriority %u%s", c->table_id,
+          sbuf_str(&m), m.len ? ", " : "", r->priority, cookie);
+    sbuf_free(&m);
+}
+
+static void do_table(struct xctx *c, uint8_t table_id)
+{
+    struct ofproto *ofp = c->ofp;
+    c->table_id = table_id;
+    struct rule *r = oftable_lookup(ofp->tables[table_id], &c->flow,
+                                    &c->out->wc);
+    if (c->in->count_tables) {
+        ofp->table_lookups[table_id]++;
+        ofp->table_matches[table_id] += r != NULL;
+    }
+    if (!r) {
+        trace(c, 4 * c->depth + 1, "%u. No match.", table_id);
+        trace(c, action_indent(c), "drop");
+        return;
+    }
+    trace_rule(c, r);
+    if (c->out->n_rules < XLATE_MAX_RULES) {
+        c->out->rules[c->out->n_rules++] = r;
+    }
+    for (size_t i = 0; i < r->n_acts; i++) {
+        const struct ofpact *a = &r->acts[i];
+        if (c->in->trace) {
+            struct sbuf s = SBUF_INIT;
+            ofpacts_format(a, 1, &s);
+            trace(c, action_indent(c), "%s", sbuf_str(&s));
+            sbuf_free(&s);
+        }
+        if (!do_action(c, a)) {
+            break;
+        }
+    }
+}
+
+void xlate(const struct xlate_in *in, struct xlate_out *out)
+{
+    struct xctx c;
+    memset(&c, 0, sizeof c);
+    c.in = in;
+    c.ofp = in->ofproto;
+    c.out = out;
+    c.flow = in->flow;
+    c.base = in->flow;
+    action_buf_init(&out->acts);
+    memset(&out->wc, 0, sizeof out->wc);
+    out->n_rules = 0;
+    out->mac_changed = false;
+    out->normal = false;
+
+    /* Fields every translation depends on, as OVS: the input port, the
+     * Ethernet type and, for IP, the fragment bits. */
+    out->wc.in_port = UINT32_MAX;
+    out->wc.key.in_port = UINT32_MAX;
+    out->wc.key.recirc_id = UINT32_MAX;
+    out->wc.key.dl_type = 0xffff;
+    if (in->flow.key.dl_type == htons(0x0800)
+        || in->flow.key.dl_type == htons(0x86dd)) {
+        out->wc.key.nw_frag = FLOW_NW_FRAG_MASK;
+    }
+    do_table(&c, 0);
+    out->final = c.flow;
+    if (out->acts.overflow) {
+        /* Too many actions for one flow: drop rather than half-forward. */
+        action_buf_init(&out->acts);
+    }
+}
+
+void xlate_megaflow_mask(const struct xlate_out *out, struct flow_key *mask)
+{
+    *mask = out->wc.key;
+    mask->in_port = UINT32_MAX;
+    mask->recirc_id = UINT32_MAX;
+    mask->pad0 = mask->pad1 = mask->pad2 = 0;
+    mask->pad3 = 0;
+}
+
+void xflow_format_exact(const struct xflow *x, struct sbuf *out)
+{
+    struct ofp_match m;
+    memset(&m, 0, sizeof m);
+    m.value = *x;
+    struct xflow *k = &m.mask;
+    k->in_port = UINT32_MAX;
+    for (int i = 0; i < XFLOW_N_REGS; i++) {
+        k->regs[i] = x->regs[i] ? UINT32_MAX : 0;
+    }
+    k->metadata = x->metadata ? UINT64_MAX : 0;
+    k->key.tunnel.tun_id = x->key.tunnel.tun_id ? UINT64_MAX : 0;
+    k->key.tunnel.ip_src = x->key.tunnel.ip_src ? UINT32_MAX : 0;
+    k->key.tunnel.ip_dst = x->key.tunnel.ip_dst ? UINT32_MAX : 0;
+    k->key.vlans[0].tci = 0xffff;
+    memset(&k->key.dl_src, 0xff, 6);
+    memset(&k->key.dl_dst, 0xff, 6);
+    k->key.dl_type = 0xffff;
+    uint16_t t = ntohs(x->key.dl_type);
+    uint8_t proto = x->key.nw_proto;
+    if (t == 0x0800 || t == 0x86dd) {
+        if (t == 0x0800) {
+            k->key.nw_src = k->key.nw_dst = UINT32_MAX;
+        } else {
+            memset(k->key.ipv6_src, 0xff, 16);
+            memset(k->key.ipv6_dst, 0xff, 16);
+            k->key.ipv6_label = htonl(0xfffff);
+        }
+        k->key.nw_proto = 0xff;
+        k->key.nw_tos = 0xff;
+        k->key.nw_ttl = 0xff;
+        k->key.nw_frag = FLOW_NW_FRAG_MASK;
+        if (proto == 6 || proto == 17 || proto == 132 || proto == 1
+            || proto == 58) {
+            k->key.tp_src = k->key.tp_dst = 0xffff;
+        }
+        if (proto == 1 || proto == 58) {
+            k->key.tp_src = k->key.tp_dst = htons(0x00ff);
+        }
+        if (proto == 6) {
+            k->key.tcp_flags = htons(0x0fff);
+        }
+    } else if (t == 0x0806 || t == 0x8035) {
+        k->key.nw_src = k->key.nw_dst = UINT32_MAX;
+        k->key.nw_proto = 0xff;
+        memset(&k->key.arp_sha, 0xff, 6);
+        memset(&k->key.arp_tha, 0xff, 6);
+    }
+    ofp_match_format(&m, -1, out);
+}

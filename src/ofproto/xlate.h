@@ -1,0 +1,55 @@
+/* Translation: runs a packet's xflow through the bridge's tables and turns
+ * the walk into datapath actions plus the mask of every field it looked at
+ * (the megaflow), optionally writing the trace of ofproto/trace. */
+#ifndef VS_OFPROTO_XLATE_H
+#define VS_OFPROTO_XLATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dp/actions.h"
+#include "ofproto/sbuf.h"
+#include "ofproto/xflow.h"
+
+struct ofproto;
+struct rule;
+
+#define XLATE_MAX_RULES 64
+#define XLATE_MAX_RESUBMIT_DEPTH 64
+#define XLATE_MAX_RESUBMITS 4096
+
+struct xlate_in {
+    struct ofproto *ofproto;
+    struct xflow flow;      /* the packet: key from the datapath, in_port
+                             * the OpenFlow port, metadata/regs zero */
+    bool may_learn;         /* NORMAL may change the MAC table */
+    bool count_tables;      /* bump the tables' lookup/matched counters */
+    uint64_t now_ms;
+    struct sbuf *trace;     /* trace text is appended here when not NULL */
+};
+
+struct xlate_out {
+    struct action_buf acts;
+    struct xflow wc;        /* fields consulted (the megaflow mask) */
+    struct xflow final;     /* the flow after the actions */
+    struct rule *rules[XLATE_MAX_RULES];   /* rules matched, not referenced */
+    size_t n_rules;
+    bool mac_changed;       /* NORMAL learned a new or moved MAC */
+    bool normal;            /* NORMAL ran: fields below are set */
+    uint8_t src_mac[6];
+    uint16_t vlan;
+};
+
+/* Translates `in` into `out`. */
+void xlate(const struct xlate_in *in, struct xlate_out *out);
+
+/* The megaflow of a translation: out->wc reduced to the datapath key, with
+ * recirc_id and in_port always matched. */
+void xlate_megaflow_mask(const struct xlate_out *out, struct flow_key *mask);
+
+/* Prints an exact flow as ofproto/trace's "Flow:" line does
+ * ("udp,in_port=1,vlan_tci=0x0000,dl_src=..."). */
+void xflow_format_exact(const struct xflow *x, struct sbuf *out);
+
+#endif
