@@ -209,7 +209,9 @@ static int compare_strings(const void *a_, const void *b_)
 /* Prints `names[0..n-1]` sorted, one a line, and frees the array. */
 static void print_sorted(struct vsctl_ctx *ctx, const char **names, size_t n)
 {
-    qsort(names, n, sizeof *names, compare_strings);
+    if (n > 1) {
+        qsort(names, n, sizeof *names, compare_strings);
+    }
     for (size_t i = 0; i < n; i++) {
         dstr_printf(&ctx->out, "%s\n", names[i]);
     }

@@ -667,8 +667,12 @@ int vsctl_cmd_add(struct vsctl_ctx *ctx, int argc, char *argv[])
     for (int i = 4; i < argc; i++) {
         struct datum add;
         char *err = NULL;
-        if (datum_from_string(&parse_type, argv[i], &add, &err)
-            || datum_check(&parse_type, &add, &err)) {
+        if (datum_from_string(&parse_type, argv[i], &add, &err)) {
+            datum_destroy(&result, &c->type);
+            return vsctl_error_take(ctx, err);
+        }
+        if (datum_check(&parse_type, &add, &err)) {
+            datum_destroy(&add, &parse_type);
             datum_destroy(&result, &c->type);
             return vsctl_error_take(ctx, err);
         }
