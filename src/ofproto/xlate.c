@@ -522,7 +522,9 @@ static bool do_action(struct xctx *c, const struct ofpact *a)
     case OFPACT_CONTROLLER:
         /* No controller connection exists yet: the packet copy for the
          * controller is dropped and counted. */
-        c->ofp->n_controller_drops++;
+        if (c->in->count_tables) {
+            c->ofp->n_controller_drops++;
+        }
         trace(c, action_indent(c) + 1, "-> no controller, dropping copy");
         break;
     case OFPACT_SET_VLAN_VID: do_vlan_vid(c, a->u16); break;
