@@ -39,7 +39,7 @@ void forwarder_ports_changed(struct forwarder *f);
 
 /* Rounds with no packets before sleeping in poll() (default
  * FORWARDER_DEFAULT_SPIN; 0 = sleep at once). */
-#define FORWARDER_DEFAULT_SPIN 200
+#define FORWARDER_DEFAULT_SPIN 1000
 void forwarder_set_spin(struct forwarder *f, uint32_t rounds);
 
 void forwarder_get_stats(const struct forwarder *f, struct forwarder_stats *s);

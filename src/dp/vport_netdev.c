@@ -56,7 +56,7 @@ VLOG_DEFINE_THIS_MODULE(vport_netdev);
 /* Frames up to this size are queued for sendmmsg; larger ones go at once. */
 #define TX_SMALL_MAX 2048u
 
-#define STATS_FOLD_EVERY 256u     /* recv calls between PACKET_STATISTICS */
+#define STATS_FOLD_EVERY 65536u    /* recv calls between PACKET_STATISTICS */
 #define VNET_HDR_LEN sizeof(struct virtio_net_hdr)
 
 struct netdev_port {
