@@ -169,7 +169,8 @@ int main(int argc, char *argv[])
     free(path);
     int status = 0;
     if (error) {
-        fprintf(stderr, "vs-dpctl: %s%s", error,
+        /* The daemon's message names itself ("vswitchd: ..."). */
+        fprintf(stderr, "%s%s", error,
                 *error && error[strlen(error) - 1] == '\n' ? "" : "\n");
         status = 1;
     } else {

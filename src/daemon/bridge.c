@@ -43,9 +43,12 @@ VLOG_DEFINE_THIS_MODULE(bridge);
 #pragma weak ofproto_run_all
 #pragma weak ofproto_register_commands
 
+/* True when all of the slow path is linked in (it may land piecewise). */
 static bool have_ofproto(void)
 {
-    return ofproto_create != NULL;
+    return ofproto_create && ofproto_destroy && ofproto_port_set
+           && ofproto_port_del && ofproto_set_config && ofproto_drain_upcalls
+           && ofproto_run_all && ofproto_register_commands;
 }
 
 #define DP_PORT_NONE UINT32_MAX

@@ -1,5 +1,7 @@
 /* Event counters for `coverage/show`: a fixed set of named counters the
- * daemon bumps from its main thread (upcalls handled, flows added, ...). */
+ * daemon bumps (upcalls handled, flows added, ...), with their average
+ * rates over the last 5 seconds, minute and hour, printed as OVS prints
+ * them. */
 #ifndef VS_DAEMON_COVERAGE_H
 #define VS_DAEMON_COVERAGE_H
 
@@ -8,8 +10,8 @@
 enum coverage_counter {
     COV_UPCALLS,            /* upcalls taken from the datapath */
     COV_UPCALLS_DROPPED,    /* upcalls nobody could handle (no slow path) */
-    COV_FLOWS_ADDED,        /* datapath flows installed */
-    COV_FLOWS_DELETED,
+    COV_FLOWS_ADDED,        /* datapath flows added by dpctl */
+    COV_FLOWS_DELETED,      /* datapath flows deleted by dpctl */
     COV_RECONFIGURE,        /* times the configuration was applied */
     COV_VSCTL_TRANSACT,     /* vsctl/transact requests served */
     COV_POLL_LOOPS,         /* main loop iterations */
@@ -25,8 +27,13 @@ static inline void coverage_inc(enum coverage_counter c)
 
 uint64_t coverage_get(enum coverage_counter c);
 
-/* Formats every counter as `coverage/show` prints it ("name  total: N\n",
- * in OVS's spirit); malloc'd. */
+/* Takes a sample of every counter when 5 s have passed since the last one
+ * (main loop; the rates come from these samples). */
+void coverage_run(void);
+
+/* The `coverage/show` text (malloc'd): a header, one line per counter that
+ * has been hit ("name  R/sec R/sec R/sec   total: N"), then how many
+ * counters were never hit. */
 char *coverage_format(void);
 
 #endif

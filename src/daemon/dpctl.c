@@ -73,7 +73,7 @@ static struct datapath *get_dp(struct unixctl_conn *conn)
 {
     struct datapath *dp = bridge_datapath();
     if (!dp) {
-        unixctl_reply_error(conn, "datapath not available");
+        unixctl_reply_error(conn, "vswitchd: no datapaths exist");
     }
     return dp;
 }
@@ -87,8 +87,8 @@ static bool dp_name_ok(struct unixctl_conn *conn, const char *name)
         return true;
     }
     char err[256];
-    snprintf(err, sizeof err, "opening datapath %.128s failed (No such "
-             "device)", name);
+    snprintf(err, sizeof err, "vswitchd: datapath %.128s not found "
+             "(Invalid argument)", name);
     unixctl_reply_error(conn, err);
     return false;
 }
@@ -326,7 +326,8 @@ static bool parse_flow(struct unixctl_conn *conn, const char *text,
     memset(mask, 0, sizeof *mask);
     if (flow_key_parse(text, key, mask, err, sizeof err)) {
         char msg[400];
-        snprintf(msg, sizeof msg, "dpctl: %s", *err ? err : "bad flow");
+        snprintf(msg, sizeof msg, "vswitchd: parsing flow key (%s) (Invalid "
+                 "argument)", *err ? err : "syntax error");
         unixctl_reply_error(conn, msg);
         return false;
     }
@@ -356,7 +357,7 @@ static void get_flow_cb(struct unixctl_conn *conn, int argc,
     rcu_read_unlock();
     if (!f) {
         free(o.s);
-        unixctl_reply_error(conn, "getting flow (No such file or "
+        unixctl_reply_error(conn, "vswitchd: getting flow (No such file or "
                             "directory)");
         return;
     }
@@ -381,7 +382,8 @@ static void put_flow(struct unixctl_conn *conn, int argc, const char *argv[],
     action_buf_init(acts);
     if (actions_parse(argv[argc - 1], acts, err, sizeof err)) {
         char msg[400];
-        snprintf(msg, sizeof msg, "dpctl: %s", *err ? err : "bad actions");
+        snprintf(msg, sizeof msg, "vswitchd: parsing actions (%s) (Invalid "
+                 "argument)", *err ? err : "syntax error");
         unixctl_reply_error(conn, msg);
         free(acts);
         return;
@@ -391,7 +393,7 @@ static void put_flow(struct unixctl_conn *conn, int argc, const char *argv[],
     free(acts);
     if (error) {
         char msg[160];
-        snprintf(msg, sizeof msg, "updating flow table (%s)",
+        snprintf(msg, sizeof msg, "vswitchd: updating flow table (%s)",
                  strerror(-error));
         unixctl_reply_error(conn, msg);
         return;
@@ -427,7 +429,8 @@ static void del_flow_cb(struct unixctl_conn *conn, int argc,
     int error = datapath_flow_del(dp, &key, &mask, NULL);
     if (error) {
         char msg[160];
-        snprintf(msg, sizeof msg, "deleting flow (%s)", strerror(-error));
+        snprintf(msg, sizeof msg, "vswitchd: deleting flow (%s)",
+                 strerror(-error));
         unixctl_reply_error(conn, msg);
         return;
     }
@@ -437,17 +440,20 @@ static void del_flow_cb(struct unixctl_conn *conn, int argc,
 
 void dpctl_register_commands(void)
 {
-    unixctl_command_register("dpctl/show", "[-s] [DP]", 0, 2, show_cb, NULL);
-    unixctl_command_register("dpctl/dump-flows", "[-m] [DP]", 0, 2,
-                             dump_flows_cb, NULL);
-    unixctl_command_register("dpctl/del-flows", "[DP]", 0, 1, del_flows_cb,
+    /* Usage texts as OVS's, except that get-flow takes a flow key (we
+     * have no UFIDs). */
+    unixctl_command_register("dpctl/show", "[-s] [dp...]", 0, 2, show_cb,
                              NULL);
-    unixctl_command_register("dpctl/get-flow", "[DP] FLOW", 1, 2,
+    unixctl_command_register("dpctl/dump-flows", "[-m] [dp]", 0, 2,
+                             dump_flows_cb, NULL);
+    unixctl_command_register("dpctl/del-flows", "[dp]", 0, 1, del_flows_cb,
+                             NULL);
+    unixctl_command_register("dpctl/get-flow", "[dp] flow", 1, 2,
                              get_flow_cb, NULL);
-    unixctl_command_register("dpctl/add-flow", "[DP] FLOW ACTIONS", 2, 3,
+    unixctl_command_register("dpctl/add-flow", "[dp] flow actions", 2, 3,
                              add_flow_cb, NULL);
-    unixctl_command_register("dpctl/mod-flow", "[DP] FLOW ACTIONS", 2, 3,
+    unixctl_command_register("dpctl/mod-flow", "[dp] flow actions", 2, 3,
                              mod_flow_cb, NULL);
-    unixctl_command_register("dpctl/del-flow", "[DP] FLOW", 1, 2,
+    unixctl_command_register("dpctl/del-flow", "[dp] flow", 1, 2,
                              del_flow_cb, NULL);
 }

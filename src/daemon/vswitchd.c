@@ -176,7 +176,12 @@ static void parse_options(int argc, char *argv[], struct options *o)
 static void exit_cb(struct unixctl_conn *conn, int argc, const char *argv[],
                     void *aux)
 {
-    (void) argc; (void) argv; (void) aux;
+    (void) aux;
+    if (argc > 1 && strcmp(argv[1], "--cleanup")) {
+        unixctl_reply_error(conn, "exit: unknown option (use --cleanup or "
+                            "nothing)");
+        return;
+    }
     VLOG_INFO("exit requested over the control socket");
     exiting = true;
     unixctl_reply(conn, "");
@@ -205,8 +210,8 @@ static void vlog_set_cb(struct unixctl_conn *conn, int argc,
     for (int i = 1; i < argc; i++) {
         if (apply_log_spec(argv[i])) {
             char err[256];
-            snprintf(err, sizeof err, "could not set log level: invalid "
-                     "spec \"%.128s\"", argv[i]);
+            snprintf(err, sizeof err, "no destination, level, or module "
+                     "\"%.128s\"", argv[i]);
             unixctl_reply_error(conn, err);
             return;
         }
@@ -237,7 +242,8 @@ static void coverage_show_cb(struct unixctl_conn *conn, int argc,
 
 static void register_commands(void)
 {
-    unixctl_command_register("exit", "", 0, 0, exit_cb, NULL);
+    /* "--cleanup" is accepted as OVS does; ports are always removed. */
+    unixctl_command_register("exit", "[--cleanup]", 0, 1, exit_cb, NULL);
     unixctl_command_register("version", "", 0, 0, version_cb, NULL);
     unixctl_command_register("vlog/list", "", 0, 0, vlog_list_cb, NULL);
     unixctl_command_register("vlog/set", "{spec | PATTERN:destination:"
@@ -301,6 +307,7 @@ static void main_loop(struct unixctl_server *server, const sigset_t *mask)
             break;
         }
         coverage_inc(COV_POLL_LOOPS);
+        coverage_run();
         if (got_hup) {
             got_hup = 0;
             vlog_reopen();
