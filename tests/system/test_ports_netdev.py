@@ -307,3 +307,32 @@ def test_promiscuity_and_lro_restored(hosts, switch):
     sw.kill()
     wait_until(lambda: promiscuity(h1.peer) == before[h1.peer][0],
                what="promiscuity restored after SIGKILL")
+
+
+def test_vlan_tag_restored(hosts, switch):
+    """The kernel takes the 802.1Q tag out of a frame before a packet
+    socket sees it (VLAN offload); the port puts it back, so h2 receives
+    the frame tagged."""
+    h1, h2 = hosts
+    sw = switch(h1.peer, h2.peer)
+    cap = subprocess.Popen(
+        ["ip", "netns", "exec", h2.ns, "tcpdump", "-i", "eth0", "-e", "-nn",
+         "-c", "3", "-l", "vlan 10 and udp port 7777"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1.0)       # tcpdump attaches
+        send = ("from scapy.all import *; sendp(Ether(dst='%s')/"
+                "Dot1Q(vlan=10, prio=5)/IP(dst='%s')/UDP(dport=7777)/"
+                "Raw(b'vlantest'), iface='eth0', count=3, inter=0.1, "
+                "verbose=0)" % (h2.mac, h2.addr))
+        h1.run("/usr/bin/python3", "-c", send, timeout=60)
+        out, err = cap.communicate(timeout=10)
+    finally:
+        if cap.poll() is None:
+            cap.kill()
+            cap.communicate()
+    lines = [x for x in out.splitlines() if "vlan 10" in x]
+    assert len(lines) == 3, out + err
+    assert all("p 5" in x for x in lines), out
+    ports = sw.stop()
+    assert ports[h1.peer]["rx_errors"] == 0
