@@ -13,7 +13,11 @@
  * frame goes into p->md.offload and is written back in front of each sent
  * frame.  Transmit copies small frames into a queue that flush sends with
  * one sendmmsg (bypassing the qdisc); large frames (GSO) are sent at once,
- * where the kernel's own copy is the only one.
+ * where the kernel's own copy is the only one.  Not a TPACKET tx ring: its
+ * skbs point at the ring's pages and give the frame back to userspace when
+ * the skb is orphaned, which veth does as a frame crosses into another
+ * namespace (skb_scrub_packet) while the receiver still holds those pages,
+ * so a reused frame could rewrite data the receiver has not read yet.
  *
  * As in the seed, the device is made promiscuous while attached and LRO is
  * turned off; destroy restores both.  Promiscuity is taken with
