@@ -31,26 +31,6 @@
 
 VLOG_DEFINE_THIS_MODULE(bridge);
 
-/* The slow path (ofproto.c) may not be linked in yet: until it is, the
- * bridges have none and upcalls are drained, counted and dropped.  Weak
- * references let the daemon link either way. */
-#pragma weak ofproto_create
-#pragma weak ofproto_destroy
-#pragma weak ofproto_port_set
-#pragma weak ofproto_port_del
-#pragma weak ofproto_set_config
-#pragma weak ofproto_drain_upcalls
-#pragma weak ofproto_run_all
-#pragma weak ofproto_register_commands
-
-/* True when all of the slow path is linked in (it may land piecewise). */
-static bool have_ofproto(void)
-{
-    return ofproto_create && ofproto_destroy && ofproto_port_set
-           && ofproto_port_del && ofproto_set_config && ofproto_drain_upcalls
-           && ofproto_run_all && ofproto_register_commands;
-}
-
 #define DP_PORT_NONE UINT32_MAX
 #define OFPORT_AUTO_MAX (OFPP_MAX - 1)   /* highest ofport we hand out */
 #define RUN_INTERVAL_MS 250              /* ofproto wants <= 500 ms */
@@ -310,9 +290,8 @@ static struct bridge *bridge_find(const char *name)
 
 static struct bridge *bridge_create(const char *name)
 {
-    struct ofproto *ofproto = have_ofproto() ? ofproto_create(name, br.dp)
-                                             : NULL;
-    if (!ofproto && have_ofproto()) {
+    struct ofproto *ofproto = ofproto_create(name, br.dp);
+    if (!ofproto) {
         VLOG_ERR("%s: could not create the bridge's slow path", name);
         return NULL;
     }
@@ -746,11 +725,7 @@ int bridge_init(const char *db_path, char *err, size_t errlen)
         bridge_exit();
         return -1;
     }
-    if (have_ofproto()) {
-        ofproto_register_commands();
-    } else {
-        VLOG_WARN("no slow path linked in: packets that miss are dropped");
-    }
+    ofproto_register_commands();
     unixctl_command_register("vsctl/transact", "[ARG...]", 0, 4096,
                              transact_cb, NULL);
     bridge_reconfigure();
@@ -782,33 +757,19 @@ void bridge_exit(void)
     br.db = NULL;
 }
 
-static void drop_upcall(const struct upcall *up, void *aux)
-{
-    (void) up; (void) aux;
-}
-
 void bridge_run(void)
 {
     if (!br.dp) {
         return;
     }
-    if (have_ofproto()) {
-        coverage_add(COV_UPCALLS, ofproto_drain_upcalls(br.dp, UPCALL_BATCH));
-    } else {
-        size_t n = datapath_upcall_drain(br.dp, drop_upcall, NULL,
-                                         UPCALL_BATCH);
-        coverage_add(COV_UPCALLS, n);
-        coverage_add(COV_UPCALLS_DROPPED, n);
-    }
+    coverage_add(COV_UPCALLS, ofproto_drain_upcalls(br.dp, UPCALL_BATCH));
 
     if (confdb_seqno(br.db) != br.applied_seqno) {
         bridge_reconfigure();
     }
     uint64_t now = dp_time_ms();
     if (now >= br.next_run_ms) {
-        if (have_ofproto()) {
-            ofproto_run_all(now);
-        }
+        ofproto_run_all(now);
         br.next_run_ms = now + RUN_INTERVAL_MS;
     }
     if (now >= br.next_status_ms) {

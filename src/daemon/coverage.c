@@ -15,7 +15,6 @@ static uint64_t counters[COV_N_COUNTERS];
 
 static const char *const names[COV_N_COUNTERS] = {
     [COV_UPCALLS] = "upcalls",
-    [COV_UPCALLS_DROPPED] = "upcalls_dropped",
     [COV_FLOWS_ADDED] = "dpctl_flows_added",
     [COV_FLOWS_DELETED] = "dpctl_flows_deleted",
     [COV_RECONFIGURE] = "bridge_reconfigure",

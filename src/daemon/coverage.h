@@ -9,7 +9,6 @@
 
 enum coverage_counter {
     COV_UPCALLS,            /* upcalls taken from the datapath */
-    COV_UPCALLS_DROPPED,    /* upcalls nobody could handle (no slow path) */
     COV_FLOWS_ADDED,        /* datapath flows added by dpctl */
     COV_FLOWS_DELETED,      /* datapath flows deleted by dpctl */
     COV_RECONFIGURE,        /* times the configuration was applied */

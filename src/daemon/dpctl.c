@@ -226,7 +226,8 @@ static void out_tcp_flags(struct out *o, uint16_t flags)
 
 /* One flow as dump-flows prints it:
  * "KEY, packets:N, bytes:N, used:X.XXXs, actions:ACTS". */
-static void out_flow(struct out *o, const struct megaflow *f, uint64_t now)
+static void out_flow(struct out *o, const struct megaflow *f, uint64_t now,
+                     bool more)
 {
     char key[4096];
     int n = flow_key_format(&f->key, &f->mask, key, sizeof key);
@@ -248,6 +249,9 @@ static void out_flow(struct out *o, const struct megaflow *f, uint64_t now)
         out_printf(o, ", flags:");
         out_tcp_flags(o, st.tcp_flags);
     }
+    if (more) {
+        out_printf(o, ", dp:ovs");   /* where the flow lives, as OVS's -m */
+    }
     char acts[4096];
     const struct megaflow_actions *a = rcu_dereference(f->actions);
     n = a ? actions_format(a->data, a->len, acts, sizeof acts)
@@ -260,6 +264,7 @@ struct dump_ctx {
     struct out *o;
     uint64_t now;
     size_t n;
+    bool more;
 };
 
 static bool dump_one(const struct megaflow *f, void *aux)
@@ -268,7 +273,7 @@ static bool dump_one(const struct megaflow *f, void *aux)
     if (!ctx->n++) {
         out_printf(ctx->o, "flow-dump from the main thread:\n");
     }
-    out_flow(ctx->o, f, ctx->now);
+    out_flow(ctx->o, f, ctx->now, ctx->more);
     return !ctx->o->failed;
 }
 
@@ -289,7 +294,7 @@ static void dump_flows_cb(struct unixctl_conn *conn, int argc,
         return;
     }
     struct out o = { 0 };
-    struct dump_ctx ctx = { .o = &o, .now = dp_time_ms() };
+    struct dump_ctx ctx = { .o = &o, .now = dp_time_ms(), .more = more };
     rcu_read_lock();
     megaflow_foreach(datapath_flows(dp), dump_one, &ctx);
     rcu_read_unlock();
@@ -352,7 +357,7 @@ static void get_flow_cb(struct unixctl_conn *conn, int argc,
     rcu_read_lock();
     struct megaflow *f = megaflow_find_exact(datapath_flows(dp), &key, &mask);
     if (f) {
-        out_flow(&o, f, dp_time_ms());
+        out_flow(&o, f, dp_time_ms(), false);
     }
     rcu_read_unlock();
     if (!f) {

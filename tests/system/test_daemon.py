@@ -499,3 +499,57 @@ def test_hostile_control_requests(vswitchd):
             pass
         s.close()
     assert vswitchd.appctl("version").stdout == VERSION
+
+
+# -- traffic through the daemon --
+
+def test_ping_through_bridge_and_counters(vswitchd):
+    """Two hosts on one bridge reach each other; the datapath shows the
+    flows and counters, and the Interface rows get statistics."""
+    br = f"{TAG}brt"
+    with netns_host(TAG, 11, "10.9.11.1/24") as h1, \
+            netns_host(TAG, 12, "10.9.11.2/24") as h2:
+        vswitchd.vsctl("add-br", br)
+        vswitchd.vsctl("add-port", br, h1.peer)
+        vswitchd.vsctl("add-port", br, h2.peer)
+        h1.ping(h2.addr, count=5)
+
+        ports = dpctl_ports(vswitchd)
+        p1, p2 = ports[h1.peer][0], ports[h2.peer][0]
+        flows = vswitchd.dpctl("dump-flows").stdout.splitlines()
+        assert flows[0] == "flow-dump from the main thread:"
+        ip_flows = [f for f in flows if "eth_type(0x0800)" in f
+                    and f"in_port({p1})" in f]
+        assert ip_flows, flows
+        m = re.search(r", packets:(\d+), bytes:(\d+), used:(\d+\.\d{3})s, "
+                      r"actions:(\S+)$", ip_flows[0])
+        assert m, ip_flows[0]
+        assert int(m.group(1)) >= 3 and int(m.group(2)) >= 3 * 98
+        assert m.group(4) == str(p2)
+        # -m prints the same flows, saying where they live (as OVS does).
+        more = vswitchd.dpctl("dump-flows", "-m").stdout.splitlines()
+        assert len(more) == len(flows)
+        assert all(", dp:ovs, actions:" in f for f in more[1:])
+
+        show = vswitchd.dpctl("show", "-s").stdout
+        hit = int(re.search(r"lookups: hit:(\d+) missed:(\d+)", show)
+                  .group(1))
+        assert hit >= 3
+        block = show.split(f": {h1.peer}\n")[1]
+        rx = int(re.search(r"RX packets:(\d+)", block).group(1))
+        assert rx >= 5
+
+        def db_rx():
+            out = vswitchd.vsctl("get", "Interface", h1.peer,
+                                 "statistics:rx_packets",
+                                 check=False).stdout.strip()
+            return out.isdigit() and int(out) >= 5
+        wait_until(db_rx, timeout=15, what="Interface statistics")
+        assert vswitchd.vsctl("get", "Interface", h1.peer,
+                              "link_state").stdout.strip() == "up"
+
+        # del-flows empties the table; traffic brings flows back.
+        vswitchd.dpctl("del-flows")
+        assert "flows: 0\n" in vswitchd.dpctl("show").stdout
+        h1.ping(h2.addr, count=2)
+        assert "flows: 0\n" not in vswitchd.dpctl("show").stdout
