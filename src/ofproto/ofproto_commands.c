@@ -573,7 +573,7 @@ static void cmd_trace(struct unixctl_conn *conn, int argc, const char *argv[],
     sbuf_put(&out, "Flow: ");
     xflow_format_exact(&xi.flow, &out);
     sbuf_printf(&out, "\n\nbridge(\"%s\")\n", ofp->name);
-    for (size_t i = 0; i < strlen(ofp->name) + 9; i++) {
+    for (size_t i = 0; i < strlen(ofp->name) + 10; i++) {
         sbuf_putc(&out, '-');
     }
     sbuf_printf(&out, "\n%s\nFinal flow: ", sbuf_str(&steps));
