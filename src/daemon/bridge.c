@@ -53,6 +53,7 @@ struct iface {
 
     uint32_t dp_port;       /* DP_PORT_NONE: not created */
     uint32_t ofport;        /* 0: none; OFPP_LOCAL for the bridge's own */
+    uint32_t ofport_hint;   /* the ofport it had before a restart, or 0 */
     char *error;            /* why it could not be created, or NULL */
 
     /* What ofproto was last told, to tell it only about changes. */
@@ -313,11 +314,37 @@ static struct iface *bridge_find_iface(struct bridge *b, const char *name)
     return NULL;
 }
 
+static bool valid_request(int64_t r)
+{
+    return r >= 1 && r <= OFPORT_AUTO_MAX;
+}
+
+/* The ofport the store still records for interface `name` (written by a
+ * previous run), or 0: OpenFlow port numbers survive a restart, as in
+ * OVS, whatever order the interfaces were added in. */
+static uint32_t stored_ofport(const char *name)
+{
+    char *argv[] = { "get", "Interface", (char *) name, "ofport", NULL };
+    char *output = NULL, *error = NULL;
+    uint32_t ofport = 0;
+    if (!vsctl_run(br.db, 4, argv, &output, &error) && output) {
+        char *end;
+        long long v = strtoll(output, &end, 10);
+        if (end != output && valid_request(v)) {
+            ofport = (uint32_t) v;
+        }
+    }
+    free(output);
+    free(error);
+    return ofport;
+}
+
 static struct iface *bridge_add_iface(struct bridge *b, const char *name)
 {
     struct iface *i = br_realloc(NULL, sizeof *i);
     *i = (struct iface) { .name = br_strdup(name), .dp_port = DP_PORT_NONE,
-                          .tag = -1, .ofport_request = -1 };
+                          .tag = -1, .ofport_request = -1,
+                          .ofport_hint = stored_ofport(name) };
     b->ifaces = br_realloc(b->ifaces, (b->n_ifaces + 1) * sizeof *b->ifaces);
     b->ifaces[b->n_ifaces++] = i;
     return i;
@@ -357,11 +384,6 @@ static void bridge_destroy(struct bridge *b)
 }
 
 /* ---- OpenFlow port numbers ---- */
-
-static bool valid_request(int64_t r)
-{
-    return r >= 1 && r <= OFPORT_AUTO_MAX;
-}
 
 static struct iface *ofport_holder(struct bridge *b, uint32_t ofport)
 {
@@ -417,6 +439,15 @@ static void bridge_assign_ofports(struct bridge *b)
         }
         if (valid_request(i->ofport_request)) {
             used[i->ofport_request] = 1;
+        }
+    }
+    /* The numbers the ports had before a restart come before new ones. */
+    for (size_t k = 0; k < b->n_ifaces; k++) {
+        struct iface *i = b->ifaces[k];
+        if (i->dp_port != DP_PORT_NONE && !i->ofport && i->ofport_hint
+            && !used[i->ofport_hint]) {
+            i->ofport = i->ofport_hint;
+            used[i->ofport] = 1;
         }
     }
     uint32_t next = 1;
