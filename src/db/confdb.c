@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "db/dstr.h"
 
@@ -484,6 +485,17 @@ static void make_parent_dir(const char *path)
     free(dir);
 }
 
+/* SQLite busy handler: wait 1 ms and retry, for up to 10 s. */
+static int busy_wait(void *aux, int n_calls)
+{
+    (void) aux;
+    if (n_calls >= 10000) {
+        return 0;
+    }
+    usleep(1000);
+    return 1;
+}
+
 static int open_sql(struct confdb *db, const char *path, char **err)
 {
     make_parent_dir(path);
@@ -495,7 +507,16 @@ static int open_sql(struct confdb *db, const char *path, char **err)
                                  : "out of memory");
         return -1;
     }
-    sqlite3_busy_timeout(db->sql, 10000);
+    /* Another writer holds the file only for one short transaction: poll
+     * every millisecond (SQLite's own timeout backs off to 100 ms sleeps,
+     * which makes writers queueing behind each other needlessly slow). */
+    sqlite3_busy_handler(db->sql, busy_wait, NULL);
+    /* vs-vsctl opens the file once per command: keep the WAL file and
+     * leave checkpoints to SQLite's automatic ones (at 1000 pages), so that
+     * a command does not pay for recreating and checkpointing the log. */
+    int one = 1;
+    sqlite3_file_control(db->sql, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
+    sqlite3_db_config(db->sql, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
     if (sql_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
                  err)) {
         return -1;
