@@ -1,10 +1,13 @@
 """vs-vsctl against its store directly (no daemon: --rundir is an empty
 directory), as a user runs it: the seed's commands and `show`, errors that
-change nothing, persistence, and crash safety under kill -9."""
+change nothing, persistence, crash safety under kill -9; and, with a
+(fake) daemon socket listening, that the command line goes to it."""
 
+import json
 import random
 import re
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -243,3 +246,62 @@ def test_crash_safety_kill9(vs):
     vs.run("add-port", "br0", "after", "--", "set", "Interface", "after",
            "ofport_request=5000")
     assert vs.out("get", "Interface", "after", "ofport_request") == "5000\n"
+
+
+class FakeDaemon:
+    """A control socket at RUNDIR/vswitchd.ctl answering JSON-RPC requests
+    with canned replies, recording what it was asked."""
+
+    def __init__(self, path, replies):
+        self.requests = []
+        self.replies = list(replies)
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.bind(str(path))
+        self.sock.listen(8)
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        while self.replies:
+            conn, _ = self.sock.accept()
+            with conn:
+                buf = b""
+                while True:
+                    chunk = conn.recv(4096)
+                    if not chunk:
+                        break           # a connection that only probed
+                    buf += chunk
+                    try:
+                        req, _ = json.JSONDecoder().raw_decode(buf.decode())
+                    except ValueError:
+                        continue
+                    self.requests.append(req)
+                    result, error = self.replies.pop(0)
+                    conn.sendall(json.dumps({"id": req["id"], "result": result,
+                                             "error": error}).encode())
+                    break
+
+    def close(self):
+        self.sock.close()
+
+
+def test_daemon_socket_is_used(vs):
+    """With a control socket listening, the command line goes to it as
+    "vsctl/transact" (global options removed) and the store is untouched."""
+    daemon = FakeDaemon(vs.rundir / "vswitchd.ctl",
+                        [("br0\n", None), (None, "no bridge named br9"),
+                         (None, "")])
+    try:
+        p = vs.run("--timeout=5", "--bare", "list-br", "--", "add-br", "x y")
+        assert (p.returncode, p.stdout) == (0, "br0\n")
+        assert daemon.requests[0]["method"] == "vsctl/transact"
+        assert daemon.requests[0]["params"] == ["--bare", "list-br", "--",
+                                                "add-br", "x y"]
+        p = vs.run("del-br", "br9", check=False)
+        assert (p.returncode, p.stdout, p.stderr) == \
+            (1, "", "vs-vsctl: no bridge named br9\n")
+        p = vs.run("br-exists", "br9", check=False)
+        assert (p.returncode, p.stdout, p.stderr) == (2, "", "")
+        assert not vs.db.exists()
+    finally:
+        daemon.close()
