@@ -722,8 +722,10 @@ void ofproto_revalidate(struct ofproto *ofp)
     if (!ofp->n_flows) {
         return;
     }
-    /* Stats first, so the old rules get what they carried. */
+    /* Stats first, so the old rules get what they carried.  (Callers that
+     * change the MAC table pull before their change.) */
     ofproto_pull_stats_all();
+    ofp->need_revalidate = false;
     struct xlate_out *xo = scratch_out();
     for (size_t b = 0; b < DPFLOW_BUCKETS; b++) {
         struct dpflow *f = ofp->flows[b];

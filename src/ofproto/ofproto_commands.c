@@ -635,6 +635,9 @@ static void cmd_fdb_flush(struct unixctl_conn *conn, int argc,
                           const char *argv[], void *aux)
 {
     (void) aux;
+    /* Credit flow stats first: crediting refreshes the MACs of busy
+     * flows, which would otherwise bring flushed entries straight back. */
+    ofproto_pull_stats_all();
     if (argc > 1) {
         struct ofproto *ofp = bridge_arg(conn, argv[1], false);
         if (!ofp) {
@@ -648,7 +651,7 @@ static void cmd_fdb_flush(struct unixctl_conn *conn, int argc,
             ofproto_revalidate(o);
         }
     }
-    unixctl_reply(conn, "table successfully flushed");
+    unixctl_reply(conn, "table successfully flushed\n");
 }
 
 void ofproto_register_commands(void)

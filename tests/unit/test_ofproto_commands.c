@@ -206,7 +206,8 @@ static void test_trace_and_fdb(void **state)
     snprintf(want, sizeof want, "Datapath actions: %u\n", h.dp_ports[2]);
     assert_non_null(strstr(t, want));
     free(t);
-    expect("fdb/flush", 1, "br0", NULL, NULL, "table successfully flushed");
+    expect("fdb/flush", 1, "br0", NULL, NULL,
+           "table successfully flushed\n");
     expect("fdb/show", 1, "br0", NULL, NULL,
            " port  VLAN  MAC                Age\n");
     expect("fdb/show", 1, "nobr", NULL, NULL, "ERROR: no such bridge");
