@@ -840,7 +840,7 @@ int ofp_parse_flow(const char *s, enum ofp_parse_mode mode,
 {
     memset(spec, 0, sizeof *spec);
     spec->priority = OFP_DEFAULT_PRIORITY;
-    spec->table_id = mode == OFP_PARSE_MATCH ? OFP_TABLE_ALL : 0;
+    spec->table_id = mode == OFP_PARSE_ADD ? 0 : OFP_TABLE_ALL;
     err[0] = '\0';
 
     char *copy = strdup(s);

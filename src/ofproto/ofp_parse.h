@@ -88,7 +88,7 @@ struct ofp_flow_spec {
     struct ofp_match match;
     uint16_t priority;
     bool priority_set;
-    uint8_t table_id;          /* OFP_TABLE_ALL when not given */
+    uint8_t table_id;          /* not given: 0 to add, else OFP_TABLE_ALL */
     uint64_t cookie, cookie_mask;
     bool cookie_set;
     uint16_t idle_timeout, hard_timeout;

@@ -169,10 +169,10 @@ static void cmd_mod_flows(struct unixctl_conn *conn, int argc,
         unixctl_reply_error(conn, err);
         return;
     }
-    if (!strstr(flow, "table")) {
-        spec.table_id = OFP_TABLE_ALL;   /* mod-flows: every table */
+    if (!ofproto_flow_mod(ofp, &spec, strict)) {
+        /* As OpenFlow 1.0 (ovs-ofctl's default): nothing to modify adds. */
+        ofproto_flow_add(ofp, &spec);
     }
-    ofproto_flow_mod(ofp, &spec, strict);
     ofp_flow_spec_free(&spec);
     unixctl_reply(conn, "");
 }

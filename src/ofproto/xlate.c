@@ -583,6 +583,13 @@ static bool do_action(struct xctx *c, const struct ofpact *a)
         do_resubmit(c, a->resubmit.in_port, a->resubmit.table);
         break;
     case OFPACT_GOTO_TABLE:
+        /* Only forward, as OpenFlow requires (mod-flows could otherwise
+         * give a later table a goto back to itself). */
+        if (a->u8 <= c->table_id) {
+            trace(c, action_indent(c) + 1, ">> goto_table to table %u from "
+                  "table %u is not allowed, dropping", a->u8, c->table_id);
+            return false;
+        }
         do_table(c, a->u8);
         break;
     case OFPACT_NOTE:

@@ -151,13 +151,25 @@ static void test_flow_commands(void **state)
     expect_match(dump, "priority=0 actions=NORMAL$");
     free(dump);
 
+    /* Nothing to modify: added, as OpenFlow 1.0 does. */
+    expect("ofctl/mod-flows", 2, "br0", "priority=77,arp,actions=drop", NULL,
+           "");
+    assert_int_equal(n_rules(), 4);
+    /* A goto_table in the actions is no table= in the match. */
+    expect("ofctl/mod-flows", 2, "br0", "tcp,actions=goto_table:5", NULL,
+           "");
+    dump = call("ofctl/dump-flows", 1, "br0", NULL, NULL);
+    expect_match(dump, "table=1, .*priority=6,tcp,tp_dst=99 "
+                 "actions=goto_table:5$");
+    free(dump);
+
     /* del-flows --strict needs the exact priority. */
     expect("ofctl/del-flows", 3, "br0", "--strict", "ip", "");
-    assert_int_equal(n_rules(), 3);
+    assert_int_equal(n_rules(), 4);
     expect("ofctl/del-flows", 3, "br0", "--strict", "priority=5,ip", "");
-    assert_int_equal(n_rules(), 2);
+    assert_int_equal(n_rules(), 3);
     expect("ofctl/del-flows", 2, "br0", "cookie=0x7/0xff", NULL, "");
-    assert_int_equal(n_rules(), 1);
+    assert_int_equal(n_rules(), 2);
     expect("ofctl/del-flows", 1, "br0", NULL, NULL, "");
     assert_int_equal(n_rules(), 0);
     expect("ofctl/add-flow", 2, "br0", "priority=0,actions=NORMAL", NULL, "");

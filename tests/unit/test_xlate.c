@@ -176,6 +176,18 @@ static void test_dec_ttl_and_loops(void **state)
     xlate(&xi, &xo);
     assert_int_equal(xo.acts.len, 0);              /* TTL exception: drop */
 
+    /* goto_table backwards (possible through mod-flows) is refused. */
+    h_add_flow(&h, "table=3,priority=1,actions=output:2");
+    struct ofp_flow_spec spec;
+    char err[128];
+    assert_int_equal(ofp_parse_flow("actions=goto_table:3", OFP_PARSE_MODIFY,
+                                    &spec, err, sizeof err), 0);
+    assert_int_equal(ofproto_flow_mod(h.ofp, &spec, false), 3);
+    ofp_flow_spec_free(&spec);
+    packet(&h, &xi, 64);
+    xlate(&xi, &xo);
+    assert_int_equal(xo.acts.len, 0);
+
     /* A resubmit loop ends at the depth limit instead of recursing. */
     h_add_flow(&h, "priority=20,ip,actions=resubmit(,0)");
     packet(&h, &xi, 64);
