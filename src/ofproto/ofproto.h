@@ -7,6 +7,19 @@
  * while OpenFlow port numbers (ofport) belong to one bridge.  The bridge's
  * own internal port is OFPP_LOCAL (printed "LOCAL").
  *
+ * Behaviours worth knowing:
+ *  - CONTROLLER actions: there is no controller connection yet, so the copy
+ *    for the controller is dropped (counted); the other actions still run.
+ *  - A megaflow the datapath refuses as overlapping an older one (-EINVAL,
+ *    possible while revalidation catches up with a rule change): the older
+ *    flows are deleted and the put retried once, then an exact-match flow is
+ *    tried; the packet itself is always executed.
+ *  - Past flow-limit nothing more is installed; packets are still forwarded
+ *    one by one through the slow path.
+ *  - Any change (rules, ports, MAC table) re-translates every datapath flow
+ *    of the bridge from its key: modified in place when only the actions
+ *    changed, deleted when the mask changed (the next packet reinstalls).
+ *
  * Threads: every function here runs on the control (main) thread. */
 #ifndef VS_OFPROTO_OFPROTO_H
 #define VS_OFPROTO_OFPROTO_H
