@@ -90,12 +90,12 @@ void action_put_pop_vlan(struct action_buf *b);
 void action_put_drop(struct action_buf *b);
 
 /* Iterates: `a` walks the actions in (acts, len). */
-#define DP_ACTION_FOR_EACH(a, acts, len)                                     \
-    for (const struct dp_action *a = (const struct dp_action *)(acts);      \
-         (const uint8_t *)a + sizeof *a <= (const uint8_t *)(acts) + (len) \
-         && a->len >= sizeof *a;                                             \
-         a = (const struct dp_action *)((const uint8_t *)a                  \
-             + ((a->len + DP_ACTION_ALIGN - 1) & ~(DP_ACTION_ALIGN - 1))))
+#define DP_ACTION_FOR_EACH(A, ACTS, LEN)                                     \
+    for (const struct dp_action *A = (const struct dp_action *)(ACTS);      \
+         (const uint8_t *)A + sizeof *A <= (const uint8_t *)(ACTS) + (LEN) \
+         && A->len >= sizeof *A;                                             \
+         A = (const struct dp_action *)((const uint8_t *)A                  \
+             + ((A->len + DP_ACTION_ALIGN - 1) & ~(DP_ACTION_ALIGN - 1))))
 
 static inline const void *dp_action_payload(const struct dp_action *a)
 {
