@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -544,6 +545,73 @@ static void test_port_del_then_output(void **state)
     datapath_destroy(dp);
 }
 
+/* A forwarding thread runs while the control thread executes packets to
+ * the same port and deletes another port the flow outputs to: every packet
+ * is either sent or counted as a drop, and nothing is touched after free
+ * (ASan checks that). */
+struct fwd_arg {
+    struct datapath *dp;
+    uint32_t in;
+    int n;
+};
+
+static void *forwarder(void *arg_)
+{
+    struct fwd_arg *a = arg_;
+    rcu_register_thread();
+    uint8_t f[64];
+    build(f, IPPROTO_UDP, 1, 0x0a000001, 1, 2, 0);
+    int done = 0;
+    while (done < a->n) {
+        for (int i = 0; i < 32 && done + i < a->n; i++) {
+            inject(a->dp, a->in, f, 64);
+        }
+        done += poll_all(a->dp, a->in);
+    }
+    rcu_unregister_thread();
+    return NULL;
+}
+
+static void test_concurrent_execute_and_del(void **state)
+{
+    (void)state;
+    struct datapath *dp = datapath_create("conc");
+    uint32_t in = add_port(dp, "in"), out = add_port(dp, "out"),
+             gone = add_port(dp, "gone");
+    struct flow_key k, m;
+    key_mask(&k, &m, in, 0x0a000001, false);
+    char acts[32];
+    snprintf(acts, sizeof acts, "%u,%u", out, gone);
+    put_flow(dp, &k, &m, acts);
+    struct fwd_arg a = { dp, in, 3000 };
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, forwarder, &a), 0);
+    uint8_t f[64], buf[PACKET_HEADROOM + 64];
+    build(f, IPPROTO_UDP, 1, 0x0a000009, 1, 2, 0);
+    struct action_buf b;
+    char err[64];
+    snprintf(acts, sizeof acts, "%u", out);
+    assert_int_equal(actions_parse(acts, &b, err, sizeof err), 0);
+    for (int i = 0; i < 1000; i++) {
+        struct dp_packet p;
+        dp_packet_init(&p, buf, sizeof buf, PACKET_HEADROOM);
+        dp_packet_set_data(&p, f, 64);
+        datapath_execute(dp, &p, b.data, b.len);
+        if (i == 500) {
+            assert_int_equal(datapath_port_del(dp, gone), 0);
+        }
+    }
+    pthread_join(t, NULL);
+    struct dp_stats st;
+    datapath_get_stats(dp, &st);
+    struct vport_stats vs;
+    vport_stats_read(datapath_port_get(dp, out), &vs);
+    assert_int_equal(vs.tx_packets + vs.tx_dropped, 3000 + 1000);
+    assert_int_equal(st.n_hit, 3000);
+    assert_true(st.n_missing_port_drops <= 3000);
+    datapath_destroy(dp);
+}
+
 int main(void)
 {
     rcu_register_thread();
@@ -558,6 +626,7 @@ int main(void)
         cmocka_unit_test(test_batch_groups_keep_order),
         cmocka_unit_test(test_flow_put_rules),
         cmocka_unit_test(test_port_del_then_output),
+        cmocka_unit_test(test_concurrent_execute_and_del),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     rcu_unregister_thread();
