@@ -100,6 +100,10 @@ static inline void own_count_add(uint64_t *c, uint64_t n)
                      __ATOMIC_RELAXED);
 }
 
+/* rcu_dereference without the library call (liburcu's is a function
+ * unless its LGPL inline code is compiled in): an acquire load. */
+#define rcu_load(P) __atomic_load_n(&(P), __ATOMIC_ACQUIRE)
+
 static inline uint64_t count_get(const uint64_t *c)
 {
     return __atomic_load_n(c, __ATOMIC_RELAXED);
@@ -408,7 +412,7 @@ struct vport *datapath_port_get(struct datapath *dp, uint32_t port_no)
     if (port_no >= DP_MAX_PORTS) {
         return NULL;
     }
-    struct dp_port *p = rcu_dereference(dp->ports[port_no]);
+    struct dp_port *p = rcu_load(dp->ports[port_no]);
     return p ? &p->vp : NULL;
 }
 
@@ -466,7 +470,7 @@ static void note_sent(struct dp_port *p)
 static void txset_flush(struct datapath *dp, const struct txset *ts)
 {
     for (uint32_t i = 0; i < ts->n; i++) {
-        struct dp_port *p = rcu_dereference(dp->ports[ts->ports[i]]);
+        struct dp_port *p = rcu_load(dp->ports[ts->ports[i]]);
         if (p) {
             port_flush(p);
         }
@@ -475,7 +479,7 @@ static void txset_flush(struct datapath *dp, const struct txset *ts)
 
 static struct dp_port *output_port(struct datapath *dp, uint32_t port_no)
 {
-    return port_no < DP_MAX_PORTS ? rcu_dereference(dp->ports[port_no])
+    return port_no < DP_MAX_PORTS ? rcu_load(dp->ports[port_no])
                                   : NULL;
 }
 
@@ -701,7 +705,7 @@ static void run_groups(struct datapath *dp, struct flow_group *groups,
         struct flow_group *g = &groups[k];
         megaflow_stats_update(g->flow, g->batch.count, g->bytes,
                               g->tcp_flags, now);
-        const struct megaflow_actions *acts = rcu_dereference(g->flow->actions);
+        const struct megaflow_actions *acts = rcu_load(g->flow->actions);
         actions_execute(dp, &g->batch, &keys[g->first], acts->data,
                         acts->len);
     }
