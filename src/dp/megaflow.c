@@ -112,6 +112,11 @@ struct actions_box {
     struct megaflow_actions actions;
 };
 
+/* rcu_dereference without the library call (liburcu's is an out-of-line
+ * function unless its LGPL inline code is compiled in, and the lookup
+ * dereferences twice per probed subtable): an acquire load. */
+#define rcu_load(P) __atomic_load_n(&(P), __ATOMIC_ACQUIRE)
+
 static char tomb_marker;
 #define TOMB ((struct mf_node *) &tomb_marker)
 
@@ -173,7 +178,7 @@ words_equal(const key_word *a, const key_word *b, uint32_t n)
 static inline struct mf_node *
 subtable_find(const struct subtable *st, const uint64_t *w, uint32_t hash)
 {
-    const struct slot_array *a = rcu_dereference(st->slots);
+    const struct slot_array *a = rcu_load(st->slots);
     uint32_t i = hash & a->mask;
     for (uint32_t probes = 0; probes <= a->mask; probes++) {
         const struct mf_slot *s = &a->slots[i];
@@ -734,7 +739,7 @@ static struct mf_node *
 find_exact(struct megaflow_table *t, const struct flow_key *key,
            const struct flow_key *mask, struct subtable **stp)
 {
-    struct subtable *st = find_subtable(rcu_dereference(t->vec), mask);
+    struct subtable *st = find_subtable(rcu_load(t->vec), mask);
     if (!st) {
         return NULL;
     }
@@ -857,7 +862,7 @@ struct megaflow *
 megaflow_lookup(struct megaflow_table *t, const struct flow_key *key,
                 uint32_t *n_mask_hit)
 {
-    const struct subtable_vec *v = rcu_dereference(t->vec);
+    const struct subtable_vec *v = rcu_load(t->vec);
     uint64_t w[KEY_WORDS];
     for (size_t i = 0; i < v->n; i++) {
         struct subtable *st = v->st[i];
