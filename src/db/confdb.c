@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "db/dstr.h"
+#include "lib/dstr.h"
 
 struct row_array {
     struct confdb_row **rows;

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "db/confdb.h"
-#include "db/dstr.h"
+#include "lib/dstr.h"
 
 const char *conf_smap_get(const struct conf_smap *m, const char *key)
 {

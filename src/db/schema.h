@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "db/dstr.h"
+#include "lib/dstr.h"
 
 enum atom_type { ATOM_VOID, ATOM_INTEGER, ATOM_BOOLEAN, ATOM_STRING,
                  ATOM_UUID };

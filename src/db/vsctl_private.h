@@ -5,7 +5,7 @@
 #include <stdbool.h>
 
 #include "db/confdb.h"
-#include "db/dstr.h"
+#include "lib/dstr.h"
 
 struct vsctl_ctx {
     struct confdb *db;

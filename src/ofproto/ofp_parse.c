@@ -893,15 +893,15 @@ void ofp_flow_spec_free(struct ofp_flow_spec *spec)
 
 /* ---- printing ---- */
 
-static void put_sep(struct sbuf *out, size_t start)
+static void put_sep(struct dstr *out, size_t start)
 {
     if (out->len > start) {
-        sbuf_putc(out, ',');
+        dstr_putc(out, ',');
     }
 }
 
 static void format_field(const struct ofp_match *m, const char *name,
-                         struct sbuf *out, size_t start)
+                         struct dstr *out, size_t start)
 {
     const struct mf_field *f = mf_from_name(name);
     mf_value mask = mf_get(f, &m->mask);
@@ -909,11 +909,11 @@ static void format_field(const struct ofp_match *m, const char *name,
         return;
     }
     put_sep(out, start);
-    sbuf_printf(out, "%s=", name);
+    dstr_printf(out, "%s=", name);
     mf_format_value(f, mf_get(f, &m->value), mask, out);
 }
 
-static void format_vlan(const struct ofp_match *m, struct sbuf *out,
+static void format_vlan(const struct ofp_match *m, struct dstr *out,
                         size_t start)
 {
     uint16_t tci = ntohs(m->value.key.vlans[0].tci);
@@ -926,16 +926,16 @@ static void format_vlan(const struct ofp_match *m, struct sbuf *out,
     uint16_t vid_bits = 0x0fff | FLOW_VLAN_PRESENT;
     uint16_t pcp_bits = 0xe000 | FLOW_VLAN_PRESENT;
     if (present && (mask == vid_bits || mask == (vid_bits | pcp_bits))) {
-        sbuf_printf(out, "dl_vlan=%u", tci & 0x0fff);
+        dstr_printf(out, "dl_vlan=%u", tci & 0x0fff);
         if (mask & 0xe000) {
-            sbuf_printf(out, ",dl_vlan_pcp=%u", tci >> 13);
+            dstr_printf(out, ",dl_vlan_pcp=%u", tci >> 13);
         }
     } else if (present && mask == pcp_bits) {
-        sbuf_printf(out, "dl_vlan_pcp=%u", tci >> 13);
+        dstr_printf(out, "dl_vlan_pcp=%u", tci >> 13);
     } else if (mask == 0xffff) {
-        sbuf_printf(out, "vlan_tci=0x%04x", tci);
+        dstr_printf(out, "vlan_tci=0x%04x", tci);
     } else {
-        sbuf_printf(out, "vlan_tci=0x%04x/0x%04x", tci, mask);
+        dstr_printf(out, "vlan_tci=0x%04x/0x%04x", tci, mask);
     }
 }
 
@@ -971,17 +971,17 @@ static const char *shorthand_name(const struct ofp_match *m, bool *with_proto)
 }
 
 void ofp_match_format(const struct ofp_match *m, int priority,
-                      struct sbuf *out)
+                      struct dstr *out)
 {
     size_t start = out->len;
     if (priority >= 0 && priority != OFP_DEFAULT_PRIORITY) {
-        sbuf_printf(out, "priority=%d", priority);
+        dstr_printf(out, "priority=%d", priority);
     }
     bool skip_type = false, skip_proto = false;
     const char *shorthand = shorthand_name(m, &skip_proto);
     if (shorthand) {
         put_sep(out, start);
-        sbuf_put(out, shorthand);
+        dstr_put(out, shorthand);
         skip_type = true;
     }
     static const char *const meta[] = {
@@ -1016,11 +1016,11 @@ void ofp_match_format(const struct ofp_match *m, int priority,
     }
     if (m->mask.key.nw_tos & 0xfc) {     /* the DSCP bits, as a TOS byte */
         put_sep(out, start);
-        sbuf_printf(out, "nw_tos=%u", m->value.key.nw_tos & 0xfc);
+        dstr_printf(out, "nw_tos=%u", m->value.key.nw_tos & 0xfc);
     }
     if (m->mask.key.nw_tos & 0x03) {
         put_sep(out, start);
-        sbuf_printf(out, "nw_ecn=%u", m->value.key.nw_tos & 0x03);
+        dstr_printf(out, "nw_ecn=%u", m->value.key.nw_tos & 0x03);
     }
     format_field(m, "nw_ttl", out, start);
     format_field(m, "nw_frag", out, start);
@@ -1042,31 +1042,31 @@ void ofp_match_format(const struct ofp_match *m, int priority,
 }
 
 static void format_subfield(const struct mf_field *f, unsigned ofs,
-                            unsigned n_bits, struct sbuf *out)
+                            unsigned n_bits, struct dstr *out)
 {
-    sbuf_put(out, f->nxm_name);
+    dstr_put(out, f->nxm_name);
     if (ofs == 0 && n_bits == f->n_bits) {
-        sbuf_put(out, "[]");
+        dstr_put(out, "[]");
     } else if (n_bits == 1) {
-        sbuf_printf(out, "[%u]", ofs);
+        dstr_printf(out, "[%u]", ofs);
     } else {
-        sbuf_printf(out, "[%u..%u]", ofs, ofs + n_bits - 1);
+        dstr_printf(out, "[%u..%u]", ofs, ofs + n_bits - 1);
     }
 }
 
-static void format_hex128(mf_value v, struct sbuf *out)
+static void format_hex128(mf_value v, struct dstr *out)
 {
     if (v >> 64) {
-        sbuf_printf(out, "0x%" PRIx64 "%016" PRIx64, (uint64_t) (v >> 64),
+        dstr_printf(out, "0x%" PRIx64 "%016" PRIx64, (uint64_t) (v >> 64),
                     (uint64_t) v);
     } else {
-        sbuf_printf(out, "0x%" PRIx64, (uint64_t) v);
+        dstr_printf(out, "0x%" PRIx64, (uint64_t) v);
     }
 }
 
 /* set_field as ovs-ofctl prints it over OpenFlow 1.0 + NXM: the classic
  * mod_* action when there is one, else a load. */
-static void format_set_field(const struct ofpact *a, struct sbuf *out)
+static void format_set_field(const struct ofpact *a, struct dstr *out)
 {
     const struct mf_field *f = a->set.field;
     mf_value all = mf_width_mask(f);
@@ -1082,7 +1082,7 @@ static void format_set_field(const struct ofpact *a, struct sbuf *out)
     if (a->set.mask == all) {
         for (size_t i = 0; i < sizeof classic / sizeof *classic; i++) {
             if (!strcmp(f->name, classic[i].field)) {
-                sbuf_printf(out, "%s:", classic[i].action);
+                dstr_printf(out, "%s:", classic[i].action);
                 mf_format_value(f, a->set.value, all, out);
                 return;
             }
@@ -1100,48 +1100,48 @@ static void format_set_field(const struct ofpact *a, struct sbuf *out)
     mf_value rebuilt = n >= 128 ? ~(mf_value) 0
                                 : ((((mf_value) 1) << n) - 1) << ofs;
     if (n && rebuilt == m) {
-        sbuf_put(out, "load:");
+        dstr_put(out, "load:");
         format_hex128(a->set.value >> ofs, out);
-        sbuf_put(out, "->");
+        dstr_put(out, "->");
         format_subfield(f, ofs, n, out);
         return;
     }
-    sbuf_put(out, "set_field:");
+    dstr_put(out, "set_field:");
     mf_format_value(f, a->set.value, a->set.mask, out);
-    sbuf_printf(out, "->%s", f->name);
+    dstr_printf(out, "->%s", f->name);
 }
 
-static void format_port(uint32_t port, struct sbuf *out)
+static void format_port(uint32_t port, struct dstr *out)
 {
     char s[16];
     ofp_port_format(port, s, sizeof s);
-    sbuf_put(out, s);
+    dstr_put(out, s);
 }
 
-static void format_action(const struct ofpact *a, struct sbuf *out)
+static void format_action(const struct ofpact *a, struct dstr *out)
 {
     switch (a->type) {
     case OFPACT_OUTPUT:
         if (a->output.port >= OFPP_MAX) {
             format_port(a->output.port, out);
         } else {
-            sbuf_printf(out, "output:%" PRIu32, a->output.port);
+            dstr_printf(out, "output:%" PRIu32, a->output.port);
         }
         break;
     case OFPACT_CONTROLLER:
-        sbuf_printf(out, "CONTROLLER:%u", a->output.max_len);
+        dstr_printf(out, "CONTROLLER:%u", a->output.max_len);
         break;
     case OFPACT_SET_VLAN_VID:
-        sbuf_printf(out, "mod_vlan_vid:%u", a->u16);
+        dstr_printf(out, "mod_vlan_vid:%u", a->u16);
         break;
     case OFPACT_SET_VLAN_PCP:
-        sbuf_printf(out, "mod_vlan_pcp:%u", a->u8);
+        dstr_printf(out, "mod_vlan_pcp:%u", a->u8);
         break;
     case OFPACT_STRIP_VLAN:
-        sbuf_put(out, "strip_vlan");
+        dstr_put(out, "strip_vlan");
         break;
     case OFPACT_PUSH_VLAN:
-        sbuf_printf(out, "push_vlan:0x%04x", a->u16);
+        dstr_printf(out, "push_vlan:0x%04x", a->u16);
         break;
     case OFPACT_SET_ETH_SRC:
     case OFPACT_SET_ETH_DST:
@@ -1150,65 +1150,65 @@ static void format_action(const struct ofpact *a, struct sbuf *out)
         format_set_field(a, out);
         break;
     case OFPACT_SET_IP_TOS:
-        sbuf_printf(out, "mod_nw_tos:%u", a->u8);
+        dstr_printf(out, "mod_nw_tos:%u", a->u8);
         break;
     case OFPACT_SET_IP_TTL:
-        sbuf_printf(out, "mod_nw_ttl:%u", a->u8);
+        dstr_printf(out, "mod_nw_ttl:%u", a->u8);
         break;
     case OFPACT_DEC_TTL:
-        sbuf_put(out, "dec_ttl");
+        dstr_put(out, "dec_ttl");
         break;
     case OFPACT_SET_L4_SRC:
-        sbuf_printf(out, "mod_tp_src:%u", a->u16);
+        dstr_printf(out, "mod_tp_src:%u", a->u16);
         break;
     case OFPACT_SET_L4_DST:
-        sbuf_printf(out, "mod_tp_dst:%u", a->u16);
+        dstr_printf(out, "mod_tp_dst:%u", a->u16);
         break;
     case OFPACT_SET_FIELD:
         format_set_field(a, out);
         break;
     case OFPACT_LOAD:
-        sbuf_put(out, "load:");
+        dstr_put(out, "load:");
         format_hex128(a->load.value, out);
-        sbuf_put(out, "->");
+        dstr_put(out, "->");
         format_subfield(a->load.field, a->load.ofs, a->load.n_bits, out);
         break;
     case OFPACT_MOVE:
-        sbuf_put(out, "move:");
+        dstr_put(out, "move:");
         format_subfield(a->move.src, a->move.src_ofs, a->move.n_bits, out);
-        sbuf_put(out, "->");
+        dstr_put(out, "->");
         format_subfield(a->move.dst, a->move.dst_ofs, a->move.n_bits, out);
         break;
     case OFPACT_SET_TUNNEL:
-        sbuf_printf(out, "%s:0x%" PRIx64,
+        dstr_printf(out, "%s:0x%" PRIx64,
                     a->u64 > UINT32_MAX ? "set_tunnel64" : "set_tunnel",
                     a->u64);
         break;
     case OFPACT_RESUBMIT:
         if (!a->resubmit.paren && a->resubmit.table == OFP_TABLE_ALL) {
-            sbuf_put(out, "resubmit:");
+            dstr_put(out, "resubmit:");
             format_port(a->resubmit.in_port, out);
             break;
         }
-        sbuf_put(out, "resubmit(");
+        dstr_put(out, "resubmit(");
         if (a->resubmit.in_port != OFPP_IN_PORT) {
             format_port(a->resubmit.in_port, out);
         }
-        sbuf_putc(out, ',');
+        dstr_putc(out, ',');
         if (a->resubmit.table != OFP_TABLE_ALL) {
-            sbuf_printf(out, "%u", a->resubmit.table);
+            dstr_printf(out, "%u", a->resubmit.table);
         }
-        sbuf_putc(out, ')');
+        dstr_putc(out, ')');
         break;
     case OFPACT_GOTO_TABLE:
-        sbuf_printf(out, "goto_table:%u", a->u8);
+        dstr_printf(out, "goto_table:%u", a->u8);
         break;
     case OFPACT_NOTE: {
         /* OVS pads a note so that the whole action fills 8-byte units. */
         size_t shown = (a->note.len + 10 + 7) / 8 * 8 - 10;
-        sbuf_put(out, "note:");
+        dstr_put(out, "note:");
         for (size_t i = 0; i < shown; i++) {
-            sbuf_printf(out, "%s%02x", i ? "." : "",
+            dstr_printf(out, "%s%02x", i ? "." : "",
                         i < a->note.len ? a->note.data[i] : 0);
         }
         break;
@@ -1216,15 +1216,15 @@ static void format_action(const struct ofpact *a, struct sbuf *out)
     }
 }
 
-void ofpacts_format(const struct ofpact *acts, size_t n, struct sbuf *out)
+void ofpacts_format(const struct ofpact *acts, size_t n, struct dstr *out)
 {
     if (!n) {
-        sbuf_put(out, "drop");
+        dstr_put(out, "drop");
         return;
     }
     for (size_t i = 0; i < n; i++) {
         if (i) {
-            sbuf_putc(out, ',');
+            dstr_putc(out, ',');
         }
         format_action(&acts[i], out);
     }

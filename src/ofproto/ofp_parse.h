@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ofproto/sbuf.h"
+#include "lib/dstr.h"
 #include "ofproto/xflow.h"
 
 #define OFP_N_TABLES 255          /* tables 0..254 */
@@ -121,10 +121,10 @@ int ofpacts_parse(const char *s, struct ofpact **acts, size_t *n_acts,
  * (priority left out when it is OFP_DEFAULT_PRIORITY or `priority` < 0).
  * Prints nothing for a match-all. */
 void ofp_match_format(const struct ofp_match *m, int priority,
-                      struct sbuf *out);
+                      struct dstr *out);
 
 /* Prints the actions ("output:2,NORMAL"; "drop" for none). */
-void ofpacts_format(const struct ofpact *acts, size_t n, struct sbuf *out);
+void ofpacts_format(const struct ofpact *acts, size_t n, struct dstr *out);
 
 /* Sets field `f` to value/mask in the match. */
 void ofp_match_set(struct ofp_match *m, const struct mf_field *f,

@@ -15,10 +15,10 @@
 
 #define ERRLEN 512
 
-static void reply_sbuf(struct unixctl_conn *conn, struct sbuf *s)
+static void reply_sbuf(struct unixctl_conn *conn, struct dstr *s)
 {
-    unixctl_reply(conn, sbuf_str(s));
-    sbuf_free(s);
+    unixctl_reply(conn, dstr_str(s));
+    dstr_free(s);
 }
 
 /* The bridge named argv[1], or NULL after an error reply. */
@@ -211,34 +211,34 @@ static void cmd_del_flows(struct unixctl_conn *conn, int argc,
 /* ---- dumps ---- */
 
 static void format_rule(const struct rule *r, uint64_t now_ms,
-                        struct sbuf *out)
+                        struct dstr *out)
 {
     uint64_t age_ms = now_ms > r->created_ms ? now_ms - r->created_ms : 0;
     uint64_t idle_ms = now_ms > r->used_ms ? now_ms - r->used_ms : 0;
-    sbuf_printf(out, " cookie=0x%" PRIx64 ", duration=%" PRIu64 ".%03"
+    dstr_printf(out, " cookie=0x%" PRIx64 ", duration=%" PRIu64 ".%03"
                 PRIu64 "s, table=%u, n_packets=%" PRIu64 ", n_bytes=%" PRIu64
                 ", ", r->cookie, age_ms / 1000, age_ms % 1000, r->table_id,
                 r->n_packets, r->n_bytes);
     if (r->idle_timeout) {
-        sbuf_printf(out, "idle_timeout=%u, ", r->idle_timeout);
+        dstr_printf(out, "idle_timeout=%u, ", r->idle_timeout);
     }
     if (r->hard_timeout) {
-        sbuf_printf(out, "hard_timeout=%u, ", r->hard_timeout);
+        dstr_printf(out, "hard_timeout=%u, ", r->hard_timeout);
     }
-    sbuf_printf(out, "idle_age=%" PRIu64 ", ", idle_ms / 1000);
+    dstr_printf(out, "idle_age=%" PRIu64 ", ", idle_ms / 1000);
     if (r->modified_ms != r->created_ms) {
         uint64_t hard_ms = now_ms > r->modified_ms ? now_ms - r->modified_ms
                                                    : 0;
-        sbuf_printf(out, "hard_age=%" PRIu64 ", ", hard_ms / 1000);
+        dstr_printf(out, "hard_age=%" PRIu64 ", ", hard_ms / 1000);
     }
     size_t before = out->len;
     ofp_match_format(&r->match, r->priority, out);
     if (out->len != before) {
-        sbuf_putc(out, ' ');
+        dstr_putc(out, ' ');
     }
-    sbuf_put(out, "actions=");
+    dstr_put(out, "actions=");
     ofpacts_format(r->acts, r->n_acts, out);
-    sbuf_putc(out, '\n');
+    dstr_putc(out, '\n');
 }
 
 static void cmd_dump_flows(struct unixctl_conn *conn, int argc,
@@ -260,8 +260,8 @@ static void cmd_dump_flows(struct unixctl_conn *conn, int argc,
     }
     ofproto_pull_stats_all();
     uint64_t now = dp_time_ms();
-    struct sbuf out = SBUF_INIT;
-    sbuf_put(&out, "NXST_FLOW reply (xid=0x4):\n");
+    struct dstr out = DSTR_INIT;
+    dstr_put(&out, "NXST_FLOW reply (xid=0x4):\n");
     for (int t = 0; t < OFP_N_TABLES; t++) {
         if (!oftable_count(ofp->tables[t])) {
             continue;
@@ -290,8 +290,8 @@ static void cmd_dump_tables(struct unixctl_conn *conn, int argc,
     if (!ofp) {
         return;
     }
-    struct sbuf out = SBUF_INIT;
-    sbuf_put(&out, "OFPST_TABLE reply (xid=0x2):\n");
+    struct dstr out = DSTR_INIT;
+    dstr_put(&out, "OFPST_TABLE reply (xid=0x2):\n");
     int ditto_from = -1;
     for (int t = 0; t < OFP_N_TABLES; t++) {
         size_t active = oftable_count(ofp->tables[t]);
@@ -311,9 +311,9 @@ static void cmd_dump_tables(struct unixctl_conn *conn, int argc,
         if (ditto_from >= 0) {
             int last = same ? t : t - 1;
             if (last == ditto_from) {
-                sbuf_printf(&out, "  table %d: ditto\n", ditto_from);
+                dstr_printf(&out, "  table %d: ditto\n", ditto_from);
             } else {
-                sbuf_printf(&out, "  tables %d...%d: ditto\n", ditto_from,
+                dstr_printf(&out, "  tables %d...%d: ditto\n", ditto_from,
                             last);
             }
             ditto_from = -1;
@@ -321,15 +321,15 @@ static void cmd_dump_tables(struct unixctl_conn *conn, int argc,
                 break;
             }
         }
-        sbuf_printf(&out, "  table %d:\n    active=%zu, lookup=%" PRIu64
+        dstr_printf(&out, "  table %d:\n    active=%zu, lookup=%" PRIu64
                     ", matched=%" PRIu64 "\n", t, active, lookups, matches);
         if (t == 0) {
-            sbuf_put(&out, "    max_entries=1000000\n    matching:\n"
+            dstr_put(&out, "    max_entries=1000000\n    matching:\n"
                      "      exact match or wildcard: in_port eth_{src,dst,"
                      "type} vlan_{vid,pcp} ip_{src,dst} nw_{proto,tos} "
                      "tcp_{src,dst}\n\n");
         } else {
-            sbuf_put(&out, "    (same features)\n\n");
+            dstr_put(&out, "    (same features)\n\n");
         }
     }
     reply_sbuf(conn, &out);
@@ -359,7 +359,7 @@ static void cmd_dump_ports(struct unixctl_conn *conn, int argc,
         unixctl_reply_error(conn, err);
         return;
     }
-    struct sbuf body = SBUF_INIT;
+    struct dstr body = DSTR_INIT;
     size_t count = 0;
     /* OVS lists LOCAL first. */
     for (int pass = 0; pass < 2; pass++) {
@@ -377,7 +377,7 @@ static void cmd_dump_ports(struct unixctl_conn *conn, int argc,
             }
             char label[16];
             port_label(p->ofport, label, sizeof label);
-            sbuf_printf(&body, "  port %s: rx pkts=%" PRIu64 ", bytes=%"
+            dstr_printf(&body, "  port %s: rx pkts=%" PRIu64 ", bytes=%"
                         PRIu64 ", drop=%" PRIu64 ", errs=%" PRIu64
                         ", frame=0, over=0, crc=0\n           tx pkts=%"
                         PRIu64 ", bytes=%" PRIu64 ", drop=%" PRIu64
@@ -388,10 +388,10 @@ static void cmd_dump_ports(struct unixctl_conn *conn, int argc,
             count++;
         }
     }
-    struct sbuf out = SBUF_INIT;
-    sbuf_printf(&out, "OFPST_PORT reply (xid=0x2): %zu ports\n", count);
-    sbuf_put(&out, sbuf_str(&body));
-    sbuf_free(&body);
+    struct dstr out = DSTR_INIT;
+    dstr_printf(&out, "OFPST_PORT reply (xid=0x2): %zu ports\n", count);
+    dstr_put(&out, dstr_str(&body));
+    dstr_free(&body);
     reply_sbuf(conn, &out);
 }
 
@@ -427,7 +427,7 @@ static uint64_t bridge_dpid(const struct ofproto *ofp, uint8_t mac[6])
 }
 
 static void show_port(const struct ofproto *ofp, const struct ofport *p,
-                      struct sbuf *out)
+                      struct dstr *out)
 {
     struct vport *vp = datapath_port_get(ofp->dp, p->dp_port);
     struct vport_status st;
@@ -442,13 +442,13 @@ static void show_port(const struct ofproto *ofp, const struct ofport *p,
     } else {
         snprintf(label, sizeof label, "%" PRIu32, p->ofport);
     }
-    sbuf_printf(out, " %s(%s): addr:%02x:%02x:%02x:%02x:%02x:%02x\n", label,
+    dstr_printf(out, " %s(%s): addr:%02x:%02x:%02x:%02x:%02x:%02x\n", label,
                 p->name, st.mac[0], st.mac[1], st.mac[2], st.mac[3],
                 st.mac[4], st.mac[5]);
     bool down = st.link_up == 0;
-    sbuf_printf(out, "     config:     %s\n     state:      %s\n",
+    dstr_printf(out, "     config:     %s\n     state:      %s\n",
                 down ? "PORT_DOWN" : "0", down ? "LINK_DOWN" : "0");
-    sbuf_put(out, "     current:    10GB-FD COPPER\n"
+    dstr_put(out, "     current:    10GB-FD COPPER\n"
              "     speed: 10000 Mbps now, 0 Mbps max\n");
 }
 
@@ -461,11 +461,11 @@ static void cmd_show(struct unixctl_conn *conn, int argc, const char *argv[],
     if (!ofp) {
         return;
     }
-    struct sbuf out = SBUF_INIT;
-    sbuf_printf(&out, "OFPT_FEATURES_REPLY (xid=0x2): dpid:%016" PRIx64
+    struct dstr out = DSTR_INIT;
+    dstr_printf(&out, "OFPT_FEATURES_REPLY (xid=0x2): dpid:%016" PRIx64
                 "\nn_tables:%d, n_buffers:0\n", bridge_dpid(ofp, NULL),
                 OFP_N_TABLES);
-    sbuf_put(&out, "capabilities: FLOW_STATS TABLE_STATS PORT_STATS "
+    dstr_put(&out, "capabilities: FLOW_STATS TABLE_STATS PORT_STATS "
              "QUEUE_STATS ARP_MATCH_IP\nactions: output enqueue set_vlan_vid"
              " set_vlan_pcp strip_vlan mod_dl_src mod_dl_dst mod_nw_src "
              "mod_nw_dst mod_nw_tos mod_tp_src mod_tp_dst\n");
@@ -478,7 +478,7 @@ static void cmd_show(struct unixctl_conn *conn, int argc, const char *argv[],
     if (local) {
         show_port(ofp, local, &out);
     }
-    sbuf_put(&out, "OFPT_GET_CONFIG_REPLY (xid=0x4): frags=normal "
+    dstr_put(&out, "OFPT_GET_CONFIG_REPLY (xid=0x4): frags=normal "
              "miss_send_len=0\n");
     reply_sbuf(conn, &out);
 }
@@ -560,7 +560,7 @@ static void cmd_trace(struct unixctl_conn *conn, int argc, const char *argv[],
         unixctl_reply_error(conn, err);
         return;
     }
-    struct sbuf out = SBUF_INIT, steps = SBUF_INIT;
+    struct dstr out = DSTR_INIT, steps = DSTR_INIT;
     xi.ofproto = ofp;
     xi.now_ms = dp_time_ms();
     xi.trace = &steps;
@@ -570,34 +570,34 @@ static void cmd_trace(struct unixctl_conn *conn, int argc, const char *argv[],
     }
     xlate(&xi, xo);
 
-    sbuf_put(&out, "Flow: ");
+    dstr_put(&out, "Flow: ");
     xflow_format_exact(&xi.flow, &out);
-    sbuf_printf(&out, "\n\nbridge(\"%s\")\n", ofp->name);
+    dstr_printf(&out, "\n\nbridge(\"%s\")\n", ofp->name);
     for (size_t i = 0; i < strlen(ofp->name) + 10; i++) {
-        sbuf_putc(&out, '-');
+        dstr_putc(&out, '-');
     }
-    sbuf_printf(&out, "\n%s\nFinal flow: ", sbuf_str(&steps));
+    dstr_printf(&out, "\n%s\nFinal flow: ", dstr_str(&steps));
     struct xflow a = xi.flow, b = xo->final;
     a.key.in_port = b.key.in_port = 0;
     if (!memcmp(&a, &b, sizeof a)) {
-        sbuf_put(&out, "unchanged");
+        dstr_put(&out, "unchanged");
     } else {
         xflow_format_exact(&xo->final, &out);
     }
     struct ofp_match mega;
     mega.value = xi.flow;
     mega.mask = xo->wc;
-    sbuf_put(&out, "\nMegaflow: recirc_id=0,eth,");
+    dstr_put(&out, "\nMegaflow: recirc_id=0,eth,");
     size_t before = out.len;
     ofp_match_format(&mega, -1, &out);
     if (out.len == before) {
-        sbuf_truncate(&out, out.len - 1);
+        dstr_truncate(&out, out.len - 1);
     }
     char acts[4096];
     actions_format(xo->acts.data, xo->acts.len, acts, sizeof acts);
-    sbuf_printf(&out, "\nDatapath actions: %s\n", acts);
+    dstr_printf(&out, "\nDatapath actions: %s\n", acts);
     free(xo);
-    sbuf_free(&steps);
+    dstr_free(&steps);
     reply_sbuf(conn, &out);
 }
 
@@ -613,8 +613,8 @@ static void cmd_fdb_show(struct unixctl_conn *conn, int argc,
         return;
     }
     uint64_t now = dp_time_ms();
-    struct sbuf out = SBUF_INIT;
-    sbuf_put(&out, " port  VLAN  MAC                Age\n");
+    struct dstr out = DSTR_INIT;
+    dstr_put(&out, " port  VLAN  MAC                Age\n");
     for (const struct mac_entry *e = mac_oldest(ofp->macs); e;
          e = e->lru_next) {
         char label[16];
@@ -624,7 +624,7 @@ static void cmd_fdb_show(struct unixctl_conn *conn, int argc,
             snprintf(label, sizeof label, "%" PRIu32, e->port);
         }
         uint64_t age = now > e->used_ms ? (now - e->used_ms) / 1000 : 0;
-        sbuf_printf(&out, "%5s  %4u  %02x:%02x:%02x:%02x:%02x:%02x  %3"
+        dstr_printf(&out, "%5s  %4u  %02x:%02x:%02x:%02x:%02x:%02x  %3"
                     PRIu64 "\n", label, e->vlan, e->mac[0], e->mac[1],
                     e->mac[2], e->mac[3], e->mac[4], e->mac[5], age);
     }

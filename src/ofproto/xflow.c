@@ -563,17 +563,17 @@ int mf_parse_value(const struct mf_field *f, const char *s, mf_value *value,
 /* ---- printing values ---- */
 
 static void format_plain(const struct mf_field *f, mf_value v,
-                         struct sbuf *out)
+                         struct dstr *out)
 {
     switch (f->format) {
     case MFF_ETH:
-        sbuf_printf(out, "%02x:%02x:%02x:%02x:%02x:%02x",
+        dstr_printf(out, "%02x:%02x:%02x:%02x:%02x:%02x",
                     (unsigned) (v >> 40) & 0xff, (unsigned) (v >> 32) & 0xff,
                     (unsigned) (v >> 24) & 0xff, (unsigned) (v >> 16) & 0xff,
                     (unsigned) (v >> 8) & 0xff, (unsigned) v & 0xff);
         return;
     case MFF_IPV4:
-        sbuf_printf(out, "%u.%u.%u.%u", (unsigned) (v >> 24) & 0xff,
+        dstr_printf(out, "%u.%u.%u.%u", (unsigned) (v >> 24) & 0xff,
                     (unsigned) (v >> 16) & 0xff, (unsigned) (v >> 8) & 0xff,
                     (unsigned) v & 0xff);
         return;
@@ -585,26 +585,26 @@ static void format_plain(const struct mf_field *f, mf_value v,
             v >>= 8;
         }
         inet_ntop(AF_INET6, a, s, sizeof s);
-        sbuf_put(out, s);
+        dstr_put(out, s);
         return;
     }
     case MFF_PORT: {
         char s[16];
         ofp_port_format((uint32_t) v, s, sizeof s);
-        sbuf_put(out, s);
+        dstr_put(out, s);
         return;
     }
     case MFF_HEX:
     case MFF_TCP_FLAGS:
         if (v >> 64) {
-            sbuf_printf(out, "0x%" PRIx64 "%016" PRIx64, (uint64_t) (v >> 64),
+            dstr_printf(out, "0x%" PRIx64 "%016" PRIx64, (uint64_t) (v >> 64),
                         (uint64_t) v);
         } else {
-            sbuf_printf(out, "0x%" PRIx64, (uint64_t) v);
+            dstr_printf(out, "0x%" PRIx64, (uint64_t) v);
         }
         return;
     default:
-        sbuf_printf(out, "%" PRIu64, (uint64_t) v);
+        dstr_printf(out, "%" PRIu64, (uint64_t) v);
         return;
     }
 }
@@ -621,34 +621,34 @@ static int mask_prefix_len(mf_value m, int width)
     return -1;
 }
 
-static void format_tcp_flags(mf_value v, mf_value m, struct sbuf *out)
+static void format_tcp_flags(mf_value v, mf_value m, struct dstr *out)
 {
     /* OVS prints "+syn-ack" when every matched bit has a name. */
     if (m & ~(mf_value) 0x1ff) {
-        sbuf_printf(out, "0x%03x/0x%03x", (unsigned) v, (unsigned) m);
+        dstr_printf(out, "0x%03x/0x%03x", (unsigned) v, (unsigned) m);
         return;
     }
     for (size_t i = 0; i < sizeof tcp_flag_names / sizeof *tcp_flag_names;
          i++) {
         if (m & tcp_flag_names[i].bit) {
-            sbuf_printf(out, "%c%s", v & tcp_flag_names[i].bit ? '+' : '-',
+            dstr_printf(out, "%c%s", v & tcp_flag_names[i].bit ? '+' : '-',
                         tcp_flag_names[i].name);
         }
     }
 }
 
 void mf_format_value(const struct mf_field *f, mf_value value, mf_value mask,
-                     struct sbuf *out)
+                     struct dstr *out)
 {
     mf_value all = mf_width_mask(f);
     if (f->format == MFF_FRAG) {
         if (mask == 3) {
-            sbuf_put(out, value == 0 ? "no" : value == 1 ? "first"
+            dstr_put(out, value == 0 ? "no" : value == 1 ? "first"
                           : value == 3 ? "later" : "yes");
         } else if (mask == 1) {
-            sbuf_put(out, value ? "yes" : "no");
+            dstr_put(out, value ? "yes" : "no");
         } else if (mask == 2) {
-            sbuf_put(out, value ? "later" : "not_later");
+            dstr_put(out, value ? "later" : "not_later");
         }
         return;
     }
@@ -658,13 +658,13 @@ void mf_format_value(const struct mf_field *f, mf_value value, mf_value mask,
     }
     if (f->format == MFF_TCP_FLAGS) {      /* exact: "0" or "syn|ack" */
         if (!value) {
-            sbuf_putc(out, '0');
+            dstr_putc(out, '0');
         }
         bool first = true;
         for (size_t i = 0; i < sizeof tcp_flag_names / sizeof *tcp_flag_names;
              i++) {
             if (value & tcp_flag_names[i].bit) {
-                sbuf_printf(out, "%s%s", first ? "" : "|",
+                dstr_printf(out, "%s%s", first ? "" : "|",
                             tcp_flag_names[i].name);
                 first = false;
             }
@@ -672,7 +672,7 @@ void mf_format_value(const struct mf_field *f, mf_value value, mf_value mask,
         return;
     }
     if (f->format == MFF_DEC && mask != all) {
-        sbuf_printf(out, "0x%" PRIx64 "/0x%" PRIx64, (uint64_t) value,
+        dstr_printf(out, "0x%" PRIx64 "/0x%" PRIx64, (uint64_t) value,
                     (uint64_t) mask);   /* OVS prints masked numbers in hex */
         return;
     }
@@ -682,9 +682,9 @@ void mf_format_value(const struct mf_field *f, mf_value value, mf_value mask,
     }
     int prefix = mask_prefix_len(mask, f->n_bits);
     if ((f->format == MFF_IPV4 || f->format == MFF_IPV6) && prefix >= 0) {
-        sbuf_printf(out, "/%d", prefix);
+        dstr_printf(out, "/%d", prefix);
     } else {
-        sbuf_putc(out, '/');
+        dstr_putc(out, '/');
         format_plain(f, mask, out);
     }
 }

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "dp/flow_key.h"
-#include "ofproto/sbuf.h"
+#include "lib/dstr.h"
 
 #define XFLOW_N_REGS 8
 
@@ -110,7 +110,7 @@ int mf_parse_value(const struct mf_field *f, const char *s, mf_value *value,
 /* Appends "value" or "value/mask" of `f` as OVS prints it (no "/mask"
  * when the mask is all ones). */
 void mf_format_value(const struct mf_field *f, mf_value value, mf_value mask,
-                     struct sbuf *out);
+                     struct dstr *out);
 
 /* Formats a port number as OVS does ("3", "LOCAL", "NORMAL"...). */
 void ofp_port_format(uint32_t port, char *buf, size_t size);

@@ -29,7 +29,7 @@ static void trace(struct xctx *c, int indent, const char *fmt, ...)
 
 static void trace(struct xctx *c, int indent, const char *fmt, ...)
 {
-    struct sbuf *t = c->in->trace;
+    struct dstr *t = c->in->trace;
     if (!t) {
         return;
     }
@@ -38,7 +38,7 @@ static void trace(struct xctx *c, int indent, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    sbuf_printf(t, "%*s%s\n", indent, "", line);
+    dstr_printf(t, "%*s%s\n", indent, "", line);
 }
 
 static int action_indent(const struct xctx *c)
@@ -603,7 +603,7 @@ static void trace_rule(struct xctx *c, const struct rule *r)
     if (!c->in->trace) {
         return;
     }
-    struct sbuf m = SBUF_INIT;
+    struct dstr m = DSTR_INIT;
     ofp_match_format(&r->match, -1, &m);
     char cookie[32] = "";
     if (r->cookie) {
@@ -611,8 +611,8 @@ static void trace_rule(struct xctx *c, const struct rule *r)
                  (unsigned long long) r->cookie);
     }
     trace(c, 4 * c->depth + 1, "%u. %s%spriority %u%s", c->table_id,
-          sbuf_str(&m), m.len ? ", " : "", r->priority, cookie);
-    sbuf_free(&m);
+          dstr_str(&m), m.len ? ", " : "", r->priority, cookie);
+    dstr_free(&m);
 }
 
 static void do_table(struct xctx *c, uint8_t table_id)
@@ -637,10 +637,10 @@ static void do_table(struct xctx *c, uint8_t table_id)
     for (size_t i = 0; i < r->n_acts; i++) {
         const struct ofpact *a = &r->acts[i];
         if (c->in->trace) {
-            struct sbuf s = SBUF_INIT;
+            struct dstr s = DSTR_INIT;
             ofpacts_format(a, 1, &s);
-            trace(c, action_indent(c), "%s", sbuf_str(&s));
-            sbuf_free(&s);
+            trace(c, action_indent(c), "%s", dstr_str(&s));
+            dstr_free(&s);
         }
         if (!do_action(c, a)) {
             break;
@@ -690,7 +690,7 @@ void xlate_megaflow_mask(const struct xlate_out *out, struct flow_key *mask)
     mask->pad3 = 0;
 }
 
-void xflow_format_exact(const struct xflow *x, struct sbuf *out)
+void xflow_format_exact(const struct xflow *x, struct dstr *out)
 {
     struct ofp_match m;
     memset(&m, 0, sizeof m);

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "dp/actions.h"
-#include "ofproto/sbuf.h"
+#include "lib/dstr.h"
 #include "ofproto/xflow.h"
 
 struct ofproto;
@@ -26,7 +26,7 @@ struct xlate_in {
     bool may_learn;         /* NORMAL may change the MAC table */
     bool count_tables;      /* bump the tables' lookup/matched counters */
     uint64_t now_ms;
-    struct sbuf *trace;     /* trace text is appended here when not NULL */
+    struct dstr *trace;     /* trace text is appended here when not NULL */
 };
 
 struct xlate_out {
@@ -50,6 +50,6 @@ void xlate_megaflow_mask(const struct xlate_out *out, struct flow_key *mask);
 
 /* Prints an exact flow as ofproto/trace's "Flow:" line does
  * ("udp,in_port=1,vlan_tci=0x0000,dl_src=..."). */
-void xflow_format_exact(const struct xflow *x, struct sbuf *out);
+void xflow_format_exact(const struct xflow *x, struct dstr *out);
 
 #endif

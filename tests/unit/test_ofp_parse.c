@@ -22,15 +22,15 @@ static void roundtrip(const char *in, const char *expect)
     if (ret) {
         fail_msg("parse of '%s' failed: %s", in, err);
     }
-    struct sbuf out = SBUF_INIT;
+    struct dstr out = DSTR_INIT;
     ofp_match_format(&spec.match, spec.priority, &out);
-    sbuf_put(&out, out.len ? " actions=" : "actions=");
+    dstr_put(&out, out.len ? " actions=" : "actions=");
     ofpacts_format(spec.acts, spec.n_acts, &out);
-    if (strcmp(sbuf_str(&out), expect)) {
-        fail_msg("'%s'\n  printed '%s'\n  wanted  '%s'", in, sbuf_str(&out),
+    if (strcmp(dstr_str(&out), expect)) {
+        fail_msg("'%s'\n  printed '%s'\n  wanted  '%s'", in, dstr_str(&out),
                  expect);
     }
-    sbuf_free(&out);
+    dstr_free(&out);
     ofp_flow_spec_free(&spec);
 }
 

@@ -232,19 +232,19 @@ static void test_trace_changes_nothing(void **state)
     h_init(&h, 3, NULL);
     struct xlate_in xi;
     packet(&h, &xi, 64);
-    struct sbuf t = SBUF_INIT;
+    struct dstr t = DSTR_INIT;
     xi.trace = &t;
     xlate(&xi, &xo);
     assert_int_equal(mac_count(h.ofp->macs), 0);
     assert_int_equal(h.ofp->table_lookups[0], 0);
-    assert_non_null(strstr(sbuf_str(&t), " 0. priority 0\n    NORMAL\n"));
-    assert_non_null(strstr(sbuf_str(&t), "-> learned that 02:00:00:00:00:01"
+    assert_non_null(strstr(dstr_str(&t), " 0. priority 0\n    NORMAL\n"));
+    assert_non_null(strstr(dstr_str(&t), "-> learned that 02:00:00:00:00:01"
                            " is on port p1 in VLAN 0"));
-    assert_non_null(strstr(sbuf_str(&t),
+    assert_non_null(strstr(dstr_str(&t),
                            "-> no learned MAC for destination, flooding"));
     struct dp_act a[4];
     assert_int_equal(acts_of(a, 4), 2);            /* flood to 2 and 3 */
-    sbuf_free(&t);
+    dstr_free(&t);
     struct rule *r;
     size_t n;
     struct rule **rules = oftable_rules(h.ofp->tables[0], &n);
@@ -270,13 +270,13 @@ static void test_exact_flow_format(void **state)
     h_init(&h, 1, NULL);
     struct xlate_in xi;
     packet(&h, &xi, 64);
-    struct sbuf s = SBUF_INIT;
+    struct dstr s = DSTR_INIT;
     xflow_format_exact(&xi.flow, &s);
-    assert_string_equal(sbuf_str(&s), "udp,in_port=1,vlan_tci=0x0000,"
+    assert_string_equal(dstr_str(&s), "udp,in_port=1,vlan_tci=0x0000,"
                         "dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:02,"
                         "nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_tos=0,nw_ecn=0,"
                         "nw_ttl=64,nw_frag=no,tp_src=12345,tp_dst=9");
-    sbuf_free(&s);
+    dstr_free(&s);
     h_destroy(&h);
 }
 

@@ -1,6 +1,6 @@
 /* A growable NUL-terminated string for building command output. */
-#ifndef VS_DB_DSTR_H
-#define VS_DB_DSTR_H
+#ifndef VS_LIB_DSTR_H
+#define VS_LIB_DSTR_H
 
 #include <stddef.h>
 
@@ -20,6 +20,12 @@ void dstr_putc(struct dstr *d, char c);
 
 /* Appends `s` as a JSON string literal ("..." with escapes). */
 void dstr_put_quoted(struct dstr *d, const char *s);
+
+/* The text so far ("" when empty); stays owned by `d`. */
+const char *dstr_str(const struct dstr *d);
+
+/* Cuts the text back to `len` bytes. */
+void dstr_truncate(struct dstr *d, size_t len);
 
 /* Returns the text (malloc'd, "" when empty) and resets `d`. */
 char *dstr_steal(struct dstr *d);

@@ -1,5 +1,5 @@
 /* Growable strings and allocation helpers for the configuration store. */
-#include "db/dstr.h"
+#include "lib/dstr.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -134,4 +134,17 @@ char *xasprintf(const char *fmt, ...)
     dstr_vprintf(&d, fmt, args);
     va_end(args);
     return dstr_steal(&d);
+}
+
+const char *dstr_str(const struct dstr *d)
+{
+    return d->s ? d->s : "";
+}
+
+void dstr_truncate(struct dstr *d, size_t len)
+{
+    if (d->s && len < d->len) {
+        d->len = len;
+        d->s[len] = '\0';
+    }
 }
