@@ -133,9 +133,33 @@ node_of(const struct megaflow *f)
  * Hashing and comparing masked keys, word-wise (the hot path).
  * ------------------------------------------------------------------------ */
 
-static inline uint64_t
-hash_add(uint64_t h, uint64_t w)
+/* Two hashes of the same shape: CRC32C (one instruction per word) where
+ * the CPU has SSE4.2, else a multiply-xorshift chain.  Which one is chosen
+ * once per process, before the first table exists, so every hash a table
+ * stores was made the same way.  The CRC is run through inline assembly so
+ * that the build needs no -msse4.2. */
+static bool use_crc32c;
+
+__attribute__((constructor)) static void
+choose_hash(void)
 {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    use_crc32c = __builtin_cpu_supports("sse4.2");
+#endif
+}
+
+static inline __attribute__((always_inline)) uint64_t
+hash_add(uint64_t h, uint64_t w, bool crc)
+{
+#if defined(__x86_64__)
+    if (crc) {
+        __asm__("crc32q %1, %0" : "+r" (h) : "rm" (w));
+        return h;
+    }
+#else
+    (void) crc;
+#endif
     h ^= w;
     h *= 0x9e3779b97f4a7c15ULL;
     return h ^ (h >> 32);
@@ -150,18 +174,28 @@ hash_finish(uint64_t h)
     return (uint32_t) h;
 }
 
-/* Writes (key & mask) on the subtable's words to `w`, returns their hash. */
-static inline uint32_t
-subtable_mask_key(const struct subtable *st, const struct flow_key *key,
-                  uint64_t *w)
+/* Writes (key & mask) on the subtable's words to `w`, returns their hash;
+ * `crc` is use_crc32c, passed in so that each caller's loop is compiled for
+ * one hash. */
+static inline __attribute__((always_inline)) uint32_t
+mask_key_with(const struct subtable *st, const struct flow_key *key,
+              uint64_t *w, bool crc)
 {
     const key_word *kw = (const key_word *) key;
     uint64_t h = st->basis;
     for (uint32_t i = 0; i < st->n_words; i++) {
         w[i] = kw[st->idx[i]] & st->mask_words[i];
-        h = hash_add(h, w[i]);
+        h = hash_add(h, w[i], crc);
     }
     return hash_finish(h);
+}
+
+static uint32_t
+subtable_mask_key(const struct subtable *st, const struct flow_key *key,
+                  uint64_t *w)
+{
+    return use_crc32c ? mask_key_with(st, key, w, true)
+                      : mask_key_with(st, key, w, false);
 }
 
 static inline bool
@@ -858,15 +892,15 @@ megaflow_flush(struct megaflow_table *t)
  * not an atomic add: a lost increment between two forwarding threads only
  * blurs the ranking, and a locked add per packet would cost more than the
  * probe itself. */
-struct megaflow *
-megaflow_lookup(struct megaflow_table *t, const struct flow_key *key,
-                uint32_t *n_mask_hit)
+static inline __attribute__((always_inline)) struct megaflow *
+lookup_with(struct megaflow_table *t, const struct flow_key *key,
+            uint32_t *n_mask_hit, bool crc)
 {
     const struct subtable_vec *v = rcu_load(t->vec);
     uint64_t w[KEY_WORDS];
     for (size_t i = 0; i < v->n; i++) {
         struct subtable *st = v->st[i];
-        uint32_t hash = subtable_mask_key(st, key, w);
+        uint32_t hash = mask_key_with(st, key, w, crc);
         struct mf_node *n = subtable_find(st, w, hash);
         if (n && !flow_is_dead(&n->flow)) {
             if (n_mask_hit) {
@@ -884,6 +918,14 @@ megaflow_lookup(struct megaflow_table *t, const struct flow_key *key,
         *n_mask_hit += (uint32_t) v->n;
     }
     return NULL;
+}
+
+struct megaflow *
+megaflow_lookup(struct megaflow_table *t, const struct flow_key *key,
+                uint32_t *n_mask_hit)
+{
+    return use_crc32c ? lookup_with(t, key, n_mask_hit, true)
+                      : lookup_with(t, key, n_mask_hit, false);
 }
 
 void
