@@ -38,8 +38,8 @@ VLOG_DEFINE_THIS_MODULE(vswitchd);
 #define MAX_POLLFDS 128
 
 struct options {
-    const char *db;
-    const char *rundir;
+    char *db;             /* every path is absolute: --detach does chdir / */
+    char *rundir;
     char *pidfile;        /* NULL: none */
     bool want_pidfile;
     bool detach;
@@ -105,6 +105,34 @@ static int apply_log_spec(const char *spec)
     return vlog_set_spec(*out ? out : "dbg");
 }
 
+/* `path` made absolute against the current directory (malloc'd). */
+static char *absolute(const char *path)
+{
+    if (path[0] == '/') {
+        return xasprintf("%s%s", path, "");
+    }
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd)) {
+        fprintf(stderr, "vswitchd: getcwd: %s\n", strerror(errno));
+        exit(1);
+    }
+    return xasprintf("%s/%s", cwd, path);
+}
+
+/* Creates the directory that will hold `file`.  0 or -errno. */
+static int make_parent_dir(const char *file)
+{
+    char *dir = xasprintf("%s%s", file, "");
+    char *slash = strrchr(dir, '/');
+    int error = 0;
+    if (slash && slash != dir) {
+        *slash = '\0';
+        error = daemon_mkdir_p(dir, 0755);
+    }
+    free(dir);
+    return error;
+}
+
 static void parse_options(int argc, char *argv[], struct options *o)
 {
     enum { OPT_DB = 256, OPT_RUNDIR, OPT_PIDFILE, OPT_DETACH, OPT_LOG_FILE };
@@ -119,20 +147,23 @@ static void parse_options(int argc, char *argv[], struct options *o)
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
-    *o = (struct options) { .db = DEFAULT_DB, .rundir = DEFAULT_RUNDIR };
+    *o = (struct options) { .db = absolute(DEFAULT_DB),
+                            .rundir = absolute(DEFAULT_RUNDIR) };
     int c;
     while ((c = getopt_long(argc, argv, "v::hV", long_options, NULL)) != -1) {
         switch (c) {
         case OPT_DB:
-            o->db = optarg;
+            free(o->db);
+            o->db = absolute(optarg);
             break;
         case OPT_RUNDIR:
-            o->rundir = optarg;
+            free(o->rundir);
+            o->rundir = absolute(optarg);
             break;
         case OPT_PIDFILE:
             o->want_pidfile = true;
             free(o->pidfile);
-            o->pidfile = optarg ? strdup(optarg) : NULL;
+            o->pidfile = optarg ? absolute(optarg) : NULL;
             break;
         case OPT_DETACH:
             o->detach = true;
@@ -140,7 +171,7 @@ static void parse_options(int argc, char *argv[], struct options *o)
         case OPT_LOG_FILE:
             o->want_log_file = true;
             free(o->log_file);
-            o->log_file = optarg ? strdup(optarg) : NULL;
+            o->log_file = optarg ? absolute(optarg) : NULL;
             break;
         case 'v':
             if (apply_log_spec(optarg ? optarg : "dbg")) {
@@ -330,17 +361,15 @@ int main(int argc, char *argv[])
         fprintf(stderr, "vswitchd: %s: %s\n", o.rundir, strerror(-error));
         return 1;
     }
-    char *db_dir = strdup(o.db);
-    char *slash = db_dir ? strrchr(db_dir, '/') : NULL;
-    if (slash && slash != db_dir) {
-        *slash = '\0';
-        error = daemon_mkdir_p(db_dir, 0755);
-        if (error) {
-            fprintf(stderr, "vswitchd: %s: %s\n", db_dir, strerror(-error));
-            return 1;
-        }
+    error = make_parent_dir(o.db);
+    if (!error && o.log_file) {
+        error = make_parent_dir(o.log_file);
     }
-    free(db_dir);
+    if (error) {
+        fprintf(stderr, "vswitchd: cannot create a directory: %s\n",
+                strerror(-error));
+        return 1;
+    }
     if (o.log_file && vlog_set_file(o.log_file)) {
         fprintf(stderr, "vswitchd: cannot open log file %s: %s\n",
                 o.log_file, strerror(errno));
@@ -394,5 +423,7 @@ int main(int argc, char *argv[])
     free(ctl_path);
     free(o.pidfile);
     free(o.log_file);
+    free(o.db);
+    free(o.rundir);
     return 0;
 }

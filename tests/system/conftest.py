@@ -41,7 +41,7 @@ def binary(name):
     return str(BUILD / name)
 
 
-def run(*cmd, check=True, timeout=60, env=None, input=None):
+def run(*cmd, check=True, timeout=60, env=None, input=None, cwd=None):
     """Runs cmd (strings; a single string is run through the shell) and
     returns the CompletedProcess (stdout/stderr as text).  With check, a
     non-zero exit raises AssertionError showing the command and output."""
@@ -52,7 +52,8 @@ def run(*cmd, check=True, timeout=60, env=None, input=None):
         full_env = dict(os.environ)
         full_env.update(env)
     p = subprocess.run(args, shell=shell, capture_output=True, text=True,
-                       timeout=timeout, env=full_env, input=input)
+                       timeout=timeout, env=full_env, input=input,
+                       cwd=cwd)
     if check and p.returncode != 0:
         raise AssertionError(
             f"command failed ({p.returncode}): {args}\n"

@@ -335,8 +335,9 @@ def test_detach_and_pidfile(tmp_path):
     rundir = tmp_path / "run"
     db = tmp_path / "conf.db"
     start = time.time()
-    run(binary("vswitchd"), f"--db={db}", f"--rundir={rundir}",
-        "--pidfile", "--detach", f"--log-file={tmp_path / 'log'}")
+    # Relative paths: they must still work after the daemon's chdir("/").
+    run(binary("vswitchd"), "--db=conf.db", "--rundir=run", "--pidfile",
+        "--detach", "--log-file=logs/vswitchd.log", cwd=tmp_path)
     assert time.time() - start < 10
     pid = int((rundir / "vswitchd.pid").read_text())
     try:
@@ -361,6 +362,8 @@ def test_detach_and_pidfile(tmp_path):
         wait_until(gone, what="detached daemon exit")
         assert not (rundir / "vswitchd.pid").exists()
         assert not (rundir / "vswitchd.ctl").exists()
+        assert db.exists()
+        assert "exiting" in (tmp_path / "logs/vswitchd.log").read_text()
     finally:
         with __import__("contextlib").suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
