@@ -25,6 +25,8 @@
  * a thread registered with rcu_register_thread(). */
 #include "dp/megaflow.h"
 
+#include "dp/crc32c.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -136,30 +138,21 @@ node_of(const struct megaflow *f)
 /* Two hashes of the same shape: CRC32C (one instruction per word) where
  * the CPU has SSE4.2, else a multiply-xorshift chain.  Which one is chosen
  * once per process, before the first table exists, so every hash a table
- * stores was made the same way.  The CRC is run through inline assembly so
- * that the build needs no -msse4.2. */
+ * stores was made the same way. */
 static bool use_crc32c;
 
 __attribute__((constructor)) static void
 choose_hash(void)
 {
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    use_crc32c = __builtin_cpu_supports("sse4.2");
-#endif
+    use_crc32c = crc32c_available();
 }
 
 static inline __attribute__((always_inline)) uint64_t
 hash_add(uint64_t h, uint64_t w, bool crc)
 {
-#if defined(__x86_64__)
     if (crc) {
-        __asm__("crc32q %1, %0" : "+r" (h) : "rm" (w));
-        return h;
+        return crc32c_u64(h, w);
     }
-#else
-    (void) crc;
-#endif
     h ^= w;
     h *= 0x9e3779b97f4a7c15ULL;
     return h ^ (h >> 32);
@@ -1040,13 +1033,41 @@ emc_way(struct emc_cache *c, uint32_t hash, int way)
     return &c->entries[h & EMC_MASK];
 }
 
+/* Whole-key compare in 16-byte vectors (GCC's generic vectors: SSE2 on
+ * x86-64, scalar pairs elsewhere), unrolled: a word loop's counter and
+ * branch cost as much as the compare on every cache hit. */
+typedef uint64_t vec2 __attribute__((vector_size(16)));
+
+static inline vec2
+load_vec2(const void *p)
+{
+    vec2 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline bool
+key_equal(const struct flow_key *a, const struct flow_key *b)
+{
+    const uint8_t *x = (const uint8_t *) a, *y = (const uint8_t *) b;
+    vec2 diff = { 0, 0 };
+#pragma GCC unroll 16
+    for (size_t i = 0; i + 16 <= sizeof *a; i += 16) {
+        diff |= load_vec2(x + i) ^ load_vec2(y + i);
+    }
+    uint64_t rest = 0;
+    if (sizeof *a % 16) {
+        const key_word *xw = (const key_word *) a, *yw = (const key_word *) b;
+        rest = xw[KEY_WORDS - 1] ^ yw[KEY_WORDS - 1];
+    }
+    return !(diff[0] | diff[1] | rest);
+}
+
 static inline bool
 emc_entry_matches(const struct emc_entry *e, const struct flow_key *key,
                   uint32_t hash)
 {
-    return e->flow && e->hash == hash
-           && words_equal((const key_word *) &e->key,
-                          (const key_word *) key, KEY_WORDS);
+    return e->flow && e->hash == hash && key_equal(&e->key, key);
 }
 
 static void
