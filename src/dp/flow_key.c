@@ -362,9 +362,26 @@ static void parse_l4(struct cursor *c, struct flow_key *key, bool is_ipv6)
 /* ---------------------------------------------------------------------------
  * The whole frame. */
 
+/* memset(key, 0, ...) compiles to `rep stos`, whose start-up cost is a
+ * good part of a whole extraction; ten plain 16-byte stores are not. */
+static inline void key_zero(struct flow_key *key)
+{
+    typedef uint64_t vec2 __attribute__((vector_size(16)));
+    const vec2 zero = { 0, 0 };
+    uint8_t *b = (uint8_t *)key;
+    size_t i = 0;
+#pragma GCC unroll 16
+    for (; i + 16 <= sizeof *key; i += 16) {
+        memcpy(b + i, &zero, 16);
+    }
+    if (i < sizeof *key) {
+        memset(b + i, 0, sizeof *key - i);
+    }
+}
+
 void flow_key_extract(const struct dp_packet *p, struct flow_key *key)
 {
-    memset(key, 0, sizeof *key);
+    key_zero(key);
     key->tunnel = p->md.tunnel;
     key->in_port = p->md.in_port;
     key->pkt_mark = p->md.pkt_mark;
