@@ -257,17 +257,10 @@ def test_vxlan_wrong_vni_is_dropped_and_counted(switches):
     assert vx["rx_errors"] == 0
 
 
-def dp_port_numbers(d):
-    show = d.appctl("dpctl/show").stdout
-    return {m.group(2): m.group(1)
-            for m in re.finditer(r"port (\d+): (\S+)", show)}
-
-
 def test_vxlan_and_patch_via_vswitchd(switches, vswitchd_factory):
     """hv1 runs vswitchd, configured with vs-vsctl: br0 {host port, patch
-    pa}, br1 {patch pb, vxlan}.  The datapath flows are put with
-    dpctl/add-flow (a cross-connect per bridge), so the path is host ->
-    br0 -> patch -> br1 -> vxlan -> hv2's switch -> h2."""
+    pa}, br1 {patch pb, vxlan}, both on the default NORMAL rule, so the
+    path is host -> br0 -> patch -> br1 -> vxlan -> hv2's switch -> h2."""
     d = vswitchd_factory("hv1", netns=NS["hv1"]).start()
     d.vsctl("add-br", "br0")
     d.vsctl("add-br", "br1")
@@ -281,9 +274,6 @@ def test_vxlan_and_patch_via_vswitchd(switches, vswitchd_factory):
             f"options:key={VNI}")
     d.vsctl("add-port", "br1", f"{TAG}pc", "--", "set", "interface",
             f"{TAG}pc", "type=patch", "options:peer=nobody")
-    no = dp_port_numbers(d)
-    for a, b in (("p1", "pa"), ("pa", "p1"), ("pb", "vx"), ("vx", "pb")):
-        d.appctl("dpctl/add-flow", f"in_port({no[TAG + a]})", no[TAG + b])
     switches("hv2", f"{TAG}p2", vxlan_arg(UNDERLAY["hv2"], UNDERLAY["hv1"]))
 
     ping("h1", "h2")
