@@ -1,42 +1,141 @@
 #!/usr/bin/env bash
-# ports_bench.sh: TCP throughput and 64-byte UDP rate between two hosts
-# (network namespaces) joined through dp-switch (two system ports) and,
-# in the same run on the same veths, through a Linux bridge; prints both and
-# the ratio.  Root; needs build/tools/dp-switch and build/bench/udp_blast.
+# ports_bench.sh: system-port throughput of vswitchd against its peers, in
+# one run on one topology:
 #
-#   bench/ports_bench.sh [SECONDS] [ROUNDS] [-- DP-SWITCH OPTIONS]
+#     h1 (netns) --veth-- SWITCH --veth-- h2 (netns)
 #
-# Each figure is the best of ROUNDS runs (default 3) of SECONDS (default 5):
-# this machine is shared, and the best run is the least disturbed one.
+# SWITCH is, in turn: the Linux bridge; vswitchd (the real daemon, set up
+# with vs-vsctl add-br/add-port, forwarding with its default NORMAL rule);
+# Open vSwitch's userspace datapath (Debian's ovs-vswitchd with private
+# run/db/log directories, a datapath_type=netdev bridge with AF_PACKET
+# ports, userspace TSO on).  For each: TCP Gb/s (iperf3 h1 -> h2), 64-byte
+# UDP packets per second received at h2's interface (udp_blast senders in
+# h1) and the ping RTT (average of 50 at 10 ms).  Then a table with the
+# ratio of vswitchd to each peer.  Root; needs `make all`.
+#
+#   bash bench/ports_bench.sh [SECONDS] [ROUNDS]
+#
+# Each figure is the median of ROUNDS runs (default 3) of SECONDS (default
+# 5); all runs are printed too (the machine is shared: compare the spread).
+# Environment: BLASTERS (udp_blast senders, default 1), SWITCHES (default
+# "bridge vswitchd ovs"), VS_BUILD (build directory), VSWITCHD_OPTS (extra
+# vswitchd arguments), HOST_TSO=off (TSO and GSO off on both hosts' eth0:
+# TCP from ordinary hosts must still flow).
 set -euo pipefail
 
 SECS=${1:-5}
 ROUNDS=${2:-3}
-shift $(( $# > 2 ? 2 : $# ))
-[ "${1:-}" = "--" ] && shift
-DPOPTS=("$@")
+BLASTERS=${BLASTERS:-1}
+SWITCHES=${SWITCHES:-bridge vswitchd ovs}
+HOST_TSO=${HOST_TSO:-on}
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${VS_BUILD:-$REPO/build}
-DPSW=$BUILD/tools/dp-switch
 BLAST=$BUILD/bench/udp_blast
 T=pbn                       # name tag of everything this script creates
 NET=10.231.88
-for b in "$DPSW" "$BLAST"; do
+for b in "$BUILD/vswitchd" "$BUILD/vs-vsctl" "$BUILD/vs-appctl" "$BLAST"; do
     [ -x "$b" ] || { echo "missing $b: run make all" >&2; exit 1; }
 done
+PY=/usr/bin/python3
+WORK=$(mktemp -d /tmp/${T}-bench.XXXXXX)
 
-DP_PID=
+# ---- switches: start_X / stop_X ----
+
+start_bridge() {
+    ip link add ${T}br type bridge
+    ip link set ${T}br type bridge forward_delay 0 stp_state 0
+    ip link set ${T}p1 master ${T}br
+    ip link set ${T}p2 master ${T}br
+    ip link set ${T}br up
+}
+stop_bridge() { ip link del ${T}br 2>/dev/null || true; }
+
+VS_DIR=$WORK/vswitchd
+VS_PID=
+vsctl() { VS_RUNDIR=$VS_DIR/run "$BUILD/vs-vsctl" --db="$VS_DIR/conf.db" "$@"; }
+start_vswitchd() {
+    mkdir -p "$VS_DIR"
+    # shellcheck disable=SC2086
+    "$BUILD/vswitchd" --db="$VS_DIR/conf.db" --rundir="$VS_DIR/run" \
+        --pidfile --log-file="$VS_DIR/vswitchd.log" ${VSWITCHD_OPTS:-} \
+        >/dev/null 2>"$VS_DIR/stderr" &
+    VS_PID=$!
+    for _ in $(seq 100); do
+        "$BUILD/vs-appctl" -t "$VS_DIR/run/vswitchd.ctl" version \
+            >/dev/null 2>&1 && break
+        sleep 0.05
+    done
+    vsctl add-br ${T}vs
+    vsctl add-port ${T}vs ${T}p1
+    vsctl add-port ${T}vs ${T}p2
+}
+stop_vswitchd() {
+    [ -n "$VS_PID" ] || return 0
+    # Where the packets went: one line per port.
+    "$BUILD/vs-dpctl" --rundir="$VS_DIR/run" show -s 2>/dev/null | awk '
+        /^  port [0-9]+: / { name = $3; next }
+        /RX packets/ && name ~ /^'"$T"'p/ { rx = $2 " " $4 }
+        /TX packets/ && name ~ /^'"$T"'p/ {
+            printf "    vswitchd %s: RX %s  TX %s %s\n", name, rx, $2, $4 }' \
+        > "$WORK/vswitchd-stats" || true
+    kill "$VS_PID" 2>/dev/null || true
+    wait "$VS_PID" 2>/dev/null || true
+    VS_PID=
+    rm -rf "$VS_DIR"
+}
+
+OVS_DIR=$WORK/ovs
+ovs_env() {
+    OVS_RUNDIR=$OVS_DIR OVS_DBDIR=$OVS_DIR OVS_LOGDIR=$OVS_DIR \
+        OVS_SYSCONFDIR=$OVS_DIR "$@"
+}
+ovsctl() { ovs_env ovs-vsctl --db=unix:"$OVS_DIR/db.sock" "$@"; }
+start_ovs() {
+    command -v ovs-vswitchd >/dev/null || { echo "no ovs-vswitchd" >&2; return 1; }
+    mkdir -p "$OVS_DIR"
+    ovs_env ovsdb-tool create "$OVS_DIR/conf.db" \
+        /usr/share/openvswitch/vswitch.ovsschema
+    ovs_env ovsdb-server "$OVS_DIR/conf.db" \
+        --remote=punix:"$OVS_DIR/db.sock" --pidfile="$OVS_DIR/ovsdb.pid" \
+        --log-file="$OVS_DIR/ovsdb.log" -vconsole:off --detach 2>/dev/null
+    ovsctl --no-wait init
+    ovsctl --no-wait set Open_vSwitch . other_config:userspace-tso-enable=true
+    ovs_env ovs-vswitchd unix:"$OVS_DIR/db.sock" \
+        --pidfile="$OVS_DIR/vswitchd.pid" --log-file="$OVS_DIR/vswitchd.log" \
+        -vconsole:off --detach 2>/dev/null
+    ovsctl add-br ${T}ovs -- set bridge ${T}ovs datapath_type=netdev
+    ovsctl add-port ${T}ovs ${T}p1
+    ovsctl add-port ${T}ovs ${T}p2
+}
+stop_ovs() {
+    local f
+    for f in vswitchd ovsdb; do
+        [ -f "$OVS_DIR/$f.pid" ] || continue
+        kill "$(cat "$OVS_DIR/$f.pid")" 2>/dev/null || true
+        for _ in $(seq 50); do
+            kill -0 "$(cat "$OVS_DIR/$f.pid" 2>/dev/null)" 2>/dev/null || break
+            sleep 0.1
+        done
+    done
+    ip link del ${T}ovs 2>/dev/null || true
+    rm -rf "$OVS_DIR"
+}
+
 cleanup() {
-    [ -n "$DP_PID" ] && kill "$DP_PID" 2>/dev/null && wait "$DP_PID" 2>/dev/null
-    ip link del ${T}br 2>/dev/null || true
+    stop_vswitchd
+    stop_ovs
+    stop_bridge
     for i in 1 2; do
         ip netns del ${T}h$i 2>/dev/null || true
         ip link del ${T}p$i 2>/dev/null || true
     done
+    rm -rf "$WORK"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 cleanup
+mkdir -p "$WORK"
 
 for i in 1 2; do
     ip netns add ${T}h$i
@@ -47,68 +146,103 @@ for i in 1 2; do
     ip -n ${T}h$i link set eth0 up
     ip -n ${T}h$i link set lo up
     ip link set ${T}p$i up
+    if [ "$HOST_TSO" = off ]; then
+        ip netns exec ${T}h$i ethtool -K eth0 tso off gso off >/dev/null
+    fi
 done
+# No ICMP port-unreachable flood back from h2 during the UDP runs.
+ip netns exec ${T}h2 sysctl -qw net.ipv4.icmp_ratelimit=1000000000 || true
 
 in_h() { local h=$1; shift; ip netns exec ${T}h$h "$@"; }
 h2_rx() { in_h 2 cat /sys/class/net/eth0/statistics/rx_packets; }
 
-# Prints the TCP Gb/s of one iperf3 run h1 -> h2.
+# Prints the TCP Gb/s of one iperf3 run h1 -> h2 (0 when it failed).
 tcp_once() {
     in_h 2 iperf3 -s -1 -p 5288 >/dev/null 2>&1 &
     local srv=$!
     sleep 0.3
-    in_h 1 iperf3 -c $NET.2 -p 5288 -t "$SECS" -J \
-        | /usr/bin/python3 -c 'import json,sys; print("%.2f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e9))'
+    in_h 1 timeout $((SECS + 15)) iperf3 -c $NET.2 -p 5288 -t "$SECS" -J \
+        2>/dev/null | $PY -c '
+import json, sys
+try:
+    print("%.2f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9))
+except Exception:
+    print("0")'
+    kill $srv 2>/dev/null || true
     wait $srv 2>/dev/null || true
 }
 
 # Prints the 64-byte UDP packets per second that reached h2's interface.
 udp_once() {
-    local a b
+    local a b pids=() i
     a=$(h2_rx)
-    in_h 1 "$BLAST" $NET.2 9 "$SECS" >/dev/null
+    for i in $(seq "$BLASTERS"); do
+        in_h 1 "$BLAST" $NET.2 $((9000 + i)) "$SECS" >/dev/null &
+        pids+=($!)
+    done
+    wait "${pids[@]}"
     sleep 0.2
     b=$(h2_rx)
     echo $(( (b - a) / SECS ))
 }
 
-best() {    # best of ROUNDS runs of "$@"
-    local best=0 v
-    for _ in $(seq "$ROUNDS"); do
-        v=$("$@")
-        best=$(/usr/bin/python3 -c "print(max($best, $v))")
+# Prints the average RTT in ms of 50 pings at 10 ms intervals.
+rtt_once() {
+    in_h 1 ping -q -c 50 -i 0.01 -W 1 $NET.2 \
+        | sed -n 's|^rtt [^=]*= [0-9.]*/\([0-9.]*\)/.*|\1|p' | grep . || echo 0
+}
+
+runs() {    # ROUNDS results of "$@", space separated
+    local out=() _
+    for _ in $(seq "$ROUNDS"); do out+=("$("$@")"); done
+    echo "${out[*]}"
+}
+
+declare -A TCP UDP RTT
+measure() {     # switch name
+    local ok=0
+    for _ in $(seq 50); do
+        in_h 1 ping -c 1 -W 1 $NET.2 >/dev/null 2>&1 && { ok=1; break; }
+        sleep 0.1
     done
-    echo "$best"
+    [ $ok = 1 ] || { echo "$1: h1 cannot reach h2" >&2; return 1; }
+    TCP[$1]=$(runs tcp_once)
+    UDP[$1]=$(runs udp_once)
+    RTT[$1]=$(runs rtt_once)
+    printf '%-9s TCP [%s] Gb/s   64B UDP [%s] pps   RTT [%s] ms\n' \
+        "$1" "${TCP[$1]}" "${UDP[$1]}" "${RTT[$1]}"
 }
 
-measure() {     # label
-    in_h 1 ping -c 2 -i 0.2 -W 1 $NET.2 >/dev/null
-    local tcp udp
-    tcp=$(best tcp_once)
-    udp=$(best udp_once)
-    printf '%-10s TCP %6s Gb/s   64B UDP %8s pps\n' "$1" "$tcp" "$udp"
-    eval "${1}_tcp=$tcp ${1}_udp=$udp"
-}
+echo "ports_bench: ${SECS}s x $ROUNDS rounds, $BLASTERS udp_blast sender(s)," \
+     "host TSO $HOST_TSO, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+for sw in $SWITCHES; do
+    start_$sw
+    measure "$sw" || true
+    stop_$sw
+    if [ "$sw" = vswitchd ]; then cat "$WORK/vswitchd-stats" 2>/dev/null || true; fi
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# dp-switch
-"$DPSW" "${DPOPTS[@]}" ${T}p1 ${T}p2 > /tmp/${T}-dpswitch.out 2>&1 &
-DP_PID=$!
-for _ in $(seq 50); do grep -q ready /tmp/${T}-dpswitch.out && break; sleep 0.1; done
-measure dpswitch
-kill "$DP_PID"; wait "$DP_PID" || true; DP_PID=
-grep -E 'dropped' /tmp/${T}-dpswitch.out | head -1 | sed 's/^ */dp-switch port 1: /'
-
-# Linux bridge on the same veths
-ip link add ${T}br type bridge
-ip link set ${T}br type bridge forward_delay 0 stp_state 0
-ip link set ${T}p1 master ${T}br
-ip link set ${T}p2 master ${T}br
-ip link set ${T}br up
-sleep 0.5
-measure bridge
-
-/usr/bin/python3 - "$dpswitch_tcp" "$bridge_tcp" "$dpswitch_udp" "$bridge_udp" <<'EOF'
-import sys
-dt, bt, du, bu = map(float, sys.argv[1:])
-print(f"ratio dp-switch/bridge: TCP {dt / bt:.2f}   64B UDP {du / bu:.2f}")
+args=()
+for sw in $SWITCHES; do
+    args+=("$sw" "${TCP[$sw]:-0}" "${UDP[$sw]:-0}" "${RTT[$sw]:-0}")
+done
+$PY - "${args[@]}" <<'EOF'
+import statistics, sys
+a = sys.argv[1:]
+rows = {}
+for i in range(0, len(a), 4):
+    rows[a[i]] = [statistics.median(map(float, a[i + j].split()))
+                  for j in (1, 2, 3)]
+print(f"\n{'median of runs':<16}{'TCP Gb/s':>10}{'64B UDP pps':>14}{'RTT ms':>10}")
+for name, (t, u, r) in rows.items():
+    print(f"{name:<16}{t:>10.2f}{u:>14.0f}{r:>10.3f}")
+vs = rows.get("vswitchd")
+if vs:
+    for name, (t, u, r) in rows.items():
+        if name == "vswitchd":
+            continue
+        ratio = lambda x, y: f"{x / y:.2f}" if y else "-"
+        print(f"{'vswitchd/' + name:<16}{ratio(vs[0], t):>10}"
+              f"{ratio(vs[1], u):>14}{ratio(vs[2], r):>10}")
 EOF

@@ -6,3 +6,10 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_CASE=${BENCH_SECONDS:-2}
 echo "== build/bench/dp_bench"
 ./build/bench/dp_bench "$SECONDS_PER_CASE"
+# System ports against the Linux bridge and OVS (root, ~2 min): BENCH_PORTS=1.
+if [ "${BENCH_PORTS:-0}" = 1 ]; then
+    echo "== bench/ports_bench.sh"
+    bash bench/ports_bench.sh
+else
+    echo "(BENCH_PORTS=1 make bench also runs bench/ports_bench.sh: system ports vs Linux bridge and OVS)"
+fi
