@@ -899,44 +899,175 @@ megaflow_flush(struct megaflow_table *t)
     pthread_mutex_unlock(&t->mutex);
 }
 
-/* The hot path.  The hit counter is bumped with a relaxed load and store,
- * not an atomic add: a lost increment between two forwarding threads only
- * blurs the ranking, and a locked add per packet would cost more than the
- * probe itself. */
-static inline __attribute__((always_inline)) struct megaflow *
-lookup_with(struct megaflow_table *t, const struct flow_key *key,
-            uint32_t *n_mask_hit, bool crc)
+/* ------------------------------------------------------------------------
+ * The hot path: lookups in batches.  Each subtable is probed for all the
+ * keys still unmatched before the next one: the subtable's words and mask
+ * stay in registers, its hash loop is chosen once, and every key's first
+ * slot is prefetched before any is probed, so the cache misses of a batch
+ * overlap.
+ * ------------------------------------------------------------------------ */
+
+/* Hash of keys[j] & st's mask for each j in `todo`, into hashes[j]; starts
+ * loading each key's first slot of `a`.  `n` is st->n_words.  The mask is
+ * copied to locals first: st->idx is bytes, which any store may alias, so
+ * the compiler would reload it for every key. */
+static inline __attribute__((always_inline)) void
+hash_batch_n(const struct subtable *st, const struct slot_array *a,
+             const struct flow_key *const keys[], uint64_t todo,
+             uint32_t *hashes, bool crc, uint32_t n)
 {
-    const struct subtable_vec *v = rcu_load(t->vec);
-    uint64_t w[KEY_WORDS];
-    for (size_t i = 0; i < v->n; i++) {
-        struct subtable *st = v->st[i];
-        uint32_t hash = mask_key_with(st, key, w, crc);
-        struct mf_node *n = subtable_find(st, w, hash);
-        if (n && !flow_is_dead(&n->flow)) {
-            if (n_mask_hit) {
-                *n_mask_hit += (uint32_t) (i + 1);
-            }
-            uint64_t hits = __atomic_load_n(&st->hits, __ATOMIC_RELAXED) + 1;
-            __atomic_store_n(&st->hits, hits, __ATOMIC_RELAXED);
-            if (i && !(hits & (RESORT_INTERVAL - 1))) {
-                maybe_resort(t);
-            }
-            return &n->flow;
-        }
+    uint32_t idx[KEY_WORDS];
+    uint64_t mask[KEY_WORDS];
+    for (uint32_t i = 0; i < n; i++) {
+        idx[i] = st->idx[i];
+        mask[i] = st->mask_words[i];
     }
-    if (n_mask_hit) {
-        *n_mask_hit += (uint32_t) v->n;
+    const uint64_t basis = st->basis;
+    const uint32_t slot_mask = a->mask;
+    const struct mf_slot *slots = a->slots;
+    for (; todo; todo &= todo - 1) {
+        unsigned j = (unsigned) __builtin_ctzll(todo);
+        const key_word *kw = (const key_word *) keys[j];
+        uint64_t h = basis;
+#pragma GCC unroll 8
+        for (uint32_t i = 0; i < n; i++) {
+            h = hash_add(h, kw[idx[i]] & mask[i], crc);
+        }
+        uint32_t hash = hash_finish(h);
+        hashes[j] = hash;
+        __builtin_prefetch(&slots[hash & slot_mask]);
+    }
+}
+
+static inline __attribute__((always_inline)) void
+hash_batch(const struct subtable *st, const struct slot_array *a,
+           const struct flow_key *const keys[], uint64_t todo,
+           uint32_t *hashes, bool crc)
+{
+    switch (st->n_words) {
+#define HASH_BATCH_CASE(N) \
+    case N: hash_batch_n(st, a, keys, todo, hashes, crc, N); return;
+    HASH_BATCH_CASE(1) HASH_BATCH_CASE(2) HASH_BATCH_CASE(3)
+    HASH_BATCH_CASE(4) HASH_BATCH_CASE(5) HASH_BATCH_CASE(6)
+    HASH_BATCH_CASE(7) HASH_BATCH_CASE(8)
+#undef HASH_BATCH_CASE
+    default:
+        hash_batch_n(st, a, keys, todo, hashes, crc, st->n_words);
+    }
+}
+
+/* True when node `n` holds key & st's mask. */
+static inline bool
+node_matches(const struct subtable *st, const struct mf_node *n,
+             const struct flow_key *key)
+{
+    const key_word *kw = (const key_word *) key;
+    uint64_t diff = 0;
+    for (uint32_t i = 0; i < st->n_words; i++) {
+        diff |= n->words[i] ^ (kw[st->idx[i]] & st->mask_words[i]);
+    }
+    return !diff;
+}
+
+/* The live node of `a` (st's slots) that `key` matches, or NULL. */
+static inline struct mf_node *
+slots_find(const struct subtable *st, const struct slot_array *a,
+           const struct flow_key *key, uint32_t hash)
+{
+    uint32_t i = hash & a->mask;
+    for (uint32_t probes = 0; probes <= a->mask; probes++) {
+        const struct mf_slot *s = &a->slots[i];
+        struct mf_node *n = __atomic_load_n(&s->node, __ATOMIC_ACQUIRE);
+        if (!n) {
+            return NULL;
+        }
+        if (n != TOMB && s->hash == hash && node_matches(st, n, key)
+            && !flow_is_dead(&n->flow)) {
+            return n;
+        }
+        i = (i + 1) & a->mask;
     }
     return NULL;
 }
 
+/* Counts `found` hits on the subtable probed `rank`-th (0: first).  The
+ * counter is bumped with a relaxed load and store, not an atomic add: a
+ * lost increment between two forwarding threads only blurs the ranking,
+ * and a locked add would cost more than the probe itself.  A subtable
+ * that is not first is re-ranked each time its count passes a multiple of
+ * RESORT_INTERVAL. */
+static inline void
+count_hits(struct megaflow_table *t, struct subtable *st, size_t rank,
+           uint32_t found)
+{
+    uint64_t old = __atomic_load_n(&st->hits, __ATOMIC_RELAXED);
+    uint64_t hits = old + found;
+    __atomic_store_n(&st->hits, hits, __ATOMIC_RELAXED);
+    if (rank && hits / RESORT_INTERVAL != old / RESORT_INTERVAL) {
+        maybe_resort(t);
+    }
+}
+
+static inline __attribute__((always_inline)) void
+lookup_batch_with(struct megaflow_table *t,
+                  const struct flow_key *const keys[], size_t n,
+                  struct megaflow *flows[], uint32_t *n_mask_hit, bool crc)
+{
+    const struct subtable_vec *v = rcu_load(t->vec);
+    uint32_t hashes[MEGAFLOW_BATCH_MAX];
+    uint64_t todo = n < 64 ? (UINT64_C(1) << n) - 1 : UINT64_MAX;
+    uint32_t probed = 0;
+    for (size_t j = 0; j < n; j++) {
+        flows[j] = NULL;
+    }
+    for (size_t i = 0; i < v->n && todo; i++) {
+        struct subtable *st = v->st[i];
+        const struct slot_array *a = rcu_load(st->slots);
+        hash_batch(st, a, keys, todo, hashes, crc);
+        uint32_t found = 0;
+        for (uint64_t left = todo; left; left &= left - 1) {
+            unsigned j = (unsigned) __builtin_ctzll(left);
+            struct mf_node *node = slots_find(st, a, keys[j], hashes[j]);
+            if (node) {
+                flows[j] = &node->flow;
+                todo &= ~(UINT64_C(1) << j);
+                probed += (uint32_t) (i + 1);
+                found++;
+            }
+        }
+        if (found) {
+            count_hits(t, st, i, found);
+        }
+    }
+    probed += (uint32_t) (__builtin_popcountll(todo) * v->n);
+    if (n_mask_hit) {
+        *n_mask_hit += probed;
+    }
+}
+
+void
+megaflow_lookup_batch(struct megaflow_table *t,
+                      const struct flow_key *const keys[], size_t n,
+                      struct megaflow *flows[], uint32_t *n_mask_hit)
+{
+    if (n > MEGAFLOW_BATCH_MAX) {
+        n = MEGAFLOW_BATCH_MAX;
+    }
+    if (use_crc32c) {
+        lookup_batch_with(t, keys, n, flows, n_mask_hit, true);
+    } else {
+        lookup_batch_with(t, keys, n, flows, n_mask_hit, false);
+    }
+}
+
+/* A batch of one, so that the one code path is the one tested. */
 struct megaflow *
 megaflow_lookup(struct megaflow_table *t, const struct flow_key *key,
                 uint32_t *n_mask_hit)
 {
-    return use_crc32c ? lookup_with(t, key, n_mask_hit, true)
-                      : lookup_with(t, key, n_mask_hit, false);
+    struct megaflow *f;
+    megaflow_lookup_batch(t, &key, 1, &f, n_mask_hit);
+    return f;
 }
 
 void
