@@ -682,23 +682,88 @@ static inline uint32_t emc_hash(const struct flow_key *key)
     return emc_use_crc32c ? emc_hash_crc(w) : emc_hash_mul(w);
 }
 
-/* Looks up one packet's key: the exact-match cache, then the megaflows. */
-static struct megaflow *lookup(struct datapath *dp, struct emc_cache *emc,
-                               const struct flow_key *key,
-                               uint32_t *n_mask_hit)
+/* The first packet of the batch with the same key as packet `i` among
+ * those that missed the cache so far (an open-addressed index on the cache
+ * hash; a bucket holds a packet index + 1), or `i` after adding it. */
+struct miss_index {
+    uint8_t bucket[2 * PACKET_BATCH_MAX];
+};
+
+static uint32_t miss_index_find_or_add(struct miss_index *mi,
+                                       const struct flow_key keys[],
+                                       const uint32_t hashes[], uint32_t i)
 {
-    if (emc) {
-        uint32_t hash = emc_hash(key);
-        struct megaflow *f = emc_lookup(emc, key, hash);
-        if (!f) {
-            f = megaflow_lookup(dp->flows, key, n_mask_hit);
-            if (f) {
-                emc_insert(emc, key, hash, f);
+    const uint32_t mask = 2 * PACKET_BATCH_MAX - 1;
+    uint32_t b = hashes[i] & mask;
+    while (mi->bucket[b]) {
+        uint32_t j = mi->bucket[b] - 1u;
+        if (hashes[j] == hashes[i]
+            && !memcmp(&keys[j], &keys[i], sizeof keys[i])) {
+            return j;
+        }
+        b = (b + 1) & mask;
+    }
+    mi->bucket[b] = (uint8_t)(i + 1);
+    return i;
+}
+
+/* Looks up the batch's keys: the exact-match cache for each, then the
+ * megaflows for all the keys it missed at once (see
+ * megaflow_lookup_batch), then the cache learns what they found.  A key
+ * that repeats one that missed earlier in the batch is looked up after
+ * that one's flow entered the cache, as one packet at a time would: same
+ * flows, same probe counts. */
+static void lookup_batch(struct datapath *dp, struct emc_cache *emc,
+                         const struct flow_key keys[], uint32_t n,
+                         struct megaflow *flows[], uint32_t *n_mask_hit)
+{
+    const struct flow_key *want[PACKET_BATCH_MAX];
+    if (!emc) {
+        for (uint32_t i = 0; i < n; i++) {
+            want[i] = &keys[i];
+        }
+        megaflow_lookup_batch(dp->flows, want, n, flows, n_mask_hit);
+        return;
+    }
+    uint32_t hashes[PACKET_BATCH_MAX], want_pkt[PACKET_BATCH_MAX];
+    uint32_t repeats[PACKET_BATCH_MAX];
+    uint32_t n_want = 0, n_repeats = 0;
+    struct miss_index mi;
+    memset(&mi, 0, sizeof mi);
+    for (uint32_t i = 0; i < n; i++) {
+        hashes[i] = emc_hash(&keys[i]);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        flows[i] = emc_lookup(emc, &keys[i], hashes[i]);
+        if (flows[i]) {
+            continue;
+        }
+        if (miss_index_find_or_add(&mi, keys, hashes, i) != i) {
+            repeats[n_repeats++] = i;
+        } else {
+            want_pkt[n_want] = i;
+            want[n_want++] = &keys[i];
+        }
+    }
+    struct megaflow *found[PACKET_BATCH_MAX];
+    megaflow_lookup_batch(dp->flows, want, n_want, found, n_mask_hit);
+    for (uint32_t k = 0; k < n_want; k++) {
+        uint32_t i = want_pkt[k];
+        flows[i] = found[k];
+        if (flows[i]) {
+            emc_insert(emc, &keys[i], hashes[i], flows[i]);
+        }
+    }
+    for (uint32_t k = 0; k < n_repeats; k++) {
+        uint32_t i = repeats[k];
+        flows[i] = emc_lookup(emc, &keys[i], hashes[i]);
+        if (!flows[i]) {
+            flows[i] = megaflow_lookup(dp->flows, &keys[i], n_mask_hit);
+            if (flows[i]) {
+                emc_insert(emc, &keys[i], hashes[i], flows[i]);
             }
         }
-        return f;
     }
-    return megaflow_lookup(dp->flows, key, n_mask_hit);
 }
 
 /* Finds a batch's group by its flow in a few probes, where a scan of the
@@ -790,11 +855,15 @@ void datapath_process_batch(struct datapath *dp, struct dp_packet_batch *b)
         __builtin_prefetch(dp_packet_data(b->pkts[i]));
     }
     for (uint32_t i = 0; i < n; i++) {
+        flow_key_extract(b->pkts[i], &keys[i]);
+    }
+    struct megaflow *flows[PACKET_BATCH_MAX];
+    lookup_batch(dp, emc, keys, n, flows, &n_mask_hit);
+    for (uint32_t i = 0; i < n; i++) {
         struct dp_packet *p = b->pkts[i];
-        flow_key_extract(p, &keys[i]);
-        struct megaflow *f = lookup(dp, emc, &keys[i], &n_mask_hit);
-        if (f) {
-            group_add(groups, &n_groups, &gi, f, p, i, ntohs(keys[i].tcp_flags));
+        if (flows[i]) {
+            group_add(groups, &n_groups, &gi, flows[i], p, i,
+                      ntohs(keys[i].tcp_flags));
             n_hit++;
         } else if (upcall_enqueue(dp, UPCALL_MISS, p, &keys[i], 0)) {
             n_missed++;
