@@ -236,9 +236,18 @@ static bool iface_plug(struct iface *i)
                             &port_no, err, sizeof err);
     free(opts);
     if (error) {
+        /* The port type's own message says why; without one, OVS's
+         * wording.  The errno name always shows, as in OVS. */
         char text[512];
-        snprintf(text, sizeof text, "could not open network device %s (%s)",
-                 i->name, strerror(-error));
+        const char *why = strerror(-error);
+        if (!*err) {
+            snprintf(text, sizeof text, "could not open network device %s (%s)",
+                     i->name, why);
+        } else if (strstr(err, why)) {
+            snprintf(text, sizeof text, "%s", err);
+        } else {
+            snprintf(text, sizeof text, "%s (%s)", err, why);
+        }
         if (!str_eq(text, i->error)) {
             VLOG_WARN("%s: %s", i->name, *err ? err : text);
         }
