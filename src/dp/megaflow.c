@@ -167,38 +167,19 @@ hash_finish(uint64_t h)
     return (uint32_t) h;
 }
 
-/* Writes (key & mask) on the subtable's words to `w`, returns their hash;
- * `crc` is use_crc32c, passed in so that each caller's loop is compiled for
- * one hash.  `n` is st->n_words; a constant `n` unrolls the loop. */
-static inline __attribute__((always_inline)) uint32_t
-mask_key_n(const struct subtable *st, const struct flow_key *key,
-           uint64_t *w, bool crc, uint32_t n)
-{
-    const key_word *kw = (const key_word *) key;
-    uint64_t h = st->basis;
-#pragma GCC unroll 8
-    for (uint32_t i = 0; i < n; i++) {
-        w[i] = kw[st->idx[i]] & st->mask_words[i];
-        h = hash_add(h, w[i], crc);
-    }
-    return hash_finish(h);
-}
-
-/* As mask_key_n, unrolled for the usual mask sizes: the loop's counter and
- * branch cost as much as the hash itself (case 2 of dp_bench probes five
- * or six 5-word subtables per packet). */
+/* Writes (key & mask) on the subtable's words to `w`, returns their hash
+ * (the writer's side; lookups hash the same way in batch_hash). */
 static inline __attribute__((always_inline)) uint32_t
 mask_key_with(const struct subtable *st, const struct flow_key *key,
               uint64_t *w, bool crc)
 {
-    switch (st->n_words) {
-#define MASK_KEY_CASE(N) case N: return mask_key_n(st, key, w, crc, N);
-    MASK_KEY_CASE(1) MASK_KEY_CASE(2) MASK_KEY_CASE(3) MASK_KEY_CASE(4)
-    MASK_KEY_CASE(5) MASK_KEY_CASE(6) MASK_KEY_CASE(7) MASK_KEY_CASE(8)
-#undef MASK_KEY_CASE
-    default:
-        return mask_key_n(st, key, w, crc, st->n_words);
+    const key_word *kw = (const key_word *) key;
+    uint64_t h = st->basis;
+    for (uint32_t i = 0; i < st->n_words; i++) {
+        w[i] = kw[st->idx[i]] & st->mask_words[i];
+        h = hash_add(h, w[i], crc);
     }
+    return hash_finish(h);
 }
 
 static uint32_t
@@ -907,87 +888,116 @@ megaflow_flush(struct megaflow_table *t)
  * overlap.
  * ------------------------------------------------------------------------ */
 
-/* Hash of keys[j] & st's mask for each j in `todo`, into hashes[j]; starts
- * loading each key's first slot of `a`.  `n` is st->n_words.  The mask is
- * copied to locals first: st->idx is bytes, which any store may alias, so
- * the compiler would reload it for every key. */
-static inline __attribute__((always_inline)) void
-hash_batch_n(const struct subtable *st, const struct slot_array *a,
-             const struct flow_key *const keys[], uint64_t todo,
-             uint32_t *hashes, bool crc, uint32_t n)
-{
+/* The mask of one subtable as a batch lookup uses it: copied to locals,
+ * because st->idx is bytes, which any store may alias, so the compiler
+ * would reload it for every key. */
+struct batch_mask {
     uint32_t idx[KEY_WORDS];
     uint64_t mask[KEY_WORDS];
-    for (uint32_t i = 0; i < n; i++) {
-        idx[i] = st->idx[i];
-        mask[i] = st->mask_words[i];
-    }
-    const uint64_t basis = st->basis;
-    const uint32_t slot_mask = a->mask;
-    const struct mf_slot *slots = a->slots;
-    for (; todo; todo &= todo - 1) {
-        unsigned j = (unsigned) __builtin_ctzll(todo);
-        const key_word *kw = (const key_word *) keys[j];
-        uint64_t h = basis;
+};
+
+/* keys[j] & the mask, on the mask's `n` words, hashed. */
+static inline __attribute__((always_inline)) uint32_t
+batch_hash(const struct batch_mask *m, uint64_t basis, const key_word *kw,
+           bool crc, uint32_t n)
+{
+    uint64_t h = basis;
 #pragma GCC unroll 8
-        for (uint32_t i = 0; i < n; i++) {
-            h = hash_add(h, kw[idx[i]] & mask[i], crc);
-        }
-        uint32_t hash = hash_finish(h);
-        hashes[j] = hash;
-        __builtin_prefetch(&slots[hash & slot_mask]);
+    for (uint32_t i = 0; i < n; i++) {
+        h = hash_add(h, kw[m->idx[i]] & m->mask[i], crc);
     }
+    return hash_finish(h);
 }
 
-static inline __attribute__((always_inline)) void
-hash_batch(const struct subtable *st, const struct slot_array *a,
-           const struct flow_key *const keys[], uint64_t todo,
-           uint32_t *hashes, bool crc)
+/* True when node `node` holds kw & the mask. */
+static inline __attribute__((always_inline)) bool
+batch_matches(const struct batch_mask *m, const struct mf_node *node,
+              const key_word *kw, uint32_t n)
 {
-    switch (st->n_words) {
-#define HASH_BATCH_CASE(N) \
-    case N: hash_batch_n(st, a, keys, todo, hashes, crc, N); return;
-    HASH_BATCH_CASE(1) HASH_BATCH_CASE(2) HASH_BATCH_CASE(3)
-    HASH_BATCH_CASE(4) HASH_BATCH_CASE(5) HASH_BATCH_CASE(6)
-    HASH_BATCH_CASE(7) HASH_BATCH_CASE(8)
-#undef HASH_BATCH_CASE
-    default:
-        hash_batch_n(st, a, keys, todo, hashes, crc, st->n_words);
-    }
-}
-
-/* True when node `n` holds key & st's mask. */
-static inline bool
-node_matches(const struct subtable *st, const struct mf_node *n,
-             const struct flow_key *key)
-{
-    const key_word *kw = (const key_word *) key;
     uint64_t diff = 0;
-    for (uint32_t i = 0; i < st->n_words; i++) {
-        diff |= n->words[i] ^ (kw[st->idx[i]] & st->mask_words[i]);
+#pragma GCC unroll 8
+    for (uint32_t i = 0; i < n; i++) {
+        diff |= node->words[i] ^ (kw[m->idx[i]] & m->mask[i]);
     }
     return !diff;
 }
 
-/* The live node of `a` (st's slots) that `key` matches, or NULL. */
-static inline struct mf_node *
-slots_find(const struct subtable *st, const struct slot_array *a,
-           const struct flow_key *key, uint32_t hash)
+/* The live node of `a` that kw matches, or NULL. */
+static inline __attribute__((always_inline)) struct mf_node *
+batch_find(const struct batch_mask *m, const struct slot_array *a,
+           const key_word *kw, uint32_t hash, uint32_t n)
 {
-    uint32_t i = hash & a->mask;
-    for (uint32_t probes = 0; probes <= a->mask; probes++) {
+    const uint32_t slot_mask = a->mask;
+    uint32_t i = hash & slot_mask;
+    for (uint32_t probes = 0; probes <= slot_mask; probes++) {
         const struct mf_slot *s = &a->slots[i];
-        struct mf_node *n = __atomic_load_n(&s->node, __ATOMIC_ACQUIRE);
-        if (!n) {
+        struct mf_node *node = __atomic_load_n(&s->node, __ATOMIC_ACQUIRE);
+        if (!node) {
             return NULL;
         }
-        if (n != TOMB && s->hash == hash && node_matches(st, n, key)
-            && !flow_is_dead(&n->flow)) {
-            return n;
+        if (node != TOMB && s->hash == hash && batch_matches(m, node, kw, n)
+            && !flow_is_dead(&node->flow)) {
+            return node;
         }
-        i = (i + 1) & a->mask;
+        i = (i + 1) & slot_mask;
     }
     return NULL;
+}
+
+/* Probes subtable `st` (its slots `a`, its `n` words) for each key j in
+ * *todo: hashes them all first, starting the load of each one's first
+ * slot, then looks each up.  A key that matches gets flows[j] and leaves
+ * *todo.  Returns how many matched. */
+static inline __attribute__((always_inline)) uint32_t
+subtable_batch_n(const struct subtable *st, const struct slot_array *a,
+                 const struct flow_key *const keys[], uint64_t *todo,
+                 struct megaflow *flows[], bool crc, uint32_t n)
+{
+    struct batch_mask m;
+    for (uint32_t i = 0; i < n; i++) {
+        m.idx[i] = st->idx[i];
+        m.mask[i] = st->mask_words[i];
+    }
+    const uint64_t basis = st->basis;
+    const uint32_t slot_mask = a->mask;
+    uint32_t hashes[MEGAFLOW_BATCH_MAX];
+    for (uint64_t left = *todo; left; left &= left - 1) {
+        unsigned j = (unsigned) __builtin_ctzll(left);
+        uint32_t hash = batch_hash(&m, basis, (const key_word *) keys[j],
+                                   crc, n);
+        hashes[j] = hash;
+        __builtin_prefetch(&a->slots[hash & slot_mask]);
+    }
+    uint32_t found = 0;
+    for (uint64_t left = *todo; left; left &= left - 1) {
+        unsigned j = (unsigned) __builtin_ctzll(left);
+        struct mf_node *node = batch_find(&m, a, (const key_word *) keys[j],
+                                          hashes[j], n);
+        if (node) {
+            flows[j] = &node->flow;
+            *todo &= ~(UINT64_C(1) << j);
+            found++;
+        }
+    }
+    return found;
+}
+
+/* subtable_batch_n, unrolled for the usual mask sizes. */
+static inline __attribute__((always_inline)) uint32_t
+subtable_batch(const struct subtable *st, const struct slot_array *a,
+               const struct flow_key *const keys[], uint64_t *todo,
+               struct megaflow *flows[], bool crc)
+{
+    switch (st->n_words) {
+#define SUBTABLE_BATCH_CASE(N) \
+    case N: return subtable_batch_n(st, a, keys, todo, flows, crc, N);
+    SUBTABLE_BATCH_CASE(1) SUBTABLE_BATCH_CASE(2) SUBTABLE_BATCH_CASE(3)
+    SUBTABLE_BATCH_CASE(4) SUBTABLE_BATCH_CASE(5) SUBTABLE_BATCH_CASE(6)
+    SUBTABLE_BATCH_CASE(7) SUBTABLE_BATCH_CASE(8)
+#undef SUBTABLE_BATCH_CASE
+    default:
+        return subtable_batch_n(st, a, keys, todo, flows, crc, st->n_words);
+    }
 }
 
 /* Counts `found` hits on the subtable probed `rank`-th (0: first).  The
@@ -1014,7 +1024,6 @@ lookup_batch_with(struct megaflow_table *t,
                   struct megaflow *flows[], uint32_t *n_mask_hit, bool crc)
 {
     const struct subtable_vec *v = rcu_load(t->vec);
-    uint32_t hashes[MEGAFLOW_BATCH_MAX];
     uint64_t todo = n < 64 ? (UINT64_C(1) << n) - 1 : UINT64_MAX;
     uint32_t probed = 0;
     for (size_t j = 0; j < n; j++) {
@@ -1023,19 +1032,9 @@ lookup_batch_with(struct megaflow_table *t,
     for (size_t i = 0; i < v->n && todo; i++) {
         struct subtable *st = v->st[i];
         const struct slot_array *a = rcu_load(st->slots);
-        hash_batch(st, a, keys, todo, hashes, crc);
-        uint32_t found = 0;
-        for (uint64_t left = todo; left; left &= left - 1) {
-            unsigned j = (unsigned) __builtin_ctzll(left);
-            struct mf_node *node = slots_find(st, a, keys[j], hashes[j]);
-            if (node) {
-                flows[j] = &node->flow;
-                todo &= ~(UINT64_C(1) << j);
-                probed += (uint32_t) (i + 1);
-                found++;
-            }
-        }
+        uint32_t found = subtable_batch(st, a, keys, &todo, flows, crc);
         if (found) {
+            probed += found * (uint32_t) (i + 1);
             count_hits(t, st, i, found);
         }
     }
