@@ -922,13 +922,34 @@ batch_matches(const struct batch_mask *m, const struct mf_node *node,
     return !diff;
 }
 
-/* The live node of `a` that kw matches, or NULL. */
-static inline __attribute__((always_inline)) struct mf_node *
-batch_find(const struct batch_mask *m, const struct slot_array *a,
-           const key_word *kw, uint32_t hash, uint32_t n)
+/* The first slot of `a`, from kw's hash on, that is live with the same
+ * hash (UINT32_MAX when an empty slot comes first: kw is not there). */
+static inline uint32_t
+batch_candidate(const struct slot_array *a, uint32_t hash)
 {
     const uint32_t slot_mask = a->mask;
     uint32_t i = hash & slot_mask;
+    for (uint32_t probes = 0; probes <= slot_mask; probes++) {
+        const struct mf_slot *s = &a->slots[i];
+        struct mf_node *node = __atomic_load_n(&s->node, __ATOMIC_ACQUIRE);
+        if (!node) {
+            break;
+        }
+        if (node != TOMB && s->hash == hash) {
+            return i;
+        }
+        i = (i + 1) & slot_mask;
+    }
+    return UINT32_MAX;
+}
+
+/* The live node of `a` that kw matches, probing from slot `i` on (a
+ * candidate), or NULL. */
+static inline __attribute__((always_inline)) struct mf_node *
+batch_find(const struct batch_mask *m, const struct slot_array *a,
+           const key_word *kw, uint32_t hash, uint32_t i, uint32_t n)
+{
+    const uint32_t slot_mask = a->mask;
     for (uint32_t probes = 0; probes <= slot_mask; probes++) {
         const struct mf_slot *s = &a->slots[i];
         struct mf_node *node = __atomic_load_n(&s->node, __ATOMIC_ACQUIRE);
@@ -945,9 +966,10 @@ batch_find(const struct batch_mask *m, const struct slot_array *a,
 }
 
 /* Probes subtable `st` (its slots `a`, its `n` words) for each key j in
- * *todo: hashes them all first, starting the load of each one's first
- * slot, then looks each up.  A key that matches gets flows[j] and leaves
- * *todo.  Returns how many matched. */
+ * *todo, in three passes over the keys so that their cache misses overlap:
+ * hash each and start loading its first slot; find each one's first slot
+ * with the same hash and start loading that node; compare.  A key that
+ * matches gets flows[j] and leaves *todo.  Returns how many matched. */
 static inline __attribute__((always_inline)) uint32_t
 subtable_batch_n(const struct subtable *st, const struct slot_array *a,
                  const struct flow_key *const keys[], uint64_t *todo,
@@ -960,7 +982,7 @@ subtable_batch_n(const struct subtable *st, const struct slot_array *a,
     }
     const uint64_t basis = st->basis;
     const uint32_t slot_mask = a->mask;
-    uint32_t hashes[MEGAFLOW_BATCH_MAX];
+    uint32_t hashes[MEGAFLOW_BATCH_MAX], cand[MEGAFLOW_BATCH_MAX];
     for (uint64_t left = *todo; left; left &= left - 1) {
         unsigned j = (unsigned) __builtin_ctzll(left);
         uint32_t hash = batch_hash(&m, basis, (const key_word *) keys[j],
@@ -968,11 +990,23 @@ subtable_batch_n(const struct subtable *st, const struct slot_array *a,
         hashes[j] = hash;
         __builtin_prefetch(&a->slots[hash & slot_mask]);
     }
-    uint32_t found = 0;
+    uint64_t maybe = 0;
     for (uint64_t left = *todo; left; left &= left - 1) {
         unsigned j = (unsigned) __builtin_ctzll(left);
+        cand[j] = batch_candidate(a, hashes[j]);
+        if (cand[j] != UINT32_MAX) {
+            const struct mf_node *node = a->slots[cand[j]].node;
+            __builtin_prefetch(&node->flow.dead);
+            __builtin_prefetch(&node->words[0]);
+            __builtin_prefetch(&node->words[n - 1]);
+            maybe |= UINT64_C(1) << j;
+        }
+    }
+    uint32_t found = 0;
+    for (; maybe; maybe &= maybe - 1) {
+        unsigned j = (unsigned) __builtin_ctzll(maybe);
         struct mf_node *node = batch_find(&m, a, (const key_word *) keys[j],
-                                          hashes[j], n);
+                                          hashes[j], cand[j], n);
         if (node) {
             flows[j] = &node->flow;
             *todo &= ~(UINT64_C(1) << j);
