@@ -18,11 +18,17 @@ VLOG_DEFINE_THIS_MODULE(forwarder);
 
 #define SLEEP_TIMEOUT_MS 100
 
+/* Rounds between two looks (one poll() with no timeout) at the fds of the
+ * ports whose recv costs a syscall, while the thread spins. */
+#define SLOW_CHECK_ROUNDS 32
+
 /* The ports to poll; immutable once published. */
 struct port_set {
     uint32_t n;
+    uint32_t n_slow;                 /* ports not every_round */
     uint32_t port_no[DP_MAX_PORTS];
-    int fd[DP_MAX_PORTS];            /* -1: poll it every round */
+    int fd[DP_MAX_PORTS];            /* -1: no fd */
+    bool every_round[DP_MAX_PORTS];  /* recv costs no syscall, or no fd */
 };
 
 struct forwarder {
@@ -33,7 +39,12 @@ struct forwarder {
     uint32_t spin;                    /* atomic */
     struct port_set *ports;           /* RCU pointer */
     struct forwarder_stats stats;     /* written by the thread only */
-    struct pollfd pfds[DP_MAX_PORTS + 1];   /* the thread's own */
+
+    /* The thread's own. */
+    struct pollfd pfds[DP_MAX_PORTS + 1];
+    const struct port_set *seen;      /* the set `ready` refers to */
+    bool ready[DP_MAX_PORTS];         /* slow port i has input (or may) */
+    uint32_t rounds_to_check;         /* rounds until the next slow look */
 };
 
 static void add_port_cb(struct vport *vp, void *aux)
@@ -41,7 +52,10 @@ static void add_port_cb(struct vport *vp, void *aux)
     struct port_set *set = aux;
     if (set->n < DP_MAX_PORTS && vp->ops->recv) {
         set->port_no[set->n] = vp->port_no;
-        set->fd[set->n] = vp->ops->get_fd ? vp->ops->get_fd(vp) : -1;
+        int fd = vp->ops->get_fd ? vp->ops->get_fd(vp) : -1;
+        set->fd[set->n] = fd;
+        set->every_round[set->n] = fd < 0 || vp->ops->recv_costs_no_syscall;
+        set->n_slow += !set->every_round[set->n];
         set->n++;
     }
 }
@@ -82,17 +96,64 @@ static nfds_t fill_pollfds(const struct forwarder *f,
     return n;
 }
 
-/* Receives one batch from every port; returns the number of packets.  A
- * system port's recv only looks at its ring, so a round costs no syscall
- * unless some port (internal) needs one to look. */
+/* Marks the slow ports of `set` whose entry in `pfds` (laid out as
+ * fill_pollfds does, from `pfds[first]`) reports input or an error. */
+static void mark_ready(struct forwarder *f, const struct port_set *set,
+                       const struct pollfd *pfds, nfds_t first)
+{
+    for (uint32_t i = 0; i < set->n; i++) {
+        if (!set->every_round[i]
+            && (pfds[first + i].revents & (POLLIN | POLLERR))) {
+            f->ready[i] = true;
+        }
+    }
+}
+
+/* Every SLOW_CHECK_ROUNDS rounds, one poll() without timeout over the slow
+ * ports' fds says which of them to call: a TAP or UDP port then costs one
+ * syscall per 32 rounds instead of a read() each round. */
+static void check_slow_ports(struct forwarder *f, const struct port_set *set)
+{
+    if (f->seen != set) {             /* new ports: look at all of them */
+        f->seen = set;
+        memset(f->ready, 1, sizeof f->ready);
+        f->rounds_to_check = SLOW_CHECK_ROUNDS;
+        return;
+    }
+    if (!set->n_slow || --f->rounds_to_check) {
+        return;
+    }
+    f->rounds_to_check = SLOW_CHECK_ROUNDS;
+    for (uint32_t i = 0; i < set->n; i++) {
+        f->pfds[i] = (struct pollfd) {
+            .fd = set->every_round[i] ? -1 : set->fd[i], .events = POLLIN };
+    }
+    if (poll(f->pfds, set->n, 0) > 0) {
+        mark_ready(f, set, f->pfds, 0);
+    }
+}
+
+/* Receives one batch from every port that is cheap to look at or known to
+ * have input; returns the number of packets.  A slow port stays ready while
+ * it fills whole batches. */
 static uint64_t run_batches(struct forwarder *f, const struct port_set *set)
 {
+    if (!set) {
+        return 0;
+    }
+    check_slow_ports(f, set);
     uint64_t packets = 0;
-    for (uint32_t i = 0; set && i < set->n; i++) {
+    for (uint32_t i = 0; i < set->n; i++) {
+        if (!set->every_round[i] && !f->ready[i]) {
+            continue;
+        }
         int n = datapath_poll_port(f->dp, set->port_no[i]);
         if (n > 0) {
             packets += (uint64_t)n;
             stat_add(&f->stats.batches, 1);
+        }
+        if (!set->every_round[i]) {
+            f->ready[i] = n == PACKET_BATCH_MAX;
         }
     }
     return packets;
@@ -113,11 +174,21 @@ static void drain_wake_fd(int fd)
 static void sleep_in_poll(struct forwarder *f)
 {
     rcu_read_lock();
-    nfds_t n = fill_pollfds(f, rcu_dereference(f->ports), f->pfds);
+    const struct port_set *set = rcu_dereference(f->ports);
+    nfds_t n = fill_pollfds(f, set, f->pfds);
     rcu_read_unlock();
-    if (poll(f->pfds, n, SLEEP_TIMEOUT_MS) > 0
-        && (f->pfds[0].revents & POLLIN)) {
-        drain_wake_fd(f->wake_fd);
+    if (poll(f->pfds, n, SLEEP_TIMEOUT_MS) > 0) {
+        if (f->pfds[0].revents & POLLIN) {
+            drain_wake_fd(f->wake_fd);
+        }
+        /* `set` may be freed by now: use it only if it is still the
+         * published one (a new set at the same address would at worst
+         * mark the wrong ports, until the next look). */
+        rcu_read_lock();
+        if (set && set == rcu_dereference(f->ports) && set == f->seen) {
+            mark_ready(f, set, f->pfds, 1);
+        }
+        rcu_read_unlock();
     }
     stat_add(&f->stats.sleeps, 1);
 }

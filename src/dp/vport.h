@@ -64,6 +64,13 @@ struct vport_ops {
     /* A file descriptor to poll for input, or -1 (no input / poll always). */
     int (*get_fd)(const struct vport *vp);
 
+    /* True when recv only looks at memory shared with the kernel (a ring),
+     * so that calling it costs no syscall: the forwarder then calls it
+     * every round.  A port with an fd and without this flag is called only
+     * when poll() finds its fd readable (a read() per round costs more than
+     * a round of rings). */
+    bool recv_costs_no_syscall;
+
     /* Link, MTU and address for the Interface table.  May be NULL. */
     void (*get_status)(const struct vport *vp, struct vport_status *st);
 

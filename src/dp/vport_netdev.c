@@ -568,5 +568,6 @@ const struct vport_ops vport_netdev_ops = {
     .flush = netdev_flush,
     .recv = netdev_recv,
     .get_fd = netdev_get_fd,
+    .recv_costs_no_syscall = true,
     .get_status = netdev_get_status,
 };
