@@ -688,6 +688,8 @@ static inline uint32_t emc_hash(const struct flow_key *key)
 struct miss_index {
     uint8_t bucket[2 * PACKET_BATCH_MAX];
 };
+_Static_assert(PACKET_BATCH_MAX <= MEGAFLOW_BATCH_MAX,
+               "a batch's misses fit one megaflow_lookup_batch");
 
 static uint32_t miss_index_find_or_add(struct miss_index *mi,
                                        const struct flow_key keys[],
