@@ -6,7 +6,13 @@
  * PACKET_HEADROOM in front; the frames go back to the kernel at the next
  * recv.  V2 rather than V3: a V3 block reaches userspace only when full or
  * after its retire timer (>= 1 ms), which delays sparse traffic such as TCP
- * ACKs and ping.  Frames are large enough for a 64 KiB GSO super-frame.
+ * ACKs and ping.  Frames are sized for the device's MTU (2-4 KiB), so that
+ * the ring holds thousands of them: a ring of 64 KiB frames held a few
+ * hundred, and overflowed whenever the forwarder lost its CPU for a moment.
+ * A frame that does not fit (a GSO super-frame, or over the MTU) goes whole
+ * to the socket's queue (PACKET_COPY_THRESH), its truncated ring frame marked
+ * TP_STATUS_COPY in ring order; recv reads it from there with recvmsg into
+ * one of the port's big buffers — the one copy the ring would have made.
  *
  * PACKET_VNET_HDR keeps GSO/TSO super-frames and partial checksums intact
  * from one port to the next: the virtio_net_hdr in front of each received
@@ -49,13 +55,22 @@
 
 VLOG_DEFINE_THIS_MODULE(vport_netdev);
 
-/* Ring geometry: blocks of 256 KiB holding 3 frames of ~85 KiB, each enough
- * for a 64 KiB super-frame plus headers, headroom and the vnet header. */
-#define RX_BLOCK_SIZE (1u << 18)
-#define RX_FRAMES_PER_BLOCK 3u
-#define RX_FRAME_SIZE ((RX_BLOCK_SIZE / RX_FRAMES_PER_BLOCK) & ~15u)
-#define RX_DEFAULT_BLOCKS 128u
-#define RX_MAX_BLOCKS 4096u
+/* Ring geometry: frames of 2 or 4 KiB (a power of two that holds an MTU
+ * frame after the tpacket header, PACKET_RESERVE and the vnet header), in
+ * blocks of 64 KiB; 4096 frames by default (option rx_ring_frames). */
+#define RX_BLOCK_SIZE (1u << 16)
+#define RX_FRAME_MIN 2048u
+#define RX_FRAME_MAX 4096u
+#define RX_FRAME_OVERHEAD 256u     /* tpacket2 header + reserve + vnet hdr */
+#define RX_DEFAULT_FRAMES 4096u
+#define RX_MAX_FRAMES 65536u
+
+/* Frames that do not fit the ring: at most RX_BIG_BUFS per batch, each read
+ * into a buffer with headroom, an optional VLAN tag and a super-frame; the
+ * socket queue they wait in holds RX_QUEUE_BYTES. */
+#define RX_BIG_BUFS 16u
+#define RX_BIG_SIZE (PACKET_HEADROOM + PACKET_MAX_LEN + 256u)
+#define RX_QUEUE_BYTES (8 << 20)
 
 /* Frames up to this size are queued for sendmmsg; larger ones go at once. */
 #define TX_SMALL_MAX 2048u
@@ -70,7 +85,9 @@ struct netdev_port {
     /* Receive ring. */
     uint8_t *ring;
     size_t ring_len;
+    uint32_t frame_size, frames_per_block;
     uint32_t n_frames, head;
+    uint8_t *big_bufs;                         /* RX_BIG_BUFS of them */
     uint32_t n_held;                           /* frames lent to the caller */
     struct tpacket2_hdr *held[PACKET_BATCH_MAX];
     struct dp_packet pkts[PACKET_BATCH_MAX];
@@ -141,7 +158,7 @@ static int setopt_int(int fd, int opt, int val)
 
 /* Socket options that must come before the ring, then the ring, then the
  * binding (so no frame arrives before the ring exists). */
-static int open_socket(struct netdev_port *np, uint32_t n_blocks,
+static int open_socket(struct netdev_port *np, uint32_t n_frames,
                        const char **what)
 {
     np->fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -162,11 +179,23 @@ static int open_socket(struct netdev_port *np, uint32_t n_blocks,
         *what = "PACKET_RESERVE";
         return error;
     }
+    if ((error = setopt_int(np->fd, PACKET_COPY_THRESH, 1))) {
+        *what = "PACKET_COPY_THRESH";
+        return error;
+    }
+    /* Room for the big frames' queue; FORCE lifts rmem_max (root). */
+    int qbytes = RX_QUEUE_BYTES;
+    if (setsockopt(np->fd, SOL_SOCKET, SO_RCVBUFFORCE, &qbytes,
+                   sizeof qbytes)) {
+        setsockopt(np->fd, SOL_SOCKET, SO_RCVBUF, &qbytes, sizeof qbytes);
+    }
+    uint32_t n_blocks = (n_frames + np->frames_per_block - 1)
+                        / np->frames_per_block;
     struct tpacket_req req = {
         .tp_block_size = RX_BLOCK_SIZE,
         .tp_block_nr = n_blocks,
-        .tp_frame_size = RX_FRAME_SIZE,
-        .tp_frame_nr = n_blocks * RX_FRAMES_PER_BLOCK,
+        .tp_frame_size = np->frame_size,
+        .tp_frame_nr = n_blocks * np->frames_per_block,
     };
     if (setsockopt(np->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req)) {
         *what = "PACKET_RX_RING";
@@ -239,6 +268,20 @@ static void turn_lro_off(struct vport *vp, struct netdev_port *np)
     }
 }
 
+/* The smallest power-of-two frame (within the limits) that holds a frame
+ * of the device's MTU after the ring's own headers. */
+static void set_frame_size(struct netdev_port *np, int mtu)
+{
+    uint32_t need = RX_FRAME_OVERHEAD + ETH_HLEN + 4
+                    + (mtu > 0 ? (uint32_t)mtu : ETH_DATA_LEN);
+    uint32_t size = RX_FRAME_MIN;
+    while (size < need && size < RX_FRAME_MAX) {
+        size *= 2;
+    }
+    np->frame_size = size;
+    np->frames_per_block = RX_BLOCK_SIZE / size;
+}
+
 static void close_port(struct netdev_port *np)
 {
     if (np->ring) {
@@ -249,6 +292,7 @@ static void close_port(struct netdev_port *np)
     }
     pthread_spin_destroy(&np->tx_lock);
     free(np->tx_bufs);
+    free(np->big_bufs);
     free(np);
 }
 
@@ -260,17 +304,18 @@ static int netdev_create(struct vport *vp, const struct vport_opt *opts,
     if (error) {
         return error;
     }
-    uint32_t n_blocks = RX_DEFAULT_BLOCKS;
-    const char *blocks = vport_opt_get(opts, n_opts, "rx_ring_blocks");
-    if (blocks) {
+    uint32_t n_frames = RX_DEFAULT_FRAMES;
+    const char *frames = vport_opt_get(opts, n_opts, "rx_ring_frames");
+    if (frames) {
         char *end;
-        unsigned long v = strtoul(blocks, &end, 10);
-        if (*end || v == 0 || v > RX_MAX_BLOCKS) {
-            snprintf(err, errlen, "%s: rx_ring_blocks must be 1..%u",
-                     vp->name, RX_MAX_BLOCKS);
+        unsigned long v = strtoul(frames, &end, 10);
+        if (*frames < '0' || *frames > '9' || *end || v < PACKET_BATCH_MAX
+            || v > RX_MAX_FRAMES) {
+            snprintf(err, errlen, "%s: rx_ring_frames must be %u..%u",
+                     vp->name, PACKET_BATCH_MAX, RX_MAX_FRAMES);
             return -EINVAL;
         }
-        n_blocks = (uint32_t)v;
+        n_frames = (uint32_t)v;
     }
     struct netdev_port *np = calloc(1, sizeof *np);
     if (!np) {
@@ -279,10 +324,13 @@ static int netdev_create(struct vport *vp, const struct vport_opt *opts,
     }
     np->fd = -1;
     np->ifindex = info.ifindex;
+    set_frame_size(np, info.mtu);
     pthread_spin_init(&np->tx_lock, PTHREAD_PROCESS_PRIVATE);
     np->tx_bufs = malloc((size_t)PACKET_BATCH_MAX * TX_SMALL_MAX);
+    np->big_bufs = malloc((size_t)RX_BIG_BUFS * RX_BIG_SIZE);
     const char *what = "allocation";
-    error = np->tx_bufs ? open_socket(np, n_blocks, &what) : -ENOMEM;
+    error = np->tx_bufs && np->big_bufs ? open_socket(np, n_frames, &what)
+                                        : -ENOMEM;
     if (error) {
         snprintf(err, errlen, "could not open network device %s: %s "
                  "failed (%s)", vp->name, what, strerror(-error));
@@ -314,13 +362,11 @@ static void netdev_destroy(struct vport *vp)
 
 /* ---- receive ---- */
 
+/* Blocks hold a whole number of frames, so frames are contiguous. */
 static struct tpacket2_hdr *ring_frame(const struct netdev_port *np,
                                        uint32_t i)
 {
-    uint32_t block = i / RX_FRAMES_PER_BLOCK;
-    uint32_t slot = i % RX_FRAMES_PER_BLOCK;
-    return (struct tpacket2_hdr *)(np->ring + (size_t)block * RX_BLOCK_SIZE
-                                   + (size_t)slot * RX_FRAME_SIZE);
+    return (struct tpacket2_hdr *)(np->ring + (size_t)i * np->frame_size);
 }
 
 static void release_held(struct netdev_port *np)
@@ -367,29 +413,80 @@ static bool restore_vlan(struct dp_packet *p, const struct tpacket2_hdr *h,
     return true;
 }
 
-/* Turns ring frame `h` into packet `p`; false for a frame to drop. */
-static bool frame_to_packet(struct vport *vp, struct tpacket2_hdr *h,
-                            uint32_t status, struct dp_packet *p)
+/* What became of a received frame. */
+enum rx_verdict { RX_OK, RX_DROPPED, RX_BAD };
+
+static void vnet_to_offload(const struct virtio_net_hdr *vh,
+                            struct packet_offload *o)
+{
+    *o = (struct packet_offload) {
+        .flags = vh->flags, .gso_type = vh->gso_type, .hdr_len = vh->hdr_len,
+        .gso_size = vh->gso_size, .csum_start = vh->csum_start,
+        .csum_offset = vh->csum_offset,
+    };
+}
+
+/* Turns ring frame `h` into packet `p`. */
+static enum rx_verdict frame_to_packet(struct vport *vp,
+                                       const struct netdev_port *np,
+                                       struct tpacket2_hdr *h,
+                                       uint32_t status, struct dp_packet *p)
 {
     const uint32_t base_ofs = TPACKET2_HDRLEN;
-    if (h->tp_snaplen != h->tp_len                /* truncated: too big */
-        || h->tp_mac < base_ofs + VNET_HDR_LEN
-        || (uint64_t)h->tp_mac + h->tp_snaplen > RX_FRAME_SIZE) {
-        return false;
+    if (h->tp_snaplen != h->tp_len) {
+        /* Too big for a frame, and the socket's queue had no room. */
+        return RX_DROPPED;
+    }
+    if (h->tp_mac < base_ofs + VNET_HDR_LEN
+        || (uint64_t)h->tp_mac + h->tp_snaplen > np->frame_size) {
+        return RX_BAD;
     }
     uint8_t *frame = (uint8_t *)h;
-    dp_packet_init(p, frame + base_ofs, RX_FRAME_SIZE - base_ofs,
+    dp_packet_init(p, frame + base_ofs, np->frame_size - base_ofs,
                    h->tp_mac - base_ofs);
     p->len = h->tp_snaplen;
     struct virtio_net_hdr vh;
     memcpy(&vh, frame + h->tp_mac - VNET_HDR_LEN, sizeof vh);
-    p->md.offload = (struct packet_offload) {
-        .flags = vh.flags, .gso_type = vh.gso_type, .hdr_len = vh.hdr_len,
-        .gso_size = vh.gso_size, .csum_start = vh.csum_start,
-        .csum_offset = vh.csum_offset,
-    };
+    vnet_to_offload(&vh, &p->md.offload);
     p->md.in_port = vp->port_no;
-    return !(status & TP_STATUS_VLAN_VALID) || restore_vlan(p, h, status);
+    return !(status & TP_STATUS_VLAN_VALID) || restore_vlan(p, h, status)
+           ? RX_OK : RX_BAD;
+}
+
+/* Reads the frame that ring frame `h` stands for (TP_STATUS_COPY) from the
+ * socket's queue into big buffer `slot`, as packet `p`.  The queue holds
+ * these frames in ring order, so the next one is `h`'s. */
+static enum rx_verdict big_to_packet(struct vport *vp,
+                                     const struct netdev_port *np,
+                                     const struct tpacket2_hdr *h,
+                                     uint32_t status, struct dp_packet *p,
+                                     uint32_t slot)
+{
+    uint8_t *buf = np->big_bufs + (size_t)slot * RX_BIG_SIZE;
+    struct virtio_net_hdr vh;
+    struct iovec iov[2] = {
+        { .iov_base = &vh, .iov_len = VNET_HDR_LEN },
+        { .iov_base = buf + PACKET_HEADROOM,
+          .iov_len = RX_BIG_SIZE - PACKET_HEADROOM },
+    };
+    struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2 };
+    ssize_t n;
+    do {
+        n = recvmsg(np->fd, &m, MSG_DONTWAIT);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        return RX_DROPPED;
+    }
+    if ((m.msg_flags & MSG_TRUNC) || (size_t)n < VNET_HDR_LEN + ETH_HLEN
+        || (size_t)n - VNET_HDR_LEN != h->tp_len) {
+        return RX_BAD;
+    }
+    dp_packet_init(p, buf, RX_BIG_SIZE, PACKET_HEADROOM);
+    p->len = (uint32_t)n - VNET_HDR_LEN;
+    vnet_to_offload(&vh, &p->md.offload);
+    p->md.in_port = vp->port_no;
+    return !(status & TP_STATUS_VLAN_VALID) || restore_vlan(p, h, status)
+           ? RX_OK : RX_BAD;
 }
 
 static int netdev_recv(struct vport *vp, struct dp_packet_batch *batch)
@@ -399,24 +496,32 @@ static int netdev_recv(struct vport *vp, struct dp_packet_batch *batch)
     if (++np->recv_calls % STATS_FOLD_EVERY == 0) {
         fold_ring_drops(vp, np);
     }
-    uint32_t n_bad = 0;
+    uint32_t n_bad = 0, n_dropped = 0, n_big = 0;
     uint64_t bytes = 0;
     dp_packet_batch_init(batch);
     while (np->n_held < PACKET_BATCH_MAX) {
         struct tpacket2_hdr *h = ring_frame(np, np->head);
         uint32_t status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
-        if (!(status & TP_STATUS_USER)) {
+        bool big = status & TP_STATUS_COPY;
+        if (!(status & TP_STATUS_USER) || (big && n_big == RX_BIG_BUFS)) {
             break;
         }
         np->head = np->head + 1 == np->n_frames ? 0 : np->head + 1;
         np->held[np->n_held++] = h;
         struct dp_packet *p = &np->pkts[batch->count];
-        if (!frame_to_packet(vp, h, status, p)) {
+        enum rx_verdict v = big ? big_to_packet(vp, np, h, status, p, n_big++)
+                                : frame_to_packet(vp, np, h, status, p);
+        if (v == RX_OK) {
+            bytes += p->len;
+            dp_packet_batch_add(batch, p);
+        } else if (v == RX_DROPPED) {
+            n_dropped++;
+        } else {
             n_bad++;
-            continue;
         }
-        bytes += p->len;
-        dp_packet_batch_add(batch, p);
+    }
+    if (n_dropped) {
+        vport_count_rx_dropped(vp, n_dropped);
     }
     if (n_bad) {
         vport_count_rx_error(vp, n_bad);
