@@ -17,6 +17,8 @@
 #
 # Each figure is the median of ROUNDS runs (default 3) of SECONDS (default
 # 5); all runs are printed too (the machine is shared: compare the spread).
+# For vswitchd and OVS the UDP rate is also given per CPU-second their
+# process used: what the switch does with the CPU it actually got.
 # Environment: BLASTERS (udp_blast senders, default 1), SWITCHES (default
 # "bridge vswitchd ovs"), VS_BUILD (build directory), VSWITCHD_OPTS (extra
 # vswitchd arguments), HOST_TSO=off (TSO and GSO off on both hosts' eth0:
@@ -61,6 +63,7 @@ start_vswitchd() {
         --pidfile --log-file="$VS_DIR/vswitchd.log" ${VSWITCHD_OPTS:-} \
         >/dev/null 2>"$VS_DIR/stderr" &
     VS_PID=$!
+    SW_PID=$VS_PID
     for _ in $(seq 100); do
         "$BUILD/vs-appctl" -t "$VS_DIR/run/vswitchd.ctl" version \
             >/dev/null 2>&1 && break
@@ -81,7 +84,7 @@ stop_vswitchd() {
         > "$WORK/vswitchd-stats" || true
     kill "$VS_PID" 2>/dev/null || true
     wait "$VS_PID" 2>/dev/null || true
-    VS_PID=
+    VS_PID= SW_PID=
     rm -rf "$VS_DIR"
 }
 
@@ -104,12 +107,14 @@ start_ovs() {
     ovs_env ovs-vswitchd unix:"$OVS_DIR/db.sock" \
         --pidfile="$OVS_DIR/vswitchd.pid" --log-file="$OVS_DIR/vswitchd.log" \
         -vconsole:off --detach 2>/dev/null
+    SW_PID=$(cat "$OVS_DIR/vswitchd.pid")
     ovsctl add-br ${T}ovs -- set bridge ${T}ovs datapath_type=netdev
     ovsctl add-port ${T}ovs ${T}p1
     ovsctl add-port ${T}ovs ${T}p2
 }
 stop_ovs() {
     local f
+    SW_PID=
     for f in vswitchd ovsdb; do
         [ -f "$OVS_DIR/$f.pid" ] || continue
         kill "$(cat "$OVS_DIR/$f.pid")" 2>/dev/null || true
@@ -172,10 +177,21 @@ except Exception:
     wait $srv 2>/dev/null || true
 }
 
-# Prints the 64-byte UDP packets per second that reached h2's interface.
+# CPU ticks (user + system, all threads) the switch process has used.
+SW_PID=
+sw_ticks() {
+    [ -n "$SW_PID" ] && awk '{ print $14 + $15 }' "/proc/$SW_PID/stat" \
+        2>/dev/null || echo 0
+}
+
+# Prints the 64-byte UDP packets per second that reached h2's interface,
+# and the packets per CPU-second of the switch process ("-" for the bridge):
+# the rate it would reach on a CPU of its own, which the load of a shared
+# machine disturbs less than the rate itself.
 udp_once() {
-    local a b pids=() i
+    local a b ta tb pids=() i
     a=$(h2_rx)
+    ta=$(sw_ticks)
     for i in $(seq "$BLASTERS"); do
         in_h 1 "$BLAST" $NET.2 $((9000 + i)) "$SECS" >/dev/null &
         pids+=($!)
@@ -183,7 +199,12 @@ udp_once() {
     wait "${pids[@]}"
     sleep 0.2
     b=$(h2_rx)
-    echo $(( (b - a) / SECS ))
+    tb=$(sw_ticks)
+    if [ -n "$SW_PID" ] && [ "$tb" -gt "$ta" ]; then
+        echo "$(( (b - a) / SECS )) $(( (b - a) * $(getconf CLK_TCK) / (tb - ta) ))"
+    else
+        echo "$(( (b - a) / SECS )) -"
+    fi
 }
 
 # Prints the average RTT in ms of 50 pings at 10 ms intervals.
@@ -198,7 +219,7 @@ runs() {    # ROUNDS results of "$@", space separated
     echo "${out[*]}"
 }
 
-declare -A TCP UDP RTT
+declare -A TCP UDP UDPCPU RTT
 measure() {     # switch name
     local ok=0
     for _ in $(seq 50); do
@@ -207,10 +228,17 @@ measure() {     # switch name
     done
     [ $ok = 1 ] || { echo "$1: h1 cannot reach h2" >&2; return 1; }
     TCP[$1]=$(runs tcp_once)
-    UDP[$1]=$(runs udp_once)
+    local u=() c=() _ x
+    for _ in $(seq "$ROUNDS"); do
+        read -r -a x <<< "$(udp_once)"
+        u+=("${x[0]}")
+        c+=("${x[1]}")
+    done
+    UDP[$1]=${u[*]}
+    UDPCPU[$1]=${c[*]}
     RTT[$1]=$(runs rtt_once)
-    printf '%-9s TCP [%s] Gb/s   64B UDP [%s] pps   RTT [%s] ms\n' \
-        "$1" "${TCP[$1]}" "${UDP[$1]}" "${RTT[$1]}"
+    printf '%-9s TCP [%s] Gb/s   64B UDP [%s] pps (per switch CPU-second [%s])   RTT [%s] ms\n' \
+        "$1" "${TCP[$1]}" "${UDP[$1]}" "${UDPCPU[$1]}" "${RTT[$1]}"
 }
 
 echo "ports_bench: ${SECS}s x $ROUNDS rounds, $BLASTERS udp_blast sender(s)," \
@@ -225,24 +253,33 @@ echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 args=()
 for sw in $SWITCHES; do
-    args+=("$sw" "${TCP[$sw]:-0}" "${UDP[$sw]:-0}" "${RTT[$sw]:-0}")
+    args+=("$sw" "${TCP[$sw]:-0}" "${UDP[$sw]:-0}" "${UDPCPU[$sw]:--}"
+           "${RTT[$sw]:-0}")
 done
 $PY - "${args[@]}" <<'EOF'
 import statistics, sys
 a = sys.argv[1:]
+
+def median(text):
+    v = [float(x) for x in text.split() if x != "-"]
+    return statistics.median(v) if v else None
+
 rows = {}
-for i in range(0, len(a), 4):
-    rows[a[i]] = [statistics.median(map(float, a[i + j].split()))
-                  for j in (1, 2, 3)]
-print(f"\n{'median of runs':<16}{'TCP Gb/s':>10}{'64B UDP pps':>14}{'RTT ms':>10}")
-for name, (t, u, r) in rows.items():
-    print(f"{name:<16}{t:>10.2f}{u:>14.0f}{r:>10.3f}")
+for i in range(0, len(a), 5):
+    rows[a[i]] = [median(a[i + j]) for j in (1, 2, 3, 4)]
+fmt = lambda v, f: "-" if v is None else format(v, f)
+print(f"\n{'median of runs':<16}{'TCP Gb/s':>10}{'64B UDP pps':>14}"
+      f"{'pps/CPU-s':>12}{'RTT ms':>10}")
+for name, (t, u, c, r) in rows.items():
+    print(f"{name:<16}{fmt(t, '.2f'):>10}{fmt(u, '.0f'):>14}"
+          f"{fmt(c, '.0f'):>12}{fmt(r, '.3f'):>10}")
 vs = rows.get("vswitchd")
 if vs:
-    for name, (t, u, r) in rows.items():
-        if name == "vswitchd":
-            continue
-        ratio = lambda x, y: f"{x / y:.2f}" if y else "-"
-        print(f"{'vswitchd/' + name:<16}{ratio(vs[0], t):>10}"
-              f"{ratio(vs[1], u):>14}{ratio(vs[2], r):>10}")
+    ratio = lambda x, y: f"{x / y:.2f}" if x and y else "-"
+    for name, row in rows.items():
+        if name != "vswitchd":
+            print(f"{'vswitchd/' + name:<16}{ratio(vs[0], row[0]):>10}"
+                  f"{ratio(vs[1], row[1]):>14}{ratio(vs[2], row[2]):>12}"
+                  f"{ratio(vs[3], row[3]):>10}")
+    print("(RTT: lower is better, so a ratio under 1 is vswitchd ahead)")
 EOF
