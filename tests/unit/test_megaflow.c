@@ -286,6 +286,60 @@ test_many_masks(void **state)
 /* Random flows over a small value domain (so that masks overlap often):
  * each insert is refused exactly when the reference says it overlaps, and
  * every packet finds exactly the one flow that matches it, if any. */
+/* The batch lookup finds, for every key of a batch (repeats included), the
+ * flow the single lookup finds, and probes at least one subtable a key. */
+static void
+test_lookup_batch_agrees_with_single(void **state)
+{
+    (void) state;
+    static const unsigned field_pool[] = {
+        F_IN_PORT, F_NW_DST, F_NW_DST24, F_TP_DST, F_TP_SRC,
+    };
+    struct megaflow_table *t = megaflow_table_create();
+    srand(777);
+    for (int i = 0; i < 300; i++) {
+        unsigned fields = 0;
+        for (size_t j = 0; j < sizeof field_pool / sizeof field_pool[0]; j++) {
+            fields |= rand() % 2 ? field_pool[j] : 0;
+        }
+        struct flow_key k = key_of(1 + rand() % 3, 0, 0x0a000000
+                                   + (uint32_t) (rand() % 3),
+                                   (uint16_t) (rand() % 3),
+                                   (uint16_t) (rand() % 3));
+        struct flow_key m = mask_of(fields);
+        (void) megaflow_insert(t, &k, &m, "a", 1, 0);
+    }
+    assert_true(megaflow_mask_count(t) > 1);
+
+    int n_hit = 0, n_miss = 0;
+    for (int round = 0; round < 200; round++) {
+        size_t n = 1 + (size_t) (rand() % MEGAFLOW_BATCH_MAX);
+        struct flow_key pkts[MEGAFLOW_BATCH_MAX];
+        const struct flow_key *keys[MEGAFLOW_BATCH_MAX];
+        struct megaflow *flows[MEGAFLOW_BATCH_MAX];
+        for (size_t i = 0; i < n; i++) {
+            pkts[i] = i && rand() % 4 == 0 ? pkts[rand() % i]  /* a repeat */
+                : key_of(1 + rand() % 4, 0, 0x0a000000
+                         + (uint32_t) (rand() % 4),
+                         (uint16_t) (rand() % 4), (uint16_t) (rand() % 4));
+            keys[i] = &pkts[i];
+        }
+        uint32_t n_mask_hit = 0;
+        rcu_read_lock();
+        megaflow_lookup_batch(t, keys, n, flows, &n_mask_hit);
+        rcu_read_unlock();
+        assert_true(n_mask_hit >= n);
+        for (size_t i = 0; i < n; i++) {
+            assert_ptr_equal(flows[i], lookup(t, &pkts[i], NULL));
+            n_hit += flows[i] != NULL;
+            n_miss += flows[i] == NULL;
+        }
+    }
+    assert_true(n_hit > 100 && n_miss > 100);   /* both outcomes tested */
+    megaflow_table_destroy(t);
+    rcu_barrier();
+}
+
 static void
 test_random_flows_agree_with_reference(void **state)
 {
@@ -1051,6 +1105,7 @@ main(void)
         cmocka_unit_test(test_insert_lookup_modify_delete),
         cmocka_unit_test(test_many_masks),
         cmocka_unit_test(test_random_flows_agree_with_reference),
+        cmocka_unit_test(test_lookup_batch_agrees_with_single),
         cmocka_unit_test(test_overlap_subset_case),
         cmocka_unit_test(test_overlap_scan_case),
         cmocka_unit_test(test_disjoint_masks_coexist),
