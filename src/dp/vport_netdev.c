@@ -26,7 +26,11 @@
  * so a reused frame could rewrite data the receiver has not read yet.
  *
  * As in the seed, the device is made promiscuous while attached and LRO is
- * turned off; destroy restores both.  Promiscuity is taken with
+ * turned off; GRO is turned on (when the device lets it): unlike LRO it keeps
+ * what segmentation needs to undo it, and it turns the MTU-sized frames of a
+ * host without TSO into super-frames before they reach the ring, one trip
+ * through the datapath per 64 KiB instead of per frame.  Destroy restores
+ * all three.  Promiscuity is taken with
  * PACKET_MR_PROMISC, which raises the kernel's promiscuity count (what `ip -d
  * link` shows as "promiscuity N") exactly like the seed's
  * dev_set_promiscuity(dev, 1), and which the kernel drops when the socket
@@ -35,7 +39,9 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/ethtool.h>
 #include <linux/if_ether.h>
+#include <linux/sockios.h>
 #include <linux/if_packet.h>
 #include <linux/virtio_net.h>
 #include <net/if.h>
@@ -46,6 +52,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -104,6 +111,7 @@ struct netdev_port {
 
     /* What destroy restores. */
     bool lro_turned_off;
+    bool gro_turned_on;
 };
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 5);
@@ -282,6 +290,53 @@ static void set_frame_size(struct netdev_port *np, int mtu)
     np->frames_per_block = RX_BLOCK_SIZE / size;
 }
 
+/* GRO through the simple ethtool commands, on the port's own socket. */
+static int gro_call(const struct netdev_port *np, const char *name,
+                    uint32_t cmd, bool *on)
+{
+    struct ethtool_value ev = { .cmd = cmd, .data = *on };
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
+    ifr.ifr_data = (void *)&ev;
+    if (ioctl(np->fd, SIOCETHTOOL, &ifr)) {
+        return -errno;
+    }
+    *on = ev.data != 0;
+    return 0;
+}
+
+static int gro_get(const struct netdev_port *np, const char *name, bool *on)
+{
+    *on = false;
+    return gro_call(np, name, ETHTOOL_GGRO, on);
+}
+
+/* Sets GRO and checks that the device took it (it may be fixed). */
+static int gro_set(const struct netdev_port *np, const char *name, bool on)
+{
+    bool wish = on, now;
+    int error = gro_call(np, name, ETHTOOL_SGRO, &wish);
+    if (!error) {
+        error = gro_get(np, name, &now);
+    }
+    return error ? error : now == on ? 0 : -EOPNOTSUPP;
+}
+
+static void turn_gro_on(struct vport *vp, struct netdev_port *np)
+{
+    bool on;
+    if (gro_get(np, vp->name, &on) || on) {
+        return;
+    }
+    int error = gro_set(np, vp->name, true);
+    if (error) {
+        VLOG_INFO("%s: GRO stays off (%s)", vp->name, strerror(-error));
+    } else {
+        np->gro_turned_on = true;
+    }
+}
+
 static void close_port(struct netdev_port *np)
 {
     if (np->ring) {
@@ -339,6 +394,7 @@ static int netdev_create(struct vport *vp, const struct vport_opt *opts,
     }
     init_tx(np);
     turn_lro_off(vp, np);
+    turn_gro_on(vp, np);
     vp->priv = np;
     return 0;
 }
@@ -348,6 +404,13 @@ static void netdev_destroy(struct vport *vp)
     struct netdev_port *np = port_of(vp);
     if (!np) {
         return;
+    }
+    if (np->gro_turned_on) {
+        int error = gro_set(np, vp->name, false);
+        if (error && error != -ENODEV) {
+            VLOG_WARN("%s: could not turn GRO back off (%s)", vp->name,
+                      strerror(-error));
+        }
     }
     if (np->lro_turned_off) {
         int error = netdev_set_lro(vp->name, true);
