@@ -1,6 +1,7 @@
 /* Device helpers: rtnetlink (libmnl) for what a device is, ioctl for flags
  * and MTU, ethtool features for LRO, and the internal-device registry. */
 #include "dp/netdev_util.h"
+#include "dp/vport.h"
 
 #include <errno.h>
 #include <libmnl/libmnl.h>
@@ -370,4 +371,20 @@ bool netdev_is_internal(const char *name)
     }
     pthread_mutex_unlock(&internal_lock);
     return found;
+}
+
+void netdev_fill_status(const char *name, struct vport_status *st)
+{
+    memset(st, 0, sizeof *st);
+    st->link_up = -1;
+    st->mtu = -1;
+    snprintf(st->ifindex_name, sizeof st->ifindex_name, "%s", name);
+    struct netdev_info info;
+    if (netdev_get_info(name, &info)) {
+        return;
+    }
+    st->link_up = (info.flags & IFF_UP) && (info.flags & IFF_RUNNING);
+    st->mtu = info.mtu;
+    memcpy(st->mac, info.mac, sizeof st->mac);
+    st->has_mac = info.has_mac;
 }

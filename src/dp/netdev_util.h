@@ -28,6 +28,12 @@ struct netdev_info {
  * name that is not a valid device name. */
 int netdev_get_info(const char *name, struct netdev_info *info);
 
+struct vport_status;
+
+/* Fills a port's status (link, MTU, MAC) from device `name`; link and MTU
+ * read -1 when the device cannot be read. */
+void netdev_fill_status(const char *name, struct vport_status *st);
+
 /* True when `name` is a syntactically valid device name (1..15 chars, no
  * '/', no whitespace, not "." or ".."). */
 bool netdev_name_valid(const char *name);

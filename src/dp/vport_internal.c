@@ -287,18 +287,7 @@ static int internal_get_fd(const struct vport *vp)
 static void internal_get_status(const struct vport *vp,
                                 struct vport_status *st)
 {
-    memset(st, 0, sizeof *st);
-    st->link_up = -1;
-    st->mtu = -1;
-    snprintf(st->ifindex_name, sizeof st->ifindex_name, "%s", vp->name);
-    struct netdev_info info;
-    if (netdev_get_info(vp->name, &info)) {
-        return;
-    }
-    st->link_up = (info.flags & IFF_UP) && (info.flags & IFF_RUNNING);
-    st->mtu = info.mtu;
-    memcpy(st->mac, info.mac, sizeof st->mac);
-    st->has_mac = info.has_mac;
+    netdev_fill_status(vp->name, st);
 }
 
 const struct vport_ops vport_internal_ops = {

@@ -711,21 +711,10 @@ static int netdev_get_fd(const struct vport *vp)
 
 static void netdev_get_status(const struct vport *vp, struct vport_status *st)
 {
-    memset(st, 0, sizeof *st);
-    st->link_up = -1;
-    st->mtu = -1;
-    snprintf(st->ifindex_name, sizeof st->ifindex_name, "%s", vp->name);
     /* The ring's drop counter resets when read; the control thread folds it
      * in too, so that a reader sees drops even while no packet arrives. */
     fold_ring_drops((struct vport *)vp, port_of(vp));
-    struct netdev_info info;
-    if (netdev_get_info(vp->name, &info)) {
-        return;
-    }
-    st->link_up = (info.flags & IFF_UP) && (info.flags & IFF_RUNNING);
-    st->mtu = info.mtu;
-    memcpy(st->mac, info.mac, sizeof st->mac);
-    st->has_mac = info.has_mac;
+    netdev_fill_status(vp->name, st);
 }
 
 const struct vport_ops vport_netdev_ops = {
