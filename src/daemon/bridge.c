@@ -328,32 +328,22 @@ static bool valid_request(int64_t r)
     return r >= 1 && r <= OFPORT_AUTO_MAX;
 }
 
-/* The ofport the store still records for interface `name` (written by a
+/* The ofport the store still records for interface `ci` (written by a
  * previous run), or 0: OpenFlow port numbers survive a restart, as in
  * OVS, whatever order the interfaces were added in. */
-static uint32_t stored_ofport(const char *name)
+static uint32_t stored_ofport(const struct conf_iface *ci)
 {
-    char *argv[] = { "get", "Interface", (char *) name, "ofport", NULL };
-    char *output = NULL, *error = NULL;
-    uint32_t ofport = 0;
-    if (!vsctl_run(br.db, 4, argv, &output, &error) && output) {
-        char *end;
-        long long v = strtoll(output, &end, 10);
-        if (end != output && valid_request(v)) {
-            ofport = (uint32_t) v;
-        }
-    }
-    free(output);
-    free(error);
-    return ofport;
+    return valid_request(ci->ofport) ? (uint32_t) ci->ofport : 0;
 }
 
-static struct iface *bridge_add_iface(struct bridge *b, const char *name)
+static struct iface *bridge_add_iface(struct bridge *b,
+                                      const struct conf_iface *ci)
 {
     struct iface *i = br_realloc(NULL, sizeof *i);
-    *i = (struct iface) { .name = br_strdup(name), .dp_port = DP_PORT_NONE,
+    *i = (struct iface) { .name = br_strdup(ci->name),
+                          .dp_port = DP_PORT_NONE,
                           .tag = -1, .ofport_request = -1,
-                          .ofport_hint = stored_ofport(name) };
+                          .ofport_hint = stored_ofport(ci) };
     b->ifaces = br_realloc(b->ifaces, (b->n_ifaces + 1) * sizeof *b->ifaces);
     b->ifaces[b->n_ifaces++] = i;
     return i;
@@ -632,7 +622,7 @@ static bool mark_config(const struct conf *conf)
                 const struct conf_iface *ci = &cp->ifaces[f];
                 struct iface *i = bridge_find_iface(b, ci->name);
                 if (!i) {
-                    i = bridge_add_iface(b, ci->name);
+                    i = bridge_add_iface(b, ci);
                 }
                 if (i->seen) {
                     continue;   /* the same name twice: first one wins */

@@ -92,6 +92,7 @@ static void fill_iface(struct conf_iface *ci, const struct confdb_row *row)
     ci->type = string_or_empty(&row->cols[IF_TYPE]);
     smap_from_datum(&ci->options, &row->cols[IF_OPTIONS]);
     ci->ofport_request = integer_or(&row->cols[IF_OFPORT_REQUEST], -1);
+    ci->ofport = integer_or(&row->cols[IF_OFPORT], -1);
 }
 
 static void fill_port(struct confdb *db, struct conf_port *cp,

@@ -23,6 +23,7 @@ struct conf_iface {
     char *type;            /* "" = system */
     struct conf_smap options;
     int64_t ofport_request; /* -1 when unset */
+    int64_t ofport;        /* as the daemon last stored it; -1 when unset */
 };
 
 struct conf_port {

@@ -290,6 +290,41 @@ static void test_set_iface_status(void **state)
     free(out);
 }
 
+/* The snapshot carries the ofport the daemon last wrote back (what keeps
+ * OpenFlow port numbers across a restart), -1 before any and when
+ * cleared. */
+static void test_snapshot_carries_ofport(void **state)
+{
+    struct fixture *f = *state;
+    struct conf c;
+    struct conf_iface_status st = { .ofport = 7, .mtu = -1,
+        .stats = { -1, -1, -1, -1, -1, -1, -1, -1 } };
+    assert_int_equal(run(f->db, "add-br br0 -- add-port br0 p1 -- "
+                         "add-port br0 p2", NULL), 0);
+    assert_int_equal(confdb_read_config(f->db, &c), 0);
+    assert_int_equal(c.bridges[0].ports[1].ifaces[0].ofport, -1);
+    conf_free(&c);
+
+    assert_int_equal(confdb_set_iface_status(f->db, "p1", &st), 0);
+    st.ofport = 12;
+    assert_int_equal(confdb_set_iface_status(f->db, "p2", &st), 0);
+    reopen(f);
+    assert_int_equal(confdb_read_config(f->db, &c), 0);
+    assert_string_equal(c.bridges[0].ports[1].name, "p1");
+    assert_int_equal(c.bridges[0].ports[1].ifaces[0].ofport, 7);
+    assert_string_equal(c.bridges[0].ports[2].name, "p2");
+    assert_int_equal(c.bridges[0].ports[2].ifaces[0].ofport, 12);
+    assert_int_equal(c.bridges[0].ports[0].ifaces[0].ofport, -1); /* br0 */
+    conf_free(&c);
+
+    st.ofport = -1;
+    assert_int_equal(confdb_set_iface_status(f->db, "p1", &st), 0);
+    assert_int_equal(confdb_read_config(f->db, &c), 0);
+    assert_int_equal(c.bridges[0].ports[1].ifaces[0].ofport, -1);
+    assert_int_equal(c.bridges[0].ports[2].ifaces[0].ofport, 12);
+    conf_free(&c);
+}
+
 static void test_other_process_noticed(void **state)
 {
     struct fixture *f = *state;
@@ -328,6 +363,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_integrity_checks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_config, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_iface_status, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_snapshot_carries_ofport, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_other_process_noticed, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_ovs_version, setup, teardown),
