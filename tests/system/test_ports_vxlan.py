@@ -1,10 +1,10 @@
 """vxlan ports on real hosts (run as root).
 
 Two "hypervisor" namespaces joined by an underlay veth (10.91.0.0/24).  In
-each runs a switch (tests/tools/dp-tunnel: a hub of a system port and a
+each runs a switch (tests/tools/dp-switch: a hub of a system port and a
 vxlan port), with a host namespace behind it on 192.168.91.0/24:
 
-    h1 --veth-- [hv1: dp-tunnel p1 + vx] ==underlay== [hv2: ...] --veth-- h2
+    h1 --veth-- [hv1: dp-switch p1 + vx] ==underlay== [hv2: ...] --veth-- h2
 
 Then hv2's switch is replaced by the Linux kernel's own vxlan device in a
 Linux bridge (the interop check), and finally by a kernel vxlan device with
@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-DP_TUNNEL = str(REPO / "build" / "tools" / "dp-tunnel")
+DP_SWITCH = str(REPO / "build" / "tools" / "dp-switch")
 TAG = "vxt"
 NS = {name: f"{TAG}-{name}-{os.getpid()}" for name in ("h1", "hv1", "hv2", "h2")}
 VNI = 4242
@@ -50,7 +50,7 @@ def nsx(ns, cmd, **kw):
 
 
 class Switch:
-    """dp-tunnel running in a namespace, its stdout in a file."""
+    """dp-switch running in a namespace, its stdout in a file."""
 
     def __init__(self, ns, ports, tmp_path):
         self.out_path = tmp_path / f"{ns}.out"
@@ -58,7 +58,7 @@ class Switch:
         self.out = open(self.out_path, "w")
         self.err = open(self.err_path, "w")
         self.proc = subprocess.Popen(
-            ["ip", "netns", "exec", NS[ns], DP_TUNNEL, *ports],
+            ["ip", "netns", "exec", NS[ns], DP_SWITCH, *ports],
             stdout=self.out, stderr=self.err)
         for _ in range(100):
             if "ready" in self.out_path.read_text():
@@ -66,7 +66,7 @@ class Switch:
             if self.proc.poll() is not None:
                 break
             time.sleep(0.05)
-        raise AssertionError(f"dp-tunnel did not start: "
+        raise AssertionError(f"dp-switch did not start: "
                              f"{self.err_path.read_text()}")
 
     def stats(self):

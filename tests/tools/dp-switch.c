@@ -1,13 +1,15 @@
 /* dp-switch: a datapath made a hub, for system tests and benchmarks.
  *
- *   dp-switch [--spin N] [--no-emc] PORT[:TYPE] ...
+ *   dp-switch [--spin N] [--no-emc] PORT[:TYPE[:KEY=VALUE[,KEY=VALUE...]]] ...
  *
- * Creates a datapath with the ports (type "system" unless given), installs
- * for each port a flow matching only its in_port whose actions output to
- * every other port, starts the forwarding thread and prints "ready".  On
- * SIGUSR1 it prints the per-port counters; on SIGTERM or SIGINT it prints
- * them, removes the ports (restoring the devices) and exits 0.  A port that
- * cannot be added prints the error and exits 1. */
+ * e.g. `dp-switch veth0 vx0:vxlan:remote_ip=10.9.0.2,key=42`.  Creates a
+ * datapath with the ports (type "system" unless given), installs for each
+ * port a flow matching only its in_port whose actions output to every other
+ * port, resolves patch peers, starts the forwarding thread and prints
+ * "ready".  On SIGUSR1 it prints the counters (datapath, per port, per vxlan
+ * socket), ending with a line "end"; on SIGTERM or SIGINT it prints them,
+ * removes the ports (restoring the devices) and exits 0.  A port that cannot
+ * be added prints the error and exits 1. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -20,13 +22,27 @@
 #include "dp/datapath.h"
 #include "dp/forwarder.h"
 #include "dp/vport.h"
+#include "dp/vport_patch.h"
+#include "dp/vport_vxlan.h"
 
 #define MAX_PORTS 64
+#define MAX_OPTS 16
+
+/* The port types this tool offers: the archive's registry references them
+ * weakly, so naming them here links them in. */
+__attribute__((used))
+static const struct vport_ops *const linked_types[] = {
+    &vport_netdev_ops, &vport_internal_ops, &vport_patch_ops,
+    &vport_vxlan_ops, &vport_memory_ops,
+};
 
 struct port_arg {
     char name[VPORT_NAME_MAX];
     char type[32];
     uint32_t port_no;
+    char optbuf[512];
+    struct vport_opt opts[MAX_OPTS];
+    size_t n_opts;
 };
 
 static volatile sig_atomic_t stop_requested, dump_requested;
@@ -45,24 +61,52 @@ static void on_dump(int sig)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: dp-switch [--spin N] [--no-emc] PORT[:TYPE] "
-            "...\n");
+    fprintf(stderr, "usage: dp-switch [--spin N] [--no-emc] "
+            "PORT[:TYPE[:KEY=VALUE,...]] ...\n");
     exit(2);
+}
+
+/* Splits "k=v,k=v" (in p->optbuf) into p->opts. */
+static int parse_opts(struct port_arg *p)
+{
+    char *save = NULL;
+    for (char *kv = strtok_r(p->optbuf, ",", &save); kv;
+         kv = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(kv, '=');
+        if (!eq || eq == kv || p->n_opts >= MAX_OPTS) {
+            return -1;
+        }
+        *eq = '\0';
+        p->opts[p->n_opts].key = kv;
+        p->opts[p->n_opts].value = eq + 1;
+        p->n_opts++;
+    }
+    return 0;
 }
 
 static int parse_port(const char *arg, struct port_arg *p)
 {
-    const char *colon = strchr(arg, ':');
-    size_t name_len = colon ? (size_t)(colon - arg) : strlen(arg);
-    const char *type = colon ? colon + 1 : "system";
-    if (name_len == 0 || name_len >= sizeof p->name || !*type
-        || strlen(type) >= sizeof p->type) {
-        fprintf(stderr, "dp-switch: bad port argument \"%s\"\n", arg);
+    const char *c1 = strchr(arg, ':');
+    const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    size_t name_len = c1 ? (size_t)(c1 - arg) : strlen(arg);
+    size_t type_len = !c1 ? 0 : c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1);
+    if (!name_len || name_len >= sizeof p->name || (c1 && !type_len)
+        || type_len >= sizeof p->type
+        || (c2 && strlen(c2 + 1) >= sizeof p->optbuf)) {
         return -1;
     }
     memcpy(p->name, arg, name_len);
     p->name[name_len] = '\0';
-    snprintf(p->type, sizeof p->type, "%s", type);
+    if (c1) {
+        memcpy(p->type, c1 + 1, type_len);
+        p->type[type_len] = '\0';
+    } else {
+        snprintf(p->type, sizeof p->type, "system");
+    }
+    if (c2) {
+        snprintf(p->optbuf, sizeof p->optbuf, "%s", c2 + 1);
+        return parse_opts(p);
+    }
     return 0;
 }
 
@@ -100,7 +144,12 @@ static void print_port(struct vport *vp, void *aux)
     }
     struct vport_stats s;
     vport_stats_read(vp, &s);
-    printf("port %u: %s (%s)\n", vp->port_no, vp->name, vp->ops->type);
+    char cfg[256] = "";
+    if (vp->ops->format_config) {
+        vp->ops->format_config(vp, cfg, sizeof cfg);
+    }
+    printf("port %u: %s (%s%s%s)\n", vp->port_no, vp->name, vp->ops->type,
+           *cfg ? ": " : "", cfg);
     printf("    RX packets:%llu errors:%llu dropped:%llu\n",
            (unsigned long long)s.rx_packets, (unsigned long long)s.rx_errors,
            (unsigned long long)s.rx_dropped);
@@ -117,6 +166,12 @@ static void print_port(struct vport *vp, void *aux)
     } else {
         printf("none\n");
     }
+    struct vxlan_sock_stats vs;
+    if (!vport_vxlan_sock_stats(vp, &vs)) {
+        printf("    vxlan socket: malformed:%llu unmatched:%llu\n",
+               (unsigned long long)vs.n_malformed,
+               (unsigned long long)vs.n_unmatched);
+    }
 }
 
 static void print_stats(struct datapath *dp, const struct forwarder *fw)
@@ -126,6 +181,8 @@ static void print_stats(struct datapath *dp, const struct forwarder *fw)
     printf("lookups: hit:%llu missed:%llu lost:%llu\n",
            (unsigned long long)ds.n_hit, (unsigned long long)ds.n_missed,
            (unsigned long long)ds.n_lost);
+    printf("recursion drops:%llu\n",
+           (unsigned long long)ds.n_recursion_drops);
     if (fw) {
         struct forwarder_stats fs;
         forwarder_get_stats(fw, &fs);
@@ -135,6 +192,7 @@ static void print_stats(struct datapath *dp, const struct forwarder *fw)
                (unsigned long long)fs.packets);
     }
     datapath_port_foreach(dp, print_port, NULL);
+    printf("end\n");
     fflush(stdout);
 }
 
@@ -195,10 +253,6 @@ int main(int argc, char *argv[])
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
     install_signals();
-    /* The archive's registry references port types weakly: name them so
-     * that the linker brings them in. */
-    vport_register(&vport_netdev_ops);
-    vport_register(&vport_internal_ops);
     rcu_register_thread();
     struct datapath *dp = datapath_create("hub");
     if (!dp) {
@@ -210,8 +264,9 @@ int main(int argc, char *argv[])
     for (size_t i = 0; i < n && !status; i++) {
         char err[VPORT_ERR_MAX] = "";
         ports[i].port_no = (uint32_t)i + 1;
-        int error = datapath_port_add(dp, ports[i].name, ports[i].type, NULL,
-                                      0, &ports[i].port_no, err, sizeof err);
+        int error = datapath_port_add(dp, ports[i].name, ports[i].type,
+                                      ports[i].opts, ports[i].n_opts,
+                                      &ports[i].port_no, err, sizeof err);
         if (error) {
             fprintf(stderr, "dp-switch: %s\n", err[0] ? err
                     : strerror(-error));
@@ -225,6 +280,9 @@ int main(int argc, char *argv[])
                     ports[i].port_no, strerror(-error));
             status = 1;
         }
+    }
+    if (!status) {
+        vport_patch_resolve(dp);
     }
     struct forwarder *fw = status ? NULL : forwarder_start(dp);
     if (!status && !fw) {
