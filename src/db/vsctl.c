@@ -449,17 +449,24 @@ static int cmd_set_controller(struct vsctl_ctx *ctx, int argc, char *argv[])
     return 0;
 }
 
-static int cmd_del_controller(struct vsctl_ctx *ctx, int argc, char *argv[])
+/* Empties column `col` of the bridge named `name`. */
+static int clear_bridge_column(struct vsctl_ctx *ctx, const char *name,
+                               int col)
 {
-    (void) argc;
-    struct confdb_row *br = find_bridge(ctx, argv[1], true);
+    struct confdb_row *br = find_bridge(ctx, name, true);
     struct datum empty;
     if (!br) {
         return -1;
     }
     datum_init_empty(&empty);
-    confdb_row_set(ctx->db, br, BR_CONTROLLER, &empty);
+    confdb_row_set(ctx->db, br, col, &empty);
     return 0;
+}
+
+static int cmd_del_controller(struct vsctl_ctx *ctx, int argc, char *argv[])
+{
+    (void) argc;
+    return clear_bridge_column(ctx, argv[1], BR_CONTROLLER);
 }
 
 static int cmd_get_controller(struct vsctl_ctx *ctx, int argc, char *argv[])
@@ -514,14 +521,7 @@ static int cmd_get_fail_mode(struct vsctl_ctx *ctx, int argc, char *argv[])
 static int cmd_del_fail_mode(struct vsctl_ctx *ctx, int argc, char *argv[])
 {
     (void) argc;
-    struct confdb_row *br = find_bridge(ctx, argv[1], true);
-    struct datum empty;
-    if (!br) {
-        return -1;
-    }
-    datum_init_empty(&empty);
-    confdb_row_set(ctx->db, br, BR_FAIL_MODE, &empty);
-    return 0;
+    return clear_bridge_column(ctx, argv[1], BR_FAIL_MODE);
 }
 
 static int cmd_init(struct vsctl_ctx *ctx, int argc, char *argv[])
