@@ -225,12 +225,23 @@ static void out_tcp_flags(struct out *o, uint16_t flags)
 }
 
 /* One flow as dump-flows prints it:
- * "KEY, packets:N, bytes:N, used:X.XXXs, actions:ACTS". */
+ * "KEY, packets:N, bytes:N, used:X.XXXs, actions:ACTS"; with `more` (-m)
+ * as OVS's: "ufid:UUID, " first, the key with every field (wildcarded
+ * ones as value/0) and ", dp:ovs" before the actions.  Our ufid is a hash of
+ * the flow's masked key and mask (flow_key_ufid): the table's identity of a
+ * flow, so it stays the same across dumps and daemon restarts. */
 static void out_flow(struct out *o, const struct megaflow *f, uint64_t now,
                      bool more)
 {
     char key[4096];
-    int n = flow_key_format(&f->key, &f->mask, key, sizeof key);
+    int n;
+    if (more) {
+        flow_key_format_ufid(&f->key, &f->mask, key, sizeof key);
+        out_printf(o, "%s, ", key);
+        n = flow_key_format_verbose(&f->key, &f->mask, key, sizeof key);
+    } else {
+        n = flow_key_format(&f->key, &f->mask, key, sizeof key);
+    }
     out_printf(o, "%s", n >= 0 ? key : "?");
     if (n >= (int) sizeof key) {
         out_printf(o, "...");

@@ -114,6 +114,25 @@ bool flow_key_overlap(const struct flow_key *k1, const struct flow_key *m1,
 int flow_key_format(const struct flow_key *key, const struct flow_key *mask,
                     char *buf, size_t size);
 
+/* As flow_key_format, but as OVS's `dpctl/dump-flows -m` prints a key:
+ * every field of every attribute the key has, wildcarded ones as value/0
+ * ("proto=0/0", "src=0.0.0.0/0.0.0.0"), with skb_mark(), recirc_id() and
+ * packet_type(ns=0,id=0) always.  flow_key_parse accepts it back. */
+int flow_key_format_verbose(const struct flow_key *key,
+                            const struct flow_key *mask, char *buf,
+                            size_t size);
+
+/* A flow's unique id, derived from hashes of (key & mask) and mask: equal
+ * for equal flows, stable across dumps and restarts (not OVS's own ufid,
+ * which hashes the unmasked key of the packet that made the flow). */
+void flow_key_ufid(const struct flow_key *key, const struct flow_key *mask,
+                   uint8_t ufid[16]);
+
+/* "ufid:xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" of flow_key_ufid (snprintf
+ * return). */
+int flow_key_format_ufid(const struct flow_key *key,
+                         const struct flow_key *mask, char *buf, size_t size);
+
 /* Parses what flow_key_format prints (for dpctl add-flow / get-flow).
  * Returns 0, or -1 with a message in `err`. */
 int flow_key_parse(const char *s, struct flow_key *key, struct flow_key *mask,

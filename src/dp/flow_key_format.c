@@ -2,6 +2,11 @@
  * dpctl/dump-flows` prints), and back.
  *
  * Layout rules (those of OVS's odp-util):
+ *   - verbose (dump-flows -m) prints every field of every attribute the key
+ *     has, wildcarded ones as value/0 (e.g. "proto=0/0", "src=0.0.0.0/
+ *     0.0.0.0"), plus skb_mark(), recirc_id() and packet_type(ns=0,id=0)
+ *     always; which L3/L4 attributes the key has still follows its (masked)
+ *     eth_type and IP protocol, and a zero frag mask still prints nothing;
  *   - without a mask every attribute the packet has is printed; with a mask a
  *     field prints only when its mask is non-zero, as value/mask when partly
  *     masked, and an attribute whose fields are all wildcarded is left out
@@ -76,6 +81,7 @@ struct out {
     size_t size;
     size_t len;
     char last;
+    bool verbose;              /* print wildcarded fields too (as value/0) */
 };
 
 static void put(struct out *o, const char *fmt, ...)
@@ -126,7 +132,7 @@ struct fmt_ctx {
 static void put_eth(struct out *o, const char *name, const struct eth_addr *v,
                     const struct eth_addr *m)
 {
-    if (is_zero(m, sizeof *m)) {
+    if (is_zero(m, sizeof *m) && !o->verbose) {
         return;
     }
     const uint8_t *a = v->ea;
@@ -142,7 +148,7 @@ static void put_eth(struct out *o, const char *name, const struct eth_addr *v,
 
 static void put_ipv4(struct out *o, const char *name, uint32_t v, uint32_t m)
 {
-    if (!m) {
+    if (!m && !o->verbose) {
         return;
     }
     const uint8_t *a = (const uint8_t *)&v, *b = (const uint8_t *)&m;
@@ -156,7 +162,7 @@ static void put_ipv4(struct out *o, const char *name, uint32_t v, uint32_t m)
 static void put_ipv6(struct out *o, const char *name, const uint8_t v[16],
                      const uint8_t m[16])
 {
-    if (is_zero(m, 16)) {
+    if (is_zero(m, 16) && !o->verbose) {
         return;
     }
     char text[INET6_ADDRSTRLEN];
@@ -173,7 +179,7 @@ static void put_ipv6(struct out *o, const char *name, const uint8_t v[16],
 static void put_uint(struct out *o, const char *name, uint64_t v, uint64_t m,
                      uint64_t full, bool hex)
 {
-    if (!m) {
+    if (!m && !o->verbose) {
         return;
     }
     put(o, hex ? "%s=%#" PRIx64 : "%s=%" PRIu64, name, v);
@@ -215,10 +221,15 @@ static const struct flag_name tnl_flag_names[] = {
     { FLOW_TNL_F_KEY, "key" }, { 0, NULL },
 };
 
-/* "a|b" under a full mask, "+a-b" under a partial one. */
+/* "a|b" under a full mask, "+a-b" under a partial one, "0/0" under none
+ * (only verbose output asks for that, as OVS's tcp_flags(0/0)). */
 static void put_flags(struct out *o, const struct flag_name *names,
                       uint32_t v, uint32_t m, uint32_t full)
 {
+    if (!(m & full)) {
+        put(o, "0/0");
+        return;
+    }
     if ((m & full) == full) {
         if (!(v & full)) {
             put(o, "0");
@@ -255,7 +266,9 @@ static void format_tunnel(struct fmt_ctx *c)
         return;
     }
     put(o, "tunnel(");
-    bool with_id = c->masked ? m->tun_id != 0
+    bool all = o->verbose || c->masked;
+    bool with_id = o->verbose ? true
+                   : c->masked ? m->tun_id != 0
                              : (v->flags & FLOW_TNL_F_KEY) || v->tun_id;
     if (with_id) {
         put(o, "tun_id=0x%" PRIx64, (uint64_t)be64toh(v->tun_id));
@@ -264,31 +277,32 @@ static void format_tunnel(struct fmt_ctx *c)
         }
         put(o, ",");
     }
-    if (c->masked || v->ip_src) {
+    if (all || v->ip_src) {
         put_ipv4(o, "src", v->ip_src, m->ip_src);
     }
-    if (c->masked || v->ip_dst) {
+    if (all || v->ip_dst) {
         put_ipv4(o, "dst", v->ip_dst, m->ip_dst);
     }
-    if (c->masked || v->ip_tos) {
+    if (all || v->ip_tos) {
         put_uint(o, "tos", v->ip_tos, m->ip_tos, 0xff, true);
     }
     put_uint(o, "ttl", v->ip_ttl, m->ip_ttl, 0xff, false);
-    if (c->masked || v->tp_src) {
+    if (all || v->tp_src) {
         put_uint(o, "tp_src", ntohs(v->tp_src), ntohs(m->tp_src), 0xffff,
                  false);
     }
-    if (c->masked || v->tp_dst) {
+    if (all || v->tp_dst) {
         put_uint(o, "tp_dst", ntohs(v->tp_dst), ntohs(m->tp_dst), 0xffff,
                  false);
     }
-    uint32_t all = FLOW_TNL_F_KEY | FLOW_TNL_F_DONT_FRAGMENT | FLOW_TNL_F_CSUM;
-    if (m->flags & all) {
+    uint32_t known = FLOW_TNL_F_KEY | FLOW_TNL_F_DONT_FRAGMENT
+                     | FLOW_TNL_F_CSUM;
+    if ((m->flags & known) || o->verbose) {
         /* With a mask OVS always shows "+key-df" form (its full tunnel mask
          * has a bit we lack), so a masked key is shown that way too. */
         put(o, "flags(");
         put_flags(o, tnl_flag_names, v->flags, m->flags,
-                  c->masked ? UINT32_MAX : all);
+                  c->masked ? UINT32_MAX : known);
         put(o, "),");
     }
     chomp_comma(o);
@@ -299,14 +313,15 @@ static void format_metadata(struct fmt_ctx *c)
 {
     struct out *o = c->o;
     format_tunnel(c);
-    if (c->masked ? c->m->pkt_mark != 0 : c->v.pkt_mark != 0) {
+    bool mark = c->masked ? c->m->pkt_mark != 0 : c->v.pkt_mark != 0;
+    if (mark || o->verbose) {
         put(o, "skb_mark(%#" PRIx32, c->v.pkt_mark);
         if (c->m->pkt_mark != UINT32_MAX) {
             put(o, "/%#" PRIx32, c->m->pkt_mark);
         }
         put(o, "),");
     }
-    if (c->m->recirc_id) {
+    if (c->m->recirc_id || o->verbose) {
         put(o, "recirc_id(%#" PRIx32, c->v.recirc_id);
         if (c->m->recirc_id != UINT32_MAX) {
             put(o, "/%#" PRIx32, c->m->recirc_id);
@@ -318,6 +333,9 @@ static void format_metadata(struct fmt_ctx *c)
         put(o, "/%#" PRIx32, c->m->in_port);
     }
     put(o, "),");
+    if (o->verbose) {
+        put(o, "packet_type(ns=0,id=0),");   /* we carry Ethernet only */
+    }
 }
 
 static void format_eth(struct fmt_ctx *c)
@@ -344,14 +362,14 @@ static void put_vlan_tci(struct out *o, uint16_t be_tci, uint16_t be_mask)
     unsigned vid = tci & VLAN_VID_MASK, vid_mask = mask & VLAN_VID_MASK;
     unsigned pcp = tci >> VLAN_PCP_SHIFT, pcp_mask = mask >> VLAN_PCP_SHIFT;
     put(o, "vlan(");
-    if (vid || vid_mask) {
+    if (vid || vid_mask || o->verbose) {
         put(o, "vid=%u", vid);
         if (vid_mask != VLAN_VID_MASK) {
             put(o, "/0x%x", vid_mask);
         }
         put(o, ",");
     }
-    if (pcp || pcp_mask) {
+    if (pcp || pcp_mask || o->verbose) {
         put(o, "pcp=%u", pcp);
         if (pcp_mask != 7) {
             put(o, "/0x%x", pcp_mask);
@@ -370,7 +388,7 @@ static void format_ipv4(struct fmt_ctx *c)
     const struct flow_key *v = &c->v, *m = c->m;
     struct out *o = c->o;
     if (!m->nw_src && !m->nw_dst && !m->nw_proto && !m->nw_tos && !m->nw_ttl
-        && !m->nw_frag) {
+        && !m->nw_frag && !o->verbose) {
         return;
     }
     put(o, "ipv4(");
@@ -390,7 +408,7 @@ static void format_ipv6(struct fmt_ctx *c)
     struct out *o = c->o;
     if (is_zero(m->ipv6_src, 16) && is_zero(m->ipv6_dst, 16)
         && !m->ipv6_label && !m->nw_proto && !m->nw_tos && !m->nw_ttl
-        && !m->nw_frag) {
+        && !m->nw_frag && !o->verbose) {
         return;
     }
     put(o, "ipv6(");
@@ -412,7 +430,7 @@ static void format_arp(struct fmt_ctx *c)
     struct out *o = c->o;
     if (!m->nw_src && !m->nw_dst && !m->nw_proto
         && is_zero(&m->arp_sha, sizeof m->arp_sha)
-        && is_zero(&m->arp_tha, sizeof m->arp_tha)) {
+        && is_zero(&m->arp_tha, sizeof m->arp_tha) && !o->verbose) {
         return;
     }
     put(o, "arp(");
@@ -428,7 +446,7 @@ static void format_arp(struct fmt_ctx *c)
 static void format_ports(struct fmt_ctx *c, const char *name)
 {
     const struct flow_key *v = &c->v, *m = c->m;
-    if (!m->tp_src && !m->tp_dst) {
+    if (!m->tp_src && !m->tp_dst && !c->o->verbose) {
         return;
     }
     put(c->o, "%s(", name);
@@ -441,7 +459,7 @@ static void format_ports(struct fmt_ctx *c, const char *name)
 static void format_tcp_flags(struct fmt_ctx *c)
 {
     uint16_t v = ntohs(c->v.tcp_flags), m = ntohs(c->m->tcp_flags) & 0x0fff;
-    if (c->masked ? m == 0 : v == 0) {
+    if (!c->o->verbose && (c->masked ? m == 0 : v == 0)) {
         return;
     }
     put(c->o, "tcp_flags(");
@@ -454,7 +472,7 @@ static void format_icmp(struct fmt_ctx *c, const char *name)
     const struct flow_key *v = &c->v, *m = c->m;
     unsigned type_mask = ntohs(m->tp_src) & 0xff;
     unsigned code_mask = ntohs(m->tp_dst) & 0xff;
-    if (!type_mask && !code_mask) {
+    if (!type_mask && !code_mask && !c->o->verbose) {
         return;
     }
     put(c->o, "%s(", name);
@@ -468,7 +486,7 @@ static void format_nd(struct fmt_ctx *c)
 {
     const struct flow_key *v = &c->v, *m = c->m;
     if (is_zero(m->nd_target, 16) && is_zero(&m->arp_sha, sizeof m->arp_sha)
-        && is_zero(&m->arp_tha, sizeof m->arp_tha)) {
+        && is_zero(&m->arp_tha, sizeof m->arp_tha) && !c->o->verbose) {
         return;
     }
     put(c->o, "nd(");
@@ -531,7 +549,7 @@ static void format_payload(struct fmt_ctx *c)
         }
         return;
     }
-    if (dl_mask) {
+    if (dl_mask || c->o->verbose) {
         put_eth_type(c->o, c->v.dl_type, dl_mask);
     }
     switch (ntohs(dl_type)) {
@@ -578,12 +596,12 @@ static void format_level(struct fmt_ctx *c, int level)
     put(c->o, "),");
 }
 
-int flow_key_format(const struct flow_key *key, const struct flow_key *mask,
-                    char *buf, size_t size)
+static int format_key(const struct flow_key *key, const struct flow_key *mask,
+                      bool verbose, char *buf, size_t size)
 {
     struct flow_key all_ones;
     memset(&all_ones, 0xff, sizeof all_ones);
-    struct out o = { buf, size, 0, '\0' };
+    struct out o = { buf, size, 0, '\0', verbose };
     struct fmt_ctx c = { .o = &o, .raw = key, .m = mask ? mask : &all_ones,
                          .masked = mask != NULL };
     flow_key_mask(&c.v, key, c.m);
@@ -595,6 +613,50 @@ int flow_key_format(const struct flow_key *key, const struct flow_key *mask,
     format_level(&c, 0);
     chomp_comma(&o);
     return (int)o.len;
+}
+
+int flow_key_format(const struct flow_key *key, const struct flow_key *mask,
+                    char *buf, size_t size)
+{
+    return format_key(key, mask, false, buf, size);
+}
+
+int flow_key_format_verbose(const struct flow_key *key,
+                            const struct flow_key *mask, char *buf,
+                            size_t size)
+{
+    return format_key(key, mask, true, buf, size);
+}
+
+/* Four 32-bit hashes, each of the masked key chained into a hash of the
+ * mask, with distinct seeds: the megaflow table holds at most one flow per
+ * (key & mask, mask), so this names a flow stably (across dumps and
+ * restarts, for as long as the hash function stays the same). */
+void flow_key_ufid(const struct flow_key *key, const struct flow_key *mask,
+                   uint8_t ufid[16])
+{
+    static const uint32_t seeds[4] = {
+        0x5546c1d0, 0x9e3779b9, 0x85ebca6b, 0xc2b2ae35,
+    };
+    for (int i = 0; i < 4; i++) {
+        uint32_t h = flow_key_hash(mask,
+                                   flow_key_hash_masked(key, mask, seeds[i]));
+        ufid[4 * i] = (uint8_t)(h >> 24);
+        ufid[4 * i + 1] = (uint8_t)(h >> 16);
+        ufid[4 * i + 2] = (uint8_t)(h >> 8);
+        ufid[4 * i + 3] = (uint8_t)h;
+    }
+}
+
+int flow_key_format_ufid(const struct flow_key *key,
+                         const struct flow_key *mask, char *buf, size_t size)
+{
+    uint8_t u[16];
+    flow_key_ufid(key, mask, u);
+    return snprintf(buf, size, "ufid:%02x%02x%02x%02x-%02x%02x-%02x%02x-"
+                    "%02x%02x-%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2],
+                    u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11],
+                    u[12], u[13], u[14], u[15]);
 }
 
 /* ===========================================================================

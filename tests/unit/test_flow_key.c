@@ -1254,6 +1254,255 @@ static void test_format_truncated_buffer(void **state)
     }
 }
 
+/* ---------------------------------------------------------------------------
+ * Verbose format (dump-flows -m) and ufid. */
+
+static void assert_verbose(const struct flow_key *k, const struct flow_key *m,
+                           const char *expected)
+{
+    char buf[2048];
+    int n = flow_key_format_verbose(k, m, buf, sizeof buf);
+    assert_string_equal(buf, expected);
+    assert_int_equal(n, (int)strlen(expected));
+}
+
+/* The mask NORMAL gives a learned unicast flow: port, MACs, type, frag. */
+static void mask_l2_flow(struct flow_key *m)
+{
+    memset(m, 0, sizeof *m);
+    m->recirc_id = m->in_port = UINT32_MAX;
+    memset(&m->dl_src, 0xff, 6);
+    memset(&m->dl_dst, 0xff, 6);
+    m->dl_type = UINT16_MAX;
+    m->vlans[0].tpid = m->vlans[0].tci = UINT16_MAX;
+    m->nw_frag = FLOW_NW_FRAG_MASK;
+}
+
+#define V_META "skb_mark(0/0),recirc_id(0),in_port(2),packet_type(ns=0,id=0),"
+#define V_ETH "eth(src=56:cb:59:98:de:47,dst=f6:95:11:c3:f6:81),"
+#define V_MAC0 "00:00:00:00:00:00/00:00:00:00:00:00"
+
+static void test_format_verbose_megaflows(void **state)
+{
+    (void)state;
+    struct flow_key k, m, stored;
+    sample_key(&k);
+    k.in_port = 2;
+    mask_l2_flow(&m);
+    flow_key_mask(&stored, &k, &m);   /* as the megaflow table keeps it */
+    assert_verbose(&stored, &m,
+                   V_META V_ETH "eth_type(0x0800),ipv4(src=0.0.0.0/0.0.0.0,"
+                   "dst=0.0.0.0/0.0.0.0,proto=0/0,tos=0/0,ttl=0/0,frag=no)");
+    /* The short form of the same flow leaves all of that out. */
+    char brief[512];
+    flow_key_format(&stored, &m, brief, sizeof brief);
+    assert_string_equal(brief, "recirc_id(0),in_port(2)," V_ETH
+                        "eth_type(0x0800),ipv4(frag=no)");
+
+    /* Partly masked fields show value/mask, L4 once the protocol is
+     * matched; tcp_flags unmatched is 0/0 as OVS prints it. */
+    m.nw_src = htonl(0xffff0000);
+    m.nw_proto = 0xff;
+    m.tp_dst = UINT16_MAX;
+    m.tp_src = htons(0xf000);
+    m.pkt_mark = 0xff;
+    k.pkt_mark = 0x1234;
+    flow_key_mask(&stored, &k, &m);
+    assert_verbose(&stored, &m,
+                   "skb_mark(0x34/0xff),recirc_id(0),in_port(2),"
+                   "packet_type(ns=0,id=0)," V_ETH "eth_type(0x0800),"
+                   "ipv4(src=10.0.0.0/255.255.0.0,dst=0.0.0.0/0.0.0.0,"
+                   "proto=6,tos=0/0,ttl=0/0,frag=no),tcp(src=0/0xf000,"
+                   "dst=80),tcp_flags(0/0)");
+
+    /* ARP. */
+    struct frame arp = { .n = 0 };
+    build_arp(&arp, 1, 6);
+    extract(&arp, &k);
+    k.in_port = 2;
+    mask_l2_flow(&m);
+    m.nw_frag = 0;
+    m.nw_proto = 0xff;
+    flow_key_mask(&stored, &k, &m);
+    assert_verbose(&stored, &m,
+                   V_META V_ETH "eth_type(0x0806),arp(sip=0.0.0.0/0.0.0.0,"
+                   "tip=0.0.0.0/0.0.0.0,op=1,sha=" V_MAC0 ",tha=" V_MAC0
+                   ")");
+
+    /* IPv6 neighbour solicitation: nd() under an exact type and code. */
+    const uint8_t sll[8] = { 1, 1, 0x56, 0xcb, 0x59, 0x98, 0xde, 0x47 };
+    struct frame ns = { .n = 0 };
+    build_nd(&ns, 135, 0, sll, 8);
+    extract(&ns, &k);
+    k.in_port = 2;
+    mask_l2_flow(&m);
+    m.nw_proto = 0xff;
+    m.tp_src = m.tp_dst = htons(0xff);
+    flow_key_mask(&stored, &k, &m);
+    assert_verbose(&stored, &m,
+                   V_META V_ETH "eth_type(0x86dd),ipv6(src=::/::,dst=::/::,"
+                   "label=0/0,proto=58,tclass=0/0,hlimit=0/0,frag=no),"
+                   "icmpv6(type=135,code=0),nd(target=::/::,sll=" V_MAC0
+                   ",tll=" V_MAC0 ")");
+}
+
+static void test_format_verbose_tags_tunnel(void **state)
+{
+    (void)state;
+    struct frame v = { .n = 0 };
+    put_eth(&v, 0x8100);
+    put16(&v, 0x200a);                 /* pcp 1, vid 10 */
+    put16(&v, 0x0800);
+    put_ipv4(&v, 17, 5, 8, 0);
+    put_udp(&v, 1, 2);
+    struct flow_key k, m, stored;
+    extract(&v, &k);
+    k.in_port = 2;
+    k.tunnel.tun_id = htobe64(5);
+    k.tunnel.ip_dst = ip4(2, 2, 2, 2);
+    k.tunnel.flags = FLOW_TNL_F_KEY;
+    mask_l2_flow(&m);
+    m.vlans[0].tci = htons(0x1fff);    /* vid and presence; pcp free (OVS
+                                        * writes its VLAN masks 0x-hex) */
+    m.vlans[1].tpid = m.vlans[1].tci = UINT16_MAX;
+    m.tunnel.tun_id = UINT64_MAX;
+    flow_key_mask(&stored, &k, &m);
+    assert_verbose(&stored, &m,
+                   "tunnel(tun_id=0x5,src=0.0.0.0/0.0.0.0,dst=0.0.0.0/"
+                   "0.0.0.0,tos=0/0,ttl=0/0,tp_src=0/0,tp_dst=0/0,"
+                   "flags(0/0))," V_META V_ETH "eth_type(0x8100),"
+                   "vlan(vid=10,pcp=0/0x0),encap(eth_type(0x0800),"
+                   "ipv4(src=0.0.0.0/0.0.0.0,dst=0.0.0.0/0.0.0.0,proto=0/0,"
+                   "tos=0/0,ttl=0/0,frag=no))");
+
+    /* Without a mask every field is exact, and still all printed. */
+    struct frame f = { .n = 0 };
+    put_eth(&f, 0x0800);
+    put_ipv4(&f, 17, 5, 8, 0);
+    put_udp(&f, 0, 53);
+    extract(&f, &k);
+    assert_verbose(&k, NULL,
+                   "skb_mark(0),recirc_id(0),in_port(7),"
+                   "packet_type(ns=0,id=0)," V_ETH "eth_type(0x0800),"
+                   "ipv4(src=10.0.0.1,dst=10.0.0.2,proto=17,tos=0x2e,ttl=64,"
+                   "frag=no),udp(src=0,dst=53)");
+}
+
+/* What -m prints is accepted back as the same flow. */
+static void verbose_round_trip(const struct flow_key *k,
+                               const struct flow_key *m)
+{
+    char text[2048], err[128];
+    flow_key_format_verbose(k, m, text, sizeof text);
+    struct flow_key k2, m2, want;
+    if (flow_key_parse(text, &k2, &m2, err, sizeof err)) {
+        fail_msg("parse of '%s' failed: %s", text, err);
+    }
+    flow_key_mask(&want, k, m);
+    flow_key_mask(&k2, &k2, &m2);
+    char again[2048];
+    flow_key_format_verbose(&k2, &m2, again, sizeof again);
+    if (memcmp(&m2, m, sizeof *m) || memcmp(&k2, &want, sizeof want)) {
+        fail_msg("flow differs after '%s' -> '%s'", text, again);
+    }
+    assert_string_equal(again, text);
+}
+
+static void test_format_verbose_round_trip(void **state)
+{
+    (void)state;
+    struct flow_key keys[16];
+    size_t n = corpus(keys, 16);
+    for (size_t i = 0; i < n; i++) {
+        struct flow_key m, pattern, stored;
+        memset(&pattern, 0xff, sizeof pattern);
+        shape_mask(&keys[i], &pattern, &m);
+        verbose_round_trip(&keys[i], &m);
+        mask_l2_flow(&pattern);
+        shape_mask(&keys[i], &pattern, &m);
+        flow_key_mask(&stored, &keys[i], &m);
+        verbose_round_trip(&stored, &m);
+    }
+    /* A tunnel matched on its id only: the other fields and flags(0/0). */
+    struct flow_key m, stored;
+    mask_l2_flow(&m);
+    m.tunnel.tun_id = UINT64_MAX;
+    flow_key_mask(&stored, &keys[2], &m);
+    verbose_round_trip(&stored, &m);
+}
+
+static void test_format_verbose_truncated_buffer(void **state)
+{
+    (void)state;
+    struct flow_key keys[16];
+    size_t n = corpus(keys, 16);
+    for (size_t i = 0; i < n; i++) {
+        struct flow_key m;
+        mask_l2_flow(&m);
+        char full[2048];
+        int len = flow_key_format_verbose(&keys[i], &m, full, sizeof full);
+        assert_int_equal(len, (int)strlen(full));
+        for (size_t size = 0; size < (size_t)len + 2; size += 5) {
+            char small[2048];
+            memset(small, 'X', sizeof small);
+            assert_int_equal(flow_key_format_verbose(&keys[i], &m, small,
+                                                     size), len);
+            if (size) {
+                size_t stored = strlen(small);
+                assert_true(stored < size);
+                assert_memory_equal(small, full, stored);
+            }
+            assert_int_equal(small[size], 'X');
+        }
+    }
+}
+
+static void test_ufid(void **state)
+{
+    (void)state;
+    struct flow_key k, m, other;
+    sample_key(&k);
+    mask_l2_flow(&m);
+    char a[64], b[64];
+    int n = flow_key_format_ufid(&k, &m, a, sizeof a);
+    assert_int_equal(n, 41);
+    assert_int_equal(strlen(a), 41);
+    assert_memory_equal(a, "ufid:", 5);
+    for (int i = 5; i < 41; i++) {
+        bool dash = i == 13 || i == 18 || i == 23 || i == 28;
+        assert_true(dash ? a[i] == '-'
+                         : (a[i] >= '0' && a[i] <= '9')
+                           || (a[i] >= 'a' && a[i] <= 'f'));
+    }
+    /* Bits outside the mask do not change it... */
+    other = k;
+    other.nw_src = ip4(9, 9, 9, 9);
+    other.tp_src = htons(7);
+    flow_key_format_ufid(&other, &m, b, sizeof b);
+    assert_string_equal(a, b);
+    /* ...a matched field does, and so does the mask alone (same masked
+     * values, two different flows in the table). */
+    other.dl_src.ea[5] ^= 1;
+    flow_key_format_ufid(&other, &m, b, sizeof b);
+    assert_string_not_equal(a, b);
+    struct flow_key m2 = m, zero_src = k;
+    zero_src.nw_src = 0;
+    m2.nw_src = UINT32_MAX;
+    flow_key_format_ufid(&zero_src, &m, a, sizeof a);
+    flow_key_format_ufid(&zero_src, &m2, b, sizeof b);
+    assert_string_not_equal(a, b);
+    /* 128 bits: the four words are not copies of each other. */
+    uint8_t u[16];
+    flow_key_ufid(&k, &m, u);
+    assert_memory_not_equal(u, u + 4, 4);
+    assert_memory_not_equal(u + 4, u + 8, 4);
+    assert_memory_not_equal(u + 8, u + 12, 4);
+    /* A short buffer is cut, never overrun. */
+    char tiny[8];
+    assert_int_equal(flow_key_format_ufid(&k, &m, tiny, sizeof tiny), 41);
+    assert_int_equal(strlen(tiny), 7);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1279,6 +1528,11 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_format_truncated_buffer),
+        cmocka_unit_test(test_format_verbose_megaflows),
+        cmocka_unit_test(test_format_verbose_tags_tunnel),
+        cmocka_unit_test(test_format_verbose_round_trip),
+        cmocka_unit_test(test_format_verbose_truncated_buffer),
+        cmocka_unit_test(test_ufid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
