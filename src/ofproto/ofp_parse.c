@@ -538,6 +538,13 @@ static int parse_resubmit(const struct token *t, struct ofpact **acts,
     return 0;
 }
 
+/* OVS pads a note so that the whole action fills 8-byte units; the padded
+ * length is what dump-flows prints. */
+static size_t note_padded_len(size_t len)
+{
+    return (len + 10 + 7) / 8 * 8 - 10;
+}
+
 static int parse_note(const char *v, struct ofpact **acts, size_t *n,
                       char *err, size_t errlen)
 {
@@ -559,6 +566,11 @@ static int parse_note(const char *v, struct ofpact **acts, size_t *n,
         char hex[3] = { p[0], p[1], 0 };
         a->note.data[a->note.len++] = (uint8_t) strtoul(hex, NULL, 16);
         p += 2;
+    }
+    /* Refuse what would print padded past the limit: a dumped flow must
+     * parse back. */
+    if (note_padded_len(a->note.len) > OFP_NOTE_MAX) {
+        return fail(err, errlen, "note longer than %d bytes", OFP_NOTE_MAX);
     }
     return 0;
 }
@@ -1204,8 +1216,7 @@ static void format_action(const struct ofpact *a, struct dstr *out)
         dstr_printf(out, "goto_table:%u", a->u8);
         break;
     case OFPACT_NOTE: {
-        /* OVS pads a note so that the whole action fills 8-byte units. */
-        size_t shown = (a->note.len + 10 + 7) / 8 * 8 - 10;
+        size_t shown = note_padded_len(a->note.len);
         dstr_put(out, "note:");
         for (size_t i = 0; i < shown; i++) {
             dstr_printf(out, "%s%02x", i ? "." : "",
