@@ -922,7 +922,9 @@ struct confdb_row *confdb_find_name(const struct confdb *db, enum table_id t,
     }
     for (size_t i = 0; i < db->tables[t].n; i++) {
         struct confdb_row *row = db->tables[t].rows[i];
-        if (!row->deleted && !strcmp(row->cols[col].keys[0].string, name)) {
+        /* A row just inserted has no name yet: it matches nothing. */
+        if (!row->deleted && row->cols[col].n
+            && !strcmp(row->cols[col].keys[0].string, name)) {
             return row;
         }
     }
