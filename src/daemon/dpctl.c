@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <urcu.h>
 
 #include "daemon/bridge.h"
@@ -351,27 +352,60 @@ static bool parse_flow(struct unixctl_conn *conn, const char *text,
     return true;
 }
 
-/* FLOW [DP]: dpctl/get-flow accepts the datapath name too. */
+/* get-flow by "ufid:UUID" (as dump-flows -m prints it): the flow whose
+ * flow_key_format_ufid text is `ufid`. */
+struct ufid_search {
+    const char *ufid;
+    struct out *o;
+    uint64_t now;
+    bool found;
+};
+
+static bool ufid_match(const struct megaflow *f, void *aux)
+{
+    struct ufid_search *s = aux;
+    char text[64];
+    flow_key_format_ufid(&f->key, &f->mask, text, sizeof text);
+    if (strcasecmp(text + 5, s->ufid + 5)) {
+        return true;
+    }
+    out_flow(s->o, f, s->now, false);
+    s->found = true;
+    return false;
+}
+
+/* [DP] FLOW or [DP] ufid:UUID (the datapath name may come first). */
 static void get_flow_cb(struct unixctl_conn *conn, int argc,
                         const char *argv[], void *aux)
 {
     (void) aux;
     struct datapath *dp = get_dp(conn);
+    const char *text = argv[argc - 1];
+    bool by_ufid = !strncasecmp(text, "ufid:", 5);
     struct flow_key key, mask;
-    if (!dp || !parse_flow(conn, argv[argc - 1], &key, &mask)) {
+    if (!dp || (!by_ufid && !parse_flow(conn, text, &key, &mask))) {
         return;
     }
     if (argc > 2 && !dp_name_ok(conn, argv[1])) {
         return;
     }
     struct out o = { 0 };
+    bool found;
     rcu_read_lock();
-    struct megaflow *f = megaflow_find_exact(datapath_flows(dp), &key, &mask);
-    if (f) {
-        out_flow(&o, f, dp_time_ms(), false);
+    if (by_ufid) {
+        struct ufid_search s = { .ufid = text, .o = &o, .now = dp_time_ms() };
+        megaflow_foreach(datapath_flows(dp), ufid_match, &s);
+        found = s.found;
+    } else {
+        struct megaflow *f = megaflow_find_exact(datapath_flows(dp), &key,
+                                                 &mask);
+        found = f != NULL;
+        if (f) {
+            out_flow(&o, f, dp_time_ms(), false);
+        }
     }
     rcu_read_unlock();
-    if (!f) {
+    if (!found) {
         free(o.s);
         unixctl_reply_error(conn, "vswitchd: getting flow (No such file or "
                             "directory)");
@@ -456,8 +490,8 @@ static void del_flow_cb(struct unixctl_conn *conn, int argc,
 
 void dpctl_register_commands(void)
 {
-    /* Usage texts as OVS's, except that get-flow takes a flow key (we
-     * have no UFIDs). */
+    /* Usage texts as OVS's; get-flow takes a flow key or the ufid that
+     * dump-flows -m prints. */
     unixctl_command_register("dpctl/show", "[-s] [dp...]", 0, 2, show_cb,
                              NULL);
     unixctl_command_register("dpctl/dump-flows", "[-m] [dp]", 0, 2,

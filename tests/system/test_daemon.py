@@ -531,6 +531,63 @@ def test_hostile_control_requests(vswitchd):
 
 # -- traffic through the daemon --
 
+UFID = r"ufid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+MAC = r"[0-9a-f]{2}(?::[0-9a-f]{2}){5}"
+
+
+def check_dump_flows_more(vswitchd, ip_flow, p1, p2):
+    """dump-flows -m as OVS's: "ufid:UUID, " first, then every field of
+    the key (wildcarded ones as value/0), ", dp:ovs" before the actions;
+    the same flows as without -m.  `ip_flow` is the short line of the
+    IPv4 flow from dp port p1 to p2."""
+    # Host chatter (IPv6 ND) may add or expire flows between two dumps:
+    # compare by key, on the flows both dumps hold.
+    more = vswitchd.dpctl("dump-flows", "-m").stdout.splitlines()
+    assert more[0] == "flow-dump from the main thread:"
+    line_re = re.compile(
+        rf"^({UFID}), (skb_mark\(0/0\),recirc_id\(0\),in_port\(\d+\),"
+        rf"packet_type\(ns=0,id=0\),eth\(src={MAC},dst={MAC}\),.*), "
+        rf"packets:\d+, bytes:\d+, used:(?:\d+\.\d{{3}}s|never)"
+        rf"(?:, flags:\S+)?, dp:ovs, actions:\S+$")
+    parsed = [line_re.match(f) for f in more[1:]]
+    assert all(parsed), more
+    ufids = [m.group(1) for m in parsed]
+    assert len(set(ufids)) == len(ufids), more
+    by_ufid = {m.group(1): m.group(2) for m in parsed}
+
+    # The IPv4 flow: every IPv4 field shown, the unmatched ones as x/0.
+    ip_more = [f for f in more[1:] if f"in_port({p1})" in f
+               and "eth_type(0x0800)" in f]
+    assert len(ip_more) == 1, more
+    assert re.search(r"eth_type\(0x0800\),ipv4\(src=[\d.]+/[\d.]+,"
+                     r"dst=[\d.]+/[\d.]+,proto=\d+(?:/\S+?)?,"
+                     r"tos=\S+?,ttl=\S+?,frag=no\)", ip_more[0]), ip_more
+    assert "ipv4(src=0.0.0.0/0.0.0.0," in ip_more[0], ip_more
+    assert ip_more[0].endswith(f", dp:ovs, actions:{p2}")
+    # Counters and actions are those of the short dump.
+    tail = lambda line: re.sub(r"used:\S+", "", line.split(", packets:")[1])
+    assert tail(ip_more[0]).replace(" dp:ovs,", "") == tail(ip_flow)
+
+    # The ufid names the flow: the same in the next dump.
+    again = vswitchd.dpctl("dump-flows", "-m").stdout.splitlines()[1:]
+    again_by_ufid = {m.group(1): m.group(2)
+                     for m in map(line_re.match, again) if m}
+    common = set(by_ufid) & set(again_by_ufid)
+    ip_ufid = line_re.match(ip_more[0]).group(1)
+    assert ip_ufid in common
+    for u in common:
+        assert by_ufid[u] == again_by_ufid[u]
+    # get-flow finds the flow by its ufid (as OVS's get-flow ufid:...), in
+    # any letter case; an unknown ufid is not found.
+    for u in (ip_ufid, ip_ufid.upper().replace("UFID:", "ufid:")):
+        got = vswitchd.dpctl("get-flow", u).stdout.strip()
+        assert got.split(", packets:")[0] == ip_flow.split(", packets:")[0]
+    other = ip_ufid[:-1] + ("0" if ip_ufid[-1] != "0" else "1")
+    p = vswitchd.dpctl("get-flow", other, check=False)
+    assert p.returncode == 1
+    assert p.stderr == "vswitchd: getting flow (No such file or directory)\n"
+
+
 def test_ping_through_bridge_and_counters(vswitchd):
     """Two hosts on one bridge reach each other; the datapath shows the
     flows and counters, and the Interface rows get statistics."""
@@ -554,13 +611,7 @@ def test_ping_through_bridge_and_counters(vswitchd):
         assert m, ip_flows[0]
         assert int(m.group(1)) >= 3 and int(m.group(2)) >= 3 * 98
         assert m.group(4) == str(p2)
-        # -m prints the same flows, saying where they live (as OVS does).
-        # (Host chatter such as IPv6 ND may add flows in between.)
-        more = vswitchd.dpctl("dump-flows", "-m").stdout.splitlines()
-        key_of = lambda line: line.split(", packets:")[0]
-        assert {key_of(f) for f in flows[1:]} <= \
-            {key_of(f) for f in more[1:]}
-        assert all(", dp:ovs, actions:" in f for f in more[1:])
+        check_dump_flows_more(vswitchd, ip_flows[0], p1, p2)
 
         show = vswitchd.dpctl("show", "-s").stdout
         hit = int(re.search(r"lookups: hit:(\d+) missed:(\d+)", show)
