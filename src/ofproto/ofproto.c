@@ -512,7 +512,7 @@ static void install(struct ofproto *ofp, const struct xlate_in *xi,
         return;
     }
     struct flow_key mask, masked;
-    xlate_megaflow_mask(xo, &mask);
+    xlate_megaflow_mask(xo, key, &mask);
     flow_key_mask(&masked, key, &mask);
     int err = put_flow(ofp, &masked, &mask, xo, false);
     if (err == -EINVAL) {
@@ -696,7 +696,7 @@ static void revalidate_flow(struct ofproto *ofp, struct dpflow *f,
     xi.now_ms = dp_time_ms();
     xlate(&xi, xo);
     struct flow_key mask;
-    xlate_megaflow_mask(xo, &mask);
+    xlate_megaflow_mask(xo, &f->key, &mask);
     if (memcmp(&mask, &f->mask, sizeof mask)) {
         /* Its mask changed: the flow goes; the next packet installs the
          * right one. */

@@ -681,13 +681,24 @@ void xlate(const struct xlate_in *in, struct xlate_out *out)
     }
 }
 
-void xlate_megaflow_mask(const struct xlate_out *out, struct flow_key *mask)
+void xlate_megaflow_mask(const struct xlate_out *out,
+                         const struct flow_key *key, struct flow_key *mask)
 {
     *mask = out->wc.key;
     mask->in_port = UINT32_MAX;
     mask->recirc_id = UINT32_MAX;
     mask->pad0 = mask->pad1 = mask->pad2 = 0;
     mask->pad3 = 0;
+    /* A tag consulted and found absent is matched whole.  It matches the
+     * same packets (an absent tag is all zeros), and it is what the datapath
+     * syntax says: no vlan() means "untagged", parsed as the full mask, so
+     * the printed flow can be read back (dpctl get-flow/del-flow). */
+    for (int i = 0; i < FLOW_MAX_VLANS; i++) {
+        uint16_t present = htons(FLOW_VLAN_PRESENT);
+        if (mask->vlans[i].tci & present && !(key->vlans[i].tci & present)) {
+            mask->vlans[i].tpid = mask->vlans[i].tci = 0xffff;
+        }
+    }
 }
 
 void xflow_format_exact(const struct xflow *x, struct dstr *out)

@@ -44,9 +44,11 @@ struct xlate_out {
 /* Translates `in` into `out`. */
 void xlate(const struct xlate_in *in, struct xlate_out *out);
 
-/* The megaflow of a translation: out->wc reduced to the datapath key, with
- * recirc_id and in_port always matched. */
-void xlate_megaflow_mask(const struct xlate_out *out, struct flow_key *mask);
+/* The megaflow of the translation of `key`: out->wc reduced to the datapath
+ * key, with recirc_id and in_port always matched, and a VLAN tag found
+ * absent matched whole. */
+void xlate_megaflow_mask(const struct xlate_out *out,
+                         const struct flow_key *key, struct flow_key *mask);
 
 /* Prints an exact flow as ofproto/trace's "Flow:" line does
  * ("udp,in_port=1,vlan_tci=0x0000,dl_src=..."). */

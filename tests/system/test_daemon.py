@@ -582,6 +582,11 @@ def check_dump_flows_more(vswitchd, ip_flow, p1, p2):
     for u in (ip_ufid, ip_ufid.upper().replace("UFID:", "ufid:")):
         got = vswitchd.dpctl("get-flow", u).stdout.strip()
         assert got.split(", packets:")[0] == ip_flow.split(", packets:")[0]
+    # ...and by the key it printed, short or verbose (a NORMAL flow's
+    # untagged VLAN reads back as it was installed).
+    for key in (ip_flow.split(", packets:")[0], by_ufid[ip_ufid]):
+        got = vswitchd.dpctl("get-flow", key).stdout.strip()
+        assert got.split(", packets:")[0] == ip_flow.split(", packets:")[0]
     other = ip_ufid[:-1] + ("0" if ip_ufid[-1] != "0" else "1")
     p = vswitchd.dpctl("get-flow", other, check=False)
     assert p.returncode == 1
