@@ -36,7 +36,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ETH_TYPE_MIN 0x600
 #define FLOW_DL_TYPE_NONE 0x05ff
 #define VLAN_VID_MASK 0x0fff
 #define VLAN_PCP_SHIFT 13
@@ -1186,8 +1185,11 @@ static int parse_eth_type(struct parse_ctx *p, struct level_state *st,
     if (st->have_type) {
         return fail(p, "eth_type given twice");
     }
-    /* OVS writes a frame without an Ethernet II type as eth_type(0/MASK). */
-    if (mask_text && v < ETH_TYPE_MIN) {
+    /* OVS writes a frame without an Ethernet II type as eth_type(0/MASK),
+     * with a mask that covers the whole of that type's stand-in; any other
+     * masked value, zero under a narrower mask included, is just a value. */
+    if (mask_text && v == 0
+        && (m & FLOW_DL_TYPE_NONE) == FLOW_DL_TYPE_NONE) {
         v = FLOW_DL_TYPE_NONE;
     }
     st->have_type = true;

@@ -1169,6 +1169,24 @@ static void test_round_trip(void **state)
     }
 }
 
+/* A masked eth_type whose masked value is zero is a value, not OVS's
+ * "no Ethernet II type" form (found by fuzzing: it read back as the mask). */
+static void test_masked_eth_type_zero(void **state)
+{
+    (void)state;
+    struct flow_key k, m;
+    char err[128];
+    assert_int_equal(flow_key_parse("in_port(1),eth_type(0x810/2)", &k, &m,
+                                     err, sizeof err), 0);
+    assert_int_equal(ntohs(k.dl_type), 0);
+    assert_int_equal(ntohs(m.dl_type), 2);
+    round_trip(&k, &m);
+    /* The 802.3 form still means the stand-in type. */
+    assert_int_equal(flow_key_parse("in_port(1),eth_type(0/0xffff)", &k, &m,
+                                     err, sizeof err), 0);
+    assert_int_equal(ntohs(k.dl_type), 0x05ff);
+}
+
 static void test_parse_errors(void **state)
 {
     (void)state;
@@ -1526,6 +1544,7 @@ int main(void)
         cmocka_unit_test(test_format_exact),
         cmocka_unit_test(test_format_masked),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_masked_eth_type_zero),
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_format_truncated_buffer),
         cmocka_unit_test(test_format_verbose_megaflows),
