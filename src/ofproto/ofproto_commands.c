@@ -15,7 +15,7 @@
 
 #define ERRLEN 512
 
-static void reply_sbuf(struct unixctl_conn *conn, struct dstr *s)
+static void reply_dstr(struct unixctl_conn *conn, struct dstr *s)
 {
     unixctl_reply(conn, dstr_str(s));
     dstr_free(s);
@@ -278,7 +278,7 @@ static void cmd_dump_flows(struct unixctl_conn *conn, int argc,
     if (filter) {
         ofp_flow_spec_free(&spec);
     }
-    reply_sbuf(conn, &out);
+    reply_dstr(conn, &out);
 }
 
 static void cmd_dump_tables(struct unixctl_conn *conn, int argc,
@@ -332,7 +332,7 @@ static void cmd_dump_tables(struct unixctl_conn *conn, int argc,
             dstr_put(&out, "    (same features)\n\n");
         }
     }
-    reply_sbuf(conn, &out);
+    reply_dstr(conn, &out);
 }
 
 static void port_label(uint32_t ofport, char *buf, size_t n)
@@ -392,7 +392,7 @@ static void cmd_dump_ports(struct unixctl_conn *conn, int argc,
     dstr_printf(&out, "OFPST_PORT reply (xid=0x2): %zu ports\n", count);
     dstr_put(&out, dstr_str(&body));
     dstr_free(&body);
-    reply_sbuf(conn, &out);
+    reply_dstr(conn, &out);
 }
 
 static uint64_t bridge_dpid(const struct ofproto *ofp, uint8_t mac[6])
@@ -480,7 +480,7 @@ static void cmd_show(struct unixctl_conn *conn, int argc, const char *argv[],
     }
     dstr_put(&out, "OFPT_GET_CONFIG_REPLY (xid=0x4): frags=normal "
              "miss_send_len=0\n");
-    reply_sbuf(conn, &out);
+    reply_dstr(conn, &out);
 }
 
 /* ---- trace ---- */
@@ -598,7 +598,7 @@ static void cmd_trace(struct unixctl_conn *conn, int argc, const char *argv[],
     dstr_printf(&out, "\nDatapath actions: %s\n", acts);
     free(xo);
     dstr_free(&steps);
-    reply_sbuf(conn, &out);
+    reply_dstr(conn, &out);
 }
 
 /* ---- fdb ---- */
@@ -628,7 +628,7 @@ static void cmd_fdb_show(struct unixctl_conn *conn, int argc,
                     PRIu64 "\n", label, e->vlan, e->mac[0], e->mac[1],
                     e->mac[2], e->mac[3], e->mac[4], e->mac[5], age);
     }
-    reply_sbuf(conn, &out);
+    reply_dstr(conn, &out);
 }
 
 static void cmd_fdb_flush(struct unixctl_conn *conn, int argc,
