@@ -406,11 +406,14 @@ static void credit(struct ofproto *ofp, struct dpflow *f,
         }
     }
     if (f->normal) {
-        /* Traffic through a NORMAL flow keeps its source MAC fresh. */
+        /* Traffic through a NORMAL flow keeps its source MAC fresh — only
+         * while the MAC is still known there: an entry flushed (fdb/flush)
+         * or moved is left to the next upcall, not re-learned from old
+         * stats. */
         uint64_t when = st->used_ms ? st->used_ms : dp_time_ms();
-        if (mac_learn(ofp->macs, f->src_mac, f->vlan, f->in_ofport, when)
-            != MAC_LEARN_REFRESHED) {
-            ofp->need_revalidate = true;
+        if (mac_lookup(ofp->macs, f->src_mac, f->vlan, when)
+            == (int64_t) f->in_ofport) {
+            mac_learn(ofp->macs, f->src_mac, f->vlan, f->in_ofport, when);
         }
     }
     f->packets = st->packets;

@@ -635,9 +635,6 @@ static void cmd_fdb_flush(struct unixctl_conn *conn, int argc,
                           const char *argv[], void *aux)
 {
     (void) aux;
-    /* Credit flow stats first: crediting refreshes the MACs of busy
-     * flows, which would otherwise bring flushed entries straight back. */
-    ofproto_pull_stats_all();
     if (argc > 1) {
         struct ofproto *ofp = bridge_arg(conn, argv[1], false);
         if (!ofp) {
