@@ -14,61 +14,7 @@
 #include "db/confdb.h"
 #include "db/vsctl.h"
 
-struct fixture {
-    char dir[64];
-    char path[96];
-    struct confdb *db;
-};
-
-static int setup(void **state)
-{
-    struct fixture *f = calloc(1, sizeof *f);
-    char err[256];
-    snprintf(f->dir, sizeof f->dir, "/tmp/test_confdb.XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/conf.db", f->dir);
-    assert_int_equal(confdb_open(f->path, &f->db, err, sizeof err), 0);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    char cmd[128];
-    confdb_close(f->db);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(f);
-    return 0;
-}
-
-/* Runs a vs-vsctl command line given as one space-separated string;
- * returns vsctl_run's status, the output in *out (may be NULL to free). */
-static int run(struct confdb *db, const char *line, char **out)
-{
-    char *copy = strdup(line), *save = NULL, *argv[64];
-    int argc = 0;
-    for (char *t = strtok_r(copy, " ", &save); t && argc < 64;
-         t = strtok_r(NULL, " ", &save)) {
-        argv[argc++] = t;
-    }
-    char *output = NULL, *error = NULL;
-    int r = vsctl_run(db, argc, argv, &output, &error);
-    if (out) {
-        *out = r == 0 ? output : error;
-        if (r != 0) {
-            free(output);
-        } else {
-            free(error);
-        }
-    } else {
-        free(output);
-        free(error);
-    }
-    free(copy);
-    return r;
-}
+#include "test_db_fixture.h"
 
 static void reopen(struct fixture *f)
 {
