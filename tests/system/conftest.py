@@ -297,3 +297,19 @@ def wait_until(cond, timeout=10.0, interval=0.05, what="condition"):
         if time.time() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(interval)
+
+
+@pytest.fixture
+def switch():
+    """Starts tools/dp-switch hubs (tests/system/dpswitch.py); each still
+    running at the end is killed."""
+    from dpswitch import DpSwitch   # here: dpswitch imports this module
+    started = []
+
+    def make(*ports):
+        sw = DpSwitch(*ports)
+        started.append(sw)
+        return sw
+    yield make
+    for sw in started:
+        sw.kill()

@@ -17,64 +17,13 @@ Figures are printed: run with -s to see them.
 
 import json
 import re
-import signal
 import subprocess
 import time
 
-import pytest
-
-from conftest import binary, netns_host, run
+from conftest import netns_host, run
 
 TAG = "tpo"
 NET = "10.231.79"
-
-PORT_RE = re.compile(
-    r"port \d+: (\S+) \(\w+\)\n"
-    r"\s+RX packets:(\d+) errors:(\d+) dropped:(\d+)\n"
-    r"\s+TX packets:(\d+) errors:(\d+) dropped:(\d+)\n"
-    r"\s+RX bytes:(\d+)  TX bytes:(\d+)")
-
-
-class Hub:
-    """A running dp-switch over `ports`; stop() returns its final counters
-    as {port: {counter: n}}."""
-
-    def __init__(self, *ports):
-        self.proc = subprocess.Popen([binary("tools/dp-switch"), *ports],
-                                     stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline()
-        if line.strip() != "ready":
-            self.kill()
-            raise AssertionError(f"dp-switch did not start: {line}")
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        out, err = self.proc.communicate(timeout=20)
-        assert self.proc.returncode == 0, f"dp-switch failed: {err}"
-        names = ("rx_packets", "rx_errors", "rx_dropped", "tx_packets",
-                 "tx_errors", "tx_dropped", "rx_bytes", "tx_bytes")
-        return {m.group(1): dict(zip(names, map(int, m.groups()[1:])))
-                for m in PORT_RE.finditer(out)}
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.communicate(timeout=10)
-
-
-@pytest.fixture
-def hub():
-    started = []
-
-    def make(*ports):
-        h = Hub(*ports)
-        started.append(h)
-        return h
-    yield make
-    for h in started:
-        if h.proc.poll() is None:
-            h.kill()
 
 
 def gro_on(dev):
@@ -100,24 +49,24 @@ def iperf(h1, h2, seconds=3):
     return end["bytes"], end["bits_per_second"] / 1e9
 
 
-def test_gro_on_while_attached_then_restored(hub):
+def test_gro_on_while_attached_then_restored(switch):
     with netns_host(TAG, 1, f"{NET}.1/24") as h1, \
             netns_host(TAG, 2, f"{NET}.2/24") as h2:
         devs = (h1.peer, h2.peer)
         assert not any(gro_on(d) for d in devs)   # veth's default
-        sw = hub(*devs)
+        sw = switch(*devs)
         assert all(gro_on(d) for d in devs)
         h1.ping(h2.addr)
         sw.stop()
         assert not any(gro_on(d) for d in devs)
 
 
-def test_tcp_from_hosts_without_tso(hub):
+def test_tcp_from_hosts_without_tso(switch):
     with netns_host(TAG, 1, f"{NET}.1/24") as h1, \
             netns_host(TAG, 2, f"{NET}.2/24") as h2:
         for h in (h1, h2):
             h.run("ethtool", "-K", "eth0", "tso", "off", "gso", "off")
-        sw = hub(h1.peer, h2.peer)
+        sw = switch(h1.peer, h2.peer)
         h1.ping(h2.addr)
         received, gbps = iperf(h1, h2)
         ports = sw.stop()
@@ -132,10 +81,10 @@ def test_tcp_from_hosts_without_tso(hub):
         assert p1["rx_errors"] == 0 and ports[h2.peer]["tx_errors"] == 0
 
 
-def test_jumbo_frames_larger_than_a_ring_frame(hub):
+def test_jumbo_frames_larger_than_a_ring_frame(switch):
     with netns_host(TAG, 1, f"{NET}.1/24", mtu=9000) as h1, \
             netns_host(TAG, 2, f"{NET}.2/24", mtu=9000) as h2:
-        sw = hub(h1.peer, h2.peer)
+        sw = switch(h1.peer, h2.peer)
         # 8972 bytes of ICMP payload: 9014-byte frames, unfragmented.
         for a, b in ((h1, h2), (h2, h1)):
             a.run("ping", "-c", "5", "-i", "0.05", "-W", "1", "-M", "do",
