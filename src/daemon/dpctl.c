@@ -352,12 +352,11 @@ static bool parse_flow(struct unixctl_conn *conn, const char *text,
     return true;
 }
 
-/* get-flow by "ufid:UUID" (as dump-flows -m prints it): the flow whose
+/* A flow named by "ufid:UUID" (as dump-flows -m prints it): the one whose
  * flow_key_format_ufid text is `ufid`. */
 struct ufid_search {
     const char *ufid;
-    struct out *o;
-    uint64_t now;
+    struct flow_key key, mask;
     bool found;
 };
 
@@ -369,9 +368,29 @@ static bool ufid_match(const struct megaflow *f, void *aux)
     if (strcasecmp(text + 5, s->ufid + 5)) {
         return true;
     }
-    out_flow(s->o, f, s->now, false);
+    s->key = f->key;
+    s->mask = f->mask;
     s->found = true;
     return false;
+}
+
+/* The key and mask that FLOW argument `text` names: a flow key in datapath
+ * syntax, or "ufid:UUID".  Returns false after replying when `text` does
+ * not parse; *known is false for a ufid no flow has. */
+static bool flow_arg(struct unixctl_conn *conn, struct datapath *dp,
+                     const char *text, struct flow_key *key,
+                     struct flow_key *mask, bool *known)
+{
+    *known = true;
+    if (strncasecmp(text, "ufid:", 5)) {
+        return parse_flow(conn, text, key, mask);
+    }
+    struct ufid_search s = { .ufid = text, .found = false };
+    megaflow_foreach(datapath_flows(dp), ufid_match, &s);
+    *key = s.key;
+    *mask = s.mask;
+    *known = s.found;
+    return true;
 }
 
 /* [DP] FLOW or [DP] ufid:UUID (the datapath name may come first). */
@@ -380,32 +399,22 @@ static void get_flow_cb(struct unixctl_conn *conn, int argc,
 {
     (void) aux;
     struct datapath *dp = get_dp(conn);
-    const char *text = argv[argc - 1];
-    bool by_ufid = !strncasecmp(text, "ufid:", 5);
     struct flow_key key, mask;
-    if (!dp || (!by_ufid && !parse_flow(conn, text, &key, &mask))) {
-        return;
-    }
-    if (argc > 2 && !dp_name_ok(conn, argv[1])) {
+    bool known;
+    if (!dp || (argc > 2 && !dp_name_ok(conn, argv[1]))
+        || !flow_arg(conn, dp, argv[argc - 1], &key, &mask, &known)) {
         return;
     }
     struct out o = { 0 };
-    bool found;
     rcu_read_lock();
-    if (by_ufid) {
-        struct ufid_search s = { .ufid = text, .o = &o, .now = dp_time_ms() };
-        megaflow_foreach(datapath_flows(dp), ufid_match, &s);
-        found = s.found;
-    } else {
-        struct megaflow *f = megaflow_find_exact(datapath_flows(dp), &key,
-                                                 &mask);
-        found = f != NULL;
-        if (f) {
-            out_flow(&o, f, dp_time_ms(), false);
-        }
+    struct megaflow *f = known ? megaflow_find_exact(datapath_flows(dp), &key,
+                                                     &mask)
+                               : NULL;
+    if (f) {
+        out_flow(&o, f, dp_time_ms(), false);
     }
     rcu_read_unlock();
-    if (!found) {
+    if (!f) {
         free(o.s);
         unixctl_reply_error(conn, "vswitchd: getting flow (No such file or "
                             "directory)");
@@ -472,11 +481,12 @@ static void del_flow_cb(struct unixctl_conn *conn, int argc,
     (void) aux;
     struct datapath *dp = get_dp(conn);
     struct flow_key key, mask;
+    bool known;
     if (!dp || (argc > 2 && !dp_name_ok(conn, argv[1]))
-        || !parse_flow(conn, argv[argc - 1], &key, &mask)) {
+        || !flow_arg(conn, dp, argv[argc - 1], &key, &mask, &known)) {
         return;
     }
-    int error = datapath_flow_del(dp, &key, &mask, NULL);
+    int error = known ? datapath_flow_del(dp, &key, &mask, NULL) : -ENOENT;
     if (error) {
         char msg[160];
         snprintf(msg, sizeof msg, "vswitchd: deleting flow (%s)",
@@ -490,8 +500,8 @@ static void del_flow_cb(struct unixctl_conn *conn, int argc,
 
 void dpctl_register_commands(void)
 {
-    /* Usage texts as OVS's; get-flow takes a flow key or the ufid that
-     * dump-flows -m prints. */
+    /* Usage texts as OVS's; get-flow and del-flow take a flow key or the
+     * ufid that dump-flows -m prints. */
     unixctl_command_register("dpctl/show", "[-s] [dp...]", 0, 2, show_cb,
                              NULL);
     unixctl_command_register("dpctl/dump-flows", "[-m] [dp]", 0, 2,

@@ -591,6 +591,13 @@ def check_dump_flows_more(vswitchd, ip_flow, p1, p2):
     p = vswitchd.dpctl("get-flow", other, check=False)
     assert p.returncode == 1
     assert p.stderr == "vswitchd: getting flow (No such file or directory)\n"
+    # del-flow takes the ufid too: the flow is gone after it, and a second
+    # delete finds nothing.
+    vswitchd.dpctl("del-flow", ip_ufid)
+    assert vswitchd.dpctl("get-flow", ip_ufid, check=False).returncode == 1
+    p = vswitchd.dpctl("del-flow", ip_ufid, check=False)
+    assert p.returncode == 1
+    assert p.stderr == "vswitchd: deleting flow (No such file or directory)\n"
 
 
 def test_ping_through_bridge_and_counters(vswitchd):
