@@ -42,16 +42,22 @@ TESTS := $(TEST_SRCS:tests/unit/%.c=$(B)/tests/%)
 TOOLS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tools/%)
 BENCHES := $(BENCH_SRCS:bench/%.c=$(B)/bench/%)
 
-.PHONY: all deps check unit unit-san system demo bench clean
+.PHONY: all deps check unit unit-san system demo bench clean FORCE
 all: $(LIB) $(PROGS) $(TESTS) $(TOOLS) $(BENCHES)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(LIB): $(LIB_OBJS)
+# The archive is rebuilt when its list of objects changes too (a source
+# file removed or added), not only when an object is newer.
+$(B)/objects.list: FORCE
+	@mkdir -p $(B)
+	@echo '$(LIB_OBJS)' | cmp -s - $@ || echo '$(LIB_OBJS)' > $@
+
+$(LIB): $(LIB_OBJS) $(B)/objects.list
 	rm -f $@
-	ar rcs $@ $^
+	ar rcs $@ $(LIB_OBJS)
 
 $(B)/vswitchd: $(B)/obj/src/daemon/vswitchd.o $(LIB)
 	$(CC) $(LDFLAGS) $< $(WHOLE_LIB) -o $@ $(LDLIBS)
