@@ -374,23 +374,29 @@ static bool ufid_match(const struct megaflow *f, void *aux)
     return false;
 }
 
-/* The key and mask that FLOW argument `text` names: a flow key in datapath
- * syntax, or "ufid:UUID".  Returns false after replying when `text` does
- * not parse; *known is false for a ufid no flow has. */
-static bool flow_arg(struct unixctl_conn *conn, struct datapath *dp,
-                     const char *text, struct flow_key *key,
-                     struct flow_key *mask, bool *known)
+/* The datapath and the key and mask that "[DP] FLOW" in argv names; FLOW
+ * is a flow key in datapath syntax or "ufid:UUID".  Returns NULL after
+ * replying when an argument is wrong; *known is false for a ufid no flow
+ * has. */
+static struct datapath *flow_args(struct unixctl_conn *conn, int argc,
+                                  const char *argv[], struct flow_key *key,
+                                  struct flow_key *mask, bool *known)
 {
+    struct datapath *dp = get_dp(conn);
+    const char *text = argv[argc - 1];
     *known = true;
+    if (!dp || (argc > 2 && !dp_name_ok(conn, argv[1]))) {
+        return NULL;
+    }
     if (strncasecmp(text, "ufid:", 5)) {
-        return parse_flow(conn, text, key, mask);
+        return parse_flow(conn, text, key, mask) ? dp : NULL;
     }
     struct ufid_search s = { .ufid = text, .found = false };
     megaflow_foreach(datapath_flows(dp), ufid_match, &s);
     *key = s.key;
     *mask = s.mask;
     *known = s.found;
-    return true;
+    return dp;
 }
 
 /* [DP] FLOW or [DP] ufid:UUID (the datapath name may come first). */
@@ -398,11 +404,10 @@ static void get_flow_cb(struct unixctl_conn *conn, int argc,
                         const char *argv[], void *aux)
 {
     (void) aux;
-    struct datapath *dp = get_dp(conn);
     struct flow_key key, mask;
     bool known;
-    if (!dp || (argc > 2 && !dp_name_ok(conn, argv[1]))
-        || !flow_arg(conn, dp, argv[argc - 1], &key, &mask, &known)) {
+    struct datapath *dp = flow_args(conn, argc, argv, &key, &mask, &known);
+    if (!dp) {
         return;
     }
     struct out o = { 0 };
@@ -479,11 +484,10 @@ static void del_flow_cb(struct unixctl_conn *conn, int argc,
                         const char *argv[], void *aux)
 {
     (void) aux;
-    struct datapath *dp = get_dp(conn);
     struct flow_key key, mask;
     bool known;
-    if (!dp || (argc > 2 && !dp_name_ok(conn, argv[1]))
-        || !flow_arg(conn, dp, argv[argc - 1], &key, &mask, &known)) {
+    struct datapath *dp = flow_args(conn, argc, argv, &key, &mask, &known);
+    if (!dp) {
         return;
     }
     int error = known ? datapath_flow_del(dp, &key, &mask, NULL) : -ENOENT;
