@@ -1,6 +1,6 @@
 # vswitch build.  Sources are found by convention, so adding a file needs no
 # edit here:
-#   src/**/*.c             the library (every program links all of it)
+#   src/**/*.c             the library, any depth (every program links all of it)
 #   src/daemon/vswitchd.c  the daemon's main()          -> build/vswitchd
 #   src/cli/vs-*.c         one tool each                 -> build/vs-*
 #   tests/unit/test_*.c    one cmocka runner each        -> build/tests/test_*
@@ -26,7 +26,7 @@ SAN_LDFLAGS := -fsanitize=address,undefined
 LDFLAGS := $(if $(filter 1,$(SAN)),$(SAN_LDFLAGS))
 
 MAIN_SRCS := src/daemon/vswitchd.c $(wildcard src/cli/vs-*.c)
-LIB_SRCS := $(filter-out $(MAIN_SRCS),$(wildcard src/*/*.c))
+LIB_SRCS := $(filter-out $(MAIN_SRCS),$(shell find src -name '*.c' | sort))
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TOOL_SRCS := $(wildcard tests/tools/*.c)
 BENCH_SRCS := $(wildcard bench/*.c)

@@ -18,7 +18,7 @@ LDLIBS="-lpcap -lurcu -lurcu-cds -ljansson -lsqlite3 -lmnl -pthread -lm"
 build_lib() {
     mkdir -p $B/obj
     local objs=() src obj
-    for src in src/*/*.c; do
+    for src in $(find src -name '*.c' | sort); do
         case $src in src/daemon/vswitchd.c|src/cli/vs-*.c) continue ;; esac
         obj=$B/obj/${src//\//_}.o
         if [ ! -e "$obj" ] || [ "$src" -nt "$obj" ] || newer_header "$obj"; then

@@ -19,7 +19,7 @@
 #include "dp/datapath.h"
 #include "dp/flow_key.h"
 #include "dp/megaflow.h"
-#include "dp/vport.h"
+#include "dp/vport/vport.h"
 #include "lib/unixctl.h"
 
 /* Output text that grows as needed; `failed` once memory ran out. */

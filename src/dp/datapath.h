@@ -26,7 +26,7 @@
 #include "dp/flow_key.h"
 #include "dp/megaflow.h"
 #include "dp/packet.h"
-#include "dp/vport.h"
+#include "dp/vport/vport.h"
 
 #define DP_MAX_PORTS 1024
 #define DP_PORT_LOCAL 0

@@ -11,7 +11,7 @@
 #include "dp/actions.h"
 #include "dp/datapath.h"
 #include "dp/flow_key.h"
-#include "dp/vport.h"
+#include "dp/vport/vport.h"
 #include "ofproto/classifier.h"
 #include "ofproto/mac_learning.h"
 #include "ofproto/ofproto.h"

@@ -21,9 +21,9 @@
 #include "dp/actions.h"
 #include "dp/datapath.h"
 #include "dp/forwarder.h"
-#include "dp/vport.h"
-#include "dp/vport_patch.h"
-#include "dp/vport_vxlan.h"
+#include "dp/vport/vport.h"
+#include "dp/vport/patch.h"
+#include "dp/vport/vxlan/vxlan.h"
 
 #define MAX_PORTS 64
 #define MAX_OPTS 16

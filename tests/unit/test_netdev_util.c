@@ -12,8 +12,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "dp/netdev_util.h"
-#include "dp/vport.h"
+#include "dp/vport/netdev_util.h"
+#include "dp/vport/vport.h"
 
 #define MISSING "vsnu-missing0"
 

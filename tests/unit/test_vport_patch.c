@@ -16,8 +16,8 @@
 
 #include "dp/actions.h"
 #include "dp/datapath.h"
-#include "dp/vport.h"
-#include "dp/vport_patch.h"
+#include "dp/vport/vport.h"
+#include "dp/vport/patch.h"
 
 static uint32_t add_port(struct datapath *dp, const char *name,
                          const char *type, const char *peer)

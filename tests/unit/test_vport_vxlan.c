@@ -22,10 +22,10 @@
 
 #include "dp/actions.h"
 #include "dp/datapath.h"
-#include "dp/vport.h"
-#include "dp/vport_vxlan.h"
-#include "dp/vxlan_config.h"
-#include "dp/vxlan_tso.h"
+#include "dp/vport/vport.h"
+#include "dp/vport/vxlan/vxlan.h"
+#include "dp/vport/vxlan/config.h"
+#include "dp/vport/vxlan/tso.h"
 
 /* Stands in for a datapath: the sockets are keyed by its address. */
 static int fake_dp_a, fake_dp_b;

@@ -1,6 +1,6 @@
 /* Shared, reference-counted UDP sockets of the vxlan ports, and the
  * demultiplexing of what they receive; see vxlan_sock.h. */
-#include "dp/vxlan_sock.h"
+#include "dp/vport/vxlan/sock.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

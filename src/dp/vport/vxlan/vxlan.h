@@ -34,8 +34,8 @@
 
 #include <stdint.h>
 
-#include "dp/vport.h"
-#include "dp/vxlan_sock.h"
+#include "dp/vport/vport.h"
+#include "dp/vport/vxlan/sock.h"
 
 #define VXLAN_HLEN 8
 #define VXLAN_FLAG_I 0x08

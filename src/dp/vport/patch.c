@@ -1,7 +1,7 @@
 /* Patch port: send = re-enter the datapath as received on the peer.
  * The peer's port number is cached; see vport_patch.h for how it is kept
  * right without the fast path touching control-thread-only lookups. */
-#include "dp/vport_patch.h"
+#include "dp/vport/patch.h"
 
 #include <errno.h>
 #include <stdatomic.h>

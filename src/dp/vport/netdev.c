@@ -35,7 +35,7 @@
  * link` shows as "promiscuity N") exactly like the seed's
  * dev_set_promiscuity(dev, 1), and which the kernel drops when the socket
  * closes, so even a crashed switch leaves the device as it found it. */
-#include "dp/vport.h"
+#include "dp/vport/vport.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -57,7 +57,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dp/netdev_util.h"
+#include "dp/vport/netdev_util.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(vport_netdev);

@@ -4,7 +4,7 @@
  * Options: rx=FILE (frames to receive), loop=true (start FILE over at its
  * end), tx=FILE (where sent frames go).  Receive buffers are allocated once
  * and only grow for a larger frame. */
-#include "dp/vport.h"
+#include "dp/vport/vport.h"
 
 #include <errno.h>
 #include <pcap/pcap.h>

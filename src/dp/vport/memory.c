@@ -6,7 +6,7 @@
  * only grow for a larger frame), so a steady flow of frames allocates
  * nothing.  A mutex guards the queues: the test thread and the forwarding
  * thread use them at the same time. */
-#include "dp/vport.h"
+#include "dp/vport/vport.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -1,5 +1,5 @@
 /* vxlan port options: parsing with clear refusals, and printing. */
-#include "dp/vxlan_config.h"
+#include "dp/vport/vxlan/config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

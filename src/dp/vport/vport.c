@@ -3,7 +3,7 @@
  * The built-in types are referenced weakly: a program gets the types whose
  * files it links (the daemon links all of them; a test only what it uses),
  * and a type being written elsewhere never breaks the build of this one. */
-#include "dp/vport.h"
+#include "dp/vport/vport.h"
 
 #include <errno.h>
 #include <pthread.h>

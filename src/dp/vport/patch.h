@@ -20,7 +20,7 @@
 
 #include <stddef.h>
 
-#include "dp/vport.h"
+#include "dp/vport/vport.h"
 
 struct datapath;
 

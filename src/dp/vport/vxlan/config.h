@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dp/vport.h"
+#include "dp/vport/vport.h"
 
 #define VXLAN_DEFAULT_PORT 4789
 #define VXLAN_DEFAULT_TTL 64

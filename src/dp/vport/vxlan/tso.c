@@ -1,5 +1,5 @@
 /* TCP segmentation and checksum completion in software, for tunnel output. */
-#include "dp/vxlan_tso.h"
+#include "dp/vport/vxlan/tso.h"
 
 #include <string.h>
 

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dp/vport.h"
+#include "dp/vport/vport.h"
 
 struct datapath;
 struct vxlan_sock;

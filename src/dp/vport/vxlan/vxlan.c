@@ -2,7 +2,7 @@
  * socket, with the tunnel metadata kept in md.tunnel.  See vport_vxlan.h
  * for the design (one socket per local address and port, demultiplexing by
  * md.in_port). */
-#include "dp/vport_vxlan.h"
+#include "dp/vport/vxlan/vxlan.h"
 
 #include <arpa/inet.h>
 #include <endian.h>
@@ -17,8 +17,8 @@
 #include <urcu.h>
 
 #include "dp/datapath.h"
-#include "dp/vxlan_config.h"
-#include "dp/vxlan_tso.h"
+#include "dp/vport/vxlan/config.h"
+#include "dp/vport/vxlan/tso.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(vport_vxlan);

@@ -1,7 +1,7 @@
 /* Device helpers: rtnetlink (libmnl) for what a device is, ioctl for flags
  * and MTU, ethtool features for LRO, and the internal-device registry. */
-#include "dp/netdev_util.h"
-#include "dp/vport.h"
+#include "dp/vport/netdev_util.h"
+#include "dp/vport/vport.h"
 
 #include <errno.h>
 #include <libmnl/libmnl.h>

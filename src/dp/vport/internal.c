@@ -13,7 +13,7 @@
  * as the port's tx_dropped (the counter `dpctl/show -s` prints for
  * datapath -> device).  The up state is cached and re-read every
  * UP_CHECK_MS, so the forwarding thread makes no syscall per frame for it. */
-#include "dp/vport.h"
+#include "dp/vport/vport.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,7 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dp/netdev_util.h"
+#include "dp/vport/netdev_util.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(vport_internal);
