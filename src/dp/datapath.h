@@ -98,7 +98,8 @@ void datapath_port_foreach(struct datapath *dp,
  * ports it sent to.  The packets stay the caller's. */
 void datapath_process_batch(struct datapath *dp, struct dp_packet_batch *b);
 
-/* Receives one batch from `port_no` and processes it; returns how many
+/* Receives one batch from `port_no` (its recv op) and processes it with the
+ * in_port and tunnel metadata recv gave each packet; returns how many
  * packets it got (0 when none, negative errno on error). */
 int datapath_poll_port(struct datapath *dp, uint32_t port_no);
 

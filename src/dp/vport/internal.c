@@ -199,7 +199,7 @@ static bool read_one(struct vport *vp, struct internal_port *ip,
         .gso_size = vh.gso_size, .csum_start = vh.csum_start,
         .csum_offset = vh.csum_offset,
     };
-    p->md.in_port = vp->port_no;
+    vport_receive_prepare(vp, p, NULL);
     return true;
 }
 

@@ -511,7 +511,7 @@ static enum rx_verdict frame_to_packet(struct vport *vp,
     struct virtio_net_hdr vh;
     memcpy(&vh, frame + h->tp_mac - VNET_HDR_LEN, sizeof vh);
     vnet_to_offload(&vh, &p->md.offload);
-    p->md.in_port = vp->port_no;
+    vport_receive_prepare(vp, p, NULL);
     return !(status & TP_STATUS_VLAN_VALID) || restore_vlan(p, h, status)
            ? RX_OK : RX_BAD;
 }
@@ -547,7 +547,7 @@ static enum rx_verdict big_to_packet(struct vport *vp,
     dp_packet_init(p, buf, RX_BIG_SIZE, PACKET_HEADROOM);
     p->len = (uint32_t)n - VNET_HDR_LEN;
     vnet_to_offload(&vh, &p->md.offload);
-    p->md.in_port = vp->port_no;
+    vport_receive_prepare(vp, p, NULL);
     return !(status & TP_STATUS_VLAN_VALID) || restore_vlan(p, h, status)
            ? RX_OK : RX_BAD;
 }
