@@ -437,6 +437,19 @@ void datapath_port_foreach(struct datapath *dp,
     pthread_mutex_unlock(&dp->mutex);
 }
 
+static void port_changed_cb(struct vport *vp, void *aux)
+{
+    (void)aux;
+    if (vp->ops->ports_changed) {
+        vp->ops->ports_changed(vp);
+    }
+}
+
+void datapath_ports_changed(struct datapath *dp)
+{
+    datapath_port_foreach(dp, port_changed_cb, NULL);
+}
+
 /* ----------------------------------------------------------------- output */
 
 static void port_flush(struct dp_port *p)

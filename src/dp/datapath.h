@@ -92,6 +92,11 @@ struct vport *datapath_port_by_name(struct datapath *dp, const char *name);
 void datapath_port_foreach(struct datapath *dp,
                            void (*cb)(struct vport *, void *aux), void *aux);
 
+/* Calls the ports_changed op of every port that has one (control thread),
+ * after a pass that added or removed ports: ports that refer to other ports
+ * by name (patch peers) resolve them again. */
+void datapath_ports_changed(struct datapath *dp);
+
 /* The fast path: extracts each packet's key (in_port from pkt->md), looks it
  * up (exact-match cache, then megaflows), runs the flow's actions on the
  * packets that hit, and queues an UPCALL_MISS for the rest.  Flushes the

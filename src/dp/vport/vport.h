@@ -90,7 +90,10 @@ struct vport_ops {
      * through the datapath itself: datapath_poll_port processes the whole
      * batch, whatever the in_ports.  The packets and their buffers are
      * `vp`'s and stay valid until `vp`'s next recv (or destroy).
-     * May be NULL for ports that never receive on their own (patch). */
+     * May be NULL for ports that never receive on their own: a patch port
+     * hands what is sent to it to its peer through actions_reenter, which
+     * sets in_port to the peer and md.depth one deeper (the recursion
+     * limit), and clears the tunnel metadata itself. */
     int (*recv)(struct vport *vp, struct dp_packet_batch *batch);
 
     /* Control thread.  A file descriptor to poll for input, or -1 (no
