@@ -149,7 +149,7 @@ static char *text_take(struct text *t)
     return t->s ? t->s : br_strdup("");
 }
 
-/* The datapath port type of an Interface type ("" is a system port). */
+/* The datapath port type of an Interface type ("": VPORT_TYPE_DEFAULT). */
 static const char *dp_type_of(const char *conf_type)
 {
     return conf_type && *conf_type ? conf_type : VPORT_TYPE_DEFAULT;

@@ -1,5 +1,5 @@
 /* vxlan port: encapsulation into and decapsulation from a shared UDP
- * socket, with the tunnel metadata kept in md.tunnel.  See vport_vxlan.h
+ * socket, with the tunnel metadata kept in md.tunnel.  See vxlan.h
  * for the design (one socket per local address and port, demultiplexing by
  * md.in_port). */
 #include "dp/vport/vxlan/vxlan.h"
