@@ -24,7 +24,6 @@
 #include "dp/datapath.h"
 #include "dp/forwarder.h"
 #include "dp/vport/vport.h"
-#include "dp/vport/patch.h"
 #include "lib/unixctl.h"
 #include "lib/vlog.h"
 #include "ofproto/ofproto.h"
@@ -40,7 +39,7 @@ VLOG_DEFINE_THIS_MODULE(bridge);
 
 struct iface {
     char *name;
-    char *dp_type;          /* "system", "internal", "patch", ... */
+    char *dp_type;          /* the port type (vport_ops.type) */
     char *opts_sig;         /* the options it was created with */
     int64_t ofport_request;
     const struct conf_iface *cfg;  /* valid during a reconfiguration */
@@ -150,10 +149,10 @@ static char *text_take(struct text *t)
     return t->s ? t->s : br_strdup("");
 }
 
-/* The datapath port type of an Interface type ("" is a system port). */
+/* The datapath port type of an Interface type ("": VPORT_TYPE_DEFAULT). */
 static const char *dp_type_of(const char *conf_type)
 {
-    return conf_type && *conf_type ? conf_type : "system";
+    return conf_type && *conf_type ? conf_type : VPORT_TYPE_DEFAULT;
 }
 
 static char *smap_sig(const struct conf_smap *m)
@@ -531,13 +530,12 @@ static void iface_write_status(struct iface *i)
         st.stats[k] = -1;
     }
     char mac[18];
-    char patch_err[VPORT_ERR_MAX] = "";
+    struct vport_status vs = { .link_up = -1, .mtu = -1 };  /* st points in */
     struct vport *vp = i->dp_port != DP_PORT_NONE
                        ? datapath_port_get(br.dp, i->dp_port) : NULL;
     st.error = i->error;
     if (vp) {
         st.ofport = i->ofport ? (int64_t) i->ofport : -1;
-        struct vport_status vs = { .link_up = -1, .mtu = -1 };
         if (vp->ops->get_status) {
             vp->ops->get_status(vp, &vs);
         }
@@ -556,10 +554,8 @@ static void iface_write_status(struct iface *i)
         for (int k = 0; k < 8; k++) {
             st.stats[k] = (int64_t) v[k];
         }
-        if (!st.error && !strcmp(i->dp_type, "patch")
-            && vport_patch_check(vp, patch_err, sizeof patch_err)
-            && *patch_err) {
-            st.error = patch_err;
+        if (!st.error && *vs.error) {
+            st.error = vs.error;    /* the port type's configuration error */
         }
     }
 
@@ -695,7 +691,7 @@ void bridge_reconfigure(void)
     changed |= sweep();
     changed |= plug_missing();
     if (changed) {
-        vport_patch_resolve(br.dp);
+        datapath_ports_changed(br.dp);
         if (br.fwd) {
             forwarder_ports_changed(br.fwd);
         }

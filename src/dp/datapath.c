@@ -437,6 +437,19 @@ void datapath_port_foreach(struct datapath *dp,
     pthread_mutex_unlock(&dp->mutex);
 }
 
+static void port_changed_cb(struct vport *vp, void *aux)
+{
+    (void)aux;
+    if (vp->ops->ports_changed) {
+        vp->ops->ports_changed(vp);
+    }
+}
+
+void datapath_ports_changed(struct datapath *dp)
+{
+    datapath_port_foreach(dp, port_changed_cb, NULL);
+}
+
 /* ----------------------------------------------------------------- output */
 
 static void port_flush(struct dp_port *p)
@@ -901,10 +914,9 @@ int datapath_poll_port(struct datapath *dp, uint32_t port_no)
         dp_packet_batch_init(&batch);
         n = p->vp.ops->recv(&p->vp, &batch);
         if (n > 0) {
-            for (uint32_t i = 0; i < batch.count; i++) {
-                batch.pkts[i]->md.in_port = port_no;
-                batch.pkts[i]->md.depth = 0;
-            }
+            /* recv set each packet's in_port and tunnel metadata (the
+             * receive contract in vport.h): packets of several ports may
+             * come in one batch. */
             datapath_process_batch(dp, &batch);
         }
     }

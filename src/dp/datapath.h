@@ -92,13 +92,19 @@ struct vport *datapath_port_by_name(struct datapath *dp, const char *name);
 void datapath_port_foreach(struct datapath *dp,
                            void (*cb)(struct vport *, void *aux), void *aux);
 
+/* Calls the ports_changed op of every port that has one (control thread),
+ * after a pass that added or removed ports: ports that refer to other ports
+ * by name (patch peers) resolve them again. */
+void datapath_ports_changed(struct datapath *dp);
+
 /* The fast path: extracts each packet's key (in_port from pkt->md), looks it
  * up (exact-match cache, then megaflows), runs the flow's actions on the
  * packets that hit, and queues an UPCALL_MISS for the rest.  Flushes the
  * ports it sent to.  The packets stay the caller's. */
 void datapath_process_batch(struct datapath *dp, struct dp_packet_batch *b);
 
-/* Receives one batch from `port_no` and processes it; returns how many
+/* Receives one batch from `port_no` (its recv op) and processes it with the
+ * in_port and tunnel metadata recv gave each packet; returns how many
  * packets it got (0 when none, negative errno on error). */
 int datapath_poll_port(struct datapath *dp, uint32_t port_no);
 

@@ -22,7 +22,6 @@
 #include "dp/datapath.h"
 #include "dp/forwarder.h"
 #include "dp/vport/vport.h"
-#include "dp/vport/patch.h"
 #include "dp/vport/vxlan/vxlan.h"
 
 #define MAX_PORTS 64
@@ -282,7 +281,7 @@ int main(int argc, char *argv[])
         }
     }
     if (!status) {
-        vport_patch_resolve(dp);
+        datapath_ports_changed(dp);
     }
     struct forwarder *fw = status ? NULL : forwarder_start(dp);
     if (!status && !fw) {

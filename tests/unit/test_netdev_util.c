@@ -1,6 +1,7 @@
 /* Unit tests of the device helpers and of the system port's refusals, on
  * what every Linux host has without privileges: the loopback device and a
- * device name that does not exist.  Veth/TAP behaviour (promiscuity, rings,
+ * device name that does not exist (the GRO knob is also changed on lo, and
+ * put back, when we are root).  Veth/TAP behaviour (promiscuity, rings,
  * traffic) is covered by tests/system/test_ports_netdev.py. */
 #include <errno.h>
 #include <net/if.h>
@@ -10,6 +11,8 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "dp/vport/netdev_util.h"
@@ -81,6 +84,66 @@ static void test_lro_loopback(void **state)
     assert_int_equal(netdev_set_lro("lo", true), -EOPNOTSUPP);
 }
 
+/* The knobs a port takes are given back, and only those.  lo has GRO and
+ * can change it when we are root: then turn it off first, so that take has
+ * something to change, and leave it as it was. */
+static void test_knobs_take_restore(void **state)
+{
+    (void)state;
+    bool gro_was;
+    assert_int_equal(netdev_get_gro("lo", &gro_was), 0);
+    bool can_set = netdev_set_gro("lo", false) == 0;
+
+    struct netdev_knobs saved;
+    memset(&saved, 0xff, sizeof saved);
+    netdev_knobs_take("lo", &saved);
+    assert_false(saved.lro_turned_off);       /* lo's LRO is fixed off */
+    bool on;
+    assert_int_equal(netdev_get_gro("lo", &on), 0);
+    if (can_set) {
+        assert_true(saved.gro_turned_on);
+        assert_true(on);
+    }
+    netdev_knobs_restore("lo", &saved);
+    assert_false(saved.gro_turned_on);
+    assert_int_equal(netdev_get_gro("lo", &on), 0);
+    assert_int_equal(on, can_set ? false : gro_was);
+
+    /* GRO that was on already is not turned off by restore. */
+    if (can_set) {
+        assert_int_equal(netdev_set_gro("lo", true), 0);
+        netdev_knobs_take("lo", &saved);
+        assert_false(saved.gro_turned_on);
+        netdev_knobs_restore("lo", &saved);
+        assert_int_equal(netdev_get_gro("lo", &on), 0);
+        assert_true(on);
+        assert_int_equal(netdev_set_gro("lo", gro_was), 0);
+    }
+
+    /* A device that is gone: nothing taken, nothing to restore. */
+    netdev_knobs_take(MISSING, &saved);
+    assert_false(saved.gro_turned_on || saved.lro_turned_off);
+    assert_int_equal(netdev_get_gro(MISSING, &on), -ENODEV);
+    unsigned int flags;
+    assert_int_equal(netdev_get_flags_fd(-1, "lo", &flags), -EBADF);
+}
+
+/* A kept socket reads the same flags as a socket per call. */
+static void test_flags_fd(void **state)
+{
+    (void)state;
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    assert_true(fd >= 0);
+    unsigned int a, b;
+    assert_int_equal(netdev_get_flags_fd(fd, "lo", &a), 0);
+    assert_int_equal(netdev_get_flags("lo", &b), 0);
+    assert_int_equal(a, b);
+    assert_true(a & IFF_LOOPBACK);
+    assert_int_equal(netdev_get_flags_fd(fd, MISSING, &a), -ENODEV);
+    assert_int_equal(netdev_get_flags_fd(fd, "bad/name", &a), -EINVAL);
+    close(fd);
+}
+
 static void test_internal_registry(void **state)
 {
     (void)state;
@@ -149,6 +212,8 @@ int main(void)
         cmocka_unit_test(test_info_loopback),
         cmocka_unit_test(test_info_missing),
         cmocka_unit_test(test_lro_loopback),
+        cmocka_unit_test(test_knobs_take_restore),
+        cmocka_unit_test(test_flags_fd),
         cmocka_unit_test(test_internal_registry),
         cmocka_unit_test(test_system_refuses),
     };

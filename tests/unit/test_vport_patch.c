@@ -66,6 +66,15 @@ static struct vport_stats stats(struct datapath *dp, uint32_t no)
     return st;
 }
 
+/* What port `no` reports through its get_status op. */
+static struct vport_status status(struct datapath *dp, uint32_t no)
+{
+    struct vport_status st;
+    memset(&st, 0x55, sizeof st);       /* get_status must fill all of it */
+    port(dp, no)->ops->get_status(port(dp, no), &st);
+    return st;
+}
+
 /* Injects the frame on memory port `in` and runs it through the datapath. */
 static void inject(struct datapath *dp, uint32_t in)
 {
@@ -113,7 +122,7 @@ static void test_pair_reentry(void **state)
     flow_in_out(dp, a, p1);
     flow_in_out(dp, p2, b);
 
-    /* Without vport_patch_resolve: the fast path finds the peer itself. */
+    /* Without datapath_ports_changed: the fast path finds the peer itself. */
     inject(dp, a);
     uint8_t out[128];
     assert_int_equal(vport_memory_take(port(dp, b), out, sizeof out),
@@ -124,12 +133,10 @@ static void test_pair_reentry(void **state)
     assert_int_equal(stats(dp, p2).rx_packets, 1);
     assert_int_equal(stats(dp, p2).tx_packets, 0);
 
-    char err[VPORT_ERR_MAX];
-    assert_int_equal(vport_patch_check(port(dp, p1), err, sizeof err), 0);
-    assert_string_equal(err, "");
-    struct vport_status st;
-    port(dp, p1)->ops->get_status(port(dp, p1), &st);
+    struct vport_status st = status(dp, p1);
     assert_int_equal(st.link_up, 1);
+    assert_string_equal(st.error, "");
+    assert_int_equal(st.mtu, -1);
 
     /* The reverse direction works too. */
     flow_in_out(dp, b, p2);
@@ -154,23 +161,20 @@ static void test_missing_and_mismatched_peer(void **state)
     uint32_t p2 = add_port(dp, "p2", "patch", "p1");
     uint32_t p4 = add_port(dp, "p4", "patch", "p1");   /* p1's peer is p2 */
     uint32_t p5 = add_port(dp, "p5", "patch", "a");    /* not a patch port */
-    (void)p2;
-    vport_patch_resolve(dp);
+    datapath_ports_changed(dp);
 
-    char err[VPORT_ERR_MAX];
-    assert_int_equal(vport_patch_check(port(dp, p3), err, sizeof err),
-                     -ENOENT);
-    assert_string_equal(err, "patch port p3: peer 'nope' does not exist");
-    assert_int_equal(vport_patch_check(port(dp, p4), err, sizeof err),
-                     -EINVAL);
-    assert_string_equal(err, "patch port p4: peer 'p1' has peer 'p2', not "
-                        "'p4'");
-    assert_int_equal(vport_patch_check(port(dp, p5), err, sizeof err),
-                     -EINVAL);
-    assert_string_equal(err, "patch port p5: peer 'a' is not a patch port");
-    struct vport_status st;
-    port(dp, p3)->ops->get_status(port(dp, p3), &st);
-    assert_int_equal(st.link_up, 0);
+    /* The error column's text comes through the generic get_status op. */
+    assert_string_equal(status(dp, p3).error,
+                        "patch port p3: peer 'nope' does not exist");
+    assert_string_equal(status(dp, p4).error,
+                        "patch port p4: peer 'p1' has peer 'p2', not 'p4'");
+    assert_string_equal(status(dp, p5).error,
+                        "patch port p5: peer 'a' is not a patch port");
+    assert_int_equal(status(dp, p3).link_up, 0);
+    assert_int_equal(status(dp, p4).link_up, 0);
+    assert_int_equal(status(dp, p5).link_up, 0);
+    assert_int_equal(status(dp, p2).link_up, 1);
+    assert_string_equal(status(dp, p2).error, "");
 
     /* Output to the broken ports: counted drops, nothing re-enters. */
     flow_in_out(dp, a, p3);
@@ -186,7 +190,9 @@ static void test_missing_and_mismatched_peer(void **state)
     datapath_destroy(dp);
 }
 
-/* A peer added after its partner starts working once resolved. */
+/* A peer added after its partner starts working once resolved: the first
+ * inject started the fast path's PATCH_RESCAN_MS pause, so only the
+ * ports_changed op (through datapath_ports_changed) finds p6 in time. */
 static void test_late_peer(void **state)
 {
     (void)state;
@@ -200,7 +206,7 @@ static void test_late_peer(void **state)
 
     uint32_t p6 = add_port(dp, "p6", "patch", "p5");
     flow_in_out(dp, p6, b);
-    vport_patch_resolve(dp);
+    datapath_ports_changed(dp);
     inject(dp, a);
     assert_int_equal(vport_memory_tx_count(port(dp, b)), 1);
     assert_int_equal(stats(dp, p5).tx_packets, 1);
@@ -237,7 +243,7 @@ static void test_tunnel_metadata_cleared(void **state)
     struct datapath *dp = datapath_create("pt4");
     uint32_t p1 = add_port(dp, "p1", "patch", "p2");
     uint32_t p2 = add_port(dp, "p2", "patch", "p1");
-    vport_patch_resolve(dp);
+    datapath_ports_changed(dp);
 
     static uint8_t buf[PACKET_HEADROOM + 128];
     struct dp_packet p;
@@ -270,7 +276,7 @@ static void test_patch_loop_stopped(void **state)
     uint32_t a = add_port(dp, "a", "memory", NULL);
     uint32_t p1 = add_port(dp, "p1", "patch", "p2");
     uint32_t p2 = add_port(dp, "p2", "patch", "p1");
-    vport_patch_resolve(dp);
+    datapath_ports_changed(dp);
     flow_in_out(dp, a, p1);
     flow_in_out(dp, p2, p2);   /* back over the pair ... */
     flow_in_out(dp, p1, p1);   /* ... and again, forever */
@@ -291,6 +297,51 @@ static void test_patch_loop_stopped(void **state)
     datapath_destroy(dp);
 }
 
+/* datapath_ports_changed calls the op of every port that has one, and
+ * skips the types without it. */
+static int n_changed_calls;
+
+static int counting_create(struct vport *vp, const struct vport_opt *opts,
+                           size_t n, char *err, size_t errlen)
+{
+    (void)vp, (void)opts, (void)n, (void)err, (void)errlen;
+    return 0;
+}
+
+static int counting_send(struct vport *vp, const struct dp_packet *p)
+{
+    (void)vp, (void)p;
+    return 0;
+}
+
+static void counting_ports_changed(struct vport *vp)
+{
+    assert_non_null(datapath_port_by_name(vp->dp, vp->name));
+    n_changed_calls++;
+}
+
+static const struct vport_ops counting_ops = {
+    .type = "test-counting",
+    .create = counting_create,
+    .send = counting_send,
+    .ports_changed = counting_ports_changed,
+};
+
+static void test_ports_changed_op(void **state)
+{
+    (void)state;
+    assert_int_equal(vport_register(&counting_ops), 0);
+    assert_non_null(vport_patch_ops.ports_changed);
+    struct datapath *dp = datapath_create("pt6");
+    add_port(dp, "c1", "test-counting", NULL);
+    add_port(dp, "c2", "test-counting", NULL);
+    add_port(dp, "m", "memory", NULL);      /* no op: skipped */
+    n_changed_calls = 0;
+    datapath_ports_changed(dp);
+    assert_int_equal(n_changed_calls, 2);
+    datapath_destroy(dp);
+}
+
 int main(void)
 {
     rcu_register_thread();
@@ -301,6 +352,7 @@ int main(void)
         cmocka_unit_test(test_late_peer),
         cmocka_unit_test(test_tunnel_metadata_cleared),
         cmocka_unit_test(test_patch_loop_stopped),
+        cmocka_unit_test(test_ports_changed_op),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     rcu_unregister_thread();

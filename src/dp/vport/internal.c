@@ -199,7 +199,7 @@ static bool read_one(struct vport *vp, struct internal_port *ip,
         .gso_size = vh.gso_size, .csum_start = vh.csum_start,
         .csum_offset = vh.csum_offset,
     };
-    p->md.in_port = vp->port_no;
+    vport_receive_prepare(vp, p, NULL);
     return true;
 }
 
@@ -231,11 +231,9 @@ static bool device_up(const struct vport *vp, struct internal_port *ip)
 {
     uint64_t now = now_ms();
     if (now - ip->up_checked_ms >= UP_CHECK_MS) {
-        struct ifreq ifr;
-        memset(&ifr, 0, sizeof ifr);
-        snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", vp->name);
-        ip->up = !ioctl(ip->ctl_fd, SIOCGIFFLAGS, &ifr)
-                 && (ifr.ifr_flags & IFF_UP);
+        unsigned int flags;
+        ip->up = !netdev_get_flags_fd(ip->ctl_fd, vp->name, &flags)
+                 && (flags & IFF_UP);
         ip->up_checked_ms = now;
     }
     return ip->up;

@@ -167,7 +167,8 @@ static int memory_send(struct vport *vp, const struct dp_packet *p)
 }
 
 /* Moves the oldest injected frame into receive buffer `i`. */
-static bool take_rx_frame(struct memory_port *mp, int i, uint32_t port_no)
+static bool take_rx_frame(const struct vport *vp, struct memory_port *mp,
+                          int i)
 {
     struct frame_slot *s = queue_front(&mp->rxq);
     struct frame_slot *rb = &mp->rx_bufs[i];
@@ -178,7 +179,7 @@ static bool take_rx_frame(struct memory_port *mp, int i, uint32_t port_no)
     dp_packet_init(p, rb->buf, rb->cap, PACKET_HEADROOM);
     memcpy(rb->buf + PACKET_HEADROOM, s->buf, s->len);
     p->len = s->len;
-    p->md.in_port = port_no;
+    vport_receive_prepare(vp, p, NULL);
     return true;
 }
 
@@ -189,7 +190,7 @@ static int memory_recv(struct vport *vp, struct dp_packet_batch *batch)
     int n = 0;
     pthread_mutex_lock(&mp->mutex);
     while (n < PACKET_BATCH_MAX && mp->rxq.count) {
-        if (!take_rx_frame(mp, n, vp->port_no)) {
+        if (!take_rx_frame(vp, mp, n)) {
             vport_count_rx_error(vp, 1);    /* out of memory: drop it */
         } else {
             bytes += mp->rx_pkts[n].len;

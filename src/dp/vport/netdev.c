@@ -30,16 +30,16 @@
  * what segmentation needs to undo it, and it turns the MTU-sized frames of a
  * host without TSO into super-frames before they reach the ring, one trip
  * through the datapath per 64 KiB instead of per frame.  Destroy restores
- * all three.  Promiscuity is taken with
- * PACKET_MR_PROMISC, which raises the kernel's promiscuity count (what `ip -d
- * link` shows as "promiscuity N") exactly like the seed's
- * dev_set_promiscuity(dev, 1), and which the kernel drops when the socket
- * closes, so even a crashed switch leaves the device as it found it. */
+ * all three.  The knobs live in netdev_util (netdev_knobs_take/_restore,
+ * netdev_promisc_hold).  Promiscuity is taken with PACKET_MR_PROMISC, which
+ * raises the kernel's promiscuity count (what `ip -d link` shows as
+ * "promiscuity N") exactly like the seed's dev_set_promiscuity(dev, 1), and
+ * which the kernel drops when the socket closes, so even a crashed switch
+ * leaves the device as it found it. */
 #include "dp/vport/vport.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <linux/ethtool.h>
 #include <linux/if_ether.h>
 #include <linux/sockios.h>
 #include <linux/if_packet.h>
@@ -109,9 +109,7 @@ struct netdev_port {
     struct mmsghdr tx_msgs[PACKET_BATCH_MAX];
     uint8_t *tx_bufs;                          /* PACKET_BATCH_MAX slots */
 
-    /* What destroy restores. */
-    bool lro_turned_off;
-    bool gro_turned_on;
+    struct netdev_knobs knobs;                 /* what destroy restores */
 };
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 5);
@@ -233,12 +231,9 @@ static int open_socket(struct netdev_port *np, uint32_t n_frames,
         *what = "bind";
         return -errno;
     }
-    struct packet_mreq mr = { .mr_ifindex = np->ifindex,
-                              .mr_type = PACKET_MR_PROMISC };
-    if (setsockopt(np->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
-                   sizeof mr)) {
+    if ((error = netdev_promisc_hold(np->fd, np->ifindex))) {
         *what = "PACKET_MR_PROMISC";
-        return -errno;
+        return error;
     }
     return 0;
 }
@@ -261,21 +256,6 @@ static void init_tx(struct netdev_port *np)
     }
 }
 
-static void turn_lro_off(struct vport *vp, struct netdev_port *np)
-{
-    bool on, changeable;
-    if (netdev_get_lro(vp->name, &on, &changeable) || !on) {
-        return;
-    }
-    int error = changeable ? netdev_set_lro(vp->name, false) : -EOPNOTSUPP;
-    if (error) {
-        VLOG_WARN("%s: could not turn LRO off (%s)", vp->name,
-                  strerror(-error));
-    } else {
-        np->lro_turned_off = true;
-    }
-}
-
 /* The smallest power-of-two frame (within the limits) that holds a frame
  * of the device's MTU after the ring's own headers. */
 static void set_frame_size(struct netdev_port *np, int mtu)
@@ -288,53 +268,6 @@ static void set_frame_size(struct netdev_port *np, int mtu)
     }
     np->frame_size = size;
     np->frames_per_block = RX_BLOCK_SIZE / size;
-}
-
-/* GRO through the simple ethtool commands, on the port's own socket. */
-static int gro_call(const struct netdev_port *np, const char *name,
-                    uint32_t cmd, bool *on)
-{
-    struct ethtool_value ev = { .cmd = cmd, .data = *on };
-    struct ifreq ifr;
-    memset(&ifr, 0, sizeof ifr);
-    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
-    ifr.ifr_data = (void *)&ev;
-    if (ioctl(np->fd, SIOCETHTOOL, &ifr)) {
-        return -errno;
-    }
-    *on = ev.data != 0;
-    return 0;
-}
-
-static int gro_get(const struct netdev_port *np, const char *name, bool *on)
-{
-    *on = false;
-    return gro_call(np, name, ETHTOOL_GGRO, on);
-}
-
-/* Sets GRO and checks that the device took it (it may be fixed). */
-static int gro_set(const struct netdev_port *np, const char *name, bool on)
-{
-    bool wish = on, now;
-    int error = gro_call(np, name, ETHTOOL_SGRO, &wish);
-    if (!error) {
-        error = gro_get(np, name, &now);
-    }
-    return error ? error : now == on ? 0 : -EOPNOTSUPP;
-}
-
-static void turn_gro_on(struct vport *vp, struct netdev_port *np)
-{
-    bool on;
-    if (gro_get(np, vp->name, &on) || on) {
-        return;
-    }
-    int error = gro_set(np, vp->name, true);
-    if (error) {
-        VLOG_INFO("%s: GRO stays off (%s)", vp->name, strerror(-error));
-    } else {
-        np->gro_turned_on = true;
-    }
 }
 
 static void close_port(struct netdev_port *np)
@@ -393,8 +326,7 @@ static int netdev_create(struct vport *vp, const struct vport_opt *opts,
         return error;
     }
     init_tx(np);
-    turn_lro_off(vp, np);
-    turn_gro_on(vp, np);
+    netdev_knobs_take(vp->name, &np->knobs);
     vp->priv = np;
     return 0;
 }
@@ -405,20 +337,7 @@ static void netdev_destroy(struct vport *vp)
     if (!np) {
         return;
     }
-    if (np->gro_turned_on) {
-        int error = gro_set(np, vp->name, false);
-        if (error && error != -ENODEV) {
-            VLOG_WARN("%s: could not turn GRO back off (%s)", vp->name,
-                      strerror(-error));
-        }
-    }
-    if (np->lro_turned_off) {
-        int error = netdev_set_lro(vp->name, true);
-        if (error && error != -ENODEV) {
-            VLOG_WARN("%s: could not turn LRO back on (%s)", vp->name,
-                      strerror(-error));
-        }
-    }
+    netdev_knobs_restore(vp->name, &np->knobs);
     close_port(np);      /* closing the socket drops its promiscuity */
     vp->priv = NULL;
 }
@@ -511,7 +430,7 @@ static enum rx_verdict frame_to_packet(struct vport *vp,
     struct virtio_net_hdr vh;
     memcpy(&vh, frame + h->tp_mac - VNET_HDR_LEN, sizeof vh);
     vnet_to_offload(&vh, &p->md.offload);
-    p->md.in_port = vp->port_no;
+    vport_receive_prepare(vp, p, NULL);
     return !(status & TP_STATUS_VLAN_VALID) || restore_vlan(p, h, status)
            ? RX_OK : RX_BAD;
 }
@@ -547,7 +466,7 @@ static enum rx_verdict big_to_packet(struct vport *vp,
     dp_packet_init(p, buf, RX_BIG_SIZE, PACKET_HEADROOM);
     p->len = (uint32_t)n - VNET_HDR_LEN;
     vnet_to_offload(&vh, &p->md.offload);
-    p->md.in_port = vp->port_no;
+    vport_receive_prepare(vp, p, NULL);
     return !(status & TP_STATUS_VLAN_VALID) || restore_vlan(p, h, status)
            ? RX_OK : RX_BAD;
 }

@@ -1,5 +1,7 @@
 /* Device helpers: rtnetlink (libmnl) for what a device is, ioctl for flags
- * and MTU, ethtool features for LRO, and the internal-device registry. */
+ * and MTU, ethtool for LRO (features) and GRO (the simple command), the
+ * promiscuity of a packet socket, what a port changes and restores, and the
+ * internal-device registry. */
 #include "dp/vport/netdev_util.h"
 #include "dp/vport/vport.h"
 
@@ -7,16 +9,22 @@
 #include <libmnl/libmnl.h>
 #include <linux/ethtool.h>
 #include <linux/if_link.h>
+#include <linux/if_packet.h>
 #include <linux/rtnetlink.h>
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "lib/vlog.h"
+
+VLOG_DEFINE_THIS_MODULE(netdev_util);
 
 bool netdev_name_valid(const char *name)
 {
@@ -154,6 +162,18 @@ out:
 
 /* ---- ioctl ---- */
 
+/* `req` on device `name` through socket `fd`. */
+static int ifreq_ioctl_fd(int fd, const char *name, unsigned long req,
+                          struct ifreq *ifr)
+{
+    if (!netdev_name_valid(name)) {
+        return -EINVAL;
+    }
+    strncpy(ifr->ifr_name, name, IFNAMSIZ - 1);
+    ifr->ifr_name[IFNAMSIZ - 1] = '\0';
+    return ioctl(fd, req, ifr) < 0 ? -errno : 0;
+}
+
 static int ifreq_ioctl(const char *name, unsigned long req, struct ifreq *ifr)
 {
     if (!netdev_name_valid(name)) {
@@ -163,10 +183,17 @@ static int ifreq_ioctl(const char *name, unsigned long req, struct ifreq *ifr)
     if (fd < 0) {
         return -errno;
     }
-    strncpy(ifr->ifr_name, name, IFNAMSIZ - 1);
-    ifr->ifr_name[IFNAMSIZ - 1] = '\0';
-    int err = ioctl(fd, req, ifr) < 0 ? -errno : 0;
+    int err = ifreq_ioctl_fd(fd, name, req, ifr);
     close(fd);
+    return err;
+}
+
+int netdev_get_flags_fd(int ctl_fd, const char *name, unsigned int *flags)
+{
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    int err = ifreq_ioctl_fd(ctl_fd, name, SIOCGIFFLAGS, &ifr);
+    *flags = err ? 0 : (unsigned short)ifr.ifr_flags;
     return err;
 }
 
@@ -325,6 +352,100 @@ int netdev_set_lro(const char *name, bool on)
     /* SFEATURES may accept the wish and still not apply it: check. */
     err = netdev_get_lro(name, &cur, &changeable);
     return err ? err : (cur == on ? 0 : -EOPNOTSUPP);
+}
+
+/* ---- GRO: the simple ethtool command ---- */
+
+static int gro_call(const char *name, uint32_t cmd, bool *on)
+{
+    struct ethtool_value ev = { .cmd = cmd, .data = *on };
+    int err = ethtool_call(name, &ev);
+    if (!err) {
+        *on = ev.data != 0;
+    }
+    return err;
+}
+
+int netdev_get_gro(const char *name, bool *on)
+{
+    *on = false;
+    return gro_call(name, ETHTOOL_GGRO, on);
+}
+
+int netdev_set_gro(const char *name, bool on)
+{
+    bool wish = on, now;
+    int err = gro_call(name, ETHTOOL_SGRO, &wish);
+    if (!err) {
+        err = netdev_get_gro(name, &now);
+    }
+    return err ? err : now == on ? 0 : -EOPNOTSUPP;
+}
+
+/* ---- promiscuity ---- */
+
+int netdev_promisc_hold(int packet_fd, int ifindex)
+{
+    struct packet_mreq mr = { .mr_ifindex = ifindex,
+                              .mr_type = PACKET_MR_PROMISC };
+    return setsockopt(packet_fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
+                      sizeof mr) ? -errno : 0;
+}
+
+/* ---- what a port changes, and restores ---- */
+
+static void lro_off(const char *name, struct netdev_knobs *saved)
+{
+    bool on, changeable;
+    if (netdev_get_lro(name, &on, &changeable) || !on) {
+        return;
+    }
+    int err = changeable ? netdev_set_lro(name, false) : -EOPNOTSUPP;
+    if (err) {
+        VLOG_WARN("%s: could not turn LRO off (%s)", name, strerror(-err));
+    } else {
+        saved->lro_turned_off = true;
+    }
+}
+
+static void gro_on(const char *name, struct netdev_knobs *saved)
+{
+    bool on;
+    if (netdev_get_gro(name, &on) || on) {
+        return;
+    }
+    int err = netdev_set_gro(name, true);
+    if (err) {
+        VLOG_INFO("%s: GRO stays off (%s)", name, strerror(-err));
+    } else {
+        saved->gro_turned_on = true;
+    }
+}
+
+void netdev_knobs_take(const char *name, struct netdev_knobs *saved)
+{
+    *saved = (struct netdev_knobs) { .lro_turned_off = false };
+    lro_off(name, saved);
+    gro_on(name, saved);
+}
+
+void netdev_knobs_restore(const char *name, struct netdev_knobs *saved)
+{
+    if (saved->gro_turned_on) {
+        int err = netdev_set_gro(name, false);
+        if (err && err != -ENODEV) {
+            VLOG_WARN("%s: could not turn GRO back off (%s)", name,
+                      strerror(-err));
+        }
+    }
+    if (saved->lro_turned_off) {
+        int err = netdev_set_lro(name, true);
+        if (err && err != -ENODEV) {
+            VLOG_WARN("%s: could not turn LRO back on (%s)", name,
+                      strerror(-err));
+        }
+    }
+    *saved = (struct netdev_knobs) { .lro_turned_off = false };
 }
 
 /* ---- internal devices of this process ---- */

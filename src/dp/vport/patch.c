@@ -1,5 +1,5 @@
 /* Patch port: send = re-enter the datapath as received on the peer.
- * The peer's port number is cached; see vport_patch.h for how it is kept
+ * The peer's port number is cached; see patch.h for how it is kept
  * right without the fast path touching control-thread-only lookups. */
 #include "dp/vport/patch.h"
 
@@ -146,12 +146,43 @@ static int patch_get_fd(const struct vport *vp)
     return -1;                  /* a patch port never receives on its own */
 }
 
+/* Why `vp`'s pair is not complete: 0 and "" when it is (then *peerp is the
+ * peer), else -ENOENT / -EINVAL with the reason in `err`.  Control thread:
+ * looks the peer up by name. */
+static int pair_problem(const struct vport *vp, struct vport **peerp,
+                        char *err, size_t errlen)
+{
+    snprintf(err, errlen, "%s", "");
+    const struct patch_priv *pp = patch_priv(vp);
+    struct vport *peer = datapath_port_by_name(vp->dp, pp->peer_name);
+    *peerp = peer;
+    if (!peer) {
+        snprintf(err, errlen, "patch port %s: peer '%s' does not exist",
+                 vp->name, pp->peer_name);
+        return -ENOENT;
+    }
+    if (!is_patch(peer)) {
+        snprintf(err, errlen, "patch port %s: peer '%s' is not a patch port",
+                 vp->name, pp->peer_name);
+        return -EINVAL;
+    }
+    if (strcmp(patch_priv(peer)->peer_name, vp->name)) {
+        snprintf(err, errlen,
+                 "patch port %s: peer '%s' has peer '%s', not '%s'",
+                 vp->name, pp->peer_name, patch_priv(peer)->peer_name,
+                 vp->name);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/* The link is up when the pair is complete; the error column says why
+ * not.  Looked up afresh, so it is right even before ports_changed. */
 static void patch_get_status(const struct vport *vp, struct vport_status *st)
 {
-    uint32_t no = atomic_load_explicit(&patch_priv(vp)->peer_no,
-                                       memory_order_relaxed);
     memset(st, 0, sizeof *st);
-    st->link_up = no != PATCH_NO_PEER;
+    struct vport *peer;
+    st->link_up = !pair_problem(vp, &peer, st->error, sizeof st->error);
     st->mtu = -1;
 }
 
@@ -161,61 +192,26 @@ static void patch_format_config(const struct vport *vp, char *buf,
     snprintf(buf, size, "peer=%s", patch_priv(vp)->peer_name);
 }
 
-int vport_patch_check(struct vport *vp, char *err, size_t errlen)
+/* After a configuration pass: refreshes the cached peer number at once
+ * (the fast path would only rescan every PATCH_RESCAN_MS) and logs the
+ * pair's state when it changed, not at every pass. */
+static void patch_ports_changed(struct vport *vp)
 {
-    if (errlen) {
-        err[0] = '\0';
-    }
-    if (!is_patch(vp)) {
-        snprintf(err, errlen, "%s is not a patch port", vp->name);
-        return -EINVAL;
-    }
     struct patch_priv *pp = patch_priv(vp);
-    struct vport *peer = datapath_port_by_name(vp->dp, pp->peer_name);
-    int error = 0;
-    if (!peer) {
-        snprintf(err, errlen, "patch port %s: peer '%s' does not exist",
-                 vp->name, pp->peer_name);
-        error = -ENOENT;
-    } else if (!is_patch(peer)) {
-        snprintf(err, errlen, "patch port %s: peer '%s' is not a patch port",
-                 vp->name, pp->peer_name);
-        error = -EINVAL;
-    } else if (strcmp(patch_priv(peer)->peer_name, vp->name)) {
-        snprintf(err, errlen,
-                 "patch port %s: peer '%s' has peer '%s', not '%s'",
-                 vp->name, pp->peer_name, patch_priv(peer)->peer_name,
-                 vp->name);
-        error = -EINVAL;
-    }
+    char err[VPORT_ERR_MAX];
+    struct vport *peer;
+    int error = pair_problem(vp, &peer, err, sizeof err);
     atomic_store_explicit(&pp->peer_no, error ? PATCH_NO_PEER : peer->port_no,
                           memory_order_relaxed);
-    return error;
-}
-
-/* Logs a port's state when it changes, not at every resolve. */
-static void resolve_one(struct vport *vp, void *aux)
-{
-    (void)aux;
-    if (is_patch(vp)) {
-        struct patch_priv *pp = patch_priv(vp);
-        char err[VPORT_ERR_MAX];
-        vport_patch_check(vp, err, sizeof err);
-        if (strcmp(err, pp->last_err)) {
-            if (*err) {
-                VLOG_INFO("%s", err);
-            } else {
-                VLOG_INFO("patch port %s: connected to %s", vp->name,
-                          pp->peer_name);
-            }
-            snprintf(pp->last_err, sizeof pp->last_err, "%s", err);
+    if (strcmp(err, pp->last_err)) {
+        if (*err) {
+            VLOG_INFO("%s", err);
+        } else {
+            VLOG_INFO("patch port %s: connected to %s", vp->name,
+                      pp->peer_name);
         }
+        snprintf(pp->last_err, sizeof pp->last_err, "%s", err);
     }
-}
-
-void vport_patch_resolve(struct datapath *dp)
-{
-    datapath_port_foreach(dp, resolve_one, NULL);
 }
 
 const char *vport_patch_peer(const struct vport *vp)
@@ -232,5 +228,6 @@ const struct vport_ops vport_patch_ops = {
     .recv = NULL,
     .get_fd = patch_get_fd,
     .get_status = patch_get_status,
+    .ports_changed = patch_ports_changed,
     .format_config = patch_format_config,
 };

@@ -10,28 +10,19 @@
  * patch port with the right name whose own peer is us).  When it is not,
  * the cache is refreshed by a scan of the port numbers under RCU, at most
  * every PATCH_RESCAN_MS, so a late-added peer starts working on its own.
- * The control thread should call vport_patch_resolve() after port changes:
- * it refreshes every cache at once and records the error text the
- * Interface table shows ("peer 'x' does not exist", ...).  A port whose peer
- * is missing or mismatched exists, drops what is sent to it and counts
- * tx_dropped. */
+ * After a configuration pass the control thread calls
+ * datapath_ports_changed(), which calls the ports_changed op of every port:
+ * a patch port then refreshes its cache at once and logs a change of its
+ * pair's state.  get_status reports the link up when the pair is complete
+ * and, when not, the error text the Interface table shows ("peer 'x' does
+ * not exist", ...), looked up afresh.  A port whose peer is missing or
+ * mismatched exists, drops what is sent to it and counts tx_dropped. */
 #ifndef VS_DP_VPORT_PATCH_H
 #define VS_DP_VPORT_PATCH_H
 
-#include <stddef.h>
-
 #include "dp/vport/vport.h"
 
-struct datapath;
-
 #define PATCH_RESCAN_MS 100
-
-/* Re-resolves the peer of every patch port of `dp` (control thread). */
-void vport_patch_resolve(struct datapath *dp);
-
-/* Resolves `vp`'s peer now (control thread); returns 0 when the pair is
- * complete, or -ENOENT / -EINVAL with the reason in `err` ("" when fine). */
-int vport_patch_check(struct vport *vp, char *err, size_t errlen);
 
 /* The peer name of patch port `vp` (NULL when `vp` is not a patch port). */
 const char *vport_patch_peer(const struct vport *vp);

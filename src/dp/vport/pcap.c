@@ -191,7 +191,7 @@ static int read_frame(struct vport *vp, struct pcap_port *pp, int i)
     dp_packet_init(p, pp->rx_bufs[i], pp->rx_caps[i], PACKET_HEADROOM);
     memcpy(dp_packet_data(p), data, h->caplen);
     p->len = h->caplen;
-    p->md.in_port = vp->port_no;
+    vport_receive_prepare(vp, p, NULL);
     return 1;
 }
 

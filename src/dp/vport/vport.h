@@ -35,33 +35,69 @@ struct vport_status {
     uint8_t mac[6];
     bool has_mac;
     char ifindex_name[VPORT_NAME_MAX];
+    char error[VPORT_ERR_MAX];  /* a configuration problem, "" when none */
 };
 
+/* One kind of port.  Threads: the control thread creates, destroys and
+ * reconfigures ports and reads their status; forwarding threads call recv
+ * and send; the control thread may send too (datapath_execute), so send and
+ * flush of one port are serialised by the datapath's per-port tx lock and
+ * never run at the same time as each other, but may run at the same time
+ * as recv.  Every fast-path op (recv, send, flush) runs under the RCU read
+ * lock, must not block, and must not allocate per packet.  Ops marked
+ * "may be NULL" are optional; the others are required. */
 struct vport_ops {
-    const char *type;
+    const char *type;           /* the Interface type name */
 
-    /* Sets up `vp` (name, port_no and dp are filled in) from `opts`.
-     * Returns 0, or a negative errno with a message in `err`
-     * (-ENODEV: device missing; -EINVAL: refused; ...). */
+    /* Control thread, before the port is published (the fast path cannot
+     * see it yet).  Sets up `vp` (name, port_no and dp are filled in) from
+     * `opts`.  Returns 0, or a negative errno with a message in `err`
+     * (-ENODEV: device missing; -EINVAL: refused; ...).  Required. */
     int (*create)(struct vport *vp, const struct vport_opt *opts,
                   size_t n_opts, char *err, size_t errlen);
 
-    /* Undoes create: restores what it changed on the host, frees priv. */
+    /* Control thread, after a grace period (no fast-path op of `vp` runs
+     * any more).  Undoes create: restores what it changed on the host,
+     * frees priv.  May be NULL (nothing to undo). */
     void (*destroy)(struct vport *vp);
 
-    /* Queues a copy of `p` for transmission; `p` stays the caller's.
-     * Returns 0 or a negative errno (the port counts its own drops). */
+    /* Any thread, under the port's tx lock.  Queues a copy of `p` for
+     * transmission; `p` stays the caller's and is not changed.  Returns 0
+     * or a negative errno; the port counts its own tx counters and drops.
+     * It may re-enter the datapath (patch: actions_reenter), which is why
+     * the tx lock is re-entrant.  Required. */
     int (*send)(struct vport *vp, const struct dp_packet *p);
 
-    /* Pushes out what send queued (the end of a batch).  May be NULL. */
+    /* Same thread and lock as send.  Pushes out what send queued (the end
+     * of a batch).  May be NULL (send transmits at once). */
     void (*flush)(struct vport *vp);
 
-    /* Fills `batch` with up to PACKET_BATCH_MAX received packets, whose
-     * buffers the port owns until its next recv call; returns how many.
-     * NULL for ports that never receive on their own (patch). */
+    /* The receive contract.  Called by datapath_poll_port on one forwarding
+     * thread at a time, under the RCU read lock, with an empty `batch`.
+     * Fills `batch` with up to PACKET_BATCH_MAX received packets and
+     * returns how many (0 when none, a negative errno on a socket error).
+     * For each packet it puts in the batch, recv:
+     *   - calls vport_receive_prepare(owner, p, tun) once the frame is in
+     *     place: that sets md.in_port to the port the packet belongs to,
+     *     md.depth to 0 and md.tunnel to *tun (a tunnel port: outer
+     *     addresses, VNI, ports, TOS/TTL) or to zeros (tun NULL); the
+     *     other md fields (offload) are the port's to fill;
+     *   - counts rx_packets/rx_bytes on that owner port, and what it could
+     *     not deliver as rx_dropped/rx_errors on the port it blames.
+     * The owner is usually `vp`; a port that reads for others (vxlan ports
+     * share one UDP socket) returns their packets in the same batch with
+     * their own in_port and tunnel metadata.  recv never runs packets
+     * through the datapath itself: datapath_poll_port processes the whole
+     * batch, whatever the in_ports.  The packets and their buffers are
+     * `vp`'s and stay valid until `vp`'s next recv (or destroy).
+     * May be NULL for ports that never receive on their own: a patch port
+     * hands what is sent to it to its peer through actions_reenter, which
+     * sets in_port to the peer and md.depth one deeper (the recursion
+     * limit), and clears the tunnel metadata itself. */
     int (*recv)(struct vport *vp, struct dp_packet_batch *batch);
 
-    /* A file descriptor to poll for input, or -1 (no input / poll always). */
+    /* Control thread.  A file descriptor to poll for input, or -1 (no
+     * input / poll always).  May be NULL (= -1). */
     int (*get_fd)(const struct vport *vp);
 
     /* True when recv only looks at memory shared with the kernel (a ring),
@@ -71,11 +107,20 @@ struct vport_ops {
      * a round of rings). */
     bool recv_costs_no_syscall;
 
-    /* Link, MTU and address for the Interface table.  May be NULL. */
+    /* Control thread.  Fills all of `st`: link, MTU, address and the
+     * configuration error ("" when none) for the Interface table.  Must not
+     * change what the fast path reads other than through atomics.  May be
+     * NULL. */
     void (*get_status)(const struct vport *vp, struct vport_status *st);
 
-    /* Prints the options shown by `dpctl/show` ("remote_ip=.., key=.."),
-     * empty for none.  May be NULL. */
+    /* Control thread, on every port after a pass that added or removed
+     * ports (datapath_ports_changed): a port that refers to other ports by
+     * name (patch's peer) resolves them again.  May touch what its own fast
+     * path reads only through atomics.  May be NULL. */
+    void (*ports_changed)(struct vport *vp);
+
+    /* Control thread.  Prints the options shown by `dpctl/show`
+     * ("remote_ip=.., key=.."), empty for none.  May be NULL. */
     void (*format_config)(const struct vport *vp, char *buf, size_t size);
 };
 
@@ -87,6 +132,25 @@ struct vport {
     struct vport_stats stats;   /* updated by the port's own code */
     void *priv;                 /* the port type's state */
 };
+
+/* The receive contract's per-packet step (see vport_ops.recv): `p` entered
+ * the datapath on `vp`, with tunnel metadata `tun` (NULL: none), at depth 0.
+ * Inline and copy-only: it runs once per received packet. */
+static inline void vport_receive_prepare(const struct vport *vp,
+                                         struct dp_packet *p,
+                                         const struct flow_tnl *tun)
+{
+    p->md.in_port = vp->port_no;
+    p->md.depth = 0;
+    if (tun) {
+        p->md.tunnel = *tun;
+    } else {
+        p->md.tunnel = (struct flow_tnl) { 0 };
+    }
+}
+
+/* The type of an Interface whose type column is empty. */
+#define VPORT_TYPE_DEFAULT "system"
 
 /* Registers a port type; the built-in types register themselves at the
  * first lookup.  Returns -EEXIST when the type name is taken. */

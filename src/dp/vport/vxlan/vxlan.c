@@ -1,5 +1,5 @@
 /* vxlan port: encapsulation into and decapsulation from a shared UDP
- * socket, with the tunnel metadata kept in md.tunnel.  See vport_vxlan.h
+ * socket, with the tunnel metadata kept in md.tunnel.  See vxlan.h
  * for the design (one socket per local address and port, demultiplexing by
  * md.in_port). */
 #include "dp/vport/vxlan/vxlan.h"
@@ -16,7 +16,6 @@
 #include <sys/socket.h>
 #include <urcu.h>
 
-#include "dp/datapath.h"
 #include "dp/vport/vxlan/config.h"
 #include "dp/vport/vxlan/tso.h"
 #include "lib/vlog.h"
@@ -178,10 +177,27 @@ static bool header_ok(const uint8_t *h, uint32_t len, int msg_flags)
            && h[0] == VXLAN_FLAG_I && !h[1] && !h[2] && !h[3] && !h[7];
 }
 
-/* Turns datagram `i` into a packet of the port it belongs to (into `own`
- * when that is `vp`, else into `other`), or counts why not. */
+/* The tunnel metadata of datagram `i`, as it entered the socket. */
+static void rx_tunnel(struct vxlan_priv *vx, int i, uint32_t vni,
+                      struct flow_tnl *t)
+{
+    struct vx_rx *rx = &vx->rx;
+    *t = (struct flow_tnl) {
+        .tun_id = htobe64(vni),
+        .ip_src = rx->from[i].sin_addr.s_addr,
+        .ip_dst = vxlan_sock_local(vx->sock),
+        .flags = FLOW_TNL_F_KEY,
+        .tp_src = rx->from[i].sin_port,
+        .tp_dst = htons(vxlan_sock_port(vx->sock)),
+    };
+    read_cmsgs(&rx->msgs[i].msg_hdr, &t->ip_dst, &t->ip_tos, &t->ip_ttl);
+}
+
+/* Turns datagram `i` into a packet of the port it belongs to, which may be
+ * another port on the socket than `vp`, and adds it to `batch`; or counts
+ * why not. */
 static void rx_one(struct vport *vp, struct vxlan_priv *vx, int i,
-                   struct dp_packet_batch *own, struct dp_packet_batch *other)
+                   struct dp_packet_batch *batch)
 {
     struct vx_rx *rx = &vx->rx;
     struct msghdr *mh = &rx->msgs[i].msg_hdr;
@@ -212,16 +228,10 @@ static void rx_one(struct vport *vp, struct vxlan_priv *vx, int i,
     struct dp_packet *p = &rx->pkts[i];
     dp_packet_init(p, slot, VX_RX_SLOT, PACKET_HEADROOM + VXLAN_HLEN);
     p->len = len - VXLAN_HLEN;
-    p->md.in_port = e->vp->port_no;
-    struct flow_tnl *t = &p->md.tunnel;
-    t->tun_id = htobe64(vni);
-    t->ip_src = src;
-    t->ip_dst = vxlan_sock_local(vx->sock);
-    t->flags = FLOW_TNL_F_KEY;
-    t->tp_src = rx->from[i].sin_port;
-    t->tp_dst = htons(vxlan_sock_port(vx->sock));
-    read_cmsgs(mh, &t->ip_dst, &t->ip_tos, &t->ip_ttl);
-    dp_packet_batch_add(e->vp == vp ? own : other, p);
+    struct flow_tnl tun;
+    rx_tunnel(vx, i, vni, &tun);
+    vport_receive_prepare(e->vp, p, &tun);
+    dp_packet_batch_add(batch, p);
     vport_count_rx(e->vp, 1, p->len);
 }
 
@@ -242,11 +252,11 @@ static void rx_prepare(struct vx_rx *rx)
     }
 }
 
-/* Reads the shared socket.  Packets of this port are returned; those of
- * the other ports on the socket are run through the datapath here and now
- * with md.in_port set to their own port (datapath_poll_port stamps the
- * polled port's number on what recv returns, so they cannot travel back in
- * `batch`).  Their buffers are this port's, valid until its next recv. */
+/* Reads the shared socket for every port on it.  Each packet comes back in
+ * `batch` with the in_port and tunnel metadata of the port it belongs to
+ * (vport_receive_prepare), whichever port's recv read it, and is counted on
+ * that port; datapath_poll_port processes them all.  Their buffers are this
+ * port's, valid until its next recv. */
 static int vxlan_recv(struct vport *vp, struct dp_packet_batch *batch)
 {
     struct vxlan_priv *vx = vx_priv(vp);
@@ -264,14 +274,9 @@ static int vxlan_recv(struct vport *vp, struct dp_packet_batch *batch)
                && saved != EINTR ? -saved : 0;
     }
     uint32_t before = batch->count;
-    struct dp_packet_batch other;
-    dp_packet_batch_init(&other);
-    rcu_read_lock();
+    rcu_read_lock();            /* for the socket's port set */
     for (int i = 0; i < n; i++) {
-        rx_one(vp, vx, i, batch, &other);
-    }
-    if (other.count) {
-        datapath_process_batch(vp->dp, &other);
+        rx_one(vp, vx, i, batch);
     }
     rcu_read_unlock();
     return (int)(batch->count - before);

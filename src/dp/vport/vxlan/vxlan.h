@@ -8,14 +8,16 @@
  *
  * Receive: the port whose recv is called reads the shared socket for all
  * ports on it and finds the port each datagram belongs to (by outer source
- * address or remote_ip=flow, and VNI or key=flow; exact before flow).  Its
- * own packets it returns; the others it runs through the datapath at once
- * (datapath_process_batch) with md.in_port set to their port, so a packet
- * enters on the right port whichever port read it.  A datagram with a bad header (short, truncated,
- * VXLAN flags other than just the I bit, reserved bits set) counts as
- * rx_errors, one that matches no port (e.g. a wrong VNI) as rx_dropped, on
- * the port whose remote_ip is the datagram's source (else the first port on
- * the socket); the socket's own totals are in vport_vxlan_sock_stats.
+ * address or remote_ip=flow, and VNI or key=flow; exact before flow).  All
+ * of them come back in the one batch recv fills, each with the in_port and
+ * tunnel metadata of its own port and counted there (the receive contract
+ * of vport.h), so a packet enters on the right port whichever port read it
+ * and datapath_poll_port processes them together.  A datagram with a bad
+ * header (short, truncated, VXLAN flags other than just the I bit, reserved
+ * bits set) counts as rx_errors, one that matches no port (e.g. a wrong
+ * VNI) as rx_dropped, on the port whose remote_ip is the datagram's source
+ * (else the first port on the socket); the socket's own totals are in
+ * vport_vxlan_sock_stats.
  *
  * Sockets are not SO_REUSEADDR: ports with local_ip and ports without it
  * cannot share a dst_port, nor can a kernel vxlan device on that port in
