@@ -364,6 +364,30 @@ static int parse_tcp_flags(const char *s, mf_value *v, mf_value *m,
     return 0;
 }
 
+/* "syn|ack": the exact form mf_format_value prints (as OVS does). */
+static int parse_tcp_flag_names(const char *s, mf_value *v, mf_value *m,
+                                char *err, size_t errlen)
+{
+    *v = 0;
+    *m = 0xfff;
+    for (const char *p = s; *p; p += *p == '|') {
+        size_t n = strcspn(p, "|");
+        size_t i = 0;
+        while (i < sizeof tcp_flag_names / sizeof *tcp_flag_names
+               && (strlen(tcp_flag_names[i].name) != n
+                   || strncmp(p, tcp_flag_names[i].name, n))) {
+            i++;
+        }
+        if (i == sizeof tcp_flag_names / sizeof *tcp_flag_names) {
+            snprintf(err, errlen, "%.*s: unknown TCP flag(s)", (int) n, p);
+            return -1;
+        }
+        *v |= tcp_flag_names[i].bit;
+        p += n;
+    }
+    return 0;
+}
+
 static const char *const frag_names[] = { "no", "yes", "first", "later",
                                           "not_later" };
 /* value, mask of each frag name */
@@ -429,6 +453,9 @@ int mf_parse_value(const struct mf_field *f, const char *s, mf_value *value,
 {
     if (f->format == MFF_TCP_FLAGS && (*s == '+' || *s == '-')) {
         return parse_tcp_flags(s, value, mask, err, errlen);
+    }
+    if (f->format == MFF_TCP_FLAGS && isalpha((unsigned char) *s)) {
+        return parse_tcp_flag_names(s, value, mask, err, errlen);
     }
     if (f->format == MFF_FRAG) {
         return parse_frag(s, value, mask, err, errlen);
