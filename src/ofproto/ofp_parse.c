@@ -896,6 +896,10 @@ static int check_actions(const struct ofp_flow_spec *spec, char *err,
         } else if (a->type == OFPACT_MOVE) {
             f1 = a->move.src;
             f2 = a->move.dst;
+        } else if (a->type == OFPACT_OUTPUT && a->output.port == OFPP_NONE) {
+            /* As ovs-ofctl: it would print as "NONE", which is no action. */
+            return fail(err, errlen, "actions are invalid with specified "
+                        "match (OFPBAC_BAD_OUT_PORT)");
         } else if (a->type == OFPACT_GOTO_TABLE) {
             uint8_t tbl = spec->table_id == OFP_TABLE_ALL ? 0 : spec->table_id;
             if (a->u8 <= tbl) {

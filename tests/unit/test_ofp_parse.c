@@ -211,6 +211,10 @@ static void test_errors(void **state)
     }
     bad("ip,actions=set_field:5->tcp_dst", A, "actions are invalid with "
         "specified match (OFPBAC_MATCH_INCONSISTENT)");
+    bad("actions=output:NONE", A, "actions are invalid with specified "
+        "match (OFPBAC_BAD_OUT_PORT)");        /* found by fuzzing */
+    bad("actions=output:ANY", OFP_PARSE_MODIFY, "actions are invalid with "
+        "specified match (OFPBAC_BAD_OUT_PORT)");
     bad("tp_dst=80,actions=drop", A, "tp_dst: prerequisites not met (the "
         "match needs tcp, udp or sctp)");
     bad("nw_src=1.2.3.4,actions=drop", A, "nw_src: prerequisites not met "
