@@ -162,13 +162,16 @@ struct mf_wire {
     MF(IN_PORT, "in_port", NULL, "NXM_OF_IN_PORT", MF_HOST(in_port), 0, 16,  \
        false, true, MFF_PORT, MFP_NONE, MFS_ALWAYS, MF_NXM0(0), MF_NO_WIRE,  \
        "LOCAL")                                                              \
-    MF(VLAN_TCI, "vlan_tci", NULL, "NXM_OF_VLAN_TCI", MF_NET(key.vlans[0].tci),\
+    MF(VLAN_TCI, "vlan_tci", NULL, "NXM_OF_VLAN_TCI",                        \
+       MF_NET(key.vlans[0].tci),                                             \
        0, 16, true, true, MFF_HEX, MFP_NONE, MFS_CODE, MF_NXM0(4),           \
        MF_NO_WIRE, "0x1000/0x1000")                                          \
-    MF(VLAN_VID, "vlan_vid", NULL, "OXM_OF_VLAN_VID", MF_NET(key.vlans[0].tci),\
+    MF(VLAN_VID, "vlan_vid", NULL, "OXM_OF_VLAN_VID",                        \
+       MF_NET(key.vlans[0].tci),                                             \
        0, 13, true, true, MFF_DEC, MFP_NONE, MFS_NEVER, MF_NO_WIRE,          \
        MF_OXM(6), "4196")                                                    \
-    MF(VLAN_PCP, "vlan_pcp", NULL, "OXM_OF_VLAN_PCP", MF_NET(key.vlans[0].tci),\
+    MF(VLAN_PCP, "vlan_pcp", NULL, "OXM_OF_VLAN_PCP",                        \
+       MF_NET(key.vlans[0].tci),                                             \
        13, 3, false, true, MFF_DEC, MFP_NONE, MFS_NEVER, MF_NO_WIRE,         \
        MF_OXM(7), "5")                                                       \
     MF(DL_SRC, "dl_src", "eth_src", "NXM_OF_ETH_SRC", MF_NET(key.dl_src), 0, \
@@ -266,7 +269,8 @@ struct mf_wire {
        MF_NET(key.tp_dst), 0, 8, false, true, MFF_DEC, MFP_ICMPV6, MFS_NEVER,\
        MF_NXM1(22), MF_OXM(30), "0")                                         \
     /* OVS's OXM for tcp_flags is an ONF experimenter field (not here). */   \
-    MF(TCP_FLAGS, "tcp_flags", NULL, "NXM_NX_TCP_FLAGS", MF_NET(key.tcp_flags),\
+    MF(TCP_FLAGS, "tcp_flags", NULL, "NXM_NX_TCP_FLAGS",                     \
+       MF_NET(key.tcp_flags),                                                \
        0, 12, true, false, MFF_TCP_FLAGS, MFP_TCP, MFS_ALWAYS, MF_NXM1(34),  \
        MF_NO_WIRE, "+syn-ack")
 
