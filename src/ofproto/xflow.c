@@ -379,7 +379,7 @@ static int parse_tcp_flag_names(const char *s, mf_value *v, mf_value *m,
             i++;
         }
         if (i == sizeof tcp_flag_names / sizeof *tcp_flag_names) {
-            snprintf(err, errlen, "%.*s: unknown TCP flag(s)", (int) n, p);
+            snprintf(err, errlen, "%s: unknown TCP flag(s)", s);  /* OVS's */
             return -1;
         }
         *v |= tcp_flag_names[i].bit;
