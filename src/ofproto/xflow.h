@@ -1,7 +1,11 @@
 /* The slow path's view of a packet ("xflow"): the datapath flow key plus
  * the fields that exist only while a packet is translated (OpenFlow in_port,
- * metadata, registers), and the table of named fields over it that matches,
- * set_field, load and move address.
+ * metadata, registers), and the named fields over it that matches,
+ * set_field, load and move address.  The fields are one list, MF_FIELDS
+ * below: their names, storage, value syntax, prerequisites, the order and
+ * name a match prints them in, and their NXM/OXM codes all come from it, and
+ * tests/unit/test_ofp_parse.c puts every entry's sample through parse,
+ * print and a match round trip.
  *
  * A field's value is handled as an unsigned 128-bit number (`mf_value`):
  * header fields are read from network byte order, slow-path fields from host
@@ -34,8 +38,8 @@ typedef unsigned __int128 mf_value;
  * MF_PREREQ(ID, TEXT, PROTO): TEXT names the protocols in the error
  * "nw_src: prerequisites not met (the match needs ip or arp)"; PROTO is
  * true when nw_proto takes part as well as dl_type.  Whether a packet meets
- * one is prereq_eval() in xflow.c, a switch without default, so a new entry
- * without its test does not compile. */
+ * one is prereq_eval() in xflow.c, a switch without default: a new entry
+ * without its test there does not compile (-Wswitch). */
 #define MF_PREREQS                                                          \
     MF_PREREQ(NONE, "", false)                                              \
     MF_PREREQ(ARP, "arp", false)            /* dl_type 0x0806 or 0x8035 */  \
