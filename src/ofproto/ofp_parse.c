@@ -209,25 +209,6 @@ static int parse_dl_vlan(struct ofp_match *m, const char *v, bool pcp,
     return 0;
 }
 
-static const char *prereq_text(enum mf_prereq p)
-{
-    switch (p) {
-    case MFP_ARP: return "arp";
-    case MFP_IPV4: return "ip";
-    case MFP_IPV6: return "ipv6";
-    case MFP_IP_ANY: return "ip or ipv6";
-    case MFP_IPV4_ARP: return "ip or arp";
-    case MFP_IP_ARP: return "ip, ipv6 or arp";
-    case MFP_L4: return "tcp, udp or sctp";
-    case MFP_TCP: return "tcp";
-    case MFP_UDP: return "udp";
-    case MFP_SCTP: return "sctp";
-    case MFP_ICMPV4: return "icmp";
-    case MFP_ICMPV6: return "icmp6";
-    default: return "";
-    }
-}
-
 /* Prerequisite of `f` within a match: icmp_type and icmp_code also serve
  * ICMPv6 (as in ovs-ofctl). */
 static bool field_prereq_matched(const struct mf_field *f,
@@ -251,7 +232,7 @@ static int parse_field(struct ofp_match *m, const struct mf_field *f,
     if (mf_parse_value(f, v, &value, &mask, err, errlen)) {
         return -1;
     }
-    if (!strcmp(f->name, "nw_tos")) {
+    if (f->id == MFID_NW_TOS) {
         value &= 0xfc;          /* the DSCP bits; ECN is nw_ecn */
         mask &= 0xfc;
     }
@@ -342,17 +323,40 @@ static int parse_match_token(struct ofp_flow_spec *spec, struct token *t,
 
 /* ---- actions ---- */
 
-static struct ofpact *add_act(struct ofpact **acts, size_t *n,
-                              enum ofpact_type type)
+/* What every parse_FN of OFPACTS gets besides the token: the list to
+ * append to and where an error goes. */
+struct act_parser {
+    struct ofpact **acts;
+    size_t *n;
+    char *err;
+    size_t errlen;
+};
+
+/* parse_FN(p, type, token) appends an action of `type` (one of those whose
+ * FN it is) or fails; format_FN(a, out) prints `a`. */
+#define OFPACT(ENUM, FN, ...)                                                \
+    static int parse_##FN(struct act_parser *p, enum ofpact_type type,       \
+                          const struct token *t);                            \
+    static void format_##FN(const struct ofpact *a, struct dstr *out);
+OFPACTS
+#undef OFPACT
+
+static struct ofpact *add_act(struct act_parser *p, enum ofpact_type type)
 {
-    struct ofpact *a = realloc(*acts, (*n + 1) * sizeof **acts);
+    struct ofpact *a = realloc(*p->acts, (*p->n + 1) * sizeof **p->acts);
     if (!a) {
         abort();
     }
-    *acts = a;
-    memset(&a[*n], 0, sizeof a[*n]);
-    a[*n].type = type;
-    return &a[(*n)++];
+    *p->acts = a;
+    memset(&a[*p->n], 0, sizeof a[*p->n]);
+    a[*p->n].type = type;
+    return &a[(*p->n)++];
+}
+
+/* The token's value, "" when it has none. */
+static const char *arg_of(const struct token *t)
+{
+    return t->value ? t->value : "";
 }
 
 /* "NAME[]", "NAME[a..b]", "NAME[a]" or "NAME": a field and a bit range. */
@@ -414,106 +418,304 @@ static int parse_u128(const char *s, mf_value *v)
     return 0;
 }
 
-static int parse_load(const char *arg, struct ofpact **acts, size_t *n,
-                      char *err, size_t errlen)
+/* Copies the part of `arg` before "->" into buf; NULL (with the error)
+ * when there is no arrow or the part does not fit. */
+static const char *split_arrow(struct act_parser *p, const char *arg,
+                               char *buf, size_t size)
 {
     const char *arrow = strstr(arg, "->");
-    char vs[64];
-    if (!arrow || (size_t) (arrow - arg) >= sizeof vs) {
-        return fail(err, errlen, "%s: missing `->'", arg);
+    if (!arrow || (size_t) (arrow - arg) >= size) {
+        fail(p->err, p->errlen, "%s: missing `->'", arg);
+        return NULL;
     }
-    memcpy(vs, arg, (size_t) (arrow - arg));
-    vs[arrow - arg] = '\0';
-    struct ofpact *a = add_act(acts, n, OFPACT_LOAD);
-    if (parse_subfield(arrow + 2, &a->load.field, &a->load.ofs,
-                       &a->load.n_bits, err, errlen)) {
+    memcpy(buf, arg, (size_t) (arrow - arg));
+    buf[arrow - arg] = '\0';
+    return arrow + 2;
+}
+
+/* An output to `port`; one to CONTROLLER is a controller action. */
+static int output_to(struct act_parser *p, uint32_t port)
+{
+    if (port == OFPP_CONTROLLER) {
+        struct ofpact *a = add_act(p, OFPACT_CONTROLLER);
+        a->output.port = port;
+        a->output.max_len = 65535;
+        return 0;
+    }
+    add_act(p, OFPACT_OUTPUT)->output.port = port;
+    return 0;
+}
+
+static int parse_output(struct act_parser *p, enum ofpact_type type,
+                        const struct token *t)
+{
+    (void) type;
+    uint32_t port;
+    if (!t->value || !ofp_port_parse(t->value, &port)) {
+        return fail(p->err, p->errlen, "%s: output to unknown port",
+                    arg_of(t));
+    }
+    return output_to(p, port);
+}
+
+static int parse_controller(struct act_parser *p, enum ofpact_type type,
+                            const struct token *t)
+{
+    struct ofpact *a = add_act(p, type);
+    a->output.port = OFPP_CONTROLLER;
+    a->output.max_len = 65535;
+    if (t->value) {
+        const char *v = t->value;
+        const char *num = !strncmp(v, "max_len=", 8) ? v + 8 : v;
+        if (parse_u16(num, 65535, &a->output.max_len)) {
+            return fail(p->err, p->errlen, "unknown key \"%s\" parsing "
+                        "controller action", v);
+        }
+    }
+    return 0;
+}
+
+/* The number an action takes (at most `max`); `bad` words the error. */
+static int parse_number_arg(struct act_parser *p, const struct token *t,
+                            unsigned long max, const char *bad, uint16_t *x)
+{
+    if (parse_u16(t->value, max, x)) {
+        return fail(p->err, p->errlen, bad, arg_of(t));
+    }
+    return 0;
+}
+
+static int parse_vlan_vid(struct act_parser *p, enum ofpact_type type,
+                          const struct token *t)
+{
+    uint16_t x;
+    if (parse_number_arg(p, t, 4095, "%s: not a valid VLAN VID", &x)) {
+        return -1;
+    }
+    add_act(p, type)->u16 = x;
+    return 0;
+}
+
+static int parse_vlan_pcp(struct act_parser *p, enum ofpact_type type,
+                          const struct token *t)
+{
+    uint16_t x;
+    if (parse_number_arg(p, t, 7, "%s: not a valid VLAN PCP", &x)) {
+        return -1;
+    }
+    add_act(p, type)->u8 = (uint8_t) x;
+    return 0;
+}
+
+static int parse_strip_vlan(struct act_parser *p, enum ofpact_type type,
+                            const struct token *t)
+{
+    (void) t;
+    add_act(p, type);
+    return 0;
+}
+
+static int parse_push_vlan(struct act_parser *p, enum ofpact_type type,
+                           const struct token *t)
+{
+    const char *bad = "%s: not a valid VLAN ethertype";
+    uint16_t x;
+    if (parse_number_arg(p, t, 65535, bad, &x)) {
+        return -1;
+    }
+    if (x != 0x8100 && x != 0x88a8) {
+        return fail(p->err, p->errlen, bad, t->value);
+    }
+    add_act(p, type)->u16 = x;
+    return 0;
+}
+
+/* mod_dl_src and friends: a field value without a mask. */
+static int parse_mod_field(struct act_parser *p, enum ofpact_type type,
+                           const struct token *t, enum mf_id id,
+                           const char *bad)
+{
+    struct ofpact *a = add_act(p, type);
+    a->set.field = mf_by_id(id);
+    char unused[256];
+    if (!t->value || strchr(t->value, '/')
+        || mf_parse_value(a->set.field, t->value, &a->set.value,
+                          &a->set.mask, unused, sizeof unused)) {
+        return fail(p->err, p->errlen, bad, arg_of(t));
+    }
+    return 0;
+}
+
+static int parse_mod_eth(struct act_parser *p, enum ofpact_type type,
+                         const struct token *t)
+{
+    enum mf_id id = type == OFPACT_SET_ETH_SRC ? MFID_DL_SRC : MFID_DL_DST;
+    return parse_mod_field(p, type, t, id, "%s: invalid Ethernet address");
+}
+
+static int parse_mod_ipv4(struct act_parser *p, enum ofpact_type type,
+                          const struct token *t)
+{
+    enum mf_id id = type == OFPACT_SET_IPV4_SRC ? MFID_NW_SRC : MFID_NW_DST;
+    return parse_mod_field(p, type, t, id,
+                           "%s: could not convert to IP address");
+}
+
+static int parse_ip_tos(struct act_parser *p, enum ofpact_type type,
+                        const struct token *t)
+{
+    uint16_t x;
+    if (parse_number_arg(p, t, 255, "%s: not a valid TOS", &x)) {
+        return -1;
+    }
+    if (x & 3) {
+        return fail(p->err, p->errlen, "%s: ECN bits set in TOS value",
+                    t->value);
+    }
+    add_act(p, type)->u8 = (uint8_t) x;
+    return 0;
+}
+
+static int parse_ip_ttl(struct act_parser *p, enum ofpact_type type,
+                        const struct token *t)
+{
+    uint16_t x;
+    if (parse_number_arg(p, t, 255, "invalid TTL %s", &x)) {
+        return -1;
+    }
+    add_act(p, type)->u8 = (uint8_t) x;
+    return 0;
+}
+
+static int parse_dec_ttl(struct act_parser *p, enum ofpact_type type,
+                         const struct token *t)
+{
+    (void) t;
+    add_act(p, type);
+    return 0;
+}
+
+static int parse_l4_port(struct act_parser *p, enum ofpact_type type,
+                         const struct token *t)
+{
+    uint16_t x;
+    if (parse_number_arg(p, t, 65535, "%s: not a valid port", &x)) {
+        return -1;
+    }
+    add_act(p, type)->u16 = x;
+    return 0;
+}
+
+static int parse_set_field(struct act_parser *p, enum ofpact_type type,
+                           const struct token *t)
+{
+    const char *arg = arg_of(t);
+    char vs[128];
+    const char *name = split_arrow(p, arg, vs, sizeof vs);
+    if (!name) {
+        return -1;
+    }
+    const struct mf_field *f = mf_from_name(name);
+    if (!f) {
+        return fail(p->err, p->errlen, "%s is not a valid OXM field name",
+                    name);
+    }
+    if (!f->writable) {
+        return fail(p->err, p->errlen, "%s is read-only", f->name);
+    }
+    struct ofpact *a = add_act(p, type);
+    a->set.field = f;
+    if (f->format == MFF_TCP_FLAGS || f->format == MFF_FRAG) {
+        return fail(p->err, p->errlen, "%s is read-only", f->name);
+    }
+    return mf_parse_value(f, vs, &a->set.value, &a->set.mask, p->err,
+                          p->errlen);
+}
+
+static int parse_load(struct act_parser *p, enum ofpact_type type,
+                      const struct token *t)
+{
+    const char *arg = arg_of(t);
+    char vs[64];
+    const char *dst = split_arrow(p, arg, vs, sizeof vs);
+    if (!dst) {
+        return -1;
+    }
+    struct ofpact *a = add_act(p, type);
+    if (parse_subfield(dst, &a->load.field, &a->load.ofs, &a->load.n_bits,
+                       p->err, p->errlen)) {
         return -1;
     }
     if (!a->load.field->writable) {
-        return fail(err, errlen, "%s: destination field %s is not writable",
-                    arg, a->load.field->name);
+        return fail(p->err, p->errlen, "%s: destination field %s is not "
+                    "writable", arg, a->load.field->name);
     }
     mf_value v;
     if (parse_u128(vs, &v)) {
-        return fail(err, errlen, "%s: bad value in load action", arg);
+        return fail(p->err, p->errlen, "%s: bad value in load action", arg);
     }
     if (a->load.n_bits < 128 && v >> a->load.n_bits) {
-        return fail(err, errlen, "%s: value 0x%" PRIx64 " does not fit into"
-                    " %u bits", arg, (uint64_t) v, a->load.n_bits);
+        return fail(p->err, p->errlen, "%s: value 0x%" PRIx64 " does not "
+                    "fit into %u bits", arg, (uint64_t) v, a->load.n_bits);
     }
     a->load.value = v;
     return 0;
 }
 
-static int parse_move(const char *arg, struct ofpact **acts, size_t *n,
-                      char *err, size_t errlen)
+static int parse_move(struct act_parser *p, enum ofpact_type type,
+                      const struct token *t)
 {
-    const char *arrow = strstr(arg, "->");
+    const char *arg = arg_of(t);
     char src[80];
-    if (!arrow || (size_t) (arrow - arg) >= sizeof src) {
-        return fail(err, errlen, "%s: missing `->'", arg);
+    const char *dst = split_arrow(p, arg, src, sizeof src);
+    if (!dst) {
+        return -1;
     }
-    memcpy(src, arg, (size_t) (arrow - arg));
-    src[arrow - arg] = '\0';
-    struct ofpact *a = add_act(acts, n, OFPACT_MOVE);
+    struct ofpact *a = add_act(p, type);
     uint16_t sbits, dbits;
-    if (parse_subfield(src, &a->move.src, &a->move.src_ofs, &sbits, err,
-                       errlen)
-        || parse_subfield(arrow + 2, &a->move.dst, &a->move.dst_ofs, &dbits,
-                          err, errlen)) {
+    if (parse_subfield(src, &a->move.src, &a->move.src_ofs, &sbits, p->err,
+                       p->errlen)
+        || parse_subfield(dst, &a->move.dst, &a->move.dst_ofs, &dbits,
+                          p->err, p->errlen)) {
         return -1;
     }
     if (sbits != dbits) {
-        return fail(err, errlen, "%s: source field is %u bits wide but "
-                    "destination is %u bits wide", arg, sbits, dbits);
+        return fail(p->err, p->errlen, "%s: source field is %u bits wide "
+                    "but destination is %u bits wide", arg, sbits, dbits);
     }
     if (!a->move.dst->writable) {
-        return fail(err, errlen, "%s: destination field %s is not writable",
-                    arg, a->move.dst->name);
+        return fail(p->err, p->errlen, "%s: destination field %s is not "
+                    "writable", arg, a->move.dst->name);
     }
     a->move.n_bits = sbits;
     return 0;
 }
 
-static int parse_set_field(const char *arg, struct ofpact **acts, size_t *n,
-                           char *err, size_t errlen)
+static int parse_set_tunnel(struct act_parser *p, enum ofpact_type type,
+                            const struct token *t)
 {
-    const char *arrow = strstr(arg, "->");
-    char vs[128];
-    if (!arrow || (size_t) (arrow - arg) >= sizeof vs) {
-        return fail(err, errlen, "%s: missing `->'", arg);
+    mf_value x;
+    if (!t->value || parse_u128(t->value, &x) || x >> 64) {
+        return fail(p->err, p->errlen, "%s: invalid tunnel id", arg_of(t));
     }
-    memcpy(vs, arg, (size_t) (arrow - arg));
-    vs[arrow - arg] = '\0';
-    const struct mf_field *f = mf_from_name(arrow + 2);
-    if (!f) {
-        return fail(err, errlen, "%s is not a valid OXM field name",
-                    arrow + 2);
-    }
-    if (!f->writable) {
-        return fail(err, errlen, "%s is read-only", f->name);
-    }
-    struct ofpact *a = add_act(acts, n, OFPACT_SET_FIELD);
-    a->set.field = f;
-    if (f->format == MFF_TCP_FLAGS || f->format == MFF_FRAG) {
-        return fail(err, errlen, "%s is read-only", f->name);
-    }
-    return mf_parse_value(f, vs, &a->set.value, &a->set.mask, err, errlen);
+    add_act(p, type)->u64 = (uint64_t) x;
+    return 0;
 }
 
-static int parse_resubmit(const struct token *t, struct ofpact **acts,
-                          size_t *n, char *err, size_t errlen)
+static int parse_resubmit(struct act_parser *p, enum ofpact_type type,
+                          const struct token *t)
 {
-    struct ofpact *a = add_act(acts, n, OFPACT_RESUBMIT);
+    struct ofpact *a = add_act(p, type);
     a->resubmit.in_port = OFPP_IN_PORT;
     a->resubmit.table = OFP_TABLE_ALL;
     a->resubmit.paren = t->paren;
-    const char *v = t->value ? t->value : "";
+    const char *v = arg_of(t);
     char port[32] = "", table[32] = "";
     if (t->paren) {
         const char *comma = strchr(v, ',');
         if (!comma || strlen(v) >= sizeof port) {
-            return fail(err, errlen, "%s: resubmit requires (port,table)", v);
+            return fail(p->err, p->errlen, "%s: resubmit requires "
+                        "(port,table)", v);
         }
         memcpy(port, v, (size_t) (comma - v));
         port[comma - v] = '\0';
@@ -522,19 +724,31 @@ static int parse_resubmit(const struct token *t, struct ofpact **acts,
         snprintf(port, sizeof port, "%s", v);
     }
     if (*port && !ofp_port_parse(port, &a->resubmit.in_port)) {
-        return fail(err, errlen, "%s: resubmit to unknown port", port);
+        return fail(p->err, p->errlen, "%s: resubmit to unknown port", port);
     }
     if (*table) {
         uint16_t tbl;
         if (parse_u16(table, 254, &tbl)) {
-            return fail(err, errlen, "%s: resubmit to unknown table", table);
+            return fail(p->err, p->errlen, "%s: resubmit to unknown table",
+                        table);
         }
         a->resubmit.table = (uint8_t) tbl;
     }
     if (!*port && !*table) {
-        return fail(err, errlen, "at least one of port and table must be "
-                    "specified in resubmit");
+        return fail(p->err, p->errlen, "at least one of port and table must "
+                    "be specified in resubmit");
     }
+    return 0;
+}
+
+static int parse_goto_table(struct act_parser *p, enum ofpact_type type,
+                            const struct token *t)
+{
+    uint16_t tbl;
+    if (parse_u16(t->value, 254, &tbl)) {
+        return fail(p->err, p->errlen, "%s: invalid table", arg_of(t));
+    }
+    add_act(p, type)->u8 = (uint8_t) tbl;
     return 0;
 }
 
@@ -545,214 +759,81 @@ static size_t note_padded_len(size_t len)
     return (len + 10 + 7) / 8 * 8 - 10;
 }
 
-static int parse_note(const char *v, struct ofpact **acts, size_t *n,
-                      char *err, size_t errlen)
+static int parse_note(struct act_parser *p, enum ofpact_type type,
+                      const struct token *t)
 {
-    struct ofpact *a = add_act(acts, n, OFPACT_NOTE);
-    const char *p = v ? v : "";
-    while (*p) {
-        if (*p == '.') {
-            p++;
+    struct ofpact *a = add_act(p, type);
+    const char *s = arg_of(t);
+    while (*s) {
+        if (*s == '.') {
+            s++;
             continue;
         }
-        if (!isxdigit((unsigned char) p[0])
-            || !isxdigit((unsigned char) p[1])) {
-            return fail(err, errlen, "bad hex digit in `note' argument");
+        if (!isxdigit((unsigned char) s[0])
+            || !isxdigit((unsigned char) s[1])) {
+            return fail(p->err, p->errlen, "bad hex digit in `note' "
+                        "argument");
         }
         if (a->note.len >= OFP_NOTE_MAX) {
-            return fail(err, errlen, "note longer than %d bytes",
+            return fail(p->err, p->errlen, "note longer than %d bytes",
                         OFP_NOTE_MAX);
         }
-        char hex[3] = { p[0], p[1], 0 };
+        char hex[3] = { s[0], s[1], 0 };
         a->note.data[a->note.len++] = (uint8_t) strtoul(hex, NULL, 16);
-        p += 2;
+        s += 2;
     }
     /* Refuse what would print padded past the limit: a dumped flow must
      * parse back. */
     if (note_padded_len(a->note.len) > OFP_NOTE_MAX) {
-        return fail(err, errlen, "note longer than %d bytes", OFP_NOTE_MAX);
+        return fail(p->err, p->errlen, "note longer than %d bytes",
+                    OFP_NOTE_MAX);
     }
     return 0;
 }
 
-/* Actions with a value parsed as a field value: mod_dl_src and friends. */
+/* The keywords of OFPACTS. */
 static const struct {
-    const char *name;
+    const char *name, *alias;
     enum ofpact_type type;
-    const char *field;
-    const char *bad;    /* error format when the value is refused */
-} set_actions[] = {
-    { "mod_dl_src", OFPACT_SET_ETH_SRC, "dl_src",
-      "%s: invalid Ethernet address" },
-    { "mod_dl_dst", OFPACT_SET_ETH_DST, "dl_dst",
-      "%s: invalid Ethernet address" },
-    { "mod_nw_src", OFPACT_SET_IPV4_SRC, "nw_src",
-      "%s: could not convert to IP address" },
-    { "mod_nw_dst", OFPACT_SET_IPV4_DST, "nw_dst",
-      "%s: could not convert to IP address" },
+    int (*parse)(struct act_parser *, enum ofpact_type,
+                 const struct token *);
+} act_keywords[] = {
+#define OFPACT(ENUM, FN, PAYLOAD, OF10, OF13, NX, SAMPLE, NAME, ALIAS)       \
+    { NAME, ALIAS, OFPACT_##ENUM, parse_##FN },
+    OFPACTS
+#undef OFPACT
 };
 
-static int parse_simple_set(const char *k, const char *v, struct ofpact **acts,
-                            size_t *n, char *err, size_t errlen, bool *done)
-{
-    for (size_t i = 0; i < sizeof set_actions / sizeof *set_actions; i++) {
-        if (strcmp(k, set_actions[i].name)) {
-            continue;
-        }
-        *done = true;
-        struct ofpact *a = add_act(acts, n, set_actions[i].type);
-        const struct mf_field *f = mf_from_name(set_actions[i].field);
-        a->set.field = f;
-        char tmp[256];
-        if (!v || strchr(v, '/')
-            || mf_parse_value(f, v, &a->set.value, &a->set.mask, tmp,
-                              sizeof tmp)) {
-            return fail(err, errlen, set_actions[i].bad, v ? v : "");
-        }
-        return 0;
-    }
-    *done = false;
-    return 0;
-}
-
-static int parse_numeric_action(const char *k, const char *v,
-                                struct ofpact **acts, size_t *n, char *err,
-                                size_t errlen, bool *done)
-{
-    static const struct {
-        const char *name;
-        enum ofpact_type type;
-        unsigned long max;
-        const char *bad;
-    } tab[] = {
-        { "mod_vlan_vid", OFPACT_SET_VLAN_VID, 4095,
-          "%s: not a valid VLAN VID" },
-        { "mod_vlan_pcp", OFPACT_SET_VLAN_PCP, 7, "%s: not a valid VLAN PCP" },
-        { "mod_nw_tos", OFPACT_SET_IP_TOS, 255, "%s: not a valid TOS" },
-        { "mod_nw_ttl", OFPACT_SET_IP_TTL, 255, "invalid TTL %s" },
-        { "mod_tp_src", OFPACT_SET_L4_SRC, 65535, "%s: not a valid port" },
-        { "mod_tp_dst", OFPACT_SET_L4_DST, 65535, "%s: not a valid port" },
-        { "push_vlan", OFPACT_PUSH_VLAN, 65535,
-          "%s: not a valid VLAN ethertype" },
-    };
-    for (size_t i = 0; i < sizeof tab / sizeof *tab; i++) {
-        if (strcmp(k, tab[i].name)) {
-            continue;
-        }
-        *done = true;
-        uint16_t x;
-        if (parse_u16(v, tab[i].max, &x)) {
-            return fail(err, errlen, tab[i].bad, v ? v : "");
-        }
-        if (tab[i].type == OFPACT_SET_IP_TOS && (x & 3)) {
-            return fail(err, errlen, "%s: ECN bits set in TOS value", v);
-        }
-        if (tab[i].type == OFPACT_PUSH_VLAN && x != 0x8100 && x != 0x88a8) {
-            return fail(err, errlen, tab[i].bad, v);
-        }
-        struct ofpact *a = add_act(acts, n, tab[i].type);
-        a->u16 = x;
-        if (tab[i].max == 255 || tab[i].max == 7) {
-            a->u8 = (uint8_t) x;
-        }
-        return 0;
-    }
-    *done = false;
-    return 0;
-}
-
-static int parse_output_like(const char *k, const char *v,
-                             struct ofpact **acts, size_t *n, char *err,
-                             size_t errlen, bool *done)
+/* A token that is no keyword: a port ("2", "LOCAL") outputs to it, and
+ * "CONTROLLER:n" in any case (ovs-ofctl prints controller upper-case) is a
+ * controller action. */
+static int parse_port_shorthand(struct act_parser *p, const struct token *t)
 {
     uint32_t port;
-    *done = true;
-    if (!strcmp(k, "output")) {
-        if (!v || !ofp_port_parse(v, &port)) {
-            return fail(err, errlen, "%s: output to unknown port",
-                        v ? v : "");
-        }
-    } else if (!strcasecmp(k, "controller")) {
-        struct ofpact *a = add_act(acts, n, OFPACT_CONTROLLER);
-        a->output.port = OFPP_CONTROLLER;
-        a->output.max_len = 65535;
-        if (v) {
-            const char *num = !strncmp(v, "max_len=", 8) ? v + 8 : v;
-            if (parse_u16(num, 65535, &a->output.max_len)) {
-                return fail(err, errlen, "unknown key \"%s\" parsing "
-                            "controller action", v);
-            }
-        }
-        return 0;
-    } else if (!v && ofp_port_parse(k, &port) && port != OFPP_NONE) {
-        /* a bare port number or reserved name */
-    } else {
-        *done = false;
-        return 0;
+    if (!strcasecmp(t->key, "controller")) {
+        return parse_controller(p, OFPACT_CONTROLLER, t);
     }
-    if (port == OFPP_CONTROLLER) {
-        struct ofpact *a = add_act(acts, n, OFPACT_CONTROLLER);
-        a->output.port = port;
-        a->output.max_len = 65535;
-        return 0;
+    if (!t->value && ofp_port_parse(t->key, &port) && port != OFPP_NONE) {
+        return output_to(p, port);
     }
-    struct ofpact *a = add_act(acts, n, OFPACT_OUTPUT);
-    a->output.port = port;
-    return 0;
+    return fail(p->err, p->errlen, "unknown action %s", t->key);
 }
 
-static int parse_action(struct token *t, struct ofpact **acts, size_t *n,
-                        bool *saw_drop, char *err, size_t errlen)
+static int parse_action(struct act_parser *p, const struct token *t,
+                        bool *saw_drop)
 {
-    const char *k = t->key, *v = t->value;
-    bool done;
-
-    if (!strcmp(k, "drop")) {
+    if (!strcmp(t->key, "drop")) {
         *saw_drop = true;
         return 0;
     }
-    if (parse_output_like(k, v, acts, n, err, errlen, &done)) {
-        return -1;
-    }
-    if (!done && parse_simple_set(k, v, acts, n, err, errlen, &done)) {
-        return -1;
-    }
-    if (!done && parse_numeric_action(k, v, acts, n, err, errlen, &done)) {
-        return -1;
-    }
-    if (done) {
-        return 0;
-    }
-    if (!strcmp(k, "strip_vlan") || !strcmp(k, "pop_vlan")) {
-        add_act(acts, n, OFPACT_STRIP_VLAN);
-    } else if (!strcmp(k, "dec_ttl")) {
-        add_act(acts, n, OFPACT_DEC_TTL);
-    } else if (!strcmp(k, "set_field")) {
-        return parse_set_field(v ? v : "", acts, n, err, errlen);
-    } else if (!strcmp(k, "load")) {
-        return parse_load(v ? v : "", acts, n, err, errlen);
-    } else if (!strcmp(k, "move")) {
-        return parse_move(v ? v : "", acts, n, err, errlen);
-    } else if (!strcmp(k, "set_tunnel") || !strcmp(k, "set_tunnel64")) {
-        mf_value x;
-        if (!v || parse_u128(v, &x) || x >> 64) {
-            return fail(err, errlen, "%s: invalid tunnel id", v ? v : "");
+    for (size_t i = 0; i < sizeof act_keywords / sizeof *act_keywords; i++) {
+        if (!strcmp(t->key, act_keywords[i].name)
+            || (act_keywords[i].alias
+                && !strcmp(t->key, act_keywords[i].alias))) {
+            return act_keywords[i].parse(p, act_keywords[i].type, t);
         }
-        add_act(acts, n, OFPACT_SET_TUNNEL)->u64 = (uint64_t) x;
-    } else if (!strcmp(k, "resubmit")) {
-        return parse_resubmit(t, acts, n, err, errlen);
-    } else if (!strcmp(k, "goto_table")) {
-        uint16_t tbl;
-        if (parse_u16(v, 254, &tbl)) {
-            return fail(err, errlen, "%s: invalid table", v ? v : "");
-        }
-        add_act(acts, n, OFPACT_GOTO_TABLE)->u8 = (uint8_t) tbl;
-    } else if (!strcmp(k, "note")) {
-        return parse_note(v, acts, n, err, errlen);
-    } else {
-        return fail(err, errlen, "unknown action %s", k);
     }
-    return 0;
+    return parse_port_shorthand(p, t);
 }
 
 int ofpacts_parse(const char *s, struct ofpact **acts, size_t *n_acts,
@@ -765,6 +846,7 @@ int ofpacts_parse(const char *s, struct ofpact **acts, size_t *n_acts,
     *acts = NULL;
     *n_acts = 0;
     err[0] = '\0';
+    struct act_parser p = { acts, n_acts, err, errlen };
     char *pos = copy;
     struct token t;
     bool bad = false, saw_drop = false;
@@ -772,7 +854,7 @@ int ofpacts_parse(const char *s, struct ofpact **acts, size_t *n_acts,
     size_t n_tokens = 0;
     while (!ret && next_token(&pos, &t, &bad)) {
         n_tokens++;
-        ret = parse_action(&t, acts, n_acts, &saw_drop, err, errlen);
+        ret = parse_action(&p, &t, &saw_drop);
     }
     if (!ret && bad) {
         ret = fail(err, errlen, "unbalanced parentheses in actions");
@@ -814,6 +896,10 @@ static int check_actions(const struct ofp_flow_spec *spec, char *err,
         } else if (a->type == OFPACT_MOVE) {
             f1 = a->move.src;
             f2 = a->move.dst;
+        } else if (a->type == OFPACT_OUTPUT && a->output.port == OFPP_NONE) {
+            /* As ovs-ofctl: it would print as "NONE", which is no action. */
+            return fail(err, errlen, "actions are invalid with specified "
+                        "match (OFPBAC_BAD_OUT_PORT)");
         } else if (a->type == OFPACT_GOTO_TABLE) {
             uint8_t tbl = spec->table_id == OFP_TABLE_ALL ? 0 : spec->table_id;
             if (a->u8 <= tbl) {
@@ -882,7 +968,7 @@ int ofp_parse_flow(const char *s, enum ofp_parse_mode mode,
         if (!field_prereq_matched(used[i], &spec->match)) {
             ret = fail(err, errlen, "%s: prerequisites not met (the match "
                        "needs %s)", used[i]->name,
-                       prereq_text(used[i]->prereq));
+                       mf_prereq_text(used[i]->prereq));
         }
     }
     if (!ret && act_str) {
@@ -912,16 +998,15 @@ static void put_sep(struct dstr *out, size_t start)
     }
 }
 
-static void format_field(const struct ofp_match *m, const char *name,
+static void format_field(const struct ofp_match *m, const struct mf_field *f,
                          struct dstr *out, size_t start)
 {
-    const struct mf_field *f = mf_from_name(name);
     mf_value mask = mf_get(f, &m->mask);
     if (!mask) {
         return;
     }
     put_sep(out, start);
-    dstr_printf(out, "%s=", name);
+    dstr_printf(out, "%s=", f->name);
     mf_format_value(f, mf_get(f, &m->value), mask, out);
 }
 
@@ -982,6 +1067,60 @@ static const char *shorthand_name(const struct ofp_match *m, bool *with_proto)
     return NULL;
 }
 
+/* nw_tos prints the DSCP bits as a TOS byte, nw_ecn the ECN bits. */
+static void format_tos(const struct ofp_match *m, bool ecn, struct dstr *out,
+                       size_t start)
+{
+    uint8_t bits = ecn ? 0x03 : 0xfc;
+    if (m->mask.key.nw_tos & bits) {
+        put_sep(out, start);
+        dstr_printf(out, "%s=%u", ecn ? "nw_ecn" : "nw_tos",
+                    m->value.key.nw_tos & bits);
+    }
+}
+
+/* The fields printed by code of their own (MFS_CODE). */
+static void format_code_field(const struct ofp_match *m,
+                              const struct mf_field *f, struct dstr *out,
+                              size_t start)
+{
+    switch (f->id) {
+    case MFID_VLAN_TCI:
+        format_vlan(m, out, start);
+        break;
+    case MFID_NW_TOS:
+    case MFID_NW_ECN:
+        format_tos(m, f->id == MFID_NW_ECN, out, start);
+        break;
+    default:
+        break;
+    }
+}
+
+/* What kind of match it is, for enum mf_show. */
+struct match_kind {
+    bool shorthand;        /* "ip", "tcp6"... stands for dl_type */
+    bool proto_shorthand;  /* ... and for nw_proto */
+    bool ipv6, arp, icmp;
+};
+
+static bool field_shown(const struct mf_field *f, const struct match_kind *k)
+{
+    switch (f->show) {
+    case MFS_ALWAYS: return true;
+    case MFS_NEVER: return false;
+    case MFS_CODE: return false;
+    case MFS_NO_SHORTHAND: return !k->shorthand;
+    case MFS_IPV6: return k->ipv6;
+    case MFS_ARP: return k->arp;
+    case MFS_NOT_V6_ARP: return !k->ipv6 && !k->arp;
+    case MFS_PROTO: return !k->arp && !k->proto_shorthand;
+    case MFS_ICMP: return k->icmp;
+    case MFS_PORTS: return !k->icmp && !k->arp;
+    }
+    return false;
+}
+
 void ofp_match_format(const struct ofp_match *m, int priority,
                       struct dstr *out)
 {
@@ -989,68 +1128,26 @@ void ofp_match_format(const struct ofp_match *m, int priority,
     if (priority >= 0 && priority != OFP_DEFAULT_PRIORITY) {
         dstr_printf(out, "priority=%d", priority);
     }
-    bool skip_type = false, skip_proto = false;
-    const char *shorthand = shorthand_name(m, &skip_proto);
+    struct match_kind k;
+    const char *shorthand = shorthand_name(m, &k.proto_shorthand);
     if (shorthand) {
         put_sep(out, start);
         dstr_put(out, shorthand);
-        skip_type = true;
     }
-    static const char *const meta[] = {
-        "reg0", "reg1", "reg2", "reg3", "reg4", "reg5", "reg6", "reg7",
-        "pkt_mark", "tun_id", "tun_src", "tun_dst", "metadata", "in_port",
-    };
-    for (size_t i = 0; i < sizeof meta / sizeof *meta; i++) {
-        format_field(m, meta[i], out, start);
+    k.shorthand = shorthand != NULL;
+    k.ipv6 = is_type(m, ETH_TYPE_IPV6);
+    k.arp = is_type(m, ETH_TYPE_ARP) || is_type(m, ETH_TYPE_RARP);
+    k.icmp = k.proto_shorthand && (m->value.key.nw_proto == 1
+                                   || m->value.key.nw_proto == 58);
+    size_t n;
+    const struct mf_field *fields = mf_all(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (fields[i].show == MFS_CODE) {
+            format_code_field(m, &fields[i], out, start);
+        } else if (field_shown(&fields[i], &k)) {
+            format_field(m, &fields[i], out, start);
+        }
     }
-    format_vlan(m, out, start);
-    format_field(m, "dl_src", out, start);
-    format_field(m, "dl_dst", out, start);
-    if (!skip_type) {
-        format_field(m, "dl_type", out, start);
-    }
-    bool arp = is_type(m, ETH_TYPE_ARP) || is_type(m, ETH_TYPE_RARP);
-    if (is_type(m, ETH_TYPE_IPV6)) {
-        format_field(m, "ipv6_src", out, start);
-        format_field(m, "ipv6_dst", out, start);
-        format_field(m, "ipv6_label", out, start);
-    } else if (arp) {
-        format_field(m, "arp_spa", out, start);
-        format_field(m, "arp_tpa", out, start);
-    } else {
-        format_field(m, "nw_src", out, start);
-        format_field(m, "nw_dst", out, start);
-    }
-    if (arp) {
-        format_field(m, "arp_op", out, start);
-    } else if (!skip_proto) {
-        format_field(m, "nw_proto", out, start);
-    }
-    if (m->mask.key.nw_tos & 0xfc) {     /* the DSCP bits, as a TOS byte */
-        put_sep(out, start);
-        dstr_printf(out, "nw_tos=%u", m->value.key.nw_tos & 0xfc);
-    }
-    if (m->mask.key.nw_tos & 0x03) {
-        put_sep(out, start);
-        dstr_printf(out, "nw_ecn=%u", m->value.key.nw_tos & 0x03);
-    }
-    format_field(m, "nw_ttl", out, start);
-    format_field(m, "nw_frag", out, start);
-    if (arp) {
-        format_field(m, "arp_sha", out, start);
-        format_field(m, "arp_tha", out, start);
-    }
-    bool icmp = skip_proto && (m->value.key.nw_proto == 1
-                               || m->value.key.nw_proto == 58);
-    if (icmp) {
-        format_field(m, "icmp_type", out, start);
-        format_field(m, "icmp_code", out, start);
-        format_field(m, "nd_target", out, start);
-    } else if (!arp) {
-        format_field(m, "tp_src", out, start);
-        format_field(m, "tp_dst", out, start);
-    }
-    format_field(m, "tcp_flags", out, start);
 }
 
 static void format_subfield(const struct mf_field *f, unsigned ofs,
@@ -1083,17 +1180,18 @@ static void format_set_field(const struct ofpact *a, struct dstr *out)
     const struct mf_field *f = a->set.field;
     mf_value all = mf_width_mask(f);
     static const struct {
-        const char *field, *action;
+        enum mf_id field;
+        const char *action;
     } classic[] = {
-        { "dl_src", "mod_dl_src" }, { "dl_dst", "mod_dl_dst" },
-        { "nw_src", "mod_nw_src" }, { "nw_dst", "mod_nw_dst" },
-        { "tp_src", "mod_tp_src" }, { "tp_dst", "mod_tp_dst" },
-        { "tcp_src", "mod_tp_src" }, { "tcp_dst", "mod_tp_dst" },
-        { "udp_src", "mod_tp_src" }, { "udp_dst", "mod_tp_dst" },
+        { MFID_DL_SRC, "mod_dl_src" }, { MFID_DL_DST, "mod_dl_dst" },
+        { MFID_NW_SRC, "mod_nw_src" }, { MFID_NW_DST, "mod_nw_dst" },
+        { MFID_TP_SRC, "mod_tp_src" }, { MFID_TP_DST, "mod_tp_dst" },
+        { MFID_TCP_SRC, "mod_tp_src" }, { MFID_TCP_DST, "mod_tp_dst" },
+        { MFID_UDP_SRC, "mod_tp_src" }, { MFID_UDP_DST, "mod_tp_dst" },
     };
     if (a->set.mask == all) {
         for (size_t i = 0; i < sizeof classic / sizeof *classic; i++) {
-            if (!strcmp(f->name, classic[i].field)) {
+            if (f->id == classic[i].field) {
                 dstr_printf(out, "%s:", classic[i].action);
                 mf_format_value(f, a->set.value, all, out);
                 return;
@@ -1130,100 +1228,138 @@ static void format_port(uint32_t port, struct dstr *out)
     dstr_put(out, s);
 }
 
+static void format_output(const struct ofpact *a, struct dstr *out)
+{
+    if (a->output.port >= OFPP_MAX) {
+        format_port(a->output.port, out);
+    } else {
+        dstr_printf(out, "output:%" PRIu32, a->output.port);
+    }
+}
+
+static void format_controller(const struct ofpact *a, struct dstr *out)
+{
+    dstr_printf(out, "CONTROLLER:%u", a->output.max_len);
+}
+
+static void format_vlan_vid(const struct ofpact *a, struct dstr *out)
+{
+    dstr_printf(out, "mod_vlan_vid:%u", a->u16);
+}
+
+static void format_vlan_pcp(const struct ofpact *a, struct dstr *out)
+{
+    dstr_printf(out, "mod_vlan_pcp:%u", a->u8);
+}
+
+static void format_strip_vlan(const struct ofpact *a, struct dstr *out)
+{
+    (void) a;
+    dstr_put(out, "strip_vlan");
+}
+
+static void format_push_vlan(const struct ofpact *a, struct dstr *out)
+{
+    dstr_printf(out, "push_vlan:0x%04x", a->u16);
+}
+
+static void format_mod_eth(const struct ofpact *a, struct dstr *out)
+{
+    format_set_field(a, out);
+}
+
+static void format_mod_ipv4(const struct ofpact *a, struct dstr *out)
+{
+    format_set_field(a, out);
+}
+
+static void format_ip_tos(const struct ofpact *a, struct dstr *out)
+{
+    dstr_printf(out, "mod_nw_tos:%u", a->u8);
+}
+
+static void format_ip_ttl(const struct ofpact *a, struct dstr *out)
+{
+    dstr_printf(out, "mod_nw_ttl:%u", a->u8);
+}
+
+static void format_dec_ttl(const struct ofpact *a, struct dstr *out)
+{
+    (void) a;
+    dstr_put(out, "dec_ttl");
+}
+
+static void format_l4_port(const struct ofpact *a, struct dstr *out)
+{
+    dstr_printf(out, "%s:%u", a->type == OFPACT_SET_L4_SRC ? "mod_tp_src"
+                                                           : "mod_tp_dst",
+                a->u16);
+}
+
+static void format_load(const struct ofpact *a, struct dstr *out)
+{
+    dstr_put(out, "load:");
+    format_hex128(a->load.value, out);
+    dstr_put(out, "->");
+    format_subfield(a->load.field, a->load.ofs, a->load.n_bits, out);
+}
+
+static void format_move(const struct ofpact *a, struct dstr *out)
+{
+    dstr_put(out, "move:");
+    format_subfield(a->move.src, a->move.src_ofs, a->move.n_bits, out);
+    dstr_put(out, "->");
+    format_subfield(a->move.dst, a->move.dst_ofs, a->move.n_bits, out);
+}
+
+static void format_set_tunnel(const struct ofpact *a, struct dstr *out)
+{
+    dstr_printf(out, "%s:0x%" PRIx64,
+                a->u64 > UINT32_MAX ? "set_tunnel64" : "set_tunnel", a->u64);
+}
+
+static void format_resubmit(const struct ofpact *a, struct dstr *out)
+{
+    if (!a->resubmit.paren && a->resubmit.table == OFP_TABLE_ALL) {
+        dstr_put(out, "resubmit:");
+        format_port(a->resubmit.in_port, out);
+        return;
+    }
+    dstr_put(out, "resubmit(");
+    if (a->resubmit.in_port != OFPP_IN_PORT) {
+        format_port(a->resubmit.in_port, out);
+    }
+    dstr_putc(out, ',');
+    if (a->resubmit.table != OFP_TABLE_ALL) {
+        dstr_printf(out, "%u", a->resubmit.table);
+    }
+    dstr_putc(out, ')');
+}
+
+static void format_goto_table(const struct ofpact *a, struct dstr *out)
+{
+    dstr_printf(out, "goto_table:%u", a->u8);
+}
+
+static void format_note(const struct ofpact *a, struct dstr *out)
+{
+    size_t shown = note_padded_len(a->note.len);
+    dstr_put(out, "note:");
+    for (size_t i = 0; i < shown; i++) {
+        dstr_printf(out, "%s%02x", i ? "." : "",
+                    i < a->note.len ? a->note.data[i] : 0);
+    }
+}
+
 static void format_action(const struct ofpact *a, struct dstr *out)
 {
     switch (a->type) {
-    case OFPACT_OUTPUT:
-        if (a->output.port >= OFPP_MAX) {
-            format_port(a->output.port, out);
-        } else {
-            dstr_printf(out, "output:%" PRIu32, a->output.port);
-        }
+#define OFPACT(ENUM, FN, ...)                                                \
+    case OFPACT_##ENUM:                                                      \
+        format_##FN(a, out);                                                 \
         break;
-    case OFPACT_CONTROLLER:
-        dstr_printf(out, "CONTROLLER:%u", a->output.max_len);
-        break;
-    case OFPACT_SET_VLAN_VID:
-        dstr_printf(out, "mod_vlan_vid:%u", a->u16);
-        break;
-    case OFPACT_SET_VLAN_PCP:
-        dstr_printf(out, "mod_vlan_pcp:%u", a->u8);
-        break;
-    case OFPACT_STRIP_VLAN:
-        dstr_put(out, "strip_vlan");
-        break;
-    case OFPACT_PUSH_VLAN:
-        dstr_printf(out, "push_vlan:0x%04x", a->u16);
-        break;
-    case OFPACT_SET_ETH_SRC:
-    case OFPACT_SET_ETH_DST:
-    case OFPACT_SET_IPV4_SRC:
-    case OFPACT_SET_IPV4_DST:
-        format_set_field(a, out);
-        break;
-    case OFPACT_SET_IP_TOS:
-        dstr_printf(out, "mod_nw_tos:%u", a->u8);
-        break;
-    case OFPACT_SET_IP_TTL:
-        dstr_printf(out, "mod_nw_ttl:%u", a->u8);
-        break;
-    case OFPACT_DEC_TTL:
-        dstr_put(out, "dec_ttl");
-        break;
-    case OFPACT_SET_L4_SRC:
-        dstr_printf(out, "mod_tp_src:%u", a->u16);
-        break;
-    case OFPACT_SET_L4_DST:
-        dstr_printf(out, "mod_tp_dst:%u", a->u16);
-        break;
-    case OFPACT_SET_FIELD:
-        format_set_field(a, out);
-        break;
-    case OFPACT_LOAD:
-        dstr_put(out, "load:");
-        format_hex128(a->load.value, out);
-        dstr_put(out, "->");
-        format_subfield(a->load.field, a->load.ofs, a->load.n_bits, out);
-        break;
-    case OFPACT_MOVE:
-        dstr_put(out, "move:");
-        format_subfield(a->move.src, a->move.src_ofs, a->move.n_bits, out);
-        dstr_put(out, "->");
-        format_subfield(a->move.dst, a->move.dst_ofs, a->move.n_bits, out);
-        break;
-    case OFPACT_SET_TUNNEL:
-        dstr_printf(out, "%s:0x%" PRIx64,
-                    a->u64 > UINT32_MAX ? "set_tunnel64" : "set_tunnel",
-                    a->u64);
-        break;
-    case OFPACT_RESUBMIT:
-        if (!a->resubmit.paren && a->resubmit.table == OFP_TABLE_ALL) {
-            dstr_put(out, "resubmit:");
-            format_port(a->resubmit.in_port, out);
-            break;
-        }
-        dstr_put(out, "resubmit(");
-        if (a->resubmit.in_port != OFPP_IN_PORT) {
-            format_port(a->resubmit.in_port, out);
-        }
-        dstr_putc(out, ',');
-        if (a->resubmit.table != OFP_TABLE_ALL) {
-            dstr_printf(out, "%u", a->resubmit.table);
-        }
-        dstr_putc(out, ')');
-        break;
-    case OFPACT_GOTO_TABLE:
-        dstr_printf(out, "goto_table:%u", a->u8);
-        break;
-    case OFPACT_NOTE: {
-        size_t shown = note_padded_len(a->note.len);
-        dstr_put(out, "note:");
-        for (size_t i = 0; i < shown; i++) {
-            dstr_printf(out, "%s%02x", i ? "." : "",
-                        i < a->note.len ? a->note.data[i] : 0);
-        }
-        break;
-    }
+    OFPACTS
+#undef OFPACT
     }
 }
 

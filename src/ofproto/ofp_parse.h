@@ -9,78 +9,17 @@
 #include <stdint.h>
 
 #include "lib/dstr.h"
+#include "ofproto/ofp_actions.h"
 #include "ofproto/xflow.h"
 
 #define OFP_N_TABLES 255          /* tables 0..254 */
 #define OFP_TABLE_ALL 255         /* "every table" in del/dump */
 #define OFP_DEFAULT_PRIORITY 32768
-#define OFP_NOTE_MAX 64
 
 /* A match: the packet fields in `value` selected by `mask`. */
 struct ofp_match {
     struct xflow value;
     struct xflow mask;
-};
-
-enum ofpact_type {
-    OFPACT_OUTPUT,        /* output: port (may be NORMAL, FLOOD, ...) */
-    OFPACT_CONTROLLER,    /* output.max_len */
-    OFPACT_SET_VLAN_VID,  /* u16 */
-    OFPACT_SET_VLAN_PCP,  /* u8 */
-    OFPACT_STRIP_VLAN,
-    OFPACT_PUSH_VLAN,     /* u16: tpid */
-    OFPACT_SET_ETH_SRC,   /* set */
-    OFPACT_SET_ETH_DST,
-    OFPACT_SET_IPV4_SRC,
-    OFPACT_SET_IPV4_DST,
-    OFPACT_SET_IP_TOS,    /* u8 (DSCP bits of the TOS byte) */
-    OFPACT_SET_IP_TTL,    /* u8 */
-    OFPACT_DEC_TTL,
-    OFPACT_SET_L4_SRC,    /* u16 */
-    OFPACT_SET_L4_DST,
-    OFPACT_SET_FIELD,     /* set: field, value, mask */
-    OFPACT_LOAD,          /* load: field[ofs..ofs+n_bits-1] = value */
-    OFPACT_MOVE,          /* move */
-    OFPACT_SET_TUNNEL,    /* u64 */
-    OFPACT_RESUBMIT,      /* resubmit: in_port (OFPP_IN_PORT = same),
-                           * table (OFP_TABLE_ALL = same table) */
-    OFPACT_GOTO_TABLE,    /* u8 */
-    OFPACT_NOTE,          /* note */
-};
-
-struct ofpact {
-    enum ofpact_type type;
-    union {
-        struct {
-            uint32_t port;
-            uint16_t max_len;
-        } output;
-        uint8_t u8;
-        uint16_t u16;
-        uint64_t u64;
-        struct {
-            const struct mf_field *field;
-            mf_value value, mask;
-        } set;
-        struct {
-            const struct mf_field *field;
-            uint16_t ofs, n_bits;
-            mf_value value;
-        } load;
-        struct {
-            const struct mf_field *src, *dst;
-            uint16_t src_ofs, dst_ofs, n_bits;
-        } move;
-        struct {
-            uint32_t in_port;
-            uint8_t table;
-            bool paren;     /* written resubmit(...) rather than :port */
-        } resubmit;
-        struct {
-            uint8_t len;
-            uint8_t data[OFP_NOTE_MAX];
-        } note;
-    };
 };
 
 /* A whole flow as add-flow, mod-flows, del-flows and dump-flows take it. */

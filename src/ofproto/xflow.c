@@ -13,145 +13,53 @@
 
 #include "ofproto/ofproto.h"
 
-#define KOFS(FIELD) (offsetof(struct xflow, key) + offsetof(struct flow_key, FIELD))
-#define XOFS(FIELD) offsetof(struct xflow, FIELD)
-#define KSZ(FIELD) sizeof(((struct flow_key *) 0)->FIELD)
-
-/* name, nxm_name, ofs, n_bytes, shift, n_bits, host, maskable, writable,
- * format, prereq */
-#define REG(N)                                                               \
-    { "reg" #N, "NXM_NX_REG" #N, XOFS(regs) + 4 * N, 4, 0, 32, true, true,   \
-      true, MFF_HEX, MFP_NONE }
-
 static const struct mf_field fields[] = {
-    { "in_port", "NXM_OF_IN_PORT", XOFS(in_port), 4, 0, 16, true, false, true,
-      MFF_PORT, MFP_NONE },
-    { "metadata", "OXM_OF_METADATA", XOFS(metadata), 8, 0, 64, true, true,
-      true, MFF_HEX, MFP_NONE },
-    REG(0), REG(1), REG(2), REG(3), REG(4), REG(5), REG(6), REG(7),
-    { "pkt_mark", "NXM_NX_PKT_MARK", KOFS(pkt_mark), 4, 0, 32, true, true,
-      true, MFF_HEX, MFP_NONE },
-    { "tun_id", "NXM_NX_TUN_ID", KOFS(tunnel.tun_id), 8, 0, 64, false, true,
-      true, MFF_HEX, MFP_NONE },
-    { "tun_src", "NXM_NX_TUN_IPV4_SRC", KOFS(tunnel.ip_src), 4, 0, 32, false,
-      true, true, MFF_IPV4, MFP_NONE },
-    { "tun_dst", "NXM_NX_TUN_IPV4_DST", KOFS(tunnel.ip_dst), 4, 0, 32, false,
-      true, true, MFF_IPV4, MFP_NONE },
-    { "dl_src", "NXM_OF_ETH_SRC", KOFS(dl_src), 6, 0, 48, false, true, true,
-      MFF_ETH, MFP_NONE },
-    { "dl_dst", "NXM_OF_ETH_DST", KOFS(dl_dst), 6, 0, 48, false, true, true,
-      MFF_ETH, MFP_NONE },
-    { "dl_type", "NXM_OF_ETH_TYPE", KOFS(dl_type), 2, 0, 16, false, false,
-      false, MFF_HEX, MFP_NONE },
-    { "vlan_tci", "NXM_OF_VLAN_TCI", KOFS(vlans[0].tci), 2, 0, 16, false,
-      true, true, MFF_HEX, MFP_NONE },
-    { "vlan_vid", "OXM_OF_VLAN_VID", KOFS(vlans[0].tci), 2, 0, 13, false,
-      true, true, MFF_DEC, MFP_NONE },
-    { "vlan_pcp", "OXM_OF_VLAN_PCP", KOFS(vlans[0].tci), 2, 13, 3, false,
-      false, true, MFF_DEC, MFP_NONE },
-    { "nw_src", "NXM_OF_IP_SRC", KOFS(nw_src), 4, 0, 32, false, true, true,
-      MFF_IPV4, MFP_IPV4_ARP },
-    { "nw_dst", "NXM_OF_IP_DST", KOFS(nw_dst), 4, 0, 32, false, true, true,
-      MFF_IPV4, MFP_IPV4_ARP },
-    { "arp_spa", "NXM_OF_ARP_SPA", KOFS(nw_src), 4, 0, 32, false, true, true,
-      MFF_IPV4, MFP_ARP },
-    { "arp_tpa", "NXM_OF_ARP_TPA", KOFS(nw_dst), 4, 0, 32, false, true, true,
-      MFF_IPV4, MFP_ARP },
-    { "arp_op", "NXM_OF_ARP_OP", KOFS(nw_proto), 1, 0, 8, false, false, true,
-      MFF_DEC, MFP_ARP },
-    { "arp_sha", "NXM_NX_ARP_SHA", KOFS(arp_sha), 6, 0, 48, false, true, true,
-      MFF_ETH, MFP_ARP },
-    { "arp_tha", "NXM_NX_ARP_THA", KOFS(arp_tha), 6, 0, 48, false, true, true,
-      MFF_ETH, MFP_ARP },
-    { "ipv6_src", "NXM_NX_IPV6_SRC", KOFS(ipv6_src), 16, 0, 128, false, true,
-      true, MFF_IPV6, MFP_IPV6 },
-    { "ipv6_dst", "NXM_NX_IPV6_DST", KOFS(ipv6_dst), 16, 0, 128, false, true,
-      true, MFF_IPV6, MFP_IPV6 },
-    { "ipv6_label", "NXM_NX_IPV6_LABEL", KOFS(ipv6_label), 4, 0, 20, false,
-      true, true, MFF_HEX, MFP_IPV6 },
-    { "nw_proto", "NXM_OF_IP_PROTO", KOFS(nw_proto), 1, 0, 8, false, false,
-      false, MFF_DEC, MFP_IP_ARP },
-    { "nw_tos", "NXM_OF_IP_TOS", KOFS(nw_tos), 1, 0, 8, false, false, true,
-      MFF_DEC, MFP_IP_ANY },
-    { "ip_dscp", "OXM_OF_IP_DSCP", KOFS(nw_tos), 1, 2, 6, false, false, true,
-      MFF_DEC, MFP_IP_ANY },
-    { "nw_ecn", "NXM_NX_IP_ECN", KOFS(nw_tos), 1, 0, 2, false, false, true,
-      MFF_DEC, MFP_IP_ANY },
-    { "nw_ttl", "NXM_NX_IP_TTL", KOFS(nw_ttl), 1, 0, 8, false, false, true,
-      MFF_DEC, MFP_IP_ANY },
-    { "nw_frag", "NXM_NX_IP_FRAG", KOFS(nw_frag), 1, 0, 2, false, true, false,
-      MFF_FRAG, MFP_IP_ANY },
-    { "tp_src", "NXM_OF_TCP_SRC", KOFS(tp_src), 2, 0, 16, false, true, true,
-      MFF_DEC, MFP_L4 },
-    { "tp_dst", "NXM_OF_TCP_DST", KOFS(tp_dst), 2, 0, 16, false, true, true,
-      MFF_DEC, MFP_L4 },
-    { "tcp_src", "NXM_OF_TCP_SRC", KOFS(tp_src), 2, 0, 16, false, true, true,
-      MFF_DEC, MFP_TCP },
-    { "tcp_dst", "NXM_OF_TCP_DST", KOFS(tp_dst), 2, 0, 16, false, true, true,
-      MFF_DEC, MFP_TCP },
-    { "udp_src", "NXM_OF_UDP_SRC", KOFS(tp_src), 2, 0, 16, false, true, true,
-      MFF_DEC, MFP_UDP },
-    { "udp_dst", "NXM_OF_UDP_DST", KOFS(tp_dst), 2, 0, 16, false, true, true,
-      MFF_DEC, MFP_UDP },
-    { "sctp_src", "OXM_OF_SCTP_SRC", KOFS(tp_src), 2, 0, 16, false, true,
-      true, MFF_DEC, MFP_SCTP },
-    { "sctp_dst", "OXM_OF_SCTP_DST", KOFS(tp_dst), 2, 0, 16, false, true,
-      true, MFF_DEC, MFP_SCTP },
-    { "tcp_flags", "NXM_NX_TCP_FLAGS", KOFS(tcp_flags), 2, 0, 12, false, true,
-      false, MFF_TCP_FLAGS, MFP_TCP },
-    { "icmp_type", "NXM_OF_ICMP_TYPE", KOFS(tp_src), 2, 0, 8, false, false,
-      true, MFF_DEC, MFP_ICMPV4 },
-    { "icmp_code", "NXM_OF_ICMP_CODE", KOFS(tp_dst), 2, 0, 8, false, false,
-      true, MFF_DEC, MFP_ICMPV4 },
-    { "icmpv6_type", "NXM_NX_ICMPV6_TYPE", KOFS(tp_src), 2, 0, 8, false,
-      false, true, MFF_DEC, MFP_ICMPV6 },
-    { "icmpv6_code", "NXM_NX_ICMPV6_CODE", KOFS(tp_dst), 2, 0, 8, false,
-      false, true, MFF_DEC, MFP_ICMPV6 },
-    { "nd_target", "NXM_NX_ND_TARGET", KOFS(nd_target), 16, 0, 128, false,
-      true, true, MFF_IPV6, MFP_ICMPV6 },
+#define MF(ID, NAME, ALIAS, NXM_NAME, STORAGE, SHIFT, N_BITS, MASKABLE,     \
+           WRITABLE, FORMAT, PREREQ, SHOW, NXM, OXM, SAMPLE)                 \
+    { MFID_##ID, NAME, ALIAS, NXM_NAME, STORAGE, SHIFT, N_BITS, MASKABLE,    \
+      WRITABLE, FORMAT, PREREQ, SHOW, NXM, OXM },
+    MF_FIELDS
+#undef MF
 };
 
-/* Other names OVS accepts for the same fields. */
-static const struct {
-    const char *alias, *name;
-} aliases[] = {
-    { "eth_src", "dl_src" },       { "eth_dst", "dl_dst" },
-    { "eth_type", "dl_type" },     { "ip_src", "nw_src" },
-    { "ip_dst", "nw_dst" },        { "ip_proto", "nw_proto" },
-    { "ip_ecn", "nw_ecn" },        { "tunnel_id", "tun_id" },
-    { "ipv6_nd_target", "nd_target" }, { "icmpv4_type", "icmp_type" },
-    { "icmpv4_code", "icmp_code" }, { "arp_tpa", "arp_tpa" },
-    { "NXM_NX_REG0", "reg0" },     { "NXM_NX_REG1", "reg1" },
-    { "NXM_NX_REG2", "reg2" },     { "NXM_NX_REG3", "reg3" },
-    { "NXM_NX_REG4", "reg4" },     { "NXM_NX_REG5", "reg5" },
-    { "NXM_NX_REG6", "reg6" },     { "NXM_NX_REG7", "reg7" },
-};
+_Static_assert(sizeof fields / sizeof fields[0] == MF_N_FIELDS,
+               "one mf_field per MF_FIELDS entry");
 
 const struct mf_field *mf_all(size_t *n)
 {
-    *n = sizeof fields / sizeof fields[0];
+    *n = MF_N_FIELDS;
     return fields;
+}
+
+const struct mf_field *mf_by_id(enum mf_id id)
+{
+    return &fields[id];
 }
 
 const struct mf_field *mf_from_name(const char *name)
 {
-    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
-        if (!strcmp(name, aliases[i].alias)) {
-            name = aliases[i].name;
-            break;
-        }
-    }
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        if (!strcmp(name, fields[i].name)) {
+    for (size_t i = 0; i < MF_N_FIELDS; i++) {
+        if (!strcmp(name, fields[i].name)
+            || (fields[i].alias && !strcmp(name, fields[i].alias))) {
             return &fields[i];
         }
     }
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+    for (size_t i = 0; i < MF_N_FIELDS; i++) {
         if (!strcmp(name, fields[i].nxm_name)) {
             return &fields[i];
         }
     }
     return NULL;
+}
+
+const char *mf_prereq_text(enum mf_prereq p)
+{
+    static const char *const texts[] = {
+#define MF_PREREQ(ID, TEXT, PROTO) [MFP_##ID] = TEXT,
+        MF_PREREQS
+#undef MF_PREREQ
+    };
+    return texts[p];
 }
 
 mf_value mf_width_mask(const struct mf_field *f)
@@ -252,7 +160,12 @@ static bool prereq_eval(enum mf_prereq p, uint16_t dl_type, uint8_t proto)
 
 static bool prereq_needs_proto(enum mf_prereq p)
 {
-    return p >= MFP_L4;
+    static const bool needs_proto[] = {
+#define MF_PREREQ(ID, TEXT, PROTO) [MFP_##ID] = PROTO,
+        MF_PREREQS
+#undef MF_PREREQ
+    };
+    return needs_proto[p];
 }
 
 bool mf_prereq_ok(enum mf_prereq prereq, const struct xflow *x,
@@ -451,6 +364,30 @@ static int parse_tcp_flags(const char *s, mf_value *v, mf_value *m,
     return 0;
 }
 
+/* "syn|ack": the exact form mf_format_value prints (as OVS does). */
+static int parse_tcp_flag_names(const char *s, mf_value *v, mf_value *m,
+                                char *err, size_t errlen)
+{
+    *v = 0;
+    *m = 0xfff;
+    for (const char *p = s; *p; p += *p == '|') {
+        size_t n = strcspn(p, "|");
+        size_t i = 0;
+        while (i < sizeof tcp_flag_names / sizeof *tcp_flag_names
+               && (strlen(tcp_flag_names[i].name) != n
+                   || strncmp(p, tcp_flag_names[i].name, n))) {
+            i++;
+        }
+        if (i == sizeof tcp_flag_names / sizeof *tcp_flag_names) {
+            snprintf(err, errlen, "%s: unknown TCP flag(s)", s);  /* OVS's */
+            return -1;
+        }
+        *v |= tcp_flag_names[i].bit;
+        p += n;
+    }
+    return 0;
+}
+
 static const char *const frag_names[] = { "no", "yes", "first", "later",
                                           "not_later" };
 /* value, mask of each frag name */
@@ -516,6 +453,9 @@ int mf_parse_value(const struct mf_field *f, const char *s, mf_value *value,
 {
     if (f->format == MFF_TCP_FLAGS && (*s == '+' || *s == '-')) {
         return parse_tcp_flags(s, value, mask, err, errlen);
+    }
+    if (f->format == MFF_TCP_FLAGS && isalpha((unsigned char) *s)) {
+        return parse_tcp_flag_names(s, value, mask, err, errlen);
     }
     if (f->format == MFF_FRAG) {
         return parse_frag(s, value, mask, err, errlen);

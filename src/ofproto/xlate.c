@@ -404,11 +404,10 @@ static bool prereq(struct xctx *c, enum mf_prereq p)
     return mf_prereq_ok(p, &c->flow, &c->out->wc);
 }
 
-static void set_named(struct xctx *c, const char *name, mf_value v,
-                      mf_value mask)
+static void set_field_id(struct xctx *c, enum mf_id id, mf_value v,
+                         mf_value mask)
 {
-    const struct mf_field *f = mf_from_name(name);
-    write_field(c, f, v, mask);
+    write_field(c, mf_by_id(id), v, mask);
 }
 
 static void do_vlan_vid(struct xctx *c, uint16_t vid)
@@ -466,7 +465,7 @@ static bool do_dec_ttl(struct xctx *c)
               c->flow.key.dl_type == htons(0x0800) ? "IPv4" : "IPv6");
         return false;
     }
-    set_named(c, "nw_ttl", c->flow.key.nw_ttl - 1, 0xff);
+    set_field_id(c, MFID_NW_TTL, c->flow.key.nw_ttl - 1, 0xff);
     return true;
 }
 
@@ -505,95 +504,177 @@ static void do_resubmit(struct xctx *c, uint32_t in_port, uint8_t table)
     c->table_id = saved_table;
 }
 
+/* xlate_FN(c, a) of OFPACTS translates action `a`; false stops the rest of
+ * the rule's actions. */
+#define OFPACT(ENUM, FN, ...)                                                \
+    static bool xlate_##FN(struct xctx *c, const struct ofpact *a);
+OFPACTS
+#undef OFPACT
+
+static bool xlate_output(struct xctx *c, const struct ofpact *a)
+{
+    switch (a->output.port) {
+    case OFPP_NORMAL: xlate_normal(c); break;
+    case OFPP_FLOOD: flood(c, false); break;
+    case OFPP_ALL: flood(c, true); break;
+    case OFPP_IN_PORT: output_ofport(c, c->flow.in_port, true); break;
+    case OFPP_TABLE: case OFPP_NONE: break;
+    default: output_ofport(c, a->output.port, false); break;
+    }
+    return true;
+}
+
+static bool xlate_controller(struct xctx *c, const struct ofpact *a)
+{
+    (void) a;
+    /* No controller connection exists yet: the packet copy for the
+     * controller is dropped and counted. */
+    if (c->in->count_tables) {
+        c->ofp->n_controller_drops++;
+    }
+    trace(c, action_indent(c) + 1, "-> no controller, dropping copy");
+    return true;
+}
+
+static bool xlate_vlan_vid(struct xctx *c, const struct ofpact *a)
+{
+    do_vlan_vid(c, a->u16);
+    return true;
+}
+
+static bool xlate_vlan_pcp(struct xctx *c, const struct ofpact *a)
+{
+    do_vlan_pcp(c, a->u8);
+    return true;
+}
+
+static bool xlate_strip_vlan(struct xctx *c, const struct ofpact *a)
+{
+    (void) a;
+    do_strip_vlan(c);
+    return true;
+}
+
+static bool xlate_push_vlan(struct xctx *c, const struct ofpact *a)
+{
+    do_push_vlan(c, a->u16);
+    return true;
+}
+
+static bool xlate_mod_eth(struct xctx *c, const struct ofpact *a)
+{
+    write_field(c, a->set.field, a->set.value, a->set.mask);
+    return true;
+}
+
+static bool xlate_mod_ipv4(struct xctx *c, const struct ofpact *a)
+{
+    if (prereq(c, MFP_IPV4)) {
+        write_field(c, a->set.field, a->set.value, a->set.mask);
+    }
+    return true;
+}
+
+static bool xlate_ip_tos(struct xctx *c, const struct ofpact *a)
+{
+    if (prereq(c, MFP_IP_ANY)) {
+        set_field_id(c, MFID_NW_TOS, a->u8 & 0xfc, 0xfc);
+    }
+    return true;
+}
+
+static bool xlate_ip_ttl(struct xctx *c, const struct ofpact *a)
+{
+    if (prereq(c, MFP_IP_ANY)) {
+        set_field_id(c, MFID_NW_TTL, a->u8, 0xff);
+    }
+    return true;
+}
+
+static bool xlate_dec_ttl(struct xctx *c, const struct ofpact *a)
+{
+    (void) a;
+    return do_dec_ttl(c);
+}
+
+static bool xlate_l4_port(struct xctx *c, const struct ofpact *a)
+{
+    if (prereq(c, MFP_L4)) {
+        set_field_id(c, a->type == OFPACT_SET_L4_SRC ? MFID_TP_SRC
+                                                     : MFID_TP_DST,
+                     a->u16, 0xffff);
+    }
+    return true;
+}
+
+static bool xlate_set_field(struct xctx *c, const struct ofpact *a)
+{
+    if (prereq(c, a->set.field->prereq)) {
+        write_field(c, a->set.field, a->set.value, a->set.mask);
+    }
+    return true;
+}
+
+static bool xlate_load(struct xctx *c, const struct ofpact *a)
+{
+    if (prereq(c, a->load.field->prereq)) {
+        mf_value bits = a->load.n_bits >= 128
+            ? ~(mf_value) 0 : (((mf_value) 1) << a->load.n_bits) - 1;
+        write_field(c, a->load.field, a->load.value << a->load.ofs,
+                    bits << a->load.ofs);
+    }
+    return true;
+}
+
+static bool xlate_move(struct xctx *c, const struct ofpact *a)
+{
+    do_move(c, a);
+    return true;
+}
+
+static bool xlate_set_tunnel(struct xctx *c, const struct ofpact *a)
+{
+    c->flow.key.tunnel.tun_id = htobe64(a->u64);
+    c->flow.key.tunnel.flags |= FLOW_TNL_F_KEY;
+    memset(&c->dirty.key.tunnel, 0xff, sizeof c->dirty.key.tunnel);
+    return true;
+}
+
+static bool xlate_resubmit(struct xctx *c, const struct ofpact *a)
+{
+    do_resubmit(c, a->resubmit.in_port, a->resubmit.table);
+    return true;
+}
+
+static bool xlate_goto_table(struct xctx *c, const struct ofpact *a)
+{
+    /* Only forward, as OpenFlow requires (mod-flows could otherwise give a
+     * later table a goto back to itself). */
+    if (a->u8 <= c->table_id) {
+        trace(c, action_indent(c) + 1, ">> goto_table to table %u from "
+              "table %u is not allowed, dropping", a->u8, c->table_id);
+        return false;
+    }
+    do_table(c, a->u8);
+    return true;
+}
+
+static bool xlate_note(struct xctx *c, const struct ofpact *a)
+{
+    (void) c;
+    (void) a;
+    return true;
+}
+
 /* Runs one action; false stops the rest of this action list. */
 static bool do_action(struct xctx *c, const struct ofpact *a)
 {
     switch (a->type) {
-    case OFPACT_OUTPUT:
-        switch (a->output.port) {
-        case OFPP_NORMAL: xlate_normal(c); break;
-        case OFPP_FLOOD: flood(c, false); break;
-        case OFPP_ALL: flood(c, true); break;
-        case OFPP_IN_PORT: output_ofport(c, c->flow.in_port, true); break;
-        case OFPP_TABLE: case OFPP_NONE: break;
-        default: output_ofport(c, a->output.port, false); break;
-        }
-        break;
-    case OFPACT_CONTROLLER:
-        /* No controller connection exists yet: the packet copy for the
-         * controller is dropped and counted. */
-        if (c->in->count_tables) {
-            c->ofp->n_controller_drops++;
-        }
-        trace(c, action_indent(c) + 1, "-> no controller, dropping copy");
-        break;
-    case OFPACT_SET_VLAN_VID: do_vlan_vid(c, a->u16); break;
-    case OFPACT_SET_VLAN_PCP: do_vlan_pcp(c, a->u8); break;
-    case OFPACT_STRIP_VLAN: do_strip_vlan(c); break;
-    case OFPACT_PUSH_VLAN: do_push_vlan(c, a->u16); break;
-    case OFPACT_SET_ETH_SRC:
-    case OFPACT_SET_ETH_DST:
-        write_field(c, a->set.field, a->set.value, a->set.mask);
-        break;
-    case OFPACT_SET_IPV4_SRC:
-    case OFPACT_SET_IPV4_DST:
-        if (prereq(c, MFP_IPV4)) {
-            write_field(c, a->set.field, a->set.value, a->set.mask);
-        }
-        break;
-    case OFPACT_SET_IP_TOS:
-        if (prereq(c, MFP_IP_ANY)) {
-            set_named(c, "nw_tos", a->u8 & 0xfc, 0xfc);
-        }
-        break;
-    case OFPACT_SET_IP_TTL:
-        if (prereq(c, MFP_IP_ANY)) {
-            set_named(c, "nw_ttl", a->u8, 0xff);
-        }
-        break;
-    case OFPACT_DEC_TTL:
-        return do_dec_ttl(c);
-    case OFPACT_SET_L4_SRC:
-    case OFPACT_SET_L4_DST:
-        if (prereq(c, MFP_L4)) {
-            set_named(c, a->type == OFPACT_SET_L4_SRC ? "tp_src" : "tp_dst",
-                      a->u16, 0xffff);
-        }
-        break;
-    case OFPACT_SET_FIELD:
-        if (prereq(c, a->set.field->prereq)) {
-            write_field(c, a->set.field, a->set.value, a->set.mask);
-        }
-        break;
-    case OFPACT_LOAD:
-        if (prereq(c, a->load.field->prereq)) {
-            mf_value bits = a->load.n_bits >= 128
-                ? ~(mf_value) 0 : (((mf_value) 1) << a->load.n_bits) - 1;
-            write_field(c, a->load.field, a->load.value << a->load.ofs,
-                        bits << a->load.ofs);
-        }
-        break;
-    case OFPACT_MOVE: do_move(c, a); break;
-    case OFPACT_SET_TUNNEL:
-        c->flow.key.tunnel.tun_id = htobe64(a->u64);
-        c->flow.key.tunnel.flags |= FLOW_TNL_F_KEY;
-        memset(&c->dirty.key.tunnel, 0xff, sizeof c->dirty.key.tunnel);
-        break;
-    case OFPACT_RESUBMIT:
-        do_resubmit(c, a->resubmit.in_port, a->resubmit.table);
-        break;
-    case OFPACT_GOTO_TABLE:
-        /* Only forward, as OpenFlow requires (mod-flows could otherwise
-         * give a later table a goto back to itself). */
-        if (a->u8 <= c->table_id) {
-            trace(c, action_indent(c) + 1, ">> goto_table to table %u from "
-                  "table %u is not allowed, dropping", a->u8, c->table_id);
-            return false;
-        }
-        do_table(c, a->u8);
-        break;
-    case OFPACT_NOTE:
-        break;
+#define OFPACT(ENUM, FN, ...)                                                \
+    case OFPACT_##ENUM:                                                      \
+        return xlate_##FN(c, a);
+    OFPACTS
+#undef OFPACT
     }
     return true;
 }

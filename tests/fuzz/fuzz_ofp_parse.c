@@ -1,8 +1,12 @@
 /* libFuzzer harness for the ovs-ofctl flow syntax (src/ofproto/ofp_parse.h):
- * the first byte picks the mode (add / modify / match / actions only), the
- * rest is the text.  A flow that parses must print, and the printed form
- * must parse again and print the same (as `dump-flows` output is fed back
- * to `add-flows`). */
+ * the first byte's low 2 bits pick the mode (add / modify / match / actions
+ * only), the rest is the text.  When bit 2 is set, the text is put after a
+ * keyword of the lists chosen by the second byte (a field of MF_FIELDS
+ * "name=" in the flow modes, an action of OFPACTS "name:" in the actions
+ * mode), so that every entry's parser gets fuzzed.  A flow that parses must
+ * print, and the printed form must parse again and print the same (as
+ * `dump-flows` output is fed back to `add-flows`). */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,14 +86,45 @@ static void actions_only(const char *in)
     free(acts);
 }
 
+static const char *const action_names[] = {
+#define OFPACT(ENUM, FN, PAYLOAD, OF10, OF13, NX, SAMPLE, NAME, ALIAS) NAME,
+    OFPACTS
+#undef OFPACT
+};
+
+/* The keyword that `pick` selects for `mode`: an action ("mod_nw_src:")
+ * in the actions mode, in add and modify one after "actions=" for odd
+ * picks, else a field ("nw_src="). */
+static void keyword(unsigned mode, uint8_t pick, char *buf, size_t size)
+{
+    bool action = mode == 3 || (mode != 2 && (pick & 1));
+    if (action) {
+        size_t n = sizeof action_names / sizeof *action_names;
+        snprintf(buf, size, "%s%s:", mode == 3 ? "" : "actions=",
+                 action_names[(pick >> 1) % n]);
+        return;
+    }
+    size_t n;
+    const struct mf_field *fields = mf_all(&n);
+    snprintf(buf, size, "%s=", fields[pick % n].name);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1 || size > 4096) {
         return 0;
     }
-    char *in = malloc(size);
-    memcpy(in, data + 1, size - 1);
-    in[size - 1] = '\0';
+    char kw[64] = "";
+    size_t skip = 1;
+    if ((data[0] & 4) && size >= 2) {
+        keyword(data[0] & 3, data[1], kw, sizeof kw);
+        skip = 2;
+    }
+    size_t kw_len = strlen(kw);
+    char *in = malloc(kw_len + size - skip + 1);
+    memcpy(in, kw, kw_len);
+    memcpy(in + kw_len, data + skip, size - skip);
+    in[kw_len + size - skip] = '\0';
     switch (data[0] & 3) {
     case 0: flow(in, OFP_PARSE_ADD); break;
     case 1: flow(in, OFP_PARSE_MODIFY); break;

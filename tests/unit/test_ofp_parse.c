@@ -6,7 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <arpa/inet.h>
 #include <cmocka.h>
 
@@ -150,6 +152,14 @@ static void test_actions(void **state)
     roundtrip("actions=push_vlan:0x8100,set_field:4196->vlan_vid",
               "actions=push_vlan:0x8100,load:0x1064->OXM_OF_VLAN_VID[]");
     roundtrip("actions=pop_vlan", "actions=strip_vlan");
+    /* Keywords are case-sensitive but for controller, which ovs-ofctl
+     * prints upper-case; a bare port is an output. */
+    roundtrip("actions=controller:max_len=7,Controller,output:CONTROLLER,"
+              "0xfffd,FLOOD,7",
+              "actions=CONTROLLER:7,CONTROLLER:65535,CONTROLLER:65535,"
+              "CONTROLLER:65535,FLOOD,output:7");
+    bad("actions=OUTPUT:1", OFP_PARSE_ADD, "unknown action OUTPUT");
+    bad("actions=NORMAL:1", OFP_PARSE_ADD, "unknown action NORMAL");
 }
 
 static void test_errors(void **state)
@@ -209,6 +219,10 @@ static void test_errors(void **state)
     }
     bad("ip,actions=set_field:5->tcp_dst", A, "actions are invalid with "
         "specified match (OFPBAC_MATCH_INCONSISTENT)");
+    bad("actions=output:NONE", A, "actions are invalid with specified "
+        "match (OFPBAC_BAD_OUT_PORT)");        /* found by fuzzing */
+    bad("actions=output:ANY", OFP_PARSE_MODIFY, "actions are invalid with "
+        "specified match (OFPBAC_BAD_OUT_PORT)");
     bad("tp_dst=80,actions=drop", A, "tp_dst: prerequisites not met (the "
         "match needs tcp, udp or sctp)");
     bad("nw_src=1.2.3.4,actions=drop", A, "nw_src: prerequisites not met "
@@ -278,6 +292,295 @@ static void test_fields(void **state)
     assert_false(ofp_port_parse("70000", &port));
 }
 
+/* ---- the lists: every OFPACTS and MF_FIELDS entry ---- */
+
+static const struct {
+    enum ofpact_type type;
+    const char *sample, *name, *alias;
+} act_list[] = {
+#define OFPACT(ENUM, FN, PAYLOAD, OF10, OF13, NX, SAMPLE, NAME, ALIAS)       \
+    { OFPACT_##ENUM, SAMPLE, NAME, ALIAS },
+    OFPACTS
+#undef OFPACT
+};
+
+/* Parses `text` as an action list that must be one action of `type` and
+ * prints it: it must print as `expect`. */
+static void act_roundtrip(const char *text, enum ofpact_type type,
+                          const char *expect)
+{
+    struct ofpact *acts;
+    size_t n;
+    char err[256];
+    if (ofpacts_parse(text, &acts, &n, err, sizeof err)) {
+        fail_msg("action '%s' does not parse: %s", text, err);
+    }
+    if (n != 1 || acts[0].type != type) {
+        fail_msg("'%s' gave %zu actions, the first of type %d, not %d", text,
+                 n, n ? (int) acts[0].type : -1, (int) type);
+    }
+    struct dstr out = DSTR_INIT;
+    ofpacts_format(acts, n, &out);
+    if (strcmp(dstr_str(&out), expect)) {
+        fail_msg("action '%s' printed '%s', wanted '%s'", text,
+                 dstr_str(&out), expect);
+    }
+    dstr_free(&out);
+    free(acts);
+}
+
+/* Every action's sample parses (by its name and by its alias) into that
+ * action and prints back unchanged. */
+static void test_action_list(void **state)
+{
+    (void) state;
+    size_t n = sizeof act_list / sizeof *act_list;
+    assert_int_equal(n, OFPACT_N_TYPES);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(act_list[i].type, i);
+        const char *sample = act_list[i].sample;
+        size_t len = strlen(act_list[i].name);
+        /* The sample is written with its keyword (controller's is printed
+         * upper-case, as ovs-ofctl prints it). */
+        if (strncasecmp(sample, act_list[i].name, len)) {
+            fail_msg("sample '%s' does not start with '%s'", sample,
+                     act_list[i].name);
+        }
+        act_roundtrip(sample, act_list[i].type, sample);
+        if (act_list[i].alias) {
+            char text[128];
+            snprintf(text, sizeof text, "%s%s", act_list[i].alias,
+                     sample + len);
+            act_roundtrip(text, act_list[i].type, sample);
+        }
+    }
+}
+
+static const struct {
+    enum mf_id id;
+    const char *name, *alias, *sample;
+} field_list[] = {
+#define MF(ID, NAME, ALIAS, NXM_NAME, STORAGE, SHIFT, N_BITS, MASKABLE,     \
+           WRITABLE, FORMAT, PREREQ, SHOW, NXM, OXM, SAMPLE)                 \
+    { MFID_##ID, NAME, ALIAS, SAMPLE },
+    MF_FIELDS
+#undef MF
+};
+
+/* Per prerequisite: a match keyword that meets it, one that does not, and
+ * the protocols the error names (ovs-ofctl's wording). */
+static const struct {
+    const char *meets, *fails, *needs;
+} prereq_cases[] = {
+    [MFP_NONE] = { "", NULL, NULL },
+    [MFP_ARP] = { "arp,", "ip,", "arp" },
+    [MFP_IPV4] = { "ip,", "ipv6,", "ip" },
+    [MFP_IPV6] = { "ipv6,", "ip,", "ipv6" },
+    [MFP_IP_ANY] = { "ipv6,", "arp,", "ip or ipv6" },
+    [MFP_IPV4_ARP] = { "ip,", "ipv6,", "ip or arp" },
+    [MFP_IP_ARP] = { "ip,", "dl_type=0x88cc,", "ip, ipv6 or arp" },
+    [MFP_L4] = { "sctp6,", "icmp,", "tcp, udp or sctp" },
+    [MFP_TCP] = { "tcp,", "udp,", "tcp" },
+    [MFP_UDP] = { "udp6,", "tcp,", "udp" },
+    [MFP_SCTP] = { "sctp,", "tcp,", "sctp" },
+    [MFP_ICMPV4] = { "icmp,", "tcp,", "icmp" },
+    [MFP_ICMPV6] = { "icmp6,", "icmp,", "icmp6" },
+};
+
+static int parse_match(const char *text, struct ofp_flow_spec *spec,
+                       char *err, size_t errlen)
+{
+    return ofp_parse_flow(text, OFP_PARSE_ADD, spec, err, errlen);
+}
+
+/* "PREREQ,name=sample" parses, sets the field, prints (under the field's
+ * name unless it shows under another's) and the print parses back to the
+ * same match and the same text. */
+static void field_match_roundtrip(const struct mf_field *f,
+                                  const char *sample, const char *meets)
+{
+    char text[256], err[256];
+    snprintf(text, sizeof text, "%s%s=%s,actions=drop", meets, f->name,
+             sample);
+    struct ofp_flow_spec spec, again;
+    if (parse_match(text, &spec, err, sizeof err)) {
+        fail_msg("'%s' does not parse: %s", text, err);
+    }
+    mf_value mask = mf_get(f, &spec.match.mask);
+    assert_true(mask != 0);
+    struct dstr out = DSTR_INIT, out2 = DSTR_INIT;
+    ofp_match_format(&spec.match, spec.priority, &out);
+    char shown[160];
+    snprintf(shown, sizeof shown, "%s=%s", f->name, sample);
+    bool has = strstr(dstr_str(&out), shown) != NULL;
+    if (has != (f->show != MFS_NEVER)) {
+        fail_msg("'%s' printed '%s'", text, dstr_str(&out));
+    }
+    dstr_put(&out, ",actions=drop");
+    if (parse_match(dstr_str(&out), &again, err, sizeof err)) {
+        fail_msg("'%s' printed '%s', which does not parse: %s", text,
+                 dstr_str(&out), err);
+    }
+    assert_true(ofp_match_equal(&spec.match, &again.match));
+    ofp_match_format(&again.match, again.priority, &out2);
+    dstr_put(&out2, ",actions=drop");
+    assert_string_equal(dstr_str(&out), dstr_str(&out2));
+    dstr_free(&out);
+    dstr_free(&out2);
+    ofp_flow_spec_free(&spec);
+    ofp_flow_spec_free(&again);
+}
+
+/* Without its prerequisite, or with a protocol that does not meet it, a
+ * field is refused with ovs-ofctl's words. */
+static void field_prereq(const struct mf_field *f, const char *sample)
+{
+    const char *fails = prereq_cases[f->prereq].fails;
+    char expect[160];
+    snprintf(expect, sizeof expect, "%s: prerequisites not met (the match "
+             "needs %s)", f->name, prereq_cases[f->prereq].needs);
+    char text[256];
+    snprintf(text, sizeof text, "%s=%s,actions=drop", f->name, sample);
+    bad(text, OFP_PARSE_ADD, expect);
+    snprintf(text, sizeof text, "%s%s=%s,actions=drop", fails, f->name,
+             sample);
+    bad(text, OFP_PARSE_ADD, expect);
+}
+
+/* set_field takes writable fields only. */
+static void field_set_field(const struct mf_field *f, const char *sample)
+{
+    char text[256], err[256];
+    snprintf(text, sizeof text, "set_field:%s->%s", sample, f->name);
+    struct ofpact *acts;
+    size_t n;
+    int ret = ofpacts_parse(text, &acts, &n, err, sizeof err);
+    free(acts);
+    if (f->writable && ret) {
+        fail_msg("'%s' does not parse: %s", text, err);
+    }
+    if (!f->writable) {
+        char expect[80];
+        snprintf(expect, sizeof expect, "%s is read-only", f->name);
+        assert_int_equal(ret, -1);
+        assert_string_equal(err, expect);
+    }
+}
+
+/* Fields that share an NXM or OXM code address the same bits. */
+static bool same_bits(const struct mf_field *a, const struct mf_field *b)
+{
+    return a->ofs == b->ofs && a->shift == b->shift
+           && a->n_bits == b->n_bits;
+}
+
+static bool same_wire(const struct mf_wire *a, const struct mf_wire *b)
+{
+    return a->valid && b->valid && a->oxm_class == b->oxm_class
+           && a->field == b->field;
+}
+
+static void field_wire(const struct mf_field *f)
+{
+    const char *nxm = f->nxm_name;
+    if (!strncmp(nxm, "NXM_OF_", 7)) {
+        assert_true(f->nxm.valid && f->nxm.oxm_class == 0x0000);
+    } else if (!strncmp(nxm, "NXM_NX_", 7)) {
+        assert_true(f->nxm.valid && f->nxm.oxm_class == 0x0001);
+    } else {
+        assert_memory_equal(nxm, "OXM_OF_", 7);
+        assert_true(f->oxm.valid && !f->nxm.valid);
+    }
+    assert_true(!f->oxm.valid || f->oxm.oxm_class == 0x8000);
+    size_t n;
+    const struct mf_field *all = mf_all(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (same_wire(&f->nxm, &all[i].nxm)
+            || same_wire(&f->oxm, &all[i].oxm)) {
+            if (!same_bits(f, &all[i])) {
+                fail_msg("%s and %s share a wire code but not their bits",
+                         f->name, all[i].name);
+            }
+        }
+    }
+}
+
+/* One field's entry: names, storage, value syntax, matches, set_field and
+ * wire codes. */
+static void check_field(const struct mf_field *f, const char *sample)
+{
+    assert_ptr_equal(mf_from_name(f->name), f);
+    if (f->alias) {
+        assert_ptr_equal(mf_from_name(f->alias), f);
+    }
+    assert_true(same_bits(mf_from_name(f->nxm_name), f));
+    assert_true(f->shift + f->n_bits <= 8 * f->n_bytes);
+    assert_true(!f->host_order || f->n_bytes == 4 || f->n_bytes == 8);
+
+    mf_value value, mask;
+    char err[256];
+    if (mf_parse_value(f, sample, &value, &mask, err, sizeof err)) {
+        fail_msg("%s: sample '%s' does not parse: %s", f->name, sample, err);
+    }
+    struct dstr out = DSTR_INIT;
+    mf_format_value(f, value, mask, &out);
+    if (strcmp(dstr_str(&out), sample)) {
+        fail_msg("%s: sample '%s' printed '%s'", f->name, sample,
+                 dstr_str(&out));
+    }
+    dstr_free(&out);
+    if (!f->maskable) {
+        char text[160], expect[200];
+        snprintf(text, sizeof text, "%s/1", sample);
+        snprintf(expect, sizeof expect, "%s: field %s does not support "
+                 "masking", text, f->name);
+        assert_int_equal(mf_parse_value(f, text, &value, &mask, err,
+                                        sizeof err), -1);
+        assert_string_equal(err, expect);
+    }
+
+    const char *meets = prereq_cases[f->prereq].meets;
+    assert_non_null(meets);
+    field_match_roundtrip(f, sample, meets);
+    if (f->prereq != MFP_NONE) {
+        field_prereq(f, sample);
+    }
+    field_set_field(f, sample);
+    field_wire(f);
+}
+
+static void test_field_list(void **state)
+{
+    (void) state;
+    size_t n;
+    const struct mf_field *all = mf_all(&n);
+    assert_int_equal(n, MF_N_FIELDS);
+    assert_int_equal(sizeof field_list / sizeof *field_list, MF_N_FIELDS);
+    assert_int_equal(sizeof prereq_cases / sizeof *prereq_cases,
+                     MFP_ICMPV6 + 1);
+    for (size_t i = 0; i < n; i++) {
+        const struct mf_field *f = mf_by_id(field_list[i].id);
+        assert_ptr_equal(f, &all[i]);
+        assert_int_equal(f->id, i);
+        assert_string_equal(f->name, field_list[i].name);
+        check_field(f, field_list[i].sample);
+    }
+}
+
+/* An exact tcp_flags match prints "syn|ack" (as ovs-ofctl does), which
+ * parses back. */
+static void test_tcp_flags_exact(void **state)
+{
+    (void) state;
+    roundtrip("tcp,tcp_flags=0x12,actions=drop",
+              "tcp,tcp_flags=syn|ack actions=drop");
+    roundtrip("tcp,tcp_flags=syn|ack,actions=drop",
+              "tcp,tcp_flags=syn|ack actions=drop");
+    roundtrip("tcp,tcp_flags=0,actions=drop", "tcp,tcp_flags=0 actions=drop");
+    bad("tcp,tcp_flags=syn|bogus,actions=drop", OFP_PARSE_ADD,
+        "syn|bogus: unknown TCP flag(s)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -286,6 +589,9 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_match_semantics),
         cmocka_unit_test(test_fields),
+        cmocka_unit_test(test_action_list),
+        cmocka_unit_test(test_field_list),
+        cmocka_unit_test(test_tcp_flags_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

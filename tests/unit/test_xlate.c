@@ -283,6 +283,56 @@ static void test_exact_flow_format(void **state)
     h_destroy(&h);
 }
 
+static const struct {
+    enum ofpact_type type;
+    const char *sample;
+} act_list[] = {
+#define OFPACT(ENUM, FN, PAYLOAD, OF10, OF13, NX, SAMPLE, NAME, ALIAS)       \
+    { OFPACT_##ENUM, SAMPLE },
+    OFPACTS
+#undef OFPACT
+};
+
+/* Every action of OFPACTS translates: into valid datapath actions, shown in
+ * the trace as it prints, the same with and without the trace, and (but
+ * goto_table, which ends the list) the rule's next action still runs. */
+static void test_every_action(void **state)
+{
+    (void) state;
+    for (size_t i = 0; i < sizeof act_list / sizeof *act_list; i++) {
+        struct harness h;
+        h_init(&h, 3, NULL);
+        bool last = act_list[i].type == OFPACT_GOTO_TABLE;
+        char flow[256];
+        snprintf(flow, sizeof flow, "priority=10,in_port=1,actions=%s%s",
+                 act_list[i].sample, last ? "" : ",output:2");
+        h_add_flow(&h, flow);
+        struct xlate_in xi;
+        packet(&h, &xi, 64);
+        struct dstr t = DSTR_INIT;
+        xi.trace = &t;
+        xlate(&xi, &xo);
+        char line[160];
+        snprintf(line, sizeof line, "\n    %s\n", act_list[i].sample);
+        if (!strstr(dstr_str(&t), line)) {
+            fail_msg("%s: trace lacks the action:\n%s", flow, dstr_str(&t));
+        }
+        dstr_free(&t);
+        struct action_buf traced = xo.acts;
+        xi.trace = NULL;
+        xlate(&xi, &xo);
+        assert_int_equal(traced.len, xo.acts.len);
+        assert_memory_equal(traced.data, xo.acts.data, xo.acts.len);
+        struct dp_act a[16];
+        size_t n = acts_of(a, 16);
+        if (!last) {
+            assert_true(n > 0 && n <= 16);
+            assert_int_equal(out_port(&a[n - 1]), h.dp_ports[2]);
+        }
+        h_destroy(&h);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -293,6 +343,7 @@ int main(void)
         cmocka_unit_test(test_vlan_actions),
         cmocka_unit_test(test_trace_changes_nothing),
         cmocka_unit_test(test_exact_flow_format),
+        cmocka_unit_test(test_every_action),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

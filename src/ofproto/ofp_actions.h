@@ -1,0 +1,155 @@
+/* The OpenFlow actions: one list, OFPACTS, from which the action enum, the
+ * keywords of the ovs-ofctl parser, the printer and the translator's
+ * dispatch are all generated.
+ *
+ * An entry needs parse_FN() and format_FN() in ofp_parse.c and xlate_FN()
+ * in xlate.c: the build fails without them.  tests/unit/test_ofp_parse.c
+ * parses every entry's SAMPLE and prints it back, so an entry whose parse
+ * and format disagree fails a test. */
+#ifndef VS_OFPROTO_OFP_ACTIONS_H
+#define VS_OFPROTO_OFP_ACTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ofproto/xflow.h"
+
+#define OFP_NOTE_MAX 64
+
+/* A wire code column's "this encoding has no such action". */
+#define OFPACT_NO_WIRE (-1)
+
+/* OFPACT(ENUM, FN, PAYLOAD, OF10, OF13, NX, SAMPLE, NAME, ALIAS)
+ *
+ *   ENUM     OFPACT_<ENUM>
+ *   FN       suffix of its parse_FN, format_FN and xlate_FN; entries of one
+ *            family share them (the function gets the type)
+ *   PAYLOAD  the member of struct ofpact's union that holds its arguments
+ *   OF10     OpenFlow 1.0 action type it is sent as (OFPAT10_*)
+ *   OF13     OpenFlow 1.3 action type (OFPAT13_*; 25 = Set-Field), or for
+ *            an instruction its instruction type (OFPIT_*)
+ *   NX       Nicira extension action subtype (NXAST_*)
+ *            (OFPACT_NO_WIRE where that encoding has none.  Encode and
+ *            decode come with OpenFlow on the wire, as encode_FN and
+ *            decode_FN keyed by these columns; one type may have several
+ *            encodings, e.g. resubmit is NXAST 1 or, with a table, 14.)
+ *   SAMPLE   one instance as ovs-ofctl prints it (parsed back by the tests)
+ *   NAME     its keyword; ALIAS another keyword for it, or NULL.
+ *            Besides these, a bare port ("2", "NORMAL", "CONTROLLER:64")
+ *            is an output and "drop" is the empty list (ofp_parse.c). */
+#define OFPACTS                                                              \
+    /* Output. */                                                            \
+    OFPACT(OUTPUT, output, output, 0, 0, OFPACT_NO_WIRE, "output:3",         \
+           "output", NULL)                                                   \
+    OFPACT(CONTROLLER, controller, output, 0, 0, 20, "CONTROLLER:100",       \
+           "controller", NULL)                                               \
+                                                                             \
+    /* VLAN tags. */                                                         \
+    OFPACT(SET_VLAN_VID, vlan_vid, u16, 1, 25, OFPACT_NO_WIRE,               \
+           "mod_vlan_vid:20", "mod_vlan_vid", NULL)                          \
+    OFPACT(SET_VLAN_PCP, vlan_pcp, u8, 2, 25, OFPACT_NO_WIRE,                \
+           "mod_vlan_pcp:2", "mod_vlan_pcp", NULL)                           \
+    OFPACT(STRIP_VLAN, strip_vlan, none, 3, 18, OFPACT_NO_WIRE,              \
+           "strip_vlan", "strip_vlan", "pop_vlan")                           \
+    OFPACT(PUSH_VLAN, push_vlan, u16, OFPACT_NO_WIRE, 17, OFPACT_NO_WIRE,    \
+           "push_vlan:0x88a8", "push_vlan", NULL)                            \
+                                                                             \
+    /* Header fields. */                                                     \
+    OFPACT(SET_ETH_SRC, mod_eth, set, 4, 25, OFPACT_NO_WIRE,                 \
+           "mod_dl_src:00:00:00:00:00:01", "mod_dl_src", NULL)               \
+    OFPACT(SET_ETH_DST, mod_eth, set, 5, 25, OFPACT_NO_WIRE,                 \
+           "mod_dl_dst:00:00:00:00:00:02", "mod_dl_dst", NULL)               \
+    OFPACT(SET_IPV4_SRC, mod_ipv4, set, 6, 25, OFPACT_NO_WIRE,               \
+           "mod_nw_src:1.2.3.4", "mod_nw_src", NULL)                         \
+    OFPACT(SET_IPV4_DST, mod_ipv4, set, 7, 25, OFPACT_NO_WIRE,               \
+           "mod_nw_dst:5.6.7.8", "mod_nw_dst", NULL)                         \
+    OFPACT(SET_IP_TOS, ip_tos, u8, 8, 25, OFPACT_NO_WIRE, "mod_nw_tos:8",    \
+           "mod_nw_tos", NULL)                                               \
+    OFPACT(SET_IP_TTL, ip_ttl, u8, OFPACT_NO_WIRE, 23, OFPACT_NO_WIRE,       \
+           "mod_nw_ttl:9", "mod_nw_ttl", NULL)                               \
+    OFPACT(DEC_TTL, dec_ttl, none, OFPACT_NO_WIRE, 24, 18, "dec_ttl",        \
+           "dec_ttl", NULL)                                                  \
+    OFPACT(SET_L4_SRC, l4_port, u16, 9, 25, OFPACT_NO_WIRE, "mod_tp_src:1",  \
+           "mod_tp_src", NULL)                                               \
+    OFPACT(SET_L4_DST, l4_port, u16, 10, 25, OFPACT_NO_WIRE, "mod_tp_dst:2", \
+           "mod_tp_dst", NULL)                                               \
+    OFPACT(SET_FIELD, set_field, set, OFPACT_NO_WIRE, 25, 7,                 \
+           "set_field:0x5/0x5->reg0", "set_field", NULL)                     \
+    OFPACT(LOAD, load, load, OFPACT_NO_WIRE, OFPACT_NO_WIRE, 7,              \
+           "load:0x1->NXM_NX_REG0[0..3]", "load", NULL)                      \
+    OFPACT(MOVE, move, move, OFPACT_NO_WIRE, OFPACT_NO_WIRE, 6,              \
+           "move:NXM_NX_REG0[0..3]->NXM_NX_REG1[4..7]", "move", NULL)        \
+                                                                             \
+    /* Metadata. */                                                          \
+    OFPACT(SET_TUNNEL, set_tunnel, u64, OFPACT_NO_WIRE, OFPACT_NO_WIRE, 2,   \
+           "set_tunnel:0x7", "set_tunnel", "set_tunnel64")                   \
+                                                                             \
+    /* Tables. */                                                            \
+    OFPACT(RESUBMIT, resubmit, resubmit, OFPACT_NO_WIRE, OFPACT_NO_WIRE, 1,  \
+           "resubmit(1,2)", "resubmit", NULL)                                \
+    OFPACT(GOTO_TABLE, goto_table, u8, OFPACT_NO_WIRE, 1, OFPACT_NO_WIRE,    \
+           "goto_table:5", "goto_table", NULL)                               \
+                                                                             \
+    /* Other. */                                                             \
+    OFPACT(NOTE, note, note, OFPACT_NO_WIRE, OFPACT_NO_WIRE, 8,              \
+           "note:41.42.00.00.00.00", "note", NULL)
+
+enum ofpact_type {
+#define OFPACT(ENUM, ...) OFPACT_##ENUM,
+    OFPACTS
+#undef OFPACT
+};
+
+/* The number of action types (outside the enum, so that a switch over the
+ * enum lists exactly the actions). */
+enum {
+#define OFPACT(ENUM, ...) + 1
+    OFPACT_N_TYPES = 0 OFPACTS
+#undef OFPACT
+};
+
+/* One action.  The union member an action uses is its PAYLOAD in OFPACTS. */
+struct ofpact {
+    enum ofpact_type type;
+    union {
+        bool none;          /* actions without arguments */
+        struct {
+            uint32_t port;
+            uint16_t max_len;
+        } output;
+        uint8_t u8;
+        uint16_t u16;
+        uint64_t u64;
+        struct {
+            const struct mf_field *field;
+            mf_value value, mask;
+        } set;
+        struct {
+            const struct mf_field *field;
+            uint16_t ofs, n_bits;
+            mf_value value;
+        } load;
+        struct {
+            const struct mf_field *src, *dst;
+            uint16_t src_ofs, dst_ofs, n_bits;
+        } move;
+        struct {
+            uint32_t in_port;   /* OFPP_IN_PORT: the packet's own */
+            uint8_t table;      /* OFP_TABLE_ALL: the current table */
+            bool paren;         /* written resubmit(...) rather than :port */
+        } resubmit;
+        struct {
+            uint8_t len;
+            uint8_t data[OFP_NOTE_MAX];
+        } note;
+    };
+};
+
+/* Each entry's PAYLOAD names a member of the union. */
+#define OFPACT(ENUM, FN, PAYLOAD, ...)                                       \
+    _Static_assert(sizeof(((struct ofpact *) 0)->PAYLOAD) > 0,               \
+                   "OFPACT_" #ENUM "'s payload");
+OFPACTS
+#undef OFPACT
+
+#endif
