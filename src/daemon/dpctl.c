@@ -14,13 +14,17 @@
 #include <urcu.h>
 
 #include "daemon/bridge.h"
-#include "daemon/coverage.h"
 #include "dp/actions.h"
 #include "dp/datapath.h"
 #include "dp/flow_key.h"
 #include "dp/megaflow.h"
 #include "dp/vport/vport.h"
+#include "lib/coverage.h"
+#include "lib/dstr.h"
 #include "lib/unixctl.h"
+
+COVERAGE_DEFINE(dpctl_flows_added);    /* datapath flows added by dpctl */
+COVERAGE_DEFINE(dpctl_flows_deleted);  /* datapath flows deleted by dpctl */
 
 /* Output text that grows as needed; `failed` once memory ran out. */
 struct out {
@@ -330,7 +334,7 @@ static void del_flows_cb(struct unixctl_conn *conn, int argc,
     struct dp_stats s;
     datapath_get_stats(dp, &s);
     datapath_flow_flush(dp);
-    coverage_add(COV_FLOWS_DELETED, s.n_flows);
+    COVERAGE_ADD(dpctl_flows_deleted, s.n_flows);
     unixctl_reply(conn, "");
 }
 
@@ -462,7 +466,7 @@ static void put_flow(struct unixctl_conn *conn, int argc, const char *argv[],
         unixctl_reply_error(conn, msg);
         return;
     }
-    coverage_inc(COV_FLOWS_ADDED);
+    COVERAGE_INC(dpctl_flows_added);
     unixctl_reply(conn, "");
 }
 
@@ -498,7 +502,7 @@ static void del_flow_cb(struct unixctl_conn *conn, int argc,
         unixctl_reply_error(conn, msg);
         return;
     }
-    coverage_inc(COV_FLOWS_DELETED);
+    COVERAGE_INC(dpctl_flows_deleted);
     unixctl_reply(conn, "");
 }
 
