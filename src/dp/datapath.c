@@ -1016,6 +1016,7 @@ void datapath_execute(struct datapath *dp, struct dp_packet *p,
                       const void *acts, size_t len)
 {
     if (actions_validate(acts, len)) {
+        datapath_count_drop(dp, p->md.in_port, DP_DROP_BAD_ACTIONS, 1);
         return;
     }
     rcu_read_lock();

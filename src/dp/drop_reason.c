@@ -62,8 +62,8 @@ enum dp_drop_reason dp_drop_reason_of_errno(int error)
 #endif
     case ENOBUFS:
         return DP_DROP_TX_NO_BUFFER;
-    case ENETDOWN: case ENXIO: case ENODEV: case EIO:
-        return DP_DROP_PORT_DOWN;   /* a TAP that is down answers EIO */
+    case ENETDOWN: case ENXIO: case ENODEV:
+        return DP_DROP_PORT_DOWN;
     case EMSGSIZE:
         return DP_DROP_TOO_BIG;
     case ENOMEM:

@@ -47,7 +47,9 @@
     X(NO_TX, datapath_drop_port_no_tx,                                     \
       "output to a port that cannot send (a read-only capture)")          \
     X(NO_MEMORY, datapath_drop_nomem,                                      \
-      "no memory for the packet's copy")
+      "no memory for the packet's copy")                                  \
+    X(BAD_ACTIONS, datapath_drop_userspace_action_error,                   \
+      "the slow path asked to execute an invalid action list")
 
 enum dp_drop_reason {
 #define DP_DROP_ENUM(ENUM, NAME, DOC) DP_DROP_##ENUM,
@@ -78,7 +80,8 @@ void dp_drop_stats_accumulate(struct dp_drop_stats *sum,
                               const struct dp_drop_stats *s);
 
 /* The reason a failed send with `error` (a positive errno) is counted
- * under: full queues, a down device, too big, no memory, else tx error. */
+ * under: full queues, a device that is gone or down (ENETDOWN, ENXIO,
+ * ENODEV), too big, no memory, else tx error. */
 enum dp_drop_reason dp_drop_reason_of_errno(int error);
 
 #endif

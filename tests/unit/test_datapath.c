@@ -717,6 +717,16 @@ static void test_pipeline_drops(void **state)
     /* The slow path counts the drops it makes the same way. */
     datapath_count_drop(dp, in, DP_DROP_PIPELINE, 1);
     assert_int_equal(port_drops(dp, in, DP_DROP_PIPELINE), 6);
+    /* An invalid list handed to execute drops the packet, named too. */
+    uint8_t pkt_buf[PACKET_HEADROOM + 64];
+    struct dp_packet p;
+    dp_packet_init(&p, pkt_buf, sizeof pkt_buf, PACKET_HEADROOM);
+    assert_true(dp_packet_set_data(&p, f, 64));
+    p.md.in_port = in;
+    const uint8_t bad[8] = { 8, 0, 0xff, 0xff };    /* unknown type */
+    datapath_execute(dp, &p, bad, sizeof bad);
+    assert_int_equal(port_drops(dp, in, DP_DROP_BAD_ACTIONS), 1);
+    assert_int_equal(vport_memory_tx_count(datapath_port_get(dp, out)), 4);
     datapath_destroy(dp);
 }
 

@@ -265,7 +265,9 @@ static int internal_send(struct vport *vp, const struct dp_packet *p)
     if (n < 0) {
         int error = errno;
         if (error == EAGAIN || error == EIO || error == ENOBUFS) {
-            vport_count_tx_dropped(vp, dp_drop_reason_of_errno(error), 1);
+            /* A TAP whose device is down answers EIO. */
+            vport_count_tx_dropped(vp, error == EIO ? DP_DROP_PORT_DOWN
+                                   : dp_drop_reason_of_errno(error), 1);
         } else {
             vport_count_tx_error(vp, dp_drop_reason_of_errno(error), 1);
             VLOG_WARN_RL(&rl, "%s: write failed (%s)", vp->name,
