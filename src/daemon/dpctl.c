@@ -210,7 +210,7 @@ static void out_tcp_flags(struct dstr *o, uint16_t flags)
     };
     for (size_t k = 0; k < sizeof letters / sizeof letters[0]; k++) {
         if (flags & letters[k].bit) {
-            dstr_printf(o, "%c", letters[k].c);
+            dstr_putc(o, letters[k].c);
         }
     }
 }
