@@ -136,7 +136,7 @@ static void show_port(struct vport *vp, void *aux)
             vp->ops->format_config(vp, config, sizeof config);
         }
         dstr_printf(o, *config ? " (%s: %s)" : " (%s)", vp->ops->type,
-                   config);
+                    config);
     }
     dstr_printf(o, "\n");
     if (!ctx->stats) {
@@ -145,11 +145,11 @@ static void show_port(struct vport *vp, void *aux)
     struct vport_stats s;
     vport_stats_read(vp, &s);
     dstr_printf(o, "    RX packets:%" PRIu64 " errors:%" PRIu64 " dropped:%"
-               PRIu64 " overruns:0 frame:0\n", s.rx_packets, s.rx_errors,
-               s.rx_dropped);
+                PRIu64 " overruns:0 frame:0\n", s.rx_packets, s.rx_errors,
+                s.rx_dropped);
     dstr_printf(o, "    TX packets:%" PRIu64 " errors:%" PRIu64 " dropped:%"
-               PRIu64 " aborted:0 carrier:0\n", s.tx_packets, s.tx_errors,
-               s.tx_dropped);
+                PRIu64 " aborted:0 carrier:0\n", s.tx_packets, s.tx_errors,
+                s.tx_dropped);
     dstr_printf(o, "    collisions:0\n");
     dstr_printf(o, "    RX bytes:%" PRIu64, s.rx_bytes);
     out_human_size(o, s.rx_bytes);
@@ -183,11 +183,11 @@ static void show_cb(struct unixctl_conn *conn, int argc, const char *argv[],
     struct dstr o = DSTR_INIT;
     dstr_printf(&o, "netdev@%s:\n", datapath_name(dp));
     dstr_printf(&o, "  lookups: hit:%" PRIu64 " missed:%" PRIu64 " lost:%"
-               PRIu64 "\n", s.n_hit, s.n_missed, s.n_lost);
+                PRIu64 "\n", s.n_hit, s.n_missed, s.n_lost);
     dstr_printf(&o, "  flows: %" PRIu64 "\n", s.n_flows);
     dstr_printf(&o, "  masks: hit:%" PRIu64 " total:%" PRIu64
-               " hit/pkt:%.2f\n", s.n_mask_hit, s.n_masks,
-               packets ? (double) s.n_mask_hit / (double) packets : 0.0);
+                " hit/pkt:%.2f\n", s.n_mask_hit, s.n_masks,
+                packets ? (double) s.n_mask_hit / (double) packets : 0.0);
     if (stats) {
         struct dp_drop_stats drops;
         datapath_get_drops(dp, &drops);
@@ -240,7 +240,7 @@ static void out_flow(struct dstr *o, const struct megaflow *f, uint64_t now,
     struct megaflow_stats st;
     megaflow_stats_read(f, &st);
     dstr_printf(o, ", packets:%" PRIu64 ", bytes:%" PRIu64 ", used:",
-               st.packets, st.bytes);
+                st.packets, st.bytes);
     if (st.used_ms) {
         uint64_t age = now > st.used_ms ? now - st.used_ms : 0;
         dstr_printf(o, "%.3fs", (double) age / 1000.0);
@@ -259,7 +259,7 @@ static void out_flow(struct dstr *o, const struct megaflow *f, uint64_t now,
     n = a ? actions_format(a->data, a->len, acts, sizeof acts)
           : snprintf(acts, sizeof acts, "drop");
     dstr_printf(o, ", actions:%s%s\n", n >= 0 ? acts : "?",
-               n >= (int) sizeof acts ? "..." : "");
+                n >= (int) sizeof acts ? "..." : "");
 }
 
 struct dump_ctx {

@@ -666,8 +666,10 @@ void actions_reenter(struct datapath *dp, const struct dp_packet *p,
     if (p->md.depth >= ACTIONS_RECURSION_LIMIT || p->len > PACKET_MAX_LEN) {
         VLOG_WARN_RL(&recursion_rl, "%s: recursion limit reached, probable "
                      "configuration error", datapath_name(dp));
-        datapath_count_recursion_drops(dp, in_port, p->len > PACKET_MAX_LEN
-                                       ? DP_DROP_TOO_BIG : DP_DROP_RECURSION, 1);
+        datapath_count_recursion_drops(dp, in_port,
+                                       p->len > PACKET_MAX_LEN
+                                       ? DP_DROP_TOO_BIG : DP_DROP_RECURSION,
+                                       1);
         return;
     }
     struct exec_thread *et = get_exec_thread();

@@ -43,10 +43,15 @@ def csum(b):
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
 s.bind(("eth0", 0))
 for i in range(n):
-    dst = mac(dmac) if dmac != "vary" else bytes([2, 0x5e, 0xdd, i >> 16 & 255, i >> 8 & 255, i & 255])
-    udp = struct.pack("!HHHH", (sport + i) & 0xffff or 1, dport, 8 + 18, 0) + bytes(18)
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), i & 0xffff, 0, 64, 17, 0,
-                     socket.inet_aton("10.77.0.1"), socket.inet_aton(dip))
+    if dmac == "vary":
+        dst = bytes([2, 0x5e, 0xdd, i >> 16 & 255, i >> 8 & 255, i & 255])
+    else:
+        dst = mac(dmac)
+    udp = struct.pack("!HHHH", (sport + i) & 0xffff or 1, dport, 26, 0)
+    udp += bytes(18)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), i & 0xffff,
+                     0, 64, 17, 0, socket.inet_aton("10.77.0.1"),
+                     socket.inet_aton(dip))
     ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
     s.send(dst + mac(smac) + b"\x08\x00" + ip + udp)
 """

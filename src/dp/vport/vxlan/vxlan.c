@@ -451,12 +451,13 @@ static int vxlan_send(struct vport *vp, const struct dp_packet *p)
     struct vxlan_priv *vx = vx_priv(vp);
     struct tx_params tp;
     if (!tx_params(&vx->cfg, p, &tp)) {
-        vport_count_tx_dropped(vp, DP_DROP_TNL_PUSH, 1);  /* remote_ip=flow, no set_tunnel */
+        /* remote_ip=flow and no set_tunnel gave a destination */
+        vport_count_tx_dropped(vp, DP_DROP_TNL_PUSH, 1);
         return -EDESTADDRREQ;
     }
     if (p->len > PACKET_MAX_LEN || p->len < VX_ETH_MIN) {
-        vport_count_tx_error(vp, p->len > PACKET_MAX_LEN ? DP_DROP_TOO_BIG
-                                                         : DP_DROP_TNL_PUSH, 1);
+        vport_count_tx_error(vp, p->len > PACKET_MAX_LEN
+                                 ? DP_DROP_TOO_BIG : DP_DROP_TNL_PUSH, 1);
         return -EMSGSIZE;
     }
     uint8_t gso = p->md.offload.gso_type;
