@@ -18,17 +18,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/coverage.h"
 #include "db/confdb.h"
 #include "db/vsctl.h"
 #include "dp/datapath.h"
 #include "dp/forwarder.h"
 #include "dp/vport/vport.h"
+#include "lib/coverage.h"
 #include "lib/unixctl.h"
 #include "lib/vlog.h"
 #include "ofproto/ofproto.h"
 
 VLOG_DEFINE_THIS_MODULE(bridge);
+
+COVERAGE_DEFINE(upcalls);             /* upcalls taken from the datapath */
+COVERAGE_DEFINE(bridge_reconfigure);  /* times the configuration was applied */
+COVERAGE_DEFINE(vsctl_transact);      /* vsctl/transact requests served */
 
 #define DP_PORT_NONE UINT32_MAX
 #define OFPORT_AUTO_MAX (OFPP_MAX - 1)   /* highest ofport we hand out */
@@ -686,7 +690,7 @@ void bridge_reconfigure(void)
         br.applied_seqno = seqno;
         return;
     }
-    coverage_inc(COV_RECONFIGURE);
+    COVERAGE_INC(bridge_reconfigure);
     bool changed = mark_config(&conf);
     changed |= sweep();
     changed |= plug_missing();
@@ -721,7 +725,7 @@ static void transact_cb(struct unixctl_conn *conn, int argc,
 {
     (void) aux;
     char *result = NULL, *error = NULL;
-    coverage_inc(COV_VSCTL_TRANSACT);
+    COVERAGE_INC(vsctl_transact);
     vsctl_transact_reply(br.db, argc - 1, argv + 1, &result, &error);
     /* Applied before the reply, so the caller's next command sees the
      * ports and their status (as ovs-vsctl waits for ovs-vswitchd). */
@@ -788,7 +792,7 @@ void bridge_run(void)
     if (!br.dp) {
         return;
     }
-    coverage_add(COV_UPCALLS, ofproto_drain_upcalls(br.dp, UPCALL_BATCH));
+    COVERAGE_ADD(upcalls, ofproto_drain_upcalls(br.dp, UPCALL_BATCH));
 
     if (confdb_seqno(br.db) != br.applied_seqno) {
         bridge_reconfigure();

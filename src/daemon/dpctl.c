@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,59 +13,23 @@
 #include <urcu.h>
 
 #include "daemon/bridge.h"
-#include "daemon/coverage.h"
 #include "dp/actions.h"
 #include "dp/datapath.h"
 #include "dp/flow_key.h"
 #include "dp/megaflow.h"
 #include "dp/vport/vport.h"
+#include "lib/coverage.h"
+#include "lib/dstr.h"
 #include "lib/unixctl.h"
 
-/* Output text that grows as needed; `failed` once memory ran out. */
-struct out {
-    char *s;
-    size_t len, cap;
-    bool failed;
-};
+COVERAGE_DEFINE(dpctl_flows_added);    /* datapath flows added by dpctl */
+COVERAGE_DEFINE(dpctl_flows_deleted);  /* datapath flows deleted by dpctl */
 
-static void out_printf(struct out *o, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void out_printf(struct out *o, const char *fmt, ...)
+/* Replies with the text and frees it. */
+static void out_reply(struct unixctl_conn *conn, struct dstr *o)
 {
-    while (!o->failed) {
-        va_list args;
-        va_start(args, fmt);
-        size_t room = o->cap - o->len;
-        int n = vsnprintf(o->s ? o->s + o->len : NULL, room, fmt, args);
-        va_end(args);
-        if (n < 0) {
-            o->failed = true;
-        } else if ((size_t) n < room) {
-            o->len += (size_t) n;
-            return;
-        } else {
-            size_t cap = (o->len + (size_t) n + 1) * 2;
-            char *grown = realloc(o->s, cap);
-            if (!grown) {
-                o->failed = true;
-            } else {
-                o->s = grown;
-                o->cap = cap;
-            }
-        }
-    }
-}
-
-/* Replies with the text (or an error when it could not be built). */
-static void out_reply(struct unixctl_conn *conn, struct out *o)
-{
-    if (o->failed) {
-        unixctl_reply_error(conn, "out of memory");
-    } else {
-        unixctl_reply(conn, o->s ? o->s : "");
-    }
-    free(o->s);
+    unixctl_reply(conn, dstr_str(o));
+    dstr_free(o);
 }
 
 /* The datapath, or an error reply when the daemon has none. */
@@ -126,54 +89,76 @@ static bool parse_args(struct unixctl_conn *conn, int argc, const char *argv[],
 /* ---- dpctl/show ---- */
 
 /* " (1.1 KiB)" as OVS appends to byte counts. */
-static void out_human_size(struct out *o, uint64_t v)
+static void out_human_size(struct dstr *o, uint64_t v)
 {
     static const char *const units[] = { "TiB", "GiB", "MiB", "KiB" };
     for (int k = 0; k < 4; k++) {
         double unit = (double) (1ULL << (10 * (4 - k)));
         if ((double) v >= unit) {
-            out_printf(o, " (%.1f %s)", (double) v / unit, units[k]);
+            dstr_printf(o, " (%.1f %s)", (double) v / unit, units[k]);
             return;
         }
     }
 }
 
+/* "drops:" and one "reason: N" line per reason that counted, `indent`
+ * spaces in; nothing when none did (the lines before stay OVS's). */
+static void show_drops(struct dstr *o, const struct dp_drop_stats *d,
+                       int indent)
+{
+    bool any = false;
+    for (int r = 0; r < DP_DROP_N_REASONS; r++) {
+        if (!d->n[r]) {
+            continue;
+        }
+        if (!any) {
+            dstr_printf(o, "%*sdrops:\n", indent, "");
+            any = true;
+        }
+        dstr_printf(o, "%*s%s: %" PRIu64 "\n", indent + 2, "",
+                    dp_drop_reason_name(r), d->n[r]);
+    }
+}
+
 struct show_ctx {
-    struct out *o;
+    struct dstr *o;
     bool stats;
 };
 
 static void show_port(struct vport *vp, void *aux)
 {
     struct show_ctx *ctx = aux;
-    struct out *o = ctx->o;
-    out_printf(o, "  port %" PRIu32 ": %s", vp->port_no, vp->name);
+    struct dstr *o = ctx->o;
+    dstr_printf(o, "  port %" PRIu32 ": %s", vp->port_no, vp->name);
     if (strcmp(vp->ops->type, "system")) {
         char config[512] = "";
         if (vp->ops->format_config) {
             vp->ops->format_config(vp, config, sizeof config);
         }
-        out_printf(o, *config ? " (%s: %s)" : " (%s)", vp->ops->type,
-                   config);
+        dstr_printf(o, *config ? " (%s: %s)" : " (%s)", vp->ops->type,
+                    config);
     }
-    out_printf(o, "\n");
+    dstr_printf(o, "\n");
     if (!ctx->stats) {
         return;
     }
     struct vport_stats s;
     vport_stats_read(vp, &s);
-    out_printf(o, "    RX packets:%" PRIu64 " errors:%" PRIu64 " dropped:%"
-               PRIu64 " overruns:0 frame:0\n", s.rx_packets, s.rx_errors,
-               s.rx_dropped);
-    out_printf(o, "    TX packets:%" PRIu64 " errors:%" PRIu64 " dropped:%"
-               PRIu64 " aborted:0 carrier:0\n", s.tx_packets, s.tx_errors,
-               s.tx_dropped);
-    out_printf(o, "    collisions:0\n");
-    out_printf(o, "    RX bytes:%" PRIu64, s.rx_bytes);
+    dstr_printf(o, "    RX packets:%" PRIu64 " errors:%" PRIu64 " dropped:%"
+                PRIu64 " overruns:0 frame:0\n", s.rx_packets, s.rx_errors,
+                s.rx_dropped);
+    dstr_printf(o, "    TX packets:%" PRIu64 " errors:%" PRIu64 " dropped:%"
+                PRIu64 " aborted:0 carrier:0\n", s.tx_packets, s.tx_errors,
+                s.tx_dropped);
+    dstr_printf(o, "    collisions:0\n");
+    dstr_printf(o, "    RX bytes:%" PRIu64, s.rx_bytes);
     out_human_size(o, s.rx_bytes);
-    out_printf(o, "  TX bytes:%" PRIu64, s.tx_bytes);
+    dstr_printf(o, "  TX bytes:%" PRIu64, s.tx_bytes);
     out_human_size(o, s.tx_bytes);
-    out_printf(o, "\n");
+    dstr_printf(o, "\n");
+    struct dp_drop_stats drops;
+    vport_drops_read(vp, &drops);
+    show_drops(o, &drops, 4);
 }
 
 static void show_cb(struct unixctl_conn *conn, int argc, const char *argv[],
@@ -195,14 +180,19 @@ static void show_cb(struct unixctl_conn *conn, int argc, const char *argv[],
     struct dp_stats s;
     datapath_get_stats(dp, &s);
     uint64_t packets = s.n_hit + s.n_missed;
-    struct out o = { 0 };
-    out_printf(&o, "netdev@%s:\n", datapath_name(dp));
-    out_printf(&o, "  lookups: hit:%" PRIu64 " missed:%" PRIu64 " lost:%"
-               PRIu64 "\n", s.n_hit, s.n_missed, s.n_lost);
-    out_printf(&o, "  flows: %" PRIu64 "\n", s.n_flows);
-    out_printf(&o, "  masks: hit:%" PRIu64 " total:%" PRIu64
-               " hit/pkt:%.2f\n", s.n_mask_hit, s.n_masks,
-               packets ? (double) s.n_mask_hit / (double) packets : 0.0);
+    struct dstr o = DSTR_INIT;
+    dstr_printf(&o, "netdev@%s:\n", datapath_name(dp));
+    dstr_printf(&o, "  lookups: hit:%" PRIu64 " missed:%" PRIu64 " lost:%"
+                PRIu64 "\n", s.n_hit, s.n_missed, s.n_lost);
+    dstr_printf(&o, "  flows: %" PRIu64 "\n", s.n_flows);
+    dstr_printf(&o, "  masks: hit:%" PRIu64 " total:%" PRIu64
+                " hit/pkt:%.2f\n", s.n_mask_hit, s.n_masks,
+                packets ? (double) s.n_mask_hit / (double) packets : 0.0);
+    if (stats) {
+        struct dp_drop_stats drops;
+        datapath_get_drops(dp, &drops);
+        show_drops(&o, &drops, 2);
+    }
     struct show_ctx ctx = { .o = &o, .stats = stats };
     datapath_port_foreach(dp, show_port, &ctx);
     out_reply(conn, &o);
@@ -211,7 +201,7 @@ static void show_cb(struct unixctl_conn *conn, int argc, const char *argv[],
 /* ---- Flows ---- */
 
 /* OVS's letters for the TCP flags seen. */
-static void out_tcp_flags(struct out *o, uint16_t flags)
+static void out_tcp_flags(struct dstr *o, uint16_t flags)
 {
     static const struct { uint16_t bit; char c; } letters[] = {
         { 0x002, 'S' }, { 0x001, 'F' }, { 0x008, 'P' }, { 0x004, 'R' },
@@ -220,7 +210,7 @@ static void out_tcp_flags(struct out *o, uint16_t flags)
     };
     for (size_t k = 0; k < sizeof letters / sizeof letters[0]; k++) {
         if (flags & letters[k].bit) {
-            out_printf(o, "%c", letters[k].c);
+            dstr_putc(o, letters[k].c);
         }
     }
 }
@@ -231,49 +221,49 @@ static void out_tcp_flags(struct out *o, uint16_t flags)
  * ones as value/0) and ", dp:ovs" before the actions.  Our ufid is a hash of
  * the flow's masked key and mask (flow_key_ufid): the table's identity of a
  * flow, so it stays the same across dumps and daemon restarts. */
-static void out_flow(struct out *o, const struct megaflow *f, uint64_t now,
+static void out_flow(struct dstr *o, const struct megaflow *f, uint64_t now,
                      bool more)
 {
     char key[4096];
     int n;
     if (more) {
         flow_key_format_ufid(&f->key, &f->mask, key, sizeof key);
-        out_printf(o, "%s, ", key);
+        dstr_printf(o, "%s, ", key);
         n = flow_key_format_verbose(&f->key, &f->mask, key, sizeof key);
     } else {
         n = flow_key_format(&f->key, &f->mask, key, sizeof key);
     }
-    out_printf(o, "%s", n >= 0 ? key : "?");
+    dstr_printf(o, "%s", n >= 0 ? key : "?");
     if (n >= (int) sizeof key) {
-        out_printf(o, "...");
+        dstr_printf(o, "...");
     }
     struct megaflow_stats st;
     megaflow_stats_read(f, &st);
-    out_printf(o, ", packets:%" PRIu64 ", bytes:%" PRIu64 ", used:",
-               st.packets, st.bytes);
+    dstr_printf(o, ", packets:%" PRIu64 ", bytes:%" PRIu64 ", used:",
+                st.packets, st.bytes);
     if (st.used_ms) {
         uint64_t age = now > st.used_ms ? now - st.used_ms : 0;
-        out_printf(o, "%.3fs", (double) age / 1000.0);
+        dstr_printf(o, "%.3fs", (double) age / 1000.0);
     } else {
-        out_printf(o, "never");
+        dstr_printf(o, "never");
     }
     if (st.tcp_flags) {
-        out_printf(o, ", flags:");
+        dstr_printf(o, ", flags:");
         out_tcp_flags(o, st.tcp_flags);
     }
     if (more) {
-        out_printf(o, ", dp:ovs");   /* where the flow lives, as OVS's -m */
+        dstr_printf(o, ", dp:ovs");   /* where the flow lives, as OVS's -m */
     }
     char acts[4096];
     const struct megaflow_actions *a = rcu_dereference(f->actions);
     n = a ? actions_format(a->data, a->len, acts, sizeof acts)
           : snprintf(acts, sizeof acts, "drop");
-    out_printf(o, ", actions:%s%s\n", n >= 0 ? acts : "?",
-               n >= (int) sizeof acts ? "..." : "");
+    dstr_printf(o, ", actions:%s%s\n", n >= 0 ? acts : "?",
+                n >= (int) sizeof acts ? "..." : "");
 }
 
 struct dump_ctx {
-    struct out *o;
+    struct dstr *o;
     uint64_t now;
     size_t n;
     bool more;
@@ -283,10 +273,10 @@ static bool dump_one(const struct megaflow *f, void *aux)
 {
     struct dump_ctx *ctx = aux;
     if (!ctx->n++) {
-        out_printf(ctx->o, "flow-dump from the main thread:\n");
+        dstr_printf(ctx->o, "flow-dump from the main thread:\n");
     }
     out_flow(ctx->o, f, ctx->now, ctx->more);
-    return !ctx->o->failed;
+    return true;
 }
 
 static void dump_flows_cb(struct unixctl_conn *conn, int argc,
@@ -305,7 +295,7 @@ static void dump_flows_cb(struct unixctl_conn *conn, int argc,
     if (!dp) {
         return;
     }
-    struct out o = { 0 };
+    struct dstr o = DSTR_INIT;
     struct dump_ctx ctx = { .o = &o, .now = dp_time_ms(), .more = more };
     rcu_read_lock();
     megaflow_foreach(datapath_flows(dp), dump_one, &ctx);
@@ -330,7 +320,7 @@ static void del_flows_cb(struct unixctl_conn *conn, int argc,
     struct dp_stats s;
     datapath_get_stats(dp, &s);
     datapath_flow_flush(dp);
-    coverage_add(COV_FLOWS_DELETED, s.n_flows);
+    COVERAGE_ADD(dpctl_flows_deleted, s.n_flows);
     unixctl_reply(conn, "");
 }
 
@@ -410,7 +400,7 @@ static void get_flow_cb(struct unixctl_conn *conn, int argc,
     if (!dp) {
         return;
     }
-    struct out o = { 0 };
+    struct dstr o = DSTR_INIT;
     rcu_read_lock();
     struct megaflow *f = known ? megaflow_find_exact(datapath_flows(dp), &key,
                                                      &mask)
@@ -420,7 +410,7 @@ static void get_flow_cb(struct unixctl_conn *conn, int argc,
     }
     rcu_read_unlock();
     if (!f) {
-        free(o.s);
+        dstr_free(&o);
         unixctl_reply_error(conn, "vswitchd: getting flow (No such file or "
                             "directory)");
         return;
@@ -462,7 +452,7 @@ static void put_flow(struct unixctl_conn *conn, int argc, const char *argv[],
         unixctl_reply_error(conn, msg);
         return;
     }
-    coverage_inc(COV_FLOWS_ADDED);
+    COVERAGE_INC(dpctl_flows_added);
     unixctl_reply(conn, "");
 }
 
@@ -498,8 +488,28 @@ static void del_flow_cb(struct unixctl_conn *conn, int argc,
         unixctl_reply_error(conn, msg);
         return;
     }
-    coverage_inc(COV_FLOWS_DELETED);
+    COVERAGE_INC(dpctl_flows_deleted);
     unixctl_reply(conn, "");
+}
+
+/* dpctl/upcalls-hold and dpctl/upcalls-release: the daemon stops (and
+ * resumes) taking upcalls, so that a test can fill the queue and see the
+ * next misses lost, as the fast path meets a slow path that falls behind. */
+static void upcalls_hold_cb(struct unixctl_conn *conn, int argc,
+                            const char *argv[], void *aux)
+{
+    bool hold = aux != NULL;
+    const char *rest[1];
+    int n_rest;
+    if (!parse_args(conn, argc, argv, NULL, NULL, NULL, rest, &n_rest, 1)
+        || (n_rest && !dp_name_ok(conn, rest[0]))) {
+        return;
+    }
+    struct datapath *dp = get_dp(conn);
+    if (dp) {
+        datapath_set_upcalls_held(dp, hold);
+        unixctl_reply(conn, "");
+    }
 }
 
 void dpctl_register_commands(void)
@@ -520,4 +530,9 @@ void dpctl_register_commands(void)
                              mod_flow_cb, NULL);
     unixctl_command_register("dpctl/del-flow", "[dp] flow", 1, 2,
                              del_flow_cb, NULL);
+    static char hold;       /* any non-NULL aux: hold */
+    unixctl_command_register("dpctl/upcalls-hold", "[dp]", 0, 1,
+                             upcalls_hold_cb, &hold);
+    unixctl_command_register("dpctl/upcalls-release", "[dp]", 0, 1,
+                             upcalls_hold_cb, NULL);
 }

@@ -23,13 +23,15 @@
 #include <urcu.h>
 
 #include "daemon/bridge.h"
-#include "daemon/coverage.h"
 #include "daemon/daemon.h"
 #include "daemon/dpctl.h"
+#include "lib/coverage.h"
 #include "lib/unixctl.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(vswitchd);
+
+COVERAGE_DEFINE(poll_loops);          /* main loop iterations */
 
 #define VSWITCHD_VERSION "vswitchd (vswitch) 0.1"
 #define DEFAULT_DB "/var/lib/vswitch/conf.db"
@@ -337,7 +339,7 @@ static void main_loop(struct unixctl_server *server, const sigset_t *mask)
             VLOG_ERR("poll failed: %s", strerror(errno));
             break;
         }
-        coverage_inc(COV_POLL_LOOPS);
+        COVERAGE_INC(poll_loops);
         coverage_run();
         if (got_hup) {
             got_hup = 0;

@@ -633,13 +633,13 @@ static void defer(struct datapath *dp, const struct dp_packet *p,
     if (et->count >= ACTIONS_DEFERRED_MAX) {
         VLOG_WARN_RL(&deferred_rl, "%s: deferred action limit reached, "
                      "drop", datapath_name(dp));
-        datapath_count_recursion_drops(dp, 1);
+        datapath_count_recursion_drops(dp, in_port, DP_DROP_DEFERRED_FULL, 1);
         return;
     }
     struct deferred *d = &et->fifo[(et->head + et->count)
                                    % ACTIONS_DEFERRED_MAX];
     if (!reentry_buf(&d->buf)) {
-        datapath_count_recursion_drops(dp, 1);
+        datapath_count_recursion_drops(dp, in_port, DP_DROP_NO_MEMORY, 1);
         return;
     }
     d->dp = dp;
@@ -666,12 +666,15 @@ void actions_reenter(struct datapath *dp, const struct dp_packet *p,
     if (p->md.depth >= ACTIONS_RECURSION_LIMIT || p->len > PACKET_MAX_LEN) {
         VLOG_WARN_RL(&recursion_rl, "%s: recursion limit reached, probable "
                      "configuration error", datapath_name(dp));
-        datapath_count_recursion_drops(dp, 1);
+        datapath_count_recursion_drops(dp, in_port,
+                                       p->len > PACKET_MAX_LEN
+                                       ? DP_DROP_TOO_BIG : DP_DROP_RECURSION,
+                                       1);
         return;
     }
     struct exec_thread *et = get_exec_thread();
     if (!et) {
-        datapath_count_recursion_drops(dp, 1);
+        datapath_count_recursion_drops(dp, in_port, DP_DROP_NO_MEMORY, 1);
         return;
     }
     if (exec_level >= ACTIONS_DEFERRED_LEVEL) {
@@ -680,7 +683,7 @@ void actions_reenter(struct datapath *dp, const struct dp_packet *p,
     }
     uint8_t *buf = reentry_buf(&et->scratch[exec_level]);
     if (!buf) {
-        datapath_count_recursion_drops(dp, 1);
+        datapath_count_recursion_drops(dp, in_port, DP_DROP_NO_MEMORY, 1);
         return;
     }
     struct dp_packet copy;
@@ -772,6 +775,13 @@ static void run_actions(struct datapath *dp, struct dp_packet_batch *b,
     }
 }
 
+/* True when the list drops every packet by design: empty, or "drop" (what
+ * drop_action_of_pipeline counts, as OVS's explicit drop action). */
+static inline bool is_drop(const void *acts, size_t len)
+{
+    return !len || ((const struct dp_action *)acts)->type == DP_ACTION_DROP;
+}
+
 void actions_execute(struct datapath *dp, struct dp_packet_batch *batch,
                      const struct flow_key *key, const void *acts,
                      size_t len)
@@ -782,8 +792,14 @@ void actions_execute(struct datapath *dp, struct dp_packet_batch *batch,
     if (level > ACTIONS_RECURSION_LIMIT) {
         VLOG_WARN_RL(&recursion_rl, "%s: recursion limit reached, probable "
                      "configuration error", datapath_name(dp));
-        datapath_count_recursion_drops(dp, batch->count);
+        for (uint32_t i = 0; i < batch->count; i++) {
+            datapath_count_recursion_drops(dp, batch->pkts[i]->md.in_port,
+                                           DP_DROP_RECURSION, 1);
+        }
     } else {
+        if (is_drop(acts, len)) {
+            datapath_count_batch_drop(dp, batch, DP_DROP_PIPELINE);
+        }
         run_actions(dp, batch, acts, len);
         if (level == 1) {
             run_deferred();

@@ -128,14 +128,16 @@ int actions_parse(const char *s, struct action_buf *b, char *err,
 #define ACTIONS_DEFERRED_MAX 10
 
 /* Runs `acts` on every packet of `batch`; all of them matched `key`.  The
- * packets stay the caller's (ports copy what they send). */
+ * packets stay the caller's (ports copy what they send).  A list that is
+ * empty or starts with drop counts them as drop_action_of_pipeline. */
 void actions_execute(struct datapath *dp, struct dp_packet_batch *batch,
                      const struct flow_key *key, const void *acts,
                      size_t len);
 
 /* Sends a copy of `p` through `dp` again as if received on `in_port`, one
  * level deeper (patch ports).  Runs now, or deferred, or drops at the
- * recursion limit (counted in the datapath's n_recursion_drops). */
+ * recursion limit (counted in the datapath's n_recursion_drops and as
+ * drop_action_recursion_too_deep at `in_port`). */
 void actions_reenter(struct datapath *dp, const struct dp_packet *p,
                      uint32_t in_port);
 

@@ -72,6 +72,9 @@ struct datapath {
     struct dp_thread *threads;
     struct dp_thread_stats gone;    /* counts of freed dp_threads */
     uint64_t n_lost, n_recursion_drops, n_missing_port_drops; /* atomics */
+    struct dp_drop_stats drops;     /* of packets whose input port is gone,
+                                     * and the drops of deleted ports */
+    atomic_bool upcalls_held;       /* datapath_set_upcalls_held */
 
     /* Upcall queue: a ring under `uq_mutex`; one consumer at a time. */
     pthread_mutex_t uq_mutex, drain_mutex;
@@ -223,6 +226,7 @@ struct datapath *datapath_create(const char *name)
     pthread_mutex_init(&dp->drain_mutex, NULL);
     atomic_init(&dp->flow_limit, DP_DEFAULT_FLOW_LIMIT);
     atomic_init(&dp->emc_enabled, true);
+    atomic_init(&dp->upcalls_held, false);
     dp->flows = megaflow_table_create();
     dp->upcall_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (!dp->flows || dp->upcall_fd < 0
@@ -237,10 +241,15 @@ struct datapath *datapath_create(const char *name)
     return dp;
 }
 
-static void port_destroy(struct dp_port *p)
+/* Destroys a port; its drops stay in the datapath's totals (`dp`; NULL
+ * when the datapath goes too). */
+static void port_destroy(struct datapath *dp, struct dp_port *p)
 {
     if (p->vp.ops->destroy) {
         p->vp.ops->destroy(&p->vp);
+    }
+    for (int r = 0; dp && r < DP_DROP_N_REASONS; r++) {
+        count_add(&dp->drops.n[r], count_get(&p->vp.drops.n[r]));
     }
     free(p);
 }
@@ -258,7 +267,7 @@ void datapath_destroy(struct datapath *dp)
     synchronize_rcu();
     for (int i = 0; i < DP_MAX_PORTS; i++) {
         if (gone[i]) {
-            port_destroy(gone[i]);
+            port_destroy(NULL, gone[i]);
         }
     }
     pthread_key_delete(dp->thread_key);
@@ -404,7 +413,7 @@ int datapath_port_del(struct datapath *dp, uint32_t port_no)
         return -ENOENT;
     }
     synchronize_rcu();          /* no forwarding thread still sees it */
-    port_destroy(p);
+    port_destroy(dp, p);
     return 0;
 }
 
@@ -503,6 +512,7 @@ void datapath_output_batch(struct datapath *dp, uint32_t port_no,
     struct dp_port *p = output_port(dp, port_no);
     if (!p) {
         count_add(&dp->n_missing_port_drops, b->count);
+        datapath_count_batch_drop(dp, b, DP_DROP_INVALID_PORT);
         return;
     }
     int (*send)(struct vport *, const struct dp_packet *) = p->vp.ops->send;
@@ -528,9 +538,52 @@ void datapath_output(struct datapath *dp, uint32_t port_no,
     datapath_output_batch(dp, port_no, &b, 0);
 }
 
-void datapath_count_recursion_drops(struct datapath *dp, uint32_t n)
+void datapath_count_recursion_drops(struct datapath *dp, uint32_t in_port,
+                                    enum dp_drop_reason why, uint32_t n)
 {
     count_add(&dp->n_recursion_drops, n);
+    datapath_count_drop(dp, in_port, why, n);
+}
+
+/* ------------------------------------------------------------ drop counts */
+
+void datapath_count_drop(struct datapath *dp, uint32_t in_port,
+                         enum dp_drop_reason why, uint32_t n)
+{
+    rcu_read_lock();
+    struct dp_port *p = output_port(dp, in_port);
+    dp_drop_count(p ? &p->vp.drops : &dp->drops, why, n);
+    rcu_read_unlock();
+}
+
+void datapath_count_batch_drop(struct datapath *dp,
+                               const struct dp_packet_batch *b,
+                               enum dp_drop_reason why)
+{
+    /* A batch comes from one port as a rule: one count per run of equal
+     * input ports. */
+    for (uint32_t i = 0, run; i < b->count; i += run) {
+        uint32_t in_port = b->pkts[i]->md.in_port;
+        for (run = 1; i + run < b->count
+                      && b->pkts[i + run]->md.in_port == in_port; run++) {
+            continue;
+        }
+        datapath_count_drop(dp, in_port, why, run);
+    }
+}
+
+void datapath_get_drops(const struct datapath *dp_, struct dp_drop_stats *s)
+{
+    struct datapath *dp = (struct datapath *)dp_;   /* for the mutex */
+    memset(s, 0, sizeof *s);
+    pthread_mutex_lock(&dp->mutex);
+    dp_drop_stats_accumulate(s, &dp->drops);
+    for (int i = 0; i < DP_MAX_PORTS; i++) {
+        if (dp->ports[i]) {
+            dp_drop_stats_accumulate(s, &dp->ports[i]->vp.drops);
+        }
+    }
+    pthread_mutex_unlock(&dp->mutex);
 }
 
 /* ---------------------------------------------------------------- upcalls */
@@ -583,20 +636,36 @@ static bool upcall_enqueue(struct datapath *dp, enum upcall_type type,
     return queued;
 }
 
+/* A packet the upcall queue did not take: too big for it, or full. */
+static void count_lost(struct datapath *dp, const struct dp_packet *p)
+{
+    count_add(&dp->n_lost, 1);
+    datapath_count_drop(dp, p->md.in_port, p->len > PACKET_MAX_LEN
+                                           ? DP_DROP_TOO_BIG
+                                           : DP_DROP_UPCALL_FULL, 1);
+}
+
 void datapath_upcall(struct datapath *dp, enum upcall_type type,
                      const struct dp_packet *p, const struct flow_key *key,
                      uint64_t userdata)
 {
     if (!upcall_enqueue(dp, type, p, key, userdata)) {
-        count_add(&dp->n_lost, 1);
+        count_lost(dp, p);
     }
 }
+
+static void upcall_fd_clear(struct datapath *dp);
 
 size_t datapath_upcall_drain(struct datapath *dp,
                              void (*cb)(const struct upcall *, void *aux),
                              void *aux, size_t max)
 {
     size_t n = 0;
+    if (atomic_load(&dp->upcalls_held)) {
+        upcall_fd_clear(dp);    /* the consumer sleeps until released */
+        reap_orphans(dp);
+        return 0;
+    }
     pthread_mutex_lock(&dp->drain_mutex);
     while (n < max) {
         pthread_mutex_lock(&dp->uq_mutex);
@@ -619,6 +688,37 @@ size_t datapath_upcall_drain(struct datapath *dp,
     pthread_mutex_unlock(&dp->drain_mutex);
     reap_orphans(dp);
     return n;
+}
+
+/* Makes the upcall fd unreadable while upcalls stay queued. */
+static void upcall_fd_clear(struct datapath *dp)
+{
+    pthread_mutex_lock(&dp->uq_mutex);
+    uint64_t v;
+    ssize_t r = read(dp->upcall_fd, &v, sizeof v);
+    (void)r;                    /* EAGAIN: it was not readable */
+    pthread_mutex_unlock(&dp->uq_mutex);
+}
+
+void datapath_set_upcalls_held(struct datapath *dp, bool held)
+{
+    atomic_store(&dp->upcalls_held, held);
+    if (!held) {
+        /* Producers signal only when the queue was empty: wake the
+         * consumer for what queued while it was held. */
+        pthread_mutex_lock(&dp->uq_mutex);
+        if (dp->uq_count) {
+            uint64_t one = 1;
+            ssize_t n = write(dp->upcall_fd, &one, sizeof one);
+            (void)n;
+        }
+        pthread_mutex_unlock(&dp->uq_mutex);
+    }
+}
+
+bool datapath_upcalls_held(const struct datapath *dp)
+{
+    return atomic_load(&((struct datapath *)dp)->upcalls_held);
 }
 
 int datapath_upcall_fd(const struct datapath *dp)
@@ -883,7 +983,7 @@ void datapath_process_batch(struct datapath *dp, struct dp_packet_batch *b)
         } else if (upcall_enqueue(dp, UPCALL_MISS, p, &keys[i], 0)) {
             n_missed++;
         } else {
-            count_add(&dp->n_lost, 1);
+            count_lost(dp, p);
         }
     }
     run_groups(dp, groups, n_groups, keys);
@@ -928,6 +1028,7 @@ void datapath_execute(struct datapath *dp, struct dp_packet *p,
                       const void *acts, size_t len)
 {
     if (actions_validate(acts, len)) {
+        datapath_count_drop(dp, p->md.in_port, DP_DROP_BAD_ACTIONS, 1);
         return;
     }
     rcu_read_lock();

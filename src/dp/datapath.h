@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dp/drop_reason.h"
 #include "dp/flow_key.h"
 #include "dp/megaflow.h"
 #include "dp/packet.h"
@@ -109,12 +110,13 @@ void datapath_process_batch(struct datapath *dp, struct dp_packet_batch *b);
 int datapath_poll_port(struct datapath *dp, uint32_t port_no);
 
 /* Output used by the actions: sends `p` on `port_no`; a missing port drops
- * and counts n_missing_port_drops.  Port flushes happen at the end of the
+ * and counts n_missing_port_drops (and datapath_drop_invalid_port).  Port flushes happen at the end of the
  * batch. */
 void datapath_output(struct datapath *dp, uint32_t port_no,
                      const struct dp_packet *p);
 
-/* Queues an upcall carrying a copy of `p`; counts n_lost when full. */
+/* Queues an upcall carrying a copy of `p`; counts n_lost (and
+ * datapath_drop_upcall_error) when full. */
 void datapath_upcall(struct datapath *dp, enum upcall_type type,
                      const struct dp_packet *p, const struct flow_key *key,
                      uint64_t userdata);
@@ -125,8 +127,16 @@ size_t datapath_upcall_drain(struct datapath *dp,
                              void (*cb)(const struct upcall *, void *aux),
                              void *aux, size_t max);
 
-/* A file descriptor that is readable while upcalls are queued (eventfd). */
+/* A file descriptor that is readable while upcalls are queued (eventfd)
+ * and not held. */
 int datapath_upcall_fd(const struct datapath *dp);
+
+/* Holds (true) or releases the upcall queue's consumer.  While held,
+ * datapath_upcall_drain hands out nothing and the fd is not readable:
+ * misses queue up to DP_UPCALL_QUEUE_LEN and past it are lost
+ * (n_lost, datapath_drop_upcall_error).  For tests (dpctl/upcalls-hold). */
+void datapath_set_upcalls_held(struct datapath *dp, bool held);
+bool datapath_upcalls_held(const struct datapath *dp);
 
 /* Flow operations of the slow path and of dpctl.  put: -EEXIST / -EINVAL /
  * -E2BIG as megaflow_insert; with `modify`, replaces the actions of an
@@ -153,9 +163,27 @@ void datapath_execute(struct datapath *dp, struct dp_packet *p,
 void datapath_output_batch(struct datapath *dp, uint32_t port_no,
                            const struct dp_packet_batch *b, uint32_t max_len);
 
-/* For the action executor (dp/ only).  Counts `n` packets dropped at the
- * recursion limit or because the deferred-action queue was full. */
-void datapath_count_recursion_drops(struct datapath *dp, uint32_t n);
+/* For the action executor (dp/ only).  Counts `n` packets that would have
+ * entered on `in_port`, dropped at the recursion limit, because the
+ * deferred-action queue was full or had no memory (`why`), in
+ * n_recursion_drops and under `why`. */
+void datapath_count_recursion_drops(struct datapath *dp, uint32_t in_port,
+                                    enum dp_drop_reason why, uint32_t n);
+
+/* Counts `n` packets that came in on `in_port` (or were to) as dropped for
+ * `why`: at that port's drops, or the datapath's own when the port is gone.
+ * Any thread; no lock. */
+void datapath_count_drop(struct datapath *dp, uint32_t in_port,
+                         enum dp_drop_reason why, uint32_t n);
+
+/* The same for every packet of `b`, each at its md.in_port. */
+void datapath_count_batch_drop(struct datapath *dp,
+                               const struct dp_packet_batch *b,
+                               enum dp_drop_reason why);
+
+/* The datapath's drops by reason: every port's, those of ports deleted
+ * since, and those whose port was gone (control thread). */
+void datapath_get_drops(const struct datapath *dp, struct dp_drop_stats *s);
 
 /* Enables or disables the exact-match cache (on by default). */
 void datapath_set_emc(struct datapath *dp, bool enabled);

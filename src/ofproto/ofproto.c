@@ -564,6 +564,10 @@ static void execute(struct ofproto *ofp, const struct dp_packet *pkt,
                     const struct xlate_out *xo)
 {
     if (!pkt || !xo->acts.len) {
+        if (pkt) {      /* counted as the datapath counts its drop flows */
+            datapath_count_drop(ofp->dp, pkt->md.in_port, DP_DROP_PIPELINE,
+                                1);
+        }
         return;
     }
     struct dp_packet p;

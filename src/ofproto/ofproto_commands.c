@@ -596,6 +596,15 @@ static void cmd_trace(struct unixctl_conn *conn, int argc, const char *argv[],
     char acts[4096];
     actions_format(xo->acts.data, xo->acts.len, acts, sizeof acts);
     dstr_printf(&out, "\nDatapath actions: %s\n", acts);
+    /* A drop says why: OVS's line for a failed translation, else the
+     * counter the datapath counts the packet under. */
+    if (!xo->acts.len && xo->error) {
+        dstr_printf(&out, "Translation failed (%s), packet is dropped.\n",
+                    xo->error);
+    } else if (!xo->acts.len) {
+        dstr_printf(&out, "Drop reason: %s\n",
+                    dp_drop_reason_name(DP_DROP_PIPELINE));
+    }
     free(xo);
     dstr_free(&steps);
     reply_dstr(conn, &out);

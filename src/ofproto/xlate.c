@@ -488,6 +488,8 @@ static void do_resubmit(struct xctx *c, uint32_t in_port, uint8_t table)
 {
     if (c->depth >= XLATE_MAX_RESUBMIT_DEPTH
         || ++c->n_resubmits > XLATE_MAX_RESUBMITS) {
+        c->out->error = c->depth >= XLATE_MAX_RESUBMIT_DEPTH
+                        ? "Recursion too deep" : "Too many resubmits";
         trace(c, action_indent(c) + 1, ">> resubmit recursion too deep, "
               "dropping");
         return;
@@ -743,6 +745,7 @@ void xlate(const struct xlate_in *in, struct xlate_out *out)
     out->n_rules = 0;
     out->mac_changed = false;
     out->normal = false;
+    out->error = NULL;
 
     /* Fields every translation depends on, as OVS: the input port, the
      * Ethernet type and, for IP, the fragment bits. */
@@ -759,6 +762,7 @@ void xlate(const struct xlate_in *in, struct xlate_out *out)
     if (out->acts.overflow) {
         /* Too many actions for one flow: drop rather than half-forward. */
         action_buf_init(&out->acts);
+        out->error = "Too many datapath actions";
     }
 }
 

@@ -37,6 +37,8 @@ struct xlate_out {
     size_t n_rules;
     bool mac_changed;       /* NORMAL learned a new or moved MAC */
     bool normal;            /* NORMAL ran: fields below are set */
+    const char *error;      /* what cut the translation short, as OVS's
+                             * xlate errors ("Recursion too deep"), or NULL */
     uint8_t src_mac[6];
     uint16_t vlan;
 };

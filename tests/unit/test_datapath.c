@@ -1,6 +1,7 @@
 /* Unit tests for the datapath: port numbering, the fast path's counters
  * (hit, missed, lost, mask_hit), the upcall queue, flow stats, the
- * exact-match cache and the flow operations. */
+ * exact-match cache, the flow operations, and the drop reasons (per port,
+ * per datapath, as coverage counters). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
@@ -17,6 +18,7 @@
 
 #include "dp/actions.h"
 #include "dp/datapath.h"
+#include "lib/coverage.h"
 
 static uint32_t add_port(struct datapath *dp, const char *name)
 {
@@ -30,6 +32,31 @@ static uint32_t add_port(struct datapath *dp, const char *name)
         fail_msg("port_add %s: %s", name, err);
     }
     return no;
+}
+
+/* Drops of `reason` at port `port_no` (a port that exists). */
+static uint64_t port_drops(struct datapath *dp, uint32_t port_no,
+                           enum dp_drop_reason reason)
+{
+    struct dp_drop_stats s;
+    vport_drops_read(datapath_port_get(dp, port_no), &s);
+    return s.n[reason];
+}
+
+static uint64_t dp_drops(struct datapath *dp, enum dp_drop_reason reason)
+{
+    struct dp_drop_stats s;
+    datapath_get_drops(dp, &s);
+    return s.n[reason];
+}
+
+/* The total of the coverage counter that `reason` feeds. */
+static uint64_t coverage_total(enum dp_drop_reason reason)
+{
+    const struct coverage_counter *c
+        = coverage_find(dp_drop_reason_name(reason));
+    assert_non_null(c);
+    return coverage_get(c);
 }
 
 /* An Ethernet/IPv4/UDP or TCP frame of 64 bytes. */
@@ -263,6 +290,7 @@ static void test_upcall_overflow_lost(void **state)
     uint32_t in = add_port(dp, "in");
     uint8_t f[64];
     const int extra = 77;
+    uint64_t cov = coverage_total(DP_DROP_UPCALL_FULL);
     for (int i = 0; i < DP_UPCALL_QUEUE_LEN + extra; i++) {
         build(f, IPPROTO_UDP, 0x0a000001, 0x0b000000 + i, 1, 2, 0);
         inject(dp, in, f, 64);
@@ -272,6 +300,18 @@ static void test_upcall_overflow_lost(void **state)
     datapath_get_stats(dp, &st);
     assert_int_equal(st.n_missed, DP_UPCALL_QUEUE_LEN);
     assert_int_equal(st.n_lost, extra);
+    /* The same drops by name: at the input port, in the datapath's
+     * total, as a coverage counter; no other reason counted. */
+    assert_int_equal(port_drops(dp, in, DP_DROP_UPCALL_FULL), extra);
+    assert_int_equal(dp_drops(dp, DP_DROP_UPCALL_FULL), extra);
+    assert_int_equal(coverage_total(DP_DROP_UPCALL_FULL) - cov, extra);
+    struct dp_drop_stats all;
+    datapath_get_drops(dp, &all);
+    uint64_t sum = 0;
+    for (int r = 0; r < DP_DROP_N_REASONS; r++) {
+        sum += all.n[r];
+    }
+    assert_int_equal(sum, extra);
     struct drained d = { 0 };
     assert_int_equal(datapath_upcall_drain(dp, on_upcall, &d, SIZE_MAX),
                      DP_UPCALL_QUEUE_LEN);
@@ -541,6 +581,8 @@ static void test_port_del_then_output(void **state)
     datapath_get_stats(dp, &st);
     assert_int_equal(st.n_hit, 2);
     assert_int_equal(st.n_missing_port_drops, 2);
+    assert_int_equal(port_drops(dp, in, DP_DROP_INVALID_PORT), 2);
+    assert_int_equal(dp_drops(dp, DP_DROP_INVALID_PORT), 2);
     assert_int_equal(datapath_poll_port(dp, out), -ENOENT);
     datapath_destroy(dp);
 }
@@ -612,6 +654,190 @@ static void test_concurrent_execute_and_del(void **state)
     datapath_destroy(dp);
 }
 
+/* Every reason has a name of its own, registered as a coverage counter
+ * although this test links the archive piecemeal. */
+static void test_drop_reason_names(void **state)
+{
+    (void)state;
+    for (int r = 0; r < DP_DROP_N_REASONS; r++) {
+        const char *name = dp_drop_reason_name(r);
+        assert_true(strlen(name) > 0 && strcmp(name, "?"));
+        assert_true(strlen(dp_drop_reason_doc(r)) > 0);
+        assert_non_null(coverage_find(name));
+        for (int q = 0; q < r; q++) {
+            assert_string_not_equal(name, dp_drop_reason_name(q));
+        }
+    }
+    assert_string_equal(dp_drop_reason_name(DP_DROP_INVALID_PORT),
+                        "datapath_drop_invalid_port");
+    assert_string_equal(dp_drop_reason_name(DP_DROP_PIPELINE),
+                        "drop_action_of_pipeline");
+    assert_string_equal(dp_drop_reason_name(DP_DROP_N_REASONS), "?");
+    assert_int_equal(dp_drop_reason_of_errno(ENOBUFS), DP_DROP_TX_NO_BUFFER);
+    assert_int_equal(dp_drop_reason_of_errno(ENETDOWN), DP_DROP_PORT_DOWN);
+    assert_int_equal(dp_drop_reason_of_errno(EMSGSIZE), DP_DROP_TOO_BIG);
+    assert_int_equal(dp_drop_reason_of_errno(EINVAL), DP_DROP_TX_ERROR);
+}
+
+/* Flows whose actions are "drop" (the empty list, or a drop action) count
+ * drop_action_of_pipeline at the input port; a flow that outputs does
+ * not, and neither does a dropped packet count anything else. */
+static void test_pipeline_drops(void **state)
+{
+    (void)state;
+    struct datapath *dp = datapath_create("pipe");
+    uint32_t in = add_port(dp, "in"), out = add_port(dp, "out");
+    struct flow_key k, m;
+    key_mask(&k, &m, in, 0x0a000001, false);
+    put_flow(dp, &k, &m, "drop");               /* the empty list */
+    struct action_buf b;
+    action_buf_init(&b);
+    action_put_drop(&b);
+    key_mask(&k, &m, in, 0x0a000002, false);
+    assert_int_equal(datapath_flow_put(dp, &k, &m, b.data, b.len, false), 0);
+    char acts[16];
+    snprintf(acts, sizeof acts, "%u", out);
+    key_mask(&k, &m, in, 0x0a000003, false);
+    put_flow(dp, &k, &m, acts);
+    uint64_t cov = coverage_total(DP_DROP_PIPELINE);
+    uint8_t f[64];
+    const int n[3] = { 3, 2, 4 };
+    for (int d = 0; d < 3; d++) {
+        build(f, IPPROTO_UDP, 1, 0x0a000001 + d, 1, 2, 0);
+        for (int i = 0; i < n[d]; i++) {
+            inject(dp, in, f, 64);
+        }
+    }
+    assert_int_equal(poll_all(dp, in), 9);
+    assert_int_equal(port_drops(dp, in, DP_DROP_PIPELINE), 5);
+    assert_int_equal(port_drops(dp, out, DP_DROP_PIPELINE), 0);
+    assert_int_equal(dp_drops(dp, DP_DROP_PIPELINE), 5);
+    assert_int_equal(coverage_total(DP_DROP_PIPELINE) - cov, 5);
+    assert_int_equal(vport_memory_tx_count(datapath_port_get(dp, out)), 4);
+    /* The slow path counts the drops it makes the same way. */
+    datapath_count_drop(dp, in, DP_DROP_PIPELINE, 1);
+    assert_int_equal(port_drops(dp, in, DP_DROP_PIPELINE), 6);
+    /* An invalid list handed to execute drops the packet, named too. */
+    uint8_t pkt_buf[PACKET_HEADROOM + 64];
+    struct dp_packet p;
+    dp_packet_init(&p, pkt_buf, sizeof pkt_buf, PACKET_HEADROOM);
+    assert_true(dp_packet_set_data(&p, f, 64));
+    p.md.in_port = in;
+    const uint8_t bad[8] = { 8, 0, 0xff, 0xff };    /* unknown type */
+    datapath_execute(dp, &p, bad, sizeof bad);
+    assert_int_equal(port_drops(dp, in, DP_DROP_BAD_ACTIONS), 1);
+    assert_int_equal(vport_memory_tx_count(datapath_port_get(dp, out)), 4);
+    datapath_destroy(dp);
+}
+
+/* A port that cannot send counts the frame in tx_dropped and under its
+ * reason; the datapath's total keeps a deleted port's drops. */
+static void test_port_drops_outlive_the_port(void **state)
+{
+    (void)state;
+    struct datapath *dp = datapath_create("txdrop");
+    uint32_t in = add_port(dp, "in");
+    uint32_t out = UINT32_MAX;
+    char err[VPORT_ERR_MAX];
+    struct vport_opt cap[] = { { "tx_capacity", "1" } };
+    assert_int_equal(datapath_port_add(dp, "out", "memory", cap, 1, &out,
+                                       err, sizeof err), 0);
+    struct flow_key k, m;
+    key_mask(&k, &m, in, 0x0a000001, false);
+    char acts[16];
+    snprintf(acts, sizeof acts, "%u", out);
+    put_flow(dp, &k, &m, acts);
+    uint8_t f[64];
+    build(f, IPPROTO_UDP, 1, 0x0a000001, 1, 2, 0);
+    for (int i = 0; i < 3; i++) {
+        inject(dp, in, f, 64);
+    }
+    poll_all(dp, in);
+    struct vport_stats vs;
+    vport_stats_read(datapath_port_get(dp, out), &vs);
+    assert_int_equal(vs.tx_packets, 1);
+    assert_int_equal(vs.tx_dropped, 2);
+    assert_int_equal(port_drops(dp, out, DP_DROP_TX_NO_BUFFER), 2);
+    assert_int_equal(port_drops(dp, in, DP_DROP_TX_NO_BUFFER), 0);
+    assert_int_equal(dp_drops(dp, DP_DROP_TX_NO_BUFFER), 2);
+    assert_int_equal(datapath_port_del(dp, out), 0);
+    assert_int_equal(dp_drops(dp, DP_DROP_TX_NO_BUFFER), 2);
+    /* Now its number names no port: output counts invalid_port. */
+    inject(dp, in, f, 64);
+    poll_all(dp, in);
+    assert_int_equal(port_drops(dp, in, DP_DROP_INVALID_PORT), 1);
+    assert_int_equal(dp_drops(dp, DP_DROP_INVALID_PORT), 1);
+    datapath_destroy(dp);
+}
+
+/* A patch pair whose flows send every packet back into the pair: the
+ * recursion limit drops it, counted in n_recursion_drops and as
+ * drop_action_recursion_too_deep at the port it would have entered. */
+static void test_patch_loop_recursion_drop(void **state)
+{
+    (void)state;
+    /* Named, so that the archive's patch port type is linked in. */
+    assert_string_equal(vport_patch_ops.type, "patch");
+    struct datapath *dp = datapath_create("loop");
+    uint32_t in = add_port(dp, "in");
+    uint32_t pa = UINT32_MAX, pb = UINT32_MAX;
+    char err[VPORT_ERR_MAX];
+    struct vport_opt to_b = { "peer", "pb" }, to_a = { "peer", "pa" };
+    assert_int_equal(datapath_port_add(dp, "pa", "patch", &to_b, 1, &pa, err,
+                                       sizeof err), 0);
+    assert_int_equal(datapath_port_add(dp, "pb", "patch", &to_a, 1, &pb, err,
+                                       sizeof err), 0);
+    char acts[16];
+    snprintf(acts, sizeof acts, "%u", pa);
+    struct flow_key k, m;
+    key_mask(&k, &m, in, 0x0a000001, false);
+    put_flow(dp, &k, &m, acts);
+    key_mask(&k, &m, pb, 0x0a000001, false);
+    put_flow(dp, &k, &m, acts);
+    uint64_t cov = coverage_total(DP_DROP_RECURSION);
+    uint8_t f[64];
+    build(f, IPPROTO_UDP, 1, 0x0a000001, 1, 2, 0);
+    inject(dp, in, f, 64);
+    inject(dp, in, f, 64);
+    poll_all(dp, in);
+    struct dp_stats st;
+    datapath_get_stats(dp, &st);
+    assert_int_equal(st.n_recursion_drops, 2);
+    assert_int_equal(port_drops(dp, pb, DP_DROP_RECURSION), 2);
+    assert_int_equal(port_drops(dp, in, DP_DROP_RECURSION), 0);
+    assert_int_equal(dp_drops(dp, DP_DROP_RECURSION), 2);
+    assert_int_equal(coverage_total(DP_DROP_RECURSION) - cov, 2);
+    datapath_destroy(dp);
+}
+
+/* While the consumer is held, misses queue but nothing is handed out and
+ * the fd stays quiet; released, the queued upcalls come in order. */
+static void test_upcalls_held(void **state)
+{
+    (void)state;
+    struct datapath *dp = datapath_create("held");
+    uint32_t in = add_port(dp, "in");
+    datapath_set_upcalls_held(dp, true);
+    assert_true(datapath_upcalls_held(dp));
+    uint8_t f[64];
+    for (int i = 0; i < 3; i++) {
+        build(f, IPPROTO_UDP, 1, 0x0a000001 + i, 1, 2, 0);
+        inject(dp, in, f, 64);
+    }
+    poll_all(dp, in);
+    struct drained d = { 0 };
+    assert_int_equal(datapath_upcall_drain(dp, on_upcall, &d, 10), 0);
+    assert_false(fd_readable(datapath_upcall_fd(dp)));
+    datapath_set_upcalls_held(dp, false);
+    assert_false(datapath_upcalls_held(dp));
+    assert_true(fd_readable(datapath_upcall_fd(dp)));
+    assert_int_equal(datapath_upcall_drain(dp, on_upcall, &d, 10), 3);
+    assert_int_equal(d.nw_dst[0], 0x0a000001);
+    assert_int_equal(d.nw_dst[2], 0x0a000003);
+    assert_false(fd_readable(datapath_upcall_fd(dp)));
+    datapath_destroy(dp);
+}
+
 int main(void)
 {
     rcu_register_thread();
@@ -627,6 +853,11 @@ int main(void)
         cmocka_unit_test(test_flow_put_rules),
         cmocka_unit_test(test_port_del_then_output),
         cmocka_unit_test(test_concurrent_execute_and_del),
+        cmocka_unit_test(test_drop_reason_names),
+        cmocka_unit_test(test_pipeline_drops),
+        cmocka_unit_test(test_port_drops_outlive_the_port),
+        cmocka_unit_test(test_patch_loop_recursion_drop),
+        cmocka_unit_test(test_upcalls_held),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     rcu_unregister_thread();

@@ -228,6 +228,37 @@ static void test_trace_and_fdb(void **state)
     free(t);
 }
 
+static bool ends_with(const char *s, const char *end)
+{
+    size_t n = strlen(s), m = strlen(end);
+    return n >= m && !strcmp(s + n - m, end);
+}
+
+/* A trace whose result is a drop says why, in one line after the
+ * datapath actions: the counter the datapath counts it under, or OVS's
+ * "Translation failed" when the translation was cut short. */
+static void test_trace_says_why_dropped(void **state)
+{
+    (void) state;
+    expect("ofctl/add-flow", 2, "br0", "priority=200,udp,tp_dst=7,"
+           "actions=drop", NULL, "");
+    expect("ofctl/add-flow", 2, "br0", "priority=200,udp,tp_dst=8,"
+           "actions=resubmit(,0)", NULL, "");
+    char *t = call("ofproto/trace", 2, "br0", "in_port=1,udp,tp_dst=7", NULL);
+    assert_true(ends_with(t, "\nDatapath actions: drop\nDrop reason: "
+                          "drop_action_of_pipeline\n"));
+    free(t);
+    t = call("ofproto/trace", 2, "br0", "in_port=1,udp,tp_dst=8", NULL);
+    assert_true(ends_with(t, "\nDatapath actions: drop\nTranslation failed "
+                          "(Recursion too deep), packet is dropped.\n"));
+    free(t);
+    t = call("ofproto/trace", 2, "br0", "in_port=1,udp,tp_dst=9", NULL);
+    assert_null(strstr(t, "Drop reason"));      /* NORMAL floods it */
+    assert_null(strstr(t, "Translation failed"));
+    free(t);
+    expect("ofctl/del-flows", 2, "br0", "udp", NULL, "");
+}
+
 static void test_tables_ports_show(void **state)
 {
     (void) state;
@@ -259,6 +290,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_flow_commands),
         cmocka_unit_test(test_trace_and_fdb),
+        cmocka_unit_test(test_trace_says_why_dropped),
         cmocka_unit_test(test_tables_ports_show),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

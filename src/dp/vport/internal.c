@@ -182,7 +182,7 @@ static bool read_one(struct vport *vp, struct internal_port *ip,
     if (n < 0) {
         *again = errno == EAGAIN || errno == EINTR || errno == EIO;
         if (!*again) {
-            vport_count_rx_error(vp, 1);
+            vport_count_rx_error(vp, DP_DROP_RX_INVALID, 1);
             VLOG_WARN_RL(&rl, "%s: read failed (%s)", vp->name,
                          strerror(errno));
             *again = true;
@@ -190,7 +190,7 @@ static bool read_one(struct vport *vp, struct internal_port *ip,
         return false;
     }
     if ((size_t)n < VNET_HDR_LEN + 14) {
-        vport_count_rx_error(vp, 1);
+        vport_count_rx_error(vp, DP_DROP_RX_INVALID, 1);
         return false;
     }
     p->len = (uint32_t)(n - (ssize_t)VNET_HDR_LEN);
@@ -243,7 +243,7 @@ static int internal_send(struct vport *vp, const struct dp_packet *p)
 {
     struct internal_port *ip = port_of(vp);
     if (!device_up(vp, ip)) {
-        vport_count_tx_dropped(vp, 1);
+        vport_count_tx_dropped(vp, DP_DROP_PORT_DOWN, 1);
         return -ENETDOWN;
     }
     const struct packet_offload *o = &p->md.offload;
@@ -263,9 +263,11 @@ static int internal_send(struct vport *vp, const struct dp_packet *p)
     if (n < 0) {
         int error = errno;
         if (error == EAGAIN || error == EIO || error == ENOBUFS) {
-            vport_count_tx_dropped(vp, 1);
+            /* A TAP whose device is down answers EIO. */
+            vport_count_tx_dropped(vp, error == EIO ? DP_DROP_PORT_DOWN
+                                   : dp_drop_reason_of_errno(error), 1);
         } else {
-            vport_count_tx_error(vp, 1);
+            vport_count_tx_error(vp, dp_drop_reason_of_errno(error), 1);
             VLOG_WARN_RL(&rl, "%s: write failed (%s)", vp->name,
                          strerror(error));
         }

@@ -159,7 +159,7 @@ static int memory_send(struct vport *vp, const struct dp_packet *p)
     bool queued = queue_push(&mp->txq, dp_packet_data(p), p->len);
     pthread_mutex_unlock(&mp->mutex);
     if (!queued) {
-        vport_count_tx_dropped(vp, 1);
+        vport_count_tx_dropped(vp, DP_DROP_TX_NO_BUFFER, 1);
         return -ENOBUFS;
     }
     vport_count_tx(vp, 1, p->len);
@@ -191,7 +191,7 @@ static int memory_recv(struct vport *vp, struct dp_packet_batch *batch)
     pthread_mutex_lock(&mp->mutex);
     while (n < PACKET_BATCH_MAX && mp->rxq.count) {
         if (!take_rx_frame(vp, mp, n)) {
-            vport_count_rx_error(vp, 1);    /* out of memory: drop it */
+            vport_count_rx_error(vp, DP_DROP_NO_MEMORY, 1);
         } else {
             bytes += mp->rx_pkts[n].len;
             dp_packet_batch_add(batch, &mp->rx_pkts[n]);
@@ -240,7 +240,7 @@ int vport_memory_inject(struct vport *vp, const void *frame, uint32_t len)
     bool queued = queue_push(&mp->rxq, frame, len);
     pthread_mutex_unlock(&mp->mutex);
     if (!queued) {
-        vport_count_rx_dropped(vp, 1);
+        vport_count_rx_dropped(vp, DP_DROP_RX_QUEUE_FULL, 1);
         return -ENOBUFS;
     }
     return 0;

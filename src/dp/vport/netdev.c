@@ -367,7 +367,7 @@ static void fold_ring_drops(struct vport *vp, const struct netdev_port *np)
     socklen_t len = sizeof st;
     if (!getsockopt(np->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len)
         && st.tp_drops) {
-        vport_count_rx_dropped(vp, st.tp_drops);
+        vport_count_rx_dropped(vp, DP_DROP_RX_QUEUE_FULL, st.tp_drops);
     }
 }
 
@@ -503,10 +503,10 @@ static int netdev_recv(struct vport *vp, struct dp_packet_batch *batch)
         }
     }
     if (n_dropped) {
-        vport_count_rx_dropped(vp, n_dropped);
+        vport_count_rx_dropped(vp, DP_DROP_RX_QUEUE_FULL, n_dropped);
     }
     if (n_bad) {
-        vport_count_rx_error(vp, n_bad);
+        vport_count_rx_error(vp, DP_DROP_RX_INVALID, n_bad);
         VLOG_WARN_RL(&rl, "%s: dropped %u truncated or malformed frames",
                      vp->name, n_bad);
     }
@@ -534,9 +534,9 @@ static void count_tx_failure(struct vport *vp, int error)
 {
     if (error == EAGAIN || error == ENOBUFS || error == ENETDOWN
         || error == ENXIO || error == ENODEV) {
-        vport_count_tx_dropped(vp, 1);
+        vport_count_tx_dropped(vp, dp_drop_reason_of_errno(error), 1);
     } else {
-        vport_count_tx_error(vp, 1);
+        vport_count_tx_error(vp, dp_drop_reason_of_errno(error), 1);
         VLOG_WARN_RL(&rl, "%s: send failed (%s)", vp->name, strerror(error));
     }
 }
@@ -592,7 +592,7 @@ static int netdev_send(struct vport *vp, const struct dp_packet *p)
 {
     struct netdev_port *np = port_of(vp);
     if (p->len < ETH_HLEN) {
-        vport_count_tx_error(vp, 1);
+        vport_count_tx_error(vp, DP_DROP_TX_ERROR, 1);
         return -EINVAL;
     }
     pthread_spin_lock(&np->tx_lock);

@@ -126,7 +126,7 @@ static int patch_send(struct vport *vp, const struct dp_packet *p)
 {
     struct vport *peer = patch_peer(vp);
     if (!peer) {
-        vport_count_tx_dropped(vp, 1);
+        vport_count_tx_dropped(vp, DP_DROP_NO_PEER, 1);
         return -ENOTCONN;
     }
     vport_count_tx(vp, 1, p->len);

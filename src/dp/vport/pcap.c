@@ -134,7 +134,7 @@ static int pcap_port_send(struct vport *vp, const struct dp_packet *p)
 {
     struct pcap_port *pp = vp->priv;
     if (!pp->tx) {
-        vport_count_tx_dropped(vp, 1);
+        vport_count_tx_dropped(vp, DP_DROP_NO_TX, 1);
         return -EOPNOTSUPP;
     }
     struct pcap_pkthdr h;
@@ -173,7 +173,8 @@ static int read_frame(struct vport *vp, struct pcap_port *pp, int i)
         return 0;
     }
     if (r != 1 || h->caplen > PACKET_MAX_LEN) {
-        vport_count_rx_error(vp, 1);
+        vport_count_rx_error(vp, r == 1 ? DP_DROP_TOO_BIG : DP_DROP_RX_INVALID,
+                             1);
         return r == 1 ? -1 : 0;       /* a read error ends this batch */
     }
     uint32_t need = PACKET_HEADROOM + h->caplen;
@@ -181,7 +182,7 @@ static int read_frame(struct vport *vp, struct pcap_port *pp, int i)
         uint32_t cap = need < PCAP_MIN_BUF ? PCAP_MIN_BUF : need;
         uint8_t *buf = realloc(pp->rx_bufs[i], cap);
         if (!buf) {
-            vport_count_rx_dropped(vp, 1);
+            vport_count_rx_dropped(vp, DP_DROP_NO_MEMORY, 1);
             return -1;
         }
         pp->rx_bufs[i] = buf;

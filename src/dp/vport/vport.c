@@ -112,24 +112,38 @@ void vport_count_tx(struct vport *vp, uint32_t packets, uint64_t bytes)
     counter_add(&vp->stats.tx_bytes, bytes);
 }
 
-void vport_count_rx_dropped(struct vport *vp, uint32_t packets)
+void vport_count_drop(struct vport *vp, enum dp_drop_reason why,
+                      uint32_t packets)
+{
+    dp_drop_count(&vp->drops, why, packets);
+}
+
+void vport_count_rx_dropped(struct vport *vp, enum dp_drop_reason why,
+                            uint32_t packets)
 {
     counter_add(&vp->stats.rx_dropped, packets);
+    vport_count_drop(vp, why, packets);
 }
 
-void vport_count_tx_dropped(struct vport *vp, uint32_t packets)
+void vport_count_tx_dropped(struct vport *vp, enum dp_drop_reason why,
+                            uint32_t packets)
 {
     counter_add(&vp->stats.tx_dropped, packets);
+    vport_count_drop(vp, why, packets);
 }
 
-void vport_count_tx_error(struct vport *vp, uint32_t packets)
+void vport_count_tx_error(struct vport *vp, enum dp_drop_reason why,
+                          uint32_t packets)
 {
     counter_add(&vp->stats.tx_errors, packets);
+    vport_count_drop(vp, why, packets);
 }
 
-void vport_count_rx_error(struct vport *vp, uint32_t packets)
+void vport_count_rx_error(struct vport *vp, enum dp_drop_reason why,
+                          uint32_t packets)
 {
     counter_add(&vp->stats.rx_errors, packets);
+    vport_count_drop(vp, why, packets);
 }
 
 void vport_stats_read(const struct vport *vp, struct vport_stats *out)
@@ -143,4 +157,10 @@ void vport_stats_read(const struct vport *vp, struct vport_stats *out)
     out->tx_bytes = __atomic_load_n(&s->tx_bytes, __ATOMIC_RELAXED);
     out->tx_errors = __atomic_load_n(&s->tx_errors, __ATOMIC_RELAXED);
     out->tx_dropped = __atomic_load_n(&s->tx_dropped, __ATOMIC_RELAXED);
+}
+
+void vport_drops_read(const struct vport *vp, struct dp_drop_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    dp_drop_stats_accumulate(out, &vp->drops);
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dp/drop_reason.h"
 #include "dp/packet.h"
 
 struct datapath;
@@ -130,6 +131,9 @@ struct vport {
     struct datapath *dp;
     const struct vport_ops *ops;
     struct vport_stats stats;   /* updated by the port's own code */
+    struct dp_drop_stats drops; /* why packets were lost: those counted
+                                 * in stats and the datapath's drops of
+                                 * packets that came in on this port */
     void *priv;                 /* the port type's state */
 };
 
@@ -163,16 +167,32 @@ const struct vport_ops *vport_ops_lookup(const char *type);
 const char *vport_opt_get(const struct vport_opt *opts, size_t n,
                           const char *key);
 
-/* Adds to a port's counters from its own thread (relaxed atomics). */
+/* Adds to a port's counters from any thread (relaxed atomics). */
 void vport_count_rx(struct vport *vp, uint32_t packets, uint64_t bytes);
 void vport_count_tx(struct vport *vp, uint32_t packets, uint64_t bytes);
-void vport_count_rx_dropped(struct vport *vp, uint32_t packets);
-void vport_count_tx_dropped(struct vport *vp, uint32_t packets);
-void vport_count_tx_error(struct vport *vp, uint32_t packets);
-void vport_count_rx_error(struct vport *vp, uint32_t packets);
+
+/* Counts `packets` lost by the port in rx_dropped, tx_dropped, tx_errors
+ * or rx_errors, and under drop reason `why` (the port's drops, and the
+ * reason's coverage counter). */
+void vport_count_rx_dropped(struct vport *vp, enum dp_drop_reason why,
+                            uint32_t packets);
+void vport_count_tx_dropped(struct vport *vp, enum dp_drop_reason why,
+                            uint32_t packets);
+void vport_count_tx_error(struct vport *vp, enum dp_drop_reason why,
+                          uint32_t packets);
+void vport_count_rx_error(struct vport *vp, enum dp_drop_reason why,
+                          uint32_t packets);
+
+/* Counts `packets` under reason `why` only (a drop the datapath made of
+ * packets that came in on this port: its own counters do not change). */
+void vport_count_drop(struct vport *vp, enum dp_drop_reason why,
+                      uint32_t packets);
 
 /* A consistent-enough copy of the counters for another thread. */
 void vport_stats_read(const struct vport *vp, struct vport_stats *out);
+
+/* A copy of the port's drop counters, by reason. */
+void vport_drops_read(const struct vport *vp, struct dp_drop_stats *out);
 
 /* The built-in port types. */
 extern const struct vport_ops vport_memory_ops;   /* tests: in-memory queues */

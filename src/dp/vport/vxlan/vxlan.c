@@ -216,12 +216,12 @@ static void rx_one(struct vport *vp, struct vxlan_priv *vx, int i,
     }
     if (!header_ok(h, len, mh->msg_flags)) {
         vxlan_sock_count_malformed(vx->sock);
-        vport_count_rx_error(blame, 1);
+        vport_count_rx_error(blame, DP_DROP_TNL_HEADER, 1);
         return;
     }
     if (!e) {
         vxlan_sock_count_unmatched(vx->sock);
-        vport_count_rx_dropped(blame, 1);
+        vport_count_rx_dropped(blame, DP_DROP_TNL_NO_PORT, 1);
         return;
     }
 
@@ -456,11 +456,13 @@ static int vxlan_send(struct vport *vp, const struct dp_packet *p)
     struct vxlan_priv *vx = vx_priv(vp);
     struct tx_params tp;
     if (!tx_params(&vx->cfg, p, &tp)) {
-        vport_count_tx_dropped(vp, 1);     /* remote_ip=flow, no set_tunnel */
+        /* remote_ip=flow and no set_tunnel gave a destination */
+        vport_count_tx_dropped(vp, DP_DROP_TNL_PUSH, 1);
         return -EDESTADDRREQ;
     }
     if (p->len > PACKET_MAX_LEN || p->len < VX_ETH_MIN) {
-        vport_count_tx_error(vp, 1);
+        vport_count_tx_error(vp, p->len > PACKET_MAX_LEN
+                                 ? DP_DROP_TOO_BIG : DP_DROP_TNL_PUSH, 1);
         return -EMSGSIZE;
     }
     uint8_t gso = p->md.offload.gso_type;
@@ -470,7 +472,7 @@ static int vxlan_send(struct vport *vp, const struct dp_packet *p)
               : queue_frame(vp, &vx->tx, p, &tp);
     pthread_mutex_unlock(&vx->tx.lock);
     if (!ok) {
-        vport_count_tx_error(vp, 1);
+        vport_count_tx_error(vp, DP_DROP_TNL_PUSH, 1);
         return -EINVAL;
     }
     return 0;
@@ -487,9 +489,10 @@ static void flush_locked(struct vport *vp, struct vx_tx *tx)
              * (no route, too big) are errors.  Go on with the next. */
             if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK
                           || errno == ENOBUFS)) {
-                vport_count_tx_dropped(vp, 1);
+                vport_count_tx_dropped(vp, DP_DROP_TX_NO_BUFFER, 1);
             } else {
-                vport_count_tx_error(vp, 1);
+                vport_count_tx_error(vp, n < 0 ? dp_drop_reason_of_errno(errno)
+                                               : DP_DROP_TX_ERROR, 1);
             }
             i++;
             continue;
