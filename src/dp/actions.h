@@ -11,24 +11,65 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "dp/flow_key.h"
 #include "dp/packet.h"
 
 struct datapath;
 
+/* The list of datapath actions: every other place that knows an action
+ * (the enum below, dp_action_kind(), actions_validate(), actions_format(),
+ * actions_parse() and the executor) is expanded from it, so an entry
+ * cannot be half added.  Columns:
+ *   ENUM     the type is DP_ACTION_<ENUM>; its value is its place in the
+ *            list, from 1 (the values are the wire types: append only);
+ *   name     dp_action_name(), and the suffix of the functions the entry
+ *            needs: check_<name> and execute_<name> in actions.c,
+ *            format_<name> and parse_<name> in actions_text.c (a missing
+ *            one is an undeclared identifier, a stray one an unused static
+ *            function: either way the build fails);
+ *   payload  the payload's size: DP_PAYLOAD(type) for a fixed one,
+ *            DP_PAYLOAD_NONE, or DP_PAYLOAD_RANGE(min, max) in bytes for
+ *            a variable one (check_<name> then reads the actual size).
+ * To add an action:
+ *   1. append X(ENUM, name, payload) below, with its payload struct here;
+ *   2. actions.c: check_<name> (what the payload may hold beyond its size);
+ *   3. actions.c: execute_<name> (run it on the batch; false stops the list);
+ *   4. actions_text.c: format_<name> (OVS's text form) and parse_<name>
+ *      (claims that form, returns NOT_MINE for any other);
+ *   5. an action_put_<name> builder here if ofproto emits it;
+ *   6. tests/unit/test_actions.c: a sample text in samples[] (the test that
+ *      walks the list fails without one) and a test of its effect. */
+#define DP_ACTIONS(X)                                                      \
+    X(OUTPUT,     output,     DP_PAYLOAD(uint32_t))     /* port_no */      \
+    X(USERSPACE,  userspace,  DP_PAYLOAD(uint64_t))     /* upcall ACTION */\
+    X(PUSH_VLAN,  push_vlan,  DP_PAYLOAD(struct dp_action_push_vlan))     \
+    X(POP_VLAN,   pop_vlan,   DP_PAYLOAD_NONE)                             \
+    X(SET_ETH,    set_eth,    DP_PAYLOAD(struct dp_action_set_eth))       \
+    X(SET_IPV4,   set_ipv4,   DP_PAYLOAD(struct dp_action_set_ipv4))      \
+    X(SET_IPV6,   set_ipv6,   DP_PAYLOAD(struct dp_action_set_ipv6))      \
+    X(SET_TP,     set_tp,     DP_PAYLOAD(struct dp_action_set_tp))        \
+    X(SET_TUNNEL, set_tunnel, DP_PAYLOAD(struct flow_tnl))                 \
+    X(DROP,       drop,       DP_PAYLOAD_NONE)          /* stop: dropped */\
+    X(TRUNC,      trunc,      DP_PAYLOAD(uint32_t))     /* max_len */
+
+/* The payload column's forms; each is a (min, max) pair in bytes, which
+ * DP_PAYLOAD_MIN and DP_PAYLOAD_MAX take apart. */
+#define DP_PAYLOAD(TYPE) (sizeof(TYPE), sizeof(TYPE))
+#define DP_PAYLOAD_NONE (0, 0)
+#define DP_PAYLOAD_RANGE(MIN, MAX) (MIN, MAX)
+#define DP_PAYLOAD_MIN(PAYLOAD) DP_PAYLOAD_FIRST_ PAYLOAD
+#define DP_PAYLOAD_MAX(PAYLOAD) DP_PAYLOAD_SECOND_ PAYLOAD
+#define DP_PAYLOAD_FIRST_(MIN, MAX) (MIN)
+#define DP_PAYLOAD_SECOND_(MIN, MAX) (MAX)
+
 enum dp_action_type {
-    DP_ACTION_OUTPUT = 1,   /* uint32_t port_no */
-    DP_ACTION_USERSPACE,    /* uint64_t userdata: upcall ACTION to slow path */
-    DP_ACTION_PUSH_VLAN,    /* struct dp_action_push_vlan */
-    DP_ACTION_POP_VLAN,     /* no payload */
-    DP_ACTION_SET_ETH,      /* struct dp_action_set_eth */
-    DP_ACTION_SET_IPV4,     /* struct dp_action_set_ipv4 */
-    DP_ACTION_SET_IPV6,     /* struct dp_action_set_ipv6 */
-    DP_ACTION_SET_TP,       /* struct dp_action_set_tp (TCP, UDP or SCTP) */
-    DP_ACTION_SET_TUNNEL,   /* struct flow_tnl: metadata for a tunnel output */
-    DP_ACTION_DROP,         /* no payload: stop, the packet is dropped */
-    DP_ACTION_TRUNC,        /* uint32_t max_len: cut the next outputs */
+    DP_ACTION_UNSPEC,       /* type 0 is no action: validation refuses it */
+#define DP_ACTION_ENUM_(ENUM, NAME, PAYLOAD) DP_ACTION_##ENUM,
+    DP_ACTIONS(DP_ACTION_ENUM_)
+#undef DP_ACTION_ENUM_
+    N_DP_ACTION_TYPES       /* one past the last type */
 };
 
 struct dp_action {
@@ -101,6 +142,29 @@ static inline const void *dp_action_payload(const struct dp_action *a)
 {
     return a + 1;
 }
+
+/* The payload's size in bytes (`len` counts the header too). */
+static inline size_t dp_action_payload_len(const struct dp_action *a)
+{
+    return a->len - sizeof *a;
+}
+
+/* Copies the payload of `A` into *DST, sizeof *DST bytes: a payload need
+ * not be aligned (see actions.c), and a validated one is that long. */
+#define DP_ACTION_GET(A, DST) \
+    memcpy((DST), dp_action_payload(A), sizeof *(DST))
+
+/* What the list says of one type. */
+struct dp_action_kind {
+    const char *name;               /* "output", "set_ipv4", ... */
+    uint16_t min_payload, max_payload;  /* bytes; equal when fixed */
+};
+
+/* The list's entry for `type`, or NULL when `type` is no action. */
+const struct dp_action_kind *dp_action_kind(uint16_t type);
+
+/* The name of `type` ("output", "set_ipv4", ...), or NULL when unknown. */
+const char *dp_action_name(uint16_t type);
 
 /* 0 when (acts, len) is a well-formed list whose payload sizes match their
  * types; -EINVAL otherwise. */
