@@ -127,7 +127,7 @@ static bool check_push_vlan(const struct dp_action *a)
 
 static bool check_pop_vlan(const struct dp_action *a)
 {
-    (void)a;
+    (void)a;                    /* no payload */
     return true;
 }
 
@@ -139,7 +139,7 @@ static bool check_set_eth(const struct dp_action *a)
 
 static bool check_set_ipv4(const struct dp_action *a)
 {
-    (void)a;
+    (void)a;                    /* any addresses, tos and ttl */
     return true;
 }
 
@@ -153,7 +153,7 @@ static bool check_set_ipv6(const struct dp_action *a)
 
 static bool check_set_tp(const struct dp_action *a)
 {
-    (void)a;
+    (void)a;                    /* any ports */
     return true;
 }
 
@@ -167,7 +167,7 @@ static bool check_set_tunnel(const struct dp_action *a)
 
 static bool check_drop(const struct dp_action *a)
 {
-    (void)a;
+    (void)a;                    /* no payload */
     return true;
 }
 

@@ -18,32 +18,35 @@
 
 struct datapath;
 
-/* The list of datapath actions: every other place that knows an action
- * (the enum below, dp_action_kind(), actions_validate(), actions_format(),
- * actions_parse() and the executor) is expanded from it, so an entry
- * cannot be half added.  Columns:
- *   ENUM     the type is DP_ACTION_<ENUM>; its value is its place in the
- *            list, from 1 (the values are the wire types: append only);
- *   name     dp_action_name(), and the suffix of the functions the entry
- *            needs: check_<name> and execute_<name> in actions.c,
- *            format_<name> and parse_<name> in actions_text.c (a missing
- *            one is an undeclared identifier, a stray one an unused static
- *            function: either way the build fails);
- *   payload  the payload's size: DP_PAYLOAD(type) for a fixed one,
- *            DP_PAYLOAD_NONE, or DP_PAYLOAD_RANGE(min, max) in bytes for
- *            a variable one (check_<name> then reads the actual size).
- * To add an action:
- *   1. append X(ENUM, name, payload) below, with its payload struct here;
- *   2. actions.c: check_<name> (what the payload may hold beyond its size);
- *   3. actions.c: execute_<name> (run it on the batch; false stops the list);
- *   4. actions_text.c: format_<name> (OVS's text form) and parse_<name>
- *      (claims that form, returns NOT_MINE for any other);
- *   5. an action_put_<name> builder here if ofproto emits it;
- *   6. tests/unit/test_actions.c: a sample text in samples[] (the test that
- *      walks the list fails without one) and a test of its effect. */
+/* The list of datapath actions.  The enum, dp_action_kind(), validation,
+ * the executor, the printer and the parser are all expanded from it, so an
+ * entry cannot be half added: each entry's functions are named from it, and
+ * a missing one is an undeclared identifier, a stray one an unused static
+ * function (the build fails either way).  Columns:
+ *   ENUM     the type is DP_ACTION_<ENUM>, valued by its place from 1 (the
+ *            values are what lists hold: append, never reorder);
+ *   name     its dp_action_name(), and the suffix of its functions;
+ *   payload  DP_PAYLOAD(type) for a fixed payload, DP_PAYLOAD_NONE, or
+ *            DP_PAYLOAD_RANGE(min, max) in bytes for a variable one (its
+ *            functions read the size with dp_action_payload_len()).
+ * The actions: output sends the batch to port_no; userspace upcalls ACTION
+ * with userdata to the slow path; push_vlan and pop_vlan add and remove the
+ * outer tag; set_eth, set_ipv4, set_ipv6 and set_tp (TCP, UDP or SCTP
+ * ports) rewrite the masked bits of a header; set_tunnel sets the metadata
+ * for a tunnel output; drop stops the list (the packets are dropped); trunc
+ * cuts the next output to max_len bytes.
+ * To add an action, one step a line:
+ *   1. here: its payload struct, and X(ENUM, name, payload) at the end;
+ *   2. actions.c: check_<name>(a), what the payload may hold beyond its size;
+ *   3. actions.c: execute_<name>(x, a), runs it on x->batch, false stops;
+ *   4. actions_text.c: format_<name>(o, a), OVS's text form of it;
+ *   5. actions_text.c: parse_<name>(ps, s, b), NOT_MINE unless s is its form;
+ *   6. here and in actions.c: an action_put_<name> builder if xlate needs one;
+ *   7. tests/unit/test_actions.c: its text in samples[] (the test walking
+ *      the list fails without one) and a test of what it does to packets. */
 #define DP_ACTIONS(X)                                                      \
     X(OUTPUT,     output,     DP_PAYLOAD(uint32_t))     /* port_no */      \
-    X(USERSPACE,  userspace,  DP_PAYLOAD(uint64_t))     /* upcall ACTION */\
+    X(USERSPACE,  userspace,  DP_PAYLOAD(uint64_t))     /* userdata */     \
     X(PUSH_VLAN,  push_vlan,  DP_PAYLOAD(struct dp_action_push_vlan))     \
     X(POP_VLAN,   pop_vlan,   DP_PAYLOAD_NONE)                             \
     X(SET_ETH,    set_eth,    DP_PAYLOAD(struct dp_action_set_eth))       \
@@ -51,7 +54,7 @@ struct datapath;
     X(SET_IPV6,   set_ipv6,   DP_PAYLOAD(struct dp_action_set_ipv6))      \
     X(SET_TP,     set_tp,     DP_PAYLOAD(struct dp_action_set_tp))        \
     X(SET_TUNNEL, set_tunnel, DP_PAYLOAD(struct flow_tnl))                 \
-    X(DROP,       drop,       DP_PAYLOAD_NONE)          /* stop: dropped */\
+    X(DROP,       drop,       DP_PAYLOAD_NONE)                             \
     X(TRUNC,      trunc,      DP_PAYLOAD(uint32_t))     /* max_len */
 
 /* The payload column's forms; each is a (min, max) pair in bytes, which
