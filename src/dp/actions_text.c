@@ -252,7 +252,7 @@ static void format_trunc(struct out *o, const struct dp_action *a)
     put(o, "trunc(%"PRIu32")", max_len);
 }
 
-/* Prints `a`, whose payload has a size its type allows (if it has one). */
+/* Prints `a`; a known type has a payload of a size the type allows. */
 static void format_fitting(struct out *o, const struct dp_action *a)
 {
     switch ((enum dp_action_type)a->type) {
