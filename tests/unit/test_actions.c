@@ -798,6 +798,15 @@ static const char *const samples[N_DP_ACTION_TYPES] = {
     [DP_ACTION_TRUNC] = "trunc(64)",
 };
 
+/* No entry has a variable payload yet: the form a variable one will use
+ * takes apart as the list's users expect. */
+_Static_assert(DP_PAYLOAD_MIN(DP_PAYLOAD_RANGE(2, 9)) == 2
+               && DP_PAYLOAD_MAX(DP_PAYLOAD_RANGE(2, 9)) == 9
+               && DP_PAYLOAD_MAX(DP_PAYLOAD(struct flow_tnl))
+                  == sizeof(struct flow_tnl)
+               && DP_PAYLOAD_MAX(DP_PAYLOAD_NONE) == 0,
+               "DP_PAYLOAD forms");
+
 /* The last action of the list in `b`. */
 static const struct dp_action *last_action(const struct action_buf *b)
 {
