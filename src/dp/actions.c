@@ -75,54 +75,138 @@ void action_put_drop(struct action_buf *b)
 
 /* -------------------------------------------------------------- validator */
 
-/* The payload size of each type; -1 for unknown types. */
-static int payload_size(uint16_t type)
+static const struct dp_action_kind kinds[N_DP_ACTION_TYPES] = {
+#define KIND(ENUM, NAME, PAYLOAD)                                           \
+    [DP_ACTION_##ENUM] = { #NAME, DP_PAYLOAD_MIN(PAYLOAD),                 \
+                           DP_PAYLOAD_MAX(PAYLOAD) },
+    DP_ACTIONS(KIND)
+#undef KIND
+};
+
+/* A payload must fit a dp_action's 16-bit len and the builder's buffer. */
+#define ASSERT_PAYLOAD_FITS(ENUM, NAME, PAYLOAD)                            \
+    _Static_assert(DP_PAYLOAD_MIN(PAYLOAD) <= DP_PAYLOAD_MAX(PAYLOAD)       \
+                   && DP_PAYLOAD_MAX(PAYLOAD) + sizeof(struct dp_action)    \
+                      <= ACTION_BUF_SIZE, #NAME ": bad payload size");
+DP_ACTIONS(ASSERT_PAYLOAD_FITS)
+#undef ASSERT_PAYLOAD_FITS
+
+const struct dp_action_kind *dp_action_kind(uint16_t type)
 {
-    switch (type) {
-    case DP_ACTION_OUTPUT: return sizeof(uint32_t);
-    case DP_ACTION_USERSPACE: return sizeof(uint64_t);
-    case DP_ACTION_PUSH_VLAN: return sizeof(struct dp_action_push_vlan);
-    case DP_ACTION_POP_VLAN: return 0;
-    case DP_ACTION_SET_ETH: return sizeof(struct dp_action_set_eth);
-    case DP_ACTION_SET_IPV4: return sizeof(struct dp_action_set_ipv4);
-    case DP_ACTION_SET_IPV6: return sizeof(struct dp_action_set_ipv6);
-    case DP_ACTION_SET_TP: return sizeof(struct dp_action_set_tp);
-    case DP_ACTION_SET_TUNNEL: return sizeof(struct flow_tnl);
-    case DP_ACTION_DROP: return 0;
-    case DP_ACTION_TRUNC: return sizeof(uint32_t);
-    default: return -1;
-    }
+    return type < N_DP_ACTION_TYPES && kinds[type].name ? &kinds[type]
+                                                        : NULL;
 }
 
-/* Checks what a payload holds beyond its size. */
-static bool payload_ok(uint16_t type, const void *payload)
+const char *dp_action_name(uint16_t type)
 {
-    switch (type) {
-    case DP_ACTION_PUSH_VLAN: {
-        struct dp_action_push_vlan pv;
-        memcpy(&pv, payload, sizeof pv);
-        return pv.tpid == htons(0x8100) || pv.tpid == htons(0x88a8);
+    const struct dp_action_kind *k = dp_action_kind(type);
+    return k ? k->name : NULL;
+}
+
+/* The checks of what a payload holds beyond its size, one per action:
+ * true when the payload (its size already checked) is valid. */
+
+static bool check_output(const struct dp_action *a)
+{
+    (void)a;                    /* a missing port drops at output */
+    return true;
+}
+
+static bool check_userspace(const struct dp_action *a)
+{
+    (void)a;                    /* userdata is the slow path's cookie */
+    return true;
+}
+
+static bool check_push_vlan(const struct dp_action *a)
+{
+    struct dp_action_push_vlan pv;
+    DP_ACTION_GET(a, &pv);
+    return pv.tpid == htons(0x8100) || pv.tpid == htons(0x88a8);
+}
+
+static bool check_pop_vlan(const struct dp_action *a)
+{
+    (void)a;                    /* no payload */
+    return true;
+}
+
+static bool check_set_eth(const struct dp_action *a)
+{
+    (void)a;                    /* any value and mask are addresses */
+    return true;
+}
+
+static bool check_set_ipv4(const struct dp_action *a)
+{
+    (void)a;                    /* any addresses, tos and ttl */
+    return true;
+}
+
+static bool check_set_ipv6(const struct dp_action *a)
+{
+    struct dp_action_set_ipv6 s;
+    DP_ACTION_GET(a, &s);
+    return !(ntohl(s.label) & ~0xfffffu)
+           && !(ntohl(s.label_mask) & ~0xfffffu);
+}
+
+static bool check_set_tp(const struct dp_action *a)
+{
+    (void)a;                    /* any ports */
+    return true;
+}
+
+static bool check_set_tunnel(const struct dp_action *a)
+{
+    struct flow_tnl t;
+    DP_ACTION_GET(a, &t);
+    return !(t.flags & ~(FLOW_TNL_F_KEY | FLOW_TNL_F_DONT_FRAGMENT
+                         | FLOW_TNL_F_CSUM));
+}
+
+static bool check_drop(const struct dp_action *a)
+{
+    (void)a;                    /* no payload */
+    return true;
+}
+
+static bool check_trunc(const struct dp_action *a)
+{
+    uint32_t max_len;
+    DP_ACTION_GET(a, &max_len);
+    return max_len >= 14;       /* at least an Ethernet header */
+}
+
+/* The payload of `a`, of `type` and of a size that type allows, is
+ * valid. */
+static bool payload_ok(uint16_t type, const struct dp_action *a)
+{
+    switch ((enum dp_action_type)type) {
+#define CHECK(ENUM, NAME, PAYLOAD) \
+    case DP_ACTION_##ENUM: return check_##NAME(a);
+    DP_ACTIONS(CHECK)
+#undef CHECK
+    case DP_ACTION_UNSPEC:
+    case N_DP_ACTION_TYPES:
+        break;
     }
-    case DP_ACTION_SET_IPV6: {
-        struct dp_action_set_ipv6 s;
-        memcpy(&s, payload, sizeof s);
-        return !(ntohl(s.label) & ~0xfffffu)
-               && !(ntohl(s.label_mask) & ~0xfffffu);
+    return false;
+}
+
+/* The action at `at`, whose header `h` is (copied out: `at` may be
+ * unaligned), with `room` bytes from it to the end of the list, is whole,
+ * of a known type, of a size the type allows, and valid. */
+static bool action_ok(const struct dp_action *h, const struct dp_action *at,
+                      size_t room)
+{
+    const struct dp_action_kind *k = dp_action_kind(h->type);
+    if (!k || h->len < sizeof *h) {
+        return false;
     }
-    case DP_ACTION_SET_TUNNEL: {
-        struct flow_tnl t;
-        memcpy(&t, payload, sizeof t);
-        return !(t.flags & ~(FLOW_TNL_F_KEY | FLOW_TNL_F_DONT_FRAGMENT
-                             | FLOW_TNL_F_CSUM));
-    }
-    case DP_ACTION_TRUNC: {
-        uint32_t max_len;
-        memcpy(&max_len, payload, sizeof max_len);
-        return max_len >= 14;       /* at least an Ethernet header */
-    }
-    default:
-        return true;
-    }
+    size_t size = dp_action_payload_len(h);
+    return size >= k->min_payload && size <= k->max_payload
+           && ACTION_PAD(h->len) <= room && payload_ok(h->type, at);
 }
 
 int actions_validate(const void *acts, size_t len)
@@ -133,15 +217,12 @@ int actions_validate(const void *acts, size_t len)
     const uint8_t *p = acts;
     size_t ofs = 0;
     while (ofs < len) {
-        struct dp_action a;
-        memcpy(&a, p + ofs, sizeof a);  /* fits: len - ofs >= 8 */
-        int size = payload_size(a.type);
-        if (size < 0 || a.len != sizeof a + (size_t)size
-            || ACTION_PAD(a.len) > len - ofs
-            || !payload_ok(a.type, p + ofs + sizeof a)) {
+        struct dp_action h;
+        memcpy(&h, p + ofs, sizeof h);  /* fits: len - ofs >= 8 */
+        if (!action_ok(&h, (const struct dp_action *)(p + ofs), len - ofs)) {
             return -EINVAL;
         }
-        ofs += ACTION_PAD(a.len);
+        ofs += ACTION_PAD(h.len);
     }
     return 0;
 }
@@ -713,31 +794,124 @@ static void set_tunnel_all(struct dp_packet_batch *b, const void *payload)
     }
 }
 
-/* Applies one header-changing action to every packet of `b`. */
-static void modify_all(struct dp_packet_batch *b, uint16_t type,
-                       const void *payload)
+/* What the executors see: the datapath and batch they run on, and the
+ * state one action leaves to the next. */
+struct exec_ctx {
+    struct datapath *dp;
+    struct dp_packet_batch *batch;
+    uint32_t trunc;             /* trunc's max_len for the next output */
+};
+
+/* The executors, one per action: each runs its action on the whole batch
+ * and returns false to stop the list there. */
+
+static bool execute_output(struct exec_ctx *x, const struct dp_action *a)
 {
-    union {
-        struct dp_action_push_vlan pv;
-        struct dp_action_set_eth eth;
-        struct dp_action_set_ipv4 ipv4;
-        struct dp_action_set_ipv6 ipv6;
-        struct dp_action_set_tp tp;
-    } u;
-    int size = payload_size(type);
-    memcpy(&u, payload, size > 0 ? (size_t)size : 0);
-    for (uint32_t i = 0; i < b->count; i++) {
-        struct dp_packet *p = b->pkts[i];
-        switch (type) {
-        case DP_ACTION_PUSH_VLAN: push_vlan(p, &u.pv); break;
-        case DP_ACTION_POP_VLAN: pop_vlan(p); break;
-        case DP_ACTION_SET_ETH: set_eth(p, &u.eth); break;
-        case DP_ACTION_SET_IPV4: set_ipv4(p, &u.ipv4); break;
-        case DP_ACTION_SET_IPV6: set_ipv6(p, &u.ipv6); break;
-        case DP_ACTION_SET_TP: set_tp(p, &u.tp); break;
-        default: break;
-        }
+    uint32_t port_no;
+    DP_ACTION_GET(a, &port_no);
+    datapath_output_batch(x->dp, port_no, x->batch, x->trunc);
+    x->trunc = 0;               /* as OVS: trunc cuts the next output */
+    return true;
+}
+
+static bool execute_userspace(struct exec_ctx *x, const struct dp_action *a)
+{
+    uint64_t userdata;
+    DP_ACTION_GET(a, &userdata);
+    userspace_all(x->dp, x->batch, userdata);
+    return true;
+}
+
+static bool execute_push_vlan(struct exec_ctx *x, const struct dp_action *a)
+{
+    struct dp_action_push_vlan pv;
+    DP_ACTION_GET(a, &pv);
+    for (uint32_t i = 0; i < x->batch->count; i++) {
+        push_vlan(x->batch->pkts[i], &pv);
     }
+    return true;
+}
+
+static bool execute_pop_vlan(struct exec_ctx *x, const struct dp_action *a)
+{
+    (void)a;
+    for (uint32_t i = 0; i < x->batch->count; i++) {
+        pop_vlan(x->batch->pkts[i]);
+    }
+    return true;
+}
+
+static bool execute_set_eth(struct exec_ctx *x, const struct dp_action *a)
+{
+    struct dp_action_set_eth s;
+    DP_ACTION_GET(a, &s);
+    for (uint32_t i = 0; i < x->batch->count; i++) {
+        set_eth(x->batch->pkts[i], &s);
+    }
+    return true;
+}
+
+static bool execute_set_ipv4(struct exec_ctx *x, const struct dp_action *a)
+{
+    struct dp_action_set_ipv4 s;
+    DP_ACTION_GET(a, &s);
+    for (uint32_t i = 0; i < x->batch->count; i++) {
+        set_ipv4(x->batch->pkts[i], &s);
+    }
+    return true;
+}
+
+static bool execute_set_ipv6(struct exec_ctx *x, const struct dp_action *a)
+{
+    struct dp_action_set_ipv6 s;
+    DP_ACTION_GET(a, &s);
+    for (uint32_t i = 0; i < x->batch->count; i++) {
+        set_ipv6(x->batch->pkts[i], &s);
+    }
+    return true;
+}
+
+static bool execute_set_tp(struct exec_ctx *x, const struct dp_action *a)
+{
+    struct dp_action_set_tp s;
+    DP_ACTION_GET(a, &s);
+    for (uint32_t i = 0; i < x->batch->count; i++) {
+        set_tp(x->batch->pkts[i], &s);
+    }
+    return true;
+}
+
+static bool execute_set_tunnel(struct exec_ctx *x, const struct dp_action *a)
+{
+    set_tunnel_all(x->batch, dp_action_payload(a));
+    return true;
+}
+
+static bool execute_drop(struct exec_ctx *x, const struct dp_action *a)
+{
+    (void)x, (void)a;
+    return false;
+}
+
+static bool execute_trunc(struct exec_ctx *x, const struct dp_action *a)
+{
+    DP_ACTION_GET(a, &x->trunc);
+    return true;
+}
+
+/* Runs one action of a validated list; false when the list stops. */
+static bool execute_one(struct exec_ctx *x, const struct dp_action *a)
+{
+    switch ((enum dp_action_type)a->type) {
+#define EXECUTE(ENUM, NAME, PAYLOAD) \
+    case DP_ACTION_##ENUM: return execute_##NAME(x, a);
+    DP_ACTIONS(EXECUTE)
+#undef EXECUTE
+    case DP_ACTION_UNSPEC:
+    case N_DP_ACTION_TYPES:
+        break;
+    }
+    return true;                /* validation keeps other types out */
 }
 
 /* Runs the list over the batch, action by action, so each packet sees the
@@ -745,32 +919,10 @@ static void modify_all(struct dp_packet_batch *b, uint16_t type,
 static void run_actions(struct datapath *dp, struct dp_packet_batch *b,
                         const void *acts, size_t len)
 {
-    uint32_t trunc = 0;
+    struct exec_ctx x = { .dp = dp, .batch = b, .trunc = 0 };
     DP_ACTION_FOR_EACH (a, acts, len) {
-        const void *payload = dp_action_payload(a);
-        uint32_t u32;
-        uint64_t u64;
-        switch (a->type) {
-        case DP_ACTION_OUTPUT:
-            memcpy(&u32, payload, sizeof u32);
-            datapath_output_batch(dp, u32, b, trunc);
-            trunc = 0;          /* as OVS: trunc cuts the next output */
-            break;
-        case DP_ACTION_USERSPACE:
-            memcpy(&u64, payload, sizeof u64);
-            userspace_all(dp, b, u64);
-            break;
-        case DP_ACTION_SET_TUNNEL:
-            set_tunnel_all(b, payload);
-            break;
-        case DP_ACTION_TRUNC:
-            memcpy(&trunc, payload, sizeof trunc);
-            break;
-        case DP_ACTION_DROP:
+        if (!execute_one(&x, a)) {
             return;
-        default:
-            modify_all(b, a->type, payload);
-            break;
         }
     }
 }

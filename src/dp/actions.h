@@ -11,24 +11,68 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "dp/flow_key.h"
 #include "dp/packet.h"
 
 struct datapath;
 
+/* The list of datapath actions.  The enum, dp_action_kind(), validation,
+ * the executor, the printer and the parser are all expanded from it, so an
+ * entry cannot be half added: each entry's functions are named from it, and
+ * a missing one is an undeclared identifier, a stray one an unused static
+ * function (the build fails either way).  Columns:
+ *   ENUM     the type is DP_ACTION_<ENUM>, valued by its place from 1 (the
+ *            values are what lists hold: append, never reorder);
+ *   name     its dp_action_name(), and the suffix of its functions;
+ *   payload  DP_PAYLOAD(type) for a fixed payload, DP_PAYLOAD_NONE, or
+ *            DP_PAYLOAD_RANGE(min, max) in bytes for a variable one (its
+ *            functions read the size with dp_action_payload_len()).
+ * The actions: output sends the batch to port_no; userspace upcalls ACTION
+ * with userdata to the slow path; push_vlan and pop_vlan add and remove the
+ * outer tag; set_eth, set_ipv4, set_ipv6 and set_tp (TCP, UDP or SCTP
+ * ports) rewrite the masked bits of a header; set_tunnel sets the metadata
+ * for a tunnel output; drop stops the list (the packets are dropped); trunc
+ * cuts the next output to max_len bytes.
+ * To add an action, one step a line:
+ *   1. here: its payload struct, and X(ENUM, name, payload) at the end;
+ *   2. actions.c: check_<name>(a), what the payload may hold beyond its size;
+ *   3. actions.c: execute_<name>(x, a), runs it on x->batch, false stops;
+ *   4. actions_text.c: format_<name>(o, a), OVS's text form of it;
+ *   5. actions_text.c: parse_<name>(ps, s, b), NOT_MINE unless s is its form;
+ *   6. here and in actions.c: an action_put_<name> builder if xlate needs one;
+ *   7. tests/unit/test_actions.c: its text in samples[] (the test walking
+ *      the list fails without one) and a test of what it does to packets. */
+#define DP_ACTIONS(X)                                                      \
+    X(OUTPUT,     output,     DP_PAYLOAD(uint32_t))     /* port_no */      \
+    X(USERSPACE,  userspace,  DP_PAYLOAD(uint64_t))     /* userdata */     \
+    X(PUSH_VLAN,  push_vlan,  DP_PAYLOAD(struct dp_action_push_vlan))     \
+    X(POP_VLAN,   pop_vlan,   DP_PAYLOAD_NONE)                             \
+    X(SET_ETH,    set_eth,    DP_PAYLOAD(struct dp_action_set_eth))       \
+    X(SET_IPV4,   set_ipv4,   DP_PAYLOAD(struct dp_action_set_ipv4))      \
+    X(SET_IPV6,   set_ipv6,   DP_PAYLOAD(struct dp_action_set_ipv6))      \
+    X(SET_TP,     set_tp,     DP_PAYLOAD(struct dp_action_set_tp))        \
+    X(SET_TUNNEL, set_tunnel, DP_PAYLOAD(struct flow_tnl))                 \
+    X(DROP,       drop,       DP_PAYLOAD_NONE)                             \
+    X(TRUNC,      trunc,      DP_PAYLOAD(uint32_t))     /* max_len */
+
+/* The payload column's forms; each is a (min, max) pair in bytes, which
+ * DP_PAYLOAD_MIN and DP_PAYLOAD_MAX take apart. */
+#define DP_PAYLOAD(TYPE) (sizeof(TYPE), sizeof(TYPE))
+#define DP_PAYLOAD_NONE (0, 0)
+#define DP_PAYLOAD_RANGE(MIN, MAX) (MIN, MAX)
+#define DP_PAYLOAD_MIN(PAYLOAD) DP_PAYLOAD_FIRST_ PAYLOAD
+#define DP_PAYLOAD_MAX(PAYLOAD) DP_PAYLOAD_SECOND_ PAYLOAD
+#define DP_PAYLOAD_FIRST_(MIN, MAX) (MIN)
+#define DP_PAYLOAD_SECOND_(MIN, MAX) (MAX)
+
 enum dp_action_type {
-    DP_ACTION_OUTPUT = 1,   /* uint32_t port_no */
-    DP_ACTION_USERSPACE,    /* uint64_t userdata: upcall ACTION to slow path */
-    DP_ACTION_PUSH_VLAN,    /* struct dp_action_push_vlan */
-    DP_ACTION_POP_VLAN,     /* no payload */
-    DP_ACTION_SET_ETH,      /* struct dp_action_set_eth */
-    DP_ACTION_SET_IPV4,     /* struct dp_action_set_ipv4 */
-    DP_ACTION_SET_IPV6,     /* struct dp_action_set_ipv6 */
-    DP_ACTION_SET_TP,       /* struct dp_action_set_tp (TCP, UDP or SCTP) */
-    DP_ACTION_SET_TUNNEL,   /* struct flow_tnl: metadata for a tunnel output */
-    DP_ACTION_DROP,         /* no payload: stop, the packet is dropped */
-    DP_ACTION_TRUNC,        /* uint32_t max_len: cut the next outputs */
+    DP_ACTION_UNSPEC,       /* type 0 is no action: validation refuses it */
+#define DP_ACTION_ENUM_(ENUM, NAME, PAYLOAD) DP_ACTION_##ENUM,
+    DP_ACTIONS(DP_ACTION_ENUM_)
+#undef DP_ACTION_ENUM_
+    N_DP_ACTION_TYPES       /* one past the last type */
 };
 
 struct dp_action {
@@ -101,6 +145,29 @@ static inline const void *dp_action_payload(const struct dp_action *a)
 {
     return a + 1;
 }
+
+/* The payload's size in bytes (`len` counts the header too). */
+static inline size_t dp_action_payload_len(const struct dp_action *a)
+{
+    return a->len - sizeof *a;
+}
+
+/* Copies the payload of `A` into *DST, sizeof *DST bytes: a payload need
+ * not be aligned (see actions.c), and a validated one is that long. */
+#define DP_ACTION_GET(A, DST) \
+    memcpy((DST), dp_action_payload(A), sizeof *(DST))
+
+/* What the list says of one type. */
+struct dp_action_kind {
+    const char *name;               /* "output", "set_ipv4", ... */
+    uint16_t min_payload, max_payload;  /* bytes; equal when fixed */
+};
+
+/* The list's entry for `type`, or NULL when `type` is no action. */
+const struct dp_action_kind *dp_action_kind(uint16_t type);
+
+/* The name of `type` ("output", "set_ipv4", ...), or NULL when unknown. */
+const char *dp_action_name(uint16_t type);
 
 /* 0 when (acts, len) is a well-formed list whose payload sizes match their
  * types; -EINVAL otherwise. */

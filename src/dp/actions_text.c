@@ -109,8 +109,10 @@ static void put_int_field(struct out *o, bool *first, const char *name,
     }
 }
 
-static void format_set_eth(struct out *o, const struct dp_action_set_eth *s)
+static void format_set_eth(struct out *o, const struct dp_action *a)
 {
+    struct dp_action_set_eth copy, *s = &copy;
+    DP_ACTION_GET(a, s);
     bool first = true;
     put(o, "set(eth(");
     put_bytes_field(o, &first, "src", &s->src, &s->src_mask, 6, print_mac);
@@ -118,8 +120,10 @@ static void format_set_eth(struct out *o, const struct dp_action_set_eth *s)
     put(o, "))");
 }
 
-static void format_set_ipv4(struct out *o, const struct dp_action_set_ipv4 *s)
+static void format_set_ipv4(struct out *o, const struct dp_action *a)
 {
+    struct dp_action_set_ipv4 copy, *s = &copy;
+    DP_ACTION_GET(a, s);
     bool first = true;
     put(o, "set(ipv4(");
     put_bytes_field(o, &first, "src", &s->src, &s->src_mask, 4, print_ip4);
@@ -129,8 +133,10 @@ static void format_set_ipv4(struct out *o, const struct dp_action_set_ipv4 *s)
     put(o, "))");
 }
 
-static void format_set_ipv6(struct out *o, const struct dp_action_set_ipv6 *s)
+static void format_set_ipv6(struct out *o, const struct dp_action *a)
 {
+    struct dp_action_set_ipv6 copy, *s = &copy;
+    DP_ACTION_GET(a, s);
     bool first = true;
     put(o, "set(ipv6(");
     put_bytes_field(o, &first, "src", s->src, s->src_mask, 16, print_ip6);
@@ -144,8 +150,10 @@ static void format_set_ipv6(struct out *o, const struct dp_action_set_ipv6 *s)
     put(o, "))");
 }
 
-static void format_set_tp(struct out *o, const struct dp_action_set_tp *s)
+static void format_set_tp(struct out *o, const struct dp_action *a)
 {
+    struct dp_action_set_tp copy, *s = &copy;
+    DP_ACTION_GET(a, s);
     bool first = true;
     put(o, "set(tcp(");
     put_int_field(o, &first, "src", ntohs(s->src), ntohs(s->src_mask),
@@ -155,8 +163,10 @@ static void format_set_tp(struct out *o, const struct dp_action_set_tp *s)
     put(o, "))");
 }
 
-static void format_set_tunnel(struct out *o, const struct flow_tnl *t)
+static void format_set_tunnel(struct out *o, const struct dp_action *a)
 {
+    struct flow_tnl copy, *t = &copy;
+    DP_ACTION_GET(a, t);
     put(o, "set(tunnel(");
     if (t->tun_id || (t->flags & FLOW_TNL_F_KEY)) {
         put(o, "tun_id=%#"PRIx64",", be64toh(t->tun_id));
@@ -197,8 +207,10 @@ static void format_set_tunnel(struct out *o, const struct flow_tnl *t)
     put(o, "))");
 }
 
-static void format_push_vlan(struct out *o, const struct dp_action_push_vlan *v)
+static void format_push_vlan(struct out *o, const struct dp_action *a)
 {
+    struct dp_action_push_vlan copy, *v = &copy;
+    DP_ACTION_GET(a, v);
     uint16_t tci = ntohs(v->tci);
     put(o, "push_vlan(");
     if (v->tpid != htons(0x8100)) {
@@ -207,37 +219,83 @@ static void format_push_vlan(struct out *o, const struct dp_action_push_vlan *v)
     put(o, "vid=%u,pcp=%u)", tci & 0xfff, tci >> 13);
 }
 
+static void format_output(struct out *o, const struct dp_action *a)
+{
+    uint32_t port_no;
+    DP_ACTION_GET(a, &port_no);
+    put(o, "%"PRIu32, port_no);
+}
+
+static void format_userspace(struct out *o, const struct dp_action *a)
+{
+    uint64_t userdata;
+    DP_ACTION_GET(a, &userdata);
+    put(o, "userspace(userdata=%#"PRIx64")", userdata);
+}
+
+static void format_pop_vlan(struct out *o, const struct dp_action *a)
+{
+    (void)a;
+    put(o, "pop_vlan");
+}
+
+static void format_drop(struct out *o, const struct dp_action *a)
+{
+    (void)a;
+    put(o, "drop");
+}
+
+static void format_trunc(struct out *o, const struct dp_action *a)
+{
+    uint32_t max_len;
+    DP_ACTION_GET(a, &max_len);
+    put(o, "trunc(%"PRIu32")", max_len);
+}
+
+/* Prints `a`; a known type has a payload of a size the type allows. */
+static void format_fitting(struct out *o, const struct dp_action *a)
+{
+    switch ((enum dp_action_type)a->type) {
+#define FORMAT(ENUM, NAME, PAYLOAD) \
+    case DP_ACTION_##ENUM: format_##NAME(o, a); return;
+    DP_ACTIONS(FORMAT)
+#undef FORMAT
+    case DP_ACTION_UNSPEC:
+    case N_DP_ACTION_TYPES:
+        break;
+    }
+    put(o, "unknown(type=%u,len=%u)", a->type, a->len);
+}
+
+/* Room for the largest payload of the list. */
+union max_payload {
+#define PAYLOAD_BYTES(ENUM, NAME, PAYLOAD) \
+    uint8_t NAME[DP_PAYLOAD_MAX(PAYLOAD) + 1];
+    DP_ACTIONS(PAYLOAD_BYTES)
+#undef PAYLOAD_BYTES
+};
+
+/* Prints `a`.  A payload of a size its type does not allow (in a list
+ * nobody validated) prints cut or zero-filled to a size it allows, so
+ * that no formatter reads past it. */
 static void format_one(struct out *o, const struct dp_action *a)
 {
-    union {
-        uint32_t u32;
-        uint64_t u64;
-        struct dp_action_push_vlan pv;
-        struct dp_action_set_eth eth;
-        struct dp_action_set_ipv4 ipv4;
-        struct dp_action_set_ipv6 ipv6;
-        struct dp_action_set_tp tp;
-        struct flow_tnl tnl;
-    } u;
-    memset(&u, 0, sizeof u);
-    size_t n = a->len - sizeof *a;
-    memcpy(&u, dp_action_payload(a), n < sizeof u ? n : sizeof u);
-    switch (a->type) {
-    case DP_ACTION_OUTPUT: put(o, "%"PRIu32, u.u32); break;
-    case DP_ACTION_USERSPACE:
-        put(o, "userspace(userdata=%#"PRIx64")", u.u64);
-        break;
-    case DP_ACTION_PUSH_VLAN: format_push_vlan(o, &u.pv); break;
-    case DP_ACTION_POP_VLAN: put(o, "pop_vlan"); break;
-    case DP_ACTION_SET_ETH: format_set_eth(o, &u.eth); break;
-    case DP_ACTION_SET_IPV4: format_set_ipv4(o, &u.ipv4); break;
-    case DP_ACTION_SET_IPV6: format_set_ipv6(o, &u.ipv6); break;
-    case DP_ACTION_SET_TP: format_set_tp(o, &u.tp); break;
-    case DP_ACTION_SET_TUNNEL: format_set_tunnel(o, &u.tnl); break;
-    case DP_ACTION_DROP: put(o, "drop"); break;
-    case DP_ACTION_TRUNC: put(o, "trunc(%"PRIu32")", u.u32); break;
-    default: put(o, "unknown(type=%u,len=%u)", a->type, a->len); break;
+    const struct dp_action_kind *k = dp_action_kind(a->type);
+    size_t size = dp_action_payload_len(a);
+    if (!k || (size >= k->min_payload && size <= k->max_payload)) {
+        format_fitting(o, a);
+        return;
     }
+    size_t fit = size < k->min_payload ? k->min_payload : k->max_payload;
+    struct {
+        struct dp_action h;
+        uint8_t payload[sizeof(union max_payload)];
+    } copy;
+    memset(&copy, 0, sizeof copy);
+    copy.h.type = a->type;
+    copy.h.len = sizeof copy.h + fit;
+    memcpy(copy.payload, dp_action_payload(a), size < fit ? size : fit);
+    format_fitting(o, &copy.h);
 }
 
 int actions_format(const void *acts, size_t len, char *buf, size_t size)
@@ -270,6 +328,10 @@ struct parser {
     char *err;
     size_t errlen;
 };
+
+/* What parse_<name> returns when the text is not its action's form (and
+ * leaves the text as it was); otherwise it returns 0, or -1 after fail(). */
+#define NOT_MINE 1
 
 static int __attribute__((format(printf, 2, 3)))
 fail(struct parser *ps, const char *fmt, ...)
@@ -413,8 +475,8 @@ static bool split_kv(char *item, char **key, char **value)
     return true;
 }
 
-static int parse_set_eth(struct parser *ps, char **items, int n,
-                         struct action_buf *b)
+static int parse_eth_fields(struct parser *ps, char **items, int n,
+                            struct action_buf *b)
 {
     struct dp_action_set_eth s;
     memset(&s, 0, sizeof s);
@@ -434,8 +496,8 @@ static int parse_set_eth(struct parser *ps, char **items, int n,
     return 0;
 }
 
-static int parse_set_ipv4(struct parser *ps, char **items, int n,
-                          struct action_buf *b)
+static int parse_ipv4_fields(struct parser *ps, char **items, int n,
+                             struct action_buf *b)
 {
     struct dp_action_set_ipv4 s;
     memset(&s, 0, sizeof s);
@@ -465,8 +527,8 @@ static int parse_set_ipv4(struct parser *ps, char **items, int n,
     return 0;
 }
 
-static int parse_set_ipv6(struct parser *ps, char **items, int n,
-                          struct action_buf *b)
+static int parse_ipv6_fields(struct parser *ps, char **items, int n,
+                             struct action_buf *b)
 {
     struct dp_action_set_ipv6 s;
     memset(&s, 0, sizeof s);
@@ -500,8 +562,8 @@ static int parse_set_ipv6(struct parser *ps, char **items, int n,
     return 0;
 }
 
-static int parse_set_tp(struct parser *ps, char **items, int n,
-                        struct action_buf *b)
+static int parse_tp_fields(struct parser *ps, char **items, int n,
+                           struct action_buf *b)
 {
     struct dp_action_set_tp s;
     memset(&s, 0, sizeof s);
@@ -565,8 +627,8 @@ static bool parse_tnl_field(char *k, char *v, struct flow_tnl *t)
     return true;
 }
 
-static int parse_set_tunnel(struct parser *ps, char **items, int n,
-                            struct action_buf *b)
+static int parse_tunnel_fields(struct parser *ps, char **items, int n,
+                               struct action_buf *b)
 {
     struct flow_tnl t;
     memset(&t, 0, sizeof t);
@@ -584,34 +646,71 @@ static int parse_set_tunnel(struct parser *ps, char **items, int n,
     return 0;
 }
 
-static int parse_set(struct parser *ps, char *inner, struct action_buf *b)
+/* Parses the fields of a set action: items[0..n). */
+typedef int parse_fields_fn(struct parser *, char **items, int n,
+                            struct action_buf *);
+
+/* Parses "set(<kind>(fields))" with `parse_fields`. */
+static int parse_set(struct parser *ps, char *s, const char *kind,
+                     parse_fields_fn *parse_fields, struct action_buf *b)
 {
-    static const struct {
-        const char *name;
-        int (*parse)(struct parser *, char **, int, struct action_buf *);
-    } kinds[] = {
-        { "eth", parse_set_eth }, { "ipv4", parse_set_ipv4 },
-        { "ipv6", parse_set_ipv6 }, { "tcp", parse_set_tp },
-        { "udp", parse_set_tp }, { "sctp", parse_set_tp },
-        { "tunnel", parse_set_tunnel },
-    };
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-        char *fields;
-        if (call_form(inner, kinds[i].name, &fields)) {
-            char *items[16];
-            int n = *fields ? split_top(fields, items, 16) : 0;
-            if (n < 0) {
-                return fail(ps, "set(%s): too many fields", kinds[i].name);
-            }
-            return kinds[i].parse(ps, items, n, b);
-        }
+    size_t len = strlen(s);
+    char *inner, *fields;
+    if (!call_form(s, "set", &inner)) {
+        return NOT_MINE;
     }
-    return fail(ps, "set: unknown field \"%s\"", inner);
+    if (!call_form(inner, kind, &fields)) {
+        s[len - 1] = ')';       /* as it was, for the other set kinds */
+        return NOT_MINE;
+    }
+    char *items[16];
+    int n = *fields ? split_top(fields, items, 16) : 0;
+    if (n < 0) {
+        return fail(ps, "set(%s): too many fields", kind);
+    }
+    return parse_fields(ps, items, n, b);
 }
 
-static int parse_push_vlan(struct parser *ps, char *inner,
-                           struct action_buf *b)
+static int parse_set_eth(struct parser *ps, char *s, struct action_buf *b)
 {
+    return parse_set(ps, s, "eth", parse_eth_fields, b);
+}
+
+static int parse_set_ipv4(struct parser *ps, char *s, struct action_buf *b)
+{
+    return parse_set(ps, s, "ipv4", parse_ipv4_fields, b);
+}
+
+static int parse_set_ipv6(struct parser *ps, char *s, struct action_buf *b)
+{
+    return parse_set(ps, s, "ipv6", parse_ipv6_fields, b);
+}
+
+/* "tcp", "udp" and "sctp" are one action: set_tp rewrites whichever L4
+ * header the packet has. */
+static int parse_set_tp(struct parser *ps, char *s, struct action_buf *b)
+{
+    static const char *const kinds[] = { "tcp", "udp", "sctp" };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        int error = parse_set(ps, s, kinds[i], parse_tp_fields, b);
+        if (error != NOT_MINE) {
+            return error;
+        }
+    }
+    return NOT_MINE;
+}
+
+static int parse_set_tunnel(struct parser *ps, char *s, struct action_buf *b)
+{
+    return parse_set(ps, s, "tunnel", parse_tunnel_fields, b);
+}
+
+static int parse_push_vlan(struct parser *ps, char *s, struct action_buf *b)
+{
+    char *inner;
+    if (!call_form(s, "push_vlan", &inner)) {
+        return NOT_MINE;
+    }
     char *items[4];
     int n = split_top(inner, items, 4);
     uint64_t tpid = 0x8100, vid = 0, pcp = 0;
@@ -633,39 +732,91 @@ static int parse_push_vlan(struct parser *ps, char *inner,
     return 0;
 }
 
-static int parse_one(struct parser *ps, char *s, struct action_buf *b)
+static int parse_output(struct parser *ps, char *s, struct action_buf *b)
+{
+    uint64_t port_no;
+    if (s[0] < '0' || s[0] > '9') {
+        return NOT_MINE;
+    }
+    if (!parse_uint(s, UINT32_MAX, &port_no)) {
+        return fail(ps, "bad port number \"%s\"", s);
+    }
+    action_put_output(b, port_no);
+    return 0;
+}
+
+static int parse_userspace(struct parser *ps, char *s, struct action_buf *b)
+{
+    char *inner;
+    uint64_t userdata;
+    if (!call_form(s, "userspace", &inner)) {
+        return NOT_MINE;
+    }
+    if (strncmp(inner, "userdata=", 9)
+        || !parse_uint(inner + 9, UINT64_MAX, &userdata)) {
+        return fail(ps, "userspace: expected userdata=N");
+    }
+    action_put_userspace(b, userdata);
+    return 0;
+}
+
+static int parse_pop_vlan(struct parser *ps, char *s, struct action_buf *b)
+{
+    (void)ps;
+    if (strcmp(s, "pop_vlan")) {
+        return NOT_MINE;
+    }
+    action_put_pop_vlan(b);
+    return 0;
+}
+
+/* "drop" here is one item of a longer list ("1,drop"): parse_list reads
+ * "drop" alone as the empty list. */
+static int parse_drop(struct parser *ps, char *s, struct action_buf *b)
+{
+    (void)ps;
+    if (strcmp(s, "drop")) {
+        return NOT_MINE;
+    }
+    action_put_drop(b);
+    return 0;
+}
+
+static int parse_trunc(struct parser *ps, char *s, struct action_buf *b)
 {
     char *inner;
     uint64_t x;
-    if (s[0] >= '0' && s[0] <= '9') {
-        if (!parse_uint(s, UINT32_MAX, &x)) {
-            return fail(ps, "bad port number \"%s\"", s);
-        }
-        action_put_output(b, x);
-    } else if (!strcmp(s, "drop")) {
-        action_put_drop(b);
-    } else if (!strcmp(s, "pop_vlan")) {
-        action_put_pop_vlan(b);
-    } else if (call_form(s, "push_vlan", &inner)) {
-        return parse_push_vlan(ps, inner, b);
-    } else if (call_form(s, "trunc", &inner)) {
-        if (!parse_uint(inner, UINT32_MAX, &x) || x < 14) {
-            return fail(ps, "trunc: bad length \"%s\"", inner);
-        }
-        uint32_t max_len = x;
-        action_put(b, DP_ACTION_TRUNC, &max_len, sizeof max_len);
-    } else if (call_form(s, "userspace", &inner)) {
-        if (strncmp(inner, "userdata=", 9)
-            || !parse_uint(inner + 9, UINT64_MAX, &x)) {
-            return fail(ps, "userspace: expected userdata=N");
-        }
-        action_put_userspace(b, x);
-    } else if (call_form(s, "set", &inner)) {
-        return parse_set(ps, inner, b);
-    } else {
-        return fail(ps, "unknown action \"%s\"", s);
+    if (!call_form(s, "trunc", &inner)) {
+        return NOT_MINE;
     }
+    if (!parse_uint(inner, UINT32_MAX, &x) || x < 14) {
+        return fail(ps, "trunc: bad length \"%s\"", inner);
+    }
+    uint32_t max_len = x;
+    action_put(b, DP_ACTION_TRUNC, &max_len, sizeof max_len);
     return 0;
+}
+
+/* Parses one action: the first parser of the list that claims it. */
+static int parse_one(struct parser *ps, char *s, struct action_buf *b)
+{
+    typedef int parse_fn(struct parser *, char *, struct action_buf *);
+    static parse_fn *const parsers[] = {
+#define PARSER(ENUM, NAME, PAYLOAD) parse_##NAME,
+        DP_ACTIONS(PARSER)
+#undef PARSER
+    };
+    for (size_t i = 0; i < sizeof parsers / sizeof parsers[0]; i++) {
+        int error = parsers[i](ps, s, b);
+        if (error != NOT_MINE) {
+            return error;
+        }
+    }
+    char *inner;
+    if (call_form(s, "set", &inner)) {
+        return fail(ps, "set: unknown field \"%s\"", inner);
+    }
+    return fail(ps, "unknown action \"%s\"", s);
 }
 
 /* Parses the comma-separated list into `b`. */

@@ -1,6 +1,8 @@
 /* libFuzzer harness for datapath action lists: the first byte picks
- *   even: the rest is a binary list: actions_validate, and actions_format
- *         of what validates (printed text must parse again);
+ *   even: the rest is a binary list: actions_format of anything (it must
+ *         not read past the list), actions_validate, and of what validates:
+ *         every action is in DP_ACTIONS at a size its entry allows, and the
+ *         printed text parses to a list that validates;
  *   odd:  the rest is text: actions_parse, and what parses must validate,
  *         format, and parse again to the same bytes. */
 #include <stdint.h>
@@ -16,12 +18,28 @@ static void fail(const char *what, const char *text, const char *more)
     abort();
 }
 
+/* Every action of the validated list (acts, len) is a listed type with a
+ * payload size its entry allows. */
+static void check_listed(const void *acts, size_t len, const char *text)
+{
+    DP_ACTION_FOR_EACH (a, acts, len) {
+        const struct dp_action_kind *k = dp_action_kind(a->type);
+        size_t n = dp_action_payload_len(a);
+        if (!k || n < k->min_payload || n > k->max_payload) {
+            fail("validated action not as listed", text, "");
+        }
+    }
+}
+
 static void binary(const uint8_t *data, size_t size)
 {
     /* Copy to an aligned, exactly sized buffer: ASan sees overreads. */
     void *acts = malloc(size ? size : 1);
     memcpy(acts, data, size);
+    char unchecked[8192];
+    actions_format(acts, size, unchecked, sizeof unchecked);
     if (actions_validate(acts, size) == 0) {
+        check_listed(acts, size, unchecked);
         char text[8192], err[256];
         int n = actions_format(acts, size, text, sizeof text);
         if (n >= 0 && (size_t)n < sizeof text) {
@@ -59,6 +77,7 @@ static void textual(const uint8_t *data, size_t size)
         if (actions_validate(b->data, b->len)) {
             fail("parsed list does not validate", in, "");
         }
+        check_listed(b->data, b->len, in);
         int n = actions_format(b->data, b->len, text, sizeof text);
         if (n < 0 || (size_t)n >= sizeof text) {
             fail("format too long", in, "");

@@ -776,6 +776,161 @@ static void test_parse_errors(void **state)
     assert_int_equal(actions_parse(big, &b, err, sizeof err), -1);
 }
 
+/* ------------------------------------------------------- the action list */
+
+/* A sample of every action of DP_ACTIONS, as text: a list whose last action
+ * is of that type ("drop" alone is the empty list, so drop's sample has an
+ * output before it).  An entry added to the list without a sample here
+ * fails test_every_listed_action. */
+static const char *const samples[N_DP_ACTION_TYPES] = {
+    [DP_ACTION_OUTPUT] = "5",
+    [DP_ACTION_USERSPACE] = "userspace(userdata=0x1234)",
+    [DP_ACTION_PUSH_VLAN] = "push_vlan(tpid=0x88a8,vid=100,pcp=3)",
+    [DP_ACTION_POP_VLAN] = "pop_vlan",
+    [DP_ACTION_SET_ETH] = "set(eth(src=02:00:00:00:00:01,"
+                          "dst=ff:ff:ff:00:00:00/ff:ff:ff:00:00:00))",
+    [DP_ACTION_SET_IPV4] = "set(ipv4(src=10.1.2.3,ttl=7))",
+    [DP_ACTION_SET_IPV6] = "set(ipv6(dst=2001:db8::9,label=0x54321))",
+    [DP_ACTION_SET_TP] = "set(tcp(src=4608/0xff00))",
+    [DP_ACTION_SET_TUNNEL] = "set(tunnel(tun_id=0x2a,dst=192.0.2.1,ttl=32,"
+                             "flags(key)))",
+    [DP_ACTION_DROP] = "1,drop",
+    [DP_ACTION_TRUNC] = "trunc(64)",
+};
+
+/* No entry has a variable payload yet: the form a variable one will use
+ * takes apart as the list's users expect. */
+_Static_assert(DP_PAYLOAD_MIN(DP_PAYLOAD_RANGE(2, 9)) == 2
+               && DP_PAYLOAD_MAX(DP_PAYLOAD_RANGE(2, 9)) == 9
+               && DP_PAYLOAD_MAX(DP_PAYLOAD(struct flow_tnl))
+                  == sizeof(struct flow_tnl)
+               && DP_PAYLOAD_MAX(DP_PAYLOAD_NONE) == 0,
+               "DP_PAYLOAD forms");
+
+/* The last action of the list in `b`. */
+static const struct dp_action *last_action(const struct action_buf *b)
+{
+    const struct dp_action *last = NULL;
+    DP_ACTION_FOR_EACH (a, b->data, b->len) {
+        last = a;
+    }
+    return last;
+}
+
+/* A list of one action of `type` whose payload is `payload` cut or
+ * zero-filled to `size` bytes. */
+static size_t put_resized(uint8_t *buf, uint16_t type, const void *payload,
+                          size_t payload_len, size_t size)
+{
+    size_t n = 0;
+    uint8_t bytes[256] = { 0 };
+    assert_true(size <= sizeof bytes && payload_len <= sizeof bytes);
+    memcpy(bytes, payload, payload_len);
+    put_raw(buf, &n, sizeof(struct dp_action) + size, type, bytes, size);
+    return n;
+}
+
+/* Validation refuses the sample action `a` when its payload is one byte
+ * short, one byte or 8 bytes long (the padding changes or not). */
+static void assert_wrong_sizes_refused(const struct dp_action *a)
+{
+    const struct dp_action_kind *k = dp_action_kind(a->type);
+    uint8_t buf[512] __attribute__((aligned(8)));
+    size_t size = dp_action_payload_len(a);
+    size_t wrong[] = { k->min_payload - 1, k->max_payload + 1,
+                       k->max_payload + 8 };
+    for (size_t i = k->min_payload ? 0 : 1; i < 3; i++) {
+        memset(buf, 0, sizeof buf);
+        size_t n = put_resized(buf, a->type, dp_action_payload(a), size,
+                               wrong[i]);
+        if (actions_validate(buf, n) != -EINVAL) {
+            fail_msg("%s: a payload of %zu bytes validates", k->name,
+                     wrong[i]);
+        }
+    }
+    /* The right size, built the same way, does validate. */
+    size_t n = put_resized(buf, a->type, dp_action_payload(a), size, size);
+    assert_int_equal(actions_validate(buf, n), 0);
+}
+
+/* Walks DP_ACTIONS: every entry has its type's place, a unique name, and a
+ * sample that validate accepts at its size and refuses at other sizes,
+ * that formats to the same text and parses back to the same bytes. */
+static void test_every_listed_action(void **state)
+{
+    (void)state;
+    static const struct {
+        uint16_t type;
+        const char *name;
+    } list[] = {
+#define ENTRY(ENUM, NAME, PAYLOAD) { DP_ACTION_##ENUM, #NAME },
+        DP_ACTIONS(ENTRY)
+#undef ENTRY
+    };
+    size_t n_list = sizeof list / sizeof list[0];
+    assert_int_equal(n_list, N_DP_ACTION_TYPES - 1);
+    assert_null(dp_action_kind(DP_ACTION_UNSPEC));
+    assert_null(dp_action_kind(N_DP_ACTION_TYPES));
+    assert_null(dp_action_name(N_DP_ACTION_TYPES));
+    for (size_t i = 0; i < n_list; i++) {
+        uint16_t type = list[i].type;
+        const struct dp_action_kind *k = dp_action_kind(type);
+        assert_int_equal(type, i + 1);      /* wire types: append only */
+        assert_non_null(k);
+        assert_string_equal(k->name, list[i].name);
+        assert_ptr_equal(dp_action_name(type), k->name);
+        for (size_t j = 0; j < i; j++) {
+            assert_string_not_equal(list[j].name, k->name);
+        }
+        if (!samples[type]) {
+            fail_msg("no sample for action %s in samples[]", k->name);
+        }
+
+        struct action_buf b, again;
+        parse_ok(samples[type], &b);
+        const struct dp_action *a = last_action(&b);
+        assert_non_null(a);
+        assert_int_equal(a->type, type);
+        assert_in_range(dp_action_payload_len(a), k->min_payload,
+                        k->max_payload);
+        assert_int_equal(actions_validate(b.data, b.len), 0);
+
+        char text[512];
+        actions_format(b.data, b.len, text, sizeof text);
+        assert_string_equal(text, samples[type]);
+        parse_ok(text, &again);
+        assert_int_equal(again.len, b.len);
+        assert_memory_equal(again.data, b.data, b.len);
+
+        assert_wrong_sizes_refused(a);
+    }
+}
+
+/* An unvalidated action of the wrong size prints as if cut or zero-filled
+ * to its type's size, and the printer reads only what the list holds
+ * (ASan checks the exactly sized buffers). */
+static void test_format_wrong_size(void **state)
+{
+    (void)state;
+    struct dp_action *a = malloc(sizeof *a);
+    a->type = DP_ACTION_OUTPUT;
+    a->len = sizeof *a;                     /* no port number */
+    char s[64];
+    actions_format(a, sizeof *a, s, sizeof s);
+    assert_string_equal(s, "0");
+    free(a);
+
+    uint8_t *big = calloc(1, 16);           /* trunc with 12 bytes */
+    struct dp_action h = { .len = 16, .type = DP_ACTION_TRUNC };
+    uint32_t max_len = 100;
+    memcpy(big, &h, sizeof h);
+    memcpy(big + sizeof h, &max_len, sizeof max_len);
+    memset(big + 8, 0xff, 8);
+    actions_format(big, 16, s, sizeof s);
+    assert_string_equal(s, "trunc(100)");
+    free(big);
+}
+
 /* ------------------------------------------------------ recursion limits */
 
 /* Test port types: "trace" records what it is sent; "reenter" re-enters
@@ -990,6 +1145,8 @@ int main(void)
         cmocka_unit_test(test_validate_hostile),
         cmocka_unit_test(test_format_parse_round_trip),
         cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_every_listed_action),
+        cmocka_unit_test(test_format_wrong_size),
         cmocka_unit_test(test_recursion_limit),
         cmocka_unit_test(test_deferred_overflow),
     };
