@@ -104,8 +104,10 @@ static void parse_arp(struct cursor *c, struct flow_key *key)
 
 /* Returns false (key untouched) unless the header, its options and its total
  * length are all inside the frame; on success limits `c` to the payload
- * (padding after tot_len is not L4). */
-static bool parse_ipv4(struct cursor *c, struct flow_key *key)
+ * (padding after tot_len is not L4) and records where L4 starts in `p`
+ * unless this is a later fragment (which carries no L4 header). */
+static bool parse_ipv4(struct cursor *c, struct flow_key *key,
+                       struct dp_packet *p)
 {
     if (c->size < IPV4_HEADER_LEN) {
         return false;
@@ -129,6 +131,10 @@ static bool parse_ipv4(struct cursor *c, struct flow_key *key)
         if (frag_off & IPV4_FRAG_OFFSET_MASK) {
             key->nw_frag |= FLOW_NW_FRAG_LATER;
         }
+    }
+    if (!(key->nw_frag & FLOW_NW_FRAG_LATER)) {
+        p->l4_ofs = (uint16_t)(p->l3_ofs + ihl);    /* ihl <= 60 */
+        p->l4_proto = ip->proto;
     }
     c->size = tot_len;
     cursor_pull(c, ihl);
@@ -170,8 +176,10 @@ static bool parse_ipv6_ext_headers(struct cursor *c, uint8_t *proto,
 
 /* Returns false when the fixed header or payload length does not fit (key
  * untouched) or when an extension header is cut short (only the addresses
- * set, as OVS).  On success limits `c` to the upper-layer payload. */
-static bool parse_ipv6(struct cursor *c, struct flow_key *key)
+ * set, as OVS).  On success limits `c` to the upper-layer payload and
+ * records where it starts in `p`, unless this is a later fragment. */
+static bool parse_ipv6(struct cursor *c, struct flow_key *key,
+                       struct dp_packet *p)
 {
     if (c->size < IPV6_HEADER_LEN) {
         return false;
@@ -197,6 +205,11 @@ static bool parse_ipv6(struct cursor *c, struct flow_key *key)
     key->nw_ttl = ip->hlimit;
     key->nw_proto = proto;
     key->nw_frag = frag;
+    size_t l4_ofs = (size_t)(c->data - dp_packet_data(p));
+    if (!(frag & FLOW_NW_FRAG_LATER) && l4_ofs < DP_PACKET_OFS_NONE) {
+        p->l4_ofs = (uint16_t)l4_ofs;
+        p->l4_proto = proto;
+    }
     return true;
 }
 
@@ -281,18 +294,10 @@ static void parse_icmpv6(struct cursor *c, struct flow_key *key)
     }
 }
 
-/* Records where L4 starts (unless this is a later fragment, which carries
- * no L4 header) and parses it. */
-static void parse_l4(struct cursor *c, struct flow_key *key, bool is_ipv6,
-                     struct dp_packet *p, const uint8_t *frame)
+static void parse_l4(struct cursor *c, struct flow_key *key, bool is_ipv6)
 {
     if (key->nw_frag & FLOW_NW_FRAG_LATER) {
-        return;
-    }
-    size_t l4_ofs = (size_t)(c->data - frame);
-    if (l4_ofs < DP_PACKET_OFS_NONE) {
-        p->l4_ofs = (uint16_t)l4_ofs;
-        p->l4_proto = key->nw_proto;
+        return;                    /* later fragments carry no L4 header */
     }
     switch (key->nw_proto) {
     case IP_PROTO_TCP:
@@ -346,30 +351,30 @@ void flow_key_extract(struct dp_packet *p, struct flow_key *key)
     key->in_port = p->md.in_port;
     key->pkt_mark = p->md.pkt_mark;
     key->recirc_id = p->md.recirc_id;
-    p->l3_ofs = DP_PACKET_OFS_NONE;
     p->l4_ofs = DP_PACKET_OFS_NONE;
     p->l4_proto = 0;
     p->ofs_valid = true;
 
-    const uint8_t *frame = dp_packet_data(p);
-    struct cursor c = { frame, p->len };
+    struct cursor c = { dp_packet_data(p), p->len };
     const struct eth_header *eth = (const void *)cursor_pull(&c, 12);
     if (!eth || c.size < 2) {
+        p->l3_ofs = DP_PACKET_OFS_NONE;
         return;                    /* no whole Ethernet header */
     }
     key->dl_dst = eth->dst;
     key->dl_src = eth->src;
     parse_vlans(&c, key);
     key->dl_type = parse_ethertype(&c);
-    p->l3_ofs = (uint16_t)(c.data - frame);    /* at most 14 + 8 + 8 */
+    /* Nothing limited `c` yet: what it consumed is the offset (<= 30). */
+    p->l3_ofs = (uint16_t)(p->len - c.size);
 
     if (key->dl_type == htons(ETH_TYPE_IP)) {
-        if (parse_ipv4(&c, key)) {
-            parse_l4(&c, key, false, p, frame);
+        if (parse_ipv4(&c, key, p)) {
+            parse_l4(&c, key, false);
         }
     } else if (key->dl_type == htons(ETH_TYPE_IPV6)) {
-        if (parse_ipv6(&c, key)) {
-            parse_l4(&c, key, true, p, frame);
+        if (parse_ipv6(&c, key, p)) {
+            parse_l4(&c, key, true);
         }
     } else if (key->dl_type == htons(ETH_TYPE_ARP)
                || key->dl_type == htons(ETH_TYPE_RARP)) {
