@@ -174,31 +174,33 @@ static bool parse_ipv6_ext_headers(struct cursor *c, uint8_t *proto,
     }
 }
 
-/* Returns false when the fixed header or payload length does not fit (key
- * untouched) or when an extension header is cut short (only the addresses
- * set, as OVS).  On success limits `c` to the upper-layer payload and
- * records where it starts in `p`, unless this is a later fragment. */
-static bool parse_ipv6(struct cursor *c, struct flow_key *key,
-                       struct dp_packet *p)
+/* The fixed IPv6 header, or NULL (key untouched) when it or its payload
+ * length does not fit; sets the addresses and limits `c` to the payload. */
+static const struct ipv6_header *parse_ipv6_fixed(struct cursor *c,
+                                                  struct flow_key *key)
 {
     if (c->size < IPV6_HEADER_LEN) {
-        return false;
+        return NULL;
     }
     const struct ipv6_header *ip = (const void *)c->data;
     size_t plen = ntohs(ip->payload_len);
     if (plen + IPV6_HEADER_LEN > c->size) {
-        return false;
+        return NULL;
     }
     cursor_pull(c, IPV6_HEADER_LEN);
     c->size = plen;
     memcpy(key->ipv6_src, ip->src, 16);
     memcpy(key->ipv6_dst, ip->dst, 16);
+    return ip;
+}
 
-    uint8_t proto = ip->next;
-    uint8_t frag = 0;
-    if (!parse_ipv6_ext_headers(c, &proto, &frag)) {
-        return false;
-    }
+/* The rest of the IPv6 key once `c` is at upper-layer protocol `proto`, and
+ * where that starts in `p` unless this is a later fragment. */
+static void parse_ipv6_finish(const struct cursor *c, struct flow_key *key,
+                              struct dp_packet *p,
+                              const struct ipv6_header *ip, uint8_t proto,
+                              uint8_t frag)
+{
     uint32_t vtcfl = ntohl(ip->vtc_flow);
     key->ipv6_label = htonl(vtcfl & IPV6_LABEL_MASK);
     key->nw_tos = (uint8_t)(vtcfl >> IPV6_TCLASS_SHIFT);
@@ -210,7 +212,6 @@ static bool parse_ipv6(struct cursor *c, struct flow_key *key,
         p->l4_ofs = (uint16_t)l4_ofs;
         p->l4_proto = proto;
     }
-    return true;
 }
 
 /* ---------------------------------------------------------------------------
@@ -324,6 +325,21 @@ static void parse_l4(struct cursor *c, struct flow_key *key, bool is_ipv6)
     }
 }
 
+/* IPv6 with extension headers: the walk, the rest of the key and L4.  Out
+ * of line, and called last, so that the registers the walk needs are not
+ * saved on every extraction; an extension header cut short leaves only the
+ * addresses set (as OVS). */
+static __attribute__((noinline)) void
+parse_ipv6_ext_l4(struct cursor *c, struct flow_key *key, struct dp_packet *p,
+                  const struct ipv6_header *ip)
+{
+    uint8_t proto = ip->next, frag = 0;
+    if (parse_ipv6_ext_headers(c, &proto, &frag)) {
+        parse_ipv6_finish(c, key, p, ip, proto, frag);
+        parse_l4(c, key, true);
+    }
+}
+
 /* ---------------------------------------------------------------------------
  * The whole frame. */
 
@@ -373,7 +389,11 @@ void flow_key_extract(struct dp_packet *p, struct flow_key *key)
             parse_l4(&c, key, false);
         }
     } else if (key->dl_type == htons(ETH_TYPE_IPV6)) {
-        if (parse_ipv6(&c, key, p)) {
+        const struct ipv6_header *ip = parse_ipv6_fixed(&c, key);
+        if (ip && ipv6_is_ext_header(ip->next)) {
+            parse_ipv6_ext_l4(&c, key, p, ip);
+        } else if (ip) {
+            parse_ipv6_finish(&c, key, p, ip, ip->next, 0);
             parse_l4(&c, key, true);
         }
     } else if (key->dl_type == htons(ETH_TYPE_ARP)
