@@ -205,7 +205,8 @@ static bool get_hdrs(struct dp_packet *p, struct hdrs *h)
     if (h->eth_type == htons(ETH_TYPE_IP)) {
         const struct ipv4_header *ip = (const void *)
             dp_packet_l3(p, IPV4_HEADER_LEN);
-        if (!ip || ipv4_version(ip) != 4 || ipv4_header_len(ip) < 20
+        if (!ip || ipv4_version(ip) != 4
+            || ipv4_header_len(ip) < IPV4_HEADER_LEN
             || p->len - p->l3_ofs < ipv4_header_len(ip)) {
             return false;
         }
@@ -213,7 +214,7 @@ static bool get_hdrs(struct dp_packet *p, struct hdrs *h)
     } else if (h->eth_type == htons(ETH_TYPE_IPV6)) {
         const struct ipv6_header *ip = (const void *)
             dp_packet_l3(p, IPV6_HEADER_LEN);
-        if (!ip || (ip->vtc_flow & htonl(0xf0000000)) != htonl(0x60000000)) {
+        if (!ip || ipv6_version(ip) != 6) {
             return false;
         }
         ip_end = p->l3_ofs + IPV6_HEADER_LEN + ntohs(ip->payload_len);

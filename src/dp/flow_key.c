@@ -115,13 +115,14 @@ static bool parse_ipv4(struct cursor *c, struct flow_key *key,
     const struct ipv4_header *ip = (const void *)c->data;
     size_t ihl = ipv4_header_len(ip);
     size_t tot_len = ntohs(ip->tot_len);
-    if (ihl < IPV4_HEADER_LEN || ihl > c->size || tot_len > c->size
-        || ihl > tot_len) {
+    /* (ihl <= tot_len <= c->size also puts the header in the frame.) */
+    if (ihl < IPV4_HEADER_LEN || tot_len > c->size || ihl > tot_len) {
         return false;
     }
+    uint8_t proto = ip->proto;
     key->nw_tos = ip->tos;
     key->nw_ttl = ip->ttl;
-    key->nw_proto = ip->proto;
+    key->nw_proto = proto;
     key->nw_src = ip->src;
     key->nw_dst = ip->dst;
 
@@ -132,9 +133,9 @@ static bool parse_ipv4(struct cursor *c, struct flow_key *key,
             key->nw_frag |= FLOW_NW_FRAG_LATER;
         }
     }
-    if (!(key->nw_frag & FLOW_NW_FRAG_LATER)) {
+    if (!(frag_off & IPV4_FRAG_OFFSET_MASK)) {     /* L4 is here */
         p->l4_ofs = (uint16_t)(p->l3_ofs + ihl);    /* ihl <= 60 */
-        p->l4_proto = ip->proto;
+        p->l4_proto = proto;
     }
     c->size = tot_len;
     cursor_pull(c, ihl);

@@ -151,6 +151,12 @@ struct NET_HEADER ipv6_header {
     uint8_t dst[16];
 };
 
+/* The version field (6 for a real IPv6 header). */
+static inline unsigned ipv6_version(const struct ipv6_header *ip)
+{
+    return ntohl(ip->vtc_flow) >> 28;
+}
+
 /* Every extension header is at least this long. */
 #define IPV6_EXT_MIN_LEN 8
 

@@ -157,6 +157,15 @@ static void test_offsets_ethernet_ip(void **state)
     put_udp(&qinq, 0);
     assert_ofs(&qinq, qinq.n, 22, 62, IP_PROTO_UDP);
 
+    /* IPv4 options: L4 after the whole header (ihl 7 = 28 bytes). */
+    struct frame opts = { .n = 0 };
+    put_eth(&opts, ETH_TYPE_IP);
+    put_ipv4(&opts, IP_PROTO_UDP, 8 + 8, 0);
+    opts.b[14] = 0x47;                          /* tot_len 36 = 28 + 8 */
+    put_bytes(&opts, "\x01\x01\x01\x01\x01\x01\x01\x00", 8);
+    put_udp(&opts, 0);
+    assert_ofs(&opts, opts.n, 14, 42, IP_PROTO_UDP);
+
     /* A third tag is beyond what the key parses: L3 is where it stopped
      * (the third tag's TCI, its type 0x8100), with no L4. */
     struct frame three = { .n = 0 };

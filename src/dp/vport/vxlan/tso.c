@@ -47,7 +47,7 @@ static int begin_ipv6(struct tso_iter *it, const uint8_t *f, uint32_t len,
         return -1;
     }
     const struct ipv6_header *ip = (const void *)(f + l3);
-    if ((ntohl(ip->vtc_flow) >> 28) != 6 || ip->next != IP_PROTO_TCP
+    if (ipv6_version(ip) != 6 || ip->next != IP_PROTO_TCP
         || l4 != l3 + IPV6_HEADER_LEN) {
         return -1;
     }
