@@ -4,7 +4,10 @@
  * Extraction follows OVS's miniflow_extract(): each layer is parsed only when
  * its header is wholly inside the frame; a layer that does not parse leaves
  * its fields (and everything above it) zero.  The frame is never read past
- * p->len.  Formatting and parsing of keys live in flow_key_format.c. */
+ * p->len.  On the way it records in the packet where L3 and L4 start (see
+ * packet.h), so that nothing after it walks the headers again.  The header
+ * layouts and constants are net_headers.h's.  Formatting and parsing of keys
+ * live in flow_key_format.c. */
 #include "dp/flow_key.h"
 
 #include <arpa/inet.h>
@@ -54,7 +57,8 @@ static void parse_vlans(struct cursor *c, struct flow_key *key)
             || !eth_type_is_vlan(get_be16(c->data))) {
             return;
         }
-        const struct vlan_header *tag = (const void *)cursor_pull(c, 4);
+        const struct vlan_header *tag = (const void *)
+            cursor_pull(c, VLAN_HEADER_LEN);
         key->vlans[n].tpid = tag->tpid;
         key->vlans[n].tci = tag->tci | htons(FLOW_VLAN_PRESENT);
     }
@@ -373,7 +377,8 @@ void flow_key_extract(struct dp_packet *p, struct flow_key *key)
     p->ofs_valid = true;
 
     struct cursor c = { dp_packet_data(p), p->len };
-    const struct eth_header *eth = (const void *)cursor_pull(&c, 12);
+    const struct eth_header *eth = (const void *)
+        cursor_pull(&c, 2 * ETH_ADDR_LEN);   /* the type is read below */
     if (!eth || c.size < 2) {
         p->l3_ofs = DP_PACKET_OFS_NONE;
         return;                    /* no whole Ethernet header */
