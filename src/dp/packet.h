@@ -64,7 +64,8 @@ struct packet_md {
  *
  * - Offsets count from the frame's start (dp_packet_data), so L2 is at 0.
  *   The ethertype of the L3 header is the be16 just before l3_ofs.
- * - l3_ofs is set whenever a whole Ethernet header was there; l4_ofs (with
+ * - l3_ofs is set whenever a whole Ethernet header was there (it follows at
+ *   most FLOW_MAX_VLANS tags and an LLC/SNAP header); l4_ofs (with
  *   l4_proto, the IP protocol of that header) only when the IPv4 or IPv6
  *   header parsed for the flow key and the packet is not a later fragment.
  *   DP_PACKET_OFS_NONE means "no such header".  An offset may lie at or
@@ -76,8 +77,10 @@ struct packet_md {
  *   clear calls flow_key_extract (or flow_key_set_offsets) first.
  * - Whoever moves headers keeps them true: dp_packet_push/pull shift them
  *   (a header pulled off becomes NONE), so push_vlan/pop_vlan, which insert
- *   or remove bytes between L2 and L3 through push/pull, keep them right;
- *   set actions change bytes in place and leave them.  Code that rewrites a
+ *   or remove bytes between L2 and L3 through push/pull, keep them right
+ *   (pop_vlan clears ofs_valid when the walk had stopped at its tag limit,
+ *   so that a new walk finds the L3 that one tag fewer uncovers); set
+ *   actions change bytes in place and leave them.  Code that rewrites a
  *   frame any other way calls dp_packet_reset_offsets. */
 #define DP_PACKET_OFS_NONE UINT16_MAX
 
