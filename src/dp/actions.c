@@ -122,7 +122,7 @@ static bool check_push_vlan(const struct dp_action *a)
 {
     struct dp_action_push_vlan pv;
     DP_ACTION_GET(a, &pv);
-    return pv.tpid == htons(0x8100) || pv.tpid == htons(0x88a8);
+    return eth_type_is_vlan(pv.tpid);
 }
 
 static bool check_pop_vlan(const struct dp_action *a)
@@ -227,29 +227,7 @@ int actions_validate(const void *acts, size_t len)
     return 0;
 }
 
-/* -------------------------------------------------------------- checksums */
-
-/* Ones'-complement arithmetic on 16-bit words as they lie in memory: the
- * sum does not depend on byte order, so no swapping is needed. */
-static uint16_t csum_fold(uint32_t sum)
-{
-    while (sum >> 16) {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    return sum;
-}
-
-/* RFC 1624 eqn. 3: the checksum after one word changes from old to new. */
-static uint16_t csum_update16(uint16_t csum, uint16_t old, uint16_t new)
-{
-    return ~csum_fold((uint16_t)~csum + (uint16_t)~old + (uint32_t)new);
-}
-
-static uint16_t csum_update32(uint16_t csum, uint32_t old, uint32_t new)
-{
-    csum = csum_update16(csum, old >> 16, new >> 16);
-    return csum_update16(csum, old & 0xffff, new & 0xffff);
-}
+/* --------------------------------------------------------- header access */
 
 static uint16_t load16(const uint8_t *p)
 {
@@ -285,92 +263,52 @@ struct hdrs {
 };
 
 #define VIRTIO_NET_HDR_F_NEEDS_CSUM 1
-#define IPPROTO_SCTP_ 132
 
 static uint32_t min_u32(uint32_t a, uint32_t b)
 {
     return a < b ? a : b;
 }
 
-static void parse_ipv4(const uint8_t *d, uint32_t len, struct hdrs *h)
+static uint32_t max_u32(uint32_t a, uint32_t b)
 {
-    uint32_t ihl = (d[h->l3] & 0x0f) * 4;
-    if (len - h->l3 < 20 || (d[h->l3] >> 4) != 4 || ihl < 20
-        || len - h->l3 < ihl) {
-        h->l3 = 0;
-        return;
-    }
-    uint16_t frag = ntohs(load16(d + h->l3 + 6));
-    uint32_t tot = ntohs(load16(d + h->l3 + 2));
-    if (!(frag & 0x1fff)) {     /* a later fragment has no L4 header */
-        h->l4 = h->l3 + ihl;
-        h->l4_end = min_u32(len, h->l3 + (tot > ihl ? tot : ihl));
-        h->proto = d[h->l3 + 9];
-    }
+    return a > b ? a : b;
 }
 
-/* Walks the IPv6 extension headers that may precede the L4 header. */
-static void parse_ipv6(const uint8_t *d, uint32_t len, struct hdrs *h)
-{
-    if (len - h->l3 < 40 || (d[h->l3] >> 4) != 6) {
-        h->l3 = 0;
-        return;
-    }
-    uint8_t next = d[h->l3 + 6];
-    uint32_t ofs = h->l3 + 40;
-    uint32_t end = min_u32(len, ofs + ntohs(load16(d + h->l3 + 4)));
-    for (int i = 0; i < 8; i++) {
-        uint32_t ext;
-        if (next == 0 || next == 43 || next == 60) {
-            ext = len - ofs >= 2 ? (d[ofs + 1] + 1u) * 8 : UINT32_MAX;
-        } else if (next == 44) {
-            if (len - ofs < 8 || (ntohs(load16(d + ofs + 2)) & 0xfff8)) {
-                return;             /* short, or not the first fragment */
-            }
-            ext = 8;
-        } else if (next == 51) {
-            ext = len - ofs >= 2 ? (d[ofs + 1] + 2u) * 4 : UINT32_MAX;
-        } else {
-            break;
-        }
-        if (ext > len - ofs) {
-            return;
-        }
-        next = d[ofs];
-        ofs += ext;
-    }
-    h->l4 = ofs;
-    h->l4_end = end > ofs ? end : ofs;
-    h->proto = next;
-}
-
-/* Finds the IP and L4 headers; false when the frame is not IP. */
-static bool parse_hdrs(const uint8_t *d, uint32_t len, struct hdrs *h)
+/* The IP header of `p` and its L4 header from the offsets flow_key_extract
+ * recorded (see packet.h; a packet that did not pass it is walked now).
+ * False when the frame is not IP or its IP header is cut short. */
+static bool get_hdrs(struct dp_packet *p, struct hdrs *h)
 {
     memset(h, 0, sizeof *h);
-    if (len < 14) {
-        return false;
-    }
-    uint32_t ofs = 12;
-    uint16_t type = load16(d + ofs);
-    while ((type == htons(0x8100) || type == htons(0x88a8))
-           && len - ofs >= 6) {
-        ofs += 4;
-        type = load16(d + ofs);
-    }
-    h->eth_type = type;
-    h->l3 = ofs + 2;
-    if (h->l3 >= len) {
-        return false;
-    }
-    if (type == htons(0x0800)) {
-        parse_ipv4(d, len, h);
-    } else if (type == htons(0x86dd)) {
-        parse_ipv6(d, len, h);
+    flow_key_set_offsets(p);
+    h->eth_type = dp_packet_l3_type(p);
+    uint32_t ip_end;
+    if (h->eth_type == htons(ETH_TYPE_IP)) {
+        const struct ipv4_header *ip = (const void *)
+            dp_packet_l3(p, IPV4_HEADER_LEN);
+        if (!ip || ipv4_version(ip) != 4
+            || ipv4_header_len(ip) < IPV4_HEADER_LEN
+            || p->len - p->l3_ofs < ipv4_header_len(ip)) {
+            return false;
+        }
+        ip_end = p->l3_ofs + ntohs(ip->tot_len);
+    } else if (h->eth_type == htons(ETH_TYPE_IPV6)) {
+        const struct ipv6_header *ip = (const void *)
+            dp_packet_l3(p, IPV6_HEADER_LEN);
+        if (!ip || ipv6_version(ip) != 6) {
+            return false;
+        }
+        ip_end = p->l3_ofs + IPV6_HEADER_LEN + ntohs(ip->payload_len);
     } else {
         return false;
     }
-    return h->l3 != 0;
+    h->l3 = p->l3_ofs;
+    if (p->l4_ofs != DP_PACKET_OFS_NONE && p->l4_ofs <= p->len) {
+        h->l4 = p->l4_ofs;
+        h->l4_end = min_u32(p->len, max_u32(ip_end, h->l4));
+        h->proto = p->l4_proto;
+    }
+    return true;
 }
 
 /* Offset of the L4 checksum field of `proto`, or 0 when it has none we
@@ -383,16 +321,16 @@ static uint32_t l4_csum_offset(const struct hdrs *h, uint32_t len,
         return 0;
     }
     uint32_t room = len - h->l4;
-    if (h->proto == IPPROTO_TCP && room >= 20) {
-        return h->l4 + 16;
+    if (h->proto == IP_PROTO_TCP && room >= TCP_HEADER_LEN) {
+        return h->l4 + offsetof(struct tcp_header, csum);
     }
-    if (h->proto == IPPROTO_UDP && room >= 8) {
+    if (h->proto == IP_PROTO_UDP && room >= UDP_HEADER_LEN) {
         *is_udp = true;
-        return h->l4 + 6;
+        return h->l4 + offsetof(struct udp_header, csum);
     }
-    if (h->proto == IPPROTO_ICMPV6 && room >= 4
-        && h->eth_type == htons(0x86dd)) {
-        return h->l4 + 2;
+    if (h->proto == IP_PROTO_ICMPV6 && room >= 4
+        && h->eth_type == htons(ETH_TYPE_IPV6)) {
+        return h->l4 + offsetof(struct icmp_header, csum);
     }
     return 0;
 }
@@ -439,13 +377,15 @@ static uint8_t masked8(uint8_t old, uint8_t val, uint8_t mask)
 
 static void set_eth(struct dp_packet *p, const struct dp_action_set_eth *s)
 {
-    if (p->len < 14) {
+    if (p->len < ETH_HEADER_LEN) {
         return;
     }
-    uint8_t *d = dp_packet_data(p);
-    for (int i = 0; i < 6; i++) {
-        d[i] = masked8(d[i], s->dst.ea[i], s->dst_mask.ea[i]);
-        d[6 + i] = masked8(d[6 + i], s->src.ea[i], s->src_mask.ea[i]);
+    struct eth_header *eth = (void *)dp_packet_data(p);
+    for (int i = 0; i < ETH_ADDR_LEN; i++) {
+        eth->dst.ea[i] = masked8(eth->dst.ea[i], s->dst.ea[i],
+                                 s->dst_mask.ea[i]);
+        eth->src.ea[i] = masked8(eth->src.ea[i], s->src.ea[i],
+                                 s->src_mask.ea[i]);
     }
 }
 
@@ -455,43 +395,47 @@ static void set_ipv4_addr(struct dp_packet *p, const struct hdrs *h,
                           uint32_t ofs, uint32_t val, uint32_t mask)
 {
     uint8_t *d = dp_packet_data(p);
+    struct ipv4_header *ip = (void *)(d + h->l3);
     uint32_t old = load32(d + h->l3 + ofs);
     uint32_t new = masked32(old, val, mask);
     if (old == new) {
         return;
     }
     store32(d + h->l3 + ofs, new);
-    store16(d + h->l3 + 10, csum_update32(load16(d + h->l3 + 10), old, new));
+    ip->csum = csum_update32(ip->csum, old, new);
     l4_csum_replace32(p, h, old, new, true);
 }
 
 /* Rewrites byte `ofs` of the IPv4 header (tos or ttl) and the header
  * checksum. */
-static void set_ipv4_byte(uint8_t *ip, uint32_t ofs, uint8_t val,
+static void set_ipv4_byte(uint8_t *d, uint32_t ofs, uint8_t val,
                           uint8_t mask)
 {
+    struct ipv4_header *ip = (void *)d;
     uint32_t word = ofs & ~1u;
-    uint16_t old = load16(ip + word);
-    ip[ofs] = masked8(ip[ofs], val, mask);
-    uint16_t new = load16(ip + word);
-    store16(ip + 10, csum_update16(load16(ip + 10), old, new));
+    uint16_t old = load16(d + word);
+    d[ofs] = masked8(d[ofs], val, mask);
+    ip->csum = csum_update16(ip->csum, old, load16(d + word));
 }
 
 static void set_ipv4(struct dp_packet *p, const struct dp_action_set_ipv4 *s)
 {
     struct hdrs h;
-    if (!parse_hdrs(dp_packet_data(p), p->len, &h)
-        || h.eth_type != htons(0x0800)) {
+    if (!get_hdrs(p, &h) || h.eth_type != htons(ETH_TYPE_IP)) {
         return;
     }
-    set_ipv4_addr(p, &h, 12, s->src, s->src_mask);
-    set_ipv4_addr(p, &h, 16, s->dst, s->dst_mask);
+    set_ipv4_addr(p, &h, offsetof(struct ipv4_header, src), s->src,
+                  s->src_mask);
+    set_ipv4_addr(p, &h, offsetof(struct ipv4_header, dst), s->dst,
+                  s->dst_mask);
     uint8_t *ip = dp_packet_data(p) + h.l3;
     if (s->tos_mask) {
-        set_ipv4_byte(ip, 1, s->tos, s->tos_mask);
+        set_ipv4_byte(ip, offsetof(struct ipv4_header, tos), s->tos,
+                      s->tos_mask);
     }
     if (s->ttl_mask) {
-        set_ipv4_byte(ip, 8, s->ttl, s->ttl_mask);
+        set_ipv4_byte(ip, offsetof(struct ipv4_header, ttl), s->ttl,
+                      s->ttl_mask);
     }
 }
 
@@ -511,19 +455,22 @@ static void set_ipv6_addr(struct dp_packet *p, const struct hdrs *h,
 static void set_ipv6(struct dp_packet *p, const struct dp_action_set_ipv6 *s)
 {
     struct hdrs h;
-    if (!parse_hdrs(dp_packet_data(p), p->len, &h)
-        || h.eth_type != htons(0x86dd)) {
+    if (!get_hdrs(p, &h) || h.eth_type != htons(ETH_TYPE_IPV6)) {
         return;
     }
-    set_ipv6_addr(p, &h, 8, s->src, s->src_mask);
-    set_ipv6_addr(p, &h, 24, s->dst, s->dst_mask);
-    uint8_t *ip = dp_packet_data(p) + h.l3;
+    set_ipv6_addr(p, &h, offsetof(struct ipv6_header, src), s->src,
+                  s->src_mask);
+    set_ipv6_addr(p, &h, offsetof(struct ipv6_header, dst), s->dst,
+                  s->dst_mask);
+    struct ipv6_header *ip = (void *)(dp_packet_data(p) + h.l3);
     /* version(4) | tclass(8) | label(20): no checksum covers them. */
-    uint32_t vtl = ntohl(load32(ip));
-    uint32_t tl_val = ((uint32_t)s->tclass << 20) | ntohl(s->label);
-    uint32_t tl_mask = ((uint32_t)s->tclass_mask << 20) | ntohl(s->label_mask);
-    store32(ip, htonl(masked32(vtl, tl_val, tl_mask & 0x0fffffff)));
-    ip[7] = masked8(ip[7], s->hlimit, s->hlimit_mask);
+    uint32_t vtl = ntohl(ip->vtc_flow);
+    uint32_t tl_val = ((uint32_t)s->tclass << IPV6_TCLASS_SHIFT)
+                      | ntohl(s->label);
+    uint32_t tl_mask = ((uint32_t)s->tclass_mask << IPV6_TCLASS_SHIFT)
+                       | ntohl(s->label_mask);
+    ip->vtc_flow = htonl(masked32(vtl, tl_val, tl_mask & 0x0fffffff));
+    ip->hlimit = masked8(ip->hlimit, s->hlimit, s->hlimit_mask);
 }
 
 /* CRC32c (Castagnoli), as SCTP uses it. */
@@ -542,42 +489,43 @@ static uint32_t crc32c(const uint8_t *d, size_t n)
 static void sctp_set_ports(struct dp_packet *p, const struct hdrs *h,
                            uint16_t src, uint16_t dst)
 {
-    uint8_t *d = dp_packet_data(p);
-    if (h->l4_end - h->l4 < 12) {
+    if (h->l4_end - h->l4 < SCTP_HEADER_LEN) {
         return;
     }
-    uint8_t *sh = d + h->l4;
-    store16(sh, src);
-    store16(sh + 2, dst);
-    memset(sh + 8, 0, 4);
-    uint32_t crc = crc32c(sh, h->l4_end - h->l4);
+    struct sctp_header *sh = (void *)(dp_packet_data(p) + h->l4);
+    sh->src = src;
+    sh->dst = dst;
+    sh->csum = 0;
+    uint32_t crc = crc32c((const uint8_t *)sh, h->l4_end - h->l4);
+    uint8_t le[4];
     for (int i = 0; i < 4; i++) {       /* stored little-endian */
-        sh[8 + i] = crc >> (8 * i);
+        le[i] = (uint8_t)(crc >> (8 * i));
     }
+    memcpy(&sh->csum, le, sizeof le);
 }
 
 static void set_tp(struct dp_packet *p, const struct dp_action_set_tp *s)
 {
     struct hdrs h;
-    if (!parse_hdrs(dp_packet_data(p), p->len, &h) || !h.l4
-        || p->len - h.l4 < 4) {
+    if (!get_hdrs(p, &h) || !h.l4 || p->len - h.l4 < 4) {
         return;
     }
-    uint8_t *tp = dp_packet_data(p) + h.l4;
-    uint16_t old_src = load16(tp), old_dst = load16(tp + 2);
-    uint16_t src = (old_src & ~s->src_mask) | (s->src & s->src_mask);
-    uint16_t dst = (old_dst & ~s->dst_mask) | (s->dst & s->dst_mask);
-    if (h.proto == IPPROTO_SCTP_) {
+    /* TCP, UDP and SCTP all start with the two ports. */
+    struct udp_header *tp = (void *)(dp_packet_data(p) + h.l4);
+    uint16_t src = (tp->src & ~s->src_mask) | (s->src & s->src_mask);
+    uint16_t dst = (tp->dst & ~s->dst_mask) | (s->dst & s->dst_mask);
+    if (h.proto == IP_PROTO_SCTP) {
         sctp_set_ports(p, &h, src, dst);
-    } else if (h.proto == IPPROTO_TCP || h.proto == IPPROTO_UDP) {
+    } else if (h.proto == IP_PROTO_TCP || h.proto == IP_PROTO_UDP) {
         bool is_udp;
         if (!l4_csum_offset(&h, p->len, &is_udp)) {
             return;             /* header cut short: leave it alone */
         }
-        uint32_t old_ports = load32(tp);
-        store16(tp, src);
-        store16(tp + 2, dst);
-        l4_csum_replace32(p, &h, old_ports, load32(tp), false);
+        uint32_t old_ports = load32((const uint8_t *)tp);
+        tp->src = src;
+        tp->dst = dst;
+        l4_csum_replace32(p, &h, old_ports, load32((const uint8_t *)tp),
+                          false);
     }
 }
 
@@ -593,31 +541,40 @@ static void offload_shift(struct packet_offload *o, int delta)
     }
 }
 
+/* The tag goes between the addresses and the type: dp_packet_push moves
+ * the header offsets by its 4 bytes, which is where L3 and L4 now are. */
 static void push_vlan(struct dp_packet *p, const struct dp_action_push_vlan *v)
 {
-    if (p->len < 14 || dp_packet_headroom(p) < 4) {
+    if (p->len < ETH_HEADER_LEN || dp_packet_headroom(p) < VLAN_HEADER_LEN) {
         return;
     }
-    uint8_t *d = dp_packet_push(p, 4);
-    memmove(d, d + 4, 12);
-    store16(d + 12, v->tpid);
-    store16(d + 14, v->tci & ~htons(FLOW_VLAN_PRESENT));
-    offload_shift(&p->md.offload, 4);
+    uint8_t *d = dp_packet_push(p, VLAN_HEADER_LEN);
+    memmove(d, d + VLAN_HEADER_LEN, 2 * ETH_ADDR_LEN);
+    struct vlan_header *tag = (void *)(d + 2 * ETH_ADDR_LEN);
+    tag->tpid = v->tpid;
+    tag->tci = v->tci & ~htons(FLOW_VLAN_PRESENT);
+    offload_shift(&p->md.offload, VLAN_HEADER_LEN);
 }
 
+/* dp_packet_pull moves the offsets back by the tag.  When the extraction
+ * stopped at its tag limit (the type before L3 is still a TPID), one tag
+ * fewer lets a new walk reach L3: the offsets are dropped for it. */
 static void pop_vlan(struct dp_packet *p)
 {
     uint8_t *d = dp_packet_data(p);
-    if (p->len < 18) {
+    if (p->len < ETH_HEADER_LEN + VLAN_HEADER_LEN) {
         return;
     }
-    uint16_t type = load16(d + 12);
-    if (type != htons(0x8100) && type != htons(0x88a8)) {
+    const struct eth_header *eth = (const void *)d;
+    if (!eth_type_is_vlan(eth->type)) {
         return;
     }
-    memmove(d + 4, d, 12);
-    dp_packet_pull(p, 4);
-    offload_shift(&p->md.offload, -4);
+    memmove(d + VLAN_HEADER_LEN, d, 2 * ETH_ADDR_LEN);
+    dp_packet_pull(p, VLAN_HEADER_LEN);
+    offload_shift(&p->md.offload, -VLAN_HEADER_LEN);
+    if (p->ofs_valid && eth_type_is_vlan(dp_packet_l3_type(p))) {
+        dp_packet_reset_offsets(p);
+    }
 }
 
 /* ----------------------------------------------------- recursion, deferral */

@@ -4,7 +4,10 @@
  * Extraction follows OVS's miniflow_extract(): each layer is parsed only when
  * its header is wholly inside the frame; a layer that does not parse leaves
  * its fields (and everything above it) zero.  The frame is never read past
- * p->len.  Formatting and parsing of keys live in flow_key_format.c. */
+ * p->len.  On the way it records in the packet where L3 and L4 start (see
+ * packet.h), so that nothing after it walks the headers again.  The header
+ * layouts and constants are net_headers.h's.  Formatting and parsing of keys
+ * live in flow_key_format.c. */
 #include "dp/flow_key.h"
 
 #include <arpa/inet.h>
@@ -39,52 +42,8 @@ static uint16_t get_be16(const uint8_t *p)
     return v;
 }
 
-static uint32_t get_be32(const uint8_t *p)
-{
-    uint32_t v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-#define ETH_TYPE_MIN 0x600
-#define ETH_TYPE_IP 0x0800
-#define ETH_TYPE_ARP 0x0806
-#define ETH_TYPE_RARP 0x8035
-#define ETH_TYPE_IPV6 0x86dd
-#define ETH_TYPE_VLAN 0x8100
-#define ETH_TYPE_VLAN_8021AD 0x88a8
 /* OVS's dl_type for frames without an Ethernet II type (802.3 length). */
 #define FLOW_DL_TYPE_NONE 0x05ff
-
-#define IPPROTO_HOPOPTS_ 0
-#define IPPROTO_ICMP_ 1
-#define IPPROTO_TCP_ 6
-#define IPPROTO_UDP_ 17
-#define IPPROTO_ROUTING_ 43
-#define IPPROTO_FRAGMENT_ 44
-#define IPPROTO_AH_ 51
-#define IPPROTO_ICMPV6_ 58
-#define IPPROTO_DSTOPTS_ 60
-#define IPPROTO_SCTP_ 132
-
-#define TCP_HEADER_LEN 20
-#define UDP_HEADER_LEN 8
-#define SCTP_HEADER_LEN 12
-#define ICMP_HEADER_LEN 8
-#define ARP_ETH_HEADER_LEN 28
-#define IPV4_HEADER_LEN 20
-#define IPV6_HEADER_LEN 40
-
-#define ND_NEIGHBOR_SOLICIT 135
-#define ND_NEIGHBOR_ADVERT 136
-#define ND_OPT_SOURCE_LINKADDR 1
-#define ND_OPT_TARGET_LINKADDR 2
-
-static bool eth_type_is_vlan(uint16_t be_type)
-{
-    return be_type == htons(ETH_TYPE_VLAN)
-        || be_type == htons(ETH_TYPE_VLAN_8021AD);
-}
 
 /* ---------------------------------------------------------------------------
  * L2. */
@@ -94,12 +53,14 @@ static bool eth_type_is_vlan(uint16_t be_type)
 static void parse_vlans(struct cursor *c, struct flow_key *key)
 {
     for (int n = 0; n < FLOW_MAX_VLANS; n++) {
-        if (c->size < 6 || !eth_type_is_vlan(get_be16(c->data))) {
+        if (c->size < VLAN_HEADER_LEN + 2
+            || !eth_type_is_vlan(get_be16(c->data))) {
             return;
         }
-        const uint8_t *tag = cursor_pull(c, 4);
-        key->vlans[n].tpid = get_be16(tag);
-        key->vlans[n].tci = get_be16(tag + 2) | htons(FLOW_VLAN_PRESENT);
+        const struct vlan_header *tag = (const void *)
+            cursor_pull(c, VLAN_HEADER_LEN);
+        key->vlans[n].tpid = tag->tpid;
+        key->vlans[n].tci = tag->tci | htons(FLOW_VLAN_PRESENT);
     }
 }
 
@@ -111,16 +72,16 @@ static uint16_t parse_ethertype(struct cursor *c)
     if (ntohs(type) >= ETH_TYPE_MIN) {
         return type;
     }
-    if (c->size < 8) {
+    if (c->size < LLC_SNAP_HEADER_LEN) {
         return htons(FLOW_DL_TYPE_NONE);
     }
     static const uint8_t snap_prefix[6] = { 0xaa, 0xaa, 0x03, 0, 0, 0 };
     if (memcmp(c->data, snap_prefix, sizeof snap_prefix)) {
         return htons(FLOW_DL_TYPE_NONE);
     }
-    const uint8_t *llc = cursor_pull(c, 8);
-    uint16_t snap_type = get_be16(llc + 6);
-    return ntohs(snap_type) >= ETH_TYPE_MIN ? snap_type
+    const struct llc_snap_header *llc = (const void *)
+        cursor_pull(c, LLC_SNAP_HEADER_LEN);
+    return ntohs(llc->type) >= ETH_TYPE_MIN ? llc->type
                                             : htons(FLOW_DL_TYPE_NONE);
 }
 
@@ -129,48 +90,56 @@ static uint16_t parse_ethertype(struct cursor *c)
 
 static void parse_arp(struct cursor *c, struct flow_key *key)
 {
-    const uint8_t *arp = cursor_pull(c, ARP_ETH_HEADER_LEN);
-    if (!arp || get_be16(arp) != htons(1)
-        || get_be16(arp + 2) != htons(ETH_TYPE_IP)
-        || arp[4] != 6 || arp[5] != 4) {
+    const struct arp_eth_header *arp = (const void *)
+        cursor_pull(c, ARP_ETH_HEADER_LEN);
+    if (!arp || arp->hrd != htons(ARP_HRD_ETHERNET)
+        || arp->pro != htons(ETH_TYPE_IP)
+        || arp->hln != ETH_ADDR_LEN || arp->pln != 4) {
         return;
     }
-    uint16_t op = ntohs(get_be16(arp + 6));
+    uint16_t op = ntohs(arp->op);
     /* Only the low 8 bits of the opcode are matchable; larger ones read 0. */
     key->nw_proto = op <= 0xff ? (uint8_t)op : 0;
-    memcpy(key->arp_sha.ea, arp + 8, 6);
-    key->nw_src = get_be32(arp + 14);
-    memcpy(key->arp_tha.ea, arp + 18, 6);
-    key->nw_dst = get_be32(arp + 24);
+    key->arp_sha = arp->sha;
+    key->nw_src = arp->spa;
+    key->arp_tha = arp->tha;
+    key->nw_dst = arp->tpa;
 }
 
 /* Returns false (key untouched) unless the header, its options and its total
  * length are all inside the frame; on success limits `c` to the payload
- * (padding after tot_len is not L4). */
-static bool parse_ipv4(struct cursor *c, struct flow_key *key)
+ * (padding after tot_len is not L4) and records where L4 starts in `p`
+ * unless this is a later fragment (which carries no L4 header). */
+static bool parse_ipv4(struct cursor *c, struct flow_key *key,
+                       struct dp_packet *p)
 {
     if (c->size < IPV4_HEADER_LEN) {
         return false;
     }
-    const uint8_t *ip = c->data;
-    size_t ihl = (size_t)(ip[0] & 0x0f) * 4;
-    size_t tot_len = ntohs(get_be16(ip + 2));
-    if (ihl < IPV4_HEADER_LEN || ihl > c->size || tot_len > c->size
-        || ihl > tot_len) {
+    const struct ipv4_header *ip = (const void *)c->data;
+    size_t ihl = ipv4_header_len(ip);
+    size_t tot_len = ntohs(ip->tot_len);
+    /* (ihl <= tot_len <= c->size also puts the header in the frame.) */
+    if (ihl < IPV4_HEADER_LEN || tot_len > c->size || ihl > tot_len) {
         return false;
     }
-    key->nw_tos = ip[1];
-    key->nw_ttl = ip[8];
-    key->nw_proto = ip[9];
-    key->nw_src = get_be32(ip + 12);
-    key->nw_dst = get_be32(ip + 16);
+    uint8_t proto = ip->proto;
+    key->nw_tos = ip->tos;
+    key->nw_ttl = ip->ttl;
+    key->nw_proto = proto;
+    key->nw_src = ip->src;
+    key->nw_dst = ip->dst;
 
-    uint16_t frag_off = ntohs(get_be16(ip + 6));
-    if (frag_off & 0x3fff) {                 /* MF or a non-zero offset */
+    uint16_t frag_off = ntohs(ip->frag_off);
+    if (frag_off & (IPV4_FRAG_MF | IPV4_FRAG_OFFSET_MASK)) {
         key->nw_frag = FLOW_NW_FRAG_ANY;
-        if (frag_off & 0x1fff) {
+        if (frag_off & IPV4_FRAG_OFFSET_MASK) {
             key->nw_frag |= FLOW_NW_FRAG_LATER;
         }
+    }
+    if (!(frag_off & IPV4_FRAG_OFFSET_MASK)) {     /* L4 is here */
+        p->l4_ofs = (uint16_t)(p->l3_ofs + ihl);    /* ihl <= 60 */
+        p->l4_proto = proto;
     }
     c->size = tot_len;
     cursor_pull(c, ihl);
@@ -185,35 +154,24 @@ static bool parse_ipv6_ext_headers(struct cursor *c, uint8_t *proto,
 {
     for (;;) {
         uint8_t next = *proto;
-        if (next != IPPROTO_HOPOPTS_ && next != IPPROTO_ROUTING_
-            && next != IPPROTO_DSTOPTS_ && next != IPPROTO_AH_
-            && next != IPPROTO_FRAGMENT_) {
+        if (!ipv6_is_ext_header(next)) {
             return true;
         }
-        /* Every extension header is at least 8 bytes. */
-        if (c->size < 8) {
+        if (c->size < IPV6_EXT_MIN_LEN) {
             return false;
         }
         const uint8_t *ext = c->data;
-        *proto = ext[0];
-        size_t len;
-        if (next == IPPROTO_AH_) {
-            len = ((size_t)ext[1] + 2) * 4;
-        } else if (next == IPPROTO_FRAGMENT_) {
-            len = 8;
-        } else {
-            len = ((size_t)ext[1] + 1) * 8;
-        }
-        if (!cursor_pull(c, len)) {
+        *proto = ext[0];                /* every one starts with `next` */
+        if (!cursor_pull(c, ipv6_ext_len(next, ext))) {
             return false;
         }
-        if (next == IPPROTO_FRAGMENT_) {
-            uint16_t offlg = get_be16(ext + 2);
+        if (next == IP_PROTO_FRAGMENT) {
+            uint16_t offlg = ((const struct ipv6_frag_header *)ext)->offlg;
             if (offlg != 0) {
                 *frag = FLOW_NW_FRAG_ANY;
-                if (offlg & htons(0xfff8)) {
+                if (offlg & htons(IPV6_FRAG_OFFSET_MASK)) {
                     *frag |= FLOW_NW_FRAG_LATER;
-                    *proto = IPPROTO_FRAGMENT_;
+                    *proto = IP_PROTO_FRAGMENT;
                     return true;
                 }
             }
@@ -221,36 +179,44 @@ static bool parse_ipv6_ext_headers(struct cursor *c, uint8_t *proto,
     }
 }
 
-/* Returns false when the fixed header or payload length does not fit (key
- * untouched) or when an extension header is cut short (only the addresses
- * set, as OVS).  On success limits `c` to the upper-layer payload. */
-static bool parse_ipv6(struct cursor *c, struct flow_key *key)
+/* The fixed IPv6 header, or NULL (key untouched) when it or its payload
+ * length does not fit; sets the addresses and limits `c` to the payload. */
+static const struct ipv6_header *parse_ipv6_fixed(struct cursor *c,
+                                                  struct flow_key *key)
 {
     if (c->size < IPV6_HEADER_LEN) {
-        return false;
+        return NULL;
     }
-    const uint8_t *ip = c->data;
-    size_t plen = ntohs(get_be16(ip + 4));
+    const struct ipv6_header *ip = (const void *)c->data;
+    size_t plen = ntohs(ip->payload_len);
     if (plen + IPV6_HEADER_LEN > c->size) {
-        return false;
+        return NULL;
     }
     cursor_pull(c, IPV6_HEADER_LEN);
     c->size = plen;
-    memcpy(key->ipv6_src, ip + 8, 16);
-    memcpy(key->ipv6_dst, ip + 24, 16);
+    memcpy(key->ipv6_src, ip->src, 16);
+    memcpy(key->ipv6_dst, ip->dst, 16);
+    return ip;
+}
 
-    uint8_t proto = ip[6];
-    uint8_t frag = 0;
-    if (!parse_ipv6_ext_headers(c, &proto, &frag)) {
-        return false;
-    }
-    uint32_t vtcfl = ntohl(get_be32(ip));
-    key->ipv6_label = htonl(vtcfl & 0xfffff);
-    key->nw_tos = (uint8_t)(vtcfl >> 20);
-    key->nw_ttl = ip[7];
+/* The rest of the IPv6 key once `c` is at upper-layer protocol `proto`, and
+ * where that starts in `p` unless this is a later fragment. */
+static void parse_ipv6_finish(const struct cursor *c, struct flow_key *key,
+                              struct dp_packet *p,
+                              const struct ipv6_header *ip, uint8_t proto,
+                              uint8_t frag)
+{
+    uint32_t vtcfl = ntohl(ip->vtc_flow);
+    key->ipv6_label = htonl(vtcfl & IPV6_LABEL_MASK);
+    key->nw_tos = (uint8_t)(vtcfl >> IPV6_TCLASS_SHIFT);
+    key->nw_ttl = ip->hlimit;
     key->nw_proto = proto;
     key->nw_frag = frag;
-    return true;
+    size_t l4_ofs = (size_t)(c->data - dp_packet_data(p));
+    if (!(frag & FLOW_NW_FRAG_LATER) && l4_ofs < DP_PACKET_OFS_NONE) {
+        p->l4_ofs = (uint16_t)l4_ofs;
+        p->l4_proto = proto;
+    }
 }
 
 /* ---------------------------------------------------------------------------
@@ -259,25 +225,28 @@ static bool parse_ipv6(struct cursor *c, struct flow_key *key)
 static void parse_ports(struct cursor *c, struct flow_key *key, size_t min)
 {
     if (c->size >= min) {
-        key->tp_src = get_be16(c->data);
-        key->tp_dst = get_be16(c->data + 2);
+        const struct udp_header *ports = (const void *)c->data;
+        key->tp_src = ports->src;       /* TCP, UDP, SCTP: ports first */
+        key->tp_dst = ports->dst;
     }
 }
 
 static void parse_tcp(struct cursor *c, struct flow_key *key)
 {
     if (c->size >= TCP_HEADER_LEN) {
-        key->tp_src = get_be16(c->data);
-        key->tp_dst = get_be16(c->data + 2);
-        key->tcp_flags = get_be16(c->data + 12) & htons(0x0fff);
+        const struct tcp_header *tcp = (const void *)c->data;
+        key->tp_src = tcp->src;
+        key->tp_dst = tcp->dst;
+        key->tcp_flags = tcp->ctl & htons(TCP_FLAGS_MASK);
     }
 }
 
 static void parse_icmp(struct cursor *c, struct flow_key *key)
 {
     if (c->size >= ICMP_HEADER_LEN) {
-        key->tp_src = htons(c->data[0]);
-        key->tp_dst = htons(c->data[1]);
+        const struct icmp_header *icmp = (const void *)c->data;
+        key->tp_src = htons(icmp->type);
+        key->tp_dst = htons(icmp->code);
     }
 }
 
@@ -293,20 +262,21 @@ static void parse_nd(struct cursor *c, struct flow_key *key)
     }
     struct eth_addr sll = { { 0 } }, tll = { { 0 } };
     static const struct eth_addr zero;
-    while (c->size >= 8) {
-        const uint8_t *opt = c->data;
-        size_t opt_len = (size_t)opt[1] * 8;
+    while (c->size >= ND_OPT_LL_LEN) {
+        const struct nd_opt_header *opt = (const void *)c->data;
+        size_t opt_len = (size_t)opt->len * 8;
         if (opt_len == 0 || opt_len > c->size) {
             break;
         }
-        if (opt_len == 8 && (opt[0] == ND_OPT_SOURCE_LINKADDR
-                             || opt[0] == ND_OPT_TARGET_LINKADDR)) {
-            struct eth_addr *slot = opt[0] == ND_OPT_SOURCE_LINKADDR ? &sll
-                                                                     : &tll;
+        if (opt_len == ND_OPT_LL_LEN
+            && (opt->type == ND_OPT_TYPE_SOURCE_LL
+                || opt->type == ND_OPT_TYPE_TARGET_LL)) {
+            struct eth_addr *slot = opt->type == ND_OPT_TYPE_SOURCE_LL ? &sll
+                                                                       : &tll;
             if (memcmp(slot, &zero, sizeof zero)) {
                 return;            /* duplicate option: invalid ND */
             }
-            memcpy(slot->ea, opt + 2, 6);
+            memcpy(slot->ea, c->data + 2, ETH_ADDR_LEN);
         }
         cursor_pull(c, opt_len);
     }
@@ -317,14 +287,15 @@ static void parse_nd(struct cursor *c, struct flow_key *key)
 
 static void parse_icmpv6(struct cursor *c, struct flow_key *key)
 {
-    const uint8_t *icmp = cursor_pull(c, ICMP_HEADER_LEN);
+    const struct icmp_header *icmp = (const void *)
+        cursor_pull(c, ICMP_HEADER_LEN);
     if (!icmp) {
         return;
     }
-    key->tp_src = htons(icmp[0]);
-    key->tp_dst = htons(icmp[1]);
-    if (icmp[1] == 0 && (icmp[0] == ND_NEIGHBOR_SOLICIT
-                         || icmp[0] == ND_NEIGHBOR_ADVERT)) {
+    key->tp_src = htons(icmp->type);
+    key->tp_dst = htons(icmp->code);
+    if (icmp->code == 0 && (icmp->type == ICMP6_TYPE_NEIGHBOR_SOLICIT
+                            || icmp->type == ICMP6_TYPE_NEIGHBOR_ADVERT)) {
         parse_nd(c, key);
     }
 }
@@ -335,27 +306,42 @@ static void parse_l4(struct cursor *c, struct flow_key *key, bool is_ipv6)
         return;                    /* later fragments carry no L4 header */
     }
     switch (key->nw_proto) {
-    case IPPROTO_TCP_:
+    case IP_PROTO_TCP:
         parse_tcp(c, key);
         break;
-    case IPPROTO_UDP_:
+    case IP_PROTO_UDP:
         parse_ports(c, key, UDP_HEADER_LEN);
         break;
-    case IPPROTO_SCTP_:
+    case IP_PROTO_SCTP:
         parse_ports(c, key, SCTP_HEADER_LEN);
         break;
-    case IPPROTO_ICMP_:
+    case IP_PROTO_ICMP:
         if (!is_ipv6) {
             parse_icmp(c, key);
         }
         break;
-    case IPPROTO_ICMPV6_:
+    case IP_PROTO_ICMPV6:
         if (is_ipv6) {
             parse_icmpv6(c, key);
         }
         break;
     default:
         break;
+    }
+}
+
+/* IPv6 with extension headers: the walk, the rest of the key and L4.  Out
+ * of line, and called last, so that the registers the walk needs are not
+ * saved on every extraction; an extension header cut short leaves only the
+ * addresses set (as OVS). */
+static __attribute__((noinline)) void
+parse_ipv6_ext_l4(struct cursor *c, struct flow_key *key, struct dp_packet *p,
+                  const struct ipv6_header *ip)
+{
+    uint8_t proto = ip->next, frag = 0;
+    if (parse_ipv6_ext_headers(c, &proto, &frag)) {
+        parse_ipv6_finish(c, key, p, ip, proto, frag);
+        parse_l4(c, key, true);
     }
 }
 
@@ -379,35 +365,54 @@ static inline void key_zero(struct flow_key *key)
     }
 }
 
-void flow_key_extract(const struct dp_packet *p, struct flow_key *key)
+void flow_key_extract(struct dp_packet *p, struct flow_key *key)
 {
     key_zero(key);
     key->tunnel = p->md.tunnel;
     key->in_port = p->md.in_port;
     key->pkt_mark = p->md.pkt_mark;
     key->recirc_id = p->md.recirc_id;
+    p->l4_ofs = DP_PACKET_OFS_NONE;
+    p->l4_proto = 0;
+    p->ofs_valid = true;
 
     struct cursor c = { dp_packet_data(p), p->len };
-    const uint8_t *eth = cursor_pull(&c, 12);
+    const struct eth_header *eth = (const void *)
+        cursor_pull(&c, 2 * ETH_ADDR_LEN);   /* the type is read below */
     if (!eth || c.size < 2) {
+        p->l3_ofs = DP_PACKET_OFS_NONE;
         return;                    /* no whole Ethernet header */
     }
-    memcpy(key->dl_dst.ea, eth, 6);
-    memcpy(key->dl_src.ea, eth + 6, 6);
+    key->dl_dst = eth->dst;
+    key->dl_src = eth->src;
     parse_vlans(&c, key);
     key->dl_type = parse_ethertype(&c);
+    /* Nothing limited `c` yet: what it consumed is the offset (<= 30). */
+    p->l3_ofs = (uint16_t)(p->len - c.size);
 
     if (key->dl_type == htons(ETH_TYPE_IP)) {
-        if (parse_ipv4(&c, key)) {
+        if (parse_ipv4(&c, key, p)) {
             parse_l4(&c, key, false);
         }
     } else if (key->dl_type == htons(ETH_TYPE_IPV6)) {
-        if (parse_ipv6(&c, key)) {
+        const struct ipv6_header *ip = parse_ipv6_fixed(&c, key);
+        if (ip && ipv6_is_ext_header(ip->next)) {
+            parse_ipv6_ext_l4(&c, key, p, ip);
+        } else if (ip) {
+            parse_ipv6_finish(&c, key, p, ip, ip->next, 0);
             parse_l4(&c, key, true);
         }
     } else if (key->dl_type == htons(ETH_TYPE_ARP)
                || key->dl_type == htons(ETH_TYPE_RARP)) {
         parse_arp(&c, key);
+    }
+}
+
+void flow_key_set_offsets(struct dp_packet *p)
+{
+    if (!p->ofs_valid) {
+        struct flow_key scratch;
+        flow_key_extract(p, &scratch);
     }
 }
 

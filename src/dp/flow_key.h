@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dp/net_headers.h"
 #include "dp/packet.h"
 
 #define FLOW_MAX_VLANS 2
@@ -29,10 +30,6 @@
 
 /* vlans[i].tci has this bit set when the tag is present (as OVS's CFI). */
 #define FLOW_VLAN_PRESENT 0x1000 /* host order before htons */
-
-struct eth_addr {
-    uint8_t ea[6];
-};
 
 struct flow_vlan {
     uint16_t tpid;  /* be16: 0x8100 or 0x88a8; 0 when absent */
@@ -83,8 +80,13 @@ _Static_assert(sizeof(struct flow_key) % 8 == 0, "flow_key is u64 words");
 /* Extracts the key of the frame in `p`; metadata (in_port, mark, tunnel,
  * recirc_id) comes from p->md.  A truncated or malformed frame yields the key
  * of the layers that parsed and leaves the rest zero; never reads past
- * p->len. */
-void flow_key_extract(const struct dp_packet *p, struct flow_key *key);
+ * p->len.  Records p's header offsets as it goes (see packet.h) and sets
+ * p->ofs_valid. */
+void flow_key_extract(struct dp_packet *p, struct flow_key *key);
+
+/* Makes p's header offsets valid: a no-op when p->ofs_valid, else the same
+ * walk as flow_key_extract (for packets that did not come through it). */
+void flow_key_set_offsets(struct dp_packet *p);
 
 /* dst = src & mask, word by word. */
 void flow_key_mask(struct flow_key *dst, const struct flow_key *src,

@@ -37,15 +37,6 @@
 #include <string.h>
 
 #define FLOW_DL_TYPE_NONE 0x05ff
-#define VLAN_VID_MASK 0x0fff
-#define VLAN_PCP_SHIFT 13
-#define ND_NEIGHBOR_SOLICIT 135
-#define ND_NEIGHBOR_ADVERT 136
-
-static bool is_vlan_type(uint16_t be_type)
-{
-    return be_type == htons(0x8100) || be_type == htons(0x88a8);
-}
 
 static bool is_zero(const void *p, size_t n)
 {
@@ -527,8 +518,8 @@ static void format_l4(struct fmt_ctx *c, bool is_ipv6)
             bool exact = (ntohs(c->m->tp_src) & 0xff) == 0xff
                          && (ntohs(c->m->tp_dst) & 0xff) == 0xff;
             if (raw->tp_dst == 0 && exact
-                && (type == ND_NEIGHBOR_SOLICIT
-                    || type == ND_NEIGHBOR_ADVERT)) {
+                && (type == ICMP6_TYPE_NEIGHBOR_SOLICIT
+                    || type == ICMP6_TYPE_NEIGHBOR_ADVERT)) {
                 format_nd(c);
             }
         }
@@ -578,7 +569,7 @@ static void format_level(struct fmt_ctx *c, int level)
     }
     const struct flow_vlan *raw = &c->raw->vlans[level];
     bool tagged = raw->tci & htons(FLOW_VLAN_PRESENT);
-    bool cut_short = !tagged && is_vlan_type(c->raw->dl_type);
+    bool cut_short = !tagged && eth_type_is_vlan(c->raw->dl_type);
     if (!tagged && !cut_short) {
         format_payload(c);
         return;
@@ -1194,7 +1185,7 @@ static int parse_eth_type(struct parse_ctx *p, struct level_state *st,
     }
     st->have_type = true;
     st->type = htons((uint16_t)v);
-    st->type_mask = is_vlan_type(st->type) ? UINT16_MAX : htons((uint16_t)m);
+    st->type_mask = eth_type_is_vlan(st->type) ? UINT16_MAX : htons((uint16_t)m);
     return 0;
 }
 
@@ -1203,7 +1194,7 @@ static int parse_vlan(struct parse_ctx *p, struct level_state *st, char *body)
     if (st->level >= FLOW_MAX_VLANS) {
         return fail(p, "vlan: more than %d tags", FLOW_MAX_VLANS);
     }
-    if (!st->have_type || !is_vlan_type(st->type) || st->have_vlan) {
+    if (!st->have_type || !eth_type_is_vlan(st->type) || st->have_vlan) {
         return fail(p, "vlan: needs a preceding eth_type(0x8100 or 0x88a8)");
     }
     struct flow_vlan *k = &p->key->vlans[st->level];

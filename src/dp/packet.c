@@ -11,11 +11,13 @@ void dp_packet_init(struct dp_packet *p, void *buf, uint32_t size,
     p->size = size;
     p->data_ofs = headroom < size ? headroom : size;
     p->len = 0;
+    dp_packet_reset_offsets(p);
     memset(&p->md, 0, sizeof p->md);
 }
 
 bool dp_packet_set_data(struct dp_packet *p, const void *frame, uint32_t len)
 {
+    dp_packet_reset_offsets(p);
     uint32_t headroom = p->size > PACKET_HEADROOM ? PACKET_HEADROOM : 0;
     if (len > p->size - headroom) {
         p->data_ofs = headroom;
@@ -28,11 +30,29 @@ bool dp_packet_set_data(struct dp_packet *p, const void *frame, uint32_t len)
     return true;
 }
 
+/* Moves offset `ofs` by `delta`; NONE when it leaves [0, NONE). */
+static uint16_t shift_ofs(uint16_t ofs, int64_t delta)
+{
+    int64_t moved = (int64_t)ofs + delta;
+    return ofs == DP_PACKET_OFS_NONE || moved < 0
+           || moved >= DP_PACKET_OFS_NONE ? DP_PACKET_OFS_NONE
+                                          : (uint16_t)moved;
+}
+
+static void shift_offsets(struct dp_packet *p, int64_t delta)
+{
+    if (p->ofs_valid) {
+        p->l3_ofs = shift_ofs(p->l3_ofs, delta);
+        p->l4_ofs = shift_ofs(p->l4_ofs, delta);
+    }
+}
+
 uint8_t *dp_packet_push(struct dp_packet *p, uint32_t n)
 {
     if (n > p->data_ofs) {
         return NULL;
     }
+    shift_offsets(p, n);
     p->data_ofs -= n;
     p->len += n;
     return dp_packet_data(p);
@@ -43,6 +63,7 @@ uint8_t *dp_packet_pull(struct dp_packet *p, uint32_t n)
     if (n > p->len) {
         return NULL;
     }
+    shift_offsets(p, -(int64_t)n);
     p->data_ofs += n;
     p->len -= n;
     return dp_packet_data(p);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define PACKET_BATCH_MAX 32
 /* Room in front of a received frame: VXLAN (50 bytes) plus two VLAN tags. */
@@ -55,11 +56,43 @@ struct packet_md {
     struct packet_offload offload;
 };
 
+/* Header offsets.  flow_key_extract records where the L3 header (what
+ * follows the last ethertype it read: IP, ARP, ...) and the L4 header
+ * (TCP/UDP/SCTP/ICMP/..., after any IPv6 extension headers) start, as the
+ * kernel's skb_set_network_header/skb_set_transport_header do, so that
+ * actions, tunnels and segmentation need not walk the headers again.
+ *
+ * - Offsets count from the frame's start (dp_packet_data), so L2 is at 0.
+ *   The ethertype of the L3 header is the be16 just before l3_ofs.
+ * - l3_ofs is set whenever a whole Ethernet header was there (it follows at
+ *   most FLOW_MAX_VLANS tags and an LLC/SNAP header); l4_ofs (with
+ *   l4_proto, the IP protocol of that header) only when the IPv4 or IPv6
+ *   header parsed for the flow key and the packet is not a later fragment.
+ *   DP_PACKET_OFS_NONE means "no such header".  An offset may lie at or
+ *   past `len` (a frame cut short, or a trunc view): check the room before
+ *   reading a header there.
+ * - ofs_valid says the offsets describe the current frame.  dp_packet_init
+ *   and dp_packet_set_data clear it (tunnel decap and re-entry copies start
+ *   that way); flow_key_extract sets it; code that needs offsets while it is
+ *   clear calls flow_key_extract (or flow_key_set_offsets) first.
+ * - Whoever moves headers keeps them true: dp_packet_push/pull shift them
+ *   (a header pulled off becomes NONE), so push_vlan/pop_vlan, which insert
+ *   or remove bytes between L2 and L3 through push/pull, keep them right
+ *   (pop_vlan clears ofs_valid when the walk had stopped at its tag limit,
+ *   so that a new walk finds the L3 that one tag fewer uncovers); set
+ *   actions change bytes in place and leave them.  Code that rewrites a
+ *   frame any other way calls dp_packet_reset_offsets. */
+#define DP_PACKET_OFS_NONE UINT16_MAX
+
 struct dp_packet {
     uint8_t *base;        /* start of the buffer */
     uint32_t size;        /* bytes available at base */
     uint32_t data_ofs;    /* frame starts at base + data_ofs */
     uint32_t len;         /* frame length */
+    uint16_t l3_ofs;      /* from the frame start, or DP_PACKET_OFS_NONE */
+    uint16_t l4_ofs;      /* likewise */
+    uint8_t l4_proto;     /* IP protocol at l4_ofs, when that is set */
+    bool ofs_valid;       /* l3_ofs/l4_ofs/l4_proto describe the frame */
     struct packet_md md;
 };
 
@@ -82,6 +115,44 @@ static inline uint8_t *dp_packet_data(const struct dp_packet *p)
     return p->base + p->data_ofs;
 }
 
+/* Forgets the header offsets (the frame was rewritten). */
+static inline void dp_packet_reset_offsets(struct dp_packet *p)
+{
+    p->l3_ofs = DP_PACKET_OFS_NONE;
+    p->l4_ofs = DP_PACKET_OFS_NONE;
+    p->l4_proto = 0;
+    p->ofs_valid = false;
+}
+
+/* The L3 header, or NULL when there is none or fewer than `min` bytes of
+ * it are in the frame.  Only meaningful while p->ofs_valid. */
+static inline uint8_t *dp_packet_l3(const struct dp_packet *p, uint32_t min)
+{
+    return p->l3_ofs != DP_PACKET_OFS_NONE && p->l3_ofs <= p->len
+           && p->len - p->l3_ofs >= min ? dp_packet_data(p) + p->l3_ofs
+                                        : NULL;
+}
+
+/* As dp_packet_l3, for the L4 header. */
+static inline uint8_t *dp_packet_l4(const struct dp_packet *p, uint32_t min)
+{
+    return p->l4_ofs != DP_PACKET_OFS_NONE && p->l4_ofs <= p->len
+           && p->len - p->l4_ofs >= min ? dp_packet_data(p) + p->l4_ofs
+                                        : NULL;
+}
+
+/* The be16 ethertype of the L3 header (the two bytes before it), or 0
+ * when there is no L3 offset. */
+static inline uint16_t dp_packet_l3_type(const struct dp_packet *p)
+{
+    uint16_t type = 0;
+    if (p->l3_ofs != DP_PACKET_OFS_NONE && p->l3_ofs >= 2
+        && p->l3_ofs <= p->len) {
+        memcpy(&type, dp_packet_data(p) + p->l3_ofs - 2, sizeof type);
+    }
+    return type;
+}
+
 static inline uint32_t dp_packet_headroom(const struct dp_packet *p)
 {
     return p->data_ofs;
@@ -92,12 +163,13 @@ static inline uint32_t dp_packet_tailroom(const struct dp_packet *p)
     return p->size - p->data_ofs - p->len;
 }
 
-/* Grows the frame by `n` bytes at the front; returns the new start, or NULL
- * when the headroom is too small. */
+/* Grows the frame by `n` bytes at the front (header offsets move by `n`);
+ * returns the new start, or NULL when the headroom is too small. */
 uint8_t *dp_packet_push(struct dp_packet *p, uint32_t n);
 
-/* Removes `n` bytes from the front; returns the new start, or NULL when the
- * frame is shorter than `n`. */
+/* Removes `n` bytes from the front (header offsets move by -`n`, those
+ * inside the removed part become NONE); returns the new start, or NULL when
+ * the frame is shorter than `n`. */
 uint8_t *dp_packet_pull(struct dp_packet *p, uint32_t n);
 
 static inline void dp_packet_batch_init(struct dp_packet_batch *b)

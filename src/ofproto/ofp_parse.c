@@ -10,12 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dp/net_headers.h"
 #include "ofproto/ofproto.h"
-
-#define ETH_TYPE_IP 0x0800
-#define ETH_TYPE_IPV6 0x86dd
-#define ETH_TYPE_ARP 0x0806
-#define ETH_TYPE_RARP 0x8035
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -79,7 +79,7 @@ static void commit_vlans(struct xctx *c)
             const struct flow_vlan *v = &c->flow.key.vlans[i];
             if (v->tci & htons(FLOW_VLAN_PRESENT)) {
                 action_put_push_vlan(&c->out->acts,
-                                     v->tpid ? v->tpid : htons(0x8100),
+                                     v->tpid ? v->tpid : htons(ETH_TYPE_VLAN),
                                      v->tci & ~htons(FLOW_VLAN_PRESENT));
             }
         }
@@ -292,7 +292,7 @@ static void tag_for_output(struct xctx *c, const struct ofport *p,
         if (!(ntohs(c->flow.key.vlans[0].tci) & FLOW_VLAN_PRESENT)) {
             pcp = 0;
         }
-        v.tpid = htons(0x8100);
+        v.tpid = htons(ETH_TYPE_VLAN);
         v.tci = htons(pcp | FLOW_VLAN_PRESENT | vlan);
     }
     if (memcmp(&v, &c->flow.key.vlans[0], sizeof v)) {
@@ -416,7 +416,7 @@ static void do_vlan_vid(struct xctx *c, uint16_t vid)
     c->out->wc.key.vlans[0].tci = 0xffff;
     if (!(tci & FLOW_VLAN_PRESENT)) {
         tci = FLOW_VLAN_PRESENT;      /* mod_vlan_vid pushes a tag */
-        c->flow.key.vlans[0].tpid = htons(0x8100);
+        c->flow.key.vlans[0].tpid = htons(ETH_TYPE_VLAN);
     }
     tci = (uint16_t) ((tci & ~0x0fff) | vid);
     c->flow.key.vlans[0].tci = htons(tci);
@@ -429,7 +429,7 @@ static void do_vlan_pcp(struct xctx *c, uint8_t pcp)
     c->out->wc.key.vlans[0].tci = 0xffff;
     if (!(tci & FLOW_VLAN_PRESENT)) {
         tci = FLOW_VLAN_PRESENT;
-        c->flow.key.vlans[0].tpid = htons(0x8100);
+        c->flow.key.vlans[0].tpid = htons(ETH_TYPE_VLAN);
     }
     tci = (uint16_t) ((tci & ~0xe000) | (pcp << 13));
     c->flow.key.vlans[0].tci = htons(tci);

@@ -1,6 +1,7 @@
 /* libFuzzer harness: flow_key_extract on any frame (0..2000 bytes), then the
  * key printed by flow_key_format must parse back with flow_key_parse to the
- * same key and print the same text again.  Built by scripts/fuzz.sh. */
+ * same key and print the same text again; the header offsets it records
+ * must lie in the frame.  Built by scripts/fuzz.sh. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&key, 0xa5, sizeof key);
     flow_key_extract(&p, &key);
     free(buf);
+    /* The offsets it recorded lie in the frame, L4 after a whole IP header
+     * (what set actions, tunnels and segmentation rely on). */
+    const uint16_t none = DP_PACKET_OFS_NONE;
+    if (!p.ofs_valid || (p.l3_ofs != none && p.l3_ofs > p.len)
+        || (p.l4_ofs != none && (p.l3_ofs == none || p.l4_ofs > p.len
+                                 || p.l4_ofs < p.l3_ofs + 20))) {
+        fail("header offsets out of place", "", NULL);
+    }
 
     char text[2048], again[2048], err[256];
     int n = flow_key_format(&key, NULL, text, sizeof text);

@@ -3,59 +3,8 @@
 
 #include <string.h>
 
-#define ETH_HLEN_ 14
-#define TCP_FIN 0x01
-#define TCP_PSH 0x08
-#define TCP_CWR 0x80
-
-static uint16_t rd16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8
-           | p[3];
-}
-
-static void wr16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
-uint32_t tso_csum_add(uint32_t sum, const uint8_t *data, uint32_t len)
-{
-    uint64_t acc = sum;
-    uint32_t i = 0;
-    for (; i + 1 < len; i += 2) {
-        acc += rd16(data + i);
-    }
-    if (i < len) {
-        acc += (uint32_t)data[i] << 8;
-    }
-    while (acc >> 32) {
-        acc = (acc & 0xffffffffu) + (acc >> 32);
-    }
-    return (uint32_t)acc;
-}
-
-uint16_t tso_csum_fold(uint32_t sum)
-{
-    while (sum >> 16) {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    return (uint16_t)sum;
-}
+#include "dp/net_headers.h"
+#include "dp/packet.h"
 
 int tso_csum_complete(uint8_t *frame, uint32_t len, uint32_t csum_start,
                       uint32_t csum_offset)
@@ -64,63 +13,67 @@ int tso_csum_complete(uint8_t *frame, uint32_t len, uint32_t csum_start,
         || len - csum_start - csum_offset < 2) {
         return -1;
     }
-    uint16_t sum = tso_csum_fold(tso_csum_add(0, frame + csum_start,
-                                              len - csum_start));
-    wr16(frame + csum_start + csum_offset, (uint16_t)~sum);
+    uint16_t csum = csum_finish(csum_add(0, frame + csum_start,
+                                         len - csum_start));
+    memcpy(frame + csum_start + csum_offset, &csum, sizeof csum);
     return 0;
 }
 
-/* Finds the L3 header after up to two VLAN tags; returns the ethertype. */
-static uint16_t skip_l2(const uint8_t *f, uint32_t len, uint32_t *l3_ofs)
+/* Checks the IPv4 header at l3 (TCP, not a fragment, L4 right after it);
+ * 0 or -1. */
+static int begin_ipv4(struct tso_iter *it, const uint8_t *f, uint32_t len,
+                      uint32_t l3, uint32_t l4)
 {
-    uint32_t ofs = 12;
-    for (int tags = 0; ; tags++) {
-        if (ofs + 2 > len) {
-            return 0;
-        }
-        uint16_t type = rd16(f + ofs);
-        if ((type == 0x8100 || type == 0x88a8) && tags < 2) {
-            ofs += 4;
-            continue;
-        }
-        *l3_ofs = ofs + 2;
-        return type;
+    if (l3 + IPV4_HEADER_LEN > len) {
+        return -1;
     }
+    const struct ipv4_header *ip = (const void *)(f + l3);
+    if (ipv4_version(ip) != 4 || ip->proto != IP_PROTO_TCP
+        || (ip->frag_off & htons(IPV4_FRAG_MF | IPV4_FRAG_OFFSET_MASK))
+        || ipv4_header_len(ip) < IPV4_HEADER_LEN
+        || l4 != l3 + ipv4_header_len(ip)) {
+        return -1;
+    }
+    it->ip_id = ntohs(ip->id);
+    return 0;
+}
+
+/* Checks the IPv6 header at l3 (TCP right after it, no extension
+ * headers); 0 or -1. */
+static int begin_ipv6(struct tso_iter *it, const uint8_t *f, uint32_t len,
+                      uint32_t l3, uint32_t l4)
+{
+    if (l3 + IPV6_HEADER_LEN > len) {
+        return -1;
+    }
+    const struct ipv6_header *ip = (const void *)(f + l3);
+    if (ipv6_version(ip) != 6 || ip->next != IP_PROTO_TCP
+        || l4 != l3 + IPV6_HEADER_LEN) {
+        return -1;
+    }
+    it->ipv6 = true;
+    return 0;
 }
 
 int tso_begin(struct tso_iter *it, const uint8_t *f, uint32_t len,
-              uint32_t mss)
+              uint32_t l3, uint32_t l4, uint32_t mss)
 {
     memset(it, 0, sizeof *it);
-    if (!mss || len < ETH_HLEN_) {
+    if (!mss || len < ETH_HEADER_LEN || l3 < 2 || l3 == DP_PACKET_OFS_NONE
+        || l4 == DP_PACKET_OFS_NONE || l3 > len) {
         return -1;
     }
-    uint32_t l3 = 0, l4;
-    uint16_t type = skip_l2(f, len, &l3);
-    if (type == 0x0800) {
-        if (l3 + 20 > len || (f[l3] >> 4) != 4 || f[l3 + 9] != 6
-            || (rd16(f + l3 + 6) & 0x3fff)) {   /* MF or offset: fragment */
-            return -1;
-        }
-        l4 = l3 + (uint32_t)(f[l3] & 0xf) * 4;
-        if ((f[l3] & 0xf) < 5) {
-            return -1;
-        }
-        it->ip_id = rd16(f + l3 + 4);
-    } else if (type == 0x86dd) {
-        if (l3 + 40 > len || (f[l3] >> 4) != 6 || f[l3 + 6] != 6) {
-            return -1;
-        }
-        l4 = l3 + 40;
-        it->ipv6 = true;
-    } else {
+    uint16_t type;
+    memcpy(&type, f + l3 - 2, sizeof type);     /* the L3 ethertype */
+    int error = type == htons(ETH_TYPE_IP) ? begin_ipv4(it, f, len, l3, l4)
+                : type == htons(ETH_TYPE_IPV6) ? begin_ipv6(it, f, len, l3, l4)
+                : -1;
+    if (error || l4 + TCP_HEADER_LEN > len) {
         return -1;
     }
-    if (l4 + 20 > len) {
-        return -1;
-    }
-    uint32_t hdr_len = l4 + (uint32_t)(f[l4 + 12] >> 4) * 4;
-    if ((f[l4 + 12] >> 4) < 5 || hdr_len > len) {
+    const struct tcp_header *tcp = (const void *)(f + l4);
+    uint32_t hdr_len = l4 + tcp_header_len(tcp);
+    if (tcp_header_len(tcp) < TCP_HEADER_LEN || hdr_len > len) {
         return -1;
     }
     it->frame = f;
@@ -130,8 +83,8 @@ int tso_begin(struct tso_iter *it, const uint8_t *f, uint32_t len,
     it->hdr_len = hdr_len;
     it->mss = mss;
     it->pos = hdr_len;
-    it->seq = rd32(f + l4 + 4);
-    it->tcp_flags = f[l4 + 13];
+    it->seq = ntohl(tcp->seq);
+    it->tcp_flags = (uint8_t)ntohs(tcp->ctl);
     return 0;
 }
 
@@ -139,30 +92,27 @@ int tso_begin(struct tso_iter *it, const uint8_t *f, uint32_t len,
 static void fix_ip(const struct tso_iter *it, uint8_t *out, uint32_t l4_len,
                    uint16_t ip_id)
 {
-    uint8_t *ip = out + it->l3_ofs;
     if (it->ipv6) {
-        wr16(ip + 4, (uint16_t)l4_len);
+        struct ipv6_header *ip = (void *)(out + it->l3_ofs);
+        ip->payload_len = htons((uint16_t)l4_len);
         return;
     }
-    wr16(ip + 2, (uint16_t)(it->l4_ofs - it->l3_ofs + l4_len));
-    wr16(ip + 4, ip_id);
-    wr16(ip + 10, 0);
-    uint32_t ihl = it->l4_ofs - it->l3_ofs;
-    wr16(ip + 10, (uint16_t)~tso_csum_fold(tso_csum_add(0, ip, ihl)));
+    struct ipv4_header *ip = (void *)(out + it->l3_ofs);
+    ip->tot_len = htons((uint16_t)(it->l4_ofs - it->l3_ofs + l4_len));
+    ip->id = htons(ip_id);
+    ip->csum = ipv4_header_csum(ip);
 }
 
 /* The TCP checksum over the pseudo-header and the segment. */
 static void fix_tcp_csum(const struct tso_iter *it, uint8_t *out,
                          uint32_t l4_len)
 {
-    const uint8_t *ip = out + it->l3_ofs;
-    uint8_t *tcp = out + it->l4_ofs;
-    uint32_t sum = it->ipv6 ? tso_csum_add(0, ip + 8, 32)
-                            : tso_csum_add(0, ip + 12, 8);
-    sum += 6 + l4_len;          /* protocol and TCP length */
-    wr16(tcp + 16, 0);
-    sum = tso_csum_add(sum, tcp, l4_len);
-    wr16(tcp + 16, (uint16_t)~tso_csum_fold(sum));
+    const void *ip = out + it->l3_ofs;
+    struct tcp_header *tcp = (void *)(out + it->l4_ofs);
+    uint32_t sum = it->ipv6 ? ipv6_pseudo_sum(ip, IP_PROTO_TCP, l4_len)
+                            : ipv4_pseudo_sum(ip, IP_PROTO_TCP, l4_len);
+    tcp->csum = 0;
+    tcp->csum = csum_finish(csum_add(sum, tcp, l4_len));
 }
 
 int tso_next(struct tso_iter *it, uint8_t *out, uint32_t size)
@@ -184,16 +134,17 @@ int tso_next(struct tso_iter *it, uint8_t *out, uint32_t size)
     memcpy(out, it->frame, it->hdr_len);
     memcpy(out + it->hdr_len, it->frame + it->pos, chunk);
 
-    uint8_t *tcp = out + it->l4_ofs;
-    wr32(tcp + 4, it->seq + done);
+    struct tcp_header *tcp = (void *)(out + it->l4_ofs);
+    tcp->seq = htonl(it->seq + done);
     uint8_t flags = it->tcp_flags;
     if (!last) {
-        flags &= (uint8_t)~(TCP_FIN | TCP_PSH);
+        flags &= (uint8_t)~(TCP_F_FIN | TCP_F_PSH);
     }
     if (!first) {
-        flags &= (uint8_t)~TCP_CWR;
+        flags &= (uint8_t)~TCP_F_CWR;
     }
-    tcp[13] = flags;
+    /* The flags are the low byte of ctl, the second on the wire. */
+    tcp->ctl = htons((uint16_t)((ntohs(tcp->ctl) & 0xff00) | flags));
     uint32_t l4_len = seg_len - it->l4_ofs;
     fix_ip(it, out, l4_len, (uint16_t)(it->ip_id + done / it->mss));
     fix_tcp_csum(it, out, l4_len);

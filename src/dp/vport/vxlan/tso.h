@@ -28,17 +28,15 @@ struct tso_iter {
     bool ipv6;
 };
 
-/* Parses the headers.  0, or -1 when the frame is not a TCP frame this can
- * segment or `mss` is 0. */
+/* Checks the headers at `l3_ofs` (IPv4 or IPv6, its ethertype the two
+ * bytes before) and `l4_ofs` (TCP), offsets from the frame start as
+ * flow_key_extract records them in a dp_packet.  0, or -1 when the frame is
+ * not a TCP frame this can segment or `mss` is 0. */
 int tso_begin(struct tso_iter *it, const uint8_t *frame, uint32_t len,
-              uint32_t mss);
+              uint32_t l3_ofs, uint32_t l4_ofs, uint32_t mss);
 
 /* Writes the next segment (headers fixed, checksums computed) into `out`;
  * returns its length, 0 when all were written, -1 when `size` is short. */
 int tso_next(struct tso_iter *it, uint8_t *out, uint32_t size);
-
-/* Ones'-complement sum helpers (unfolded 32-bit accumulators). */
-uint32_t tso_csum_add(uint32_t sum, const uint8_t *data, uint32_t len);
-uint16_t tso_csum_fold(uint32_t sum);
 
 #endif

@@ -16,6 +16,8 @@
 #include <sys/socket.h>
 #include <urcu.h>
 
+#include "dp/flow_key.h"
+#include "dp/net_headers.h"
 #include "dp/vport/vxlan/config.h"
 #include "dp/vport/vxlan/tso.h"
 #include "lib/vlog.h"
@@ -284,35 +286,41 @@ static int vxlan_recv(struct vport *vp, struct dp_packet_batch *batch)
 
 /* --------------------------------------------------------------- send */
 
-/* The inner frame's IP TOS and TTL, when it is IP. */
-static bool inner_ip(const uint8_t *f, uint32_t len, uint8_t *tos,
-                     uint8_t *ttl)
+/* The inner frame's IP TOS and TTL, when it is IP (from the L3 offset). */
+static bool inner_ip(const struct dp_packet *p, uint8_t *tos, uint8_t *ttl)
 {
-    uint32_t ofs = 12;
-    for (int tags = 0; tags < 2 && ofs + 4 <= len; tags++) {
-        uint16_t type = (uint16_t)(f[ofs] << 8 | f[ofs + 1]);
-        if (type != 0x8100 && type != 0x88a8) {
-            break;
+    uint16_t type = dp_packet_l3_type(p);
+    if (type == htons(ETH_TYPE_IP)) {
+        const struct ipv4_header *ip = (const void *)
+            dp_packet_l3(p, IPV4_HEADER_LEN);
+        if (ip) {
+            *tos = ip->tos;
+            *ttl = ip->ttl;
+            return true;
         }
-        ofs += 4;
-    }
-    if (ofs + 2 > len) {
-        return false;
-    }
-    uint16_t type = (uint16_t)(f[ofs] << 8 | f[ofs + 1]);
-    const uint8_t *ip = f + ofs + 2;
-    uint32_t room = len - ofs - 2;
-    if (type == 0x0800 && room >= 20) {
-        *tos = ip[1];
-        *ttl = ip[8];
-        return true;
-    }
-    if (type == 0x86dd && room >= 40) {
-        *tos = (uint8_t)((ip[0] & 0xf) << 4 | ip[1] >> 4);
-        *ttl = ip[7];
-        return true;
+    } else if (type == htons(ETH_TYPE_IPV6)) {
+        const struct ipv6_header *ip = (const void *)
+            dp_packet_l3(p, IPV6_HEADER_LEN);
+        if (ip) {
+            *tos = (uint8_t)(ntohl(ip->vtc_flow) >> IPV6_TCLASS_SHIFT);
+            *ttl = ip->hlimit;
+            return true;
+        }
     }
     return false;
+}
+
+/* `p` with valid header offsets: itself, or a copy in `view` whose offsets
+ * are found now (a packet sent without passing flow_key_extract). */
+static const struct dp_packet *with_offsets(const struct dp_packet *p,
+                                            struct dp_packet *view)
+{
+    if (p->ofs_valid) {
+        return p;
+    }
+    *view = *p;
+    flow_key_set_offsets(view);
+    return view;
 }
 
 /* Where and how `p` goes; false when remote_ip=flow and no set_tunnel gave
@@ -333,7 +341,7 @@ static bool tx_params(const struct vxlan_config *cfg,
     tp->tos = cfg->remote_flow && t->ip_tos ? t->ip_tos : cfg->tos;
     uint8_t in_tos = 0, in_ttl = VXLAN_DEFAULT_TTL;
     if (cfg->tos_inherit || cfg->ttl_inherit) {
-        inner_ip(dp_packet_data(p), p->len, &in_tos, &in_ttl);
+        inner_ip(p, &in_tos, &in_ttl);
     }
     if (cfg->tos_inherit) {
         tp->tos = in_tos;
@@ -376,11 +384,10 @@ static uint8_t *tx_slot(struct vport *vp, struct vx_tx *tx,
     }
     uint32_t i = tx->count;
     uint8_t *h = tx->bufs + (size_t)i * VX_PAYLOAD_MAX;
-    memset(h, 0, VXLAN_HLEN);
-    h[0] = VXLAN_FLAG_I;
-    h[4] = (uint8_t)(tp->vni >> 16);
-    h[5] = (uint8_t)(tp->vni >> 8);
-    h[6] = (uint8_t)tp->vni;
+    struct vxlan_header *vxh = (void *)h;
+    memset(vxh, 0, sizeof *vxh);
+    vxh->flags = VXLAN_FLAG_I;
+    vxlan_set_vni(vxh, tp->vni);
 
     tx->to[i] = (struct sockaddr_in) {
         .sin_family = AF_INET,
@@ -414,7 +421,7 @@ static bool queue_segments(struct vport *vp, struct vx_tx *tx,
                            const struct tx_params *tp)
 {
     struct tso_iter it;
-    if (tso_begin(&it, dp_packet_data(p), p->len,
+    if (tso_begin(&it, dp_packet_data(p), p->len, p->l3_ofs, p->l4_ofs,
                   p->md.offload.gso_size)) {
         return false;
     }
@@ -454,6 +461,8 @@ static bool queue_frame(struct vport *vp, struct vx_tx *tx,
 static int vxlan_send(struct vport *vp, const struct dp_packet *p)
 {
     struct vxlan_priv *vx = vx_priv(vp);
+    struct dp_packet view;
+    p = with_offsets(p, &view);
     struct tx_params tp;
     if (!tx_params(&vx->cfg, p, &tp)) {
         /* remote_ip=flow and no set_tunnel gave a destination */
