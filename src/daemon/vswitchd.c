@@ -27,6 +27,7 @@
 #include "daemon/daemon.h"
 #include "daemon/dpctl.h"
 #include "lib/unixctl.h"
+#include "lib/util.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(vswitchd);
@@ -69,16 +70,6 @@ static void usage(void)
            DEFAULT_DB, DEFAULT_RUNDIR, DEFAULT_LOGDIR);
 }
 
-static char *xasprintf(const char *fmt, const char *a, const char *b)
-{
-    char *s;
-    if (asprintf(&s, fmt, a, b) < 0) {
-        fprintf(stderr, "vswitchd: out of memory\n");
-        exit(1);
-    }
-    return s;
-}
-
 /* Applies an OVS-style -v/vlog/set spec: "module:level", "level",
  * "ANY:console:dbg"; the destination words are accepted and ignored (one
  * level serves every destination here).  0 or -1. */
@@ -109,7 +100,7 @@ static int apply_log_spec(const char *spec)
 static char *absolute(const char *path)
 {
     if (path[0] == '/') {
-        return xasprintf("%s%s", path, "");
+        return xstrdup(path);
     }
     char cwd[4096];
     if (!getcwd(cwd, sizeof cwd)) {
@@ -122,7 +113,7 @@ static char *absolute(const char *path)
 /* Creates the directory that will hold `file`.  0 or -errno. */
 static int make_parent_dir(const char *file)
 {
-    char *dir = xasprintf("%s%s", file, "");
+    char *dir = xstrdup(file);
     char *slash = strrchr(dir, '/');
     int error = 0;
     if (slash && slash != dir) {
@@ -195,10 +186,10 @@ static void parse_options(int argc, char *argv[], struct options *o)
         exit(1);
     }
     if (o->want_pidfile && !o->pidfile) {
-        o->pidfile = xasprintf("%s/%s", o->rundir, "vswitchd.pid");
+        o->pidfile = xasprintf("%s/vswitchd.pid", o->rundir);
     }
     if (o->want_log_file && !o->log_file) {
-        o->log_file = xasprintf("%s/%s", DEFAULT_LOGDIR, "vswitchd.log");
+        o->log_file = xasprintf("%s/vswitchd.log", DEFAULT_LOGDIR);
     }
 }
 
@@ -391,7 +382,7 @@ int main(int argc, char *argv[])
 
     rcu_register_thread();
     register_commands();
-    char *ctl_path = xasprintf("%s/%s", o.rundir, "vswitchd.ctl");
+    char *ctl_path = xasprintf("%s/vswitchd.ctl", o.rundir);
     struct unixctl_server *server;
     error = unixctl_server_create(ctl_path, &server);
     if (error) {
