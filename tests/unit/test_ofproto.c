@@ -5,7 +5,6 @@
 #include "test_ofproto_harness.h"
 
 #include "ofproto/classifier.h"
-#include "db/config.h"
 
 static uint8_t frame[128];
 
@@ -148,12 +147,10 @@ static void test_idle_flow_expiry(void **state)
     (void) state;
     struct harness h;
     h_init(&h, 2, NULL);
-    struct conf_smap oc;
-    char *keys[] = { "max-idle" }, *values[] = { "2000" };
-    oc.n = 1;
-    oc.keys = keys;
-    oc.values = values;
-    ofproto_set_config(h.ofp, &oc);
+    struct ofproto_settings settings;
+    ofproto_settings_default(&settings);
+    settings.max_idle_ms = 2000;
+    ofproto_set_settings(h.ofp, &settings);
     size_t len = udp_frame(frame, 2, 1, -1, 0x0a000001, 0x0a000002, 9);
     h_send(&h, 1, frame, len);
     assert_int_equal(h_dp_flows(&h), 1);
@@ -258,12 +255,10 @@ static void test_flow_limit(void **state)
     (void) state;
     struct harness h;
     h_init(&h, 2, NULL);
-    struct conf_smap oc;
-    char *keys[] = { "flow-limit" }, *values[] = { "1" };
-    oc.n = 1;
-    oc.keys = keys;
-    oc.values = values;
-    ofproto_set_config(h.ofp, &oc);
+    struct ofproto_settings settings;
+    ofproto_settings_default(&settings);
+    settings.flow_limit = 1;
+    ofproto_set_settings(h.ofp, &settings);
     size_t len = udp_frame(frame, 2, 1, -1, 1, 2, 9);
     h_send(&h, 1, frame, len);
     len = udp_frame(frame, 3, 1, -1, 1, 2, 9);
