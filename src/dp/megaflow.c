@@ -33,7 +33,10 @@
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 #include <urcu.h>
+
+#include "lib/util.h"
 
 #define KEY_WORDS FLOW_KEY_U64S
 
@@ -60,10 +63,17 @@ typedef uint64_t __attribute__((may_alias)) key_word;
  * Data structures.
  * ------------------------------------------------------------------------ */
 
+/* The secret of the masked-words hash (see "Hashing" below). */
+struct hash_key {
+    uint64_t basis;             /* the starting value of the hash */
+    uint64_t mul[KEY_WORDS];    /* odd; word i of a key is multiplied by
+                                 * mul[i] before it is hashed */
+};
+
 struct mf_node {
     struct megaflow flow;   /* callers get &node->flow */
     struct rcu_head rcu;
-    uint32_t hash;          /* hash of `words` with the table's basis */
+    uint32_t hash;          /* hash of `words` under the table's key */
     uint32_t n_words;
     uint64_t words[];       /* key & mask, on the subtable's words only */
 };
@@ -85,10 +95,11 @@ struct slot_array {
 struct subtable {
     /* Read by every lookup. */
     struct slot_array *slots;      /* RCU */
-    uint32_t basis;
+    uint64_t basis;                /* the table's hash_key.basis */
     uint32_t n_words;              /* words of the key the mask touches */
     uint8_t idx[KEY_WORDS];        /* their indexes, ascending */
     uint64_t mask_words[KEY_WORDS];/* the mask's value at each */
+    uint64_t mul_words[KEY_WORDS]; /* the table's hash_key.mul at each */
 
     /* Bumped by every hit: on its own line so it does not evict the above. */
     uint64_t hits __attribute__((aligned(CACHE_LINE)));
@@ -110,7 +121,7 @@ struct subtable_vec {
 struct megaflow_table {
     struct subtable_vec *vec;      /* RCU */
     pthread_mutex_t mutex;         /* serialises writers */
-    uint32_t basis;                /* hash seed, random per table */
+    struct hash_key hkey;          /* hash key: the process's, or a test's */
     size_t n_flows;                /* written under mutex, read relaxed */
     size_t n_masks;
 };
@@ -145,7 +156,26 @@ node_of(const struct megaflow *f)
 /* Two hashes of the same shape: CRC32C (one instruction per word) where
  * the CPU has SSE4.2, else a multiply-xorshift chain.  Which one is chosen
  * once per process, before the first table exists, so every hash a table
- * stores was made the same way. */
+ * stores was made the same way.
+ *
+ * Keying.  Megaflows are installed by packets, so whoever sends packets
+ * chooses keys; keys that all hash alike would make one probe sequence as
+ * long as the table.  A seed added to CRC32C alone cannot stop that: CRC is
+ * linear, crc(s, a) ^ crc(s, b) does not depend on s, so keys with equal
+ * CRCs (found by solving a linear system) collide under every seed.  So
+ * each masked word w_i is first multiplied by a secret odd 64-bit mul[i]:
+ * the difference that changing w_i makes to w_i * mul[i] depends on the
+ * secret, and the linear attack has nothing fixed to solve for.  What is
+ * left: a change confined to the top bits of a word changes the product
+ * in a nearly known way (bit 63 exactly, bit 62 up to one secret bit, and
+ * so on); cancelling such changes across the few words of a mask inside a
+ * 32-bit hash needs more than 32 of them, so a chosen pair collides with a
+ * probability that falls with every secret bit it needs, not with
+ * certainty.  This is a keyed hash for spreading, not a MAC: someone who
+ * can measure lookup times over many packets may still learn about the
+ * key.  The key is drawn once per process (getrandom), so it differs
+ * between runs; the ufid (flow_key_ufid), which must survive restarts, is
+ * a separate, unkeyed hash. */
 static bool use_crc32c;
 
 __attribute__((constructor)) static void
@@ -155,8 +185,9 @@ choose_hash(void)
 }
 
 static inline __attribute__((always_inline)) uint64_t
-hash_add(uint64_t h, uint64_t w, bool crc)
+hash_add(uint64_t h, uint64_t w, uint64_t mul, bool crc)
 {
+    w *= mul;
     if (crc) {
         return crc32c_u64(h, w);
     }
@@ -165,9 +196,15 @@ hash_add(uint64_t h, uint64_t w, bool crc)
     return h ^ (h >> 32);
 }
 
+/* The 32 bits a slot keeps.  A CRC is already 32 bits, each a mix of the
+ * (multiplied) words; the multiply-xorshift chain needs its high half
+ * folded down. */
 static inline uint32_t
-hash_finish(uint64_t h)
+hash_finish(uint64_t h, bool crc)
 {
+    if (crc) {
+        return (uint32_t) h;
+    }
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdULL;
     h ^= h >> 33;
@@ -184,9 +221,9 @@ mask_key_with(const struct subtable *st, const struct flow_key *key,
     uint64_t h = st->basis;
     for (uint32_t i = 0; i < st->n_words; i++) {
         w[i] = kw[st->idx[i]] & st->mask_words[i];
-        h = hash_add(h, w[i], crc);
+        h = hash_add(h, w[i], st->mul_words[i], crc);
     }
-    return hash_finish(h);
+    return hash_finish(h, crc);
 }
 
 static uint32_t
@@ -353,7 +390,7 @@ slot_array_place(struct slot_array *a, struct mf_node *n)
 }
 
 static struct subtable *
-subtable_create(const struct flow_key *mask, uint32_t basis)
+subtable_create(const struct flow_key *mask, const struct hash_key *hkey)
 {
     struct subtable *st;
     if (posix_memalign((void **) &st, CACHE_LINE, sizeof *st)) {
@@ -366,11 +403,12 @@ subtable_create(const struct flow_key *mask, uint32_t basis)
         return NULL;
     }
     st->mask = *mask;
-    st->basis = basis;
+    st->basis = hkey->basis;
     const key_word *m = (const key_word *) mask;
     for (size_t i = 0; i < KEY_WORDS; i++) {
         if (m[i]) {
             st->idx[st->n_words] = (uint8_t) i;
+            st->mul_words[st->n_words] = hkey->mul[i];
             st->mask_words[st->n_words++] = m[i];
         }
     }
@@ -642,32 +680,71 @@ find_subtable(const struct subtable_vec *v, const struct flow_key *mask)
  * The table.
  * ------------------------------------------------------------------------ */
 
-static uint32_t
-random_basis(void)
+/* splitmix64's step: spreads one seed into the two words of a key. */
+static uint64_t
+seed_next(uint64_t *state)
 {
-    uint32_t basis;
-    if (getrandom(&basis, sizeof basis, GRND_NONBLOCK) != sizeof basis) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        basis = (uint32_t) (ts.tv_nsec ^ ts.tv_sec ^ (uintptr_t) &ts);
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static struct hash_key
+hash_key_from_seed(uint64_t seed)
+{
+    struct hash_key k;
+    k.basis = seed_next(&seed);
+    for (size_t i = 0; i < KEY_WORDS; i++) {
+        k.mul[i] = seed_next(&seed) | 1;
     }
-    return basis;
+    return k;
+}
+
+/* The process's seed: getrandom once (it blocks only until the kernel's
+ * pool is first initialised, long before a switch runs). */
+static uint64_t process_seed;
+static pthread_once_t process_seed_once = PTHREAD_ONCE_INIT;
+
+static void
+draw_process_seed(void)
+{
+    uint8_t *b = (uint8_t *) &process_seed;
+    size_t got = 0;
+    while (got < sizeof process_seed) {
+        ssize_t n = getrandom(b + got, sizeof process_seed - got, 0);
+        if (n > 0) {
+            got += (size_t) n;
+        } else if (errno != EINTR) {
+            /* No getrandom (pre-3.17 kernel, seccomp): a weaker seed. */
+            struct timespec ts;
+            clock_gettime(CLOCK_MONOTONIC, &ts);
+            process_seed ^= (uint64_t) ts.tv_nsec ^ (uint64_t) ts.tv_sec << 32
+                            ^ (uint64_t) getpid() << 16
+                            ^ (uint64_t) (uintptr_t) &ts;
+            break;
+        }
+    }
 }
 
 struct megaflow_table *
-megaflow_table_create(void)
+megaflow_table_create_seeded(uint64_t seed)
 {
-    struct megaflow_table *t = calloc(1, sizeof *t);
-    if (!t) {
-        return NULL;
-    }
+    struct megaflow_table *t = xcalloc(1, sizeof *t);
     if (pthread_mutex_init(&t->mutex, NULL)) {
         free(t);
         return NULL;
     }
     t->vec = &empty_vec;
-    t->basis = random_basis();
+    t->hkey = hash_key_from_seed(seed);
     return t;
+}
+
+struct megaflow_table *
+megaflow_table_create(void)
+{
+    pthread_once(&process_seed_once, draw_process_seed);
+    return megaflow_table_create_seeded(process_seed);
 }
 
 void
@@ -717,7 +794,7 @@ add_flow(struct megaflow_table *t, struct subtable *same,
          const struct flow_key *masked, const struct flow_key *mask,
          const void *actions, size_t actions_len)
 {
-    struct subtable *st = same ? same : subtable_create(mask, t->basis);
+    struct subtable *st = same ? same : subtable_create(mask, &t->hkey);
     if (!st) {
         return -ENOMEM;
     }
@@ -909,6 +986,7 @@ megaflow_flush(struct megaflow_table *t)
 struct batch_mask {
     uint32_t idx[KEY_WORDS];
     uint64_t mask[KEY_WORDS];
+    uint64_t mul[KEY_WORDS];
 };
 
 /* keys[j] & the mask, on the mask's `n` words, hashed. */
@@ -919,9 +997,9 @@ batch_hash(const struct batch_mask *m, uint64_t basis, const key_word *kw,
     uint64_t h = basis;
 #pragma GCC unroll 8
     for (uint32_t i = 0; i < n; i++) {
-        h = hash_add(h, kw[m->idx[i]] & m->mask[i], crc);
+        h = hash_add(h, kw[m->idx[i]] & m->mask[i], m->mul[i], crc);
     }
-    return hash_finish(h);
+    return hash_finish(h, crc);
 }
 
 /* True when node `node` holds kw & the mask. */
@@ -994,6 +1072,7 @@ subtable_batch_n(const struct subtable *st, const struct slot_array *a,
     for (uint32_t i = 0; i < n; i++) {
         m.idx[i] = st->idx[i];
         m.mask[i] = st->mask_words[i];
+        m.mul[i] = st->mul_words[i];
     }
     const uint64_t basis = st->basis;
     const uint32_t slot_mask = a->mask;
