@@ -278,10 +278,7 @@ flow_is_dead(const struct megaflow *f)
 static struct megaflow_actions *
 actions_alloc(const void *data, size_t len)
 {
-    struct actions_box *box = malloc(sizeof *box + len);
-    if (!box) {
-        return NULL;
-    }
+    struct actions_box *box = xmalloc(sizeof *box + len);
     box->actions.len = (uint32_t) len;
     if (len) {
         memcpy(box->actions.data, data, len);
@@ -337,15 +334,9 @@ static struct mf_node *
 node_create(const struct subtable *st, const struct flow_key *key,
             const void *actions, size_t actions_len)
 {
-    struct mf_node *n = calloc(1, sizeof *n + st->n_words * sizeof(uint64_t));
-    if (!n) {
-        return NULL;
-    }
+    struct mf_node *n = xcalloc(1, sizeof *n
+                                   + st->n_words * sizeof(uint64_t));
     n->flow.actions = actions_alloc(actions, actions_len);
-    if (!n->flow.actions) {
-        free(n);
-        return NULL;
-    }
     flow_key_mask(&n->flow.key, key, &st->mask);
     n->flow.mask = st->mask;
     n->flow.refcnt = 1;
@@ -361,11 +352,9 @@ node_create(const struct subtable *st, const struct flow_key *key,
 static struct slot_array *
 slot_array_alloc(size_t n_slots)
 {
-    struct slot_array *a = calloc(1, sizeof *a
-                                     + n_slots * sizeof(struct mf_slot));
-    if (a) {
-        a->mask = (uint32_t) (n_slots - 1);
-    }
+    struct slot_array *a = xcalloc(1, sizeof *a
+                                      + n_slots * sizeof(struct mf_slot));
+    a->mask = (uint32_t) (n_slots - 1);
     return a;
 }
 
@@ -392,16 +381,9 @@ slot_array_place(struct slot_array *a, struct mf_node *n)
 static struct subtable *
 subtable_create(const struct flow_key *mask, const struct hash_key *hkey)
 {
-    struct subtable *st;
-    if (posix_memalign((void **) &st, CACHE_LINE, sizeof *st)) {
-        return NULL;
-    }
+    struct subtable *st = xmemalign(CACHE_LINE, sizeof *st);
     memset(st, 0, sizeof *st);
     st->slots = slot_array_alloc(MIN_SLOTS);
-    if (!st->slots) {
-        free(st);
-        return NULL;
-    }
     st->mask = *mask;
     st->basis = hkey->basis;
     const key_word *m = (const key_word *) mask;
@@ -441,7 +423,7 @@ slots_max_used(size_t cap)
 /* Replaces the slot array by one sized for `want` flows at most half full
  * (a quarter in small arrays), without tombstones.  Readers still walking the old array find the same
  * live nodes there until it is freed after a grace period. */
-static int
+static void
 subtable_rebuild(struct subtable *st, size_t want)
 {
     size_t cap = MIN_SLOTS;
@@ -450,9 +432,6 @@ subtable_rebuild(struct subtable *st, size_t want)
     }
     struct slot_array *old = st->slots;
     struct slot_array *a = slot_array_alloc(cap);
-    if (!a) {
-        return -ENOMEM;
-    }
     for (uint32_t i = 0; i <= old->mask; i++) {
         struct mf_node *n = old->slots[i].node;
         if (n && n != TOMB) {
@@ -462,21 +441,18 @@ subtable_rebuild(struct subtable *st, size_t want)
     rcu_assign_pointer(st->slots, a);
     call_rcu(&old->rcu, slot_array_free_cb);
     st->n_used = st->n_flows;
-    return 0;
 }
 
-static int
+static void
 subtable_add(struct subtable *st, struct mf_node *n)
 {
     size_t cap = (size_t) st->slots->mask + 1;
-    if (st->n_used + 1 > slots_max_used(cap)
-        && subtable_rebuild(st, st->n_flows + 1)) {
-        return -ENOMEM;
+    if (st->n_used + 1 > slots_max_used(cap)) {
+        subtable_rebuild(st, st->n_flows + 1);
     }
     slot_array_place(st->slots, n);
     st->n_used++;
     st->n_flows++;
-    return 0;
 }
 
 /* Turns `n`'s slot into a tombstone; shrinks a mostly empty array. */
@@ -495,7 +471,7 @@ subtable_remove(struct subtable *st, struct mf_node *n)
     }
     size_t cap = (size_t) a->mask + 1;
     if (st->n_flows && cap > MIN_SLOTS && st->n_flows * 8 < cap) {
-        subtable_rebuild(st, st->n_flows);  /* on ENOMEM keep the big one */
+        subtable_rebuild(st, st->n_flows);
     }
 }
 
@@ -579,9 +555,8 @@ vec_retire(struct subtable_vec *v)
 
 /* Publishes a new subtable array: the current subtables that still hold
  * flows, plus `add` (may be NULL), ordered by hits, busiest first.  Empty
- * subtables dropped from it are freed after a grace period.  On -ENOMEM
- * nothing changes. */
-static int
+ * subtables dropped from it are freed after a grace period. */
+static void
 publish_vec(struct megaflow_table *t, struct subtable *add)
 {
     struct subtable_vec *old = t->vec;
@@ -591,10 +566,7 @@ publish_vec(struct megaflow_table *t, struct subtable *add)
     }
     struct subtable_vec *v = &empty_vec;
     if (keep) {
-        v = malloc(sizeof *v + keep * sizeof v->st[0]);
-        if (!v) {
-            return -ENOMEM;
-        }
+        v = xmalloc(sizeof *v + keep * sizeof v->st[0]);
         v->n = 0;
     }
     for (size_t i = 0; i < old->n; i++) {
@@ -627,7 +599,6 @@ publish_vec(struct megaflow_table *t, struct subtable *add)
         }
     }
     vec_retire(old);
-    return 0;
 }
 
 /* Re-ranks the subtables if the hit counts say the order is stale, then
@@ -645,7 +616,7 @@ resort_locked(struct megaflow_table *t)
         prev = h;
     }
     if (!sorted) {
-        publish_vec(t, NULL);   /* on ENOMEM keep the old order */
+        publish_vec(t, NULL);
     }
     v = t->vec;
     for (size_t i = 0; i < v->n; i++) {
@@ -731,10 +702,7 @@ struct megaflow_table *
 megaflow_table_create_seeded(uint64_t seed)
 {
     struct megaflow_table *t = xcalloc(1, sizeof *t);
-    if (pthread_mutex_init(&t->mutex, NULL)) {
-        free(t);
-        return NULL;
-    }
+    pthread_mutex_init(&t->mutex, NULL);   /* cannot fail without attrs */
     t->vec = &empty_vec;
     t->hkey = hash_key_from_seed(seed);
     return t;
@@ -745,6 +713,12 @@ megaflow_table_create(void)
 {
     pthread_once(&process_seed_once, draw_process_seed);
     return megaflow_table_create_seeded(process_seed);
+}
+
+uint32_t
+megaflow_flow_hash(const struct megaflow *f)
+{
+    return node_of(f)->hash;
 }
 
 void
@@ -789,33 +763,17 @@ overlaps_other_mask(const struct megaflow_table *t,
 }
 
 /* Adds a flow that passed every check.  Caller holds the mutex. */
-static int
+static void
 add_flow(struct megaflow_table *t, struct subtable *same,
          const struct flow_key *masked, const struct flow_key *mask,
          const void *actions, size_t actions_len)
 {
     struct subtable *st = same ? same : subtable_create(mask, &t->hkey);
-    if (!st) {
-        return -ENOMEM;
-    }
-    struct mf_node *n = node_create(st, masked, actions, actions_len);
-    if (!n || subtable_add(st, n)) {
-        goto nomem;
-    }
-    if (!same && publish_vec(t, st)) {
-        goto nomem;     /* st was never published: free it directly */
+    subtable_add(st, node_create(st, masked, actions, actions_len));
+    if (!same) {
+        publish_vec(t, st);
     }
     __atomic_store_n(&t->n_flows, t->n_flows + 1, __ATOMIC_RELAXED);
-    return 0;
-
-nomem:
-    if (n) {
-        node_free_cb(&n->rcu);  /* no reader ever saw it */
-    }
-    if (!same) {
-        subtable_free(st);
-    }
-    return -ENOMEM;
 }
 
 static bool
@@ -837,7 +795,7 @@ megaflow_insert(struct megaflow_table *t, const struct flow_key *key,
 
     pthread_mutex_lock(&t->mutex);
     struct subtable *same = find_subtable(t->vec, mask);
-    int err;
+    int err = 0;
     if (same && subtable_find_key(same, &masked)) {
         err = -EEXIST;
     } else if (overlaps_other_mask(t, &masked, mask, same)) {
@@ -845,7 +803,7 @@ megaflow_insert(struct megaflow_table *t, const struct flow_key *key,
     } else if (max_flows && t->n_flows >= max_flows) {
         err = -E2BIG;
     } else {
-        err = add_flow(t, same, &masked, mask, actions, actions_len);
+        add_flow(t, same, &masked, mask, actions, actions_len);
     }
     pthread_mutex_unlock(&t->mutex);
     return err;
@@ -901,8 +859,6 @@ megaflow_modify(struct megaflow_table *t, const struct flow_key *key,
     struct megaflow_actions *a = n ? actions_alloc(actions, actions_len) : NULL;
     if (!n) {
         err = -ENOENT;
-    } else if (!a) {
-        err = -ENOMEM;
     } else {
         struct megaflow_actions *old = rcu_xchg_pointer(&n->flow.actions, a);
         call_rcu(&caa_container_of(old, struct actions_box, actions)->rcu,
@@ -923,7 +879,7 @@ remove_flow(struct megaflow_table *t, struct subtable *st, struct mf_node *n)
     subtable_remove(st, n);
     __atomic_store_n(&t->n_flows, t->n_flows - 1, __ATOMIC_RELAXED);
     if (!st->n_flows) {
-        publish_vec(t, NULL);   /* on ENOMEM the empty one lingers a while */
+        publish_vec(t, NULL);
     }
     flow_unref(&n->flow);
 }
@@ -1284,10 +1240,7 @@ struct emc_cache {
 struct emc_cache *
 emc_cache_create(void)
 {
-    struct emc_cache *c;
-    if (posix_memalign((void **) &c, CACHE_LINE, sizeof *c)) {
-        return NULL;
-    }
+    struct emc_cache *c = xmemalign(CACHE_LINE, sizeof *c);
     memset(c, 0, sizeof *c);
     return c;
 }
