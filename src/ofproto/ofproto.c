@@ -4,6 +4,7 @@
 #include "ofproto/ofproto_private.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -589,16 +590,25 @@ void ofproto_handle_upcall(struct ofproto *ofp, const struct upcall *up)
     execute(ofp, up->packet, xo);
 }
 
-struct drain_aux {
-    size_t n_unknown;
-};
+/* Upcalls whose input port no bridge owns (a port being added or removed,
+ * or one ofproto refused): dropped. */
+static uint64_t n_unowned_upcalls;
 
-static void drain_cb(const struct upcall *up, void *aux_)
+uint64_t ofproto_n_unowned_upcalls(void)
 {
-    struct drain_aux *aux = aux_;
+    return n_unowned_upcalls;
+}
+
+/* The one place an upcall is dispatched: to the bridge that owns its input
+ * port, through the registry's dp_port -> ofport maps. */
+static void drain_cb(const struct upcall *up, void *aux)
+{
+    (void) aux;
     struct ofproto *ofp = ofproto_lookup_by_dp_port(up->key.in_port);
     if (!ofp) {
-        aux->n_unknown++;
+        n_unowned_upcalls++;
+        VLOG_DBG("upcall from datapath port %" PRIu32 ", which no bridge "
+                 "owns: dropped", up->key.in_port);
         return;
     }
     ofproto_handle_upcall(ofp, up);
@@ -606,8 +616,7 @@ static void drain_cb(const struct upcall *up, void *aux_)
 
 size_t ofproto_drain_upcalls(struct datapath *dp, size_t max)
 {
-    struct drain_aux aux = { 0 };
-    size_t n = datapath_upcall_drain(dp, drain_cb, &aux, max);
+    size_t n = datapath_upcall_drain(dp, drain_cb, NULL, max);
     for (struct ofproto *o = registry; o; o = o->next) {
         if (o->dp == dp && o->need_revalidate) {
             ofproto_revalidate(o);

@@ -113,11 +113,16 @@ void ofproto_set_settings(struct ofproto *ofproto,
 void ofproto_handle_upcall(struct ofproto *ofproto, const struct upcall *up);
 
 /* Drains up to `max` upcalls of `dp` and hands each to the bridge that owns
- * its input port (upcalls of unknown ports are dropped and counted); then
- * revalidates the bridges whose MAC tables changed.  Returns the number of
- * upcalls taken.  This is the batch loop the daemon runs when
+ * its input port (upcalls of ports no bridge owns are dropped and counted
+ * in ofproto_n_unowned_upcalls); then revalidates the bridges whose MAC
+ * tables changed.  Returns the number of upcalls taken.  This is the one
+ * place upcalls are dispatched: the daemon runs it when
  * datapath_upcall_fd() is readable. */
 size_t ofproto_drain_upcalls(struct datapath *dp, size_t max);
+
+/* Upcalls dropped since the process started because no bridge owned their
+ * input port. */
+uint64_t ofproto_n_unowned_upcalls(void);
 
 /* Periodic work, at least every 500 ms (now_ms from dp_time_ms()): pulls
  * datapath flow stats into the rules, expires rules (idle/hard timeouts),

@@ -343,6 +343,52 @@ static void test_table_priorities(void **state)
     oftable_destroy(t);
 }
 
+/* Upcalls go to the bridge whose port received the packet; one from a
+ * datapath port no bridge owns is dropped and counted. */
+static void test_upcall_dispatch(void **state)
+{
+    (void) state;
+    struct harness h;
+    h_init(&h, 2, NULL);
+    struct ofproto *br1 = ofproto_create("br1", h.dp);
+    assert_non_null(br1);
+    uint32_t dp_ports[2];
+    for (int i = 0; i < 2; i++) {
+        char name[8], err[VPORT_ERR_MAX];
+        snprintf(name, sizeof name, "q%d", i);
+        dp_ports[i] = UINT32_MAX;
+        assert_int_equal(datapath_port_add(h.dp, name, "memory", NULL, 0,
+                                           &dp_ports[i], err, sizeof err), 0);
+    }
+    assert_int_equal(ofproto_port_set(br1, 1, dp_ports[0], "q0", NULL), 0);
+    /* dp_ports[1] belongs to no bridge. */
+
+    size_t len = udp_frame(frame, 2, 1, -1, 1, 2, 9);
+    struct vport *q0 = datapath_port_get(h.dp, dp_ports[0]);
+    assert_int_equal(vport_memory_inject(q0, frame, (uint32_t) len), 0);
+    datapath_poll_port(h.dp, dp_ports[0]);
+    assert_int_equal(ofproto_drain_upcalls(h.dp, 64), 1);
+    assert_int_equal(br1->n_upcalls, 1);
+    assert_int_equal(h.ofp->n_upcalls, 0);
+
+    uint64_t unowned = ofproto_n_unowned_upcalls();
+    size_t flows = h_dp_flows(&h);
+    struct vport *q1 = datapath_port_get(h.dp, dp_ports[1]);
+    assert_int_equal(vport_memory_inject(q1, frame, (uint32_t) len), 0);
+    datapath_poll_port(h.dp, dp_ports[1]);
+    assert_int_equal(ofproto_drain_upcalls(h.dp, 64), 1);
+    assert_int_equal(ofproto_n_unowned_upcalls(), unowned + 1);
+    assert_int_equal(br1->n_upcalls, 1);
+    assert_int_equal(h.ofp->n_upcalls, 0);
+    assert_int_equal(h_dp_flows(&h), flows);    /* nothing installed */
+
+    h_send(&h, 1, frame, len);          /* and br0's own port goes to br0 */
+    assert_int_equal(h.ofp->n_upcalls, 1);
+    assert_int_equal(br1->n_upcalls, 1);
+    ofproto_destroy(br1);
+    h_destroy(&h);
+}
+
 static void test_registry(void **state)
 {
     (void) state;
@@ -382,6 +428,7 @@ int main(void)
         cmocka_unit_test(test_overlap_is_resolved),
         cmocka_unit_test(test_table_priorities),
         cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_upcall_dispatch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
