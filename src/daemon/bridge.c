@@ -151,7 +151,7 @@ static bool iface_unplug(struct bridge *b, struct iface *i)
     if (i->dp_port != DP_PORT_NONE) {
         int error = datapath_port_del(br.dp, i->dp_port);
         if (error) {
-            VLOG_WARN("%s: removing datapath port %" PRIu32 " failed: %s",
+            VLOG_WARN("%s: could not remove datapath port %" PRIu32 " (%s)",
                       i->name, i->dp_port, strerror(-error));
         } else {
             VLOG_INFO("%s: removed from datapath (port %" PRIu32 ")",
@@ -749,7 +749,7 @@ int bridge_init(const char *db_path, char *err, size_t errlen)
     bridge_reconfigure();
     br.fwd = forwarder_start(br.dp);
     if (!br.fwd) {
-        snprintf(err, errlen, "could not start the forwarding thread: %s",
+        snprintf(err, errlen, "could not start the forwarding thread (%s)",
                  strerror(errno));
         bridge_exit();
         return -1;

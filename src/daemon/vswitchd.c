@@ -325,7 +325,7 @@ static void main_loop(struct unixctl_server *server, const sigset_t *mask)
             .tv_nsec = (long) (timeout_ms % 1000) * 1000000,
         };
         if (ppoll(fds, (nfds_t) n, &timeout, mask) < 0 && errno != EINTR) {
-            VLOG_ERR("poll failed: %s", strerror(errno));
+            VLOG_ERR("poll failed (%s)", strerror(errno));
             break;
         }
         coverage_inc(COV_POLL_LOOPS);
@@ -349,7 +349,8 @@ int main(int argc, char *argv[])
 
     int error = daemon_mkdir_p(o.rundir, 0755);
     if (error) {
-        fprintf(stderr, "vswitchd: %s: %s\n", o.rundir, strerror(-error));
+        fprintf(stderr, "vswitchd: could not create %s (%s)\n", o.rundir,
+                strerror(-error));
         return 1;
     }
     error = make_parent_dir(o.db);
@@ -357,12 +358,12 @@ int main(int argc, char *argv[])
         error = make_parent_dir(o.log_file);
     }
     if (error) {
-        fprintf(stderr, "vswitchd: cannot create a directory: %s\n",
+        fprintf(stderr, "vswitchd: could not create a directory (%s)\n",
                 strerror(-error));
         return 1;
     }
     if (o.log_file && vlog_set_file(o.log_file)) {
-        fprintf(stderr, "vswitchd: cannot open log file %s: %s\n",
+        fprintf(stderr, "vswitchd: could not open log file %s (%s)\n",
                 o.log_file, strerror(errno));
         return 1;
     }
@@ -374,8 +375,13 @@ int main(int argc, char *argv[])
         long other;
         error = daemon_pidfile_create(o.pidfile, &other);
         if (error) {
-            VLOG_ERR("%s: %s%s", o.pidfile, strerror(-error),
-                     error == -EBUSY ? " (another vswitchd runs)" : "");
+            if (error == -EBUSY) {
+                VLOG_ERR("%s: could not create pidfile (another vswitchd, "
+                         "pid %ld, holds it)", o.pidfile, other);
+            } else {
+                VLOG_ERR("%s: could not create pidfile (%s)", o.pidfile,
+                         strerror(-error));
+            }
             return 1;
         }
     }
@@ -386,7 +392,7 @@ int main(int argc, char *argv[])
     struct unixctl_server *server;
     error = unixctl_server_create(ctl_path, &server);
     if (error) {
-        VLOG_ERR("%s: cannot listen: %s", ctl_path, strerror(-error));
+        VLOG_ERR("%s: could not listen (%s)", ctl_path, strerror(-error));
         daemon_pidfile_remove();
         return 1;
     }

@@ -502,7 +502,7 @@ static int open_sql(struct confdb *db, const char *path, char **err)
     if (sqlite3_open_v2(path, &db->sql, SQLITE_OPEN_READWRITE
                         | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                         NULL) != SQLITE_OK) {
-        *err = xasprintf("%s: cannot open database (%s)", path,
+        *err = xasprintf("%s: could not open database (%s)", path,
                          db->sql ? sqlite3_errmsg(db->sql)
                                  : "out of memory");
         return -1;
