@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "lib/dstr.h"
+#include "lib/util.h"
 
 struct row_array {
     struct confdb_row **rows;
@@ -259,7 +260,7 @@ static char *row_to_json(const struct confdb_row *row)
     char *text = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(obj);
     if (!text) {
-        abort();
+        out_of_memory();   /* jansson fails only on allocation here */
     }
     return text;
 }
