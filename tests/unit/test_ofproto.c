@@ -354,7 +354,7 @@ static void test_upcall_dispatch(void **state)
     assert_non_null(br1);
     uint32_t dp_ports[2];
     for (int i = 0; i < 2; i++) {
-        char name[8], err[VPORT_ERR_MAX];
+        char name[16], err[VPORT_ERR_MAX];
         snprintf(name, sizeof name, "q%d", i);
         dp_ports[i] = UINT32_MAX;
         assert_int_equal(datapath_port_add(h.dp, name, "memory", NULL, 0,
