@@ -163,19 +163,19 @@ node_of(const struct megaflow *f)
  * long as the table.  A seed added to CRC32C alone cannot stop that: CRC is
  * linear, crc(s, a) ^ crc(s, b) does not depend on s, so keys with equal
  * CRCs (found by solving a linear system) collide under every seed.  So
- * each masked word w_i is first multiplied by a secret odd 64-bit mul[i]:
- * the difference that changing w_i makes to w_i * mul[i] depends on the
- * secret, and the linear attack has nothing fixed to solve for.  What is
- * left: a change confined to the top bits of a word changes the product
- * in a nearly known way (bit 63 exactly, bit 62 up to one secret bit, and
- * so on); cancelling such changes across the few words of a mask inside a
- * 32-bit hash needs more than 32 of them, so a chosen pair collides with a
- * probability that falls with every secret bit it needs, not with
- * certainty.  This is a keyed hash for spreading, not a MAC: someone who
- * can measure lookup times over many packets may still learn about the
- * key.  The key is drawn once per process (getrandom), so it differs
- * between runs; the ufid (flow_key_ufid), which must survive restarts, is
- * a separate, unkeyed hash. */
+ * each masked word w_i is first multiplied by a secret odd 64-bit mul[i]
+ * (and the chain starts from a secret basis): the difference that changing
+ * w_i makes to w_i * mul[i] depends on the secret, so the linear system has
+ * nothing fixed to solve.  What is left: a change confined to the top bits
+ * of a word passes the multiply nearly unchanged (bit 63 exactly, bit 62 up
+ * to one secret bit, and so on).  Flips of bit 63 alone never cancel (their
+ * CRC images are independent for every mask size), nor do flips in the top
+ * six bits of masks of up to 5 words; flips of bits 62-63 across 17 or more
+ * words do, and such a crafted pair then collides with a probability of
+ * about 2^-6 (one secret bit per bit-62 flip).  So: a keyed spreading hash,
+ * not a universal one.  The key is drawn once per process (getrandom), so
+ * it differs between runs; the ufid (flow_key_ufid), which must survive
+ * restarts, is a separate, unkeyed hash. */
 static bool use_crc32c;
 
 __attribute__((constructor)) static void
