@@ -62,6 +62,7 @@ struct ofproto *ofproto_create(const char *bridge_name, struct datapath *dp);
 /* Removes every datapath flow this bridge installed and frees it. */
 void ofproto_destroy(struct ofproto *ofproto);
 
+/* The bridge's name (owned by the ofproto). */
 const char *ofproto_name(const struct ofproto *ofproto);
 
 /* The bridge called `name`, or NULL. */
