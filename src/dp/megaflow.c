@@ -25,8 +25,6 @@
  * a thread registered with rcu_register_thread(). */
 #include "dp/megaflow.h"
 
-#include "dp/crc32c.h"
-
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -66,8 +64,7 @@ typedef uint64_t __attribute__((may_alias)) key_word;
 /* The secret of the masked-words hash (see "Hashing" below). */
 struct hash_key {
     uint64_t basis;             /* the starting value of the hash */
-    uint64_t mul[KEY_WORDS];    /* odd; word i of a key is multiplied by
-                                 * mul[i] before it is hashed */
+    uint64_t word[KEY_WORDS];   /* one secret per word of the key */
 };
 
 struct mf_node {
@@ -99,7 +96,8 @@ struct subtable {
     uint32_t n_words;              /* words of the key the mask touches */
     uint8_t idx[KEY_WORDS];        /* their indexes, ascending */
     uint64_t mask_words[KEY_WORDS];/* the mask's value at each */
-    uint64_t mul_words[KEY_WORDS]; /* the table's hash_key.mul at each */
+    uint64_t secret[KEY_WORDS];    /* secret[i / 2] keys words i, i + 1:
+                                    * the table's hash_key.word[idx[i]] */
 
     /* Bumped by every hit: on its own line so it does not evict the above. */
     uint64_t hits __attribute__((aligned(CACHE_LINE)));
@@ -153,85 +151,69 @@ node_of(const struct megaflow *f)
  * Hashing and comparing masked keys, word-wise (the hot path).
  * ------------------------------------------------------------------------ */
 
-/* Two hashes of the same shape: CRC32C (one instruction per word) where
- * the CPU has SSE4.2, else a multiply-xorshift chain.  Which one is chosen
- * once per process, before the first table exists, so every hash a table
- * stores was made the same way.
+/* The masked words are hashed two at a time, as wyhash does: for words
+ * a, b (b = 0 when the count is odd), h = fold((a ^ h) * (b ^ secret)),
+ * where the product is 128 bits and fold xors its halves; h starts from a
+ * secret basis, and each pair has its own secret.
  *
  * Keying.  Megaflows are installed by packets, so whoever sends packets
  * chooses keys; keys that all hash alike would make one probe sequence as
- * long as the table.  A seed added to CRC32C alone cannot stop that: CRC is
- * linear, crc(s, a) ^ crc(s, b) does not depend on s, so keys with equal
- * CRCs (found by solving a linear system) collide under every seed.  So
- * each masked word w_i is first multiplied by a secret odd 64-bit mul[i]
- * (and the chain starts from a secret basis): the difference that changing
- * w_i makes to w_i * mul[i] depends on the secret, so the linear system has
- * nothing fixed to solve.  What is left: a change confined to the top bits
- * of a word passes the multiply nearly unchanged (bit 63 exactly, bit 62 up
- * to one secret bit, and so on).  Flips of bit 63 alone never cancel (their
- * CRC images are independent for every mask size), nor do flips in the top
- * six bits of masks of up to 5 words; flips of bits 62-63 across 17 or more
- * words do, and such a crafted pair then collides with a probability of
- * about 2^-6 (one secret bit per bit-62 flip).  So: a keyed spreading hash,
- * not a universal one.  The key is drawn once per process (getrandom), so
- * it differs between runs; the ufid (flow_key_ufid), which must survive
- * restarts, is a separate, unkeyed hash. */
-static bool use_crc32c;
-
-__attribute__((constructor)) static void
-choose_hash(void)
-{
-    use_crc32c = crc32c_available();
-}
-
+ * long as the table.  The CRC32C used before cannot be keyed against that:
+ * it is linear, crc(s, a) ^ crc(s, b) does not depend on s, so keys with
+ * equal CRCs (a linear system) collide under every seed.  Here both
+ * factors are unknown to a sender (h depends on the basis, the other
+ * factor on a secret), so the change a chosen difference in a or b makes
+ * to the product -- in both halves, the high half depending on every bit
+ * of both factors -- depends on the secrets, and cannot be cancelled by
+ * the next pair.  A sender who guessed a 64-bit secret could zero a factor
+ * (and with it the pair's contribution); otherwise collisions are chance,
+ * as for a random function (heuristic: this is a keyed hash for spreading,
+ * not a proven universal family, and someone who can time lookups over
+ * many packets may learn something).  The key is drawn once per process
+ * (getrandom), so it differs between runs; the ufid (flow_key_ufid), which
+ * must survive restarts, is a separate, unkeyed hash.
+ *
+ * Cost: one 64x64->128 multiply per two words, about as many instructions
+ * as one CRC32C per word, and the multiplier is free of the port the CRC
+ * instruction competes for. */
 static inline __attribute__((always_inline)) uint64_t
-hash_add(uint64_t h, uint64_t w, uint64_t mul, bool crc)
+hash_pair(uint64_t h, uint64_t a, uint64_t b, uint64_t secret)
 {
-    w *= mul;
-    if (crc) {
-        return crc32c_u64(h, w);
-    }
-    h ^= w;
-    h *= 0x9e3779b97f4a7c15ULL;
-    return h ^ (h >> 32);
+#if defined(__x86_64__)
+    /* The halves straight from rdx:rax: through unsigned __int128, GCC
+     * spills the product to the stack in the unrolled batch loop. */
+    uint64_t lo = a ^ h, hi;
+    __asm__("mulq %2" : "+a" (lo), "=d" (hi) : "rm" (b ^ secret) : "cc");
+    return lo ^ hi;
+#else
+    unsigned __int128 p = (unsigned __int128) (a ^ h) * (b ^ secret);
+    return (uint64_t) p ^ (uint64_t) (p >> 64);
+#endif
 }
 
-/* The 32 bits a slot keeps.  A CRC is already 32 bits, each a mix of the
- * (multiplied) words; the multiply-xorshift chain needs its high half
- * folded down. */
+/* The 32 bits a slot keeps. */
 static inline uint32_t
-hash_finish(uint64_t h, bool crc)
+hash_finish(uint64_t h)
 {
-    if (crc) {
-        return (uint32_t) h;
-    }
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    return (uint32_t) h;
+    return (uint32_t) (h ^ (h >> 32));
 }
 
 /* Writes (key & mask) on the subtable's words to `w`, returns their hash
  * (the writer's side; lookups hash the same way in batch_hash). */
-static inline __attribute__((always_inline)) uint32_t
-mask_key_with(const struct subtable *st, const struct flow_key *key,
-              uint64_t *w, bool crc)
-{
-    const key_word *kw = (const key_word *) key;
-    uint64_t h = st->basis;
-    for (uint32_t i = 0; i < st->n_words; i++) {
-        w[i] = kw[st->idx[i]] & st->mask_words[i];
-        h = hash_add(h, w[i], st->mul_words[i], crc);
-    }
-    return hash_finish(h, crc);
-}
-
 static uint32_t
 subtable_mask_key(const struct subtable *st, const struct flow_key *key,
                   uint64_t *w)
 {
-    return use_crc32c ? mask_key_with(st, key, w, true)
-                      : mask_key_with(st, key, w, false);
+    const key_word *kw = (const key_word *) key;
+    for (uint32_t i = 0; i < st->n_words; i++) {
+        w[i] = kw[st->idx[i]] & st->mask_words[i];
+    }
+    uint64_t h = st->basis;
+    for (uint32_t i = 0; i < st->n_words; i += 2) {
+        uint64_t b = i + 1 < st->n_words ? w[i + 1] : 0;
+        h = hash_pair(h, w[i], b, st->secret[i / 2]);
+    }
+    return hash_finish(h);
 }
 
 static inline bool
@@ -390,7 +372,9 @@ subtable_create(const struct flow_key *mask, const struct hash_key *hkey)
     for (size_t i = 0; i < KEY_WORDS; i++) {
         if (m[i]) {
             st->idx[st->n_words] = (uint8_t) i;
-            st->mul_words[st->n_words] = hkey->mul[i];
+            if (st->n_words % 2 == 0) {
+                st->secret[st->n_words / 2] = hkey->word[i];
+            }
             st->mask_words[st->n_words++] = m[i];
         }
     }
@@ -667,7 +651,7 @@ hash_key_from_seed(uint64_t seed)
     struct hash_key k;
     k.basis = seed_next(&seed);
     for (size_t i = 0; i < KEY_WORDS; i++) {
-        k.mul[i] = seed_next(&seed) | 1;
+        k.word[i] = seed_next(&seed);
     }
     return k;
 }
@@ -942,20 +926,22 @@ megaflow_flush(struct megaflow_table *t)
 struct batch_mask {
     uint32_t idx[KEY_WORDS];
     uint64_t mask[KEY_WORDS];
-    uint64_t mul[KEY_WORDS];
+    uint64_t secret[KEY_WORDS];    /* as subtable's */
 };
 
 /* keys[j] & the mask, on the mask's `n` words, hashed. */
 static inline __attribute__((always_inline)) uint32_t
 batch_hash(const struct batch_mask *m, uint64_t basis, const key_word *kw,
-           bool crc, uint32_t n)
+           uint32_t n)
 {
     uint64_t h = basis;
-#pragma GCC unroll 8
-    for (uint32_t i = 0; i < n; i++) {
-        h = hash_add(h, kw[m->idx[i]] & m->mask[i], m->mul[i], crc);
+#pragma GCC unroll 4
+    for (uint32_t i = 0; i < n; i += 2) {
+        uint64_t a = kw[m->idx[i]] & m->mask[i];
+        uint64_t b = i + 1 < n ? kw[m->idx[i + 1]] & m->mask[i + 1] : 0;
+        h = hash_pair(h, a, b, m->secret[i / 2]);
     }
-    return hash_finish(h, crc);
+    return hash_finish(h);
 }
 
 /* True when node `node` holds kw & the mask. */
@@ -1022,21 +1008,20 @@ batch_find(const struct batch_mask *m, const struct slot_array *a,
 static inline __attribute__((always_inline)) uint32_t
 subtable_batch_n(const struct subtable *st, const struct slot_array *a,
                  const struct flow_key *const keys[], uint64_t *todo,
-                 struct megaflow *flows[], bool crc, uint32_t n)
+                 struct megaflow *flows[], uint32_t n)
 {
     struct batch_mask m;
     for (uint32_t i = 0; i < n; i++) {
         m.idx[i] = st->idx[i];
         m.mask[i] = st->mask_words[i];
-        m.mul[i] = st->mul_words[i];
+        m.secret[i / 2] = st->secret[i / 2];
     }
     const uint64_t basis = st->basis;
     const uint32_t slot_mask = a->mask;
     uint32_t hashes[MEGAFLOW_BATCH_MAX], cand[MEGAFLOW_BATCH_MAX];
     for (uint64_t left = *todo; left; left &= left - 1) {
         unsigned j = (unsigned) __builtin_ctzll(left);
-        uint32_t hash = batch_hash(&m, basis, (const key_word *) keys[j],
-                                   crc, n);
+        uint32_t hash = batch_hash(&m, basis, (const key_word *) keys[j], n);
         hashes[j] = hash;
         __builtin_prefetch(&a->slots[hash & slot_mask]);
     }
@@ -1070,17 +1055,17 @@ subtable_batch_n(const struct subtable *st, const struct slot_array *a,
 static inline __attribute__((always_inline)) uint32_t
 subtable_batch(const struct subtable *st, const struct slot_array *a,
                const struct flow_key *const keys[], uint64_t *todo,
-               struct megaflow *flows[], bool crc)
+               struct megaflow *flows[])
 {
     switch (st->n_words) {
 #define SUBTABLE_BATCH_CASE(N) \
-    case N: return subtable_batch_n(st, a, keys, todo, flows, crc, N);
+    case N: return subtable_batch_n(st, a, keys, todo, flows, N);
     SUBTABLE_BATCH_CASE(1) SUBTABLE_BATCH_CASE(2) SUBTABLE_BATCH_CASE(3)
     SUBTABLE_BATCH_CASE(4) SUBTABLE_BATCH_CASE(5) SUBTABLE_BATCH_CASE(6)
     SUBTABLE_BATCH_CASE(7) SUBTABLE_BATCH_CASE(8)
 #undef SUBTABLE_BATCH_CASE
     default:
-        return subtable_batch_n(st, a, keys, todo, flows, crc, st->n_words);
+        return subtable_batch_n(st, a, keys, todo, flows, st->n_words);
     }
 }
 
@@ -1102,11 +1087,14 @@ count_hits(struct megaflow_table *t, struct subtable *st, size_t rank,
     }
 }
 
-static inline __attribute__((always_inline)) void
-lookup_batch_with(struct megaflow_table *t,
-                  const struct flow_key *const keys[], size_t n,
-                  struct megaflow *flows[], uint32_t *n_mask_hit, bool crc)
+void
+megaflow_lookup_batch(struct megaflow_table *t,
+                      const struct flow_key *const keys[], size_t n,
+                      struct megaflow *flows[], uint32_t *n_mask_hit)
 {
+    if (n > MEGAFLOW_BATCH_MAX) {
+        n = MEGAFLOW_BATCH_MAX;
+    }
     const struct subtable_vec *v = rcu_load(t->vec);
     uint64_t todo = n < 64 ? (UINT64_C(1) << n) - 1 : UINT64_MAX;
     uint32_t probed = 0;
@@ -1116,7 +1104,7 @@ lookup_batch_with(struct megaflow_table *t,
     for (size_t i = 0; i < v->n && todo; i++) {
         struct subtable *st = v->st[i];
         const struct slot_array *a = rcu_load(st->slots);
-        uint32_t found = subtable_batch(st, a, keys, &todo, flows, crc);
+        uint32_t found = subtable_batch(st, a, keys, &todo, flows);
         if (found) {
             probed += found * (uint32_t) (i + 1);
             count_hits(t, st, i, found);
@@ -1125,21 +1113,6 @@ lookup_batch_with(struct megaflow_table *t,
     probed += (uint32_t) (__builtin_popcountll(todo) * v->n);
     if (n_mask_hit) {
         *n_mask_hit += probed;
-    }
-}
-
-void
-megaflow_lookup_batch(struct megaflow_table *t,
-                      const struct flow_key *const keys[], size_t n,
-                      struct megaflow *flows[], uint32_t *n_mask_hit)
-{
-    if (n > MEGAFLOW_BATCH_MAX) {
-        n = MEGAFLOW_BATCH_MAX;
-    }
-    if (use_crc32c) {
-        lookup_batch_with(t, keys, n, flows, n_mask_hit, true);
-    } else {
-        lookup_batch_with(t, keys, n, flows, n_mask_hit, false);
     }
 }
 
