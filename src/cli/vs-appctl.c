@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "lib/unixctl.h"
+#include "lib/util.h"
 
 #define DEFAULT_RUNDIR "/run/vswitch"
 #define DEFAULT_TARGET "vswitchd"
@@ -37,17 +38,8 @@ static void usage(void)
 /* The socket path for `target` (malloc'd). */
 static char *target_path(const char *target, const char *rundir)
 {
-    char *path;
-    if (strchr(target, '/')) {
-        path = strdup(target);
-    } else if (asprintf(&path, "%s/%s.ctl", rundir, target) < 0) {
-        path = NULL;
-    }
-    if (!path) {
-        fprintf(stderr, "vs-appctl: out of memory\n");
-        exit(1);
-    }
-    return path;
+    return strchr(target, '/') ? xstrdup(target)
+                               : xasprintf("%s/%s.ctl", rundir, target);
 }
 
 int main(int argc, char *argv[])

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "lib/unixctl.h"
+#include "lib/util.h"
 
 #define DEFAULT_RUNDIR "/run/vswitch"
 #define MAX_ARGS 16
@@ -147,16 +148,8 @@ int main(int argc, char *argv[])
 
     char method[64];
     snprintf(method, sizeof method, "dpctl/%s", cmd->name);
-    char *path;
-    if (target) {
-        path = strdup(target);
-    } else if (asprintf(&path, "%s/vswitchd.ctl", rundir) < 0) {
-        path = NULL;
-    }
-    if (!path) {
-        fprintf(stderr, "vs-dpctl: out of memory\n");
-        return 1;
-    }
+    char *path = target ? xstrdup(target)
+                        : xasprintf("%s/vswitchd.ctl", rundir);
     char *result, *error;
     int rc = unixctl_client_call(path, method, n, args, timeout_s * 1000,
                                  &result, &error);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "lib/unixctl.h"
+#include "lib/util.h"
 
 #define DEFAULT_RUNDIR "/run/vswitch"
 #define MAX_FILE_BYTES (900 * 1024)   /* below the socket's request limit */
@@ -54,17 +55,11 @@ static char *read_file(const char *name)
         return NULL;
     }
     size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
+    char *buf = xmalloc(cap);
     while (buf) {
         if (len + 1 >= cap) {
             cap *= 2;
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
+            buf = xrealloc(buf, cap);
         }
         size_t n = fread(buf + len, 1, cap - len - 1, f);
         if (!n) {
@@ -87,8 +82,6 @@ static char *read_file(const char *name)
             free(buf);
             buf = NULL;
         }
-    } else if (len <= MAX_FILE_BYTES) {
-        fprintf(stderr, "vs-ofctl: out of memory\n");
     }
     return buf;
 }
@@ -174,10 +167,7 @@ int main(int argc, char *argv[])
 
     char method[64];
     snprintf(method, sizeof method, "ofctl/%s", cmd);
-    char *path;
-    if (asprintf(&path, "%s/vswitchd.ctl", rundir) < 0) {
-        return die("out of memory");
-    }
+    char *path = xasprintf("%s/vswitchd.ctl", rundir);
     char *result = NULL, *error = NULL;
     int rc = unixctl_client_call(path, method, n, params, 30000, &result,
                                  &error);

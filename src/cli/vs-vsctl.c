@@ -20,6 +20,7 @@
 #include "db/confdb.h"
 #include "db/vsctl.h"
 #include "lib/unixctl.h"
+#include "lib/util.h"
 
 #define DEFAULT_DB "/var/lib/vswitch/conf.db"
 #define DEFAULT_RUNDIR "/run/vswitch"
@@ -228,13 +229,10 @@ static int run_local(const char *db_path, int argc, char *argv[])
 int main(int argc, char *argv[])
 {
     struct options o = { getenv("VS_DB"), getenv("VS_RUNDIR"), 0 };
-    char **rest = calloc((size_t) argc + 1, sizeof *rest);
+    char **rest = xcalloc((size_t) argc + 1, sizeof *rest);
     char *sock_path = NULL;
     int n_rest, status;
 
-    if (!rest) {
-        return 1;
-    }
     if (!o.db || !*o.db) {
         o.db = DEFAULT_DB;
     }
@@ -250,9 +248,7 @@ int main(int argc, char *argv[])
     if (o.timeout_s) {
         alarm((unsigned) o.timeout_s);  /* a store write is crash-safe */
     }
-    if (asprintf(&sock_path, "%s/vswitchd.ctl", o.rundir) < 0) {
-        return 1;
-    }
+    sock_path = xasprintf("%s/vswitchd.ctl", o.rundir);
     status = daemon_listening(sock_path)
              ? run_remote(sock_path, n_rest, rest, o.timeout_s)
              : run_local(o.db, n_rest, rest);

@@ -12,7 +12,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +23,9 @@
 #include "dp/forwarder.h"
 #include "dp/vport/vport.h"
 #include "lib/coverage.h"
+#include "lib/dstr.h"
 #include "lib/unixctl.h"
+#include "lib/util.h"
 #include "lib/vlog.h"
 #include "ofproto/ofproto.h"
 
@@ -88,69 +89,15 @@ static struct {
 
 /* ---- Small helpers ---- */
 
-static char *br_strdup(const char *s)
-{
-    char *copy = strdup(s ? s : "");
-    if (!copy) {
-        VLOG_ERR("out of memory");
-        abort();
-    }
-    return copy;
-}
-
-static void *br_realloc(void *p, size_t size)
-{
-    void *q = realloc(p, size ? size : 1);
-    if (!q) {
-        VLOG_ERR("out of memory");
-        abort();
-    }
-    return q;
-}
-
 static void replace_str(char **dst, const char *src)
 {
     free(*dst);
-    *dst = src ? br_strdup(src) : NULL;
+    *dst = src ? xstrdup(src) : NULL;
 }
 
 static bool str_eq(const char *a, const char *b)
 {
     return (!a && !b) || (a && b && !strcmp(a, b));
-}
-
-/* A text growing by appends (signatures, status). */
-struct text {
-    char *s;
-    size_t len, cap;
-};
-
-static void text_printf(struct text *t, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void text_printf(struct text *t, const char *fmt, ...)
-{
-    for (;;) {
-        va_list args;
-        va_start(args, fmt);
-        size_t room = t->cap - t->len;
-        int n = vsnprintf(t->s ? t->s + t->len : NULL, room, fmt, args);
-        va_end(args);
-        if (n < 0) {
-            return;
-        }
-        if ((size_t) n < room) {
-            t->len += (size_t) n;
-            return;
-        }
-        t->cap = (t->len + (size_t) n + 1) * 2;
-        t->s = br_realloc(t->s, t->cap);
-    }
-}
-
-static char *text_take(struct text *t)
-{
-    return t->s ? t->s : br_strdup("");
 }
 
 /* The datapath port type of an Interface type ("": VPORT_TYPE_DEFAULT). */
@@ -161,11 +108,11 @@ static const char *dp_type_of(const char *conf_type)
 
 static char *smap_sig(const struct conf_smap *m)
 {
-    struct text t = { 0 };
+    struct dstr sig = DSTR_INIT;
     for (size_t i = 0; i < m->n; i++) {
-        text_printf(&t, "%s=%s\n", m->keys[i], m->values[i]);
+        dstr_printf(&sig, "%s=%s\n", m->keys[i], m->values[i]);
     }
-    return text_take(&t);
+    return dstr_steal(&sig);
 }
 
 /* ---- Datapath port numbers (global, 0 kept free like OVS's ovs-netdev) ---- */
@@ -207,7 +154,7 @@ static bool iface_unplug(struct bridge *b, struct iface *i)
     if (i->dp_port != DP_PORT_NONE) {
         int error = datapath_port_del(br.dp, i->dp_port);
         if (error) {
-            VLOG_WARN("%s: removing datapath port %" PRIu32 " failed: %s",
+            VLOG_WARN("%s: could not remove datapath port %" PRIu32 " (%s)",
                       i->name, i->dp_port, strerror(-error));
         } else {
             VLOG_INFO("%s: removed from datapath (port %" PRIu32 ")",
@@ -226,8 +173,7 @@ static bool iface_plug(struct iface *i)
 {
     const struct conf_iface *c = i->cfg;
     size_t n_opts = c ? c->options.n : 0;
-    struct vport_opt *opts = br_realloc(NULL, (n_opts ? n_opts : 1)
-                                            * sizeof *opts);
+    struct vport_opt *opts = xmalloc(n_opts * sizeof *opts);
     for (size_t k = 0; k < n_opts; k++) {
         opts[k].key = c->options.keys[k];
         opts[k].value = c->options.values[k];
@@ -271,8 +217,7 @@ static void iface_set_vlan(struct iface *i, const struct conf_port *p)
     i->tag = p->tag >= 0 && p->tag <= 4095 ? (int) p->tag : -1;
     free(i->trunks);
     i->n_trunks = p->n_trunks;
-    i->trunks = br_realloc(NULL, (p->n_trunks ? p->n_trunks : 1)
-                               * sizeof *i->trunks);
+    i->trunks = xmalloc(p->n_trunks * sizeof *i->trunks);
     if (p->n_trunks) {
         memcpy(i->trunks, p->trunks, p->n_trunks * sizeof *i->trunks);
     }
@@ -281,12 +226,12 @@ static void iface_set_vlan(struct iface *i, const struct conf_port *p)
 
 static char *iface_vlan_sig(const struct iface *i)
 {
-    struct text t = { 0 };
-    text_printf(&t, "%d|%s|", i->tag, i->vlan_mode ? i->vlan_mode : "");
+    struct dstr sig = DSTR_INIT;
+    dstr_printf(&sig, "%d|%s|", i->tag, i->vlan_mode ? i->vlan_mode : "");
     for (size_t k = 0; k < i->n_trunks; k++) {
-        text_printf(&t, "%" PRId64 ",", i->trunks[k]);
+        dstr_printf(&sig, "%" PRId64 ",", i->trunks[k]);
     }
-    return text_take(&t);
+    return dstr_steal(&sig);
 }
 
 /* ---- Bridges ---- */
@@ -308,9 +253,9 @@ static struct bridge *bridge_create(const char *name)
         VLOG_ERR("%s: could not create the bridge's slow path", name);
         return NULL;
     }
-    struct bridge *b = br_realloc(NULL, sizeof *b);
-    *b = (struct bridge) { .name = br_strdup(name), .ofproto = ofproto };
-    br.bridges = br_realloc(br.bridges, (br.n_bridges + 1) * sizeof *br.bridges);
+    struct bridge *b = xmalloc(sizeof *b);
+    *b = (struct bridge) { .name = xstrdup(name), .ofproto = ofproto };
+    br.bridges = xrealloc(br.bridges, (br.n_bridges + 1) * sizeof *br.bridges);
     br.bridges[br.n_bridges++] = b;
     VLOG_INFO("bridge %s: created", name);
     return b;
@@ -342,12 +287,12 @@ static uint32_t stored_ofport(const struct conf_iface *ci)
 static struct iface *bridge_add_iface(struct bridge *b,
                                       const struct conf_iface *ci)
 {
-    struct iface *i = br_realloc(NULL, sizeof *i);
-    *i = (struct iface) { .name = br_strdup(ci->name),
+    struct iface *i = xmalloc(sizeof *i);
+    *i = (struct iface) { .name = xstrdup(ci->name),
                           .dp_port = DP_PORT_NONE,
                           .tag = -1, .ofport_request = -1,
                           .ofport_hint = stored_ofport(ci) };
-    b->ifaces = br_realloc(b->ifaces, (b->n_ifaces + 1) * sizeof *b->ifaces);
+    b->ifaces = xrealloc(b->ifaces, (b->n_ifaces + 1) * sizeof *b->ifaces);
     b->ifaces[b->n_ifaces++] = i;
     return i;
 }
@@ -432,8 +377,7 @@ static void bridge_assign_ofports(struct bridge *b)
         }
         i->ofport = want;
     }
-    uint8_t *used = br_realloc(NULL, OFPP_MAX);
-    memset(used, 0, OFPP_MAX);
+    uint8_t *used = xcalloc(OFPP_MAX, 1);
     for (size_t k = 0; k < b->n_ifaces; k++) {
         struct iface *i = b->ifaces[k];
         if (i->ofport && i->ofport < OFPP_MAX) {
@@ -563,15 +507,15 @@ static void iface_write_status(struct iface *i)
         }
     }
 
-    struct text t = { 0 };
-    text_printf(&t, "%" PRId64 "|%s|%s|%s|%s|%" PRId64, st.ofport,
+    struct dstr text = DSTR_INIT;
+    dstr_printf(&text, "%" PRId64 "|%s|%s|%s|%s|%" PRId64, st.ofport,
                 st.error ? st.error : "", st.mac_in_use ? st.mac_in_use : "",
                 st.admin_state ? st.admin_state : "",
                 st.link_state ? st.link_state : "", st.mtu);
     for (int k = 0; k < 8; k++) {
-        text_printf(&t, "|%" PRId64, st.stats[k]);
+        dstr_printf(&text, "|%" PRId64, st.stats[k]);
     }
-    char *sig = text_take(&t);
+    char *sig = dstr_steal(&text);
     if (str_eq(sig, i->status_sig)) {
         free(sig);
         return;
@@ -593,6 +537,47 @@ static void write_all_status(void)
             iface_write_status(b->ifaces[j]);
         }
     }
+}
+
+/* ---- Bridge other_config ---- */
+
+/* The integer other_config:`key` of bridge `name` when it is one in
+ * [min, max]; else (and with a warning when it is set) `def`. */
+static long long other_config_num(const char *name,
+                                  const struct conf_smap *m, const char *key,
+                                  long long def, long long min, long long max)
+{
+    const char *s = m ? conf_smap_get(m, key) : NULL;
+    if (!s || !*s) {
+        return def;
+    }
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (*end || errno || v < min || v > max) {
+        VLOG_WARN("%s: bad other_config:%s=%s, using %lld", name, key, s,
+                  def);
+        return def;
+    }
+    return v;
+}
+
+void bridge_ofproto_settings(const char *name,
+                             const struct conf_smap *other_config,
+                             struct ofproto_settings *s)
+{
+    ofproto_settings_default(s);
+    s->mac_table_size = (size_t) other_config_num(
+        name, other_config, "mac-table-size", (long long) s->mac_table_size,
+        1, 1000000);
+    s->mac_aging_s = (unsigned) other_config_num(
+        name, other_config, "mac-aging-time", s->mac_aging_s, 1, 1000000);
+    s->flow_limit = (size_t) other_config_num(
+        name, other_config, "flow-limit", (long long) s->flow_limit, 0,
+        10000000);
+    s->max_idle_ms = (uint64_t) other_config_num(
+        name, other_config, "max-idle", (long long) s->max_idle_ms, 100,
+        86400000);
 }
 
 /* ---- Reconfiguration ---- */
@@ -706,7 +691,10 @@ void bridge_reconfigure(void)
         bridge_sync_ofproto(b);
         for (size_t c = 0; c < conf.n_bridges; c++) {
             if (!strcmp(conf.bridges[c].name, b->name) && b->ofproto) {
-                ofproto_set_config(b->ofproto, &conf.bridges[c].other_config);
+                struct ofproto_settings settings;
+                bridge_ofproto_settings(b->name, &conf.bridges[c].other_config,
+                                        &settings);
+                ofproto_set_settings(b->ofproto, &settings);
             }
         }
         for (size_t j = 0; j < b->n_ifaces; j++) {
@@ -761,7 +749,7 @@ int bridge_init(const char *db_path, char *err, size_t errlen)
     bridge_reconfigure();
     br.fwd = forwarder_start(br.dp);
     if (!br.fwd) {
-        snprintf(err, errlen, "could not start the forwarding thread: %s",
+        snprintf(err, errlen, "could not start the forwarding thread (%s)",
                  strerror(errno));
         bridge_exit();
         return -1;

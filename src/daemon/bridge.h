@@ -14,7 +14,9 @@
 #include <poll.h>
 #include <stddef.h>
 
+struct conf_smap;
 struct datapath;
+struct ofproto_settings;
 
 #define BRIDGE_DATAPATH_NAME "ovs-netdev"
 
@@ -38,6 +40,15 @@ int bridge_pollfds(struct pollfd *fds, int max, int *timeout_ms);
 
 /* The datapath (for dpctl/ commands), or NULL before bridge_init. */
 struct datapath *bridge_datapath(void);
+
+/* The slow-path settings of bridge `name` from its other_config (NULL:
+ * none): mac-table-size (1..1000000), mac-aging-time (seconds, 1..1000000),
+ * flow-limit (0..10000000) and max-idle (ms, 100..86400000).  A key that
+ * is missing or empty takes ofproto's default; one that is not an integer
+ * in range takes it too, with a warning. */
+void bridge_ofproto_settings(const char *name,
+                             const struct conf_smap *other_config,
+                             struct ofproto_settings *s);
 
 /* Re-reads and applies the configuration now. */
 void bridge_reconfigure(void);

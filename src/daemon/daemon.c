@@ -10,6 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/util.h"
+
 static char *pidfile_path;
 static int pidfile_fd = -1;
 static int detach_pipe = -1;   /* the child's end, until detach_done */
@@ -46,7 +48,7 @@ int daemon_pidfile_create(const char *path, long *other_pid)
         return -error;
     }
     free(pidfile_path);
-    pidfile_path = strdup(path);
+    pidfile_path = xstrdup(path);
     pidfile_fd = fd;
     return 0;
 }
@@ -124,10 +126,7 @@ void daemon_detach_done(void)
 
 int daemon_mkdir_p(const char *dir, unsigned mode)
 {
-    char *copy = strdup(dir);
-    if (!copy) {
-        return -ENOMEM;
-    }
+    char *copy = xstrdup(dir);
     int error = 0;
     for (char *p = copy + 1; ; p++) {
         if (*p == '/' || *p == '\0') {

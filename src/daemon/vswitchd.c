@@ -27,6 +27,7 @@
 #include "daemon/dpctl.h"
 #include "lib/coverage.h"
 #include "lib/unixctl.h"
+#include "lib/util.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(vswitchd);
@@ -71,16 +72,6 @@ static void usage(void)
            DEFAULT_DB, DEFAULT_RUNDIR, DEFAULT_LOGDIR);
 }
 
-static char *xasprintf(const char *fmt, const char *a, const char *b)
-{
-    char *s;
-    if (asprintf(&s, fmt, a, b) < 0) {
-        fprintf(stderr, "vswitchd: out of memory\n");
-        exit(1);
-    }
-    return s;
-}
-
 /* Applies an OVS-style -v/vlog/set spec: "module:level", "level",
  * "ANY:console:dbg"; the destination words are accepted and ignored (one
  * level serves every destination here).  0 or -1. */
@@ -111,7 +102,7 @@ static int apply_log_spec(const char *spec)
 static char *absolute(const char *path)
 {
     if (path[0] == '/') {
-        return xasprintf("%s%s", path, "");
+        return xstrdup(path);
     }
     char cwd[4096];
     if (!getcwd(cwd, sizeof cwd)) {
@@ -124,7 +115,7 @@ static char *absolute(const char *path)
 /* Creates the directory that will hold `file`.  0 or -errno. */
 static int make_parent_dir(const char *file)
 {
-    char *dir = xasprintf("%s%s", file, "");
+    char *dir = xstrdup(file);
     char *slash = strrchr(dir, '/');
     int error = 0;
     if (slash && slash != dir) {
@@ -197,10 +188,10 @@ static void parse_options(int argc, char *argv[], struct options *o)
         exit(1);
     }
     if (o->want_pidfile && !o->pidfile) {
-        o->pidfile = xasprintf("%s/%s", o->rundir, "vswitchd.pid");
+        o->pidfile = xasprintf("%s/vswitchd.pid", o->rundir);
     }
     if (o->want_log_file && !o->log_file) {
-        o->log_file = xasprintf("%s/%s", DEFAULT_LOGDIR, "vswitchd.log");
+        o->log_file = xasprintf("%s/vswitchd.log", DEFAULT_LOGDIR);
     }
 }
 
@@ -336,7 +327,7 @@ static void main_loop(struct unixctl_server *server, const sigset_t *mask)
             .tv_nsec = (long) (timeout_ms % 1000) * 1000000,
         };
         if (ppoll(fds, (nfds_t) n, &timeout, mask) < 0 && errno != EINTR) {
-            VLOG_ERR("poll failed: %s", strerror(errno));
+            VLOG_ERR("poll failed (%s)", strerror(errno));
             break;
         }
         COVERAGE_INC(poll_loops);
@@ -360,7 +351,8 @@ int main(int argc, char *argv[])
 
     int error = daemon_mkdir_p(o.rundir, 0755);
     if (error) {
-        fprintf(stderr, "vswitchd: %s: %s\n", o.rundir, strerror(-error));
+        fprintf(stderr, "vswitchd: could not create %s (%s)\n", o.rundir,
+                strerror(-error));
         return 1;
     }
     error = make_parent_dir(o.db);
@@ -368,12 +360,12 @@ int main(int argc, char *argv[])
         error = make_parent_dir(o.log_file);
     }
     if (error) {
-        fprintf(stderr, "vswitchd: cannot create a directory: %s\n",
+        fprintf(stderr, "vswitchd: could not create a directory (%s)\n",
                 strerror(-error));
         return 1;
     }
     if (o.log_file && vlog_set_file(o.log_file)) {
-        fprintf(stderr, "vswitchd: cannot open log file %s: %s\n",
+        fprintf(stderr, "vswitchd: could not open log file %s (%s)\n",
                 o.log_file, strerror(errno));
         return 1;
     }
@@ -385,19 +377,24 @@ int main(int argc, char *argv[])
         long other;
         error = daemon_pidfile_create(o.pidfile, &other);
         if (error) {
-            VLOG_ERR("%s: %s%s", o.pidfile, strerror(-error),
-                     error == -EBUSY ? " (another vswitchd runs)" : "");
+            if (error == -EBUSY) {
+                VLOG_ERR("%s: could not create pidfile (another vswitchd, "
+                         "pid %ld, holds it)", o.pidfile, other);
+            } else {
+                VLOG_ERR("%s: could not create pidfile (%s)", o.pidfile,
+                         strerror(-error));
+            }
             return 1;
         }
     }
 
     rcu_register_thread();
     register_commands();
-    char *ctl_path = xasprintf("%s/%s", o.rundir, "vswitchd.ctl");
+    char *ctl_path = xasprintf("%s/vswitchd.ctl", o.rundir);
     struct unixctl_server *server;
     error = unixctl_server_create(ctl_path, &server);
     if (error) {
-        VLOG_ERR("%s: cannot listen: %s", ctl_path, strerror(-error));
+        VLOG_ERR("%s: could not listen (%s)", ctl_path, strerror(-error));
         daemon_pidfile_remove();
         return 1;
     }

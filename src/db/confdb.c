@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "lib/dstr.h"
+#include "lib/util.h"
 
 struct row_array {
     struct confdb_row **rows;
@@ -259,7 +260,7 @@ static char *row_to_json(const struct confdb_row *row)
     char *text = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(obj);
     if (!text) {
-        abort();
+        out_of_memory();   /* jansson fails only on allocation here */
     }
     return text;
 }
@@ -502,7 +503,7 @@ static int open_sql(struct confdb *db, const char *path, char **err)
     if (sqlite3_open_v2(path, &db->sql, SQLITE_OPEN_READWRITE
                         | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                         NULL) != SQLITE_OK) {
-        *err = xasprintf("%s: cannot open database (%s)", path,
+        *err = xasprintf("%s: could not open database (%s)", path,
                          db->sql ? sqlite3_errmsg(db->sql)
                                  : "out of memory");
         return -1;

@@ -364,7 +364,7 @@ static int parse_token(const struct base_type *b, const char **pp,
             return -1;
         }
     }
-    char *text = strndup(start, (size_t) (p - start));
+    char *text = xstrndup(start, (size_t) (p - start));
     char *w = dstr_steal(&word);
     int r = atom_from_word(b, w, text, out, err);
     free(text);

@@ -25,12 +25,8 @@ int vsctl_error_take(struct vsctl_ctx *ctx, char *msg)
 int vsctl_error(struct vsctl_ctx *ctx, const char *fmt, ...)
 {
     va_list args;
-    char *msg = NULL;
-
     va_start(args, fmt);
-    if (vasprintf(&msg, fmt, args) < 0) {
-        abort();
-    }
+    char *msg = xvasprintf(fmt, args);
     va_end(args);
     return vsctl_error_take(ctx, msg);
 }

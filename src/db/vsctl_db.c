@@ -115,7 +115,7 @@ static int parse_col_arg(struct vsctl_ctx *ctx, const struct schema_table *t,
                          struct col_arg *ca)
 {
     size_t name_len = strcspn(arg, ":=!<>{");
-    char *name = strndup(arg, name_len);
+    char *name = xstrndup(arg, name_len);
     char *err = NULL;
     const char *p = arg + name_len;
 
@@ -127,7 +127,7 @@ static int parse_col_arg(struct vsctl_ctx *ctx, const struct schema_table *t,
     }
     if (*p == ':') {
         size_t n = key_token_len(p + 1);
-        ca->key = strndup(p + 1, n);
+        ca->key = xstrndup(p + 1, n);
         p += 1 + n;
     }
     if (want_op == OP_NONE) {

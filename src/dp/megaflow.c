@@ -25,15 +25,16 @@
  * a thread registered with rcu_register_thread(). */
 #include "dp/megaflow.h"
 
-#include "dp/crc32c.h"
-
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 #include <urcu.h>
+
+#include "lib/util.h"
 
 #define KEY_WORDS FLOW_KEY_U64S
 
@@ -60,10 +61,16 @@ typedef uint64_t __attribute__((may_alias)) key_word;
  * Data structures.
  * ------------------------------------------------------------------------ */
 
+/* The secret of the masked-words hash (see "Hashing" below). */
+struct hash_key {
+    uint64_t basis;             /* the starting value of the hash */
+    uint64_t word[KEY_WORDS];   /* one secret per word of the key */
+};
+
 struct mf_node {
     struct megaflow flow;   /* callers get &node->flow */
     struct rcu_head rcu;
-    uint32_t hash;          /* hash of `words` with the table's basis */
+    uint32_t hash;          /* hash of `words` under the table's key */
     uint32_t n_words;
     uint64_t words[];       /* key & mask, on the subtable's words only */
 };
@@ -85,10 +92,12 @@ struct slot_array {
 struct subtable {
     /* Read by every lookup. */
     struct slot_array *slots;      /* RCU */
-    uint32_t basis;
+    uint64_t basis;                /* the table's hash_key.basis */
     uint32_t n_words;              /* words of the key the mask touches */
     uint8_t idx[KEY_WORDS];        /* their indexes, ascending */
     uint64_t mask_words[KEY_WORDS];/* the mask's value at each */
+    uint64_t secret[KEY_WORDS];    /* secret[i / 2] keys words i, i + 1:
+                                    * the table's hash_key.word[idx[i]] */
 
     /* Bumped by every hit: on its own line so it does not evict the above. */
     uint64_t hits __attribute__((aligned(CACHE_LINE)));
@@ -110,7 +119,7 @@ struct subtable_vec {
 struct megaflow_table {
     struct subtable_vec *vec;      /* RCU */
     pthread_mutex_t mutex;         /* serialises writers */
-    uint32_t basis;                /* hash seed, random per table */
+    struct hash_key hkey;          /* hash key: the process's, or a test's */
     size_t n_flows;                /* written under mutex, read relaxed */
     size_t n_masks;
 };
@@ -142,59 +151,71 @@ node_of(const struct megaflow *f)
  * Hashing and comparing masked keys, word-wise (the hot path).
  * ------------------------------------------------------------------------ */
 
-/* Two hashes of the same shape: CRC32C (one instruction per word) where
- * the CPU has SSE4.2, else a multiply-xorshift chain.  Which one is chosen
- * once per process, before the first table exists, so every hash a table
- * stores was made the same way. */
-static bool use_crc32c;
-
-__attribute__((constructor)) static void
-choose_hash(void)
-{
-    use_crc32c = crc32c_available();
-}
-
+/* The masked words are hashed two at a time, as wyhash does: for words
+ * a, b (b = 0 when the count is odd), h = fold((a ^ h) * (b ^ secret)),
+ * where the product is 128 bits and fold xors its halves; h starts from a
+ * secret basis, and each pair has its own secret.
+ *
+ * Keying.  Megaflows are installed by packets, so whoever sends packets
+ * chooses keys; keys that all hash alike would make one probe sequence as
+ * long as the table.  The CRC32C used before cannot be keyed against that:
+ * it is linear, crc(s, a) ^ crc(s, b) does not depend on s, so keys with
+ * equal CRCs (a linear system) collide under every seed.  Here both
+ * factors are unknown to a sender (h depends on the basis, the other
+ * factor on a secret), so the change a chosen difference in a or b makes
+ * to the product -- in both halves, the high half depending on every bit
+ * of both factors -- depends on the secrets, and cannot be cancelled by
+ * the next pair.  A sender who guessed a 64-bit secret could zero a factor
+ * (and with it the pair's contribution); otherwise collisions are chance,
+ * as for a random function (heuristic: this is a keyed hash for spreading,
+ * not a proven universal family, and someone who can time lookups over
+ * many packets may learn something).  The key is drawn once per process
+ * (getrandom), so it differs between runs; the ufid (flow_key_ufid), which
+ * must survive restarts, is a separate, unkeyed hash.
+ *
+ * Cost: one 64x64->128 multiply per two words where the CRC took one
+ * instruction per word (on the same execution port); dp_bench's 10-mask
+ * case, 6 words a mask, runs 2.3 % more instructions per packet than with
+ * the unkeyed CRC, in about the same time.  Every CPU hashes the same way
+ * (no SSE4.2 needed). */
 static inline __attribute__((always_inline)) uint64_t
-hash_add(uint64_t h, uint64_t w, bool crc)
+hash_pair(uint64_t h, uint64_t a, uint64_t b, uint64_t secret)
 {
-    if (crc) {
-        return crc32c_u64(h, w);
-    }
-    h ^= w;
-    h *= 0x9e3779b97f4a7c15ULL;
-    return h ^ (h >> 32);
+#if defined(__x86_64__)
+    /* The halves straight from rdx:rax: through unsigned __int128, GCC
+     * spills the product to the stack in the unrolled batch loop. */
+    uint64_t lo = a ^ h, hi;
+    __asm__("mulq %2" : "+a" (lo), "=d" (hi) : "rm" (b ^ secret) : "cc");
+    return lo ^ hi;
+#else
+    unsigned __int128 p = (unsigned __int128) (a ^ h) * (b ^ secret);
+    return (uint64_t) p ^ (uint64_t) (p >> 64);
+#endif
 }
 
+/* The 32 bits a slot keeps. */
 static inline uint32_t
 hash_finish(uint64_t h)
 {
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    return (uint32_t) h;
+    return (uint32_t) (h ^ (h >> 32));
 }
 
 /* Writes (key & mask) on the subtable's words to `w`, returns their hash
  * (the writer's side; lookups hash the same way in batch_hash). */
-static inline __attribute__((always_inline)) uint32_t
-mask_key_with(const struct subtable *st, const struct flow_key *key,
-              uint64_t *w, bool crc)
-{
-    const key_word *kw = (const key_word *) key;
-    uint64_t h = st->basis;
-    for (uint32_t i = 0; i < st->n_words; i++) {
-        w[i] = kw[st->idx[i]] & st->mask_words[i];
-        h = hash_add(h, w[i], crc);
-    }
-    return hash_finish(h);
-}
-
 static uint32_t
 subtable_mask_key(const struct subtable *st, const struct flow_key *key,
                   uint64_t *w)
 {
-    return use_crc32c ? mask_key_with(st, key, w, true)
-                      : mask_key_with(st, key, w, false);
+    const key_word *kw = (const key_word *) key;
+    for (uint32_t i = 0; i < st->n_words; i++) {
+        w[i] = kw[st->idx[i]] & st->mask_words[i];
+    }
+    uint64_t h = st->basis;
+    for (uint32_t i = 0; i < st->n_words; i += 2) {
+        uint64_t b = i + 1 < st->n_words ? w[i + 1] : 0;
+        h = hash_pair(h, w[i], b, st->secret[i / 2]);
+    }
+    return hash_finish(h);
 }
 
 static inline bool
@@ -241,10 +262,7 @@ flow_is_dead(const struct megaflow *f)
 static struct megaflow_actions *
 actions_alloc(const void *data, size_t len)
 {
-    struct actions_box *box = malloc(sizeof *box + len);
-    if (!box) {
-        return NULL;
-    }
+    struct actions_box *box = xmalloc(sizeof *box + len);
     box->actions.len = (uint32_t) len;
     if (len) {
         memcpy(box->actions.data, data, len);
@@ -300,15 +318,9 @@ static struct mf_node *
 node_create(const struct subtable *st, const struct flow_key *key,
             const void *actions, size_t actions_len)
 {
-    struct mf_node *n = calloc(1, sizeof *n + st->n_words * sizeof(uint64_t));
-    if (!n) {
-        return NULL;
-    }
+    struct mf_node *n = xcalloc(1, sizeof *n
+                                   + st->n_words * sizeof(uint64_t));
     n->flow.actions = actions_alloc(actions, actions_len);
-    if (!n->flow.actions) {
-        free(n);
-        return NULL;
-    }
     flow_key_mask(&n->flow.key, key, &st->mask);
     n->flow.mask = st->mask;
     n->flow.refcnt = 1;
@@ -324,11 +336,9 @@ node_create(const struct subtable *st, const struct flow_key *key,
 static struct slot_array *
 slot_array_alloc(size_t n_slots)
 {
-    struct slot_array *a = calloc(1, sizeof *a
-                                     + n_slots * sizeof(struct mf_slot));
-    if (a) {
-        a->mask = (uint32_t) (n_slots - 1);
-    }
+    struct slot_array *a = xcalloc(1, sizeof *a
+                                      + n_slots * sizeof(struct mf_slot));
+    a->mask = (uint32_t) (n_slots - 1);
     return a;
 }
 
@@ -353,24 +363,20 @@ slot_array_place(struct slot_array *a, struct mf_node *n)
 }
 
 static struct subtable *
-subtable_create(const struct flow_key *mask, uint32_t basis)
+subtable_create(const struct flow_key *mask, const struct hash_key *hkey)
 {
-    struct subtable *st;
-    if (posix_memalign((void **) &st, CACHE_LINE, sizeof *st)) {
-        return NULL;
-    }
+    struct subtable *st = xmemalign(CACHE_LINE, sizeof *st);
     memset(st, 0, sizeof *st);
     st->slots = slot_array_alloc(MIN_SLOTS);
-    if (!st->slots) {
-        free(st);
-        return NULL;
-    }
     st->mask = *mask;
-    st->basis = basis;
+    st->basis = hkey->basis;
     const key_word *m = (const key_word *) mask;
     for (size_t i = 0; i < KEY_WORDS; i++) {
         if (m[i]) {
             st->idx[st->n_words] = (uint8_t) i;
+            if (st->n_words % 2 == 0) {
+                st->secret[st->n_words / 2] = hkey->word[i];
+            }
             st->mask_words[st->n_words++] = m[i];
         }
     }
@@ -403,7 +409,7 @@ slots_max_used(size_t cap)
 /* Replaces the slot array by one sized for `want` flows at most half full
  * (a quarter in small arrays), without tombstones.  Readers still walking the old array find the same
  * live nodes there until it is freed after a grace period. */
-static int
+static void
 subtable_rebuild(struct subtable *st, size_t want)
 {
     size_t cap = MIN_SLOTS;
@@ -412,9 +418,6 @@ subtable_rebuild(struct subtable *st, size_t want)
     }
     struct slot_array *old = st->slots;
     struct slot_array *a = slot_array_alloc(cap);
-    if (!a) {
-        return -ENOMEM;
-    }
     for (uint32_t i = 0; i <= old->mask; i++) {
         struct mf_node *n = old->slots[i].node;
         if (n && n != TOMB) {
@@ -424,21 +427,18 @@ subtable_rebuild(struct subtable *st, size_t want)
     rcu_assign_pointer(st->slots, a);
     call_rcu(&old->rcu, slot_array_free_cb);
     st->n_used = st->n_flows;
-    return 0;
 }
 
-static int
+static void
 subtable_add(struct subtable *st, struct mf_node *n)
 {
     size_t cap = (size_t) st->slots->mask + 1;
-    if (st->n_used + 1 > slots_max_used(cap)
-        && subtable_rebuild(st, st->n_flows + 1)) {
-        return -ENOMEM;
+    if (st->n_used + 1 > slots_max_used(cap)) {
+        subtable_rebuild(st, st->n_flows + 1);
     }
     slot_array_place(st->slots, n);
     st->n_used++;
     st->n_flows++;
-    return 0;
 }
 
 /* Turns `n`'s slot into a tombstone; shrinks a mostly empty array. */
@@ -457,7 +457,7 @@ subtable_remove(struct subtable *st, struct mf_node *n)
     }
     size_t cap = (size_t) a->mask + 1;
     if (st->n_flows && cap > MIN_SLOTS && st->n_flows * 8 < cap) {
-        subtable_rebuild(st, st->n_flows);  /* on ENOMEM keep the big one */
+        subtable_rebuild(st, st->n_flows);
     }
 }
 
@@ -541,9 +541,8 @@ vec_retire(struct subtable_vec *v)
 
 /* Publishes a new subtable array: the current subtables that still hold
  * flows, plus `add` (may be NULL), ordered by hits, busiest first.  Empty
- * subtables dropped from it are freed after a grace period.  On -ENOMEM
- * nothing changes. */
-static int
+ * subtables dropped from it are freed after a grace period. */
+static void
 publish_vec(struct megaflow_table *t, struct subtable *add)
 {
     struct subtable_vec *old = t->vec;
@@ -553,10 +552,7 @@ publish_vec(struct megaflow_table *t, struct subtable *add)
     }
     struct subtable_vec *v = &empty_vec;
     if (keep) {
-        v = malloc(sizeof *v + keep * sizeof v->st[0]);
-        if (!v) {
-            return -ENOMEM;
-        }
+        v = xmalloc(sizeof *v + keep * sizeof v->st[0]);
         v->n = 0;
     }
     for (size_t i = 0; i < old->n; i++) {
@@ -589,7 +585,6 @@ publish_vec(struct megaflow_table *t, struct subtable *add)
         }
     }
     vec_retire(old);
-    return 0;
 }
 
 /* Re-ranks the subtables if the hit counts say the order is stale, then
@@ -607,7 +602,7 @@ resort_locked(struct megaflow_table *t)
         prev = h;
     }
     if (!sorted) {
-        publish_vec(t, NULL);   /* on ENOMEM keep the old order */
+        publish_vec(t, NULL);
     }
     v = t->vec;
     for (size_t i = 0; i < v->n; i++) {
@@ -642,32 +637,74 @@ find_subtable(const struct subtable_vec *v, const struct flow_key *mask)
  * The table.
  * ------------------------------------------------------------------------ */
 
-static uint32_t
-random_basis(void)
+/* splitmix64's step: spreads one seed into the two words of a key. */
+static uint64_t
+seed_next(uint64_t *state)
 {
-    uint32_t basis;
-    if (getrandom(&basis, sizeof basis, GRND_NONBLOCK) != sizeof basis) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        basis = (uint32_t) (ts.tv_nsec ^ ts.tv_sec ^ (uintptr_t) &ts);
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static struct hash_key
+hash_key_from_seed(uint64_t seed)
+{
+    struct hash_key k;
+    k.basis = seed_next(&seed);
+    for (size_t i = 0; i < KEY_WORDS; i++) {
+        k.word[i] = seed_next(&seed);
     }
-    return basis;
+    return k;
+}
+
+/* The process's seed: getrandom once (it blocks only until the kernel's
+ * pool is first initialised, long before a switch runs). */
+static uint64_t process_seed;
+static pthread_once_t process_seed_once = PTHREAD_ONCE_INIT;
+
+static void
+draw_process_seed(void)
+{
+    uint8_t *b = (uint8_t *) &process_seed;
+    size_t got = 0;
+    while (got < sizeof process_seed) {
+        ssize_t n = getrandom(b + got, sizeof process_seed - got, 0);
+        if (n > 0) {
+            got += (size_t) n;
+        } else if (errno != EINTR) {
+            /* No getrandom (pre-3.17 kernel, seccomp): a weaker seed. */
+            struct timespec ts;
+            clock_gettime(CLOCK_MONOTONIC, &ts);
+            process_seed ^= (uint64_t) ts.tv_nsec ^ (uint64_t) ts.tv_sec << 32
+                            ^ (uint64_t) getpid() << 16
+                            ^ (uint64_t) (uintptr_t) &ts;
+            break;
+        }
+    }
+}
+
+struct megaflow_table *
+megaflow_table_create_seeded(uint64_t seed)
+{
+    struct megaflow_table *t = xcalloc(1, sizeof *t);
+    pthread_mutex_init(&t->mutex, NULL);   /* cannot fail without attrs */
+    t->vec = &empty_vec;
+    t->hkey = hash_key_from_seed(seed);
+    return t;
 }
 
 struct megaflow_table *
 megaflow_table_create(void)
 {
-    struct megaflow_table *t = calloc(1, sizeof *t);
-    if (!t) {
-        return NULL;
-    }
-    if (pthread_mutex_init(&t->mutex, NULL)) {
-        free(t);
-        return NULL;
-    }
-    t->vec = &empty_vec;
-    t->basis = random_basis();
-    return t;
+    pthread_once(&process_seed_once, draw_process_seed);
+    return megaflow_table_create_seeded(process_seed);
+}
+
+uint32_t
+megaflow_flow_hash(const struct megaflow *f)
+{
+    return node_of(f)->hash;
 }
 
 void
@@ -712,33 +749,17 @@ overlaps_other_mask(const struct megaflow_table *t,
 }
 
 /* Adds a flow that passed every check.  Caller holds the mutex. */
-static int
+static void
 add_flow(struct megaflow_table *t, struct subtable *same,
          const struct flow_key *masked, const struct flow_key *mask,
          const void *actions, size_t actions_len)
 {
-    struct subtable *st = same ? same : subtable_create(mask, t->basis);
-    if (!st) {
-        return -ENOMEM;
-    }
-    struct mf_node *n = node_create(st, masked, actions, actions_len);
-    if (!n || subtable_add(st, n)) {
-        goto nomem;
-    }
-    if (!same && publish_vec(t, st)) {
-        goto nomem;     /* st was never published: free it directly */
+    struct subtable *st = same ? same : subtable_create(mask, &t->hkey);
+    subtable_add(st, node_create(st, masked, actions, actions_len));
+    if (!same) {
+        publish_vec(t, st);
     }
     __atomic_store_n(&t->n_flows, t->n_flows + 1, __ATOMIC_RELAXED);
-    return 0;
-
-nomem:
-    if (n) {
-        node_free_cb(&n->rcu);  /* no reader ever saw it */
-    }
-    if (!same) {
-        subtable_free(st);
-    }
-    return -ENOMEM;
 }
 
 static bool
@@ -760,7 +781,7 @@ megaflow_insert(struct megaflow_table *t, const struct flow_key *key,
 
     pthread_mutex_lock(&t->mutex);
     struct subtable *same = find_subtable(t->vec, mask);
-    int err;
+    int err = 0;
     if (same && subtable_find_key(same, &masked)) {
         err = -EEXIST;
     } else if (overlaps_other_mask(t, &masked, mask, same)) {
@@ -768,7 +789,7 @@ megaflow_insert(struct megaflow_table *t, const struct flow_key *key,
     } else if (max_flows && t->n_flows >= max_flows) {
         err = -E2BIG;
     } else {
-        err = add_flow(t, same, &masked, mask, actions, actions_len);
+        add_flow(t, same, &masked, mask, actions, actions_len);
     }
     pthread_mutex_unlock(&t->mutex);
     return err;
@@ -824,8 +845,6 @@ megaflow_modify(struct megaflow_table *t, const struct flow_key *key,
     struct megaflow_actions *a = n ? actions_alloc(actions, actions_len) : NULL;
     if (!n) {
         err = -ENOENT;
-    } else if (!a) {
-        err = -ENOMEM;
     } else {
         struct megaflow_actions *old = rcu_xchg_pointer(&n->flow.actions, a);
         call_rcu(&caa_container_of(old, struct actions_box, actions)->rcu,
@@ -846,7 +865,7 @@ remove_flow(struct megaflow_table *t, struct subtable *st, struct mf_node *n)
     subtable_remove(st, n);
     __atomic_store_n(&t->n_flows, t->n_flows - 1, __ATOMIC_RELAXED);
     if (!st->n_flows) {
-        publish_vec(t, NULL);   /* on ENOMEM the empty one lingers a while */
+        publish_vec(t, NULL);
     }
     flow_unref(&n->flow);
 }
@@ -909,17 +928,20 @@ megaflow_flush(struct megaflow_table *t)
 struct batch_mask {
     uint32_t idx[KEY_WORDS];
     uint64_t mask[KEY_WORDS];
+    uint64_t secret[KEY_WORDS];    /* as subtable's */
 };
 
 /* keys[j] & the mask, on the mask's `n` words, hashed. */
 static inline __attribute__((always_inline)) uint32_t
 batch_hash(const struct batch_mask *m, uint64_t basis, const key_word *kw,
-           bool crc, uint32_t n)
+           uint32_t n)
 {
     uint64_t h = basis;
-#pragma GCC unroll 8
-    for (uint32_t i = 0; i < n; i++) {
-        h = hash_add(h, kw[m->idx[i]] & m->mask[i], crc);
+#pragma GCC unroll 4
+    for (uint32_t i = 0; i < n; i += 2) {
+        uint64_t a = kw[m->idx[i]] & m->mask[i];
+        uint64_t b = i + 1 < n ? kw[m->idx[i + 1]] & m->mask[i + 1] : 0;
+        h = hash_pair(h, a, b, m->secret[i / 2]);
     }
     return hash_finish(h);
 }
@@ -988,20 +1010,20 @@ batch_find(const struct batch_mask *m, const struct slot_array *a,
 static inline __attribute__((always_inline)) uint32_t
 subtable_batch_n(const struct subtable *st, const struct slot_array *a,
                  const struct flow_key *const keys[], uint64_t *todo,
-                 struct megaflow *flows[], bool crc, uint32_t n)
+                 struct megaflow *flows[], uint32_t n)
 {
     struct batch_mask m;
     for (uint32_t i = 0; i < n; i++) {
         m.idx[i] = st->idx[i];
         m.mask[i] = st->mask_words[i];
+        m.secret[i / 2] = st->secret[i / 2];
     }
     const uint64_t basis = st->basis;
     const uint32_t slot_mask = a->mask;
     uint32_t hashes[MEGAFLOW_BATCH_MAX], cand[MEGAFLOW_BATCH_MAX];
     for (uint64_t left = *todo; left; left &= left - 1) {
         unsigned j = (unsigned) __builtin_ctzll(left);
-        uint32_t hash = batch_hash(&m, basis, (const key_word *) keys[j],
-                                   crc, n);
+        uint32_t hash = batch_hash(&m, basis, (const key_word *) keys[j], n);
         hashes[j] = hash;
         __builtin_prefetch(&a->slots[hash & slot_mask]);
     }
@@ -1035,17 +1057,17 @@ subtable_batch_n(const struct subtable *st, const struct slot_array *a,
 static inline __attribute__((always_inline)) uint32_t
 subtable_batch(const struct subtable *st, const struct slot_array *a,
                const struct flow_key *const keys[], uint64_t *todo,
-               struct megaflow *flows[], bool crc)
+               struct megaflow *flows[])
 {
     switch (st->n_words) {
 #define SUBTABLE_BATCH_CASE(N) \
-    case N: return subtable_batch_n(st, a, keys, todo, flows, crc, N);
+    case N: return subtable_batch_n(st, a, keys, todo, flows, N);
     SUBTABLE_BATCH_CASE(1) SUBTABLE_BATCH_CASE(2) SUBTABLE_BATCH_CASE(3)
     SUBTABLE_BATCH_CASE(4) SUBTABLE_BATCH_CASE(5) SUBTABLE_BATCH_CASE(6)
     SUBTABLE_BATCH_CASE(7) SUBTABLE_BATCH_CASE(8)
 #undef SUBTABLE_BATCH_CASE
     default:
-        return subtable_batch_n(st, a, keys, todo, flows, crc, st->n_words);
+        return subtable_batch_n(st, a, keys, todo, flows, st->n_words);
     }
 }
 
@@ -1067,11 +1089,14 @@ count_hits(struct megaflow_table *t, struct subtable *st, size_t rank,
     }
 }
 
-static inline __attribute__((always_inline)) void
-lookup_batch_with(struct megaflow_table *t,
-                  const struct flow_key *const keys[], size_t n,
-                  struct megaflow *flows[], uint32_t *n_mask_hit, bool crc)
+void
+megaflow_lookup_batch(struct megaflow_table *t,
+                      const struct flow_key *const keys[], size_t n,
+                      struct megaflow *flows[], uint32_t *n_mask_hit)
 {
+    if (n > MEGAFLOW_BATCH_MAX) {
+        n = MEGAFLOW_BATCH_MAX;
+    }
     const struct subtable_vec *v = rcu_load(t->vec);
     uint64_t todo = n < 64 ? (UINT64_C(1) << n) - 1 : UINT64_MAX;
     uint32_t probed = 0;
@@ -1081,7 +1106,7 @@ lookup_batch_with(struct megaflow_table *t,
     for (size_t i = 0; i < v->n && todo; i++) {
         struct subtable *st = v->st[i];
         const struct slot_array *a = rcu_load(st->slots);
-        uint32_t found = subtable_batch(st, a, keys, &todo, flows, crc);
+        uint32_t found = subtable_batch(st, a, keys, &todo, flows);
         if (found) {
             probed += found * (uint32_t) (i + 1);
             count_hits(t, st, i, found);
@@ -1090,21 +1115,6 @@ lookup_batch_with(struct megaflow_table *t,
     probed += (uint32_t) (__builtin_popcountll(todo) * v->n);
     if (n_mask_hit) {
         *n_mask_hit += probed;
-    }
-}
-
-void
-megaflow_lookup_batch(struct megaflow_table *t,
-                      const struct flow_key *const keys[], size_t n,
-                      struct megaflow *flows[], uint32_t *n_mask_hit)
-{
-    if (n > MEGAFLOW_BATCH_MAX) {
-        n = MEGAFLOW_BATCH_MAX;
-    }
-    if (use_crc32c) {
-        lookup_batch_with(t, keys, n, flows, n_mask_hit, true);
-    } else {
-        lookup_batch_with(t, keys, n, flows, n_mask_hit, false);
     }
 }
 
@@ -1205,10 +1215,7 @@ struct emc_cache {
 struct emc_cache *
 emc_cache_create(void)
 {
-    struct emc_cache *c;
-    if (posix_memalign((void **) &c, CACHE_LINE, sizeof *c)) {
-        return NULL;
-    }
+    struct emc_cache *c = xmemalign(CACHE_LINE, sizeof *c);
     memset(c, 0, sizeof *c);
     return c;
 }

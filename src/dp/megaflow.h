@@ -43,7 +43,18 @@ struct megaflow {
 
 struct megaflow_table;
 
+/* A new, empty table whose hash is keyed with the process's secret seed
+ * (drawn once, from getrandom, by the first call): the slots a key lands
+ * in differ from run to run, so installed keys cannot be chosen to
+ * collide.  Never NULL (out of memory aborts, as everywhere). */
 struct megaflow_table *megaflow_table_create(void);
+
+/* The same with an explicit seed (tests: two seeds, two layouts). */
+struct megaflow_table *megaflow_table_create_seeded(uint64_t seed);
+
+/* The 32-bit hash under which the table keeps flow `f` (its slot is this
+ * hash modulo the slot array's size): for tests of the keying. */
+uint32_t megaflow_flow_hash(const struct megaflow *f);
 
 /* Frees the table and every flow; no reader may be using it. */
 void megaflow_table_destroy(struct megaflow_table *t);
@@ -51,7 +62,7 @@ void megaflow_table_destroy(struct megaflow_table *t);
 /* Adds a flow matching (key & mask).  Fails with -EEXIST when a flow with
  * the same key and mask exists, -EINVAL (overlap) when an existing flow with
  * another mask would match some packet this one matches, -E2BIG past
- * `max_flows` (0 = no limit), -ENOMEM. */
+ * `max_flows` (0 = no limit). */
 int megaflow_insert(struct megaflow_table *t, const struct flow_key *key,
                     const struct flow_key *mask, const void *actions,
                     size_t actions_len, size_t max_flows);
@@ -116,7 +127,9 @@ void megaflow_stats_read(const struct megaflow *f, struct megaflow_stats *s);
 
 struct emc_cache;
 
+/* A new, empty cache (never NULL); its owner is one forwarding thread. */
 struct emc_cache *emc_cache_create(void);
+/* Drops the cache's references and frees it; NULL is ignored. */
 void emc_cache_destroy(struct emc_cache *c);
 
 /* The cached flow for `key` (whose flow_key_hash is `hash`), or NULL. */

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/util.h"
+
 void dp_packet_init(struct dp_packet *p, void *buf, uint32_t size,
                     uint32_t headroom)
 {
@@ -79,19 +81,12 @@ struct packet_pool {
 
 struct packet_pool *packet_pool_create(uint32_t n, uint32_t buf_size)
 {
-    struct packet_pool *pool = calloc(1, sizeof *pool);
-    if (!pool) {
-        return NULL;
-    }
+    struct packet_pool *pool = xcalloc(1, sizeof *pool);
     pool->n = n;
     pool->buf_size = buf_size;
-    pool->bufs = malloc((size_t)n * buf_size);
-    pool->pkts = calloc(n, sizeof *pool->pkts);
-    pool->free = calloc(n, sizeof *pool->free);
-    if (!pool->bufs || !pool->pkts || !pool->free) {
-        packet_pool_destroy(pool);
-        return NULL;
-    }
+    pool->bufs = xmalloc((size_t)n * buf_size);
+    pool->pkts = xcalloc(n, sizeof *pool->pkts);
+    pool->free = xcalloc(n, sizeof *pool->free);
     for (uint32_t i = 0; i < n; i++) {
         dp_packet_init(&pool->pkts[i], pool->bufs + (size_t)i * buf_size,
                        buf_size, PACKET_HEADROOM);

@@ -191,8 +191,10 @@ static inline bool dp_packet_batch_add(struct dp_packet_batch *b,
  * queue: get/put never allocate.  Single-threaded (one owner). */
 struct packet_pool;
 
-/* Allocates `n` buffers of `buf_size` bytes each (headroom included). */
+/* Allocates `n` buffers of `buf_size` bytes each (headroom included), on
+ * the control path when a port is created; never NULL. */
 struct packet_pool *packet_pool_create(uint32_t n, uint32_t buf_size);
+/* Frees the pool and its buffers (NULL is ignored). */
 void packet_pool_destroy(struct packet_pool *pool);
 
 /* Takes a free packet, initialised empty with PACKET_HEADROOM; NULL when

@@ -1,43 +1,10 @@
-/* Growable strings and allocation helpers for the configuration store. */
+/* Growable strings. */
 #include "lib/dstr.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p) {
-        abort();
-    }
-    return p;
-}
-
-void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p) {
-        abort();
-    }
-    return p;
-}
-
-void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p) {
-        abort();
-    }
-    return p;
-}
-
-char *xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    return memcpy(xmalloc(n), s, n);
-}
 
 static void dstr_reserve(struct dstr *d, size_t extra)
 {
@@ -124,16 +91,6 @@ void dstr_free(struct dstr *d)
     free(d->s);
     d->s = NULL;
     d->len = d->cap = 0;
-}
-
-char *xasprintf(const char *fmt, ...)
-{
-    struct dstr d = DSTR_INIT;
-    va_list args;
-    va_start(args, fmt);
-    dstr_vprintf(&d, fmt, args);
-    va_end(args);
-    return dstr_steal(&d);
 }
 
 const char *dstr_str(const struct dstr *d)

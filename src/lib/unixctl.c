@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/dstr.h"
+#include "lib/util.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(unixctl);
@@ -66,19 +68,13 @@ void unixctl_command_register(const char *name, const char *usage,
 {
     struct unixctl_command *c = command_find(name);
     if (!c) {
-        struct unixctl_command *grown =
-            realloc(commands, (n_commands + 1) * sizeof *commands);
-        if (!grown) {
-            VLOG_ERR("out of memory registering %s", name);
-            return;
-        }
-        commands = grown;
+        commands = xrealloc(commands, (n_commands + 1) * sizeof *commands);
         c = &commands[n_commands++];
-        c->name = strdup(name);
+        c->name = xstrdup(name);
     } else {
         free(c->usage);
     }
-    c->usage = strdup(usage ? usage : "");
+    c->usage = xstrdup(usage ? usage : "");
     c->min_args = min_args;
     c->max_args = max_args;
     c->cb = cb;
@@ -103,22 +99,14 @@ static void list_commands_cb(struct unixctl_conn *conn, int argc,
                              const char *argv[], void *aux)
 {
     (void) argc; (void) argv; (void) aux;
-    size_t size = 64;
+    struct dstr text = DSTR_INIT;
+    dstr_put(&text, "The available commands are:\n");
     for (size_t i = 0; i < n_commands; i++) {
-        size += strlen(commands[i].name) + strlen(commands[i].usage) + 32;
+        dstr_printf(&text, "  %-23s %s\n", commands[i].name,
+                    commands[i].usage);
     }
-    char *text = malloc(size);
-    if (!text) {
-        unixctl_reply_error(conn, "out of memory");
-        return;
-    }
-    size_t len = (size_t) snprintf(text, size, "The available commands are:\n");
-    for (size_t i = 0; i < n_commands; i++) {
-        len += (size_t) snprintf(text + len, size - len, "  %-23s %s\n",
-                                 commands[i].name, commands[i].usage);
-    }
-    unixctl_reply(conn, text);
-    free(text);
+    unixctl_reply(conn, dstr_str(&text));
+    dstr_free(&text);
 }
 
 /* ---- Message boundaries ---- */
@@ -191,23 +179,18 @@ struct buf {
     size_t len, cap;
 };
 
-static int buf_append(struct buf *b, const void *data, size_t n)
+static void buf_append(struct buf *b, const void *data, size_t n)
 {
     if (b->len + n > b->cap) {
         size_t cap = b->cap ? b->cap : 4096;
         while (cap < b->len + n) {
             cap *= 2;
         }
-        char *grown = realloc(b->data, cap);
-        if (!grown) {
-            return -ENOMEM;
-        }
-        b->data = grown;
+        b->data = xrealloc(b->data, cap);
         b->cap = cap;
     }
     memcpy(b->data + b->len, data, n);
     b->len += n;
-    return 0;
 }
 
 static void buf_consume(struct buf *b, size_t n)
@@ -233,10 +216,7 @@ static json_t *json_text(const char *s)
     if (j) {
         return j;
     }
-    char *copy = strdup(s);
-    if (!copy) {
-        return NULL;
-    }
+    char *copy = xstrdup(s);
     for (unsigned char *p = (unsigned char *) copy; *p; p++) {
         if (*p >= 0x80) {
             *p = '?';
@@ -283,10 +263,7 @@ static int make_sockaddr(const char *path, struct sockaddr_un *un,
     if (!slash) {
         return -ENAMETOOLONG;
     }
-    char *dir = strndup(path, (size_t) (slash - path) + 1);
-    if (!dir) {
-        return -ENOMEM;
-    }
+    char *dir = xstrndup(path, (size_t) (slash - path) + 1);
     *dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     free(dir);
     if (*dirfd < 0) {
@@ -355,14 +332,8 @@ int unixctl_server_create(const char *path, struct unixctl_server **out)
         close(fd);
         goto out;
     }
-    struct unixctl_server *s = calloc(1, sizeof *s);
-    if (!s || !(s->path = strdup(path))) {
-        free(s);
-        close(fd);
-        unlink(path);
-        error = -ENOMEM;
-        goto out;
-    }
+    struct unixctl_server *s = xcalloc(1, sizeof *s);
+    s->path = xstrdup(path);
     s->fd = fd;
     if (!command_find("list-commands")) {
         unixctl_command_register("list-commands", "", 0, 0,
@@ -420,10 +391,10 @@ static void conn_send_reply(struct unixctl_conn *c, json_t *id,
     json_object_set_new(msg, "error", error ? json_text(error) : json_null());
     char *text = json_dumps(msg, JSON_COMPACT);
     json_decref(msg);
-    if (!text || buf_append(&c->out, text, strlen(text))) {
-        VLOG_ERR("out of memory for a reply; dropping the connection");
-        c->dead = true;
+    if (!text) {
+        out_of_memory();   /* json_dumps fails only on allocation */
     }
+    buf_append(&c->out, text, strlen(text));
     free(text);
     conn_flush(c);
 }
@@ -575,10 +546,7 @@ static void conn_read(struct unixctl_conn *c)
         }
         ssize_t n = recv(c->fd, chunk, sizeof chunk, MSG_DONTWAIT);
         if (n > 0) {
-            if (buf_append(&c->in, chunk, (size_t) n)) {
-                c->dead = true;
-                return;
-            }
+            buf_append(&c->in, chunk, (size_t) n);
             conn_process_input(c);
         } else if (n < 0 && errno == EINTR) {
             continue;
@@ -603,11 +571,7 @@ static void server_accept(struct unixctl_server *s)
             close(fd);
             continue;
         }
-        struct unixctl_conn *c = calloc(1, sizeof *c);
-        if (!c) {
-            close(fd);
-            return;
-        }
+        struct unixctl_conn *c = xcalloc(1, sizeof *c);
         c->fd = fd;
         c->next = s->conns;
         s->conns = c;
@@ -755,9 +719,7 @@ static long recv_message(int fd, struct buf *in, uint64_t deadline)
         }
         ssize_t n = recv(fd, chunk, sizeof chunk, MSG_DONTWAIT);
         if (n > 0) {
-            if (buf_append(in, chunk, (size_t) n)) {
-                return -ENOMEM;
-            }
+            buf_append(in, chunk, (size_t) n);
         } else if (n == 0) {
             return -ECONNRESET;
         } else if (errno == EAGAIN || errno == EINTR) {
@@ -775,7 +737,7 @@ static long recv_message(int fd, struct buf *in, uint64_t deadline)
 static char *member_text(json_t *v)
 {
     if (json_is_string(v)) {
-        return strdup(json_string_value(v));
+        return xstrdup(json_string_value(v));
     }
     return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 }

@@ -11,6 +11,8 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "lib/util.h"
+
 static pthread_mutex_t vlog_mutex = PTHREAD_MUTEX_INITIALIZER;
 static struct vlog_module *modules;
 static FILE *log_file;
@@ -147,7 +149,7 @@ int vlog_set_file(const char *path)
     }
     log_file = f;
     free(log_path);
-    log_path = path ? strdup(path) : NULL;
+    log_path = path ? xstrdup(path) : NULL;
     pthread_mutex_unlock(&vlog_mutex);
     return 0;
 }

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/util.h"
+
 struct subtable {
     struct xflow mask;
     uint16_t max_priority;
@@ -17,24 +19,12 @@ struct oftable {
     size_t n_rules;
 };
 
-static void *xrealloc_or_die(void *p, size_t n)
-{
-    p = realloc(p, n);
-    if (!p && n) {
-        abort();
-    }
-    return p;
-}
-
 static uint64_t rule_seq_next;
 
 struct rule *rule_create(const struct ofp_flow_spec *spec, uint8_t table_id,
                          uint64_t now_ms)
 {
-    struct rule *r = calloc(1, sizeof *r);
-    if (!r) {
-        abort();
-    }
+    struct rule *r = xcalloc(1, sizeof *r);
     r->match = spec->match;
     /* Keep value bits only under the mask, so equal matches compare equal. */
     uint64_t *v = (uint64_t *) &r->match.value;
@@ -71,7 +61,7 @@ void rule_set_actions(struct rule *r, const struct ofpact *acts, size_t n)
 {
     struct ofpact *copy = NULL;
     if (n) {
-        copy = xrealloc_or_die(NULL, n * sizeof *copy);
+        copy = xmalloc(n * sizeof *copy);
         memcpy(copy, acts, n * sizeof *copy);
     }
     free(r->acts);
@@ -81,11 +71,7 @@ void rule_set_actions(struct rule *r, const struct ofpact *acts, size_t n)
 
 struct oftable *oftable_create(void)
 {
-    struct oftable *t = calloc(1, sizeof *t);
-    if (!t) {
-        abort();
-    }
-    return t;
+    return xcalloc(1, sizeof(struct oftable));
 }
 
 void oftable_destroy(struct oftable *t)
@@ -161,18 +147,15 @@ struct rule *oftable_insert(struct oftable *t, struct rule *r)
     }
     struct subtable *st = find_subtable(t, &r->match.mask, NULL);
     if (!st) {
-        st = calloc(1, sizeof *st);
-        if (!st) {
-            abort();
-        }
+        st = xcalloc(1, sizeof *st);
         st->mask = r->match.mask;
-        t->subtables = xrealloc_or_die(t->subtables, (t->n_subtables + 1)
-                                       * sizeof *t->subtables);
+        t->subtables = xrealloc(t->subtables, (t->n_subtables + 1)
+                                              * sizeof *t->subtables);
         t->subtables[t->n_subtables++] = st;
     }
     if (st->n == st->cap) {
         st->cap = st->cap ? st->cap * 2 : 8;
-        st->rules = xrealloc_or_die(st->rules, st->cap * sizeof *st->rules);
+        st->rules = xrealloc(st->rules, st->cap * sizeof *st->rules);
     }
     size_t pos = st->n;
     while (pos > 0 && rule_before(r, st->rules[pos - 1])) {
@@ -255,7 +238,7 @@ static int cmp_rules(const void *a, const void *b)
 
 struct rule **oftable_rules(const struct oftable *t, size_t *n)
 {
-    struct rule **all = xrealloc_or_die(NULL, (t->n_rules + 1) * sizeof *all);
+    struct rule **all = xmalloc((t->n_rules + 1) * sizeof *all);
     size_t k = 0;
     for (size_t i = 0; i < t->n_subtables; i++) {
         for (size_t j = 0; j < t->subtables[i]->n; j++) {

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/util.h"
+
 #define MAC_BUCKETS 4096
 
 struct mac_table {
@@ -15,10 +17,7 @@ struct mac_table {
 
 struct mac_table *mac_table_create(void)
 {
-    struct mac_table *t = calloc(1, sizeof *t);
-    if (!t) {
-        abort();
-    }
+    struct mac_table *t = xcalloc(1, sizeof *t);
     t->max = MAC_DEFAULT_MAX;
     t->aging_ms = MAC_DEFAULT_AGING_S * 1000ull;
     return t;
@@ -117,10 +116,7 @@ enum mac_learn_result mac_learn(struct mac_table *t, const uint8_t mac[6],
         if (t->n >= t->max) {
             remove_entry(t, t->oldest);
         }
-        e = calloc(1, sizeof *e);
-        if (!e) {
-            abort();
-        }
+        e = xcalloc(1, sizeof *e);
         memcpy(e->mac, mac, 6);
         e->vlan = vlan;
         e->port = port;

@@ -4,11 +4,12 @@
 #include "ofproto/ofproto_private.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "db/config.h"
+#include "lib/util.h"
 #include "lib/vlog.h"
 #include "ofproto/xlate.h"
 
@@ -42,25 +43,16 @@ struct ofproto *ofproto_create(const char *bridge_name, struct datapath *dp)
     if (!bridge_name || ofproto_lookup(bridge_name)) {
         return NULL;
     }
-    struct ofproto *ofp = calloc(1, sizeof *ofp);
-    if (!ofp) {
-        abort();
-    }
-    ofp->name = strdup(bridge_name);
+    struct ofproto *ofp = xcalloc(1, sizeof *ofp);
+    ofp->name = xstrdup(bridge_name);
     ofp->dp = dp;
     for (int i = 0; i < OFP_N_TABLES; i++) {
         ofp->tables[i] = oftable_create();
     }
     ofp->macs = mac_table_create();
-    ofp->mac_max = MAC_DEFAULT_MAX;
-    ofp->mac_aging_s = MAC_DEFAULT_AGING_S;
-    ofp->flow_limit = DP_DEFAULT_FLOW_LIMIT;
-    ofp->max_idle_ms = 10000;
-    ofp->flows = calloc(DPFLOW_BUCKETS, sizeof *ofp->flows);
-    ofp->exec_buf = malloc(PACKET_HEADROOM + PACKET_MAX_LEN);
-    if (!ofp->name || !ofp->flows || !ofp->exec_buf) {
-        abort();
-    }
+    ofproto_settings_default(&ofp->settings);
+    ofp->flows = xcalloc(DPFLOW_BUCKETS, sizeof *ofp->flows);
+    ofp->exec_buf = xmalloc(PACKET_HEADROOM + PACKET_MAX_LEN);
     ofp->created_ms = dp_time_ms();
     add_default_rule(ofp);
     ofp->next = registry;
@@ -244,10 +236,7 @@ int ofproto_port_set(struct ofproto *ofp, uint32_t ofport, uint32_t dp_port,
         }
         *old = p;
     } else {
-        ofp->ports = realloc(ofp->ports, (ofp->n_ports + 1) * sizeof p);
-        if (!ofp->ports) {
-            abort();
-        }
+        ofp->ports = xrealloc(ofp->ports, (ofp->n_ports + 1) * sizeof p);
         size_t pos = ofp->n_ports;
         while (pos > 0 && ofp->ports[pos - 1].ofport > ofport) {
             ofp->ports[pos] = ofp->ports[pos - 1];
@@ -281,34 +270,26 @@ void ofproto_port_del(struct ofproto *ofp, uint32_t ofport)
 
 /* ---- configuration ---- */
 
-static long long config_num(const struct conf_smap *m, const char *key,
-                            long long def, long long min, long long max)
+void ofproto_settings_default(struct ofproto_settings *s)
 {
-    const char *s = m ? conf_smap_get(m, key) : NULL;
-    if (!s || !*s) {
-        return def;
-    }
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (*end || v < min || v > max) {
-        VLOG_WARN("%s: bad other_config:%s=%s, using %lld", "bridge", key, s,
-                  def);
-        return def;
-    }
-    return v;
+    s->mac_table_size = MAC_DEFAULT_MAX;
+    s->mac_aging_s = MAC_DEFAULT_AGING_S;
+    s->flow_limit = DP_DEFAULT_FLOW_LIMIT;
+    s->max_idle_ms = OFPROTO_DEFAULT_MAX_IDLE_MS;
 }
 
-void ofproto_set_config(struct ofproto *ofp, const struct conf_smap *oc)
+void ofproto_set_settings(struct ofproto *ofp,
+                          const struct ofproto_settings *s)
 {
-    ofp->mac_max = (size_t) config_num(oc, "mac-table-size", MAC_DEFAULT_MAX,
-                                       1, 1000000);
-    ofp->mac_aging_s = (unsigned) config_num(oc, "mac-aging-time",
-                                             MAC_DEFAULT_AGING_S, 1, 1000000);
-    mac_table_set_limits(ofp->macs, ofp->mac_max, ofp->mac_aging_s);
-    ofp->flow_limit = (size_t) config_num(oc, "flow-limit",
-                                          DP_DEFAULT_FLOW_LIMIT, 0, 10000000);
-    ofp->max_idle_ms = (uint64_t) config_num(oc, "max-idle", 10000, 100,
-                                             86400000);
+    ofp->settings = *s;
+    if (!ofp->settings.mac_table_size) {
+        ofp->settings.mac_table_size = 1;
+    }
+    if (!ofp->settings.mac_aging_s) {
+        ofp->settings.mac_aging_s = 1;
+    }
+    mac_table_set_limits(ofp->macs, ofp->settings.mac_table_size,
+                         ofp->settings.mac_aging_s);
     ofp->need_revalidate = true;   /* the MAC table may have shrunk */
 }
 
@@ -359,10 +340,7 @@ static void dpflow_set_rules(struct dpflow *f, const struct xlate_out *xo)
     free(f->rules);
     f->rules = NULL;
     if (xo->n_rules) {
-        f->rules = malloc(xo->n_rules * sizeof *f->rules);
-        if (!f->rules) {
-            abort();
-        }
+        f->rules = xmalloc(xo->n_rules * sizeof *f->rules);
         memcpy(f->rules, xo->rules, xo->n_rules * sizeof *f->rules);
     }
     f->n_rules = xo->n_rules;
@@ -371,10 +349,7 @@ static void dpflow_set_rules(struct dpflow *f, const struct xlate_out *xo)
 static void dpflow_set_acts(struct dpflow *f, const struct xlate_out *xo)
 {
     free(f->acts);
-    f->acts = malloc(xo->acts.len ? xo->acts.len : 1);
-    if (!f->acts) {
-        abort();
-    }
+    f->acts = xmalloc(xo->acts.len ? xo->acts.len : 1);
     memcpy(f->acts, xo->acts.data, xo->acts.len);
     f->acts_len = xo->acts.len;
 }
@@ -510,7 +485,7 @@ static int put_flow(struct ofproto *ofp, const struct flow_key *key,
 static void install(struct ofproto *ofp, const struct xlate_in *xi,
                     const struct xlate_out *xo, const struct flow_key *key)
 {
-    if (ofp->n_flows >= ofp->flow_limit) {
+    if (ofp->n_flows >= ofp->settings.flow_limit) {
         ofp->n_install_fails++;
         return;
     }
@@ -538,10 +513,7 @@ static void install(struct ofproto *ofp, const struct xlate_in *xi,
     }
     struct dpflow *f = dpflow_find(ofp, &masked, &mask);
     if (!f) {
-        f = calloc(1, sizeof *f);
-        if (!f) {
-            abort();
-        }
+        f = xcalloc(1, sizeof *f);
         f->key = *key;
         f->masked = masked;
         f->mask = mask;
@@ -584,10 +556,7 @@ static struct xlate_out *scratch_out(void)
 {
     static struct xlate_out *xo;
     if (!xo) {
-        xo = malloc(sizeof *xo);
-        if (!xo) {
-            abort();
-        }
+        xo = xmalloc(sizeof *xo);
     }
     return xo;
 }
@@ -625,16 +594,25 @@ void ofproto_handle_upcall(struct ofproto *ofp, const struct upcall *up)
     execute(ofp, up->packet, xo);
 }
 
-struct drain_aux {
-    size_t n_unknown;
-};
+/* Upcalls whose input port no bridge owns (a port being added or removed,
+ * or one ofproto refused): dropped. */
+static uint64_t n_unowned_upcalls;
 
-static void drain_cb(const struct upcall *up, void *aux_)
+uint64_t ofproto_n_unowned_upcalls(void)
 {
-    struct drain_aux *aux = aux_;
+    return n_unowned_upcalls;
+}
+
+/* The one place an upcall is dispatched: to the bridge that owns its input
+ * port, through the registry's dp_port -> ofport maps. */
+static void drain_cb(const struct upcall *up, void *aux)
+{
+    (void) aux;
     struct ofproto *ofp = ofproto_lookup_by_dp_port(up->key.in_port);
     if (!ofp) {
-        aux->n_unknown++;
+        n_unowned_upcalls++;
+        VLOG_DBG("upcall from datapath port %" PRIu32 ", which no bridge "
+                 "owns: dropped", up->key.in_port);
         return;
     }
     ofproto_handle_upcall(ofp, up);
@@ -642,8 +620,7 @@ static void drain_cb(const struct upcall *up, void *aux_)
 
 size_t ofproto_drain_upcalls(struct datapath *dp, size_t max)
 {
-    struct drain_aux aux = { 0 };
-    size_t n = datapath_upcall_drain(dp, drain_cb, &aux, max);
+    size_t n = datapath_upcall_drain(dp, drain_cb, NULL, max);
     for (struct ofproto *o = registry; o; o = o->next) {
         if (o->dp == dp && o->need_revalidate) {
             ofproto_revalidate(o);
@@ -779,7 +756,7 @@ static void expire_flows(struct ofproto *ofp, uint64_t now_ms)
         struct dpflow *f = ofp->flows[b];
         while (f) {
             struct dpflow *next = f->next;
-            if (now_ms >= f->used_ms + ofp->max_idle_ms) {
+            if (now_ms >= f->used_ms + ofp->settings.max_idle_ms) {
                 dpflow_delete(ofp, f);
             }
             f = next;

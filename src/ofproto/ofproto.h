@@ -29,7 +29,6 @@
 
 struct datapath;
 struct upcall;
-struct conf_smap;
 struct ofproto;
 
 /* Reserved OpenFlow port numbers (OpenFlow 1.0 values, as ovs-ofctl
@@ -63,6 +62,7 @@ struct ofproto *ofproto_create(const char *bridge_name, struct datapath *dp);
 /* Removes every datapath flow this bridge installed and frees it. */
 void ofproto_destroy(struct ofproto *ofproto);
 
+/* The bridge's name (owned by the ofproto). */
 const char *ofproto_name(const struct ofproto *ofproto);
 
 /* The bridge called `name`, or NULL. */
@@ -83,12 +83,30 @@ int ofproto_port_set(struct ofproto *ofproto, uint32_t ofport,
 /* Removes port `ofport`: its MAC entries and the flows that used it. */
 void ofproto_port_del(struct ofproto *ofproto, uint32_t ofport);
 
-/* Applies the Bridge other_config keys mac-table-size (default 2048),
- * mac-aging-time (seconds, default 300), flow-limit (default 200000) and
- * max-idle (ms, default 10000).  Missing or bad values mean the default.
- * `other_config` may be NULL. */
-void ofproto_set_config(struct ofproto *ofproto,
-                        const struct conf_smap *other_config);
+/* The tunable limits of one bridge, typed.  The daemon fills them from the
+ * Bridge's other_config (mac-table-size, mac-aging-time, flow-limit,
+ * max-idle) and checks their ranges; ofproto knows nothing of the store. */
+struct ofproto_settings {
+    size_t mac_table_size;   /* MAC entries kept (>= 1); default 2048 */
+    unsigned mac_aging_s;    /* seconds an unrefreshed MAC entry lives
+                              * (>= 1); default 300 */
+    size_t flow_limit;       /* datapath flows installed at most (0: none,
+                              * every packet goes the slow path); default
+                              * 200000 */
+    uint64_t max_idle_ms;    /* a datapath flow idle this long is removed;
+                              * default 10000 */
+};
+
+#define OFPROTO_DEFAULT_MAX_IDLE_MS 10000
+
+/* Fills `s` with the defaults (the values a new bridge starts with). */
+void ofproto_settings_default(struct ofproto_settings *s);
+
+/* Applies `s` (mac_table_size and mac_aging_s of 0 are taken as 1).  A
+ * smaller MAC table loses its oldest entries; datapath flows are
+ * revalidated on the next drain or run. */
+void ofproto_set_settings(struct ofproto *ofproto,
+                          const struct ofproto_settings *s);
 
 /* Handles one upcall on this bridge: learns, translates the packet through
  * the tables, installs the megaflow (unless the flow limit is reached or
@@ -96,11 +114,16 @@ void ofproto_set_config(struct ofproto *ofproto,
 void ofproto_handle_upcall(struct ofproto *ofproto, const struct upcall *up);
 
 /* Drains up to `max` upcalls of `dp` and hands each to the bridge that owns
- * its input port (upcalls of unknown ports are dropped and counted); then
- * revalidates the bridges whose MAC tables changed.  Returns the number of
- * upcalls taken.  This is the batch loop the daemon runs when
+ * its input port (upcalls of ports no bridge owns are dropped and counted
+ * in ofproto_n_unowned_upcalls); then revalidates the bridges whose MAC
+ * tables changed.  Returns the number of upcalls taken.  This is the one
+ * place upcalls are dispatched: the daemon runs it when
  * datapath_upcall_fd() is readable. */
 size_t ofproto_drain_upcalls(struct datapath *dp, size_t max);
+
+/* Upcalls dropped since the process started because no bridge owned their
+ * input port. */
+uint64_t ofproto_n_unowned_upcalls(void);
 
 /* Periodic work, at least every 500 ms (now_ms from dp_time_ms()): pulls
  * datapath flow stats into the rules, expires rules (idle/hard timeouts),

@@ -10,6 +10,7 @@
 #include "dp/actions.h"
 #include "dp/datapath.h"
 #include "lib/unixctl.h"
+#include "lib/util.h"
 #include "ofproto/ofproto_private.h"
 #include "ofproto/xlate.h"
 
@@ -76,10 +77,7 @@ static void cmd_add_flows(struct unixctl_conn *conn, int argc,
         return;
     }
     const char *file = argc > 3 ? argv[3] : "-";
-    char *text = strdup(argv[2]);
-    if (!text) {
-        abort();
-    }
+    char *text = xstrdup(argv[2]);
     size_t n = 0, cap = 0;
     struct ofp_flow_spec *specs = NULL;
     char err[ERRLEN];
@@ -97,10 +95,7 @@ static void cmd_add_flows(struct unixctl_conn *conn, int argc,
         }
         if (n == cap) {
             cap = cap ? cap * 2 : 16;
-            specs = realloc(specs, cap * sizeof *specs);
-            if (!specs) {
-                abort();
-            }
+            specs = xrealloc(specs, cap * sizeof *specs);
         }
         char msg[ERRLEN - 64];
         if (ofp_parse_flow(line, OFP_PARSE_ADD, &specs[n], msg, sizeof msg)) {
@@ -564,10 +559,7 @@ static void cmd_trace(struct unixctl_conn *conn, int argc, const char *argv[],
     xi.ofproto = ofp;
     xi.now_ms = dp_time_ms();
     xi.trace = &steps;
-    struct xlate_out *xo = malloc(sizeof *xo);
-    if (!xo) {
-        abort();
-    }
+    struct xlate_out *xo = xmalloc(sizeof *xo);
     xlate(&xi, xo);
 
     dstr_put(&out, "Flow: ");

@@ -67,11 +67,7 @@ struct ofproto {
     size_t n_ports;
 
     struct mac_table *macs;
-    size_t mac_max;
-    unsigned mac_aging_s;
-
-    size_t flow_limit;
-    uint64_t max_idle_ms;
+    struct ofproto_settings settings;
     struct dpflow **flows;     /* DPFLOW_BUCKETS chains */
     size_t n_flows;
 

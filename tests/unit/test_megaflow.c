@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <urcu.h>
 #include <cmocka.h>
 
+#include "dp/crc32c.h"
 #include "dp/megaflow.h"
 
 /* Fields a test mask can cover. */
@@ -1097,9 +1099,166 @@ test_print_lookup_speed(void **state)
     free(hashes);
 }
 
-int
-main(void)
+
+/* ---------------------------------------------------------------------- */
+/* The hash is keyed: a seed moves every flow's hash, lookups stay right. */
+
+#define KEYED_FLOWS 64
+
+/* Installs KEYED_FLOWS flows in `t` and writes each one's stored hash to
+ * `hashes`, checking on the way that every one is found and that a key
+ * not installed misses. */
+static void
+install_and_hash(struct megaflow_table *t, uint32_t hashes[KEYED_FLOWS])
 {
+    unsigned fields = F_NW_DST | F_TP_SRC;
+    for (uint32_t i = 0; i < KEYED_FLOWS; i++) {
+        struct flow_key k = key_of(1, 0, 0x0a000000 + i, 1000 + i, 0);
+        assert_int_equal(insert(t, &k, fields, "out:1"), 0);
+    }
+    for (uint32_t i = 0; i < KEYED_FLOWS; i++) {
+        struct flow_key pkt = key_of(7, 99, 0x0a000000 + i, 1000 + i, 5);
+        struct megaflow *f = lookup(t, &pkt, NULL);
+        assert_non_null(f);
+        assert_int_equal(f->key.nw_dst, pkt.nw_dst);
+        assert_int_equal(f->key.tp_src, pkt.tp_src);
+        hashes[i] = megaflow_flow_hash(f);
+        struct flow_key miss = key_of(1, 0, 0x0a000000 + i, 3000 + i, 0);
+        assert_null(lookup(t, &miss, NULL));
+    }
+}
+
+static size_t
+n_equal(const uint32_t a[KEYED_FLOWS], const uint32_t b[KEYED_FLOWS])
+{
+    size_t n = 0;
+    for (size_t i = 0; i < KEYED_FLOWS; i++) {
+        n += a[i] == b[i];
+    }
+    return n;
+}
+
+static void
+test_hash_keyed_by_seed(void **state)
+{
+    (void) state;
+    uint32_t h1[KEYED_FLOWS], h2[KEYED_FLOWS], h1_again[KEYED_FLOWS];
+    struct megaflow_table *t1 = megaflow_table_create_seeded(1);
+    struct megaflow_table *t2 = megaflow_table_create_seeded(2);
+    struct megaflow_table *t3 = megaflow_table_create_seeded(1);
+    install_and_hash(t1, h1);
+    install_and_hash(t2, h2);
+    install_and_hash(t3, h1_again);
+    assert_int_equal(n_equal(h1, h1_again), KEYED_FLOWS);  /* same seed */
+    assert_true(n_equal(h1, h2) <= 1);                      /* another one */
+    /* The slots differ too, not only the high bits: a 64-slot array. */
+    size_t same_slot = 0;
+    for (size_t i = 0; i < KEYED_FLOWS; i++) {
+        same_slot += (h1[i] & 63) == (h2[i] & 63);
+    }
+    assert_true(same_slot < KEYED_FLOWS / 4);
+    megaflow_table_destroy(t1);
+    megaflow_table_destroy(t2);
+    megaflow_table_destroy(t3);
+}
+
+/* Two keys whose masked words differ by (d, crc32c(0, d)) have equal
+ * CRC32C chains from any start: the collision a seed added to the CRC
+ * could not prevent.  The table's hash must tell them apart. */
+static void
+test_crc_equal_keys_do_not_collide(void **state)
+{
+    (void) state;
+    if (!crc32c_available()) {
+        skip();
+    }
+    struct flow_key mask, a, b;
+    uint64_t *mw = (uint64_t *) &mask, *aw = (uint64_t *) &a;
+    uint64_t *bw = (uint64_t *) &b;
+    memset(&mask, 0, sizeof mask);
+    mw[1] = mw[2] = UINT64_MAX;   /* the subtable hashes words 1 and 2 */
+    for (size_t i = 0; i < sizeof a / 8; i++) {
+        aw[i] = 0x0123456789abcdefULL * (i + 1);
+    }
+    b = a;
+    const uint64_t d = 0x00000000ff000001ULL;
+    bw[1] ^= d;
+    bw[2] ^= crc32c_u64(0, d);
+    /* The premise: plain CRC chains collide whatever the start value. */
+    for (uint64_t start = 0; start < 3; start++) {
+        uint64_t s0 = start * 0x9e3779b9u;
+        assert_int_equal(crc32c_u64(crc32c_u64(s0, aw[1]), aw[2]),
+                         crc32c_u64(crc32c_u64(s0, bw[1]), bw[2]));
+    }
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        struct megaflow_table *t = megaflow_table_create_seeded(seed);
+        assert_int_equal(megaflow_insert(t, &a, &mask, "x", 1, 0), 0);
+        assert_int_equal(megaflow_insert(t, &b, &mask, "y", 1, 0), 0);
+        struct megaflow *fa = lookup(t, &a, NULL), *fb = lookup(t, &b, NULL);
+        assert_actions(fa, "x");
+        assert_actions(fb, "y");
+        assert_int_not_equal(megaflow_flow_hash(fa), megaflow_flow_hash(fb));
+        megaflow_table_destroy(t);
+    }
+}
+
+/* megaflow_table_create draws its seed per process: two processes (this
+ * binary run again with --hashes; a fork would inherit the seed) put the
+ * same flows under different hashes. */
+static int
+print_hashes(void)
+{
+    rcu_register_thread();
+    struct megaflow_table *t = megaflow_table_create();
+    unsigned fields = F_NW_DST | F_TP_SRC;
+    for (uint32_t i = 0; i < KEYED_FLOWS; i++) {
+        struct flow_key k = key_of(1, 0, 0x0a000000 + i, 1000 + i, 0);
+        struct flow_key m = mask_of(fields);
+        if (megaflow_insert(t, &k, &m, "o", 1, 0)) {
+            return 1;
+        }
+        printf("%08x\n", megaflow_flow_hash(megaflow_find_exact(t, &k, &m)));
+    }
+    megaflow_table_destroy(t);
+    rcu_barrier();
+    rcu_unregister_thread();
+    return 0;
+}
+
+static void
+process_hashes(uint32_t hashes[KEYED_FLOWS])
+{
+    char self[4096], cmd[4200];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    assert_true(n > 0);
+    self[n] = '\0';
+    snprintf(cmd, sizeof cmd, "'%s' --hashes", self);
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    for (size_t i = 0; i < KEYED_FLOWS; i++) {
+        unsigned h;
+        assert_int_equal(fscanf(f, "%x", &h), 1);
+        hashes[i] = h;
+    }
+    assert_int_equal(pclose(f), 0);
+}
+
+static void
+test_hash_seed_differs_between_processes(void **state)
+{
+    (void) state;
+    uint32_t h1[KEYED_FLOWS], h2[KEYED_FLOWS];
+    process_hashes(h1);
+    process_hashes(h2);
+    assert_true(n_equal(h1, h2) <= 1);
+}
+
+int
+main(int argc, char *argv[])
+{
+    if (argc > 1 && !strcmp(argv[1], "--hashes")) {
+        return print_hashes();
+    }
     rcu_register_thread();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_insert_lookup_modify_delete),
@@ -1119,6 +1278,9 @@ main(void)
         cmocka_unit_test(test_grow_and_shrink),
         cmocka_unit_test(test_concurrent_reader),
         cmocka_unit_test(test_concurrent_stable_never_missed),
+        cmocka_unit_test(test_hash_keyed_by_seed),
+        cmocka_unit_test(test_crc_equal_keys_do_not_collide),
+        cmocka_unit_test(test_hash_seed_differs_between_processes),
         cmocka_unit_test(test_print_lookup_speed),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,6 @@
  * native-untagged ports, checked on the frames that leave each port. */
 #include "test_ofproto_harness.h"
 
-#include "db/config.h"
 #include "ofproto/mac_learning.h"
 
 static uint8_t frame[128];
@@ -57,13 +56,11 @@ static void test_flood_never_back_and_bounded_bridge(void **state)
     (void) state;
     struct harness h;
     h_init(&h, 3, NULL);
-    struct conf_smap oc;
-    char *keys[] = { "mac-table-size", "mac-aging-time" };
-    char *values[] = { "1", "1" };
-    oc.n = 2;
-    oc.keys = keys;
-    oc.values = values;
-    ofproto_set_config(h.ofp, &oc);
+    struct ofproto_settings settings;
+    ofproto_settings_default(&settings);
+    settings.mac_table_size = 1;
+    settings.mac_aging_s = 1;
+    ofproto_set_settings(h.ofp, &settings);
     size_t len = udp_frame(frame, 0xff, 1, -1, 1, 2, 9);
     h_send(&h, 1, frame, len);
     assert_int_equal(h_drain(&h, 1), 0);

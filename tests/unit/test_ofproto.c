@@ -5,7 +5,6 @@
 #include "test_ofproto_harness.h"
 
 #include "ofproto/classifier.h"
-#include "db/config.h"
 
 static uint8_t frame[128];
 
@@ -148,12 +147,10 @@ static void test_idle_flow_expiry(void **state)
     (void) state;
     struct harness h;
     h_init(&h, 2, NULL);
-    struct conf_smap oc;
-    char *keys[] = { "max-idle" }, *values[] = { "2000" };
-    oc.n = 1;
-    oc.keys = keys;
-    oc.values = values;
-    ofproto_set_config(h.ofp, &oc);
+    struct ofproto_settings settings;
+    ofproto_settings_default(&settings);
+    settings.max_idle_ms = 2000;
+    ofproto_set_settings(h.ofp, &settings);
     size_t len = udp_frame(frame, 2, 1, -1, 0x0a000001, 0x0a000002, 9);
     h_send(&h, 1, frame, len);
     assert_int_equal(h_dp_flows(&h), 1);
@@ -258,12 +255,10 @@ static void test_flow_limit(void **state)
     (void) state;
     struct harness h;
     h_init(&h, 2, NULL);
-    struct conf_smap oc;
-    char *keys[] = { "flow-limit" }, *values[] = { "1" };
-    oc.n = 1;
-    oc.keys = keys;
-    oc.values = values;
-    ofproto_set_config(h.ofp, &oc);
+    struct ofproto_settings settings;
+    ofproto_settings_default(&settings);
+    settings.flow_limit = 1;
+    ofproto_set_settings(h.ofp, &settings);
     size_t len = udp_frame(frame, 2, 1, -1, 1, 2, 9);
     h_send(&h, 1, frame, len);
     len = udp_frame(frame, 3, 1, -1, 1, 2, 9);
@@ -348,6 +343,52 @@ static void test_table_priorities(void **state)
     oftable_destroy(t);
 }
 
+/* Upcalls go to the bridge whose port received the packet; one from a
+ * datapath port no bridge owns is dropped and counted. */
+static void test_upcall_dispatch(void **state)
+{
+    (void) state;
+    struct harness h;
+    h_init(&h, 2, NULL);
+    struct ofproto *br1 = ofproto_create("br1", h.dp);
+    assert_non_null(br1);
+    uint32_t dp_ports[2];
+    for (int i = 0; i < 2; i++) {
+        char name[16], err[VPORT_ERR_MAX];
+        snprintf(name, sizeof name, "q%d", i);
+        dp_ports[i] = UINT32_MAX;
+        assert_int_equal(datapath_port_add(h.dp, name, "memory", NULL, 0,
+                                           &dp_ports[i], err, sizeof err), 0);
+    }
+    assert_int_equal(ofproto_port_set(br1, 1, dp_ports[0], "q0", NULL), 0);
+    /* dp_ports[1] belongs to no bridge. */
+
+    size_t len = udp_frame(frame, 2, 1, -1, 1, 2, 9);
+    struct vport *q0 = datapath_port_get(h.dp, dp_ports[0]);
+    assert_int_equal(vport_memory_inject(q0, frame, (uint32_t) len), 0);
+    datapath_poll_port(h.dp, dp_ports[0]);
+    assert_int_equal(ofproto_drain_upcalls(h.dp, 64), 1);
+    assert_int_equal(br1->n_upcalls, 1);
+    assert_int_equal(h.ofp->n_upcalls, 0);
+
+    uint64_t unowned = ofproto_n_unowned_upcalls();
+    size_t flows = h_dp_flows(&h);
+    struct vport *q1 = datapath_port_get(h.dp, dp_ports[1]);
+    assert_int_equal(vport_memory_inject(q1, frame, (uint32_t) len), 0);
+    datapath_poll_port(h.dp, dp_ports[1]);
+    assert_int_equal(ofproto_drain_upcalls(h.dp, 64), 1);
+    assert_int_equal(ofproto_n_unowned_upcalls(), unowned + 1);
+    assert_int_equal(br1->n_upcalls, 1);
+    assert_int_equal(h.ofp->n_upcalls, 0);
+    assert_int_equal(h_dp_flows(&h), flows);    /* nothing installed */
+
+    h_send(&h, 1, frame, len);          /* and br0's own port goes to br0 */
+    assert_int_equal(h.ofp->n_upcalls, 1);
+    assert_int_equal(br1->n_upcalls, 1);
+    ofproto_destroy(br1);
+    h_destroy(&h);
+}
+
 static void test_registry(void **state)
 {
     (void) state;
@@ -387,6 +428,7 @@ int main(void)
         cmocka_unit_test(test_overlap_is_resolved),
         cmocka_unit_test(test_table_priorities),
         cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_upcall_dispatch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
