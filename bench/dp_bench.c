@@ -7,7 +7,10 @@
  *
  * The packets are preallocated and only output, so they are the same on
  * every pass; only their metadata is reset.
- * Usage: dp_bench [seconds per case (default 2)] [case 1-3 (default all)] */
+ * Usage: dp_bench [seconds per case (default 2)] [case 1-3 (default all)]
+ * With DP_BENCH_BATCHES=N in the environment each case runs exactly N
+ * batches instead of a time, so that two builds do the same work and
+ * `valgrind --tool=callgrind` instruction counts compare exactly. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,6 +193,8 @@ static double now_s(void)
  * and checks every packet reached the sink.  The rate is wall-clock; the
  * thread's CPU time per packet is printed too ("cpu"), which stays close to
  * the true cost when other jobs preempt the benchmark. */
+static uint64_t fixed_batches;   /* DP_BENCH_BATCHES, 0: run by time */
+
 static void run(const char *name, struct bench *b, struct pkts *ps,
                 double seconds)
 {
@@ -209,7 +214,10 @@ static void run(const char *name, struct bench *b, struct pkts *ps,
         }
         datapath_process_batch(b->dp, &batch);
         sent += PACKET_BATCH_MAX;
-        if ((iter & 255) == 0 && (end = now_s()) - start >= seconds) {
+        if (fixed_batches ? iter + 1 >= fixed_batches
+                          : (iter & 255) == 0
+                            && (end = now_s()) - start >= seconds) {
+            end = now_s();
             break;
         }
     }
@@ -289,6 +297,8 @@ static void case_many_flows(double seconds)
 int main(int argc, char *argv[])
 {
     double seconds = argc > 1 ? atof(argv[1]) : 2.0;
+    const char *batches = getenv("DP_BENCH_BATCHES");
+    fixed_batches = batches ? strtoull(batches, NULL, 10) : 0;
     int only = argc > 2 ? atoi(argv[2]) : 0;
     if (seconds <= 0 || only < 0 || only > 3) {
         fprintf(stderr, "usage: %s [seconds per case] [case 1-3]\n",
