@@ -6,7 +6,12 @@
  * subtables from the highest max priority down and stops as soon as no
  * remaining subtable can beat the best match; every subtable it visits
  * un-wildcards its whole mask.  Packets that agree on those bits therefore
- * get the same rule: that is what makes the megaflow correct. */
+ * get the same rule: that is what makes the megaflow correct.
+ *
+ * The invariant xlate and this classifier rely on: an extra 1-bit in a
+ * megaflow's mask is always safe (the flow is more specific than needed and
+ * matches fewer packets), a missing 1-bit never is (the flow would match a
+ * packet the rules treat differently).  So when in doubt, un-wildcard. */
 #ifndef VS_OFPROTO_CLASSIFIER_H
 #define VS_OFPROTO_CLASSIFIER_H
 
