@@ -13,44 +13,10 @@
 #include <string.h>
 
 #include "dp/flow_key.h"
+#include "test_frame.h"
 
 /* ---------------------------------------------------------------------------
  * Frame building. */
-
-struct frame {
-    uint8_t b[512];
-    size_t n;
-};
-
-static void put_bytes(struct frame *f, const void *p, size_t n)
-{
-    assert_true(f->n + n <= sizeof f->b);
-    memcpy(f->b + f->n, p, n);
-    f->n += n;
-}
-
-static void put8(struct frame *f, uint8_t v)
-{
-    put_bytes(f, &v, 1);
-}
-
-static void put16(struct frame *f, uint16_t v)
-{
-    uint16_t be = htons(v);
-    put_bytes(f, &be, 2);
-}
-
-static void put32(struct frame *f, uint32_t v)
-{
-    uint32_t be = htonl(v);
-    put_bytes(f, &be, 4);
-}
-
-static void put_zeros(struct frame *f, size_t n)
-{
-    static const uint8_t zeros[256];
-    put_bytes(f, zeros, n);
-}
 
 static const uint8_t MAC_DST[6] = { 0xf6, 0x95, 0x11, 0xc3, 0xf6, 0x81 };
 static const uint8_t MAC_SRC[6] = { 0x56, 0xcb, 0x59, 0x98, 0xde, 0x47 };

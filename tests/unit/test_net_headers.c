@@ -18,40 +18,12 @@
 #include "dp/flow_key.h"
 #include "dp/net_headers.h"
 #include "dp/vport/vport.h"
+#include "test_frame.h"
 
 #define NONE DP_PACKET_OFS_NONE
 
 /* ---------------------------------------------------------------------------
  * Frame building. */
-
-struct frame {
-    uint8_t b[512];
-    size_t n;
-};
-
-static void put_bytes(struct frame *f, const void *p, size_t n)
-{
-    assert_true(f->n + n <= sizeof f->b);
-    memcpy(f->b + f->n, p, n);
-    f->n += n;
-}
-
-static void put8(struct frame *f, uint8_t v)
-{
-    put_bytes(f, &v, 1);
-}
-
-static void put16(struct frame *f, uint16_t v)
-{
-    uint16_t be = htons(v);
-    put_bytes(f, &be, 2);
-}
-
-static void put_zeros(struct frame *f, size_t n)
-{
-    static const uint8_t zeros[256];
-    put_bytes(f, zeros, n);
-}
 
 static void put_eth(struct frame *f, uint16_t type)
 {
