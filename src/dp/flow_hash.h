@@ -58,7 +58,7 @@ void flow_hash_key_from_seed(struct flow_hash_key *k, uint64_t seed);
  * touches and each pair's secret.  The megaflow table keeps one per
  * subtable and hashes packets' keys with it in its own unrolled loops. */
 struct flow_hash_plan {
-    uint64_t basis;                    /* the key's basis mixed with the mask */
+    uint64_t basis;                    /* the key's basis, mask hashed in */
     uint32_t n_words;                  /* words of the key the mask touches */
     uint8_t idx[FLOW_KEY_U64S];        /* their indexes, ascending */
     uint64_t mask[FLOW_KEY_U64S];      /* the mask's value at each */

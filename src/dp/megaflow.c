@@ -4,10 +4,11 @@
  * Layout.  The table publishes an array of subtables (`struct subtable_vec`),
  * one per distinct mask, ordered by recent hits so that the busiest masks
  * are probed first.  Each subtable precomputes the words of the flow key its
- * mask cares about (`idx`, `mask_words`), so hashing and comparing a packet's
- * key touches only those words.  A subtable's flows live in an open-addressed
- * array of (hash, node) slots with linear probing; a node keeps the masked
- * key words compactly so that a hit compares one cache line.
+ * mask cares about (its `plan`: indexes, mask words, secrets), so hashing
+ * and comparing a packet's key touches only those words.  A subtable's
+ * flows live in an open-addressed array of (hash, node) slots with linear
+ * probing; a node keeps the masked key words compactly so that a hit
+ * compares one cache line.
  *
  * RCU.  Readers take no lock.  The writer (serialised by `mutex`) only ever:
  *   - fills an empty slot (hash first, then the node pointer with release);
@@ -298,7 +299,8 @@ slot_array_place(struct slot_array *a, struct mf_node *n)
 }
 
 static struct subtable *
-subtable_create(const struct flow_key *mask, const struct flow_hash_key *hkey)
+subtable_create(const struct flow_key *mask,
+                const struct flow_hash_key *hkey)
 {
     struct subtable *st = xmemalign(CACHE_LINE, sizeof *st);
     memset(st, 0, sizeof *st);
