@@ -743,7 +743,17 @@ struct flow_group {
  * per word, the lanes overlapping in the pipeline); else four independent
  * multiply-rotate lanes, about 3 instructions per word.  Either way the
  * lanes are mixed at the end.  (flow_key_hash is one serial chain, built
- * for quality; it cost 40% of a cache hit.) */
+ * for quality; it cost 40% of a cache hit.)
+ *
+ * Unkeyed on purpose, unlike the megaflow and ofproto tables (flow_hash.h).
+ * Packets choose these keys too, but what a chosen collision buys is
+ * bounded: each key has two candidate entries, so colliding keys only
+ * evict each other and fall back to the megaflow lookup, whose hash is
+ * keyed -- a cache miss per packet, never a longer search.  The within-batch
+ * miss index below uses the same hash and is bounded by the batch size.
+ * Keying it would put a 128-bit multiply per two words into every packet's
+ * cache lookup (where a CRC32C lane takes one instruction a word) to
+ * protect nothing but the hit rate. */
 typedef uint64_t __attribute__((may_alias)) key_word;
 
 static bool emc_use_crc32c;

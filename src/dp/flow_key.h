@@ -92,11 +92,15 @@ void flow_key_set_offsets(struct dp_packet *p);
 void flow_key_mask(struct flow_key *dst, const struct flow_key *src,
                    const struct flow_key *mask);
 
-/* Hash of (key & mask). */
+/* Unkeyed hash of (key & mask) from `basis`: the same in every process and
+ * run, for ids that must be stable (flow_key_ufid).  Anyone can compute it,
+ * so keys can be chosen to collide: tables whose keys packets choose use
+ * the keyed flow_hash_masked (flow_hash.h) instead. */
 uint32_t flow_key_hash_masked(const struct flow_key *key,
                               const struct flow_key *mask, uint32_t basis);
 
-/* Hash of the whole key (for the exact-match cache). */
+/* Unkeyed hash of the whole key from `basis`, stable as flow_key_hash_masked
+ * (flow_key_ufid hashes the mask with it); not for hash tables. */
 uint32_t flow_key_hash(const struct flow_key *key, uint32_t basis);
 
 /* True when (a & mask) == (b & mask). */

@@ -4,10 +4,11 @@
  * Layout.  The table publishes an array of subtables (`struct subtable_vec`),
  * one per distinct mask, ordered by recent hits so that the busiest masks
  * are probed first.  Each subtable precomputes the words of the flow key its
- * mask cares about (`idx`, `mask_words`), so hashing and comparing a packet's
- * key touches only those words.  A subtable's flows live in an open-addressed
- * array of (hash, node) slots with linear probing; a node keeps the masked
- * key words compactly so that a hit compares one cache line.
+ * mask cares about (its `plan`: indexes, mask words, secrets), so hashing
+ * and comparing a packet's key touches only those words.  A subtable's
+ * flows live in an open-addressed array of (hash, node) slots with linear
+ * probing; a node keeps the masked key words compactly so that a hit
+ * compares one cache line.
  *
  * RCU.  Readers take no lock.  The writer (serialised by `mutex`) only ever:
  *   - fills an empty slot (hash first, then the node pointer with release);
@@ -29,11 +30,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
-#include <unistd.h>
 #include <urcu.h>
 
+#include "dp/flow_hash.h"
 #include "lib/util.h"
 
 #define KEY_WORDS FLOW_KEY_U64S
@@ -61,12 +60,6 @@ typedef uint64_t __attribute__((may_alias)) key_word;
  * Data structures.
  * ------------------------------------------------------------------------ */
 
-/* The secret of the masked-words hash (see "Hashing" below). */
-struct hash_key {
-    uint64_t basis;             /* the starting value of the hash */
-    uint64_t word[KEY_WORDS];   /* one secret per word of the key */
-};
-
 struct mf_node {
     struct megaflow flow;   /* callers get &node->flow */
     struct rcu_head rcu;
@@ -92,12 +85,8 @@ struct slot_array {
 struct subtable {
     /* Read by every lookup. */
     struct slot_array *slots;      /* RCU */
-    uint64_t basis;                /* the table's hash_key.basis */
-    uint32_t n_words;              /* words of the key the mask touches */
-    uint8_t idx[KEY_WORDS];        /* their indexes, ascending */
-    uint64_t mask_words[KEY_WORDS];/* the mask's value at each */
-    uint64_t secret[KEY_WORDS];    /* secret[i / 2] keys words i, i + 1:
-                                    * the table's hash_key.word[idx[i]] */
+    struct flow_hash_plan plan;    /* the mask's words and the secrets
+                                    * that hash them, under the table's key */
 
     /* Bumped by every hit: on its own line so it does not evict the above. */
     uint64_t hits __attribute__((aligned(CACHE_LINE)));
@@ -119,7 +108,7 @@ struct subtable_vec {
 struct megaflow_table {
     struct subtable_vec *vec;      /* RCU */
     pthread_mutex_t mutex;         /* serialises writers */
-    struct hash_key hkey;          /* hash key: the process's, or a test's */
+    struct flow_hash_key hkey;     /* hash key: the process's, or a test's */
     size_t n_flows;                /* written under mutex, read relaxed */
     size_t n_masks;
 };
@@ -151,54 +140,10 @@ node_of(const struct megaflow *f)
  * Hashing and comparing masked keys, word-wise (the hot path).
  * ------------------------------------------------------------------------ */
 
-/* The masked words are hashed two at a time, as wyhash does: for words
- * a, b (b = 0 when the count is odd), h = fold((a ^ h) * (b ^ secret)),
- * where the product is 128 bits and fold xors its halves; h starts from a
- * secret basis, and each pair has its own secret.
- *
- * Keying.  Megaflows are installed by packets, so whoever sends packets
- * chooses keys; keys that all hash alike would make one probe sequence as
- * long as the table.  The CRC32C used before cannot be keyed against that:
- * it is linear, crc(s, a) ^ crc(s, b) does not depend on s, so keys with
- * equal CRCs (a linear system) collide under every seed.  Here both
- * factors are unknown to a sender (h depends on the basis, the other
- * factor on a secret), so the change a chosen difference in a or b makes
- * to the product -- in both halves, the high half depending on every bit
- * of both factors -- depends on the secrets, and cannot be cancelled by
- * the next pair.  A sender who guessed a 64-bit secret could zero a factor
- * (and with it the pair's contribution); otherwise collisions are chance,
- * as for a random function (heuristic: this is a keyed hash for spreading,
- * not a proven universal family, and someone who can time lookups over
- * many packets may learn something).  The key is drawn once per process
- * (getrandom), so it differs between runs; the ufid (flow_key_ufid), which
- * must survive restarts, is a separate, unkeyed hash.
- *
- * Cost: one 64x64->128 multiply per two words where the CRC took one
- * instruction per word (on the same execution port); dp_bench's 10-mask
- * case, 6 words a mask, runs 2.3 % more instructions per packet than with
- * the unkeyed CRC, in about the same time.  Every CPU hashes the same way
- * (no SSE4.2 needed). */
-static inline __attribute__((always_inline)) uint64_t
-hash_pair(uint64_t h, uint64_t a, uint64_t b, uint64_t secret)
-{
-#if defined(__x86_64__)
-    /* The halves straight from rdx:rax: through unsigned __int128, GCC
-     * spills the product to the stack in the unrolled batch loop. */
-    uint64_t lo = a ^ h, hi;
-    __asm__("mulq %2" : "+a" (lo), "=d" (hi) : "rm" (b ^ secret) : "cc");
-    return lo ^ hi;
-#else
-    unsigned __int128 p = (unsigned __int128) (a ^ h) * (b ^ secret);
-    return (uint64_t) p ^ (uint64_t) (p >> 64);
-#endif
-}
-
-/* The 32 bits a slot keeps. */
-static inline uint32_t
-hash_finish(uint64_t h)
-{
-    return (uint32_t) (h ^ (h >> 32));
-}
+/* The masked words are hashed with the keyed flow hash (flow_hash.h: why
+ * it is keyed, what that protects against, what it costs): each subtable
+ * keeps its mask's plan, the writer hashes through flow_hash_plan_key and
+ * batch lookups feed the same words to flow_hash_pair in batch_hash. */
 
 /* Writes (key & mask) on the subtable's words to `w`, returns their hash
  * (the writer's side; lookups hash the same way in batch_hash). */
@@ -206,16 +151,7 @@ static uint32_t
 subtable_mask_key(const struct subtable *st, const struct flow_key *key,
                   uint64_t *w)
 {
-    const key_word *kw = (const key_word *) key;
-    for (uint32_t i = 0; i < st->n_words; i++) {
-        w[i] = kw[st->idx[i]] & st->mask_words[i];
-    }
-    uint64_t h = st->basis;
-    for (uint32_t i = 0; i < st->n_words; i += 2) {
-        uint64_t b = i + 1 < st->n_words ? w[i + 1] : 0;
-        h = hash_pair(h, w[i], b, st->secret[i / 2]);
-    }
-    return hash_finish(h);
+    return flow_hash_plan_key(&st->plan, key, w);
 }
 
 static inline bool
@@ -241,7 +177,7 @@ subtable_find(const struct subtable *st, const uint64_t *w, uint32_t hash)
             return NULL;
         }
         if (n != TOMB && s->hash == hash
-            && words_equal(n->words, w, st->n_words)) {
+            && words_equal(n->words, w, st->plan.n_words)) {
             return n;
         }
         i = (i + 1) & a->mask;
@@ -319,12 +255,12 @@ node_create(const struct subtable *st, const struct flow_key *key,
             const void *actions, size_t actions_len)
 {
     struct mf_node *n = xcalloc(1, sizeof *n
-                                   + st->n_words * sizeof(uint64_t));
+                                   + st->plan.n_words * sizeof(uint64_t));
     n->flow.actions = actions_alloc(actions, actions_len);
     flow_key_mask(&n->flow.key, key, &st->mask);
     n->flow.mask = st->mask;
     n->flow.refcnt = 1;
-    n->n_words = st->n_words;
+    n->n_words = st->plan.n_words;
     n->hash = subtable_mask_key(st, key, n->words);
     return n;
 }
@@ -363,23 +299,14 @@ slot_array_place(struct slot_array *a, struct mf_node *n)
 }
 
 static struct subtable *
-subtable_create(const struct flow_key *mask, const struct hash_key *hkey)
+subtable_create(const struct flow_key *mask,
+                const struct flow_hash_key *hkey)
 {
     struct subtable *st = xmemalign(CACHE_LINE, sizeof *st);
     memset(st, 0, sizeof *st);
     st->slots = slot_array_alloc(MIN_SLOTS);
     st->mask = *mask;
-    st->basis = hkey->basis;
-    const key_word *m = (const key_word *) mask;
-    for (size_t i = 0; i < KEY_WORDS; i++) {
-        if (m[i]) {
-            st->idx[st->n_words] = (uint8_t) i;
-            if (st->n_words % 2 == 0) {
-                st->secret[st->n_words / 2] = hkey->word[i];
-            }
-            st->mask_words[st->n_words++] = m[i];
-        }
-    }
+    flow_hash_plan_init(&st->plan, hkey, mask);
     return st;
 }
 
@@ -496,12 +423,12 @@ subtable_scan_overlap(const struct subtable *st, const struct flow_key *masked,
     uint64_t common[KEY_WORDS];    /* mask & st's mask at that word */
     uint64_t want[KEY_WORDS];      /* masked & common */
     uint32_t n = 0;
-    for (uint32_t j = 0; j < st->n_words; j++) {
-        uint64_t c = st->mask_words[j] & mw[st->idx[j]];
+    for (uint32_t j = 0; j < st->plan.n_words; j++) {
+        uint64_t c = st->plan.mask[j] & mw[st->plan.idx[j]];
         if (c) {
             pos[n] = j;
             common[n] = c;
-            want[n++] = kw[st->idx[j]] & c;
+            want[n++] = kw[st->plan.idx[j]] & c;
         }
     }
     const struct slot_array *a = st->slots;
@@ -637,68 +564,28 @@ find_subtable(const struct subtable_vec *v, const struct flow_key *mask)
  * The table.
  * ------------------------------------------------------------------------ */
 
-/* splitmix64's step: spreads one seed into the two words of a key. */
-static uint64_t
-seed_next(uint64_t *state)
+static struct megaflow_table *
+table_create(const struct flow_hash_key *hkey)
 {
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static struct hash_key
-hash_key_from_seed(uint64_t seed)
-{
-    struct hash_key k;
-    k.basis = seed_next(&seed);
-    for (size_t i = 0; i < KEY_WORDS; i++) {
-        k.word[i] = seed_next(&seed);
-    }
-    return k;
-}
-
-/* The process's seed: getrandom once (it blocks only until the kernel's
- * pool is first initialised, long before a switch runs). */
-static uint64_t process_seed;
-static pthread_once_t process_seed_once = PTHREAD_ONCE_INIT;
-
-static void
-draw_process_seed(void)
-{
-    uint8_t *b = (uint8_t *) &process_seed;
-    size_t got = 0;
-    while (got < sizeof process_seed) {
-        ssize_t n = getrandom(b + got, sizeof process_seed - got, 0);
-        if (n > 0) {
-            got += (size_t) n;
-        } else if (errno != EINTR) {
-            /* No getrandom (pre-3.17 kernel, seccomp): a weaker seed. */
-            struct timespec ts;
-            clock_gettime(CLOCK_MONOTONIC, &ts);
-            process_seed ^= (uint64_t) ts.tv_nsec ^ (uint64_t) ts.tv_sec << 32
-                            ^ (uint64_t) getpid() << 16
-                            ^ (uint64_t) (uintptr_t) &ts;
-            break;
-        }
-    }
+    struct megaflow_table *t = xcalloc(1, sizeof *t);
+    pthread_mutex_init(&t->mutex, NULL);   /* cannot fail without attrs */
+    t->vec = &empty_vec;
+    t->hkey = *hkey;
+    return t;
 }
 
 struct megaflow_table *
 megaflow_table_create_seeded(uint64_t seed)
 {
-    struct megaflow_table *t = xcalloc(1, sizeof *t);
-    pthread_mutex_init(&t->mutex, NULL);   /* cannot fail without attrs */
-    t->vec = &empty_vec;
-    t->hkey = hash_key_from_seed(seed);
-    return t;
+    struct flow_hash_key hkey;
+    flow_hash_key_from_seed(&hkey, seed);
+    return table_create(&hkey);
 }
 
 struct megaflow_table *
 megaflow_table_create(void)
 {
-    pthread_once(&process_seed_once, draw_process_seed);
-    return megaflow_table_create_seeded(process_seed);
+    return table_create(flow_hash_process_key());
 }
 
 uint32_t
@@ -923,12 +810,12 @@ megaflow_flush(struct megaflow_table *t)
  * ------------------------------------------------------------------------ */
 
 /* The mask of one subtable as a batch lookup uses it: copied to locals,
- * because st->idx is bytes, which any store may alias, so the compiler
+ * because st->plan.idx is bytes, which any store may alias, so the compiler
  * would reload it for every key. */
 struct batch_mask {
     uint32_t idx[KEY_WORDS];
     uint64_t mask[KEY_WORDS];
-    uint64_t secret[KEY_WORDS];    /* as subtable's */
+    uint64_t secret[KEY_WORDS];    /* as the subtable's plan */
 };
 
 /* keys[j] & the mask, on the mask's `n` words, hashed. */
@@ -941,9 +828,9 @@ batch_hash(const struct batch_mask *m, uint64_t basis, const key_word *kw,
     for (uint32_t i = 0; i < n; i += 2) {
         uint64_t a = kw[m->idx[i]] & m->mask[i];
         uint64_t b = i + 1 < n ? kw[m->idx[i + 1]] & m->mask[i + 1] : 0;
-        h = hash_pair(h, a, b, m->secret[i / 2]);
+        h = flow_hash_pair(h, a, b, m->secret[i / 2]);
     }
-    return hash_finish(h);
+    return flow_hash_finish(h);
 }
 
 /* True when node `node` holds kw & the mask. */
@@ -1014,11 +901,11 @@ subtable_batch_n(const struct subtable *st, const struct slot_array *a,
 {
     struct batch_mask m;
     for (uint32_t i = 0; i < n; i++) {
-        m.idx[i] = st->idx[i];
-        m.mask[i] = st->mask_words[i];
-        m.secret[i / 2] = st->secret[i / 2];
+        m.idx[i] = st->plan.idx[i];
+        m.mask[i] = st->plan.mask[i];
+        m.secret[i / 2] = st->plan.secret[i / 2];
     }
-    const uint64_t basis = st->basis;
+    const uint64_t basis = st->plan.basis;
     const uint32_t slot_mask = a->mask;
     uint32_t hashes[MEGAFLOW_BATCH_MAX], cand[MEGAFLOW_BATCH_MAX];
     for (uint64_t left = *todo; left; left &= left - 1) {
@@ -1059,7 +946,7 @@ subtable_batch(const struct subtable *st, const struct slot_array *a,
                const struct flow_key *const keys[], uint64_t *todo,
                struct megaflow *flows[])
 {
-    switch (st->n_words) {
+    switch (st->plan.n_words) {
 #define SUBTABLE_BATCH_CASE(N) \
     case N: return subtable_batch_n(st, a, keys, todo, flows, N);
     SUBTABLE_BATCH_CASE(1) SUBTABLE_BATCH_CASE(2) SUBTABLE_BATCH_CASE(3)
@@ -1067,7 +954,7 @@ subtable_batch(const struct subtable *st, const struct slot_array *a,
     SUBTABLE_BATCH_CASE(7) SUBTABLE_BATCH_CASE(8)
 #undef SUBTABLE_BATCH_CASE
     default:
-        return subtable_batch_n(st, a, keys, todo, flows, st->n_words);
+        return subtable_batch_n(st, a, keys, todo, flows, st->plan.n_words);
     }
 }
 

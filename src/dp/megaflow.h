@@ -43,17 +43,19 @@ struct megaflow {
 
 struct megaflow_table;
 
-/* A new, empty table whose hash is keyed with the process's secret seed
- * (drawn once, from getrandom, by the first call): the slots a key lands
- * in differ from run to run, so installed keys cannot be chosen to
- * collide.  Never NULL (out of memory aborts, as everywhere). */
+/* A new, empty table whose hash is keyed with the process's secret
+ * (flow_hash_process_key, flow_hash.h): the slots a key lands in differ
+ * from run to run, so installed keys cannot be chosen to collide.  Never
+ * NULL (out of memory aborts, as everywhere). */
 struct megaflow_table *megaflow_table_create(void);
 
-/* The same with an explicit seed (tests: two seeds, two layouts). */
+/* The same with the key of flow_hash_key_from_seed(seed) (tests: two
+ * seeds, two layouts). */
 struct megaflow_table *megaflow_table_create_seeded(uint64_t seed);
 
 /* The 32-bit hash under which the table keeps flow `f` (its slot is this
- * hash modulo the slot array's size): for tests of the keying. */
+ * hash modulo the slot array's size): flow_hash_masked(key, f's key, f's
+ * mask) under the table's key.  For tests of the keying. */
 uint32_t megaflow_flow_hash(const struct megaflow *f);
 
 /* Frees the table and every flow; no reader may be using it. */
@@ -132,7 +134,8 @@ struct emc_cache *emc_cache_create(void);
 /* Drops the cache's references and frees it; NULL is ignored. */
 void emc_cache_destroy(struct emc_cache *c);
 
-/* The cached flow for `key` (whose flow_key_hash is `hash`), or NULL. */
+/* The cached flow for `key`, or NULL.  `hash` is any hash of the whole key
+ * the caller uses for every call (the datapath's emc_hash). */
 struct megaflow *emc_lookup(struct emc_cache *c, const struct flow_key *key,
                             uint32_t hash);
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dp/flow_hash.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
 #include "ofproto/xlate.h"
@@ -295,12 +296,15 @@ void ofproto_set_settings(struct ofproto *ofp,
 
 /* ---- the record of installed datapath flows ---- */
 
+/* The bucket of (masked, mask).  Packets choose these keys, so the hash is
+ * the keyed flow hash under the process's secret (flow_hash.h): keys cannot
+ * be chosen to flood one chain.  Buckets are never stored or shown, so a
+ * per-run layout costs nothing. */
 static uint32_t dpflow_hash(const struct flow_key *masked,
                             const struct flow_key *mask)
 {
-    uint32_t h = flow_key_hash(masked, 0);
-    h ^= flow_key_hash(mask, 0x9e3779b9);
-    return h % DPFLOW_BUCKETS;
+    return flow_hash_masked(flow_hash_process_key(), masked, mask)
+           % DPFLOW_BUCKETS;
 }
 
 static struct dpflow *dpflow_find(const struct ofproto *ofp,

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "dp/crc32c.h"
+#include "dp/flow_hash.h"
 #include "dp/megaflow.h"
 
 /* Fields a test mask can cover. */
@@ -1162,6 +1163,31 @@ test_hash_keyed_by_seed(void **state)
     megaflow_table_destroy(t3);
 }
 
+/* The table keeps each flow under the module's hash of its key and mask
+ * (flow_hash_masked under the seed's key), on masks of one to five
+ * fields: the batch lookup, which found each flow, hashes as the module. */
+static void
+test_hash_is_flow_hash_masked(void **state)
+{
+    (void) state;
+    const unsigned field_sets[] = {
+        F_NW_DST, F_NW_DST | F_TP_SRC, F_IN_PORT | F_NW_DST | F_TP_SRC,
+        F_IN_PORT | F_NW_SRC | F_NW_DST | F_TP_SRC | F_TP_DST,
+    };
+    struct flow_hash_key hkey;
+    flow_hash_key_from_seed(&hkey, 5);
+    struct megaflow_table *t = megaflow_table_create_seeded(5);
+    for (size_t s = 0; s < sizeof field_sets / sizeof field_sets[0]; s++) {
+        struct flow_key k = key_of(1 + s, 2, 0x0a000000 + s, 1000, 80);
+        assert_int_equal(insert(t, &k, field_sets[s], "out:1"), 0);
+        struct megaflow *f = lookup(t, &k, NULL);
+        assert_non_null(f);
+        assert_int_equal(megaflow_flow_hash(f),
+                         flow_hash_masked(&hkey, &f->key, &f->mask));
+    }
+    megaflow_table_destroy(t);
+}
+
 /* Two keys whose masked words differ by (d, crc32c(0, d)) have equal
  * CRC32C chains from any start: the collision a seed added to the CRC
  * could not prevent.  The table's hash must tell them apart. */
@@ -1279,6 +1305,7 @@ main(int argc, char *argv[])
         cmocka_unit_test(test_concurrent_reader),
         cmocka_unit_test(test_concurrent_stable_never_missed),
         cmocka_unit_test(test_hash_keyed_by_seed),
+        cmocka_unit_test(test_hash_is_flow_hash_masked),
         cmocka_unit_test(test_crc_equal_keys_do_not_collide),
         cmocka_unit_test(test_hash_seed_differs_between_processes),
         cmocka_unit_test(test_print_lookup_speed),
