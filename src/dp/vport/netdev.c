@@ -58,6 +58,7 @@
 #include <unistd.h>
 
 #include "dp/vport/netdev_util.h"
+#include "lib/util.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(vport_netdev);
@@ -305,20 +306,15 @@ static int netdev_create(struct vport *vp, const struct vport_opt *opts,
         }
         n_frames = (uint32_t)v;
     }
-    struct netdev_port *np = calloc(1, sizeof *np);
-    if (!np) {
-        snprintf(err, errlen, "%s: out of memory", vp->name);
-        return -ENOMEM;
-    }
+    struct netdev_port *np = xcalloc(1, sizeof *np);
     np->fd = -1;
     np->ifindex = info.ifindex;
     set_frame_size(np, info.mtu);
     pthread_spin_init(&np->tx_lock, PTHREAD_PROCESS_PRIVATE);
-    np->tx_bufs = malloc((size_t)PACKET_BATCH_MAX * TX_SMALL_MAX);
-    np->big_bufs = malloc((size_t)RX_BIG_BUFS * RX_BIG_SIZE);
-    const char *what = "allocation";
-    error = np->tx_bufs && np->big_bufs ? open_socket(np, n_frames, &what)
-                                        : -ENOMEM;
+    np->tx_bufs = xmalloc((size_t)PACKET_BATCH_MAX * TX_SMALL_MAX);
+    np->big_bufs = xmalloc((size_t)RX_BIG_BUFS * RX_BIG_SIZE);
+    const char *what = "setup";     /* open_socket names the failed step */
+    error = open_socket(np, n_frames, &what);
     if (error) {
         snprintf(err, errlen, "could not open network device %s: %s "
                  "failed (%s)", vp->name, what, strerror(-error));
