@@ -20,6 +20,7 @@
 #include "dp/net_headers.h"
 #include "dp/vport/vxlan/config.h"
 #include "dp/vport/vxlan/tso.h"
+#include "lib/util.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(vport_vxlan);
@@ -85,18 +86,11 @@ static void free_priv(struct vxlan_priv *vx)
 
 static struct vxlan_priv *alloc_priv(void)
 {
-    struct vxlan_priv *vx = calloc(1, sizeof *vx);
-    if (!vx) {
-        return NULL;
-    }
+    struct vxlan_priv *vx = xcalloc(1, sizeof *vx);
     pthread_mutex_init(&vx->tx.lock, NULL);
     /* Large but untouched until used: the pages come as frames arrive. */
-    vx->rx.bufs = malloc((size_t)PACKET_BATCH_MAX * VX_RX_SLOT);
-    vx->tx.bufs = malloc((size_t)PACKET_BATCH_MAX * VX_PAYLOAD_MAX);
-    if (!vx->rx.bufs || !vx->tx.bufs) {
-        free_priv(vx);
-        return NULL;
-    }
+    vx->rx.bufs = xmalloc((size_t)PACKET_BATCH_MAX * VX_RX_SLOT);
+    vx->tx.bufs = xmalloc((size_t)PACKET_BATCH_MAX * VX_PAYLOAD_MAX);
     return vx;
 }
 
@@ -109,10 +103,6 @@ static int vxlan_create(struct vport *vp, const struct vport_opt *opts,
         return error;
     }
     struct vxlan_priv *vx = alloc_priv();
-    if (!vx) {
-        snprintf(err, errlen, "%s: out of memory", vp->name);
-        return -ENOMEM;
-    }
     vx->cfg = cfg;
     vp->priv = vx;
     struct vxlan_sock_port me = {
