@@ -351,7 +351,7 @@ static int port_add_locked(struct datapath *dp, const char *name,
     error = ops->create(&p->vp, opts, n_opts, err, errlen);
     if (error) {
         if (errlen && !err[0]) {
-            snprintf(err, errlen, "%s: cannot create %s port %s: %s",
+            snprintf(err, errlen, "%s: could not create %s port %s (%s)",
                      dp->name, ops->type, name, strerror(-error));
         }
         free(p);

@@ -59,7 +59,7 @@ static int open_rx(struct vport *vp, struct pcap_port *pp, char *err,
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     pp->rx = pcap_open_offline(pp->rx_path, errbuf);
     if (!pp->rx) {
-        snprintf(err, errlen, "%s: cannot read %s: %s", vp->name,
+        snprintf(err, errlen, "%s: could not read %s (%s)", vp->name,
                  pp->rx_path, errbuf);
         return -ENOENT;
     }
@@ -81,7 +81,7 @@ static int open_tx(struct vport *vp, struct pcap_port *pp, char *err,
     }
     pp->tx = pcap_dump_open(pp->tx_dead, pp->tx_path);
     if (!pp->tx) {
-        snprintf(err, errlen, "%s: cannot write %s: %s", vp->name,
+        snprintf(err, errlen, "%s: could not write %s (%s)", vp->name,
                  pp->tx_path, pcap_geterr(pp->tx_dead));
         return -EACCES;
     }

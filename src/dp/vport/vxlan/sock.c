@@ -55,7 +55,8 @@ static int open_socket(uint32_t local, uint16_t port, char *err,
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         int e = errno;
-        snprintf(err, errlen, "vxlan: socket: %s", strerror(e));
+        snprintf(err, errlen, "vxlan: could not create a UDP socket (%s)",
+                 strerror(e));
         return -e;
     }
     int on = 1, pmtu = IP_PMTUDISC_DONT;
