@@ -214,31 +214,25 @@ static void *forwarder_main(void *arg)
     return NULL;
 }
 
-struct forwarder *forwarder_start(struct datapath *dp)
+int forwarder_start(struct datapath *dp, struct forwarder **fp)
 {
     struct forwarder *f = xcalloc(1, sizeof *f);
     f->dp = dp;
     f->spin = FORWARDER_DEFAULT_SPIN;
     f->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     f->ports = snapshot_ports(dp);
-    if (f->wake_fd < 0) {
-        goto fail;
-    }
-    int error = pthread_create(&f->thread, NULL, forwarder_main, f);
+    int error = f->wake_fd < 0
+                ? -errno : -pthread_create(&f->thread, NULL, forwarder_main, f);
     if (error) {
-        errno = error;
-        goto fail;
+        if (f->wake_fd >= 0) {
+            close(f->wake_fd);
+        }
+        free(f->ports);
+        free(f);
+        f = NULL;
     }
-    return f;
-fail:
-    error = errno;
-    if (f->wake_fd >= 0) {
-        close(f->wake_fd);
-    }
-    free(f->ports);
-    free(f);
-    errno = error;
-    return NULL;
+    *fp = f;
+    return error;
 }
 
 void forwarder_stop(struct forwarder *f)
