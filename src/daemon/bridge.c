@@ -747,10 +747,10 @@ int bridge_init(const char *db_path, char *err, size_t errlen)
     unixctl_command_register("vsctl/transact", "[ARG...]", 0, 4096,
                              transact_cb, NULL);
     bridge_reconfigure();
-    br.fwd = forwarder_start(br.dp);
-    if (!br.fwd) {
+    int error = forwarder_start(br.dp, &br.fwd);
+    if (error) {
         snprintf(err, errlen, "could not start the forwarding thread (%s)",
-                 strerror(errno));
+                 strerror(-error));
         bridge_exit();
         return -1;
     }

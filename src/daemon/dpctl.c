@@ -21,6 +21,7 @@
 #include "lib/coverage.h"
 #include "lib/dstr.h"
 #include "lib/unixctl.h"
+#include "lib/util.h"
 
 COVERAGE_DEFINE(dpctl_flows_added);    /* datapath flows added by dpctl */
 COVERAGE_DEFINE(dpctl_flows_deleted);  /* datapath flows deleted by dpctl */
@@ -130,7 +131,8 @@ static void show_port(struct vport *vp, void *aux)
     struct show_ctx *ctx = aux;
     struct dstr *o = ctx->o;
     dstr_printf(o, "  port %" PRIu32 ": %s", vp->port_no, vp->name);
-    if (strcmp(vp->ops->type, "system")) {
+    /* As OVS, a system port prints without its type: "port 1: eth0". */
+    if (strcmp(vp->ops->type, VPORT_TYPE_DEFAULT)) {
         char config[512] = "";
         if (vp->ops->format_config) {
             vp->ops->format_config(vp, config, sizeof config);
@@ -427,12 +429,8 @@ static void put_flow(struct unixctl_conn *conn, int argc, const char *argv[],
         || !parse_flow(conn, argv[argc - 2], &key, &mask)) {
         return;
     }
-    struct action_buf *acts = malloc(sizeof *acts);
+    struct action_buf *acts = xmalloc(sizeof *acts);
     char err[256] = "";
-    if (!acts) {
-        unixctl_reply_error(conn, "out of memory");
-        return;
-    }
     action_buf_init(acts);
     if (actions_parse(argv[argc - 1], acts, err, sizeof err)) {
         char msg[400];

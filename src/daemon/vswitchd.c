@@ -256,11 +256,7 @@ static void coverage_show_cb(struct unixctl_conn *conn, int argc,
 {
     (void) argc; (void) argv; (void) aux;
     char *text = coverage_format();
-    if (text) {
-        unixctl_reply(conn, text);
-    } else {
-        unixctl_reply_error(conn, "out of memory");
-    }
+    unixctl_reply(conn, text);
     free(text);
 }
 

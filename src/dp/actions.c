@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "dp/datapath.h"
+#include "lib/util.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(actions);
@@ -625,15 +626,16 @@ static struct exec_thread *get_exec_thread(void)
 {
     if (!exec_thread) {
         pthread_once(&exec_key_once, exec_key_create);
-        exec_thread = calloc(1, sizeof *exec_thread);
-        if (exec_thread) {
-            pthread_setspecific(exec_key, exec_thread);
-        }
+        exec_thread = xcalloc(1, sizeof *exec_thread);
+        pthread_setspecific(exec_key, exec_thread);
     }
     return exec_thread;
 }
 
-/* A buffer of REENTRY_BUF_SIZE kept in *slot, allocated on first use. */
+/* A buffer of REENTRY_BUF_SIZE kept in *slot, allocated on first use;
+ * NULL without memory.  Not x* (lib/util.h): the first re-entry at this
+ * depth on this thread allocates it, on the packet's way, and there the
+ * answer to no memory is to drop that one packet (DP_DROP_NO_MEMORY). */
 static uint8_t *reentry_buf(uint8_t **slot)
 {
     if (!*slot) {
@@ -711,10 +713,6 @@ void actions_reenter(struct datapath *dp, const struct dp_packet *p,
         return;
     }
     struct exec_thread *et = get_exec_thread();
-    if (!et) {
-        datapath_count_recursion_drops(dp, in_port, DP_DROP_NO_MEMORY, 1);
-        return;
-    }
     if (exec_level >= ACTIONS_DEFERRED_LEVEL) {
         defer(dp, p, in_port, et);
         return;

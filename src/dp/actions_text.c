@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dp/net_headers.h"
+
 /* ------------------------------------------------------------- formatting */
 
 /* An snprintf-style output: counts what it would have written. */
@@ -213,10 +215,10 @@ static void format_push_vlan(struct out *o, const struct dp_action *a)
     DP_ACTION_GET(a, v);
     uint16_t tci = ntohs(v->tci);
     put(o, "push_vlan(");
-    if (v->tpid != htons(0x8100)) {
+    if (v->tpid != htons(ETH_TYPE_VLAN)) {
         put(o, "tpid=0x%04x,", ntohs(v->tpid));
     }
-    put(o, "vid=%u,pcp=%u)", tci & 0xfff, tci >> 13);
+    put(o, "vid=%u,pcp=%u)", tci & VLAN_VID_MASK, tci >> VLAN_PCP_SHIFT);
 }
 
 static void format_output(struct out *o, const struct dp_action *a)
@@ -713,11 +715,11 @@ static int parse_push_vlan(struct parser *ps, char *s, struct action_buf *b)
     }
     char *items[4];
     int n = split_top(inner, items, 4);
-    uint64_t tpid = 0x8100, vid = 0, pcp = 0;
+    uint64_t tpid = ETH_TYPE_VLAN, vid = 0, pcp = 0;
     for (int i = 0; i < n; i++) {
         char *k, *v;
         bool ok = split_kv(items[i], &k, &v)
-                  && (!strcmp(k, "vid") ? parse_uint(v, 0xfff, &vid)
+                  && (!strcmp(k, "vid") ? parse_uint(v, VLAN_VID_MASK, &vid)
                       : !strcmp(k, "pcp") ? parse_uint(v, 7, &pcp)
                       : !strcmp(k, "tpid") ? parse_uint(v, 0xffff, &tpid)
                       : false);
@@ -725,10 +727,11 @@ static int parse_push_vlan(struct parser *ps, char *s, struct action_buf *b)
             return fail(ps, "push_vlan: bad field \"%s\"", items[i]);
         }
     }
-    if (n < 0 || (tpid != 0x8100 && tpid != 0x88a8)) {
+    if (n < 0 || !eth_type_is_vlan(htons((uint16_t)tpid))) {
         return fail(ps, "push_vlan: bad arguments");
     }
-    action_put_push_vlan(b, htons(tpid), htons(vid | pcp << 13));
+    action_put_push_vlan(b, htons((uint16_t)tpid),
+                         htons((uint16_t)(vid | pcp << VLAN_PCP_SHIFT)));
     return 0;
 }
 

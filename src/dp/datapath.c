@@ -25,6 +25,7 @@
 
 #include "dp/actions.h"
 #include "dp/crc32c.h"
+#include "lib/util.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(datapath);
@@ -193,12 +194,9 @@ static struct dp_thread *get_thread(struct datapath *dp)
     if (t) {
         return t;
     }
-    t = calloc(1, sizeof *t);
-    if (!t) {
-        return NULL;
-    }
+    t = xcalloc(1, sizeof *t);
     t->dp = dp;
-    t->emc = emc_cache_create();    /* NULL: run without a cache */
+    t->emc = emc_cache_create();
     pthread_mutex_lock(&dp->mutex);
     t->next = dp->threads;
     dp->threads = t;
@@ -211,10 +209,7 @@ static struct dp_thread *get_thread(struct datapath *dp)
 
 struct datapath *datapath_create(const char *name)
 {
-    struct datapath *dp = calloc(1, sizeof *dp);
-    if (!dp) {
-        return NULL;
-    }
+    struct datapath *dp = xcalloc(1, sizeof *dp);
     snprintf(dp->name, sizeof dp->name, "%s", name);
     pthread_mutexattr_t attr;
     pthread_mutexattr_init(&attr);
@@ -229,7 +224,7 @@ struct datapath *datapath_create(const char *name)
     atomic_init(&dp->upcalls_held, false);
     dp->flows = megaflow_table_create();
     dp->upcall_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (!dp->flows || dp->upcall_fd < 0
+    if (dp->upcall_fd < 0
         || pthread_key_create(&dp->thread_key, dp_thread_exit)) {
         megaflow_table_destroy(dp->flows);
         if (dp->upcall_fd >= 0) {
@@ -347,11 +342,7 @@ static int port_add_locked(struct datapath *dp, const char *name,
     if (error) {
         return error;
     }
-    struct dp_port *p = calloc(1, sizeof *p);
-    if (!p) {
-        snprintf(err, errlen, "%s: out of memory", dp->name);
-        return -ENOMEM;
-    }
+    struct dp_port *p = xcalloc(1, sizeof *p);
     snprintf(p->vp.name, sizeof p->vp.name, "%s", name);
     p->vp.port_no = no;
     p->vp.dp = dp;
@@ -360,7 +351,7 @@ static int port_add_locked(struct datapath *dp, const char *name,
     error = ops->create(&p->vp, opts, n_opts, err, errlen);
     if (error) {
         if (errlen && !err[0]) {
-            snprintf(err, errlen, "%s: cannot create %s port %s: %s",
+            snprintf(err, errlen, "%s: could not create %s port %s (%s)",
                      dp->name, ops->type, name, strerror(-error));
         }
         free(p);
@@ -589,7 +580,9 @@ void datapath_get_drops(const struct datapath *dp_, struct dp_drop_stats *s)
 /* ---------------------------------------------------------------- upcalls */
 
 /* Copies `p` into `slot`, growing its buffer the first time a frame this
- * large comes. */
+ * large comes; false when it cannot grow.  Not x* (lib/util.h): this runs
+ * on the forwarding thread, and without memory the answer is to lose this
+ * one upcall, counted as a full queue's are, not to abort the switch. */
 static bool upcall_slot_fill(struct upcall_slot *slot,
                              const struct dp_packet *p)
 {
@@ -962,8 +955,8 @@ void datapath_process_batch(struct datapath *dp, struct dp_packet_batch *b)
     }
     rcu_read_lock();
     struct dp_thread *t = get_thread(dp);
-    struct emc_cache *emc = t && atomic_load_explicit(&dp->emc_enabled,
-                                                      memory_order_relaxed)
+    struct emc_cache *emc = atomic_load_explicit(&dp->emc_enabled,
+                                                 memory_order_relaxed)
                             ? t->emc : NULL;
     struct txset txs = { .n = 0 };
     struct txset *outer_txs = cur_txset;
@@ -1000,15 +993,9 @@ void datapath_process_batch(struct datapath *dp, struct dp_packet_batch *b)
     txset_flush(dp, &txs);
     cur_txset = outer_txs;
 
-    if (t) {
-        own_count_add(&t->stats.n_hit, n_hit);
-        own_count_add(&t->stats.n_missed, n_missed);
-        own_count_add(&t->stats.n_mask_hit, n_mask_hit);
-    } else {
-        count_add(&dp->gone.n_hit, n_hit);
-        count_add(&dp->gone.n_missed, n_missed);
-        count_add(&dp->gone.n_mask_hit, n_mask_hit);
-    }
+    own_count_add(&t->stats.n_hit, n_hit);
+    own_count_add(&t->stats.n_missed, n_missed);
+    own_count_add(&t->stats.n_mask_hit, n_mask_hit);
     rcu_read_unlock();
 }
 

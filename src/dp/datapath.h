@@ -62,11 +62,14 @@ struct upcall {
     const struct dp_packet *packet;
 };
 
+/* A new datapath named `name`, with no ports and no flows; NULL when its
+ * upcall eventfd or thread key cannot be had (out of memory aborts). */
 struct datapath *datapath_create(const char *name);
 
 /* Destroys every port and flow.  No forwarding thread may still run. */
 void datapath_destroy(struct datapath *dp);
 
+/* The name given to datapath_create. */
 const char *datapath_name(const struct datapath *dp);
 
 /* Adds a port of `type` named `name`.  *port_no on input is the requested

@@ -36,6 +36,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dp/net_headers.h"
+#include "lib/util.h"
+
 #define FLOW_DL_TYPE_NONE 0x05ff
 
 static bool is_zero(const void *p, size_t n)
@@ -543,16 +546,16 @@ static void format_payload(struct fmt_ctx *c)
         put_eth_type(c->o, c->v.dl_type, dl_mask);
     }
     switch (ntohs(dl_type)) {
-    case 0x0800:
+    case ETH_TYPE_IP:
         format_ipv4(c);
         format_l4(c, false);
         break;
-    case 0x86dd:
+    case ETH_TYPE_IPV6:
         format_ipv6(c);
         format_l4(c, true);
         break;
-    case 0x0806:
-    case 0x8035:
+    case ETH_TYPE_ARP:
+    case ETH_TYPE_RARP:
         format_arp(c);
         break;
     default:
@@ -1314,9 +1317,9 @@ static int parse_attr(struct parse_ctx *p, struct level_state *st,
                               &p->mask->pkt_mark);
     }
     /* An L3 attribute carries its prerequisite eth_type when none given. */
-    uint16_t l3_type = !strcmp(name, "ipv4") ? 0x0800
-                       : !strcmp(name, "ipv6") ? 0x86dd
-                       : !strcmp(name, "arp") ? 0x0806 : 0;
+    uint16_t l3_type = !strcmp(name, "ipv4") ? ETH_TYPE_IP
+                       : !strcmp(name, "ipv6") ? ETH_TYPE_IPV6
+                       : !strcmp(name, "arp") ? ETH_TYPE_ARP : 0;
     if (l3_type && !st->have_type && !st->have_vlan) {
         st->have_type = true;
         st->type = htons(l3_type);
@@ -1388,10 +1391,7 @@ int flow_key_parse(const char *s, struct flow_key *key, struct flow_key *mask,
     if (err && errlen) {
         err[0] = '\0';
     }
-    char *copy = strdup(s);
-    if (!copy) {
-        return fail(&p, "out of memory");
-    }
+    char *copy = xstrdup(s);
     int error = parse_attr_list(&p, copy, 0);
     free(copy);
     if (error) {

@@ -12,6 +12,7 @@
 #include <urcu.h>
 
 #include "dp/datapath.h"
+#include "lib/util.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(forwarder);
@@ -62,10 +63,8 @@ static void add_port_cb(struct vport *vp, void *aux)
 
 static struct port_set *snapshot_ports(struct datapath *dp)
 {
-    struct port_set *set = calloc(1, sizeof *set);
-    if (set) {
-        datapath_port_foreach(dp, add_port_cb, set);
-    }
+    struct port_set *set = xcalloc(1, sizeof *set);
+    datapath_port_foreach(dp, add_port_cb, set);
     return set;
 }
 
@@ -215,34 +214,25 @@ static void *forwarder_main(void *arg)
     return NULL;
 }
 
-struct forwarder *forwarder_start(struct datapath *dp)
+int forwarder_start(struct datapath *dp, struct forwarder **fp)
 {
-    struct forwarder *f = calloc(1, sizeof *f);
-    if (!f) {
-        return NULL;
-    }
+    struct forwarder *f = xcalloc(1, sizeof *f);
     f->dp = dp;
     f->spin = FORWARDER_DEFAULT_SPIN;
     f->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     f->ports = snapshot_ports(dp);
-    if (f->wake_fd < 0 || !f->ports) {
-        goto fail;
-    }
-    int error = pthread_create(&f->thread, NULL, forwarder_main, f);
+    int error = f->wake_fd < 0
+                ? -errno : -pthread_create(&f->thread, NULL, forwarder_main, f);
     if (error) {
-        errno = error;
-        goto fail;
+        if (f->wake_fd >= 0) {
+            close(f->wake_fd);
+        }
+        free(f->ports);
+        free(f);
+        f = NULL;
     }
-    return f;
-fail:
-    error = errno ? errno : ENOMEM;
-    if (f->wake_fd >= 0) {
-        close(f->wake_fd);
-    }
-    free(f->ports);
-    free(f);
-    errno = error;
-    return NULL;
+    *fp = f;
+    return error;
 }
 
 void forwarder_stop(struct forwarder *f)
@@ -261,10 +251,6 @@ void forwarder_stop(struct forwarder *f)
 void forwarder_ports_changed(struct forwarder *f)
 {
     struct port_set *set = snapshot_ports(f->dp);
-    if (!set) {
-        VLOG_ERR("out of memory: the forwarder keeps its old port set");
-        return;
-    }
     struct port_set *old = rcu_xchg_pointer(&f->ports, set);
     wake(f);
     synchronize_rcu();

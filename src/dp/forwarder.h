@@ -24,10 +24,11 @@ struct forwarder_stats {
     uint64_t packets;
 };
 
-/* Starts the forwarding thread for `dp` with the ports `dp` has now.
- * Returns NULL (errno set) when the thread cannot start.  The caller must
- * be an RCU-registered thread or unregistered; it stays the control thread. */
-struct forwarder *forwarder_start(struct datapath *dp);
+/* Starts the forwarding thread for `dp` with the ports `dp` has now, in
+ * *fp.  Returns 0, or a negative errno when it cannot start (*fp NULL).
+ * The caller must be an RCU-registered thread or unregistered; it stays
+ * the control thread. */
+int forwarder_start(struct datapath *dp, struct forwarder **fp);
 
 /* Stops and joins the thread, frees `f`.  NULL is a no-op. */
 void forwarder_stop(struct forwarder *f);

@@ -62,7 +62,7 @@ const struct coverage_counter *coverage_find(const char *name);
  * (main loop; the rates come from these samples). */
 void coverage_run(void);
 
-/* The `coverage/show` text (malloc'd): a header with a hash of the
+/* The `coverage/show` text (malloc'd, never NULL): a header with a hash of the
  * counters' names, one line per counter that has been hit, in name order
  * ("name  R/sec R/sec R/sec   total: N"), then how many were never hit. */
 char *coverage_format(void);

@@ -7,8 +7,15 @@
  * sensible way to recover (a half-applied configuration or a rule table
  * missing a rule is worse than a restart by the supervisor), so callers do
  * not check for NULL.  The fast path (a packet's way through the datapath)
- * never allocates: its buffers, pools and tables are sized up front and
- * allocated when a port or flow is created, on the control thread.
+ * does not allocate per packet: its buffers, pools and tables are sized up
+ * front and allocated through x* when a port or flow is created, on the
+ * control thread, or once when a forwarding thread first runs a datapath
+ * (its state and exact-match cache).  The one exception is a buffer the
+ * packet's way grows on demand for a frame larger than any before it (the
+ * re-entry scratch of actions.c, the upcall slots, the pcap and memory
+ * ports' slots): it uses plain malloc/realloc, since there the answer to
+ * no memory is to drop that one frame under DP_DROP_NO_MEMORY (or count
+ * the upcall lost) and go on; each such place says so.
  *
  * Error convention:
  *  - A function that can fail returns 0 on success and a negative errno

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dp/net_headers.h"
+#include "lib/util.h"
 #include "ofproto/ofproto.h"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -126,12 +127,18 @@ static const struct {
     uint16_t dl_type;
     int nw_proto;   /* -1: not matched */
 } shorthands[] = {
-    { "ip", ETH_TYPE_IP, -1 },      { "ipv6", ETH_TYPE_IPV6, -1 },
-    { "arp", ETH_TYPE_ARP, -1 },    { "rarp", ETH_TYPE_RARP, -1 },
-    { "tcp", ETH_TYPE_IP, 6 },      { "udp", ETH_TYPE_IP, 17 },
-    { "sctp", ETH_TYPE_IP, 132 },   { "icmp", ETH_TYPE_IP, 1 },
-    { "tcp6", ETH_TYPE_IPV6, 6 },   { "udp6", ETH_TYPE_IPV6, 17 },
-    { "sctp6", ETH_TYPE_IPV6, 132 }, { "icmp6", ETH_TYPE_IPV6, 58 },
+    { "ip", ETH_TYPE_IP, -1 },
+    { "ipv6", ETH_TYPE_IPV6, -1 },
+    { "arp", ETH_TYPE_ARP, -1 },
+    { "rarp", ETH_TYPE_RARP, -1 },
+    { "tcp", ETH_TYPE_IP, IP_PROTO_TCP },
+    { "udp", ETH_TYPE_IP, IP_PROTO_UDP },
+    { "sctp", ETH_TYPE_IP, IP_PROTO_SCTP },
+    { "icmp", ETH_TYPE_IP, IP_PROTO_ICMP },
+    { "tcp6", ETH_TYPE_IPV6, IP_PROTO_TCP },
+    { "udp6", ETH_TYPE_IPV6, IP_PROTO_UDP },
+    { "sctp6", ETH_TYPE_IPV6, IP_PROTO_SCTP },
+    { "icmp6", ETH_TYPE_IPV6, IP_PROTO_ICMPV6 },
 };
 #define N_SHORTHANDS (sizeof shorthands / sizeof shorthands[0])
 
@@ -339,10 +346,7 @@ OFPACTS
 
 static struct ofpact *add_act(struct act_parser *p, enum ofpact_type type)
 {
-    struct ofpact *a = realloc(*p->acts, (*p->n + 1) * sizeof **p->acts);
-    if (!a) {
-        abort();
-    }
+    struct ofpact *a = xrealloc(*p->acts, (*p->n + 1) * sizeof **p->acts);
     *p->acts = a;
     memset(&a[*p->n], 0, sizeof a[*p->n]);
     a[*p->n].type = type;
@@ -519,7 +523,7 @@ static int parse_push_vlan(struct act_parser *p, enum ofpact_type type,
     if (parse_number_arg(p, t, 65535, bad, &x)) {
         return -1;
     }
-    if (x != 0x8100 && x != 0x88a8) {
+    if (!eth_type_is_vlan(htons(x))) {
         return fail(p->err, p->errlen, bad, t->value);
     }
     add_act(p, type)->u16 = x;
@@ -835,10 +839,7 @@ static int parse_action(struct act_parser *p, const struct token *t,
 int ofpacts_parse(const char *s, struct ofpact **acts, size_t *n_acts,
                   char *err, size_t errlen)
 {
-    char *copy = strdup(s);
-    if (!copy) {
-        abort();
-    }
+    char *copy = xstrdup(s);
     *acts = NULL;
     *n_acts = 0;
     err[0] = '\0';
@@ -937,10 +938,7 @@ int ofp_parse_flow(const char *s, enum ofp_parse_mode mode,
     spec->table_id = mode == OFP_PARSE_ADD ? 0 : OFP_TABLE_ALL;
     err[0] = '\0';
 
-    char *copy = strdup(s);
-    if (!copy) {
-        abort();
-    }
+    char *copy = xstrdup(s);
     char *act_str = split_actions(copy);
     int ret = 0;
     if (act_str && mode == OFP_PARSE_MATCH) {

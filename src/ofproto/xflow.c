@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dp/net_headers.h"
 #include "ofproto/ofproto.h"
 
 static const struct mf_field fields[] = {
@@ -133,12 +134,13 @@ static bool type_is(uint16_t dl_type_be, uint16_t t)
 
 static bool is_arp(uint16_t t)
 {
-    return type_is(t, 0x0806) || type_is(t, 0x8035);
+    return type_is(t, ETH_TYPE_ARP) || type_is(t, ETH_TYPE_RARP);
 }
 
 static bool prereq_eval(enum mf_prereq p, uint16_t dl_type, uint8_t proto)
 {
-    bool v4 = type_is(dl_type, 0x0800), v6 = type_is(dl_type, 0x86dd);
+    bool v4 = type_is(dl_type, ETH_TYPE_IP);
+    bool v6 = type_is(dl_type, ETH_TYPE_IPV6);
     bool ip = v4 || v6;
     switch (p) {
     case MFP_NONE: return true;
@@ -148,12 +150,13 @@ static bool prereq_eval(enum mf_prereq p, uint16_t dl_type, uint8_t proto)
     case MFP_IP_ANY: return ip;
     case MFP_IPV4_ARP: return v4 || is_arp(dl_type);
     case MFP_IP_ARP: return ip || is_arp(dl_type);
-    case MFP_L4: return ip && (proto == 6 || proto == 17 || proto == 132);
-    case MFP_TCP: return ip && proto == 6;
-    case MFP_UDP: return ip && proto == 17;
-    case MFP_SCTP: return ip && proto == 132;
-    case MFP_ICMPV4: return v4 && proto == 1;
-    case MFP_ICMPV6: return v6 && proto == 58;
+    case MFP_L4: return ip && (proto == IP_PROTO_TCP || proto == IP_PROTO_UDP
+                               || proto == IP_PROTO_SCTP);
+    case MFP_TCP: return ip && proto == IP_PROTO_TCP;
+    case MFP_UDP: return ip && proto == IP_PROTO_UDP;
+    case MFP_SCTP: return ip && proto == IP_PROTO_SCTP;
+    case MFP_ICMPV4: return v4 && proto == IP_PROTO_ICMP;
+    case MFP_ICMPV6: return v6 && proto == IP_PROTO_ICMPV6;
     }
     return false;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dp/net_headers.h"
 #include "ofproto/ofproto_private.h"
 
 struct xctx {
@@ -105,7 +106,7 @@ static void commit_eth(struct xctx *c)
 static void commit_l3(struct xctx *c)
 {
     struct flow_key *d = &c->dirty.key, *f = &c->flow.key;
-    if (f->dl_type == htons(0x0800)
+    if (f->dl_type == htons(ETH_TYPE_IP)
         && (d->nw_src || d->nw_dst || d->nw_tos || d->nw_ttl)) {
         struct dp_action_set_ipv4 s = {
             .src = f->nw_src, .dst = f->nw_dst,
@@ -114,7 +115,7 @@ static void commit_l3(struct xctx *c)
             .tos_mask = d->nw_tos, .ttl_mask = d->nw_ttl,
         };
         action_put(&c->out->acts, DP_ACTION_SET_IPV4, &s, sizeof s);
-    } else if (f->dl_type == htons(0x86dd)
+    } else if (f->dl_type == htons(ETH_TYPE_IPV6)
                && (DIRTY(ipv6_src) || DIRTY(ipv6_dst) || d->nw_tos
                    || d->nw_ttl || d->ipv6_label)) {
         struct dp_action_set_ipv6 s;
@@ -143,8 +144,10 @@ static void commit_l4(struct xctx *c)
     if (!d->tp_src && !d->tp_dst) {
         return;
     }
-    bool l4 = f->nw_proto == 6 || f->nw_proto == 17 || f->nw_proto == 132;
-    if (l4 && (f->dl_type == htons(0x0800) || f->dl_type == htons(0x86dd))) {
+    bool l4 = f->nw_proto == IP_PROTO_TCP || f->nw_proto == IP_PROTO_UDP
+              || f->nw_proto == IP_PROTO_SCTP;
+    if (l4 && (f->dl_type == htons(ETH_TYPE_IP)
+               || f->dl_type == htons(ETH_TYPE_IPV6))) {
         struct dp_action_set_tp s = {
             .src = f->tp_src, .dst = f->tp_dst,
             .src_mask = d->tp_src, .dst_mask = d->tp_dst,
@@ -356,7 +359,7 @@ static void xlate_normal(struct xctx *c)
     struct xflow *wc = &c->out->wc;
     memset(&wc->key.dl_src, 0xff, 6);
     memset(&wc->key.dl_dst, 0xff, 6);
-    wc->key.vlans[0].tci |= htons(0x0fff | FLOW_VLAN_PRESENT);
+    wc->key.vlans[0].tci |= htons(VLAN_VID_MASK | FLOW_VLAN_PRESENT);
 
     const struct ofport *in = ofproto_port_by_ofport(c->ofp, c->flow.in_port);
     if (!in) {
@@ -462,7 +465,7 @@ static bool do_dec_ttl(struct xctx *c)
     c->out->wc.key.nw_ttl = 0xff;
     if (c->flow.key.nw_ttl <= 1) {
         trace(c, action_indent(c) + 1, ">> %s decrement TTL exception",
-              c->flow.key.dl_type == htons(0x0800) ? "IPv4" : "IPv6");
+              c->flow.key.dl_type == htons(ETH_TYPE_IP) ? "IPv4" : "IPv6");
         return false;
     }
     set_field_id(c, MFID_NW_TTL, c->flow.key.nw_ttl - 1, 0xff);
@@ -753,8 +756,8 @@ void xlate(const struct xlate_in *in, struct xlate_out *out)
     out->wc.key.in_port = UINT32_MAX;
     out->wc.key.recirc_id = UINT32_MAX;
     out->wc.key.dl_type = 0xffff;
-    if (in->flow.key.dl_type == htons(0x0800)
-        || in->flow.key.dl_type == htons(0x86dd)) {
+    if (in->flow.key.dl_type == htons(ETH_TYPE_IP)
+        || in->flow.key.dl_type == htons(ETH_TYPE_IPV6)) {
         out->wc.key.nw_frag = FLOW_NW_FRAG_MASK;
     }
     do_table(&c, 0);
@@ -806,29 +809,30 @@ void xflow_format_exact(const struct xflow *x, struct dstr *out)
     k->key.dl_type = 0xffff;
     uint16_t t = ntohs(x->key.dl_type);
     uint8_t proto = x->key.nw_proto;
-    if (t == 0x0800 || t == 0x86dd) {
-        if (t == 0x0800) {
+    if (t == ETH_TYPE_IP || t == ETH_TYPE_IPV6) {
+        if (t == ETH_TYPE_IP) {
             k->key.nw_src = k->key.nw_dst = UINT32_MAX;
         } else {
             memset(k->key.ipv6_src, 0xff, 16);
             memset(k->key.ipv6_dst, 0xff, 16);
-            k->key.ipv6_label = htonl(0xfffff);
+            k->key.ipv6_label = htonl(IPV6_LABEL_MASK);
         }
         k->key.nw_proto = 0xff;
         k->key.nw_tos = 0xff;
         k->key.nw_ttl = 0xff;
         k->key.nw_frag = FLOW_NW_FRAG_MASK;
-        if (proto == 6 || proto == 17 || proto == 132 || proto == 1
-            || proto == 58) {
+        bool icmp = proto == IP_PROTO_ICMP || proto == IP_PROTO_ICMPV6;
+        if (proto == IP_PROTO_TCP || proto == IP_PROTO_UDP
+            || proto == IP_PROTO_SCTP) {
             k->key.tp_src = k->key.tp_dst = 0xffff;
         }
-        if (proto == 1 || proto == 58) {
-            k->key.tp_src = k->key.tp_dst = htons(0x00ff);
+        if (icmp) {
+            k->key.tp_src = k->key.tp_dst = htons(0x00ff);  /* type, code */
         }
-        if (proto == 6) {
-            k->key.tcp_flags = htons(0x0fff);
+        if (proto == IP_PROTO_TCP) {
+            k->key.tcp_flags = htons(TCP_FLAGS_MASK);
         }
-    } else if (t == 0x0806 || t == 0x8035) {
+    } else if (t == ETH_TYPE_ARP || t == ETH_TYPE_RARP) {
         k->key.nw_src = k->key.nw_dst = UINT32_MAX;
         k->key.nw_proto = 0xff;
         memset(&k->key.arp_sha, 0xff, 6);

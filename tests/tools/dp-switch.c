@@ -283,10 +283,11 @@ int main(int argc, char *argv[])
     if (!status) {
         datapath_ports_changed(dp);
     }
-    struct forwarder *fw = status ? NULL : forwarder_start(dp);
-    if (!status && !fw) {
+    struct forwarder *fw = NULL;
+    int error = status ? 0 : forwarder_start(dp, &fw);
+    if (error) {
         fprintf(stderr, "dp-switch: cannot start the forwarder: %s\n",
-                strerror(errno));
+                strerror(-error));
         status = 1;
     }
     if (!status) {

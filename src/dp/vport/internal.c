@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "dp/vport/netdev_util.h"
+#include "lib/util.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(vport_internal);
@@ -127,18 +128,12 @@ static int internal_create(struct vport *vp, const struct vport_opt *opts,
                  strerror(EEXIST));
         return -EEXIST;
     }
-    struct internal_port *ip = calloc(1, sizeof *ip);
-    if (!ip) {
-        snprintf(err, errlen, "%s: out of memory", vp->name);
-        return -ENOMEM;
-    }
-    ip->fd = ip->ctl_fd = -1;
-    ip->rx_bufs = malloc((size_t)PACKET_BATCH_MAX * RX_BUF_SIZE);
+    struct internal_port *ip = xcalloc(1, sizeof *ip);
+    ip->fd = -1;
+    ip->rx_bufs = xmalloc((size_t)PACKET_BATCH_MAX * RX_BUF_SIZE);
     ip->ctl_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    const char *what = "allocation";
-    int error = !ip->rx_bufs ? -ENOMEM
-                : ip->ctl_fd < 0 ? (what = "socket", -errno)
-                : open_tap(vp->name, &ip->fd, &what);
+    const char *what = "socket";    /* open_tap names its failed step */
+    int error = ip->ctl_fd < 0 ? -errno : open_tap(vp->name, &ip->fd, &what);
     if (!error) {
         error = netdev_internal_add(vp->name);
         what = "registering the device";

@@ -57,7 +57,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dp/net_headers.h"
 #include "dp/vport/netdev_util.h"
+#include "lib/util.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(vport_netdev);
@@ -260,7 +262,7 @@ static void init_tx(struct netdev_port *np)
  * of the device's MTU after the ring's own headers. */
 static void set_frame_size(struct netdev_port *np, int mtu)
 {
-    uint32_t need = RX_FRAME_OVERHEAD + ETH_HLEN + 4
+    uint32_t need = RX_FRAME_OVERHEAD + ETH_HEADER_LEN + VLAN_HEADER_LEN
                     + (mtu > 0 ? (uint32_t)mtu : ETH_DATA_LEN);
     uint32_t size = RX_FRAME_MIN;
     while (size < need && size < RX_FRAME_MAX) {
@@ -305,20 +307,15 @@ static int netdev_create(struct vport *vp, const struct vport_opt *opts,
         }
         n_frames = (uint32_t)v;
     }
-    struct netdev_port *np = calloc(1, sizeof *np);
-    if (!np) {
-        snprintf(err, errlen, "%s: out of memory", vp->name);
-        return -ENOMEM;
-    }
+    struct netdev_port *np = xcalloc(1, sizeof *np);
     np->fd = -1;
     np->ifindex = info.ifindex;
     set_frame_size(np, info.mtu);
     pthread_spin_init(&np->tx_lock, PTHREAD_PROCESS_PRIVATE);
-    np->tx_bufs = malloc((size_t)PACKET_BATCH_MAX * TX_SMALL_MAX);
-    np->big_bufs = malloc((size_t)RX_BIG_BUFS * RX_BIG_SIZE);
-    const char *what = "allocation";
-    error = np->tx_bufs && np->big_bufs ? open_socket(np, n_frames, &what)
-                                        : -ENOMEM;
+    np->tx_bufs = xmalloc((size_t)PACKET_BATCH_MAX * TX_SMALL_MAX);
+    np->big_bufs = xmalloc((size_t)RX_BIG_BUFS * RX_BIG_SIZE);
+    const char *what = "setup";     /* open_socket names the failed step */
+    error = open_socket(np, n_frames, &what);
     if (error) {
         snprintf(err, errlen, "could not open network device %s: %s "
                  "failed (%s)", vp->name, what, strerror(-error));
@@ -375,22 +372,24 @@ static void fold_ring_drops(struct vport *vp, const struct netdev_port *np)
 static bool restore_vlan(struct dp_packet *p, const struct tpacket2_hdr *h,
                          uint32_t status)
 {
-    if (p->len < 2 * ETH_ALEN || !dp_packet_push(p, 4)) {
+    if (p->len < 2 * ETH_ADDR_LEN || !dp_packet_push(p, VLAN_HEADER_LEN)) {
         return false;
     }
     uint8_t *d = dp_packet_data(p);
-    memmove(d, d + 4, 2 * ETH_ALEN);
+    memmove(d, d + VLAN_HEADER_LEN, 2 * ETH_ADDR_LEN);
+    /* The tag goes where the ethertype was, the addresses before it. */
+    struct vlan_header *vlan = (struct vlan_header *)
+                               (d + offsetof(struct eth_header, type));
     uint16_t tpid = (status & TP_STATUS_VLAN_TPID_VALID) && h->tp_vlan_tpid
-                    ? h->tp_vlan_tpid : ETH_P_8021Q;
-    uint16_t tpid_be = htons(tpid), tci_be = htons(h->tp_vlan_tci);
-    memcpy(d + 12, &tpid_be, 2);
-    memcpy(d + 14, &tci_be, 2);
+                    ? h->tp_vlan_tpid : ETH_TYPE_VLAN;
+    vlan->tpid = htons(tpid);
+    vlan->tci = htons(h->tp_vlan_tci);
     struct packet_offload *o = &p->md.offload;
     if (o->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
-        o->csum_start += 4;
+        o->csum_start += VLAN_HEADER_LEN;
     }
     if (o->gso_type != VIRTIO_NET_HDR_GSO_NONE) {
-        o->hdr_len += 4;
+        o->hdr_len += VLAN_HEADER_LEN;
     }
     return true;
 }
@@ -459,7 +458,8 @@ static enum rx_verdict big_to_packet(struct vport *vp,
     if (n < 0) {
         return RX_DROPPED;
     }
-    if ((m.msg_flags & MSG_TRUNC) || (size_t)n < VNET_HDR_LEN + ETH_HLEN
+    if ((m.msg_flags & MSG_TRUNC)
+        || (size_t)n < VNET_HDR_LEN + ETH_HEADER_LEN
         || (size_t)n - VNET_HDR_LEN != h->tp_len) {
         return RX_BAD;
     }
@@ -591,7 +591,7 @@ static void send_now(struct vport *vp, struct netdev_port *np,
 static int netdev_send(struct vport *vp, const struct dp_packet *p)
 {
     struct netdev_port *np = port_of(vp);
-    if (p->len < ETH_HLEN) {
+    if (p->len < ETH_HEADER_LEN) {
         vport_count_tx_error(vp, DP_DROP_TX_ERROR, 1);
         return -EINVAL;
     }

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/util.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(netdev_util);
@@ -259,11 +260,9 @@ static int ethtool_feature_bit(const char *name, const char *feature,
         return -EOPNOTSUPP;
     }
     *n_features = sset.len;
-    struct ethtool_gstrings *gs = calloc(1, sizeof *gs
-                                         + (size_t)sset.len * ETH_GSTRING_LEN);
-    if (!gs) {
-        return -ENOMEM;
-    }
+    struct ethtool_gstrings *gs = xcalloc(1, sizeof *gs
+                                          + (size_t)sset.len
+                                            * ETH_GSTRING_LEN);
     gs->cmd = ETHTOOL_GSTRINGS;
     gs->string_set = ETH_SS_FEATURES;
     gs->len = sset.len;

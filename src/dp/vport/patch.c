@@ -11,6 +11,7 @@
 
 #include "dp/actions.h"
 #include "dp/datapath.h"
+#include "lib/util.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(vport_patch);
@@ -67,11 +68,7 @@ static int patch_create(struct vport *vp, const struct vport_opt *opts,
             return -EINVAL;
         }
     }
-    struct patch_priv *pp = calloc(1, sizeof *pp);
-    if (!pp) {
-        snprintf(err, errlen, "patch port %s: out of memory", vp->name);
-        return -ENOMEM;
-    }
+    struct patch_priv *pp = xcalloc(1, sizeof *pp);
     snprintf(pp->peer_name, sizeof pp->peer_name, "%s", peer);
     atomic_init(&pp->peer_no, PATCH_NO_PEER);
     atomic_init(&pp->next_scan_ms, 0);

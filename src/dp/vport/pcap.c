@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/time.h>
 
+#include "lib/util.h"
+
 #define PCAP_MIN_BUF 2048
 
 struct pcap_port {
@@ -57,7 +59,7 @@ static int open_rx(struct vport *vp, struct pcap_port *pp, char *err,
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     pp->rx = pcap_open_offline(pp->rx_path, errbuf);
     if (!pp->rx) {
-        snprintf(err, errlen, "%s: cannot read %s: %s", vp->name,
+        snprintf(err, errlen, "%s: could not read %s (%s)", vp->name,
                  pp->rx_path, errbuf);
         return -ENOENT;
     }
@@ -79,7 +81,7 @@ static int open_tx(struct vport *vp, struct pcap_port *pp, char *err,
     }
     pp->tx = pcap_dump_open(pp->tx_dead, pp->tx_path);
     if (!pp->tx) {
-        snprintf(err, errlen, "%s: cannot write %s: %s", vp->name,
+        snprintf(err, errlen, "%s: could not write %s (%s)", vp->name,
                  pp->tx_path, pcap_geterr(pp->tx_dead));
         return -EACCES;
     }
@@ -103,26 +105,19 @@ static int pcap_port_create(struct vport *vp, const struct vport_opt *opts,
 {
     const char *rx = vport_opt_get(opts, n_opts, "rx");
     const char *tx = vport_opt_get(opts, n_opts, "tx");
-    struct pcap_port *pp = calloc(1, sizeof *pp);
-    if (!pp) {
-        snprintf(err, errlen, "%s: out of memory", vp->name);
-        return -ENOMEM;
-    }
+    struct pcap_port *pp = xcalloc(1, sizeof *pp);
     vp->priv = pp;
     int error = parse_loop(vport_opt_get(opts, n_opts, "loop"), &pp->loop);
     if (error) {
         snprintf(err, errlen, "%s: loop must be true or false", vp->name);
     }
     if (!error && rx) {
-        pp->rx_path = strdup(rx);
-        error = pp->rx_path ? open_rx(vp, pp, err, errlen) : -ENOMEM;
+        pp->rx_path = xstrdup(rx);
+        error = open_rx(vp, pp, err, errlen);
     }
     if (!error && tx) {
-        pp->tx_path = strdup(tx);
-        error = pp->tx_path ? open_tx(vp, pp, err, errlen) : -ENOMEM;
-    }
-    if (error == -ENOMEM) {
-        snprintf(err, errlen, "%s: out of memory", vp->name);
+        pp->tx_path = xstrdup(tx);
+        error = open_tx(vp, pp, err, errlen);
     }
     if (error) {
         pcap_port_destroy(vp);
@@ -179,6 +174,9 @@ static int read_frame(struct vport *vp, struct pcap_port *pp, int i)
     }
     uint32_t need = PACKET_HEADROOM + h->caplen;
     if (pp->rx_caps[i] < need) {
+        /* Not x* (lib/util.h): the buffer grows on the receive path for a
+         * frame larger than any before; without memory that frame is
+         * dropped and counted, and the port goes on. */
         uint32_t cap = need < PCAP_MIN_BUF ? PCAP_MIN_BUF : need;
         uint8_t *buf = realloc(pp->rx_bufs[i], cap);
         if (!buf) {

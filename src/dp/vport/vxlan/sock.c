@@ -14,6 +14,8 @@
 #include <unistd.h>
 #include <urcu.h>
 
+#include "lib/util.h"
+
 /* Socket buffers large enough for bursts of a few batches of big frames. */
 #define VXLAN_SOCK_BUF (4 * 1024 * 1024)
 
@@ -53,7 +55,8 @@ static int open_socket(uint32_t local, uint16_t port, char *err,
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         int e = errno;
-        snprintf(err, errlen, "vxlan: socket: %s", strerror(e));
+        snprintf(err, errlen, "vxlan: could not create a UDP socket (%s)",
+                 strerror(e));
         return -e;
     }
     int on = 1, pmtu = IP_PMTUDISC_DONT;
@@ -102,16 +105,8 @@ static struct vxlan_sock *new_sock(struct datapath *dp, uint32_t local,
         *errorp = fd;
         return NULL;
     }
-    struct vxlan_sock *s = calloc(1, sizeof *s);
-    struct port_set *empty = calloc(1, sizeof *empty);
-    if (!s || !empty) {
-        free(s);
-        free(empty);
-        close(fd);
-        *errorp = -ENOMEM;
-        snprintf(err, errlen, "vxlan: out of memory");
-        return NULL;
-    }
+    struct vxlan_sock *s = xcalloc(1, sizeof *s);
+    struct port_set *empty = xcalloc(1, sizeof *empty);
     s->dp = dp;
     s->local = local;
     s->port = port;
@@ -158,11 +153,8 @@ static struct port_set *copy_set(const struct port_set *old,
                                  const struct vxlan_sock_port *add,
                                  const struct vport *drop)
 {
-    struct port_set *set = malloc(sizeof *set
-                                  + (old->n + 1) * sizeof set->e[0]);
-    if (!set) {
-        return NULL;
-    }
+    struct port_set *set = xmalloc(sizeof *set
+                                   + (old->n + 1) * sizeof set->e[0]);
     set->n = 0;
     for (size_t i = 0; i < old->n; i++) {
         if (old->e[i].vp != drop) {
@@ -199,14 +191,8 @@ struct vxlan_sock *vxlan_sock_attach(struct datapath *dp, uint32_t local_be,
             break;
         }
     }
-    struct port_set *set = s ? copy_set(old, port, NULL) : NULL;
-    if (s && !set) {
-        snprintf(err, errlen, "vxlan: out of memory");
-        *errorp = -ENOMEM;
-        s = NULL;
-    }
     if (s) {
-        rcu_assign_pointer(s->ports, set);
+        rcu_assign_pointer(s->ports, copy_set(old, port, NULL));
         s->refcnt++;
     } else {
         /* A socket just opened for this port alone goes away again. */
@@ -228,30 +214,14 @@ void vxlan_sock_detach(struct vxlan_sock *s, const struct vport *vp)
 {
     pthread_mutex_lock(&registry_lock);
     struct port_set *old = s->ports;
-    struct port_set *set = copy_set(old, NULL, vp);
-    if (set) {
-        rcu_assign_pointer(s->ports, set);
-    } else {
-        /* Out of memory: keep the array but forget the port in place; a
-         * reader sees either the port or its removal, both harmless once
-         * the grace period below has passed. */
-        for (size_t i = 0; i < old->n; i++) {
-            if (old->e[i].vp == vp) {
-                old->e[i] = old->e[old->n - 1];
-                old->n--;
-                break;
-            }
-        }
-    }
+    rcu_assign_pointer(s->ports, copy_set(old, NULL, vp));
     bool last = --s->refcnt == 0;
     if (last) {
         unlink_sock(s);
     }
     pthread_mutex_unlock(&registry_lock);
     synchronize_rcu();
-    if (set) {
-        free(old);
-    }
+    free(old);
     if (last) {
         free_sock(s);
     }

@@ -20,15 +20,15 @@
 #include "dp/net_headers.h"
 #include "dp/vport/vxlan/config.h"
 #include "dp/vport/vxlan/tso.h"
+#include "lib/util.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(vport_vxlan);
 
 /* The largest UDP payload we take or give: a VXLAN header and a frame. */
-#define VX_PAYLOAD_MAX (VXLAN_HLEN + PACKET_MAX_LEN)
+#define VX_PAYLOAD_MAX (VXLAN_HEADER_LEN + PACKET_MAX_LEN)
 #define VX_RX_SLOT (PACKET_HEADROOM + VX_PAYLOAD_MAX)
 #define VX_CTRL_LEN 128
-#define VX_ETH_MIN 14
 
 struct vx_rx {
     uint8_t *bufs;                          /* PACKET_BATCH_MAX slots */
@@ -85,18 +85,11 @@ static void free_priv(struct vxlan_priv *vx)
 
 static struct vxlan_priv *alloc_priv(void)
 {
-    struct vxlan_priv *vx = calloc(1, sizeof *vx);
-    if (!vx) {
-        return NULL;
-    }
+    struct vxlan_priv *vx = xcalloc(1, sizeof *vx);
     pthread_mutex_init(&vx->tx.lock, NULL);
     /* Large but untouched until used: the pages come as frames arrive. */
-    vx->rx.bufs = malloc((size_t)PACKET_BATCH_MAX * VX_RX_SLOT);
-    vx->tx.bufs = malloc((size_t)PACKET_BATCH_MAX * VX_PAYLOAD_MAX);
-    if (!vx->rx.bufs || !vx->tx.bufs) {
-        free_priv(vx);
-        return NULL;
-    }
+    vx->rx.bufs = xmalloc((size_t)PACKET_BATCH_MAX * VX_RX_SLOT);
+    vx->tx.bufs = xmalloc((size_t)PACKET_BATCH_MAX * VX_PAYLOAD_MAX);
     return vx;
 }
 
@@ -109,10 +102,6 @@ static int vxlan_create(struct vport *vp, const struct vport_opt *opts,
         return error;
     }
     struct vxlan_priv *vx = alloc_priv();
-    if (!vx) {
-        snprintf(err, errlen, "%s: out of memory", vp->name);
-        return -ENOMEM;
-    }
     vx->cfg = cfg;
     vp->priv = vx;
     struct vxlan_sock_port me = {
@@ -172,11 +161,15 @@ static void read_cmsgs(struct msghdr *mh, uint32_t *dst, uint8_t *tos,
     }
 }
 
-static bool header_ok(const uint8_t *h, uint32_t len, int msg_flags)
+/* True when the datagram (`len` bytes) came whole and is a VXLAN header
+ * with only the I flag and zero reserved fields, then an Ethernet header. */
+static bool header_ok(const struct vxlan_header *vxh, uint32_t len,
+                      int msg_flags)
 {
     return !(msg_flags & (MSG_TRUNC | MSG_CTRUNC))
-           && len >= VXLAN_HLEN + VX_ETH_MIN
-           && h[0] == VXLAN_FLAG_I && !h[1] && !h[2] && !h[3] && !h[7];
+           && len >= VXLAN_HEADER_LEN + ETH_HEADER_LEN
+           && vxh->flags == VXLAN_FLAG_I && !vxh->reserved1[0]
+           && !vxh->reserved1[1] && !vxh->reserved1[2] && !vxh->reserved2;
 }
 
 /* The tunnel metadata of datagram `i`, as it entered the socket. */
@@ -205,10 +198,9 @@ static void rx_one(struct vport *vp, struct vxlan_priv *vx, int i,
     struct msghdr *mh = &rx->msgs[i].msg_hdr;
     uint32_t len = rx->msgs[i].msg_len;
     uint8_t *slot = rx->bufs + (size_t)i * VX_RX_SLOT;
-    const uint8_t *h = slot + PACKET_HEADROOM;
+    const struct vxlan_header *vxh = (const void *)(slot + PACKET_HEADROOM);
     uint32_t src = rx->from[i].sin_addr.s_addr;
-    uint32_t vni = len >= VXLAN_HLEN
-                   ? (uint32_t)h[4] << 16 | (uint32_t)h[5] << 8 | h[6] : 0;
+    uint32_t vni = len >= VXLAN_HEADER_LEN ? vxlan_get_vni(vxh) : 0;
 
     struct vport *blame = NULL;
     const struct vxlan_sock_port *e = vxlan_sock_match(vx->sock, src, vni,
@@ -216,7 +208,7 @@ static void rx_one(struct vport *vp, struct vxlan_priv *vx, int i,
     if (!blame) {
         blame = vp;
     }
-    if (!header_ok(h, len, mh->msg_flags)) {
+    if (!header_ok(vxh, len, mh->msg_flags)) {
         vxlan_sock_count_malformed(vx->sock);
         vport_count_rx_error(blame, DP_DROP_TNL_HEADER, 1);
         return;
@@ -228,8 +220,8 @@ static void rx_one(struct vport *vp, struct vxlan_priv *vx, int i,
     }
 
     struct dp_packet *p = &rx->pkts[i];
-    dp_packet_init(p, slot, VX_RX_SLOT, PACKET_HEADROOM + VXLAN_HLEN);
-    p->len = len - VXLAN_HLEN;
+    dp_packet_init(p, slot, VX_RX_SLOT, PACKET_HEADROOM + VXLAN_HEADER_LEN);
+    p->len = len - VXLAN_HEADER_LEN;
     struct flow_tnl tun;
     rx_tunnel(vx, i, vni, &tun);
     vport_receive_prepare(e->vp, p, &tun);
@@ -369,7 +361,7 @@ static void tx_commit(struct vx_tx *tx, uint32_t inner_len)
 {
     uint32_t i = tx->count++;
     tx->inner_len[i] = inner_len;
-    tx->iov[i].iov_len = VXLAN_HLEN + inner_len;
+    tx->iov[i].iov_len = VXLAN_HEADER_LEN + inner_len;
 }
 
 static void flush_locked(struct vport *vp, struct vx_tx *tx);
@@ -411,7 +403,7 @@ static uint8_t *tx_slot(struct vport *vp, struct vx_tx *tx,
         put_cmsg(mh, &used, IP_PKTINFO, &pi, sizeof pi);
     }
     mh->msg_controllen = used;
-    return h + VXLAN_HLEN;
+    return h + VXLAN_HEADER_LEN;
 }
 
 /* Queues the TCP segments of super-frame `p`; false when it cannot be
@@ -469,7 +461,7 @@ static int vxlan_send(struct vport *vp, const struct dp_packet *p)
         vport_count_tx_dropped(vp, DP_DROP_TNL_PUSH, 1);
         return -EDESTADDRREQ;
     }
-    if (p->len > PACKET_MAX_LEN || p->len < VX_ETH_MIN) {
+    if (p->len > PACKET_MAX_LEN || p->len < ETH_HEADER_LEN) {
         vport_count_tx_error(vp, p->len > PACKET_MAX_LEN
                                  ? DP_DROP_TOO_BIG : DP_DROP_TNL_PUSH, 1);
         return -EMSGSIZE;

@@ -36,11 +36,8 @@
 
 #include <stdint.h>
 
-#include "dp/net_headers.h"
 #include "dp/vport/vport.h"
 #include "dp/vport/vxlan/sock.h"
-
-#define VXLAN_HLEN VXLAN_HEADER_LEN     /* VXLAN_FLAG_I: net_headers.h */
 
 /* The totals of the socket `vp` shares; -EINVAL when `vp` is no vxlan port. */
 int vport_vxlan_sock_stats(const struct vport *vp, struct vxlan_sock_stats *st);
