@@ -87,6 +87,22 @@ static bool parse_args(struct unixctl_conn *conn, int argc, const char *argv[],
     return true;
 }
 
+/* The datapath of a command "CMD [FLAG] [DP]": parses argv (setting *set
+ * when `flag` or `long_flag` is there; both may be NULL), checks the
+ * optional datapath name; NULL after replying with the error. */
+static struct datapath *dp_of_args(struct unixctl_conn *conn, int argc,
+                                   const char *argv[], const char *flag,
+                                   const char *long_flag, bool *set)
+{
+    const char *rest[1];
+    int n_rest;
+    if (!parse_args(conn, argc, argv, flag, long_flag, set, rest, &n_rest, 1)
+        || (n_rest && !dp_name_ok(conn, rest[0]))) {
+        return NULL;
+    }
+    return get_dp(conn);
+}
+
 /* ---- dpctl/show ---- */
 
 /* " (1.1 KiB)" as OVS appends to byte counts. */
@@ -168,14 +184,8 @@ static void show_cb(struct unixctl_conn *conn, int argc, const char *argv[],
 {
     (void) aux;
     bool stats;
-    const char *rest[1];
-    int n_rest;
-    if (!parse_args(conn, argc, argv, "-s", "--statistics", &stats, rest,
-                    &n_rest, 1)
-        || (n_rest && !dp_name_ok(conn, rest[0]))) {
-        return;
-    }
-    struct datapath *dp = get_dp(conn);
+    struct datapath *dp = dp_of_args(conn, argc, argv, "-s", "--statistics",
+                                     &stats);
     if (!dp) {
         return;
     }
@@ -286,14 +296,7 @@ static void dump_flows_cb(struct unixctl_conn *conn, int argc,
 {
     (void) aux;
     bool more;
-    const char *rest[1];
-    int n_rest;
-    if (!parse_args(conn, argc, argv, "-m", "--more", &more, rest, &n_rest,
-                    1)
-        || (n_rest && !dp_name_ok(conn, rest[0]))) {
-        return;
-    }
-    struct datapath *dp = get_dp(conn);
+    struct datapath *dp = dp_of_args(conn, argc, argv, "-m", "--more", &more);
     if (!dp) {
         return;
     }
@@ -309,13 +312,7 @@ static void del_flows_cb(struct unixctl_conn *conn, int argc,
                          const char *argv[], void *aux)
 {
     (void) aux;
-    const char *rest[1];
-    int n_rest;
-    if (!parse_args(conn, argc, argv, NULL, NULL, NULL, rest, &n_rest, 1)
-        || (n_rest && !dp_name_ok(conn, rest[0]))) {
-        return;
-    }
-    struct datapath *dp = get_dp(conn);
+    struct datapath *dp = dp_of_args(conn, argc, argv, NULL, NULL, NULL);
     if (!dp) {
         return;
     }
@@ -497,13 +494,7 @@ static void upcalls_hold_cb(struct unixctl_conn *conn, int argc,
                             const char *argv[], void *aux)
 {
     bool hold = aux != NULL;
-    const char *rest[1];
-    int n_rest;
-    if (!parse_args(conn, argc, argv, NULL, NULL, NULL, rest, &n_rest, 1)
-        || (n_rest && !dp_name_ok(conn, rest[0]))) {
-        return;
-    }
-    struct datapath *dp = get_dp(conn);
+    struct datapath *dp = dp_of_args(conn, argc, argv, NULL, NULL, NULL);
     if (dp) {
         datapath_set_upcalls_held(dp, hold);
         unixctl_reply(conn, "");
