@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (make bench builds them first).  Each prints its own
-# figures; see bench/*.c for what they measure.
+# figures; see bench/*.c for what they measure.  To compare two builds
+# exactly, run dp_bench with a fixed amount of work under callgrind:
+#   DP_BENCH_BATCHES=20000 valgrind --tool=callgrind build/bench/dp_bench 1 N
 set -eu
 cd "$(dirname "$0")/.."
 SECONDS_PER_CASE=${BENCH_SECONDS:-2}
