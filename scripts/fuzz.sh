@@ -16,7 +16,7 @@
 # A harness that needs more than the archive says so in comment lines of
 # its own file (read here and by the Makefile's replay build):
 #    * fuzz-srcs: tests/tools/x.c    more sources to link
-#    * fuzz-cflags: -DFOO            flags for the harness itself
+#    * fuzz-cflags: -DFOO            flags for the harness file alone
 #    * fuzz-ldlibs: -lz              more libraries
 # (fuzz_unixctl instead includes unixctl.c whole to reach static functions;
 # the archive's copy is then never pulled in.)
@@ -94,12 +94,15 @@ build_lib() {
     ar rcs $B/libvswitch.a "${objs[@]}"
 }
 
-# Links harness $1 with libFuzzer and what its file declares.
+# Links harness $1 with libFuzzer and what its file declares (its
+# fuzz-cflags are for the harness alone, as in the Makefile).
 build_target() {
     local f=tests/fuzz/fuzz_$1.c
-    $CC $CFLAGS $SAN $(decl cflags "$f") -fsanitize=fuzzer "$f" \
-        $(decl srcs "$f") $B/libvswitch.a -o $B/fuzz_$1 $LDLIBS \
-        $(decl ldlibs "$f") 2>$B/build_$1.log
+    { $CC $CFLAGS $SAN $(decl cflags "$f") -fsanitize=fuzzer-no-link \
+          -c "$f" -o $B/fuzz_$1.o &&
+      $CC $CFLAGS $SAN -fsanitize=fuzzer $B/fuzz_$1.o $(decl srcs "$f") \
+          $B/libvswitch.a -o $B/fuzz_$1 $LDLIBS $(decl ldlibs "$f"); } \
+        >$B/build_$1.log 2>&1
 }
 
 # Fuzzes target $1 for $SECS s from its seeds, regression inputs and the
