@@ -105,6 +105,15 @@ build_target() {
         >$B/build_$1.log 2>&1
 }
 
+# The file of tests/fuzz/corpus/$1/ with the same bytes as $2, if any.
+regression_copy() {
+    local f
+    [ -d tests/fuzz/corpus/$1 ] || return 0
+    for f in tests/fuzz/corpus/$1/*; do
+        cmp -s "$f" "$2" && { echo "$f"; return; }
+    done
+}
+
 # Fuzzes target $1 for $SECS s from its seeds, regression inputs and the
 # corpus of earlier runs; records 0 (passed) or 1 in $B/result/$1.
 run_target() {
@@ -129,7 +138,13 @@ run_target() {
       if [ -n "$repro" ]; then
           echo "!!   reproducer: $repro"
           echo "!!   rerun:      ./$B/fuzz_$t $repro"
-          echo "!!   keep it:    cp $repro tests/fuzz/corpus/$t/  (with the fix)"
+          local again
+          again=$(regression_copy "$t" "$repro")
+          if [ -n "$again" ]; then
+              echo "!!   a regression input fails again: $again"
+          else
+              echo "!!   keep it:    cp $repro tests/fuzz/corpus/$t/  (with the fix)"
+          fi
       fi; } >&2
 }
 
