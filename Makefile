@@ -48,6 +48,9 @@ FUZZ_REPLAYS := $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/fuzz-replay/%)
 
 .PHONY: all deps check unit unit-san system demo bench clean FORCE
 .PHONY: fuzz fuzz-short
+# Objects reached only through pattern rules are kept (make would delete them
+# as intermediate after a fresh build, and rebuild them on the next make).
+.SECONDARY:
 all: $(LIB) $(PROGS) $(TESTS) $(TOOLS) $(BENCHES) $(FUZZ_REPLAYS)
 
 $(B)/obj/%.o: %.c
