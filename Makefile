@@ -85,7 +85,8 @@ $(B)/bench/%: $(B)/obj/bench/%.o $(LIB)
 # libFuzzer: `make unit` replays its seeds and regression inputs with it.
 # What a harness needs beyond the archive it declares in its own comment
 # lines (the same convention scripts/fuzz.sh reads):
-#   fuzz-srcs: FILES.c   more sources to link   fuzz-cflags: FLAGS (for it)
+#   fuzz-srcs: FILES.c   more sources to link
+#   fuzz-cflags: FLAGS   flags for the harness file alone
 #   fuzz-ldlibs: LIBS    more libraries
 fuzz_decl = $(shell sed -n 's|^[ /*]*fuzz-$(1):\(.*\)|\1|p' $(2) | sed 's|\*/.*||')
 define fuzz_replay_rules

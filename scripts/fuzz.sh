@@ -27,7 +27,7 @@
 # tests/fuzz/corpus/NAME/ with the fix so that it stays a regression test.
 # The exit status is non-zero if any target failed to build or run.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 SECS=${1:-60}
 shift || true
 CC=${FUZZ_CC:-clang}
@@ -98,6 +98,7 @@ build_lib() {
 # fuzz-cflags are for the harness alone, as in the Makefile).
 build_target() {
     local f=tests/fuzz/fuzz_$1.c
+    # shellcheck disable=SC2046  # the declarations are lists of words
     { $CC $CFLAGS $SAN $(decl cflags "$f") -fsanitize=fuzzer-no-link \
           -c "$f" -o $B/fuzz_$1.o &&
       $CC $CFLAGS $SAN -fsanitize=fuzzer $B/fuzz_$1.o $(decl srcs "$f") \
@@ -117,7 +118,7 @@ regression_copy() {
 # Fuzzes target $1 for $SECS s from its seeds, regression inputs and the
 # corpus of earlier runs; records 0 (passed) or 1 in $B/result/$1.
 run_target() {
-    local t=$1 dirs=($B/corpus/$1) d log=$B/fuzz_$1.log
+    local t=$1 dirs=("$B/corpus/$1") d log=$B/fuzz_$1.log
     for d in tests/fuzz/seeds/$t tests/fuzz/corpus/$t; do
         [ -d "$d" ] && dirs+=("$d")
     done

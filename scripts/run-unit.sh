@@ -5,7 +5,7 @@
 # tests/fuzz/corpus/NAME/ as its inputs; when it fails, each input is run
 # alone to name the ones that crash.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 # The seed and regression directories of the replay binary $1.
 replay_dirs() {
@@ -16,6 +16,8 @@ replay_dirs() {
 }
 
 # Runs replay binary $1 on each of its inputs alone; prints the failing ones.
+# (The directories and file names are ours: no blanks in them.)
+# shellcheck disable=SC2046
 name_failing_inputs() {
     local f
     for f in $(find $(replay_dirs "$1") -type f | sort); do
@@ -28,6 +30,7 @@ for t in "$@"; do
     echo "== $t"
     case $t in
     */fuzz-replay/fuzz_*)
+        # shellcheck disable=SC2046
         if ! "$t" $(replay_dirs "$t"); then
             failed=$((failed + 1))
             echo "!! FAILED: $t"
