@@ -8,7 +8,10 @@
 # By convention, so that a new harness needs no edit here nor in the
 # Makefile:
 #   tests/fuzz/fuzz_NAME.c    defines LLVMFuzzerTestOneInput (and optionally
-#                             LLVMFuzzerInitialize); links the library archive
+#                             LLVMFuzzerInitialize); links the library archive;
+#                             must also build with gcc -Wall -Wextra -Werror
+#                             (the replay in `make all`) and give the same
+#                             result for the same input (no state kept)
 #   tests/fuzz/seeds/NAME/    hand-made starting inputs (optional)
 #   tests/fuzz/corpus/NAME/   inputs that once crashed or hung: regression
 #                             tests, replayed in every `make unit` without
