@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages vswitch builds and tests with, when missing.
+# Installs the Debian 12 packages vswitch builds and tests with, when missing
+# (clang and its libFuzzer runtime, libclang-rt-dev, for scripts/fuzz.sh).
 set -euo pipefail
 pkgs=(build-essential pkg-config libpcap-dev libcmocka-dev libsqlite3-dev
       libjansson-dev liburcu-dev libmnl-dev python3-pytest python3-scapy
-      tshark iperf3 iproute2 iputils-ping ethtool tcpdump openvswitch-switch)
+      tshark iperf3 iproute2 iputils-ping ethtool tcpdump openvswitch-switch
+      clang libclang-rt-dev)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
