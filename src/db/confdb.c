@@ -800,6 +800,28 @@ static int load_store(struct confdb *db, char **err)
     return r;
 }
 
+/* Names the file in *err and says what to do about a damaged one. */
+static void explain_open_error(struct confdb *db, const char *path,
+                               char **err)
+{
+    int code = db->sql ? sqlite3_errcode(db->sql) : SQLITE_OK;
+    char *full;
+    if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
+        full = xasprintf("%s: damaged configuration store (%s); restore it "
+                         "from a backup (vs-vsctl restore FILE)", path,
+                         sqlite3_errmsg(db->sql));
+    } else if (!strncmp(*err, "damaged", 7)) {
+        full = xasprintf("%s: %s; restore it from a backup (vs-vsctl "
+                         "restore FILE)", path, *err);
+    } else if (!strncmp(*err, path, strlen(path))) {
+        return;
+    } else {
+        full = xasprintf("%s: %s", path, *err);
+    }
+    free(*err);
+    *err = full;
+}
+
 static int open_store(const char *path, bool may_create, struct confdb **out,
                       char *errbuf, size_t errlen)
 {
@@ -817,13 +839,11 @@ static int open_store(const char *path, bool may_create, struct confdb **out,
             goto error;
         }
     }
-    if (check_header(path, &err) || open_sql(db, path, &err)) {
+    if (check_header(path, &err)) {
         goto error;
     }
-    if (load_store(db, &err)) {
-        char *full = xasprintf("%s: %s", path, err);
-        free(err);
-        err = full;
+    if (open_sql(db, path, &err) || load_store(db, &err)) {
+        explain_open_error(db, path, &err);
         goto error;
     }
     db->seqno = 1;
