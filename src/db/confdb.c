@@ -334,13 +334,22 @@ static int row_from_json(struct confdb_row *row, const char *text)
 
 /* --- SQLite --- */
 
+/* "database error: MSG", or "damaged configuration store (MSG)" when
+ * SQLite found the file corrupt. */
+static char *error_text(struct confdb *db, const char *msg)
+{
+    int code = sqlite3_errcode(db->sql);
+    return code == SQLITE_CORRUPT || code == SQLITE_NOTADB
+           ? xasprintf("damaged configuration store (%s)", msg)
+           : xasprintf("database error: %s", msg);
+}
+
 static int sql_exec(struct confdb *db, const char *sql, char **err)
 {
     char *msg = NULL;
     if (sqlite3_exec(db->sql, sql, NULL, NULL, &msg) != SQLITE_OK) {
         if (err) {
-            *err = xasprintf("database error: %s",
-                             msg ? msg : sqlite3_errmsg(db->sql));
+            *err = error_text(db, msg ? msg : sqlite3_errmsg(db->sql));
         }
         sqlite3_free(msg);
         return -1;
@@ -350,7 +359,7 @@ static int sql_exec(struct confdb *db, const char *sql, char **err)
 
 static char *sql_error(struct confdb *db)
 {
-    return xasprintf("database error: %s", sqlite3_errmsg(db->sql));
+    return error_text(db, sqlite3_errmsg(db->sql));
 }
 
 static int read_generation(struct confdb *db, int64_t *gen, char **err)
@@ -651,7 +660,7 @@ static int busy_wait(void *aux, int n_calls)
     return 1;
 }
 
-/* Opens `path` (which must exist) in SQLite: WAL, synchronous=FULL. */
+/* Opens `path` (which must exist) in SQLite, writing nothing yet. */
 static int open_sql(struct confdb *db, const char *path, char **err)
 {
     if (sqlite3_open_v2(path, &db->sql, SQLITE_OPEN_READWRITE
@@ -665,10 +674,16 @@ static int open_sql(struct confdb *db, const char *path, char **err)
      * every millisecond (SQLite's own timeout backs off to 100 ms sleeps,
      * which makes writers queueing behind each other needlessly slow). */
     sqlite3_busy_handler(db->sql, busy_wait, NULL);
-    /* Under WAL, FULL syncs the log at every commit: an acknowledged
-     * transaction survives a crash of the process or the machine.  The
-     * last handle to close checkpoints the log into the file and removes
-     * it (SQLite's default), so a store at rest is one file. */
+    return 0;
+}
+
+/* Puts the store in its journal mode, once it is known to be a store.
+ * Under WAL, FULL syncs the log at every commit: an acknowledged
+ * transaction survives a crash of the process or the machine.  The last
+ * handle to close checkpoints the log into the file and removes it
+ * (SQLite's default), so a store at rest is one file. */
+static int set_journal(struct confdb *db, char **err)
+{
     return sql_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
                     err);
 }
@@ -737,7 +752,8 @@ static char *make_store_file(const char *path, const char *from, char **err)
     close(fd);
 
     struct confdb *db = xcalloc(1, sizeof *db);
-    int r = open_sql(db, tmp, err) || fill_store(db, from, err) ? -1 : 0;
+    int r = open_sql(db, tmp, err) || set_journal(db, err)
+            || fill_store(db, from, err) ? -1 : 0;
     if (!r && sqlite3_wal_checkpoint_v2(db->sql, NULL,
                                         SQLITE_CHECKPOINT_TRUNCATE, NULL,
                                         NULL) != SQLITE_OK) {
@@ -801,16 +817,10 @@ static int load_store(struct confdb *db, char **err)
 }
 
 /* Names the file in *err and says what to do about a damaged one. */
-static void explain_open_error(struct confdb *db, const char *path,
-                               char **err)
+static void explain_open_error(const char *path, char **err)
 {
-    int code = db->sql ? sqlite3_errcode(db->sql) : SQLITE_OK;
     char *full;
-    if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
-        full = xasprintf("%s: damaged configuration store (%s); restore it "
-                         "from a backup (vs-vsctl restore FILE)", path,
-                         sqlite3_errmsg(db->sql));
-    } else if (!strncmp(*err, "damaged", 7)) {
+    if (!strncmp(*err, "damaged", 7)) {
         full = xasprintf("%s: %s; restore it from a backup (vs-vsctl "
                          "restore FILE)", path, *err);
     } else if (!strncmp(*err, path, strlen(path))) {
@@ -842,8 +852,9 @@ static int open_store(const char *path, bool may_create, struct confdb **out,
     if (check_header(path, &err)) {
         goto error;
     }
-    if (open_sql(db, path, &err) || load_store(db, &err)) {
-        explain_open_error(db, path, &err);
+    if (open_sql(db, path, &err) || load_store(db, &err)
+        || set_journal(db, &err)) {
+        explain_open_error(path, &err);
         goto error;
     }
     db->seqno = 1;
