@@ -2,8 +2,11 @@
  * kept in SQLite as one JSON document per row.  A transaction is one
  * SQLite transaction (BEGIN IMMEDIATE .. COMMIT) on a WAL database with
  * synchronous=FULL, so a commit that returned is on disk and a crash
- * before it leaves no trace.  A `generation` counter in the file tells a
- * handle whether another process wrote since it last loaded. */
+ * before it leaves no trace; the log is checkpointed into the file after
+ * each change.  A `generation` counter in the file tells a handle whether
+ * another process wrote since it last loaded.  A file is known as a store
+ * by its header (application_id, format) and then its schema row and
+ * tables, checked before SQLite may write to it. */
 #include "db/confdb.h"
 
 #include <errno.h>
@@ -498,8 +501,10 @@ static uint32_t be32_at(const uint8_t *p)
 
 /* Reads the 100-byte SQLite header of `path` with plain read(): a file
  * that is not a vswitch store is refused before SQLite could write to it
- * (add a log, convert its journal mode, create tables). */
-static int check_header(const char *path, char **err)
+ * (add a log, convert its journal mode, create tables).  `legacy_ok` also
+ * lets through a header without application_id and format, as stores
+ * written before format 1 have. */
+static int check_header(const char *path, bool legacy_ok, char **err)
 {
     uint8_t h[100];
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -519,9 +524,13 @@ static int check_header(const char *path, char **err)
                || memcmp(h, "SQLite format 3", 16)) {
         *err = xasprintf("%s: not a vswitch configuration store (not an "
                          "SQLite database)", path);
+    } else if (legacy_ok && !be32_at(h + 68) && !be32_at(h + 60)) {
+        return 0;                /* checked by its tables (see restore) */
     } else if (be32_at(h + 68) != STORE_APPLICATION_ID) {
         *err = xasprintf("%s: not a vswitch configuration store (an SQLite "
-                         "database of another application)", path);
+                         "database of another application, or a store of a "
+                         "vswitch older than format %d: `vs-vsctl restore "
+                         "FILE` converts one)", path, STORE_FORMAT);
     } else if (be32_at(h + 60) != STORE_FORMAT) {
         *err = xasprintf("%s: configuration store format %u is not %d "
                          "(written by another vswitch version)", path,
@@ -562,8 +571,9 @@ static bool is_store_table(const char *name)
 }
 
 /* The tables of database `schema` ("main" or an attached one) are exactly
- * the store's, with its schema row. */
-static int check_tables(struct confdb *db, const char *schema, char **err)
+ * the store's, with its schema row (none is fine with `legacy_ok`). */
+static int check_tables(struct confdb *db, const char *schema,
+                        bool legacy_ok, char **err)
 {
     char *q = xasprintf("SELECT name FROM \"%s\".sqlite_master WHERE "
                         "type='table'", schema);
@@ -594,9 +604,15 @@ static int check_tables(struct confdb *db, const char *schema, char **err)
     q = xasprintf("SELECT value FROM \"%s\".meta WHERE key='schema'", schema);
     char *name = r ? NULL : sql_text(db, q);
     free(q);
-    if (!r && (!name || strcmp(name, STORE_SCHEMA_NAME))) {
+    if (!r && !name && legacy_ok) {
+        /* The tables of a store written before format 1 (no schema row
+         * yet): accepted as the source of a restore, the admin's word. */
+    } else if (!r && (!name || strcmp(name, STORE_SCHEMA_NAME))) {
         *err = xasprintf("not a vswitch configuration store (schema row "
                          "%s)", name ? name : "missing");
+        /* Found only when the header is ours: the file was made by hand
+         * or damaged.  A store of an earlier vswitch fails the header
+         * check instead; `vs-vsctl restore` converts one. */
         r = -1;
     }
     free(name);
@@ -639,7 +655,7 @@ static void sync_parent_dir(const char *path)
     char *dir = xstrdup(path);
     char *slash = strrchr(dir, '/');
     if (slash) {
-        slash[slash == dir] = '\0';
+        slash[slash == dir] = '\0';     /* "/conf.db": keep the root "/" */
     }
     int fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
@@ -711,7 +727,7 @@ static int fill_store(struct confdb *db, const char *from, char **err)
         char *q = sqlite3_mprintf("ATTACH DATABASE %Q AS src", from);
         int r = sql_exec(db, q, err);
         sqlite3_free(q);
-        if (r || check_tables(db, "src", err) || check_pages(db, "src", err)) {
+        if (r || check_tables(db, "src", true, err) || check_pages(db, "src", err)) {
             return -1;
         }
     }
@@ -801,7 +817,7 @@ static int load_store(struct confdb *db, char **err)
         return -1;
     }
     db->in_txn = true;
-    int r = check_tables(db, "main", err) || check_pages(db, "main", err)
+    int r = check_tables(db, "main", false, err) || check_pages(db, "main", err)
             || read_generation(db, &db->generation, err)
             || load_all(db, err) ? -1 : 0;
     if (!r && confdb_n_rows(db, TBL_OPEN_VSWITCH) != 1) {
@@ -849,7 +865,7 @@ static int open_store(const char *path, bool may_create, struct confdb **out,
             goto error;
         }
     }
-    if (check_header(path, &err)) {
+    if (check_header(path, false, &err)) {
         goto error;
     }
     if (open_sql(db, path, &err) || load_store(db, &err)
@@ -930,7 +946,7 @@ out:
 
 int confdb_restore(const char *path, const char *backup, char **err)
 {
-    if (check_header(backup, err)) {
+    if (check_header(backup, true, err)) {
         return -1;
     }
     make_parent_dir(path);

@@ -143,13 +143,15 @@ bool vlog_rate_limit_ok(struct vlog_rate_limit *rl)
  * it. */
 static FILE *open_log(const char *path)
 {
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-    struct stat st;
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC,
+                  0640);
+    if (fd >= 0) {
+        fchmod(fd, 0640);        /* ours: the umask does not decide */
+    } else if (errno == EEXIST) {
+        fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+    }
     if (fd < 0) {
         return NULL;
-    }
-    if (!fstat(fd, &st) && st.st_size == 0 && (st.st_mode & 0777) != 0640) {
-        fchmod(fd, 0640);        /* new, or never written: ours to set */
     }
     FILE *f = fdopen(fd, "a");
     if (!f) {

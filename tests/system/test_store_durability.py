@@ -187,8 +187,9 @@ def test_foreign_files_refused(vswitchd_factory, tmp_path):
         assert why in d.log_text()
         p = local_vsctl(path, "add-br", f"{TAG}x", check=False)
         assert p.returncode == 1
-        assert p.stderr == (f"vs-vsctl: {path}: not a vswitch configuration "
-                            f"store ({why})\n")
+        assert p.stderr.startswith(f"vs-vsctl: {path}: not a vswitch "
+                                   f"configuration store ({why}")
+        assert p.stderr.count("\n") == 1
         assert snapshot(path) == before, path
         assert not os.path.exists(f"{path}-wal")
         assert not os.path.exists(f"{path}-shm")

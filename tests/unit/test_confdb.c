@@ -565,6 +565,36 @@ static void test_backup_restore(void **state)
     reopen(f);
 }
 
+/* A store written before format 1 (no application_id, no schema row) is
+ * refused as the store but converted by a restore from it. */
+static void test_restore_converts_legacy(void **state)
+{
+    struct fixture *f = *state;
+    char legacy[128], *err = NULL;
+    snprintf(legacy, sizeof legacy, "%s/legacy.db", f->dir);
+    sql_file(legacy, "CREATE TABLE meta (key TEXT PRIMARY KEY, value "
+             "INTEGER NOT NULL); INSERT INTO meta VALUES ('generation', 4);"
+             "CREATE TABLE Open_vSwitch (uuid TEXT PRIMARY KEY, data TEXT);"
+             "CREATE TABLE Bridge (uuid TEXT PRIMARY KEY, data TEXT);"
+             "CREATE TABLE Port (uuid TEXT PRIMARY KEY, data TEXT);"
+             "CREATE TABLE Interface (uuid TEXT PRIMARY KEY, data TEXT);"
+             "CREATE TABLE Controller (uuid TEXT PRIMARY KEY, data TEXT);"
+             "INSERT INTO Open_vSwitch VALUES ('0f0e0d0c-0b0a-4908-8706-"
+             "050403020100', '{\"bridges\": [\"11111111-2222-4333-8444-"
+             "555555555555\"]}');"
+             "INSERT INTO Bridge VALUES ('11111111-2222-4333-8444-"
+             "555555555555', '{\"name\": [\"brL\"]}');");
+    assert_refused_untouched(legacy, "older than format 1");
+    confdb_close(f->db);
+    f->db = NULL;
+    assert_int_equal(confdb_restore(f->path, legacy, &err), 0);
+    char *out = bridges_of(f->path);
+    assert_non_null(out);
+    assert_string_equal(out, "brL\n");
+    free(out);
+    reopen(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -591,6 +621,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_file_modes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_backup_restore, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_restore_converts_legacy, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
