@@ -7,7 +7,8 @@
  * connection, the command line goes to it ("vsctl/transact") and the
  * daemon, the store's only writer while it runs, executes it.  Otherwise
  * the store file is opened and the command line run here.  Either way the
- * whole line is one transaction.  Exit status: 0 done, 1 error, 2
+ * whole line is one transaction.  "backup FILE" and "restore FILE" always
+ * work on the store file here.  Exit status: 0 done, 1 error, 2
  * br-exists found no such bridge. */
 #include <errno.h>
 #include <stdio.h>
@@ -69,6 +70,16 @@ static void usage(void)
            "  remove TBL REC COL [KEY=]VALUE  remove (KEY=)VALUE from COLumn\n"
            "  clear TBL REC COL           clear values from COLumn\n"
            "  show                        print an overview of the database\n"
+           "\n"
+           "Store commands (run on --db, alone on the command line):\n"
+           "  backup FILE                 write a consistent copy of the store "
+           "to FILE\n"
+           "                              (one file, mode 0600; safe while "
+           "vswitchd runs)\n"
+           "  restore FILE                replace the store by the backup FILE "
+           "(vswitchd\n"
+           "                              must be stopped; works on a damaged "
+           "store)\n"
            "\n"
            "Options:\n"
            "  --db=FILE           configuration store (default %s)\n"
@@ -226,6 +237,45 @@ static int run_local(const char *db_path, int argc, char *argv[])
     return 0;
 }
 
+/* "backup FILE" and "restore FILE" work on the store file itself, also
+ * while the daemon runs (backup) or when the store cannot be opened
+ * (restore).  Returns the exit status, or -1 if `rest` is neither. */
+static int run_store_command(const struct options *o, const char *sock_path,
+                             int n_rest, char **rest)
+{
+    bool backup = !strcmp(rest[0], "backup");
+    if (!backup && strcmp(rest[0], "restore")) {
+        return -1;
+    }
+    if (n_rest != 2) {
+        fprintf(stderr, "vs-vsctl: '%s' command takes exactly 1 argument "
+                "(FILE), alone on the command line\n", rest[0]);
+        return 1;
+    }
+    char *err = NULL;
+    int r;
+    if (backup) {
+        struct confdb *db;
+        char buf[512];
+        if (confdb_open_existing(o->db, &db, buf, sizeof buf)) {
+            print_error_and_exit(buf);
+        }
+        r = confdb_backup(db, rest[1], &err);
+        confdb_close(db);
+    } else {
+        if (daemon_listening(sock_path)) {
+            fprintf(stderr, "vs-vsctl: restore: vswitchd is running (%s); "
+                    "stop it first\n", sock_path);
+            return 1;
+        }
+        r = confdb_restore(o->db, rest[1], &err);
+    }
+    if (r) {
+        print_error_and_exit(err);
+    }
+    return 0;
+}
+
 int main(int argc, char *argv[])
 {
     struct options o = { getenv("VS_DB"), getenv("VS_RUNDIR"), 0 };
@@ -249,9 +299,12 @@ int main(int argc, char *argv[])
         alarm((unsigned) o.timeout_s);  /* a store write is crash-safe */
     }
     sock_path = xasprintf("%s/vswitchd.ctl", o.rundir);
-    status = daemon_listening(sock_path)
-             ? run_remote(sock_path, n_rest, rest, o.timeout_s)
-             : run_local(o.db, n_rest, rest);
+    status = run_store_command(&o, sock_path, n_rest, rest);
+    if (status < 0) {
+        status = daemon_listening(sock_path)
+                 ? run_remote(sock_path, n_rest, rest, o.timeout_s)
+                 : run_local(o.db, n_rest, rest);
+    }
     free(sock_path);
     free(rest);
     fflush(stdout);

@@ -396,7 +396,9 @@ int main(int argc, char *argv[])
     }
     char err[512] = "";
     if (bridge_init(o.db, err, sizeof err)) {
-        VLOG_ERR("%s: %s", o.db, err);
+        /* A store that cannot be opened is never replaced by an empty one:
+         * the daemon refuses to start. */
+        VLOG_ERR("cannot start: %s", err);
         unixctl_server_destroy(server);
         daemon_pidfile_remove();
         return 1;

@@ -2,11 +2,15 @@
  * kept in SQLite as one JSON document per row.  A transaction is one
  * SQLite transaction (BEGIN IMMEDIATE .. COMMIT) on a WAL database with
  * synchronous=FULL, so a commit that returned is on disk and a crash
- * before it leaves no trace.  A `generation` counter in the file tells a
- * handle whether another process wrote since it last loaded. */
+ * before it leaves no trace; the log is checkpointed into the file after
+ * each change.  A `generation` counter in the file tells a handle whether
+ * another process wrote since it last loaded.  A file is known as a store
+ * by its header (application_id, format) and then its schema row and
+ * tables, checked before SQLite may write to it. */
 #include "db/confdb.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -333,13 +337,22 @@ static int row_from_json(struct confdb_row *row, const char *text)
 
 /* --- SQLite --- */
 
+/* "database error: MSG", or "damaged configuration store (MSG)" when
+ * SQLite found the file corrupt. */
+static char *error_text(struct confdb *db, const char *msg)
+{
+    int code = sqlite3_errcode(db->sql);
+    return code == SQLITE_CORRUPT || code == SQLITE_NOTADB
+           ? xasprintf("damaged configuration store (%s)", msg)
+           : xasprintf("database error: %s", msg);
+}
+
 static int sql_exec(struct confdb *db, const char *sql, char **err)
 {
     char *msg = NULL;
     if (sqlite3_exec(db->sql, sql, NULL, NULL, &msg) != SQLITE_OK) {
         if (err) {
-            *err = xasprintf("database error: %s",
-                             msg ? msg : sqlite3_errmsg(db->sql));
+            *err = error_text(db, msg ? msg : sqlite3_errmsg(db->sql));
         }
         sqlite3_free(msg);
         return -1;
@@ -349,7 +362,7 @@ static int sql_exec(struct confdb *db, const char *sql, char **err)
 
 static char *sql_error(struct confdb *db)
 {
-    return xasprintf("database error: %s", sqlite3_errmsg(db->sql));
+    return error_text(db, sqlite3_errmsg(db->sql));
 }
 
 static int read_generation(struct confdb *db, int64_t *gen, char **err)
@@ -454,23 +467,172 @@ static int save_row(struct confdb *db, const struct confdb_row *row,
 
 /* --- open / close --- */
 
+/* What marks a file as a vswitch store before SQLite reads it: the
+ * header's application_id and user_version (the store format).  Format 1:
+ * a `meta` table with the rows schema=Open_vSwitch and generation, and
+ * one (uuid, data) table per schema table. */
+#define STORE_APPLICATION_ID 0x56535744      /* "VSWD" */
+#define STORE_FORMAT 1
+#define STORE_SCHEMA_NAME "Open_vSwitch"
+
 static int create_schema(struct confdb *db, char **err)
 {
-    if (sql_exec(db, "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY,"
-                 " value INTEGER NOT NULL);"
-                 "INSERT OR IGNORE INTO meta VALUES ('generation', 0);", err)) {
+    char *q = xasprintf("PRAGMA application_id=%d; PRAGMA user_version=%d;"
+                        "CREATE TABLE meta (key TEXT PRIMARY KEY, value "
+                        "NOT NULL); INSERT INTO meta VALUES ('schema', '"
+                        STORE_SCHEMA_NAME "'), ('generation', 0);",
+                        STORE_APPLICATION_ID, STORE_FORMAT);
+    int r = sql_exec(db, q, err);
+    free(q);
+    for (size_t t = 0; t < N_TABLES && !r; t++) {
+        q = xasprintf("CREATE TABLE \"%s\" (uuid TEXT PRIMARY KEY, data "
+                      "TEXT NOT NULL)", schema_tables[t].name);
+        r = sql_exec(db, q, err);
+        free(q);
+    }
+    return r;
+}
+
+static uint32_t be32_at(const uint8_t *p)
+{
+    return (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16
+           | (uint32_t) p[2] << 8 | p[3];
+}
+
+/* Reads the 100-byte SQLite header of `path` with plain read(): a file
+ * that is not a vswitch store is refused before SQLite could write to it
+ * (add a log, convert its journal mode, create tables).  `legacy_ok` also
+ * lets through a header without application_id and format, as stores
+ * written before format 1 have. */
+static int check_header(const char *path, bool legacy_ok, char **err)
+{
+    uint8_t h[100];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        *err = xasprintf("%s: cannot open (%s)", path, strerror(errno));
         return -1;
     }
+    ssize_t n = read(fd, h, sizeof h);
+    int read_errno = errno;
+    close(fd);
+    if (n < 0) {
+        *err = xasprintf("%s: cannot read (%s)", path, strerror(read_errno));
+    } else if (n == 0) {
+        *err = xasprintf("%s: not a vswitch configuration store (empty "
+                         "file)", path);
+    } else if ((size_t) n < sizeof h
+               || memcmp(h, "SQLite format 3", 16)) {
+        *err = xasprintf("%s: not a vswitch configuration store (not an "
+                         "SQLite database)", path);
+    } else if (legacy_ok && !be32_at(h + 68) && !be32_at(h + 60)) {
+        return 0;                /* checked by its tables (see restore) */
+    } else if (be32_at(h + 68) != STORE_APPLICATION_ID) {
+        *err = xasprintf("%s: not a vswitch configuration store (an SQLite "
+                         "database of another application, or a store of a "
+                         "vswitch older than format %d: `vs-vsctl restore "
+                         "FILE` converts one)", path, STORE_FORMAT);
+    } else if (be32_at(h + 60) != STORE_FORMAT) {
+        *err = xasprintf("%s: configuration store format %u is not %d "
+                         "(written by another vswitch version)", path,
+                         be32_at(h + 60), STORE_FORMAT);
+    } else {
+        return 0;
+    }
+    return -1;
+}
+
+/* The first column of the single row `sql` returns, as text (malloc'd),
+ * or NULL. */
+static char *sql_text(struct confdb *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    char *text = NULL;
+    if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+            text = xstrdup((const char *) sqlite3_column_text(st, 0));
+        }
+        sqlite3_finalize(st);
+    }
+    return text;
+}
+
+/* True if `name` is "meta", a schema table or SQLite's own. */
+static bool is_store_table(const char *name)
+{
+    if (!strcmp(name, "meta") || !strncmp(name, "sqlite_", 7)) {
+        return true;
+    }
     for (size_t t = 0; t < N_TABLES; t++) {
-        char *q = xasprintf("CREATE TABLE IF NOT EXISTS \"%s\" (uuid TEXT "
-                            "PRIMARY KEY, data TEXT NOT NULL)",
-                            schema_tables[t].name);
-        int r = sql_exec(db, q, err);
-        free(q);
-        if (r) {
-            return -1;
+        if (!strcmp(name, schema_tables[t].name)) {
+            return true;
         }
     }
+    return false;
+}
+
+/* The tables of database `schema` ("main" or an attached one) are exactly
+ * the store's, with its schema row (none is fine with `legacy_ok`). */
+static int check_tables(struct confdb *db, const char *schema,
+                        bool legacy_ok, char **err)
+{
+    char *q = xasprintf("SELECT name FROM \"%s\".sqlite_master WHERE "
+                        "type='table'", schema);
+    sqlite3_stmt *st;
+    size_t n_known = 0;
+    int r = sqlite3_prepare_v2(db->sql, q, -1, &st, NULL) == SQLITE_OK
+            ? 0 : -1;
+    free(q);
+    if (r) {
+        *err = sql_error(db);
+        return -1;
+    }
+    while (!r && sqlite3_step(st) == SQLITE_ROW) {
+        const char *name = (const char *) sqlite3_column_text(st, 0);
+        if (!name || !is_store_table(name)) {
+            *err = xasprintf("not a vswitch configuration store (it has a "
+                             "table \"%s\")", name ? name : "");
+            r = -1;
+        }
+        n_known += name && strncmp(name, "sqlite_", 7);
+    }
+    sqlite3_finalize(st);
+    if (!r && n_known != N_TABLES + 1) {
+        *err = xasprintf("not a vswitch configuration store (%zu of its %d "
+                         "tables)", n_known, N_TABLES + 1);
+        r = -1;
+    }
+    q = xasprintf("SELECT value FROM \"%s\".meta WHERE key='schema'", schema);
+    char *name = r ? NULL : sql_text(db, q);
+    free(q);
+    if (!r && !name && legacy_ok) {
+        /* The tables of a store written before format 1 (no schema row
+         * yet): accepted as the source of a restore, the admin's word. */
+    } else if (!r && (!name || strcmp(name, STORE_SCHEMA_NAME))) {
+        *err = xasprintf("not a vswitch configuration store (schema row "
+                         "%s)", name ? name : "missing");
+        /* Found only when the header is ours: the file was made by hand
+         * or damaged.  A store of an earlier vswitch fails the header
+         * check instead; `vs-vsctl restore` converts one. */
+        r = -1;
+    }
+    free(name);
+    return r;
+}
+
+/* SQLite's own consistency check of database `schema` (pages, indexes,
+ * b-trees): a damaged file is refused, never read as a smaller store. */
+static int check_pages(struct confdb *db, const char *schema, char **err)
+{
+    char *q = xasprintf("PRAGMA \"%s\".quick_check", schema);
+    char *verdict = sql_text(db, q);
+    free(q);
+    if (!verdict || strcmp(verdict, "ok")) {
+        *err = xasprintf("damaged configuration store (%s)",
+                         verdict ? verdict : sqlite3_errmsg(db->sql));
+        free(verdict);
+        return -1;
+    }
+    free(verdict);
     return 0;
 }
 
@@ -486,6 +648,23 @@ static void make_parent_dir(const char *path)
     free(dir);
 }
 
+/* fsync() of the directory holding `path`, so that a rename or link into
+ * it survives a power loss. */
+static void sync_parent_dir(const char *path)
+{
+    char *dir = xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    if (slash) {
+        slash[slash == dir] = '\0';     /* "/conf.db": keep the root "/" */
+    }
+    int fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
 /* SQLite busy handler: wait 1 ms and retry, for up to 10 s. */
 static int busy_wait(void *aux, int n_calls)
 {
@@ -497,12 +676,11 @@ static int busy_wait(void *aux, int n_calls)
     return 1;
 }
 
+/* Opens `path` (which must exist) in SQLite, writing nothing yet. */
 static int open_sql(struct confdb *db, const char *path, char **err)
 {
-    make_parent_dir(path);
     if (sqlite3_open_v2(path, &db->sql, SQLITE_OPEN_READWRITE
-                        | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                        NULL) != SQLITE_OK) {
+                        | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
         *err = xasprintf("%s: could not open database (%s)", path,
                          db->sql ? sqlite3_errmsg(db->sql)
                                  : "out of memory");
@@ -512,42 +690,187 @@ static int open_sql(struct confdb *db, const char *path, char **err)
      * every millisecond (SQLite's own timeout backs off to 100 ms sleeps,
      * which makes writers queueing behind each other needlessly slow). */
     sqlite3_busy_handler(db->sql, busy_wait, NULL);
-    /* vs-vsctl opens the file once per command: keep the WAL file and
-     * leave checkpoints to SQLite's automatic ones (at 1000 pages), so that
-     * a command does not pay for recreating and checkpointing the log. */
-    int one = 1;
-    sqlite3_file_control(db->sql, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
-    sqlite3_db_config(db->sql, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
-    if (sql_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
-                 err)) {
-        return -1;
+    return 0;
+}
+
+/* Puts the store in its journal mode, once it is known to be a store.
+ * Under WAL, FULL syncs the log at every commit: an acknowledged
+ * transaction survives a crash of the process or the machine.  The last
+ * handle to close checkpoints the log into the file and removes it
+ * (SQLite's default), so a store at rest is one file. */
+static int set_journal(struct confdb *db, char **err)
+{
+    return sql_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+                    err);
+}
+
+/* Copies the rows of every table of the attached database `src` into the
+ * empty store being created. */
+static int copy_tables(struct confdb *db, const char *src, char **err)
+{
+    int r = 0;
+    for (size_t t = 0; t < N_TABLES && !r; t++) {
+        char *q = xasprintf("INSERT INTO main.\"%s\" SELECT uuid, data FROM "
+                            "\"%s\".\"%s\"", schema_tables[t].name, src,
+                            schema_tables[t].name);
+        r = sql_exec(db, q, err);
+        free(q);
     }
-    /* Under WAL, FULL syncs the log at every commit: an acknowledged
-     * transaction survives a crash of the process or the machine. */
+    return r;
+}
+
+/* Fills the new store `db` (schema, root row) or, with `from`, copies the
+ * rows of the store file `from` into it, after checking that file. */
+static int fill_store(struct confdb *db, const char *from, char **err)
+{
+    if (from) {
+        char *q = sqlite3_mprintf("ATTACH DATABASE %Q AS src", from);
+        int r = sql_exec(db, q, err);
+        sqlite3_free(q);
+        if (r || check_tables(db, "src", true, err) || check_pages(db, "src", err)) {
+            return -1;
+        }
+    }
     if (sql_exec(db, "BEGIN IMMEDIATE", err)) {
         return -1;
     }
-    if (create_schema(db, err)) {
+    if (create_schema(db, err) || (from && copy_tables(db, "src", err))) {
         sql_exec(db, "ROLLBACK", NULL);
         return -1;
+    }
+    if (!from) {
+        struct confdb_row *root = confdb_insert(db, TBL_OPEN_VSWITCH);
+        if (save_row(db, root, err)) {
+            sql_exec(db, "ROLLBACK", NULL);
+            return -1;
+        }
     }
     return sql_exec(db, "COMMIT", err);
 }
 
-int confdb_open(const char *path, struct confdb **out, char *errbuf,
-                size_t errlen)
+/* Writes a complete store into a new file next to `path` (mode 0600
+ * whatever the umask, no -wal left) and returns its name (malloc'd), or
+ * NULL.  Being whole before it is renamed or linked into place, a store
+ * file never exists half-made, even after a crash. */
+static char *make_store_file(const char *path, const char *from, char **err)
+{
+    char *tmp = xasprintf("%s.new-XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0 || fchmod(fd, 0600)) {
+        *err = xasprintf("%s: cannot create (%s)", tmp, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        free(tmp);
+        return NULL;
+    }
+    close(fd);
+
+    struct confdb *db = xcalloc(1, sizeof *db);
+    int r = open_sql(db, tmp, err) || set_journal(db, err)
+            || fill_store(db, from, err) ? -1 : 0;
+    if (!r && sqlite3_wal_checkpoint_v2(db->sql, NULL,
+                                        SQLITE_CHECKPOINT_TRUNCATE, NULL,
+                                        NULL) != SQLITE_OK) {
+        *err = sql_error(db);
+        r = -1;
+    }
+    confdb_close(db);
+    char *wal = xasprintf("%s-wal", tmp), *shm = xasprintf("%s-shm", tmp);
+    unlink(wal);
+    unlink(shm);
+    free(wal);
+    free(shm);
+    if (r) {
+        unlink(tmp);
+        free(tmp);
+        return NULL;
+    }
+    return tmp;
+}
+
+/* Creates the store at `path` unless another process just did. */
+static int create_store(const char *path, char **err)
+{
+    make_parent_dir(path);
+    char *tmp = make_store_file(path, NULL, err);
+    if (!tmp) {
+        return -1;
+    }
+    int r = 0;
+    if (link(tmp, path) && errno != EEXIST) {
+        *err = xasprintf("%s: cannot create (%s)", path, strerror(errno));
+        r = -1;
+    }
+    unlink(tmp);
+    free(tmp);
+    sync_parent_dir(path);
+    return r;
+}
+
+/* Loads the checked store and requires its single Open_vSwitch row (none
+ * would let garbage collection delete every bridge). */
+static int load_store(struct confdb *db, char **err)
+{
+    if (sql_exec(db, "BEGIN", err)) {
+        return -1;
+    }
+    db->in_txn = true;
+    int r = check_tables(db, "main", false, err) || check_pages(db, "main", err)
+            || read_generation(db, &db->generation, err)
+            || load_all(db, err) ? -1 : 0;
+    if (!r && confdb_n_rows(db, TBL_OPEN_VSWITCH) != 1) {
+        *err = xasprintf("damaged configuration store (%zu Open_vSwitch "
+                         "rows)", confdb_n_rows(db, TBL_OPEN_VSWITCH));
+        r = -1;
+    }
+    bool loaded = db->loaded;
+    sql_exec(db, "COMMIT", NULL);
+    db->in_txn = false;
+    db->loaded = loaded && !r;
+    return r;
+}
+
+/* Names the file in *err and says what to do about a damaged one. */
+static void explain_open_error(const char *path, char **err)
+{
+    char *full;
+    if (!strncmp(*err, "damaged", 7)) {
+        full = xasprintf("%s: %s; restore it from a backup (vs-vsctl "
+                         "restore FILE)", path, *err);
+    } else if (!strncmp(*err, path, strlen(path))) {
+        return;
+    } else {
+        full = xasprintf("%s: %s", path, *err);
+    }
+    free(*err);
+    *err = full;
+}
+
+static int open_store(const char *path, bool may_create, struct confdb **out,
+                      char *errbuf, size_t errlen)
 {
     struct confdb *db = xcalloc(1, sizeof *db);
     char *err = NULL;
+    struct stat st;
 
     *out = NULL;
-    if (open_sql(db, path, &err) || confdb_begin(db, &err)) {
+    if (stat(path, &st) && errno == ENOENT) {
+        if (!may_create) {
+            err = xasprintf("%s: no configuration store there", path);
+            goto error;
+        }
+        if (create_store(path, &err)) {
+            goto error;
+        }
+    }
+    if (check_header(path, false, &err)) {
         goto error;
     }
-    if (!confdb_n_rows(db, TBL_OPEN_VSWITCH)) {
-        confdb_insert(db, TBL_OPEN_VSWITCH);
-    }
-    if (confdb_commit(db, false, &err)) {
+    if (open_sql(db, path, &err) || load_store(db, &err)
+        || set_journal(db, &err)) {
+        explain_open_error(path, &err);
         goto error;
     }
     db->seqno = 1;
@@ -563,6 +886,18 @@ error:
     return -1;
 }
 
+int confdb_open(const char *path, struct confdb **out, char *errbuf,
+                size_t errlen)
+{
+    return open_store(path, true, out, errbuf, errlen);
+}
+
+int confdb_open_existing(const char *path, struct confdb **out, char *errbuf,
+                         size_t errlen)
+{
+    return open_store(path, false, out, errbuf, errlen);
+}
+
 void confdb_close(struct confdb *db)
 {
     if (!db) {
@@ -574,6 +909,81 @@ void confdb_close(struct confdb *db)
     cache_clear(db);
     sqlite3_close(db->sql);
     free(db);
+}
+
+int confdb_backup(struct confdb *db, const char *dest, char **err)
+{
+    char *tmp = xasprintf("%s.new-XXXXXX", dest);
+    int fd = mkstemp(tmp);
+    int r = -1;
+
+    if (fd < 0 || fchmod(fd, 0600)) {
+        *err = xasprintf("%s: cannot create (%s)", dest, strerror(errno));
+        goto out;
+    }
+    /* VACUUM INTO writes one consistent snapshot (a read transaction: the
+     * daemon may be writing meanwhile) into the empty file just made. */
+    char *q = sqlite3_mprintf("VACUUM INTO %Q", tmp);
+    r = sql_exec(db, q, err);
+    sqlite3_free(q);
+    if (!r && (fsync(fd) || rename(tmp, dest))) {
+        *err = xasprintf("%s: cannot write (%s)", dest, strerror(errno));
+        r = -1;
+    }
+    if (!r) {
+        sync_parent_dir(dest);
+    }
+out:
+    if (fd >= 0) {
+        close(fd);
+    }
+    if (r) {
+        unlink(tmp);
+    }
+    free(tmp);
+    return r;
+}
+
+int confdb_restore(const char *path, const char *backup, char **err)
+{
+    if (check_header(backup, true, err)) {
+        return -1;
+    }
+    make_parent_dir(path);
+    char *tmp = make_store_file(path, backup, err);
+    struct confdb *check = NULL;
+    char buf[512];
+    /* The copy is opened as the daemon would (rows parse, one root) before
+     * it replaces anything. */
+    if (tmp && open_store(tmp, false, &check, buf, sizeof buf)) {
+        *err = xstrdup(strstr(buf, ": ") ? strstr(buf, ": ") + 2 : buf);
+        unlink(tmp);
+        free(tmp);
+        tmp = NULL;
+    }
+    confdb_close(check);
+    if (!tmp) {
+        char *full = xasprintf("%s: %s", backup, *err);
+        free(*err);
+        *err = full;
+        return -1;
+    }
+    /* Whatever log the old store left describes the old file: it must not
+     * be replayed onto the new one. */
+    char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
+    unlink(wal);
+    unlink(shm);
+    free(wal);
+    free(shm);
+    int r = 0;
+    if (rename(tmp, path)) {
+        *err = xasprintf("%s: cannot replace (%s)", path, strerror(errno));
+        unlink(tmp);
+        r = -1;
+    }
+    free(tmp);
+    sync_parent_dir(path);
+    return r;
 }
 
 /* --- transactions --- */
@@ -864,6 +1274,18 @@ static int write_changes(struct confdb *db, bool *changed, char **err)
     return 0;
 }
 
+/* Copies the log into the store file after each change, so that the file
+ * alone holds every committed transaction except, after a crash, the last
+ * one.  Changes come at human or controller rates (and a status write per
+ * interface every 5 s at most), so the extra file sync costs nothing that
+ * matters; PASSIVE never waits for a reader, and what it cannot copy now
+ * the next checkpoint or the last close copies. */
+static void checkpoint(struct confdb *db)
+{
+    sqlite3_wal_checkpoint_v2(db->sql, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL,
+                              NULL);
+}
+
 int confdb_commit(struct confdb *db, bool config_change, char **err)
 {
     bool changed = false;
@@ -881,6 +1303,7 @@ int confdb_commit(struct confdb *db, bool config_change, char **err)
     db->in_txn = false;
     cache_settle(db);
     if (changed) {
+        checkpoint(db);
         db->generation++;
         if (config_change) {
             db->seqno++;

@@ -1,7 +1,9 @@
 /* The configuration store: OVS's Open_vSwitch, Bridge, Port and Interface
- * tables kept in one SQLite file (WAL, synchronous=FULL).  Every change is
- * one SQLite transaction, so after a crash at any moment the file holds
- * every committed transaction and no part of any other.  Rows no longer
+ * tables kept in one SQLite file (WAL, synchronous=FULL, the log copied
+ * into the file after each change and removed at close, so a store at rest
+ * is one file).  Every change is one SQLite transaction, so after a crash
+ * at any moment the file holds every committed transaction and no part of
+ * any other.  Rows no longer
  * reachable from the Open_vSwitch row are deleted at commit, as OVSDB does
  * for non-root tables.  One writer process at a time is expected (the
  * daemon, or vs-vsctl when no daemon runs); another process that changed
@@ -20,14 +22,33 @@
 
 struct confdb;
 
-/* Opens the store at `path`, creating the file, its schema and the single
- * Open_vSwitch row when missing.  0 with *out set, or -1 with a message in
- * `err` (always NUL-terminated when errlen > 0). */
+/* Opens the store at `path`, creating it (mode 0600, schema and the single
+ * Open_vSwitch row, written whole then linked into place) when missing.  A
+ * file that is not a vswitch store (not SQLite, another application's
+ * database, no schema row, other tables) or is damaged (SQLite's
+ * quick_check, unreadable rows, no root row) is refused and not written.
+ * 0 with *out set, or -1 with a message in `err` (always NUL-terminated
+ * when errlen > 0). */
 int confdb_open(const char *path, struct confdb **out, char *err,
                 size_t errlen);
 
+/* Like confdb_open() but fails if there is no store at `path`. */
+int confdb_open_existing(const char *path, struct confdb **out, char *err,
+                         size_t errlen);
+
 /* Closes the store (any open transaction is rolled back).  NULL is fine. */
 void confdb_close(struct confdb *db);
+
+/* Writes a consistent copy of the store into the single file `dest` (mode
+ * 0600, replaced atomically if it exists), safe while another process
+ * writes the store.  0, or -1 with *err (malloc'd). */
+int confdb_backup(struct confdb *db, const char *dest, char **err);
+
+/* Replaces the store at `path` (created if missing, even if damaged) with
+ * the content of the backup file `backup`, checked as confdb_open() checks
+ * a store; nothing is replaced if it fails.  No process may use the store
+ * meanwhile.  0, or -1 with *err (malloc'd). */
+int confdb_restore(const char *path, const char *backup, char **err);
 
 /* Fills `out` with a typed snapshot of the Bridge/Port/Interface rows,
  * bridges, ports and interfaces each sorted by name.  0, or -1 (then `out`

@@ -2,14 +2,17 @@
 #include "lib/vlog.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "lib/util.h"
 
@@ -134,11 +137,34 @@ bool vlog_rate_limit_ok(struct vlog_rate_limit *rl)
     return ok;
 }
 
+/* Opens `path` for appending, creating it 0640 whatever the umask (a
+ * root daemon's log is for its admin group, not for every user).  An
+ * existing file keeps its mode, as OVS keeps it: the admin may have chosen
+ * it. */
+static FILE *open_log(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC,
+                  0640);
+    if (fd >= 0) {
+        fchmod(fd, 0640);        /* ours: the umask does not decide */
+    } else if (errno == EEXIST) {
+        fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+    }
+    if (fd < 0) {
+        return NULL;
+    }
+    FILE *f = fdopen(fd, "a");
+    if (!f) {
+        close(fd);
+    }
+    return f;
+}
+
 int vlog_set_file(const char *path)
 {
     FILE *f = NULL;
     if (path) {
-        f = fopen(path, "a");
+        f = open_log(path);
         if (!f) {
             return -errno;
         }
@@ -158,7 +184,7 @@ void vlog_reopen(void)
 {
     pthread_mutex_lock(&vlog_mutex);
     if (log_path) {
-        FILE *f = fopen(log_path, "a");
+        FILE *f = open_log(log_path);
         if (f) {
             if (log_file) {
                 fclose(log_file);
