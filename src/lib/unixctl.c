@@ -819,6 +819,9 @@ int unixctl_server_pollfds(struct unixctl_server *s, struct pollfd *fds,
         }
         short events = c->out.len ? POLLOUT : 0;
         events |= conn_wants_input(c) ? POLLIN : 0;
+        if (!events) {
+            continue;   /* a hang-up alone would wake the caller in a loop */
+        }
         fds[n++] = (struct pollfd) { .fd = c->fd, .events = events };
     }
     return n;

@@ -3,7 +3,7 @@ test): held connections, partial requests, slow clients and garbage must
 never keep a well-behaved client (vs-appctl, vs-vsctl) from an answer
 within a second, nor leak the daemon's file descriptors.
 
-These tests create no namespace or device; their tag would be "ctls"."""
+Tag: "ctls" (the bridges these tests add, and so their internal ports)."""
 
 import os
 import random
