@@ -9,7 +9,7 @@
  * is disconnected, since the stream can no longer be trusted.
  *
  * No peer can lock others out (unixctl.h lists the limits): connections
- * are many, and when they run out the least recently active idle one makes
+ * are many, and when they run out the oldest idle one makes
  * room; a request must arrive whole within a few seconds and an idle
  * connection closes; one connection serves one request at a time and reads
  * no more input while it is served or its reply is unsent, so its buffers
