@@ -6,7 +6,14 @@
  * across reads, or several in one read, are both handled; the complete
  * object is then handed to jansson.  Every request is bounded
  * (UNIXCTL_MAX_REQUEST); a peer that sends garbage gets one error reply and
- * is disconnected, since the stream can no longer be trusted. */
+ * is disconnected, since the stream can no longer be trusted.
+ *
+ * No peer can lock others out (unixctl.h lists the limits): connections
+ * are many, and when they run out the oldest idle one makes
+ * room; a request must arrive whole within a few seconds and an idle
+ * connection closes; one connection serves one request at a time and reads
+ * no more input while it is served or its reply is unsent, so its buffers
+ * stay bounded. */
 #include "lib/unixctl.h"
 
 #include <errno.h>
@@ -29,9 +36,14 @@
 
 VLOG_DEFINE_THIS_MODULE(unixctl);
 
-#define UNIXCTL_MAX_REQUEST (1024 * 1024)  /* bytes of one request */
-#define UNIXCTL_MAX_CONNS 64
-#define UNIXCTL_MAX_PARAMS 256
+static struct vlog_rate_limit conn_rl = VLOG_RATE_LIMIT_INIT(60, 20);
+
+static uint64_t monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
+}
 
 /* ---- Command registry ---- */
 
@@ -179,7 +191,7 @@ struct buf {
     size_t len, cap;
 };
 
-static void buf_append(struct buf *b, const void *data, size_t n)
+static void buf_append_unbounded(struct buf *b, const void *data, size_t n)
 {
     if (b->len + n > b->cap) {
         size_t cap = b->cap ? b->cap : 4096;
@@ -191,6 +203,17 @@ static void buf_append(struct buf *b, const void *data, size_t n)
     }
     memcpy(b->data + b->len, data, n);
     b->len += n;
+}
+
+/* Appends to a connection's input: -EMSGSIZE (nothing appended) past what
+ * one request plus one read may hold. */
+static int buf_append(struct buf *b, const void *data, size_t n)
+{
+    if (b->len + n > UNIXCTL_MAX_REQUEST + UNIXCTL_READ_CHUNK) {
+        return -EMSGSIZE;
+    }
+    buf_append_unbounded(b, data, n);
+    return 0;
 }
 
 static void buf_consume(struct buf *b, size_t n)
@@ -237,14 +260,24 @@ struct unixctl_conn {
     bool busy;                /* a request awaits its reply */
     bool closing;             /* close once `out` is written */
     bool dead;                /* peer gone; freed once not busy */
+    bool ready;               /* the server's poll saw an event on fd */
+    bool progress;            /* bytes moved since run() last looked */
+    uint64_t last_active_ms;  /* accept, or last byte read or written */
+    uint64_t accept_seq;      /* order of accept (eviction: oldest first) */
+    uint64_t request_start_ms; /* first byte of the partial request in `in` */
     struct unixctl_conn *next;
 };
 
 struct unixctl_server {
     int fd;
     char *path;
-    struct unixctl_conn *conns;
+    struct unixctl_conn *conns;   /* newest first */
     size_t n_conns;
+    struct unixctl_limits limits;
+    uint64_t n_accepted;          /* last accept_seq handed out */
+    uint64_t accept_paused_until; /* monotonic ms; 0: accepting */
+    struct pollfd *pfds;          /* run()'s own poll of every conn */
+    size_t pfds_cap;
 };
 
 /* Fills `un` for `path`.  A path too long for sun_path is reached through
@@ -327,7 +360,8 @@ int unixctl_server_create(const char *path, struct unixctl_server **out)
     mode_t old_mask = umask(0177);
     int rc = bind(fd, (struct sockaddr *) &un, sizeof un);
     umask(old_mask);
-    if (rc < 0 || chmod(path, 0600) < 0 || listen(fd, 16) < 0) {
+    if (rc < 0 || chmod(path, 0600) < 0
+        || listen(fd, UNIXCTL_LISTEN_BACKLOG) < 0) {
         error = -errno;
         close(fd);
         goto out;
@@ -335,6 +369,7 @@ int unixctl_server_create(const char *path, struct unixctl_server **out)
     struct unixctl_server *s = xcalloc(1, sizeof *s);
     s->path = xstrdup(path);
     s->fd = fd;
+    s->limits = (struct unixctl_limits) UNIXCTL_LIMITS_DEFAULT;
     if (!command_find("list-commands")) {
         unixctl_command_register("list-commands", "", 0, 0,
                                  list_commands_cb, NULL);
@@ -366,6 +401,7 @@ static void conn_flush(struct unixctl_conn *c)
                          MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n > 0) {
             buf_consume(&c->out, (size_t) n);
+            c->progress = true;
         } else if (n < 0 && errno == EINTR) {
             continue;
         } else {
@@ -394,7 +430,7 @@ static void conn_send_reply(struct unixctl_conn *c, json_t *id,
     if (!text) {
         out_of_memory();   /* json_dumps fails only on allocation */
     }
-    buf_append(&c->out, text, strlen(text));
+    buf_append_unbounded(&c->out, text, strlen(text));
     free(text);
     conn_flush(c);
 }
@@ -428,7 +464,7 @@ void unixctl_reply_error(struct unixctl_conn *conn, const char *error)
 /* A malformed stream: one error reply, then the connection closes. */
 static void conn_protocol_error(struct unixctl_conn *c, const char *why)
 {
-    VLOG_WARN("control connection: %s; closing it", why);
+    VLOG_WARN_RL(&conn_rl, "control connection: %s; closing it", why);
     conn_send_reply(c, NULL, NULL, why);
     c->closing = true;
     buf_free(&c->in);
@@ -508,7 +544,7 @@ static void handle_message(struct unixctl_conn *c, const char *text,
 /* Serves the complete requests in `in`; stops while one awaits a reply. */
 static void conn_process_input(struct unixctl_conn *c)
 {
-    while (!c->busy && !c->closing && !c->dead && c->in.len) {
+    while (!c->busy && !c->closing && !c->dead && !c->out.len && c->in.len) {
         enum scan_result r = scan_json(&c->scan, c->in.data, c->in.len);
         if (r == SCAN_BAD) {
             conn_protocol_error(c, "invalid JSON-RPC message");
@@ -533,20 +569,32 @@ static void conn_process_input(struct unixctl_conn *c)
             buf_consume(&c->in, end);
         }
         memset(&c->scan, 0, sizeof c->scan);
+        c->request_start_ms = monotonic_ms();  /* of what follows, if any */
     }
+}
+
+/* Reading stops while a request is served or its reply is unsent: input
+ * stays bounded and a peer cannot queue work faster than it reads. */
+static bool conn_wants_input(const struct unixctl_conn *c)
+{
+    return !c->busy && !c->closing && !c->dead && !c->out.len;
 }
 
 static void conn_read(struct unixctl_conn *c)
 {
-    char chunk[65536];
+    char chunk[UNIXCTL_READ_CHUNK];
     for (;;) {
         /* Stop reading a peer that floods us; the limit check then fires. */
-        if (c->in.len > UNIXCTL_MAX_REQUEST || c->closing) {
+        if (c->in.len > UNIXCTL_MAX_REQUEST || !conn_wants_input(c)) {
             return;
         }
         ssize_t n = recv(c->fd, chunk, sizeof chunk, MSG_DONTWAIT);
         if (n > 0) {
-            buf_append(&c->in, chunk, (size_t) n);
+            if (!c->in.len) {
+                c->request_start_ms = monotonic_ms();
+            }
+            buf_append(&c->in, chunk, (size_t) n);  /* room checked above */
+            c->progress = true;
             conn_process_input(c);
         } else if (n < 0 && errno == EINTR) {
             continue;
@@ -559,24 +607,163 @@ static void conn_read(struct unixctl_conn *c)
     }
 }
 
-static void server_accept(struct unixctl_server *s)
+/* The connection to close to make room: the oldest one with no request
+ * being served and no reply being sent; NULL if none.  Oldest, not least
+ * recently active: a peer that trickles bytes is active all the time,
+ * while a client that just connected and is about to send its request is
+ * always the youngest, so it is the last to go. */
+static struct unixctl_conn *pick_victim(struct unixctl_server *s)
 {
-    for (;;) {
-        int fd = accept4(s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd < 0) {
-            return;
-        }
-        if (s->n_conns >= UNIXCTL_MAX_CONNS) {
-            VLOG_WARN("too many control connections; refusing one");
-            close(fd);
+    struct unixctl_conn *victim = NULL;
+    for (struct unixctl_conn *c = s->conns; c; c = c->next) {
+        if (c->dead || c->busy || c->out.len) {
             continue;
         }
-        struct unixctl_conn *c = xcalloc(1, sizeof *c);
-        c->fd = fd;
-        c->next = s->conns;
-        s->conns = c;
-        s->n_conns++;
+        if (!victim || c->accept_seq < victim->accept_seq) {
+            victim = c;
+        }
     }
+    return victim;
+}
+
+/* Closes a connection to make room; false if every one is busy. */
+static bool evict_one(struct unixctl_server *s, const char *why)
+{
+    struct unixctl_conn *victim = pick_victim(s);
+    if (!victim) {
+        return false;
+    }
+    VLOG_WARN_RL(&conn_rl, "%s; closing the oldest idle control connection",
+                 why);
+    close(victim->fd);
+    victim->fd = -1;
+    victim->dead = true;
+    return true;
+}
+
+static void server_add_conn(struct unixctl_server *s, int fd)
+{
+    struct unixctl_conn *c = xcalloc(1, sizeof *c);
+    c->fd = fd;
+    c->last_active_ms = monotonic_ms();
+    c->accept_seq = ++s->n_accepted;
+    c->next = s->conns;
+    s->conns = c;
+    s->n_conns++;
+}
+
+/* Connections that are open (not yet marked dead). */
+static size_t live_conns(const struct unixctl_server *s)
+{
+    size_t n = 0;
+    for (const struct unixctl_conn *c = s->conns; c; c = c->next) {
+        n += !c->dead;
+    }
+    return n;
+}
+
+static void server_accept(struct unixctl_server *s)
+{
+    uint64_t now = monotonic_ms();
+    if (s->accept_paused_until > now) {
+        return;
+    }
+    s->accept_paused_until = 0;
+    size_t n_live = live_conns(s);
+    /* A bounded batch: the new connections are read in this same run,
+     * before a flood of later ones could push them out. */
+    for (int i = 0; i < UNIXCTL_LISTEN_BACKLOG; i++) {
+        int fd = accept4(s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if ((errno == EMFILE || errno == ENFILE)
+                && evict_one(s, "out of file descriptors")) {
+                n_live--;
+                continue;
+            }
+            if (errno == EMFILE || errno == ENFILE) {
+                s->accept_paused_until = now + UNIXCTL_ACCEPT_PAUSE_MS;
+            }
+            return;
+        }
+        if (n_live >= s->limits.max_conns) {
+            if (!evict_one(s, "too many control connections")) {
+                VLOG_WARN_RL(&conn_rl, "too many busy control connections; "
+                             "refusing one");
+                close(fd);
+                continue;
+            }
+            n_live--;
+        }
+        server_add_conn(s, fd);
+        n_live++;
+    }
+}
+
+/* Polls every connection at once (without blocking) and marks the ready
+ * ones, so that run() reads only those. */
+static void server_poll_conns(struct unixctl_server *s)
+{
+    if (s->pfds_cap < s->n_conns) {
+        s->pfds_cap = s->n_conns * 2;
+        s->pfds = xrealloc(s->pfds, s->pfds_cap * sizeof *s->pfds);
+    }
+    size_t n = 0;
+    for (struct unixctl_conn *c = s->conns; c; c = c->next) {
+        c->ready = false;
+        if (!c->dead) {
+            short events = c->out.len ? POLLOUT : 0;
+            events |= conn_wants_input(c) ? POLLIN : 0;
+            s->pfds[n++] = (struct pollfd) { .fd = c->fd, .events = events };
+        }
+    }
+    if (!n || poll(s->pfds, (nfds_t) n, 0) <= 0) {
+        return;
+    }
+    size_t i = 0;
+    for (struct unixctl_conn *c = s->conns; c; c = c->next) {
+        if (!c->dead) {
+            c->ready = s->pfds[i++].revents != 0;
+        }
+    }
+}
+
+/* Closes `c` if it held a partial request or sat idle too long.  A
+ * connection whose request a handler still serves never times out. */
+static void conn_check_timeouts(const struct unixctl_server *s,
+                                struct unixctl_conn *c, uint64_t now)
+{
+    if (c->dead || c->busy) {
+        return;
+    }
+    if (c->in.len && !c->closing && !c->out.len
+        && now - c->request_start_ms
+           >= (uint64_t) s->limits.request_timeout_ms) {
+        conn_protocol_error(c, "request timed out");
+        c->dead = true;   /* its error reply went out if it could */
+    } else if (now - c->last_active_ms
+               >= (uint64_t) s->limits.idle_timeout_ms) {
+        VLOG_DBG("closing idle control connection");
+        c->dead = true;
+    }
+}
+
+/* Serves one connection: sends, reads, answers, times out. */
+static void conn_run(struct unixctl_server *s, struct unixctl_conn *c,
+                     uint64_t now)
+{
+    if (c->ready) {
+        conn_flush(c);
+        if (!c->dead) {
+            conn_read(c);
+        }
+    }
+    conn_process_input(c);   /* a reply may have freed a queued request */
+    conn_flush(c);
+    if (c->progress) {
+        c->progress = false;
+        c->last_active_ms = now;
+    }
+    conn_check_timeouts(s, c, now);
 }
 
 void unixctl_server_run(struct unixctl_server *s)
@@ -585,13 +772,12 @@ void unixctl_server_run(struct unixctl_server *s)
         return;
     }
     server_accept(s);
+    server_poll_conns(s);
+    uint64_t now = monotonic_ms();
     for (struct unixctl_conn **p = &s->conns; *p;) {
         struct unixctl_conn *c = *p;
-        conn_flush(c);
         if (!c->dead) {
-            conn_read(c);
-            conn_process_input(c);
-            conn_flush(c);
+            conn_run(s, c, now);
         }
         if (c->dead && !c->busy) {
             *p = c->next;
@@ -603,6 +789,20 @@ void unixctl_server_run(struct unixctl_server *s)
     }
 }
 
+void unixctl_server_set_limits(struct unixctl_server *s,
+                               const struct unixctl_limits *limits)
+{
+    s->limits = *limits;
+    if (!s->limits.max_conns) {
+        s->limits.max_conns = 1;
+    }
+}
+
+size_t unixctl_server_n_conns(const struct unixctl_server *s)
+{
+    return s ? live_conns(s) : 0;
+}
+
 int unixctl_server_pollfds(struct unixctl_server *s, struct pollfd *fds,
                            int max)
 {
@@ -610,14 +810,17 @@ int unixctl_server_pollfds(struct unixctl_server *s, struct pollfd *fds,
     if (!s || max <= 0) {
         return 0;
     }
-    fds[n++] = (struct pollfd) { .fd = s->fd, .events = POLLIN };
+    if (!s->accept_paused_until) {
+        fds[n++] = (struct pollfd) { .fd = s->fd, .events = POLLIN };
+    }
     for (struct unixctl_conn *c = s->conns; c && n < max; c = c->next) {
         if (c->dead) {
             continue;
         }
         short events = c->out.len ? POLLOUT : 0;
-        if (!c->busy && !c->closing) {
-            events |= POLLIN;
+        events |= conn_wants_input(c) ? POLLIN : 0;
+        if (!events) {
+            continue;   /* a hang-up alone would wake the caller in a loop */
         }
         fds[n++] = (struct pollfd) { .fd = c->fd, .events = events };
     }
@@ -650,17 +853,11 @@ void unixctl_server_destroy(struct unixctl_server *s)
     close(s->fd);
     unlink(s->path);
     free(s->path);
+    free(s->pfds);
     free(s);
 }
 
 /* ---- Client ---- */
-
-static uint64_t monotonic_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
-}
 
 /* Waits for `events` on fd until `deadline` (0: none).  0 or -errno. */
 static int wait_fd(int fd, short events, uint64_t deadline)
@@ -708,7 +905,7 @@ static int send_all(int fd, const char *data, size_t len, uint64_t deadline)
 static long recv_message(int fd, struct buf *in, uint64_t deadline)
 {
     struct json_scanner scan = { 0 };
-    char chunk[65536];
+    char chunk[UNIXCTL_READ_CHUNK];
     for (;;) {
         enum scan_result r = scan_json(&scan, in->data, in->len);
         if (r == SCAN_DONE) {
@@ -719,7 +916,7 @@ static long recv_message(int fd, struct buf *in, uint64_t deadline)
         }
         ssize_t n = recv(fd, chunk, sizeof chunk, MSG_DONTWAIT);
         if (n > 0) {
-            buf_append(in, chunk, (size_t) n);
+            buf_append_unbounded(in, chunk, (size_t) n);  /* replies: any size */
         } else if (n == 0) {
             return -ECONNRESET;
         } else if (errno == EAGAIN || errno == EINTR) {

@@ -195,37 +195,64 @@ void vlog_reopen(void)
     pthread_mutex_unlock(&vlog_mutex);
 }
 
-int vlog_set_spec(const char *spec)
+static bool is_destination(const char *word)
 {
-    char buf[128];
-    snprintf(buf, sizeof buf, "%s", spec);
-    char *colon = strrchr(buf, ':');
-    const char *mod = "ANY";
-    const char *lvl = buf;
-    if (colon) {
-        *colon = '\0';
-        mod = buf;
-        lvl = colon + 1;
-        /* "module:destination:level": the destination is ignored. */
-        char *c2 = strchr(buf, ':');
-        if (c2) {
-            *c2 = '\0';
+    return !strcasecmp(word, "console") || !strcasecmp(word, "file")
+           || !strcasecmp(word, "syslog");
+}
+
+static struct vlog_module *module_find(const char *name)
+{
+    for (struct vlog_module *m = modules; m; m = m->next) {
+        if (!strcmp(name, m->name)) {
+            return m;
         }
     }
-    int level = vlog_level_from_name(lvl);
-    if (level < 0) {
-        return -1;
-    }
-    bool found = false;
+    return NULL;
+}
+
+/* Words of a spec, in any order, separated by ':' (or ' ', ',', tab as
+ * OVS allows): at most one module ("ANY" names them all), one destination
+ * (accepted, since one level serves every destination here) and one
+ * level, which is required.  The whole spec is parsed, however long: a
+ * bounded copy would cut off the end and could turn a bad spec into a
+ * valid one. */
+int vlog_set_spec(const char *spec)
+{
+    char *copy = xstrdup(spec);
+    char *save = NULL;
+    int level = -1;
+    bool any_module = false, destination = false, ok = true;
+    struct vlog_module *module = NULL;
     pthread_mutex_lock(&vlog_mutex);
-    for (struct vlog_module *m = modules; m; m = m->next) {
-        if (!strcasecmp(mod, "ANY") || !strcmp(mod, m->name)) {
-            m->level = (enum vlog_level)level;
-            found = true;
+    for (char *word = strtok_r(copy, ": ,\t", &save); word && ok;
+         word = strtok_r(NULL, ": ,\t", &save)) {
+        struct vlog_module *m;
+        if (!strcasecmp(word, "ANY")) {
+            ok = !any_module && !module;
+            any_module = true;
+        } else if (is_destination(word)) {
+            ok = !destination;
+            destination = true;
+        } else if (vlog_level_from_name(word) >= 0) {
+            ok = level < 0;
+            level = vlog_level_from_name(word);
+        } else if ((m = module_find(word)) != NULL) {
+            ok = !module && !any_module;
+            module = m;
+        } else {
+            ok = false;
+        }
+    }
+    ok = ok && level >= 0;
+    for (struct vlog_module *m = modules; ok && m; m = m->next) {
+        if (!module || m == module) {
+            m->level = (enum vlog_level) level;
         }
     }
     pthread_mutex_unlock(&vlog_mutex);
-    return found || !strcasecmp(mod, "ANY") ? 0 : -1;
+    free(copy);
+    return ok ? 0 : -1;
 }
 
 int vlog_list(char *buf, int size)

@@ -61,8 +61,9 @@ int vlog_set_file(const char *path);
 /* Reopens the log file (after rotation). */
 void vlog_reopen(void);
 
-/* Applies a "module:level", "level" or "ANY:level" spec (as vlog/set);
- * "module" may be "ANY".  0, or -1 when the module or level is unknown. */
+/* Applies a vlog/set spec: words in any order ("module:level", "level",
+ * "ANY:console:dbg"), at most one module (or ANY), destination and level;
+ * the level is required.  0, or -1 (nothing changed) for an unknown word. */
 int vlog_set_spec(const char *spec);
 
 /* Formats the module list as `vlog/list` prints it into buf. */

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -87,6 +89,31 @@ static int setup(void **state)
     }
     pthread_create(&f->thread, NULL, server_thread, f);
     *state = f;
+    return 0;
+}
+
+/* Small limits, so that eviction and timeouts show within a test. */
+#define SMALL_CONNS 4
+#define SMALL_REQUEST_MS 300
+#define SMALL_IDLE_MS 600
+
+static int setup_small(void **state)
+{
+    if (setup(state)) {
+        return -1;
+    }
+    struct fixture *f = *state;
+    /* The thread already runs: stop it while the limits change. */
+    f->stop = 1;
+    pthread_join(f->thread, NULL);
+    f->stop = 0;
+    struct unixctl_limits limits = {
+        .max_conns = SMALL_CONNS,
+        .request_timeout_ms = SMALL_REQUEST_MS,
+        .idle_timeout_ms = SMALL_IDLE_MS,
+    };
+    unixctl_server_set_limits(f->server, &limits);
+    pthread_create(&f->thread, NULL, server_thread, f);
     return 0;
 }
 
@@ -453,6 +480,134 @@ static void test_client_errors(void **state)
     unixctl_server_destroy(idle);
 }
 
+static long elapsed_ms(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (t1.tv_sec - t0->tv_sec) * 1000
+           + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* True when the server has closed fd (EOF waiting), false if it is open. */
+static bool peer_closed(int fd)
+{
+    char c;
+    ssize_t n = recv(fd, &c, 1, MSG_DONTWAIT | MSG_PEEK);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        return false;
+    }
+    return n == 0 || n < 0;
+}
+
+/* Full: a new client is served, the oldest idle connection makes room and
+ * the younger ones stay. */
+static void test_full_evicts_oldest(void **state)
+{
+    struct fixture *f = *state;
+    int held[SMALL_CONNS];
+    for (int i = 0; i < SMALL_CONNS; i++) {
+        held[i] = raw_connect(f);
+        if (i % 2) {
+            raw_send(held[i], "{\"id\":1,\"method\":");   /* partial */
+        }
+        usleep(20000);   /* accepted in this order */
+    }
+    assert_server_alive(f);
+    usleep(50000);
+    assert_true(peer_closed(held[0]));
+    for (int i = 1; i < SMALL_CONNS; i++) {
+        assert_false(peer_closed(held[i]));
+    }
+    /* Full again: the next client pushes out the next oldest. */
+    int late = raw_connect(f);
+    usleep(20000);
+    assert_server_alive(f);
+    usleep(50000);
+    assert_true(peer_closed(held[1]));
+    assert_false(peer_closed(held[2]));
+    assert_false(peer_closed(late));
+    for (int i = 0; i < SMALL_CONNS; i++) {
+        close(held[i]);
+    }
+    close(late);
+}
+
+/* Half a request is answered with an error once the request timeout has
+ * passed since its first byte, then closed. */
+static void test_partial_request_times_out(void **state)
+{
+    struct fixture *f = *state;
+    int fd = raw_connect(f);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    raw_send(fd, "{\"id\":1,\"method\":\"echo\",\"params\":[");
+    char *text = raw_read_all(fd);
+    long took = elapsed_ms(&t0);
+    assert_error_reply(text, "request timed out");
+    assert_true(took >= SMALL_REQUEST_MS - 20 && took < 3000);
+    free(text);
+    close(fd);
+}
+
+/* A connection that sends nothing closes after the idle timeout. */
+static void test_idle_times_out(void **state)
+{
+    struct fixture *f = *state;
+    int fd = raw_connect(f);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    char *text = raw_read_all(fd);
+    long took = elapsed_ms(&t0);
+    assert_string_equal(text, "");
+    assert_true(took >= SMALL_IDLE_MS - 20 && took < 3000);
+    free(text);
+    close(fd);
+}
+
+/* The request timeout counts from each request's first byte, the idle one
+ * from the last byte: a connection that sends a request in pieces, and
+ * then more requests spaced under the idle timeout, is served throughout
+ * though it lives far longer than either. */
+static void test_active_connection_lives(void **state)
+{
+    struct fixture *f = *state;
+    int fd = raw_connect(f);
+    for (int i = 0; i < 4; i++) {
+        raw_send(fd, "{\"id\":5,\"method\":");
+        usleep(SMALL_REQUEST_MS / 3 * 1000);
+        raw_send(fd, "\"echo\",\"params\":[\"hi\"]}");
+        json_t *j = raw_read_reply(fd);
+        assert_string_equal(json_string_value(json_object_get(j, "result")),
+                            "hi");
+        json_decref(j);
+        usleep(SMALL_IDLE_MS * 2 / 3 * 1000);
+    }
+    close(fd);
+}
+
+/* Requests pipelined faster than the replies are read are all answered,
+ * in order: input is read only once the previous reply is out. */
+static void test_pipelined_requests(void **state)
+{
+    struct fixture *f = *state;
+    int fd = raw_connect(f);
+    enum { N = 500 };
+    char *req = malloc(N * 64);
+    size_t len = 0;
+    for (int i = 0; i < N; i++) {
+        len += (size_t) sprintf(req + len, "{\"id\":%d,\"method\":\"echo\","
+                                "\"params\":[\"%d\"]}", i, i);
+    }
+    assert_int_equal(send(fd, req, len, MSG_NOSIGNAL), (ssize_t) len);
+    free(req);
+    for (int i = 0; i < N; i++) {
+        json_t *j = raw_read_reply(fd);
+        assert_int_equal(json_integer_value(json_object_get(j, "id")), i);
+        json_decref(j);
+    }
+    close(fd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -476,6 +631,16 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_socket_mode_and_reuse, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_client_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_full_evicts_oldest, setup_small,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_partial_request_times_out,
+                                        setup_small, teardown),
+        cmocka_unit_test_setup_teardown(test_idle_times_out, setup_small,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_active_connection_lives,
+                                        setup_small, teardown),
+        cmocka_unit_test_setup_teardown(test_pipelined_requests, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
