@@ -53,7 +53,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t off = 0; off < size && !c->dead && !c->closing;
          off += chunk) {
         size_t n = size - off < chunk ? size - off : chunk;
-        buf_append(&c->in, data + off, n);
+        if (buf_append(&c->in, data + off, n)) {
+            break;              /* past the request bound: refused */
+        }
         conn_process_input(c);
         drain(sv[1]);
     }
