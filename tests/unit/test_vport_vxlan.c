@@ -164,6 +164,14 @@ static void test_config_defaults_and_format(void **state)
                      0);
     vxlan_config_format(&cfg, buf, sizeof buf);
     assert_string_equal(buf, "remote_ip=10.0.0.1, key=16, tos=32, ttl=5");
+    assert_int_equal(cfg.mtu, 9000);
+
+    struct vport_opt o4[] = { { "remote_ip", "10.0.0.1" }, { "mtu", "1400" } };
+    assert_int_equal(vxlan_config_parse("vx", o4, 2, &cfg, err, sizeof err),
+                     0);
+    assert_int_equal(cfg.mtu, 1400);
+    vxlan_config_format(&cfg, buf, sizeof buf);
+    assert_string_equal(buf, "remote_ip=10.0.0.1, mtu=1400");
 }
 
 static void expect_refused(const struct vport_opt *opts, size_t n,
@@ -203,6 +211,12 @@ static void test_config_refusals(void **state)
     struct vport_opt unknown[] = { { "remote_ip", "1.1.1.1" },
                                    { "colour", "red" } };
     expect_refused(unknown, 2, "unknown vxlan argument 'colour'");
+    struct vport_opt mtu_small[] = { { "remote_ip", "1.1.1.1" },
+                                     { "mtu", "67" } };
+    expect_refused(mtu_small, 2, "bad mtu '67' (68..65000)");
+    struct vport_opt mtu_big[] = { { "remote_ip", "1.1.1.1" },
+                                   { "mtu", "65001" } };
+    expect_refused(mtu_big, 2, "bad mtu");
 }
 
 /* ------------------------------------------------------ encap / decap */
@@ -312,7 +326,8 @@ static void raw_send(const char *src, uint16_t port, const uint8_t *hdr,
     assert_int_equal(bind(fd, (struct sockaddr *)&me, sizeof me), 0);
     struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port),
                               .sin_addr.s_addr = ip4("127.0.0.2") };
-    uint8_t buf[2048];
+    static uint8_t buf[8 + 65536];
+    assert_true(frame_len <= sizeof buf - 8);
     memcpy(buf, hdr, 8);
     memcpy(buf + 8, frame, frame_len);
     assert_int_equal(sendto(fd, buf, 8 + frame_len, 0, (struct sockaddr *)&to,
@@ -369,6 +384,68 @@ static void test_header_checks_and_wrong_vni(void **state)
     assert_memory_equal(dp_packet_data(batch.pkts[0]), frame, sizeof frame);
     vport_stats_read(&b, &st);
     assert_int_equal(st.rx_packets, 1);
+    port_close(&b);
+}
+
+/* Sends `n` inner frames of `len` bytes to `port` (VNI 7) and receives on
+ * `vp`; returns how many came through. */
+static int inner_len_passes(struct vport *vp, uint16_t port, uint32_t len)
+{
+    static const uint8_t good[8] = { 0x08, 0, 0, 0, 0, 0, 7, 0 };
+    static uint8_t frame[65536];
+    make_frame(frame, len, 0, 3);
+    raw_send("127.0.0.1", port, good, frame, len);
+    struct dp_packet_batch batch;
+    int n = recv_wait(vp, &batch, 1);
+    if (n) {
+        assert_int_equal(batch.pkts[0]->len, len);
+    }
+    return n;
+}
+
+static uint64_t too_big_drops(const struct vport *vp)
+{
+    struct dp_drop_stats d;
+    vport_drops_read(vp, &d);
+    return d.n[DP_DROP_TOO_BIG];
+}
+
+/* A datagram carrying an inner frame longer than the port's MTU (the
+ * kernel reassembles up to 64 KB) is dropped at decap and counted as too
+ * big; frames up to MTU + Ethernet + two tags pass, jumbo (9000) by
+ * default. */
+static void test_inner_frame_bounded_by_mtu(void **state)
+{
+    (void)state;
+    char err[VPORT_ERR_MAX];
+    struct vport b;
+    struct vport_opt ob[] = { { "remote_ip", "127.0.0.1" },
+                              { "local_ip", "127.0.0.2" }, { "key", "7" },
+                              { "dst_port", port_s(9) } };
+    assert_int_equal(port_open(&b, "vxm", 9, &fake_dp_a, ob, 4, err), 0);
+    uint16_t port = base_port + 9;
+    assert_int_equal(inner_len_passes(&b, port, 1514), 1);
+    assert_int_equal(inner_len_passes(&b, port, 9000 + 14), 1);
+    assert_int_equal(inner_len_passes(&b, port, 9000 + 22), 1);
+    assert_int_equal(too_big_drops(&b), 0);
+    assert_int_equal(inner_len_passes(&b, port, 9000 + 23), 0);
+    assert_int_equal(inner_len_passes(&b, port, 60000), 0);
+    assert_int_equal(too_big_drops(&b), 2);
+    struct vport_stats st;
+    vport_stats_read(&b, &st);
+    assert_int_equal(st.rx_dropped, 2);
+    assert_int_equal(st.rx_packets, 3);
+    port_close(&b);
+
+    /* mtu=1500: a 1500-byte packet in a tagged frame passes, more not. */
+    struct vport_opt oc[] = { { "remote_ip", "127.0.0.1" },
+                              { "local_ip", "127.0.0.2" }, { "key", "7" },
+                              { "dst_port", port_s(9) }, { "mtu", "1500" } };
+    assert_int_equal(port_open(&b, "vxm", 9, &fake_dp_a, oc, 5, err), 0);
+    assert_int_equal(inner_len_passes(&b, port, 1522), 1);
+    assert_int_equal(inner_len_passes(&b, port, 1523), 0);
+    assert_int_equal(inner_len_passes(&b, port, 9014), 0);
+    assert_int_equal(too_big_drops(&b), 2);
     port_close(&b);
 }
 
@@ -874,6 +951,7 @@ int main(void)
         cmocka_unit_test(test_encap_decap_loopback),
         cmocka_unit_test(test_different_dst_ports),
         cmocka_unit_test(test_header_checks_and_wrong_vni),
+        cmocka_unit_test(test_inner_frame_bounded_by_mtu),
         cmocka_unit_test(test_shared_socket_demux),
         cmocka_unit_test(test_set_tunnel_through_datapath),
         cmocka_unit_test(test_other_port_in_batch),
