@@ -172,6 +172,30 @@ static void test_config_defaults_and_format(void **state)
     assert_int_equal(cfg.mtu, 1400);
     vxlan_config_format(&cfg, buf, sizeof buf);
     assert_string_equal(buf, "remote_ip=10.0.0.1, mtu=1400");
+
+    /* A repeated option replaces the earlier one, "flow" and "inherit"
+     * included (found by fuzz_vxlan_config: "key=flow" then "key=0x10"
+     * printed key=flow but meant both). */
+    struct vport_opt o5[] = {
+        { "remote_ip", "flow" }, { "key", "flow" }, { "tos", "inherit" },
+        { "ttl", "inherit" }, { "remote_ip", "10.0.0.9" }, { "key", "0x10" },
+        { "tos", "8" }, { "ttl", "9" },
+    };
+    assert_int_equal(vxlan_config_parse("vx", o5, 8, &cfg, err, sizeof err),
+                     0);
+    assert_false(cfg.remote_flow || cfg.key_flow || cfg.tos_inherit
+                 || cfg.ttl_inherit);
+    vxlan_config_format(&cfg, buf, sizeof buf);
+    assert_string_equal(buf, "remote_ip=10.0.0.9, key=16, tos=8, ttl=9");
+    struct vport_opt o6[] = { { "remote_ip", "10.0.0.9" },
+                              { "remote_ip", "flow" }, { "key", "7" },
+                              { "key", "flow" } };
+    assert_int_equal(vxlan_config_parse("vx", o6, 4, &cfg, err, sizeof err),
+                     0);
+    vxlan_config_format(&cfg, buf, sizeof buf);
+    assert_string_equal(buf, "remote_ip=flow, key=flow");
+    assert_int_equal(cfg.remote, 0);
+    assert_int_equal(cfg.vni, 0);
 }
 
 static void expect_refused(const struct vport_opt *opts, size_t n,

@@ -39,7 +39,11 @@ static bool parse_one(const char *name, const struct vport_opt *o,
 {
     const char *k = o->key, *v = o->value ? o->value : "";
     unsigned long n;
+    /* A repeated option replaces the earlier one whole ("flow" or
+     * "inherit" included), so what prints is what was last given. */
     if (!strcmp(k, "remote_ip")) {
+        cfg->remote_flow = false;
+        cfg->remote = 0;
         if (!strcmp(v, "flow")) {
             cfg->remote_flow = true;
         } else if (!parse_ipv4(v, &cfg->remote) || !cfg->remote
@@ -55,6 +59,8 @@ static bool parse_one(const char *name, const struct vport_opt *o,
             return false;
         }
     } else if (!strcmp(k, "key")) {
+        cfg->key_flow = false;
+        cfg->vni = 0;
         if (!strcmp(v, "flow")) {
             cfg->key_flow = true;
         } else if (parse_uint(v, VXLAN_VNI_MAX, &n)) {
@@ -71,6 +77,8 @@ static bool parse_one(const char *name, const struct vport_opt *o,
         }
         cfg->dst_port = (uint16_t)n;
     } else if (!strcmp(k, "tos")) {
+        cfg->tos_inherit = false;
+        cfg->tos = 0;
         if (!strcmp(v, "inherit")) {
             cfg->tos_inherit = true;
         } else if (parse_uint(v, 255, &n)) {
@@ -81,6 +89,8 @@ static bool parse_one(const char *name, const struct vport_opt *o,
             return false;
         }
     } else if (!strcmp(k, "ttl")) {
+        cfg->ttl_inherit = false;
+        cfg->ttl = VXLAN_DEFAULT_TTL;
         if (!strcmp(v, "inherit")) {
             cfg->ttl_inherit = true;
         } else if (parse_uint(v, 255, &n) && n) {
