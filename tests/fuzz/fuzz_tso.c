@@ -4,7 +4,8 @@
  * the frame.  What tso_begin accepts must come out as segments that each
  * fit the buffer and hdr_len + MSS, carry the frame's headers up to L3,
  * together carry exactly the payload in order with consecutive sequence
- * numbers, and have valid IPv4 header and TCP checksums.  Every buffer is
+ * numbers (at least one segment, even without payload), and have valid
+ * IPv4 header and TCP checksums.  Every buffer is
  * exactly sized, so ASan sees any access past it. */
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -90,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fail("headers past the frame", it.hdr_len, p.len);
     }
     uint8_t *out = malloc(out_size ? out_size : 1);
-    uint32_t done = 0, payload = p.len - it.hdr_len;
+    uint32_t done = 0, payload = p.len - it.hdr_len, n_segs = 0;
     for (;;) {
         int n = tso_next(&it, out, out_size);
         if (n < 0) {
@@ -101,14 +102,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         }
         if (n == 0) {
-            if (done != payload) {
-                fail("payload lost", done, payload);
+            if (done != payload || !n_segs) {
+                fail("payload lost", done, n_segs);
             }
             break;
         }
+        n_segs++;
         uint32_t seg_len = (uint32_t)n;
         if (seg_len > out_size || seg_len > it.hdr_len + mss
-            || seg_len <= it.hdr_len) {
+            || (seg_len <= it.hdr_len && payload)) {
             fail("segment size", seg_len, out_size);
         }
         check_segment(&it, frame, out, seg_len, done);
