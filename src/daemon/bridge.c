@@ -562,6 +562,23 @@ static long long other_config_num(const char *name,
     return v;
 }
 
+/* other_config:`key` as OVS's smap_get_bool reads it: "true" or "false",
+ * else (absent, or anything else, warned) `def`. */
+static bool other_config_bool(const char *name, const struct conf_smap *m,
+                              const char *key, bool def)
+{
+    const char *s = m ? conf_smap_get(m, key) : NULL;
+    if (!s || !*s) {
+        return def;
+    }
+    if (!strcmp(s, "true") || !strcmp(s, "false")) {
+        return s[0] == 't';
+    }
+    VLOG_WARN("%s: bad other_config:%s=%s, using %s", name, key, s,
+              def ? "true" : "false");
+    return def;
+}
+
 void bridge_ofproto_settings(const char *name,
                              const struct conf_smap *other_config,
                              struct ofproto_settings *s)
@@ -578,6 +595,8 @@ void bridge_ofproto_settings(const char *name,
     s->max_idle_ms = (uint64_t) other_config_num(
         name, other_config, "max-idle", (long long) s->max_idle_ms, 100,
         86400000);
+    s->forward_bpdu = other_config_bool(name, other_config, "forward-bpdu",
+                                        s->forward_bpdu);
 }
 
 /* ---- Reconfiguration ---- */

@@ -25,6 +25,8 @@
 
 #include "dp/actions.h"
 #include "dp/crc32c.h"
+#include "dp/flow_key.h"
+#include "lib/coverage.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
 
@@ -947,6 +949,52 @@ static void run_groups(struct datapath *dp, struct flow_group *groups,
     }
 }
 
+/* One coverage counter per kind of malformed frame (flow_key.h's list),
+ * but the runt, which is a drop and counted as one. */
+static struct coverage_counter malformed[FLOW_KEY_N_ERRORS];
+
+__attribute__((constructor)) static void malformed_counters_register(void)
+{
+    for (int e = FLOW_KEY_OK + 1; e < FLOW_KEY_N_ERRORS; e++) {
+        if (e != FLOW_KEY_ETH_TOO_SHORT) {
+            malformed[e].name = flow_key_error_name(e);
+            coverage_register(&malformed[e]);
+        }
+    }
+}
+
+/* Counts the malformed packets of the batch (errors[i] is packet i's
+ * extraction result) and returns how many packets go on.  As OVS's
+ * dfc_processing, a frame shorter than an Ethernet header is dropped
+ * before the lookup (it has no destination to forward to, and a flow on
+ * in_port alone would otherwise match it): it is left out of `b` and
+ * `keys`.  The others go on with the key of the layers that parsed, as
+ * OVS's miniflow_extract leaves them, so a flood of malformed variants
+ * shares the megaflows of its L2 (or L3) headers.  Out of line: only
+ * batches with a malformed frame come here. */
+static __attribute__((noinline)) uint32_t
+count_malformed(struct datapath *dp, struct dp_packet_batch *b,
+                struct flow_key keys[], const uint8_t errors[], uint32_t n)
+{
+    uint32_t n_ok = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        struct dp_packet *p = b->pkts[i];
+        if (errors[i] == FLOW_KEY_ETH_TOO_SHORT) {
+            datapath_count_drop(dp, p->md.in_port, DP_DROP_RX_INVALID, 1);
+            continue;
+        }
+        if (errors[i] && errors[i] < FLOW_KEY_N_ERRORS) {
+            coverage_add(&malformed[errors[i]], 1);
+        }
+        if (n_ok != i) {
+            keys[n_ok] = keys[i];
+        }
+        b->pkts[n_ok++] = p;
+    }
+    b->count = n_ok;
+    return n_ok;
+}
+
 void datapath_process_batch(struct datapath *dp, struct dp_packet_batch *b)
 {
     uint32_t n = b->count < PACKET_BATCH_MAX ? b->count : PACKET_BATCH_MAX;
@@ -972,8 +1020,14 @@ void datapath_process_batch(struct datapath *dp, struct dp_packet_batch *b)
          * or a large working set is rarely in the cache. */
         __builtin_prefetch(dp_packet_data(b->pkts[i]));
     }
+    uint8_t errors[PACKET_BATCH_MAX];
+    unsigned any_error = 0;
     for (uint32_t i = 0; i < n; i++) {
-        flow_key_extract(b->pkts[i], &keys[i]);
+        errors[i] = (uint8_t) flow_key_extract(b->pkts[i], &keys[i]);
+        any_error |= errors[i];
+    }
+    if (__builtin_expect(any_error != 0, 0)) {
+        n = count_malformed(dp, b, keys, errors, n);
     }
     struct megaflow *flows[PACKET_BATCH_MAX];
     lookup_batch(dp, emc, keys, n, flows, &n_mask_hit);

@@ -104,7 +104,11 @@ void datapath_ports_changed(struct datapath *dp);
 /* The fast path: extracts each packet's key (in_port from pkt->md), looks it
  * up (exact-match cache, then megaflows), runs the flow's actions on the
  * packets that hit, and queues an UPCALL_MISS for the rest.  Flushes the
- * ports it sent to.  The packets stay the caller's. */
+ * ports it sent to.  The packets stay the caller's.  Frames shorter than an
+ * Ethernet header are dropped first (datapath_drop_rx_invalid_packet) and
+ * left out of `b` (its count shrinks); other malformed frames go on with
+ * the key of what parsed and are counted by kind (flow_key.h's
+ * FLOW_KEY_ERRORS, coverage counters of those names). */
 void datapath_process_batch(struct datapath *dp, struct dp_packet_batch *b);
 
 /* Receives one batch from `port_no` (its recv op) and processes it with the

@@ -88,14 +88,19 @@ static uint16_t parse_ethertype(struct cursor *c)
 /* ---------------------------------------------------------------------------
  * L3. */
 
-static void parse_arp(struct cursor *c, struct flow_key *key)
+/* An ARP body cut short is an error; one of another hardware or protocol
+ * type is not (its fields are just not in the key). */
+static enum flow_key_error parse_arp(struct cursor *c, struct flow_key *key)
 {
     const struct arp_eth_header *arp = (const void *)
         cursor_pull(c, ARP_ETH_HEADER_LEN);
-    if (!arp || arp->hrd != htons(ARP_HRD_ETHERNET)
+    if (!arp) {
+        return FLOW_KEY_ARP_TOO_SHORT;
+    }
+    if (arp->hrd != htons(ARP_HRD_ETHERNET)
         || arp->pro != htons(ETH_TYPE_IP)
         || arp->hln != ETH_ADDR_LEN || arp->pln != 4) {
-        return;
+        return FLOW_KEY_OK;
     }
     uint16_t op = ntohs(arp->op);
     /* Only the low 8 bits of the opcode are matchable; larger ones read 0. */
@@ -104,24 +109,26 @@ static void parse_arp(struct cursor *c, struct flow_key *key)
     key->nw_src = arp->spa;
     key->arp_tha = arp->tha;
     key->nw_dst = arp->tpa;
+    return FLOW_KEY_OK;
 }
 
-/* Returns false (key untouched) unless the header, its options and its total
- * length are all inside the frame; on success limits `c` to the payload
- * (padding after tot_len is not L4) and records where L4 starts in `p`
- * unless this is a later fragment (which carries no L4 header). */
-static bool parse_ipv4(struct cursor *c, struct flow_key *key,
-                       struct dp_packet *p)
+/* Returns an error (key untouched) unless the header, its options and its
+ * total length are all inside the frame (OVS's ipv4_sanity_check); on
+ * success limits `c` to the payload (padding after tot_len is not L4) and
+ * records where L4 starts in `p` unless this is a later fragment (which
+ * carries no L4 header). */
+static enum flow_key_error parse_ipv4(struct cursor *c, struct flow_key *key,
+                                      struct dp_packet *p)
 {
     if (c->size < IPV4_HEADER_LEN) {
-        return false;
+        return FLOW_KEY_IPV4_TOO_SHORT;
     }
     const struct ipv4_header *ip = (const void *)c->data;
     size_t ihl = ipv4_header_len(ip);
     size_t tot_len = ntohs(ip->tot_len);
     /* (ihl <= tot_len <= c->size also puts the header in the frame.) */
     if (ihl < IPV4_HEADER_LEN || tot_len > c->size || ihl > tot_len) {
-        return false;
+        return FLOW_KEY_IPV4_LEN_ERROR;
     }
     uint8_t proto = ip->proto;
     key->nw_tos = ip->tos;
@@ -143,7 +150,7 @@ static bool parse_ipv4(struct cursor *c, struct flow_key *key,
     }
     c->size = tot_len;
     cursor_pull(c, ihl);
-    return true;
+    return FLOW_KEY_OK;
 }
 
 /* Walks the IPv6 extension headers OVS knows, leaving nw_proto at the first
@@ -179,17 +186,21 @@ static bool parse_ipv6_ext_headers(struct cursor *c, uint8_t *proto,
     }
 }
 
-/* The fixed IPv6 header, or NULL (key untouched) when it or its payload
- * length does not fit; sets the addresses and limits `c` to the payload. */
+/* The fixed IPv6 header, or NULL (key untouched, the reason in `*error`)
+ * when it or its payload length does not fit; sets the addresses and limits
+ * `c` to the payload. */
 static const struct ipv6_header *parse_ipv6_fixed(struct cursor *c,
-                                                  struct flow_key *key)
+                                                  struct flow_key *key,
+                                                  enum flow_key_error *error)
 {
     if (c->size < IPV6_HEADER_LEN) {
+        *error = FLOW_KEY_IPV6_TOO_SHORT;
         return NULL;
     }
     const struct ipv6_header *ip = (const void *)c->data;
     size_t plen = ntohs(ip->payload_len);
     if (plen + IPV6_HEADER_LEN > c->size) {
+        *error = FLOW_KEY_IPV6_LEN_ERROR;
         return NULL;
     }
     cursor_pull(c, IPV6_HEADER_LEN);
@@ -222,43 +233,50 @@ static void parse_ipv6_finish(const struct cursor *c, struct flow_key *key,
 /* ---------------------------------------------------------------------------
  * L4. */
 
-static void parse_ports(struct cursor *c, struct flow_key *key, size_t min)
+static enum flow_key_error parse_ports(struct cursor *c, struct flow_key *key,
+                                       size_t min)
 {
-    if (c->size >= min) {
-        const struct udp_header *ports = (const void *)c->data;
-        key->tp_src = ports->src;       /* TCP, UDP, SCTP: ports first */
-        key->tp_dst = ports->dst;
+    if (c->size < min) {
+        return FLOW_KEY_L4_TOO_SHORT;
     }
+    const struct udp_header *ports = (const void *)c->data;
+    key->tp_src = ports->src;       /* TCP, UDP, SCTP: ports first */
+    key->tp_dst = ports->dst;
+    return FLOW_KEY_OK;
 }
 
-static void parse_tcp(struct cursor *c, struct flow_key *key)
+static enum flow_key_error parse_tcp(struct cursor *c, struct flow_key *key)
 {
-    if (c->size >= TCP_HEADER_LEN) {
-        const struct tcp_header *tcp = (const void *)c->data;
-        key->tp_src = tcp->src;
-        key->tp_dst = tcp->dst;
-        key->tcp_flags = tcp->ctl & htons(TCP_FLAGS_MASK);
+    if (c->size < TCP_HEADER_LEN) {
+        return FLOW_KEY_L4_TOO_SHORT;
     }
+    const struct tcp_header *tcp = (const void *)c->data;
+    key->tp_src = tcp->src;
+    key->tp_dst = tcp->dst;
+    key->tcp_flags = tcp->ctl & htons(TCP_FLAGS_MASK);
+    return FLOW_KEY_OK;
 }
 
-static void parse_icmp(struct cursor *c, struct flow_key *key)
+static enum flow_key_error parse_icmp(struct cursor *c, struct flow_key *key)
 {
-    if (c->size >= ICMP_HEADER_LEN) {
-        const struct icmp_header *icmp = (const void *)c->data;
-        key->tp_src = htons(icmp->type);
-        key->tp_dst = htons(icmp->code);
+    if (c->size < ICMP_HEADER_LEN) {
+        return FLOW_KEY_L4_TOO_SHORT;
     }
+    const struct icmp_header *icmp = (const void *)c->data;
+    key->tp_src = htons(icmp->type);
+    key->tp_dst = htons(icmp->code);
+    return FLOW_KEY_OK;
 }
 
 /* Neighbour discovery (NS/NA, code 0): the target and the SLL/TLL options.
  * A zero-length option ends the walk keeping what was found; an option cut
  * short ends it likewise; a repeated SLL or TLL makes the message invalid
  * and clears all ND fields (as OVS). */
-static void parse_nd(struct cursor *c, struct flow_key *key)
+static enum flow_key_error parse_nd(struct cursor *c, struct flow_key *key)
 {
     const uint8_t *target = cursor_pull(c, 16);
     if (!target) {
-        return;
+        return FLOW_KEY_L4_TOO_SHORT;
     }
     struct eth_addr sll = { { 0 } }, tll = { { 0 } };
     static const struct eth_addr zero;
@@ -274,7 +292,8 @@ static void parse_nd(struct cursor *c, struct flow_key *key)
             struct eth_addr *slot = opt->type == ND_OPT_TYPE_SOURCE_LL ? &sll
                                                                        : &tll;
             if (memcmp(slot, &zero, sizeof zero)) {
-                return;            /* duplicate option: invalid ND */
+                return FLOW_KEY_OK;   /* duplicate option: invalid ND, but
+                                       * a whole header */
             }
             memcpy(slot->ea, c->data + 2, ETH_ADDR_LEN);
         }
@@ -283,50 +302,45 @@ static void parse_nd(struct cursor *c, struct flow_key *key)
     memcpy(key->nd_target, target, 16);
     key->arp_sha = sll;
     key->arp_tha = tll;
+    return FLOW_KEY_OK;
 }
 
-static void parse_icmpv6(struct cursor *c, struct flow_key *key)
+static enum flow_key_error parse_icmpv6(struct cursor *c,
+                                        struct flow_key *key)
 {
     const struct icmp_header *icmp = (const void *)
         cursor_pull(c, ICMP_HEADER_LEN);
     if (!icmp) {
-        return;
+        return FLOW_KEY_L4_TOO_SHORT;
     }
     key->tp_src = htons(icmp->type);
     key->tp_dst = htons(icmp->code);
     if (icmp->code == 0 && (icmp->type == ICMP6_TYPE_NEIGHBOR_SOLICIT
                             || icmp->type == ICMP6_TYPE_NEIGHBOR_ADVERT)) {
-        parse_nd(c, key);
+        return parse_nd(c, key);
     }
+    return FLOW_KEY_OK;
 }
 
-static void parse_l4(struct cursor *c, struct flow_key *key, bool is_ipv6)
+static enum flow_key_error parse_l4(struct cursor *c, struct flow_key *key,
+                                    bool is_ipv6)
 {
     if (key->nw_frag & FLOW_NW_FRAG_LATER) {
-        return;                    /* later fragments carry no L4 header */
+        return FLOW_KEY_OK;        /* later fragments carry no L4 header */
     }
     switch (key->nw_proto) {
     case IP_PROTO_TCP:
-        parse_tcp(c, key);
-        break;
+        return parse_tcp(c, key);
     case IP_PROTO_UDP:
-        parse_ports(c, key, UDP_HEADER_LEN);
-        break;
+        return parse_ports(c, key, UDP_HEADER_LEN);
     case IP_PROTO_SCTP:
-        parse_ports(c, key, SCTP_HEADER_LEN);
-        break;
+        return parse_ports(c, key, SCTP_HEADER_LEN);
     case IP_PROTO_ICMP:
-        if (!is_ipv6) {
-            parse_icmp(c, key);
-        }
-        break;
+        return is_ipv6 ? FLOW_KEY_OK : parse_icmp(c, key);
     case IP_PROTO_ICMPV6:
-        if (is_ipv6) {
-            parse_icmpv6(c, key);
-        }
-        break;
+        return is_ipv6 ? parse_icmpv6(c, key) : FLOW_KEY_OK;
     default:
-        break;
+        return FLOW_KEY_OK;
     }
 }
 
@@ -334,15 +348,16 @@ static void parse_l4(struct cursor *c, struct flow_key *key, bool is_ipv6)
  * of line, and called last, so that the registers the walk needs are not
  * saved on every extraction; an extension header cut short leaves only the
  * addresses set (as OVS). */
-static __attribute__((noinline)) void
+static __attribute__((noinline)) enum flow_key_error
 parse_ipv6_ext_l4(struct cursor *c, struct flow_key *key, struct dp_packet *p,
                   const struct ipv6_header *ip)
 {
     uint8_t proto = ip->next, frag = 0;
-    if (parse_ipv6_ext_headers(c, &proto, &frag)) {
-        parse_ipv6_finish(c, key, p, ip, proto, frag);
-        parse_l4(c, key, true);
+    if (!parse_ipv6_ext_headers(c, &proto, &frag)) {
+        return FLOW_KEY_IPV6_LEN_ERROR;
     }
+    parse_ipv6_finish(c, key, p, ip, proto, frag);
+    return parse_l4(c, key, true);
 }
 
 /* ---------------------------------------------------------------------------
@@ -365,7 +380,8 @@ static inline void key_zero(struct flow_key *key)
     }
 }
 
-void flow_key_extract(struct dp_packet *p, struct flow_key *key)
+enum flow_key_error flow_key_extract(struct dp_packet *p,
+                                     struct flow_key *key)
 {
     key_zero(key);
     key->tunnel = p->md.tunnel;
@@ -381,7 +397,7 @@ void flow_key_extract(struct dp_packet *p, struct flow_key *key)
         cursor_pull(&c, 2 * ETH_ADDR_LEN);   /* the type is read below */
     if (!eth || c.size < 2) {
         p->l3_ofs = DP_PACKET_OFS_NONE;
-        return;                    /* no whole Ethernet header */
+        return FLOW_KEY_ETH_TOO_SHORT;     /* no whole Ethernet header */
     }
     key->dl_dst = eth->dst;
     key->dl_src = eth->src;
@@ -390,22 +406,36 @@ void flow_key_extract(struct dp_packet *p, struct flow_key *key)
     /* Nothing limited `c` yet: what it consumed is the offset (<= 30). */
     p->l3_ofs = (uint16_t)(p->len - c.size);
 
+    enum flow_key_error error = FLOW_KEY_OK;
     if (key->dl_type == htons(ETH_TYPE_IP)) {
-        if (parse_ipv4(&c, key, p)) {
-            parse_l4(&c, key, false);
+        error = parse_ipv4(&c, key, p);
+        if (!error) {
+            error = parse_l4(&c, key, false);
         }
     } else if (key->dl_type == htons(ETH_TYPE_IPV6)) {
-        const struct ipv6_header *ip = parse_ipv6_fixed(&c, key);
+        const struct ipv6_header *ip = parse_ipv6_fixed(&c, key, &error);
         if (ip && ipv6_is_ext_header(ip->next)) {
-            parse_ipv6_ext_l4(&c, key, p, ip);
+            error = parse_ipv6_ext_l4(&c, key, p, ip);
         } else if (ip) {
             parse_ipv6_finish(&c, key, p, ip, ip->next, 0);
-            parse_l4(&c, key, true);
+            error = parse_l4(&c, key, true);
         }
     } else if (key->dl_type == htons(ETH_TYPE_ARP)
                || key->dl_type == htons(ETH_TYPE_RARP)) {
-        parse_arp(&c, key);
+        error = parse_arp(&c, key);
     }
+    return error;
+}
+
+const char *flow_key_error_name(enum flow_key_error e)
+{
+    static const char *const names[] = {
+        [FLOW_KEY_OK] = "",
+#define FLOW_KEY_ERROR_NAME(ENUM, NAME, DOC) [FLOW_KEY_##ENUM] = #NAME,
+        FLOW_KEY_ERRORS(FLOW_KEY_ERROR_NAME)
+#undef FLOW_KEY_ERROR_NAME
+    };
+    return (unsigned) e < FLOW_KEY_N_ERRORS ? names[e] : "?";
 }
 
 void flow_key_set_offsets(struct dp_packet *p)

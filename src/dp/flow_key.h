@@ -77,12 +77,46 @@ _Static_assert(sizeof(struct flow_key) % 8 == 0, "flow_key is u64 words");
 
 #define FLOW_KEY_U64S (sizeof(struct flow_key) / sizeof(uint64_t))
 
+/* What flow_key_extract found wrong with a frame, one list:
+ * X(ENUM, counter name, what it means).  The names are OVS's
+ * miniflow_extract coverage counters where OVS has one. */
+#define FLOW_KEY_ERRORS(X)                                                  \
+    X(ETH_TOO_SHORT, datapath_drop_rx_invalid_packet,                      \
+      "shorter than an Ethernet header (the datapath drops it)")          \
+    X(IPV4_TOO_SHORT, miniflow_extract_ipv4_pkt_too_short,                 \
+      "less than an IPv4 header after the Ethernet header")               \
+    X(IPV4_LEN_ERROR, miniflow_extract_ipv4_pkt_len_error,                 \
+      "IPv4 IHL below 5, or IHL or total length past the frame")          \
+    X(IPV6_TOO_SHORT, miniflow_extract_ipv6_pkt_too_short,                 \
+      "less than an IPv6 header after the Ethernet header")               \
+    X(IPV6_LEN_ERROR, miniflow_extract_ipv6_pkt_len_error,                 \
+      "IPv6 payload length past the frame, or an extension header cut")   \
+    X(ARP_TOO_SHORT, flow_extract_arp_too_short,                           \
+      "an ARP body shorter than Ethernet/IPv4 ARP's 28 bytes")            \
+    X(L4_TOO_SHORT, flow_extract_l4_too_short,                             \
+      "a TCP, UDP, SCTP, ICMP or ICMPv6 header cut short")
+
+enum flow_key_error {
+    FLOW_KEY_OK = 0,
+#define FLOW_KEY_ERROR_ENUM(ENUM, NAME, DOC) FLOW_KEY_##ENUM,
+    FLOW_KEY_ERRORS(FLOW_KEY_ERROR_ENUM)
+#undef FLOW_KEY_ERROR_ENUM
+    FLOW_KEY_N_ERRORS
+};
+
 /* Extracts the key of the frame in `p`; metadata (in_port, mark, tunnel,
  * recirc_id) comes from p->md.  A truncated or malformed frame yields the key
- * of the layers that parsed and leaves the rest zero; never reads past
- * p->len.  Records p's header offsets as it goes (see packet.h) and sets
- * p->ofs_valid. */
-void flow_key_extract(struct dp_packet *p, struct flow_key *key);
+ * of the layers that parsed and leaves the rest zero (as OVS's
+ * miniflow_extract, so such frames' megaflows coincide with each other's);
+ * never reads past p->len.  Records p's header offsets as it goes (see
+ * packet.h) and sets p->ofs_valid.  Returns FLOW_KEY_OK, or the first
+ * thing that did not parse (the caller counts it). */
+enum flow_key_error flow_key_extract(struct dp_packet *p,
+                                     struct flow_key *key);
+
+/* The counter name of `e` ("miniflow_extract_ipv4_pkt_len_error"), "" for
+ * FLOW_KEY_OK, "?" out of range. */
+const char *flow_key_error_name(enum flow_key_error e);
 
 /* Makes p's header offsets valid: a no-op when p->ofs_valid, else the same
  * walk as flow_key_extract (for packets that did not come through it). */

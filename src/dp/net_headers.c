@@ -26,9 +26,12 @@ uint32_t csum_add(uint32_t sum, const void *data, size_t len)
         memcpy(&w, d, 1);       /* the odd byte is the word's first */
         acc += w;
     }
+    /* Down to 16 bits (the same ones'-complement sum), so that callers can
+     * add words to the result without overflowing 32 bits and losing a
+     * carry (ipv4_header_csum did: found by fuzz_tso). */
     acc = (acc & 0xffffffffu) + (acc >> 32);
     acc = (acc & 0xffffffffu) + (acc >> 32);
-    return (uint32_t)acc;
+    return csum_fold((uint32_t)acc);
 }
 
 uint16_t ipv4_header_csum(const struct ipv4_header *ip)

@@ -401,7 +401,8 @@ struct NET_HEADER geneve_opt {
  * nothing is swapped.  A sum is an unfolded 32-bit accumulator. */
 
 /* Adds the `len` bytes at `data` to `sum` (an odd last byte is padded
- * with zero, as RFC 1071 says); returns the new unfolded sum. */
+ * with zero, as RFC 1071 says); returns the new sum folded to 16 bits, so
+ * that words can still be added to it without overflow. */
 uint32_t csum_add(uint32_t sum, const void *data, size_t len);
 
 /* Adds one 16-bit word as it lies in memory. */

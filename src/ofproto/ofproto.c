@@ -277,6 +277,7 @@ void ofproto_settings_default(struct ofproto_settings *s)
     s->mac_aging_s = MAC_DEFAULT_AGING_S;
     s->flow_limit = DP_DEFAULT_FLOW_LIMIT;
     s->max_idle_ms = OFPROTO_DEFAULT_MAX_IDLE_MS;
+    s->forward_bpdu = false;
 }
 
 void ofproto_set_settings(struct ofproto *ofp,
@@ -291,7 +292,9 @@ void ofproto_set_settings(struct ofproto *ofp,
     }
     mac_table_set_limits(ofp->macs, ofp->settings.mac_table_size,
                          ofp->settings.mac_aging_s);
-    ofp->need_revalidate = true;   /* the MAC table may have shrunk */
+    /* The MAC table may have shrunk, and forward-bpdu changes what NORMAL
+     * does with frames to reserved addresses. */
+    ofp->need_revalidate = true;
 }
 
 /* ---- the record of installed datapath flows ---- */

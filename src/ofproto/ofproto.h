@@ -24,6 +24,7 @@
 #ifndef VS_OFPROTO_OFPROTO_H
 #define VS_OFPROTO_OFPROTO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -85,7 +86,8 @@ void ofproto_port_del(struct ofproto *ofproto, uint32_t ofport);
 
 /* The tunable limits of one bridge, typed.  The daemon fills them from the
  * Bridge's other_config (mac-table-size, mac-aging-time, flow-limit,
- * max-idle) and checks their ranges; ofproto knows nothing of the store. */
+ * max-idle, forward-bpdu) and checks their ranges; ofproto knows nothing of
+ * the store. */
 struct ofproto_settings {
     size_t mac_table_size;   /* MAC entries kept (>= 1); default 2048 */
     unsigned mac_aging_s;    /* seconds an unrefreshed MAC entry lives
@@ -95,6 +97,9 @@ struct ofproto_settings {
                               * 200000 */
     uint64_t max_idle_ms;    /* a datapath flow idle this long is removed;
                               * default 10000 */
+    bool forward_bpdu;       /* NORMAL forwards frames to reserved
+                              * multicast addresses (STP, LACP, LLDP, ...);
+                              * default false: they are dropped */
 };
 
 #define OFPROTO_DEFAULT_MAX_IDLE_MS 10000

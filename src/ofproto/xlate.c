@@ -321,6 +321,34 @@ static bool eth_is_multicast(const struct eth_addr *a)
     return a->ea[0] & 1;
 }
 
+/* The destinations OVS calls reserved (eth_addr_is_reserved): the IEEE
+ * 802.1D bridge group block 01:80:c2:00:00:00-0f (STP, pause, LACP, 802.1X,
+ * LLDP, ...), Extreme's EDP/EAPS and Cisco's ISL, CDP/VTP/DTP/PAgP/UDLD,
+ * PVST+, Uplink Fast and CFM addresses.  A bridge does not flood them
+ * (other_config:forward-bpdu=true makes NORMAL treat them as any other). */
+static bool eth_is_reserved(const struct eth_addr *a)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 6; i++) {
+        v = v << 8 | a->ea[i];
+    }
+    if ((v & ~0xfULL) == 0x0180c2000000ULL         /* 802.1D group block */
+        || (v & ~0x7ULL) == 0x01000cccccc0ULL) {   /* Cisco CFM */
+        return true;
+    }
+    static const uint64_t singles[] = {
+        0x00e02b000000ULL, 0x00e02b000004ULL, 0x00e02b000006ULL, /* Extreme */
+        0x01000c000000ULL,                                       /* ISL */
+        0x01000cccccccULL, 0x01000ccccccdULL, 0x01000ccdcdcdULL, /* Cisco */
+    };
+    for (size_t i = 0; i < sizeof singles / sizeof singles[0]; i++) {
+        if (v == singles[i]) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void fmt_mac(const struct eth_addr *a, char *s, size_t n)
 {
     snprintf(s, n, "%02x:%02x:%02x:%02x:%02x:%02x", a->ea[0], a->ea[1],
@@ -368,6 +396,14 @@ static void xlate_normal(struct xctx *c)
     }
     int vlan = input_vlan(c, in);
     if (vlan < 0) {
+        return;
+    }
+    /* As OVS's is_admissible: before learning, on the whole dl_dst (already
+     * in the mask above, so the megaflow is exact on it). */
+    if (!c->ofp->settings.forward_bpdu
+        && eth_is_reserved(&c->flow.key.dl_dst)) {
+        trace(c, action_indent(c) + 1,
+              "-> packet has reserved destination MAC, dropping");
         return;
     }
     normal_learn(c, in, (uint16_t) vlan);

@@ -28,6 +28,7 @@ static void assert_settings_equal(const struct ofproto_settings *a,
     assert_int_equal(a->mac_aging_s, b->mac_aging_s);
     assert_int_equal(a->flow_limit, b->flow_limit);
     assert_int_equal(a->max_idle_ms, b->max_idle_ms);
+    assert_int_equal(a->forward_bpdu, b->forward_bpdu);
 }
 
 static void test_defaults(void **state)
@@ -39,6 +40,7 @@ static void test_defaults(void **state)
     assert_int_equal(def.mac_aging_s, 300);
     assert_int_equal(def.flow_limit, 200000);
     assert_int_equal(def.max_idle_ms, 10000);
+    assert_false(def.forward_bpdu);
     bridge_ofproto_settings("br0", NULL, &s);
     assert_settings_equal(&s, &def);
     struct conf_smap empty = { 0 };
@@ -61,6 +63,8 @@ static void test_values_and_bounds(void **state)
     assert_int_equal(settings_of("flow-limit", "10000000").flow_limit,
                      10000000);
     assert_int_equal(settings_of("max-idle", "100").max_idle_ms, 100);
+    assert_true(settings_of("forward-bpdu", "true").forward_bpdu);
+    assert_false(settings_of("forward-bpdu", "false").forward_bpdu);
     assert_int_equal(settings_of("max-idle", "86400000").max_idle_ms,
                      86400000);
     /* One key set leaves the others at their defaults. */
@@ -81,6 +85,8 @@ static void test_bad_values_mean_default(void **state)
     assert_int_equal(settings_of("flow-limit", "10000001").flow_limit, 200000);
     assert_int_equal(settings_of("max-idle", "99").max_idle_ms, 10000);
     assert_int_equal(settings_of("max-idle", "abc").max_idle_ms, 10000);
+    assert_false(settings_of("forward-bpdu", "yes").forward_bpdu);
+    assert_false(settings_of("forward-bpdu", "1").forward_bpdu);
     assert_int_equal(settings_of("max-idle", "99999999999999999999")
                      .max_idle_ms, 10000);
 }

@@ -18,6 +18,7 @@
 
 #include "dp/actions.h"
 #include "dp/datapath.h"
+#include "dp/flow_key.h"
 #include "lib/coverage.h"
 
 static uint32_t add_port(struct datapath *dp, const char *name)
@@ -679,6 +680,173 @@ static void test_drop_reason_names(void **state)
     assert_int_equal(dp_drop_reason_of_errno(EINVAL), DP_DROP_TX_ERROR);
 }
 
+/* The slow path at its worst for the table: an exact-match flow (every
+ * bit of the key) per miss, forwarding to aux's port. */
+struct exact_installer {
+    struct datapath *dp;
+    uint32_t out;
+};
+
+static void install_exact(const struct upcall *up, void *aux)
+{
+    const struct exact_installer *x = aux;
+    struct flow_key mask;
+    memset(&mask, 0xff, sizeof mask);
+    struct action_buf b;
+    char acts[16], err[128];
+    snprintf(acts, sizeof acts, "%u", x->out);
+    assert_int_equal(actions_parse(acts, &b, err, sizeof err), 0);
+    int error = datapath_flow_put(x->dp, &up->key, &mask, b.data, b.len,
+                                  false);
+    assert_true(error == 0 || error == -EEXIST);
+}
+
+static uint64_t malformed_total(enum flow_key_error e)
+{
+    const struct coverage_counter *c = coverage_find(flow_key_error_name(e));
+    if (!c) {
+        fail_msg("no coverage counter %s", flow_key_error_name(e));
+    }
+    return coverage_get(c);
+}
+
+/* Garbage from a small LCG (the same in every run). */
+static uint8_t junk(void)
+{
+    static uint32_t state = 12345;
+    state = state * 1103515245u + 12345u;
+    return (uint8_t)(state >> 16);
+}
+
+/* Ethernet header of type `type`, then `n` junk bytes; returns the length. */
+static size_t junk_frame(uint8_t *f, uint16_t type, size_t n)
+{
+    const uint8_t macs[12] = { 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1 };
+    memcpy(f, macs, 12);
+    f[12] = (uint8_t)(type >> 8);
+    f[13] = (uint8_t)type;
+    for (size_t i = 0; i < n; i++) {
+        f[14 + i] = junk();
+    }
+    return 14 + n;
+}
+
+/* Injects a burst of distinct malformed frames of each kind on `in`;
+ * `sent[e]` gets how many of kind e. */
+static void malformed_burst(struct datapath *dp, uint32_t in,
+                            uint32_t sent[FLOW_KEY_N_ERRORS])
+{
+    uint8_t f[128];
+    memset(sent, 0, FLOW_KEY_N_ERRORS * sizeof sent[0]);
+    for (int v = 0; v < 3; v++) {               /* runts of 0..13 bytes */
+        for (size_t len = 0; len < 14; len++) {
+            for (size_t i = 0; i < len; i++) {
+                f[i] = junk();
+            }
+            inject(dp, in, f, len);
+            sent[FLOW_KEY_ETH_TOO_SHORT]++;
+        }
+    }
+    for (size_t n = 0; n < 20; n++) {           /* IPv4 header cut */
+        inject(dp, in, f, junk_frame(f, 0x0800, n));
+        sent[FLOW_KEY_IPV4_TOO_SHORT]++;
+    }
+    for (int v = 0; v < 40; v++) {
+        size_t len = junk_frame(f, 0x0800, 50);
+        if (v < 20) {
+            f[14] = (uint8_t)(0x40 | (v % 5));    /* IHL 0..4 */
+        } else {
+            f[14] = 0x45;
+            f[16] = 0x01;                         /* tot_len past the end */
+        }
+        inject(dp, in, f, len);
+        sent[FLOW_KEY_IPV4_LEN_ERROR]++;
+    }
+    for (size_t n = 0; n < 40; n += 4) {        /* IPv6 header cut */
+        inject(dp, in, f, junk_frame(f, 0x86dd, n));
+        sent[FLOW_KEY_IPV6_TOO_SHORT]++;
+    }
+    for (int v = 0; v < 10; v++) {              /* payload past the end */
+        size_t len = junk_frame(f, 0x86dd, 60);
+        f[18] = 0x40;
+        inject(dp, in, f, len);
+        sent[FLOW_KEY_IPV6_LEN_ERROR]++;
+    }
+    for (size_t n = 0; n < 28; n += 3) {        /* ARP body cut */
+        inject(dp, in, f, junk_frame(f, 0x0806, n));
+        sent[FLOW_KEY_ARP_TOO_SHORT]++;
+    }
+    for (size_t n = 0; n < 20; n++) {           /* TCP header cut */
+        build(f, IPPROTO_TCP, 0x0a000001, 0x0a000002, 0, 0, 0);
+        f[16] = 0;
+        f[17] = (uint8_t)(20 + n);                /* tot_len */
+        for (size_t i = 0; i < n; i++) {
+            f[34 + i] = junk();
+        }
+        inject(dp, in, f, 34 + n);
+        sent[FLOW_KEY_L4_TOO_SHORT]++;
+    }
+}
+
+/* A burst of distinct malformed frames: runts are dropped before the
+ * lookup as datapath_drop_rx_invalid_packet; the others are processed with
+ * the key of what parsed (OVS's miniflow_extract) and counted by kind, so
+ * even a slow path that installs exact-match flows gets one flow per kind
+ * of header that parsed (L2 IPv4, L2 IPv6, L2 ARP, L3 TCP), not one per
+ * variant.  A flow on in_port alone does not catch the runts. */
+static void test_malformed_frames_counted_and_bounded(void **state)
+{
+    (void)state;
+    struct datapath *dp = datapath_create("malformed");
+    uint32_t in = add_port(dp, "in"), out = add_port(dp, "out");
+    uint64_t before[FLOW_KEY_N_ERRORS];
+    for (int e = FLOW_KEY_OK + 1; e < FLOW_KEY_N_ERRORS; e++) {
+        before[e] = malformed_total(e);
+    }
+    uint64_t cov_rx_invalid = coverage_total(DP_DROP_RX_INVALID);
+    uint32_t sent[FLOW_KEY_N_ERRORS];
+    malformed_burst(dp, in, sent);
+    poll_all(dp, in);
+    struct exact_installer x = { dp, out };
+    datapath_upcall_drain(dp, install_exact, &x, 1000);
+
+    struct dp_stats st;
+    datapath_get_stats(dp, &st);
+    assert_int_equal(st.n_flows, 4);
+    uint32_t n_sent = 0;
+    for (int e = FLOW_KEY_OK + 1; e < FLOW_KEY_N_ERRORS; e++) {
+        assert_int_equal(malformed_total(e) - before[e], sent[e]);
+        n_sent += sent[e];
+    }
+    uint32_t runts = sent[FLOW_KEY_ETH_TOO_SHORT];
+    assert_int_equal(runts, 42);
+    assert_int_equal(port_drops(dp, in, DP_DROP_RX_INVALID), runts);
+    assert_int_equal(coverage_total(DP_DROP_RX_INVALID) - cov_rx_invalid,
+                     runts);
+    assert_int_equal(st.n_missed, n_sent - runts);
+
+    /* Again, with only a catch-all flow on in_port: the others hit it,
+     * the runts still go nowhere. */
+    datapath_flow_flush(dp);
+    struct flow_key k, m;
+    memset(&k, 0, sizeof k);
+    memset(&m, 0, sizeof m);
+    k.in_port = in;
+    m.in_port = UINT32_MAX;
+    char acts[16];
+    snprintf(acts, sizeof acts, "%u", out);
+    put_flow(dp, &k, &m, acts);
+    uint32_t tx_before = vport_memory_tx_count(datapath_port_get(dp, out));
+    malformed_burst(dp, in, sent);
+    poll_all(dp, in);
+    datapath_get_stats(dp, &st);
+    assert_int_equal(st.n_flows, 1);
+    assert_int_equal(port_drops(dp, in, DP_DROP_RX_INVALID), 2 * runts);
+    assert_int_equal(vport_memory_tx_count(datapath_port_get(dp, out))
+                     - tx_before, n_sent - runts);
+    datapath_destroy(dp);
+}
+
 /* Flows whose actions are "drop" (the empty list, or a drop action) count
  * drop_action_of_pipeline at the input port; a flow that outputs does
  * not, and neither does a dropped packet count anything else. */
@@ -855,6 +1023,7 @@ int main(void)
         cmocka_unit_test(test_concurrent_execute_and_del),
         cmocka_unit_test(test_drop_reason_names),
         cmocka_unit_test(test_pipeline_drops),
+        cmocka_unit_test(test_malformed_frames_counted_and_bounded),
         cmocka_unit_test(test_port_drops_outlive_the_port),
         cmocka_unit_test(test_patch_loop_recursion_drop),
         cmocka_unit_test(test_upcalls_held),

@@ -177,6 +177,94 @@ static void test_vlan_isolation_with_learning(void **state)
     h_destroy(&h);
 }
 
+/* A frame from 02:00:00:00:00:`src` to `dst` with EtherType `type` (LLDP,
+ * a BPDU with an 802.3 length, ...), 64 bytes. */
+static size_t ctl_frame(uint8_t *f, const uint8_t dst[6], uint8_t src,
+                        uint16_t type)
+{
+    memset(f, 0, 64);
+    memcpy(f, dst, 6);
+    mac_of(src, f + 6);
+    f[12] = (uint8_t) (type >> 8);
+    f[13] = (uint8_t) type;
+    return 64;
+}
+
+/* Sends a frame to `dst` on port 1 of a 3-port bridge; returns how many
+ * of ports 2 and 3 got it. */
+static int flood_count(struct harness *h, const uint8_t dst[6],
+                       uint16_t type)
+{
+    size_t len = ctl_frame(frame, dst, 1, type);
+    h_send(h, 1, frame, len);
+    int n = h_drain(h, 2) + h_drain(h, 3);
+    h_drain_all(h);
+    return n;
+}
+
+static void test_reserved_multicast_not_forwarded(void **state)
+{
+    (void) state;
+    struct harness h;
+    h_init(&h, 3, NULL);
+    uint8_t dst[6] = { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x00 };
+    /* 802.1D's whole block: STP, pause, LACP, 802.1X, LLDP, ... */
+    for (int last = 0; last <= 0x0f; last++) {
+        dst[5] = (uint8_t) last;
+        if (flood_count(&h, dst, 0x88cc)) {
+            fail_msg("01:80:c2:00:00:%02x was forwarded", last);
+        }
+    }
+    /* Past the block (GARP's 01:80:c2:00:00:20) floods; the dropped
+     * frames' megaflows are exact on dl_dst, so none of them catches it.
+     * Sent twice: once by the slow path, once by the installed flow. */
+    dst[5] = 0x20;
+    assert_int_equal(flood_count(&h, dst, 0x88cc), 2);
+    assert_int_equal(flood_count(&h, dst, 0x88cc), 2);
+    dst[5] = 0x0e;
+    assert_int_equal(flood_count(&h, dst, 0x88cc), 0);   /* its flow */
+    /* Cisco's CDP/VTP and PVST+ and Extreme's EDP are reserved too. */
+    const uint8_t cdp[6] = { 0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcc };
+    const uint8_t pvst[6] = { 0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcd };
+    const uint8_t edp[6] = { 0x00, 0xe0, 0x2b, 0x00, 0x00, 0x00 };
+    assert_int_equal(flood_count(&h, cdp, 0x2000), 0);
+    assert_int_equal(flood_count(&h, pvst, 0x2000), 0);
+    assert_int_equal(flood_count(&h, edp, 0x2000), 0);
+    /* A dropped control frame teaches nothing (OVS checks before it
+     * learns). */
+    assert_int_equal(mac_count(h.ofp->macs), 1);   /* the GARP frames' */
+
+    /* forward-bpdu=true: NORMAL treats them as any multicast, including
+     * for the flows already installed (revalidated). */
+    struct ofproto_settings settings;
+    ofproto_settings_default(&settings);
+    assert_false(settings.forward_bpdu);
+    settings.forward_bpdu = true;
+    ofproto_set_settings(h.ofp, &settings);
+    ofproto_run(h.ofp, dp_time_ms());   /* the daemon's next pass */
+    dst[5] = 0x0e;
+    assert_int_equal(flood_count(&h, dst, 0x88cc), 2);
+    dst[5] = 0x00;
+    assert_int_equal(flood_count(&h, dst, 0x0026), 2);
+    assert_int_equal(flood_count(&h, cdp, 0x2000), 2);
+    h_destroy(&h);
+}
+
+/* An explicit output is not NORMAL: reserved frames go where it says. */
+static void test_reserved_multicast_explicit_output(void **state)
+{
+    (void) state;
+    struct harness h;
+    h_init(&h, 3, NULL);
+    h_add_flow(&h, "priority=10,in_port=1,actions=output:3");
+    const uint8_t lldp[6] = { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e };
+    size_t len = ctl_frame(frame, lldp, 1, 0x88cc);
+    h_send(&h, 1, frame, len);
+    assert_int_equal(h_drain(&h, 2), 0);
+    assert_int_equal(h_drain(&h, 3), 1);
+    h_destroy(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,6 +272,8 @@ int main(void)
         cmocka_unit_test(test_flood_never_back_and_bounded_bridge),
         cmocka_unit_test(test_vlan_modes),
         cmocka_unit_test(test_vlan_isolation_with_learning),
+        cmocka_unit_test(test_reserved_multicast_not_forwarded),
+        cmocka_unit_test(test_reserved_multicast_explicit_output),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

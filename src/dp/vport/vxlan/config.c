@@ -39,7 +39,11 @@ static bool parse_one(const char *name, const struct vport_opt *o,
 {
     const char *k = o->key, *v = o->value ? o->value : "";
     unsigned long n;
+    /* A repeated option replaces the earlier one whole ("flow" or
+     * "inherit" included), so what prints is what was last given. */
     if (!strcmp(k, "remote_ip")) {
+        cfg->remote_flow = false;
+        cfg->remote = 0;
         if (!strcmp(v, "flow")) {
             cfg->remote_flow = true;
         } else if (!parse_ipv4(v, &cfg->remote) || !cfg->remote
@@ -55,6 +59,8 @@ static bool parse_one(const char *name, const struct vport_opt *o,
             return false;
         }
     } else if (!strcmp(k, "key")) {
+        cfg->key_flow = false;
+        cfg->vni = 0;
         if (!strcmp(v, "flow")) {
             cfg->key_flow = true;
         } else if (parse_uint(v, VXLAN_VNI_MAX, &n)) {
@@ -71,6 +77,8 @@ static bool parse_one(const char *name, const struct vport_opt *o,
         }
         cfg->dst_port = (uint16_t)n;
     } else if (!strcmp(k, "tos")) {
+        cfg->tos_inherit = false;
+        cfg->tos = 0;
         if (!strcmp(v, "inherit")) {
             cfg->tos_inherit = true;
         } else if (parse_uint(v, 255, &n)) {
@@ -81,6 +89,8 @@ static bool parse_one(const char *name, const struct vport_opt *o,
             return false;
         }
     } else if (!strcmp(k, "ttl")) {
+        cfg->ttl_inherit = false;
+        cfg->ttl = VXLAN_DEFAULT_TTL;
         if (!strcmp(v, "inherit")) {
             cfg->ttl_inherit = true;
         } else if (parse_uint(v, 255, &n) && n) {
@@ -90,6 +100,13 @@ static bool parse_one(const char *name, const struct vport_opt *o,
                      name, v);
             return false;
         }
+    } else if (!strcmp(k, "mtu")) {
+        if (!parse_uint(v, VXLAN_MTU_MAX, &n) || n < VXLAN_MTU_MIN) {
+            snprintf(err, errlen, "%s: bad mtu '%s' (%u..%u)", name, v,
+                     VXLAN_MTU_MIN, VXLAN_MTU_MAX);
+            return false;
+        }
+        cfg->mtu = (uint32_t)n;
     } else {
         snprintf(err, errlen, "%s: unknown vxlan argument '%s'", name, k);
         return false;
@@ -104,6 +121,7 @@ int vxlan_config_parse(const char *name, const struct vport_opt *opts,
     memset(cfg, 0, sizeof *cfg);
     cfg->dst_port = VXLAN_DEFAULT_PORT;
     cfg->ttl = VXLAN_DEFAULT_TTL;
+    cfg->mtu = VXLAN_DEFAULT_MTU;
     bool has_remote = false;
     for (size_t i = 0; i < n_opts; i++) {
         if (!opts[i].key || !parse_one(name, &opts[i], cfg, err, errlen)) {
@@ -142,17 +160,20 @@ int vxlan_config_format(const struct vxlan_config *cfg, char *buf,
     if (!cfg->ttl_inherit) {
         snprintf(ttl, sizeof ttl, "%u", cfg->ttl);
     }
-    char port[16];
+    char port[16], mtu[16];
     snprintf(port, sizeof port, "%u", cfg->dst_port);
+    snprintf(mtu, sizeof mtu, "%u", cfg->mtu);
     bool show_tos = cfg->tos_inherit || cfg->tos;
     bool show_ttl = cfg->ttl_inherit || cfg->ttl != VXLAN_DEFAULT_TTL;
     bool show_key = cfg->key_flow || cfg->vni;
     bool show_port = cfg->dst_port != VXLAN_DEFAULT_PORT;
-    return snprintf(buf, size, "remote_ip=%s%s%s%s%s%s%s%s%s%s%s",
+    bool show_mtu = cfg->mtu != VXLAN_DEFAULT_MTU;
+    return snprintf(buf, size, "remote_ip=%s%s%s%s%s%s%s%s%s%s%s%s%s",
                     remote,
                     *local ? ", local_ip=" : "", local,
                     show_key ? ", key=" : "", show_key ? key : "",
                     show_port ? ", dst_port=" : "", show_port ? port : "",
                     show_tos ? ", tos=" : "", show_tos ? tos : "",
-                    show_ttl ? ", ttl=" : "", show_ttl ? ttl : "");
+                    show_ttl ? ", ttl=" : "", show_ttl ? ttl : "",
+                    show_mtu ? ", mtu=" : "", show_mtu ? mtu : "");
 }

@@ -1,8 +1,9 @@
 /* The options of a vxlan port, parsed and printed as OVS spells them:
  * remote_ip (IPv4 address or "flow", required), local_ip (IPv4), key (VNI
  * 0..16777215 or "flow", default 0), dst_port (default 4789), tos (0..255 or
- * "inherit", default 0), ttl (1..255 or "inherit", default 64).  IPv4
- * underlay only. */
+ * "inherit", default 0), ttl (1..255 or "inherit", default 64), mtu
+ * (68..65000, default 9000: the largest L3 packet a decapsulated frame may
+ * carry; see vxlan.h).  IPv4 underlay only. */
 #ifndef VS_DP_VXLAN_CONFIG_H
 #define VS_DP_VXLAN_CONFIG_H
 
@@ -15,6 +16,9 @@
 #define VXLAN_DEFAULT_PORT 4789
 #define VXLAN_DEFAULT_TTL 64
 #define VXLAN_VNI_MAX 0xffffffu
+#define VXLAN_DEFAULT_MTU 9000
+#define VXLAN_MTU_MIN 68        /* IPv4's minimum */
+#define VXLAN_MTU_MAX 65000     /* below the 65535 of a datagram's headers */
 
 struct vxlan_config {
     uint32_t remote;      /* be32; unused when remote_flow */
@@ -23,6 +27,7 @@ struct vxlan_config {
     uint16_t dst_port;    /* host order */
     uint8_t tos;
     uint8_t ttl;
+    uint32_t mtu;         /* inner L3 bytes taken at decap */
     bool remote_flow;     /* remote from the packet's tunnel metadata */
     bool key_flow;        /* VNI from the packet's tunnel metadata */
     bool tos_inherit;     /* tos copied from the inner IP header */

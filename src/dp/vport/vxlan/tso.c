@@ -117,8 +117,8 @@ static void fix_tcp_csum(const struct tso_iter *it, uint8_t *out,
 
 int tso_next(struct tso_iter *it, uint8_t *out, uint32_t size)
 {
-    if (!it->frame || it->pos >= it->len) {
-        return 0;
+    if (!it->frame || (it->pos >= it->len && it->started)) {
+        return 0;      /* (a frame of headers alone is still sent once) */
     }
     bool first = it->pos == it->hdr_len;
     uint32_t chunk = it->len - it->pos;
@@ -149,5 +149,6 @@ int tso_next(struct tso_iter *it, uint8_t *out, uint32_t size)
     fix_ip(it, out, l4_len, (uint16_t)(it->ip_id + done / it->mss));
     fix_tcp_csum(it, out, l4_len);
     it->pos += chunk;
+    it->started = true;
     return (int)seg_len;
 }

@@ -26,6 +26,7 @@ struct tso_iter {
     uint16_t ip_id;                    /* host order (IPv4) */
     uint8_t tcp_flags;
     bool ipv6;
+    bool started;                      /* a segment was written */
 };
 
 /* Checks the headers at `l3_ofs` (IPv4 or IPv6, its ethertype the two
@@ -36,7 +37,8 @@ int tso_begin(struct tso_iter *it, const uint8_t *frame, uint32_t len,
               uint32_t l3_ofs, uint32_t l4_ofs, uint32_t mss);
 
 /* Writes the next segment (headers fixed, checksums computed) into `out`;
- * returns its length, 0 when all were written, -1 when `size` is short. */
+ * returns its length, 0 when all were written, -1 when `size` is short.
+ * A frame without payload (a bare ACK marked for GSO) is one segment. */
 int tso_next(struct tso_iter *it, uint8_t *out, uint32_t size);
 
 #endif

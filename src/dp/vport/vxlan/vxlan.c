@@ -172,6 +172,15 @@ static bool header_ok(const struct vxlan_header *vxh, uint32_t len,
            && !vxh->reserved1[1] && !vxh->reserved1[2] && !vxh->reserved2;
 }
 
+/* The largest inner frame port `vp` takes: its mtu of L3 bytes, an
+ * Ethernet header and two VLAN tags (802.1ad + 802.1Q), as a device of that
+ * MTU receives them. */
+static uint32_t inner_max(const struct vport *vp)
+{
+    return vx_priv(vp)->cfg.mtu + ETH_HEADER_LEN
+           + FLOW_MAX_VLANS * VLAN_HEADER_LEN;
+}
+
 /* The tunnel metadata of datagram `i`, as it entered the socket. */
 static void rx_tunnel(struct vxlan_priv *vx, int i, uint32_t vni,
                       struct flow_tnl *t)
@@ -216,6 +225,12 @@ static void rx_one(struct vport *vp, struct vxlan_priv *vx, int i,
     if (!e) {
         vxlan_sock_count_unmatched(vx->sock);
         vport_count_rx_dropped(blame, DP_DROP_TNL_NO_PORT, 1);
+        return;
+    }
+    if (len - VXLAN_HEADER_LEN > inner_max(e->vp)) {
+        /* A reassembled datagram can carry up to 64 KB; no port of an MTU
+         * the tunnel stands for could have sent it, so it stops here. */
+        vport_count_rx_dropped(e->vp, DP_DROP_TOO_BIG, 1);
         return;
     }
 

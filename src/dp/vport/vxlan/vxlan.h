@@ -17,7 +17,12 @@
  * bits set) counts as rx_errors, one that matches no port (e.g. a wrong
  * VNI) as rx_dropped, on the port whose remote_ip is the datagram's source
  * (else the first port on the socket); the socket's own totals are in
- * vport_vxlan_sock_stats.
+ * vport_vxlan_sock_stats.  An inner frame longer than the port's mtu option
+ * (L3 bytes, default 9000) plus an Ethernet header and two VLAN tags is
+ * rx_dropped under datapath_drop_frame_too_big on its port: the underlay
+ * may fragment (DF is never set) and the kernel reassembles up to 64 KB, but
+ * a frame past the MTU of the network the tunnel extends would only fail
+ * later, at an output port.
  *
  * Sockets are not SO_REUSEADDR: ports with local_ip and ports without it
  * cannot share a dst_port, nor can a kernel vxlan device on that port in
