@@ -50,7 +50,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     rcu_register_thread();
     dp = datapath_create("fuzz");
     for (int i = 0; i < N_MEM; i++) {
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "m%d", i);
         mem_ports[i] = add(name, "memory", NULL, 0);
     }

@@ -107,7 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int error = trace_flow(ofp, 4, argv, &xi.flow, err, sizeof err);
 
     static uint8_t ref[PACKET_HEADROOM + 65536];
-    size_t ref_len;
+    size_t ref_len = 0;
     int ref_error = decode(hex, ref + PACKET_HEADROOM, 65536, &ref_len);
     if (ref_error && !error) {
         fail("accepted what the reference refuses", flow, hex);
