@@ -31,6 +31,10 @@
 VLOG_DEFINE_THIS_MODULE(datapath);
 
 #define DP_NAME_MAX 64
+/* Every upcall slot keeps a buffer of this size once used; a bigger one
+ * (a GSO super-frame's, up to 64 KiB) is freed when its upcall has been
+ * handled, or the ring's 1024 slots would each keep the largest frame they
+ * ever held, RSS growing by up to 64 MiB as churn sends big frames up. */
 #define UPCALL_MIN_BUF 2048
 #define TXSET_MAX 16
 
@@ -603,6 +607,16 @@ static bool upcall_slot_fill(struct upcall_slot *slot,
     return true;
 }
 
+/* Frees a buffer bigger than UPCALL_MIN_BUF (consumer, head slot). */
+static void upcall_slot_shrink(struct upcall_slot *slot)
+{
+    if (slot->cap > UPCALL_MIN_BUF) {
+        free(slot->buf);
+        slot->buf = NULL;
+        slot->cap = 0;
+    }
+}
+
 static bool upcall_enqueue(struct datapath *dp, enum upcall_type type,
                            const struct dp_packet *p,
                            const struct flow_key *key, uint64_t userdata)
@@ -668,6 +682,7 @@ size_t datapath_upcall_drain(struct datapath *dp,
             break;
         }
         cb(&slot->up, aux);     /* producers do not touch the head slot */
+        upcall_slot_shrink(slot);
         pthread_mutex_lock(&dp->uq_mutex);
         dp->uq_head = (dp->uq_head + 1) % DP_UPCALL_QUEUE_LEN;
         if (--dp->uq_count == 0) {
