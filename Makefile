@@ -42,7 +42,7 @@ TESTS := $(TEST_SRCS:tests/unit/%.c=$(B)/tests/%)
 TOOLS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tools/%)
 BENCHES := $(BENCH_SRCS:bench/%.c=$(B)/bench/%)
 
-.PHONY: all deps check unit unit-san system demo bench clean FORCE
+.PHONY: all deps check unit unit-san system demo bench clean FORCE soak
 all: $(LIB) $(PROGS) $(TESTS) $(TOOLS) $(BENCHES)
 
 $(B)/obj/%.o: %.c
@@ -94,6 +94,11 @@ system: all
 
 demo: deps all
 	@bash scripts/demo.sh
+
+# The long soak (tests/system/test_soak.py): SOAK_SECONDS, default 1800.
+soak: all
+	SOAK=1 SOAK_SECONDS=$${SOAK_SECONDS:-1800} $(PYTHON) -m pytest -v -s \
+	    -p no:cacheprovider tests/system/test_soak.py -k long
 
 bench: deps all
 	@bash scripts/bench.sh
