@@ -1,9 +1,11 @@
 """Soak: traffic through a vswitchd while ports (and, in the long form,
 flows) come and go; the daemon's resident memory and fd count stay flat.
 
-Two namespace hosts exchange TCP through system ports (iperf3, about
-1 Gb/s; TCP, so that GSO super-frames reach the datapath and its upcalls)
-while a third system port is added and removed every 0.5 s.  After a
+Three namespace hosts send TCP to one another through system ports
+(iperf3, about 1 Gb/s each; TCP, so that GSO super-frames reach the
+datapath) while the port of one sender is added and removed every 0.5 s:
+each time it comes back its flows are new, and a burst of super-frames
+goes up as upcalls.  After a
 warm-up, VmRSS and the number of open fds are sampled, always with the
 churned port out (a present port adds its 8 MiB receive ring), and their
 growth is bounded.
@@ -16,7 +18,7 @@ growth is bounded.
 Issue 9, defect 5: before its fix every upcall slot kept the biggest
 frame it had carried (1024 slots, up to 64 KiB each) and the ports'
 1 MiB big-frame buffers came from the heap after the first one was
-freed; RSS grew ~50 KB/s under this load (1.5-3 MB in the short form).
+freed; RSS grew ~35 KB/s under this load (~1 MB in the short form).
 
 Every namespace and device name starts with "sk" (this file's tag).
 """
@@ -79,9 +81,14 @@ def soak(d, seconds, warmup_s, flows):
             netns_host(TAG, 3, f"{NET}.3/24") as h3:
         d.vsctl("add-br", br, "--", "add-port", br, h1.peer, "--",
                 "add-port", br, h2.peer)
-        h1.ping(h2.addr)
-        procs = start_tcp_load(h1, h2, seconds)
-        samples, present, i = [], False, 0
+        d.vsctl("add-port", br, h3.peer)
+        for a, b in ((h1, h2), (h2, h1), (h3, h2), (h2, h3)):
+            a.run("ip", "neigh", "replace", b.addr, "lladdr", b.mac, "dev",
+                  a.ifname)
+        h3.ping(h2.addr)
+        procs = start_tcp_load(h1, h2, seconds) \
+            + start_tcp_load(h3, h2, seconds, port=5238)
+        samples, present, i = [], True, 0
         t0 = time.time()
         try:
             while time.time() - t0 < seconds:
@@ -118,7 +125,11 @@ def check_flat(samples, max_rss_growth_kb):
           f"fds {first_fds} -> {samples[-1][2]} (peak {peak_fds})")
     assert peak_rss - first_rss <= max_rss_growth_kb, \
         f"RSS grew {peak_rss - first_rss} kB in {span:.0f} s: {samples}"
-    assert peak_fds <= first_fds + 2, f"fds grew: {samples}"
+    # A sample may catch a vs-vsctl connection not yet closed: a leak
+    # shows as the late minimum above the early maximum.
+    fds = [s[2] for s in samples]
+    assert min(fds[-5:]) <= max(fds[:5]) and peak_fds <= first_fds + 4, \
+        f"fds grew: {samples}"
 
 
 def traffic_flowed(rx_text):
@@ -132,8 +143,8 @@ def test_soak_short(vswitchd):
                                flows=False)
     assert rounds >= 40, rounds
     assert traffic_flowed(rx), rx
-    # Fixed: ~100-250 kB of malloc warm-up; before the fix: 1.5-3 MB.
-    check_flat(samples, max_rss_growth_kb=768)
+    # Fixed: 0-250 kB of malloc warm-up; before the fix ~1 MB (35 kB/s).
+    check_flat(samples, max_rss_growth_kb=512)
 
 
 @pytest.mark.skipif(os.environ.get("SOAK") != "1",
