@@ -1,11 +1,11 @@
 """Soak: traffic through a vswitchd while ports (and, in the long form,
 flows) come and go; the daemon's resident memory and fd count stay flat.
 
-Three namespace hosts send TCP to one another through system ports
-(iperf3, about 1 Gb/s each; TCP, so that GSO super-frames reach the
-datapath) while the port of one sender is added and removed every 0.5 s:
-each time it comes back its flows are new, and a burst of super-frames
-goes up as upcalls.  After a
+Through system ports, h1 sends TCP to h2 (iperf3, about 1 Gb/s: GSO
+super-frames) and h3 blasts 8000-byte UDP frames at h2 (MTU 9000) while
+h3's port is added and removed every 0.5 s: each time it comes back its
+flows are new, and a burst of frames bigger than 2 KiB goes up as upcalls.
+(TCP from h3 would do as well, but backs off while its port is out.)  After a
 warm-up, VmRSS and the number of open fds are sampled, always with the
 churned port out (a present port adds its 8 MiB receive ring), and their
 growth is bounded.
@@ -49,19 +49,49 @@ def n_fds(pid):
     return len(os.listdir(f"/proc/{pid}/fd"))
 
 
-def start_tcp_load(client, server, seconds, port=5237):
-    """iperf3 TCP from `client` to `server` for `seconds`: (server, client)
-    processes, killed by the caller."""
+def start_load(client, server, seconds, port=5237, how=("-l", "1400")):
+    """iperf3 (TCP unless `how` says -u) from `client` to `server` for
+    `seconds`: (server, client) processes, killed by the caller."""
     srv = subprocess.Popen(
         ["ip", "netns", "exec", server.ns, "iperf3", "-s", "-p", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(0.3)
     cli = subprocess.Popen(
         ["ip", "netns", "exec", client.ns, "iperf3", "-c", server.addr, "-p",
-         str(port), "-b", "1G", "-l", "1400", "-t",
+         str(port), "-b", "1G", *how, "-t",
          str(int(seconds) + 30)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return srv, cli
+
+
+# argv = seconds src_mac dst_mac: 8000-byte UDP frames on eth0, ~10 per
+# ms (about 650 Mb/s); raw, so that no control connection minds the port
+# going away (iperf3's does).
+BLASTER = r"""
+import socket, sys, time
+secs, smac, dmac = float(sys.argv[1]), sys.argv[2], sys.argv[3]
+mac = lambda m: bytes(int(x, 16) for x in m.split(":"))
+ip = bytes([0x45, 0, 0x1f, 0x40, 0, 0, 0, 0, 64, 17, 0, 0, 10, 237, 1, 3,
+            10, 237, 1, 2])
+frame = mac(dmac) + mac(smac) + b"\x08\x00" + ip + bytes(8000 - 20)
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("eth0", 0))
+end = time.time() + secs
+while time.time() < end:
+    for _ in range(10):
+        try:
+            s.send(frame)
+        except OSError:
+            pass
+    time.sleep(0.001)
+"""
+
+
+def start_blaster(client, server, seconds):
+    return [subprocess.Popen(
+        ["ip", "netns", "exec", client.ns, "python3", "-c", BLASTER,
+         str(int(seconds) + 30), client.mac, server.mac],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
 
 
 def flow_churn(d, br, i):
@@ -77,8 +107,8 @@ def soak(d, seconds, warmup_s, flows):
     warm-up as [(t, rss_kb, fds)] and the traffic's rx packet count."""
     br = f"{TAG}br"
     with netns_host(TAG, 1, f"{NET}.1/24") as h1, \
-            netns_host(TAG, 2, f"{NET}.2/24") as h2, \
-            netns_host(TAG, 3, f"{NET}.3/24") as h3:
+            netns_host(TAG, 2, f"{NET}.2/24", mtu=9000) as h2, \
+            netns_host(TAG, 3, f"{NET}.3/24", mtu=9000) as h3:
         d.vsctl("add-br", br, "--", "add-port", br, h1.peer, "--",
                 "add-port", br, h2.peer)
         d.vsctl("add-port", br, h3.peer)
@@ -86,8 +116,8 @@ def soak(d, seconds, warmup_s, flows):
             a.run("ip", "neigh", "replace", b.addr, "lladdr", b.mac, "dev",
                   a.ifname)
         h3.ping(h2.addr)
-        procs = start_tcp_load(h1, h2, seconds) \
-            + start_tcp_load(h3, h2, seconds, port=5238)
+        procs = [*start_load(h1, h2, seconds)] \
+            + start_blaster(h3, h2, seconds)
         samples, present, i = [], True, 0
         t0 = time.time()
         try:
