@@ -47,7 +47,7 @@ BENCHES := $(BENCH_SRCS:bench/%.c=$(B)/bench/%)
 FUZZ_REPLAYS := $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/fuzz-replay/%)
 
 .PHONY: all deps check unit unit-san system demo bench clean FORCE
-.PHONY: fuzz fuzz-short
+.PHONY: fuzz fuzz-short soak
 # Objects reached only through pattern rules are kept (make would delete them
 # as intermediate after a fresh build, and rebuild them on the next make).
 .SECONDARY:
@@ -137,6 +137,11 @@ system: all
 
 demo: deps all
 	@bash scripts/demo.sh
+
+# The long soak (tests/system/test_soak.py): SOAK_SECONDS, default 1800.
+soak: all
+	SOAK=1 SOAK_SECONDS=$${SOAK_SECONDS:-1800} $(PYTHON) -m pytest -v -s \
+	    -p no:cacheprovider tests/system/test_soak.py -k long
 
 bench: deps all
 	@bash scripts/bench.sh

@@ -33,6 +33,12 @@
 VLOG_DEFINE_THIS_MODULE(datapath);
 
 #define DP_NAME_MAX 64
+/* Every upcall slot owns UPCALL_MIN_BUF bytes of one block allocated (and
+ * touched) with the datapath; a bigger frame (a GSO super-frame, up to
+ * 64 KiB) gets its own buffer, freed once its upcall is handled.  Slots
+ * that kept the largest frame they ever held made RSS grow by up to
+ * 1024 x 64 KiB as port churn under TCP traffic sent big frames up, and
+ * slots allocated at first use grew it by 2 MiB as the ring turned. */
 #define UPCALL_MIN_BUF 2048
 #define TXSET_MAX 16
 
@@ -60,8 +66,9 @@ struct dp_thread {
 struct upcall_slot {
     struct upcall up;
     struct dp_packet pkt;
-    uint8_t *buf;
+    uint8_t *buf;                   /* `small`, or a frame's own */
     uint32_t cap;
+    uint8_t *small;                 /* UPCALL_MIN_BUF of `uq_small` */
 };
 
 struct datapath {
@@ -84,6 +91,7 @@ struct datapath {
     uint32_t uq_head, uq_count;
     int upcall_fd;
     struct upcall_slot uq[DP_UPCALL_QUEUE_LEN];
+    uint8_t *uq_small;              /* the slots' own buffers, one block */
 };
 
 /* The ports a batch sent to, flushed at its end. */
@@ -225,10 +233,18 @@ struct datapath *datapath_create(const char *name)
     atomic_init(&dp->emc_enabled, true);
     atomic_init(&dp->upcalls_held, false);
     dp->flows = megaflow_table_create();
+    dp->uq_small = xmalloc((size_t)DP_UPCALL_QUEUE_LEN * UPCALL_MIN_BUF);
+    memset(dp->uq_small, 0, (size_t)DP_UPCALL_QUEUE_LEN * UPCALL_MIN_BUF);
+    for (int i = 0; i < DP_UPCALL_QUEUE_LEN; i++) {
+        struct upcall_slot *slot = &dp->uq[i];
+        slot->small = slot->buf = dp->uq_small + (size_t)i * UPCALL_MIN_BUF;
+        slot->cap = UPCALL_MIN_BUF;
+    }
     dp->upcall_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (dp->upcall_fd < 0
         || pthread_key_create(&dp->thread_key, dp_thread_exit)) {
         megaflow_table_destroy(dp->flows);
+        free(dp->uq_small);
         if (dp->upcall_fd >= 0) {
             close(dp->upcall_fd);
         }
@@ -250,6 +266,8 @@ static void port_destroy(struct datapath *dp, struct dp_port *p)
     }
     free(p);
 }
+
+static void upcall_slot_shrink(struct upcall_slot *slot);
 
 void datapath_destroy(struct datapath *dp)
 {
@@ -276,8 +294,9 @@ void datapath_destroy(struct datapath *dp)
     megaflow_table_destroy(dp->flows);
     rcu_barrier();              /* the flows' call_rcu frees are done */
     for (int i = 0; i < DP_UPCALL_QUEUE_LEN; i++) {
-        free(dp->uq[i].buf);
+        upcall_slot_shrink(&dp->uq[i]);
     }
+    free(dp->uq_small);
     close(dp->upcall_fd);
     pthread_mutex_destroy(&dp->mutex);
     pthread_mutex_destroy(&dp->uq_mutex);
@@ -581,28 +600,38 @@ void datapath_get_drops(const struct datapath *dp_, struct dp_drop_stats *s)
 
 /* ---------------------------------------------------------------- upcalls */
 
-/* Copies `p` into `slot`, growing its buffer the first time a frame this
- * large comes; false when it cannot grow.  Not x* (lib/util.h): this runs
- * on the forwarding thread, and without memory the answer is to lose this
- * one upcall, counted as a full queue's are, not to abort the switch. */
+/* Copies `p` into `slot`, into a buffer of its own when it does not fit
+ * the slot's; false when there is no memory for it.  Not x* (lib/util.h):
+ * this runs on the forwarding thread, and without memory the answer is to
+ * lose this one upcall, counted as a full queue's are, not to abort the
+ * switch. */
 static bool upcall_slot_fill(struct upcall_slot *slot,
                              const struct dp_packet *p)
 {
     uint32_t need = PACKET_HEADROOM + p->len;
-    if (slot->cap < need) {
-        uint32_t cap = need < UPCALL_MIN_BUF ? UPCALL_MIN_BUF : need;
-        uint8_t *buf = realloc(slot->buf, cap);
+    if (need > UPCALL_MIN_BUF) {
+        uint8_t *buf = malloc(need);
         if (!buf) {
             return false;
         }
         slot->buf = buf;
-        slot->cap = cap;
+        slot->cap = need;
     }
     dp_packet_init(&slot->pkt, slot->buf, slot->cap, PACKET_HEADROOM);
     memcpy(dp_packet_data(&slot->pkt), dp_packet_data(p), p->len);
     slot->pkt.len = p->len;
     slot->pkt.md = p->md;
     return true;
+}
+
+/* Gives a big frame's buffer back (consumer, head slot; or destroy). */
+static void upcall_slot_shrink(struct upcall_slot *slot)
+{
+    if (slot->buf != slot->small) {
+        free(slot->buf);
+        slot->buf = slot->small;
+        slot->cap = UPCALL_MIN_BUF;
+    }
 }
 
 static bool upcall_enqueue(struct datapath *dp, enum upcall_type type,
@@ -670,6 +699,7 @@ size_t datapath_upcall_drain(struct datapath *dp,
             break;
         }
         cb(&slot->up, aux);     /* producers do not touch the head slot */
+        upcall_slot_shrink(slot);
         pthread_mutex_lock(&dp->uq_mutex);
         dp->uq_head = (dp->uq_head + 1) % DP_UPCALL_QUEUE_LEN;
         if (--dp->uq_count == 0) {

@@ -313,3 +313,20 @@ def switch():
     yield make
     for sw in started:
         sw.kill()
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "soak: a long form, collected only under `make soak` "
+        "(SOAK=1)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Long forms (@pytest.mark.soak) run only with SOAK=1 (`make soak`):
+    deselected otherwise, so the normal suite neither runs nor skips them."""
+    if os.environ.get("SOAK") == "1":
+        return
+    long_forms = [i for i in items if i.get_closest_marker("soak")]
+    if long_forms:
+        config.hook.pytest_deselected(items=long_forms)
+        items[:] = [i for i in items if not i.get_closest_marker("soak")]
