@@ -727,6 +727,13 @@ static void server_poll_conns(struct unixctl_server *s)
     }
 }
 
+/* Milliseconds from `since` to `now`; 0 when `since` is later (a read
+ * during this run stamped its time after `now` was taken). */
+static uint64_t ms_since(uint64_t now, uint64_t since)
+{
+    return now > since ? now - since : 0;
+}
+
 /* Closes `c` if it held a partial request or sat idle too long.  A
  * connection whose request a handler still serves never times out. */
 static void conn_check_timeouts(const struct unixctl_server *s,
@@ -736,11 +743,11 @@ static void conn_check_timeouts(const struct unixctl_server *s,
         return;
     }
     if (c->in.len && !c->closing && !c->out.len
-        && now - c->request_start_ms
+        && ms_since(now, c->request_start_ms)
            >= (uint64_t) s->limits.request_timeout_ms) {
         conn_protocol_error(c, "request timed out");
         c->dead = true;   /* its error reply went out if it could */
-    } else if (now - c->last_active_ms
+    } else if (ms_since(now, c->last_active_ms)
                >= (uint64_t) s->limits.idle_timeout_ms) {
         VLOG_DBG("closing idle control connection");
         c->dead = true;
