@@ -392,39 +392,44 @@ def test_two_daemons_side_by_side(vswitchd_factory):
 
 def test_kill9_during_transactions(vswitchd_factory):
     """1,000 two-part transactions while the daemon is killed with SIGKILL
-    at a random moment: after a restart every acknowledged transaction is
-    there, and no transaction is there in part."""
+    at three random moments and restarted after each: afterwards every
+    acknowledged transaction is there, and no transaction is there in
+    part."""
     d = vswitchd_factory().start()
     br = f"{TAG}brk"
     d.vsctl("add-br", br)
     acked = []
-    kill_after = random.randint(100, 700)
-    killed = threading.Event()
+    attempted = 0
+    kill_points = sorted(random.sample(range(100, 900), 3))
 
-    def killer():
+    def killer(kill_after, killed):
         wait_until(lambda: len(acked) >= kill_after or killed.is_set(),
                    timeout=300, what="transactions")
         time.sleep(random.random() * 0.02)    # somewhere inside the next
         d.kill9()
         killed.set()
 
-    t = threading.Thread(target=killer)
-    t.start()
-    attempted = 0
-    try:
-        for i in range(1000):
-            attempted = i + 1
-            p = d.vsctl("set", "Bridge", br, f"external_ids:a{i}={i}", "--",
-                        "set", "Bridge", br, f"external_ids:b{i}={i}",
-                        check=False)
-            if p.returncode == 0:
-                acked.append(i)
-            if killed.is_set():
-                break
-    finally:
-        killed.set()
-        t.join()
-    assert len(acked) >= kill_after
+    for n, kill_after in enumerate(kill_points):
+        if n:
+            d.start()
+        killed = threading.Event()
+        t = threading.Thread(target=killer, args=(kill_after, killed))
+        t.start()
+        try:
+            while attempted < 1000:
+                i = attempted
+                attempted += 1
+                p = d.vsctl("set", "Bridge", br, f"external_ids:a{i}={i}",
+                            "--", "set", "Bridge", br,
+                            f"external_ids:b{i}={i}", check=False)
+                if p.returncode == 0:
+                    acked.append(i)
+                if killed.is_set():
+                    break
+        finally:
+            killed.set()
+            t.join()
+        assert len(acked) >= kill_after
 
     d.start()
     ids = d.vsctl("get", "Bridge", br, "external_ids").stdout
