@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1369,14 +1368,8 @@ struct confdb_row *confdb_root(const struct confdb *db)
 static void random_uuid(char out[37])
 {
     uint8_t b[16];
-    size_t got = 0;
-    while (got < sizeof b) {
-        ssize_t n = getrandom(b + got, sizeof b - got, 0);
-        if (n > 0) {
-            got += (size_t) n;
-        } else if (errno != EINTR) {
-            abort();
-        }
+    if (random_bytes(b, sizeof b)) {
+        abort();
     }
     b[6] = (uint8_t) ((b[6] & 0x0f) | 0x40);     /* version 4 */
     b[8] = (uint8_t) ((b[8] & 0x3f) | 0x80);     /* RFC 4122 variant */

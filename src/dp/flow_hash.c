@@ -2,11 +2,11 @@
  * is in flow_hash.h). */
 #include "dp/flow_hash.h"
 
-#include <errno.h>
 #include <pthread.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "lib/util.h"
 
 /* Keys are read as 64-bit words; this type may alias the key's fields. */
 typedef uint64_t __attribute__((may_alias)) key_word;
@@ -40,20 +40,12 @@ static void
 draw_process_key(void)
 {
     uint64_t seed = 0;
-    uint8_t *b = (uint8_t *) &seed;
-    size_t got = 0;
-    while (got < sizeof seed) {
-        ssize_t n = getrandom(b + got, sizeof seed - got, 0);
-        if (n > 0) {
-            got += (size_t) n;
-        } else if (errno != EINTR) {
-            /* No getrandom (pre-3.17 kernel, seccomp): a weaker seed. */
-            struct timespec ts;
-            clock_gettime(CLOCK_MONOTONIC, &ts);
-            seed ^= (uint64_t) ts.tv_nsec ^ (uint64_t) ts.tv_sec << 32
-                    ^ (uint64_t) getpid() << 16 ^ (uint64_t) (uintptr_t) &ts;
-            break;
-        }
+    if (random_bytes(&seed, sizeof seed)) {
+        /* No getrandom (pre-3.17 kernel, seccomp): a weaker seed. */
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        seed ^= (uint64_t) ts.tv_nsec ^ (uint64_t) ts.tv_sec << 32
+                ^ (uint64_t) getpid() << 16 ^ (uint64_t) (uintptr_t) &ts;
     }
     flow_hash_key_from_seed(&process_key, seed);
 }

@@ -1,9 +1,12 @@
 /* The x* allocators: abort on out-of-memory (the policy is in util.h). */
 #include "lib/util.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 void out_of_memory(void)
 {
@@ -83,4 +86,19 @@ char *xasprintf(const char *fmt, ...)
     char *s = xvasprintf(fmt, args);
     va_end(args);
     return s;
+}
+
+int random_bytes(void *buf, size_t n)
+{
+    uint8_t *b = buf;
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = getrandom(b + got, n - got, 0);
+        if (r > 0) {
+            got += (size_t) r;
+        } else if (errno != EINTR) {
+            return -errno;
+        }
+    }
+    return 0;
 }

@@ -66,6 +66,11 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list args)
     __attribute__((format(printf, 1, 0)));
 
+/* Fills `buf` with `n` bytes from the kernel's random pool (getrandom,
+ * retried on EINTR and short reads).  Returns 0, or a negative errno when
+ * the kernel gives none (pre-3.17 kernel, seccomp): the caller decides. */
+int random_bytes(void *buf, size_t n);
+
 /* Prints "out of memory" to stderr and aborts; the x* functions call it. */
 void out_of_memory(void) __attribute__((noreturn));
 
