@@ -205,12 +205,6 @@ static int memory_recv(struct vport *vp, struct dp_packet_batch *batch)
     return n;
 }
 
-static int memory_get_fd(const struct vport *vp)
-{
-    (void)vp;
-    return -1;
-}
-
 static void memory_format_config(const struct vport *vp, char *buf,
                                  size_t size)
 {
@@ -225,7 +219,6 @@ const struct vport_ops vport_memory_ops = {
     .destroy = memory_destroy,
     .send = memory_send,
     .recv = memory_recv,
-    .get_fd = memory_get_fd,
     .format_config = memory_format_config,
 };
 

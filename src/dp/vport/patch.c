@@ -137,12 +137,6 @@ static int patch_send(struct vport *vp, const struct dp_packet *p)
     return 0;
 }
 
-static int patch_get_fd(const struct vport *vp)
-{
-    (void)vp;
-    return -1;                  /* a patch port never receives on its own */
-}
-
 /* Why `vp`'s pair is not complete: 0 and "" when it is (then *peerp is the
  * peer), else -ENOENT / -EINVAL with the reason in `err`.  Control thread:
  * looks the peer up by name. */
@@ -223,7 +217,6 @@ const struct vport_ops vport_patch_ops = {
     .send = patch_send,
     .flush = NULL,
     .recv = NULL,
-    .get_fd = patch_get_fd,
     .get_status = patch_get_status,
     .ports_changed = patch_ports_changed,
     .format_config = patch_format_config,

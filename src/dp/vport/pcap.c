@@ -220,12 +220,6 @@ static int pcap_port_recv(struct vport *vp, struct dp_packet_batch *batch)
     return n;
 }
 
-static int pcap_port_get_fd(const struct vport *vp)
-{
-    (void)vp;
-    return -1;
-}
-
 static void pcap_port_format_config(const struct vport *vp, char *buf,
                                     size_t size)
 {
@@ -244,6 +238,5 @@ const struct vport_ops vport_pcap_ops = {
     .send = pcap_port_send,
     .flush = pcap_port_flush,
     .recv = pcap_port_recv,
-    .get_fd = pcap_port_get_fd,
     .format_config = pcap_port_format_config,
 };
