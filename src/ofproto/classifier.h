@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ofproto/ofp_parse.h"
+#include "ofp/ofp_parse.h"
 
 struct rule {
     struct ofp_match match;

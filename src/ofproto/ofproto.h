@@ -28,21 +28,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ofp/ofp_port.h"
+
 struct datapath;
 struct upcall;
 struct ofproto;
 
-/* Reserved OpenFlow port numbers (OpenFlow 1.0 values, as ovs-ofctl
- * prints them). */
-#define OFPP_MAX 0xff00
-#define OFPP_IN_PORT 0xfff8
-#define OFPP_TABLE 0xfff9
-#define OFPP_NORMAL 0xfffa
-#define OFPP_FLOOD 0xfffb
-#define OFPP_ALL 0xfffc
-#define OFPP_CONTROLLER 0xfffd
-#define OFPP_LOCAL 0xfffe
-#define OFPP_NONE 0xffff
 
 /* VLAN configuration of a port, as the Port table's tag, trunks and
  * vlan_mode columns. */

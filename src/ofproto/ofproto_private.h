@@ -15,7 +15,7 @@
 #include "ofproto/classifier.h"
 #include "ofproto/mac_learning.h"
 #include "ofproto/ofproto.h"
-#include "ofproto/xflow.h"
+#include "ofp/xflow.h"
 
 enum ofport_vlan_mode {
     VLAN_MODE_TRUNK,

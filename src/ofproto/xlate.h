@@ -10,7 +10,7 @@
 
 #include "dp/actions.h"
 #include "lib/dstr.h"
-#include "ofproto/xflow.h"
+#include "ofp/xflow.h"
 
 struct ofproto;
 struct rule;

@@ -1,4 +1,4 @@
-/* libFuzzer harness for the ovs-ofctl flow syntax (src/ofproto/ofp_parse.h):
+/* libFuzzer harness for the ovs-ofctl flow syntax (src/ofp/ofp_parse.h):
  * the first byte's low 2 bits pick the mode (add / modify / match / actions
  * only), the rest is the text.  When bit 2 is set, the text is put after a
  * keyword of the lists chosen by the second byte (a field of MF_FIELDS
@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "lib/dstr.h"
-#include "ofproto/ofp_parse.h"
+#include "ofp/ofp_parse.h"
 
 static void fail(const char *what, const char *in, const char *text,
                  const char *again)

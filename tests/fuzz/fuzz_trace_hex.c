@@ -13,7 +13,7 @@
 #include <urcu.h>
 
 #include "dp/vport/vport.h"
-#include "ofproto/ofp_parse.h"
+#include "ofp/ofp_parse.h"
 
 static struct ofproto *ofp;
 

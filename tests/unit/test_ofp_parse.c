@@ -12,7 +12,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "ofproto/ofp_parse.h"
+#include "ofp/ofp_parse.h"
 #include "ofproto/ofproto.h"
 
 /* Parses `in` as add-flow does and prints "match actions=..." */

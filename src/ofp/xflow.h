@@ -10,8 +10,8 @@
  * A field's value is handled as an unsigned 128-bit number (`mf_value`):
  * header fields are read from network byte order, slow-path fields from host
  * order; bit 0 is the least significant bit, as in OVS's [a..b] syntax. */
-#ifndef VS_OFPROTO_XFLOW_H
-#define VS_OFPROTO_XFLOW_H
+#ifndef VS_OFP_XFLOW_H
+#define VS_OFP_XFLOW_H
 
 #include <stdbool.h>
 #include <stddef.h>

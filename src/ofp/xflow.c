@@ -1,6 +1,6 @@
 /* The field table over struct xflow, and reading, writing, parsing and
  * printing field values. */
-#include "ofproto/xflow.h"
+#include "ofp/xflow.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -12,7 +12,7 @@
 #include <strings.h>
 
 #include "dp/net_headers.h"
-#include "ofproto/ofproto.h"
+#include "ofp/ofp_port.h"
 
 static const struct mf_field fields[] = {
 #define MF(ID, NAME, ALIAS, NXM_NAME, STORAGE, SHIFT, N_BITS, MASKABLE,     \

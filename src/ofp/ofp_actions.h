@@ -6,13 +6,13 @@
  * in xlate.c: the build fails without them.  tests/unit/test_ofp_parse.c
  * parses every entry's SAMPLE and prints it back, so an entry whose parse
  * and format disagree fails a test. */
-#ifndef VS_OFPROTO_OFP_ACTIONS_H
-#define VS_OFPROTO_OFP_ACTIONS_H
+#ifndef VS_OFP_OFP_ACTIONS_H
+#define VS_OFP_OFP_ACTIONS_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "ofproto/xflow.h"
+#include "ofp/xflow.h"
 
 #define OFP_NOTE_MAX 64
 

@@ -1,5 +1,5 @@
 /* Parsing and printing flows in ovs-ofctl syntax. */
-#include "ofproto/ofp_parse.h"
+#include "ofp/ofp_parse.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -12,7 +12,7 @@
 
 #include "dp/net_headers.h"
 #include "lib/util.h"
-#include "ofproto/ofproto.h"
+#include "ofp/ofp_port.h"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -1,16 +1,16 @@
 /* Flows in ovs-ofctl syntax: matches, actions and the flow-mod keywords
  * (table, priority, cookie, timeouts), parsed into structures and printed
  * back as ovs-ofctl prints them. */
-#ifndef VS_OFPROTO_OFP_PARSE_H
-#define VS_OFPROTO_OFP_PARSE_H
+#ifndef VS_OFP_OFP_PARSE_H
+#define VS_OFP_OFP_PARSE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "lib/dstr.h"
-#include "ofproto/ofp_actions.h"
-#include "ofproto/xflow.h"
+#include "ofp/ofp_actions.h"
+#include "ofp/xflow.h"
 
 #define OFP_N_TABLES 255          /* tables 0..254 */
 #define OFP_TABLE_ALL 255         /* "every table" in del/dump */
