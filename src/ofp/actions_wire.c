@@ -749,6 +749,13 @@ static int decode_of10(struct acts *l, uint16_t type, const uint8_t *p,
         }
         add(l, OFPACT_SET_IP_TOS)->u8 = p[4];
         return 0;
+    case 9:
+    case 10:
+        if ((err = need_len(len, 8))) {
+            return err;
+        }
+        add(l, type == 9 ? OFPACT_SET_L4_SRC : OFPACT_SET_L4_DST)->u16 = v16;
+        return 0;
     }
     return -OFPERR_OFPBAC_BAD_TYPE;
 }
