@@ -41,6 +41,7 @@ static void one(const struct ofp_msg *m)
         if (v & 1) {
             fail("hello offers version 0");
         }
+        v &= 0x7e;                  /* the versions there are (1..6) */
         if (v) {
             ofp_encode_hello(&b, v, m->xid);
             if (ofp_msg_decode(b.data, b.size, &m2)
