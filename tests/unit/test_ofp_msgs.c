@@ -358,6 +358,20 @@ static void test_errors(void **state)
     assert_string_equal(ofperr_name(OFPERR_OFPBRC_BAD_LEN), "OFPBRC_BAD_LEN");
     assert_string_equal(ofperr_name(OFPERR_NONE), "OFPERR_NONE");
 
+    /* A hello failure carries its whole text.  ovs-ofctl ofp-print:
+     * "OFPT_ERROR (xid=0x0): OFPHFC_INCOMPATIBLE / We support versions
+     * 0x01, 0x04 to 0x06, peer supports version 0x02" */
+    const char *text = "We support versions 0x01, 0x04 to 0x06, peer "
+                       "supports version 0x02";
+    ofp_encode_error_text(&b, OFP10_VERSION, OFPERR_OFPHFC_INCOMPATIBLE, 0,
+                          text);
+    assert_int_equal(b.size, 12 + strlen(text));
+    decode_ok(&b, &m);
+    assert_int_equal(ofp_decode_error(&m, &e), 0);
+    assert_int_equal(e.error, OFPERR_OFPHFC_INCOMPATIBLE);
+    assert_memory_equal(e.data, text, strlen(text));
+    ofpbuf_clear(&b);
+
     /* Truncated vendor error body. */
     uint8_t buf[64];
     assert_int_equal(decode_hex("01 01 00 10 00 00 00 07 b0 c2 00 00 00 00"
@@ -564,7 +578,11 @@ static void test_ports(void **state)
         port_equal(&port1, &p, v);
         ofpbuf_clear(&b);
 
-        /* Port desc. */
+        /* Port desc (OF1.5's simple request is for every port). */
+        ofp_encode_simple(&b, v, OFPTYPE_PORT_DESC_STATS_REQUEST, OFPF_STD,
+                          8);
+        decode_ok(&b, &m);
+        ofpbuf_clear(&b);
         ofp_encode_port_desc_request(&b, v, 8, OFPP_NONE);
         assert_int_equal(b.size, v >= OFP15_VERSION ? 24 : v == 1 ? 12 : 16);
         decode_ok(&b, &m);
