@@ -10,6 +10,8 @@
 #include "lib/util.h"
 #include "ofp/actions_wire.h"
 #include "ofp/match_wire.h"
+/* actions_wire.h spells NX_VENDOR_ID without the u of ofp_msgs.h's. */
+#undef NX_VENDOR_ID
 #include "ofp/ofp_msgs.h"
 #include "ofp/ofp_port.h"
 
@@ -384,7 +386,6 @@ int ofp_encode_flow_mod(struct ofpbuf *b, uint8_t version,
         ofpbuf_put_be16(b, version >= OFP14_VERSION
                                && fm->command == OFPFC_ADD
                            ? fm->importance : 0);
-        ofpbuf_put_zeros(b, 2);
         oxm_put_match(b, &fm->match, version);
         error = put_acts(b, version, fm->acts, fm->n_acts);
         if (!error) {
@@ -411,7 +412,7 @@ int ofp_decode_flow_mod(const struct ofp_msg *msg, bool tid,
     }
 
     if (msg->version >= OFP11_VERSION && msg->family == OFPF_STD) {
-        uint8_t table, cmd, pad[2];
+        uint8_t table, cmd;
         uint64_t cookie, cookie_mask;
         uint32_t out_port;
         uint16_t importance;
@@ -424,7 +425,7 @@ int ofp_decode_flow_mod(const struct ofp_msg *msg, bool tid,
             || !ofpcur_be32(&c, &out_port)
             || !ofpcur_be32(&c, &fm->out_group)
             || !ofpcur_be16(&c, &raw_flags)
-            || !ofpcur_be16(&c, &importance) || !ofpcur_bytes(&c, pad, 2)) {
+            || !ofpcur_be16(&c, &importance)) {
             return ERR(OFPBRC_BAD_LEN);
         }
         error = oxm_pull_match(&c, &fm->match);
