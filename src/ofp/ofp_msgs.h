@@ -135,6 +135,11 @@ struct ofp_msg {
  * OFPBRC_BAD_SUBTYPE, OFPBRC_BAD_VERSION (a kind that version lacks). */
 int ofp_msg_decode(const void *data, size_t len, struct ofp_msg *msg);
 
+/* Whether `version` has kind `type` in `family` (ofp_msg_start would not
+ * abort). */
+bool ofp_msg_exists(uint8_t version, enum ofptype type,
+                    enum ofp_family family);
+
 /* Starts a message of kind `type` in `family` for `version` in `b`
  * (appending: several messages may share one buffer), writing the
  * header(s) with a length to be fixed by ofp_msg_finish.  Returns the
@@ -142,6 +147,12 @@ int ofp_msg_decode(const void *data, size_t len, struct ofp_msg *msg);
  * caller bug, not outside input). */
 size_t ofp_msg_start(struct ofpbuf *b, uint8_t version, enum ofptype type,
                      enum ofp_family family, uint32_t xid);
+/* The same for a kind with several vendor encodings, picking the one with
+ * vendor subtype `subtype` (NXT_PACKET_IN2 = 30 rather than NXT_PACKET_IN
+ * = 17; NXT_SET_ASYNC_CONFIG2 = 27 rather than 19). */
+size_t ofp_msg_start_sub(struct ofpbuf *b, uint8_t version, enum ofptype type,
+                         enum ofp_family family, uint32_t subtype,
+                         uint32_t xid);
 /* Pads the body to 8 bytes where the message wants it and writes the
  * length of the message that started at `start`. */
 void ofp_msg_finish(struct ofpbuf *b, size_t start);
