@@ -17,12 +17,9 @@
 
 /* NXT_PACKET_IN2 property types (nicira-ext.h). */
 /* Vendor subtypes of the two Nicira packet-ins, which share
- * OFPTYPE_PACKET_IN/OFPF_NX: ofp_msg_start cannot tell them apart, so the
- * encoder writes the subtype (at 12, the same offset for an OF1.0 vendor
- * message and an OF1.1+ experimenter one). */
+ * OFPTYPE_PACKET_IN/OFPF_NX. */
 #define NXT_PACKET_IN 17
 #define NXT_PACKET_IN2 30
-#define NX_SUBTYPE_OFS 12
 
 enum {
     NXPINT_PACKET = 0,
@@ -187,8 +184,8 @@ void ofp_encode_packet_in(struct ofpbuf *b, uint8_t version,
     size_t start;
 
     if (format == OFP_PIF_NXT2) {
-        start = ofp_msg_start(b, version, OFPTYPE_PACKET_IN, OFPF_NX, 0);
-        ofpbuf_set_be32(b, start + NX_SUBTYPE_OFS, NXT_PACKET_IN2);
+        start = ofp_msg_start_sub(b, version, OFPTYPE_PACKET_IN, OFPF_NX,
+                                  NXT_PACKET_IN2, 0);
         prop_put(b, NXPINT_PACKET, pin->packet, pin->len);
         if (pin->len != pin->total_len) {
             prop_put_be32(b, NXPINT_FULL_LEN, (uint32_t) pin->total_len);
@@ -218,8 +215,8 @@ void ofp_encode_packet_in(struct ofpbuf *b, uint8_t version,
     }
 
     if (format == OFP_PIF_NXT) {
-        start = ofp_msg_start(b, version, OFPTYPE_PACKET_IN, OFPF_NX, 0);
-        ofpbuf_set_be32(b, start + NX_SUBTYPE_OFS, NXT_PACKET_IN);
+        start = ofp_msg_start_sub(b, version, OFPTYPE_PACKET_IN, OFPF_NX,
+                                  NXT_PACKET_IN, 0);
         size_t body = b->size;
         ofpbuf_put_be32(b, pin->buffer_id);
         ofpbuf_put_be16(b, (uint16_t) pin->total_len);
