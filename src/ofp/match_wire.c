@@ -66,7 +66,7 @@ const struct mf_field *mf_from_nxm_header(uint32_t header)
         }
         unsigned wl = mf_wire_len(f, cls);
         unsigned len = NXM_LENGTH(header);
-        if (len == wl || (NXM_HASMASK(header) && len == 2 * wl)) {
+        if (NXM_HASMASK(header) ? len == 2 * wl : len == wl) {
             return f;
         }
         return NULL;

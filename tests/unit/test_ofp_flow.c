@@ -570,6 +570,19 @@ static void test_flow_stats_request_golden(void **state)
                NXST_AGG_IP);
 }
 
+/* The message is refused with OFPBRC_BAD_LEN by ofp_msg_decode (which knows
+ * OVS's body lengths) or by the flow stats request decoder. */
+static void expect_refused(const uint8_t *p, size_t n)
+{
+    struct ofp_msg msg;
+    struct ofp_flow_stats_request r;
+    int e = ofp_msg_decode(p, n, &msg);
+    if (!e) {
+        e = ofp_decode_flow_stats_request(&msg, &r);
+    }
+    assert_int_equal(e, -OFPERR_OFPBRC_BAD_LEN);
+}
+
 static void test_flow_stats_request_of10(void **state)
 {
     (void) state;
@@ -597,21 +610,17 @@ static void test_flow_stats_request_of10(void **state)
     assert_int_equal(back.out_port, 4);
     ofp_flow_spec_free(&spec);
 
-    /* A trailing byte is refused, as is a short body. */
+    /* A trailing byte is refused (by the framing or the decoder). */
     b.data[3]++;
     ofpbuf_put_u8(&b, 0);
-    wire_msg_buf(&b, 0, &msg);
-    assert_int_equal(ofp_decode_flow_stats_request(&msg, &back),
-                     -OFPERR_OFPBRC_BAD_LEN);
+    expect_refused(b.data, b.size);
     ofpbuf_uninit(&b);
 
     /* NXST: bytes after the match. */
     size_t n;
     uint8_t *p = wire_from_hex(NXST_FLOW_IP "0000000000000000", &n);
     p[3] = (uint8_t) n;
-    assert_int_equal(ofp_msg_decode(p, n, &msg), 0);
-    assert_int_equal(ofp_decode_flow_stats_request(&msg, &back),
-                     -OFPERR_OFPBRC_BAD_LEN);
+    expect_refused(p, n);
     free(p);
 }
 
