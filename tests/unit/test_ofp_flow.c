@@ -813,6 +813,53 @@ static void test_flow_stats_reply_malformed(void **state)
     free(of10);
 }
 
+/* A dump bigger than one message: split between entries, MORE on all
+ * messages but the last, every entry whole. */
+static void test_flow_stats_reply_split(void **state)
+{
+    (void) state;
+    static const char *const reqs[] = { NXST_FLOW_IP, OF13_FLOW_REQ,
+                                        OF15_FLOW_REQ };
+    for (size_t k = 0; k < sizeof reqs / sizeof reqs[0]; k++) {
+        struct ofp_msg req, msg;
+        uint8_t *rbuf;
+        struct ofpbuf b = OFPBUF_INIT;
+        struct ofp_mp_reply r;
+        wire_msg(reqs[k], &req, &rbuf);
+        struct ofp_flow_stats fs = sample_stats(
+            "priority=10,tcp,nw_src=10.0.0.1,tp_dst=80,actions=output:2");
+        ofp_mp_reply_init(&r, &b, &req);
+        for (int i = 0; i < 3000; i++) {
+            fs.cookie = (uint64_t) i;
+            assert_int_equal(ofp_put_flow_stats(&r, &fs), 0);
+        }
+        ofp_mp_reply_finish(&r);
+        size_t ofs = 0, total = 0, n_msgs = 0;
+        uint64_t next = 0;
+        while (ofs < b.size) {
+            struct ofp_flow_stats *out;
+            size_t n;
+            wire_msg_buf(&b, ofs, &msg);
+            assert_true(msg.len <= OFP_MAX_MSG_LEN);
+            assert_int_equal(ofp_decode_flow_stats_reply(&msg, &out, &n), 0);
+            for (size_t i = 0; i < n; i++) {
+                assert_int_equal(out[i].cookie, next++);
+            }
+            ofp_flow_stats_free(out, n);
+            total += n;
+            n_msgs++;
+            ofs += msg.len;
+            assert_int_equal(msg.mp_flags & OFPMPF_MORE,
+                             ofs < b.size ? OFPMPF_MORE : 0);
+        }
+        assert_int_equal(total, 3000);
+        assert_true(n_msgs >= 3);
+        free(fs.acts);
+        free(rbuf);
+        ofpbuf_uninit(&b);
+    }
+}
+
 /* ---- aggregate replies ---- */
 
 static void decode_agg_any(const struct ofp_msg *msg)
@@ -951,6 +998,7 @@ int main(void)
         cmocka_unit_test(test_flow_stats_request_of10),
         cmocka_unit_test(test_flow_stats_reply),
         cmocka_unit_test(test_flow_stats_reply_malformed),
+        cmocka_unit_test(test_flow_stats_reply_split),
         cmocka_unit_test(test_aggregate_reply),
         cmocka_unit_test(test_flow_removed),
     };
