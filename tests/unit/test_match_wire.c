@@ -241,6 +241,8 @@ static void test_of10_fits(void **state)
         { "dl_vlan_pcp=5", true },
         { "arp,arp_spa=1.2.3.4,arp_op=2", true },
         { "tcp6,tp_dst=80", true },
+        { "icmp,icmp_type=8,icmp_code=0", true },
+        { "icmp6,icmp_type=135,icmp_code=1", true },
         { "ip,nw_src=10.0.0.1/255.0.255.0", false },
         { "ip,nw_ecn=1", false },
         { "ip,nw_ttl=3", false },
