@@ -291,6 +291,7 @@ static const struct fm_case fm_cases[] = {
     { "cookie=0x10/0xff,arp,actions=drop", OFPFC_MODIFY_STRICT },
     { "cookie=0x10/0xff", OFPFC_DELETE },
     { "priority=9,icmp,nw_src=1.2.3.4", OFPFC_DELETE_STRICT },
+    { "priority=9,icmp,icmp_type=8", OFPFC_DELETE_STRICT },
     { "table=2", OFPFC_DELETE },
 };
 
