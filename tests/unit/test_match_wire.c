@@ -49,7 +49,7 @@ static size_t unhex(const char *s, uint8_t *out, size_t max)
 static void assert_bytes(const uint8_t *got, size_t n_got,
                          const uint8_t *want, size_t n_want, const char *what)
 {
-    if (n_got != n_want || memcmp(got, want, n_got)) {
+    if (n_got != n_want || (n_got && memcmp(got, want, n_got))) {
         char g[2048] = "", w[2048] = "";
         for (size_t i = 0; i < n_got && i < 1000; i++) {
             sprintf(g + 2 * i, "%02x", got[i]);
