@@ -149,6 +149,7 @@
     OFPERR(OFPBFC_MSG_FAILED, -1, 0, 17, 13)                                 \
     OFPERR(OFPBFC_TIMEOUT, -1, 0, 17, 14)                                    \
     OFPERR(OFPBFC_BUNDLE_IN_PROGRESS, -1, 0, 17, 15)                         \
+    OFPERR(OFPBFC_BAD_VERSION, -1, 0, OFPERR_NX_EXP, 22)                  \
     OFPERR(NXTTMFC_BAD_COMMAND, OFPERR_NX_EXP | 1, 527, OFPERR_NX_EXP, 16)   \
     OFPERR(NXR_NOT_SUPPORTED, OFPERR_NX_EXP | 1, 533, OFPERR_NX_EXP, 34)     \
     OFPERR(NXR_STALE, OFPERR_NX_EXP | 1, 534, OFPERR_NX_EXP, 35)
