@@ -969,7 +969,8 @@ static void test_flow_removed(void **state)
     (void) state;
     check_flow_removed(OFP10_VERSION, OFP_FF_OF10,
                        "OFPT_FLOW_REMOVED (xid=0x0): priority=3,udp,tp_dst=53 "
-                       "reason=idle cookie:0x99 duration61.250s idle60 pkts10 bytes1000");
+                       "reason=idle cookie:0x99 duration61.250s idle60 pkts10 "
+                       "bytes1000");
     check_flow_removed(OFP10_VERSION, OFP_FF_NXM,
                        "NXT_FLOW_REMOVED (xid=0x0): priority=3,udp,tp_dst=53 "
                        "reason=idle table_id=4 cookie:0x99 duration61.250s "

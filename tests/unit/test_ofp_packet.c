@@ -219,7 +219,8 @@ static void test_packet_in_malformed(void **state)
         uint8_t version;
         enum ofp_packet_in_format format;
     } all[] = {
-        { OFP10_VERSION, OFP_PIF_STANDARD }, { OFP13_VERSION, OFP_PIF_STANDARD },
+        { OFP10_VERSION, OFP_PIF_STANDARD },
+        { OFP13_VERSION, OFP_PIF_STANDARD },
         { OFP15_VERSION, OFP_PIF_STANDARD }, { OFP10_VERSION, OFP_PIF_NXT },
         { OFP10_VERSION, OFP_PIF_NXT2 }, { OFP14_VERSION, OFP_PIF_NXT2 },
     };
@@ -256,7 +257,8 @@ static void test_packet_in_malformed(void **state)
     assert_int_equal(pin.len, 2);
     free(buf);
     /* NXT_PACKET_IN whose match runs past the message. */
-    expect_pin_error("0104002800000000000023200000001100000000001200010000000000000001"
+    expect_pin_error("0104002800000000000023200000001100000000"
+                     "001200010000000000000001"
                      "0040000000000000", OFPERR_OFPBMC_BAD_LEN);
     /* OF1.3: a match of type 2. */
     expect_pin_error("040a002000000000ffffffff00120102" "0000000000000055"
