@@ -40,7 +40,9 @@
 #include "ofp/ofp_actions.h"
 #include "ofp/ofpbuf.h"
 
-#define NX_VENDOR_ID 0x00002320
+#ifndef NX_VENDOR_ID
+#define NX_VENDOR_ID 0x00002320u   /* also in ofp_msgs.h */
+#endif
 
 /* Appends the actions in the encoding of `version` (OF1.0 actions for 1;
  * for 1.1+ a plain action list, i.e. what goes inside APPLY_ACTIONS or a

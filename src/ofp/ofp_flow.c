@@ -10,8 +10,6 @@
 #include "lib/util.h"
 #include "ofp/actions_wire.h"
 #include "ofp/match_wire.h"
-/* actions_wire.h spells NX_VENDOR_ID without the u of ofp_msgs.h's. */
-#undef NX_VENDOR_ID
 #include "ofp/ofp_msgs.h"
 #include "ofp/ofp_port.h"
 

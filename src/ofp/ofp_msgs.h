@@ -42,7 +42,9 @@ enum ofp_version {
 #define OFP_HEADER_LEN 8
 #define OFP_MAX_MSG_LEN 65535
 #define OFP_TCP_PORT 6653
-#define NX_VENDOR_ID 0x00002320u
+#ifndef NX_VENDOR_ID
+#define NX_VENDOR_ID 0x00002320u   /* also in actions_wire.h */
+#endif
 #define ONF_VENDOR_ID 0x4f4e4600u
 #define OFP_NO_BUFFER 0xffffffffu
 #define OFPG_ANY 0xffffffffu
