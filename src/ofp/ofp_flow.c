@@ -572,16 +572,22 @@ void ofp_flow_mod_from_spec(const struct ofp_flow_spec *spec,
                                            : spec->priority;
     fm->table_id = spec->table_id;
     fm->buffer_id = OFP_NO_BUFFER;
-    fm->out_port = OFPP_NONE;
-    fm->out_group = OFPG_ANY;
+    bool del = command == OFPFC_DELETE || command == OFPFC_DELETE_STRICT;
+    fm->out_port = del ? spec->out_port : OFPP_NONE;
+    fm->out_group = del ? spec->out_group : OFPG_ANY;
+    if (add || modify) {
+        fm->flags = spec->flags;
+    }
+    if (add) {
+        fm->importance = spec->importance;
+    }
 
     /* A cookie without a mask is set (add, modify); with one it selects
-     * (modify, delete).  ofp_parse gives a bare cookie the mask -1, so a
-     * modify's cookie=X/-1 counts as setting X. */
+     * (modify, delete). */
     if (add) {
         fm->new_cookie = spec->cookie_set ? spec->cookie : 0;
     } else if (modify) {
-        if (spec->cookie_set && spec->cookie_mask != UINT64_MAX) {
+        if (spec->cookie_set && spec->cookie_masked) {
             fm->cookie = spec->cookie;
             fm->cookie_mask = spec->cookie_mask;
             fm->new_cookie = UINT64_MAX;

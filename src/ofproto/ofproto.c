@@ -799,7 +799,7 @@ bool ofproto_rule_selected(const struct rule *r,
     if (spec->table_id != OFP_TABLE_ALL && r->table_id != spec->table_id) {
         return false;
     }
-    if (spec->cookie_set
+    if (spec->cookie_set && spec->cookie_masked
         && ((r->cookie ^ spec->cookie) & spec->cookie_mask)) {
         return false;
     }
