@@ -79,6 +79,8 @@ struct ofproto {
     uint64_t n_controller_drops, n_revalidations;
 
     uint8_t *exec_buf;         /* one packet copy for datapath_execute */
+    struct connmgr *connmgr;   /* its OpenFlow connections, or NULL; set by
+                                * connmgr_create */
     struct ofproto *next;      /* the registry */
 };
 
