@@ -347,7 +347,9 @@ static int encode_one(struct ofpbuf *b, const struct ofpact *a,
         }
         return 0;
     case OFPACT_SET_TUNNEL:
-        if (a->u64 > UINT32_MAX) {
+        if (!of10) {
+            put_set_field(b, mf_by_id(MFID_TUN_ID), a->u64, UINT64_MAX, false);
+        } else if (a->u64 > UINT32_MAX) {
             put_nx(b, NXAST_SET_TUNNEL64, 24);
             ofpbuf_put_zeros(b, 6);
             ofpbuf_put_be64(b, a->u64);
@@ -358,16 +360,10 @@ static int encode_one(struct ofpbuf *b, const struct ofpact *a,
         }
         return 0;
     case OFPACT_RESUBMIT:
-        if (!a->resubmit.paren && a->resubmit.table == OFP_TABLE_ALL) {
-            put_nx(b, (uint16_t) wire_codes[a->type].nx, 16);
-            ofpbuf_put_be16(b, (uint16_t) a->resubmit.in_port);
-            ofpbuf_put_zeros(b, 4);
-        } else {
-            put_nx(b, NXAST_RESUBMIT_TABLE, 16);
-            ofpbuf_put_be16(b, (uint16_t) a->resubmit.in_port);
-            ofpbuf_put_u8(b, a->resubmit.table);
-            ofpbuf_put_zeros(b, 3);
-        }
+        put_nx(b, (uint16_t) wire_codes[a->type].nx, 16);
+        ofpbuf_put_be16(b, (uint16_t) a->resubmit.in_port);
+        ofpbuf_put_u8(b, a->resubmit.table);
+        ofpbuf_put_zeros(b, 3);
         return 0;
     case OFPACT_GOTO_TABLE:
         if (!of10) {
@@ -653,7 +649,7 @@ static int decode_nx(struct acts *l, const uint8_t *p, size_t len,
         a = add(l, OFPACT_RESUBMIT);
         a->resubmit.in_port = ofp_get_be16(p + 10);
         a->resubmit.table = p[12];
-        a->resubmit.paren = true;
+        a->resubmit.paren = p[12] != OFP_TABLE_ALL;   /* as OVS prints it */
         return 0;
     case NXAST_SET_TUNNEL:
         add(l, OFPACT_SET_TUNNEL)->u64 = ofp_get_be32(p + 12);
@@ -752,6 +748,13 @@ static int decode_of10(struct acts *l, uint16_t type, const uint8_t *p,
             return -OFPERR_OFPBAC_BAD_ARGUMENT;
         }
         add(l, OFPACT_SET_IP_TOS)->u8 = p[4];
+        return 0;
+    case 9:
+    case 10:
+        if ((err = need_len(len, 8))) {
+            return err;
+        }
+        add(l, type == 9 ? OFPACT_SET_L4_SRC : OFPACT_SET_L4_DST)->u16 = v16;
         return 0;
     }
     return -OFPERR_OFPBAC_BAD_TYPE;

@@ -19,9 +19,11 @@
  *                          with a mask
  *   load, move             NXAST_REG_LOAD (7), NXAST_REG_MOVE (6) up to 1.4;
  *                          1.5: masked Set-Field and COPY_FIELD (28)
- *   set_tunnel             NXAST_SET_TUNNEL (2), or SET_TUNNEL64 (9) past 32
- *                          bits; resubmit NXAST_RESUBMIT (1) / _TABLE (14);
- *                          note NXAST_NOTE (8)
+ *   set_tunnel             1.0: NXAST_SET_TUNNEL (2), or SET_TUNNEL64 (9)
+ *                          past 32 bits; 1.1+: Set-Field tun_id
+ *   resubmit               NXAST_RESUBMIT_TABLE (14) (table 255: none), as
+ *                          ovs-ofctl sends it; NXAST_RESUBMIT (1) decoded
+ *   note                   NXAST_NOTE (8)
  *   goto_table             1.1+: the GOTO_TABLE instruction; 1.0:
  *                          NXAST_RESUBMIT_TABLE(IN_PORT, table)
  *

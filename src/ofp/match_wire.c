@@ -15,12 +15,12 @@ unsigned mf_wire_len(const struct mf_field *f, uint16_t oxm_class)
     switch (f->id) {
     case MFID_IN_PORT:
         return oxm_class == 0x8000 ? 4 : 2;
-    case MFID_ARP_OP:
+    case MFID_ARP_OP:           /* 8 bits here, 16 on the wire */
         return 2;
-    case MFID_VLAN_PCP:
-        return 1;
+    case MFID_IPV6_LABEL:       /* 20 bits in 32 */
+        return 4;
     default:
-        return f->n_bytes;
+        return (f->n_bits + 7u) / 8;
     }
 }
 

@@ -32,7 +32,7 @@
  *            (OFPACT_NO_WIRE where that encoding has none.  Encode and
  *            decode come with OpenFlow on the wire, as encode_FN and
  *            decode_FN keyed by these columns; one type may have several
- *            encodings, e.g. resubmit is NXAST 1 or, with a table, 14.)
+ *            encodings: src/ofp/actions_wire.h lists them.)
  *   SAMPLE   one instance as ovs-ofctl prints it (parsed back by the tests)
  *   NAME     its keyword; ALIAS another keyword for it, or NULL.
  *            Besides these, a bare port ("2", "NORMAL", "CONTROLLER:64")
@@ -84,11 +84,14 @@
            "move:NXM_NX_REG0[0..3]->NXM_NX_REG1[4..7]", "move", NULL)        \
                                                                              \
     /* Metadata. */                                                          \
-    OFPACT(SET_TUNNEL, set_tunnel, u64, OFPACT_NO_WIRE, OFPACT_NO_WIRE, 2,   \
+    /* NX: 2, or SET_TUNNEL64 (9) past 32 bits; 1.2+: Set-Field tun_id. */ \
+    OFPACT(SET_TUNNEL, set_tunnel, u64, OFPACT_NO_WIRE, 25, 2,               \
            "set_tunnel:0x7", "set_tunnel", "set_tunnel64")                   \
                                                                              \
     /* Tables. */                                                            \
-    OFPACT(RESUBMIT, resubmit, resubmit, OFPACT_NO_WIRE, OFPACT_NO_WIRE, 1,  \
+    /* NXAST_RESUBMIT_TABLE (14), as ovs-ofctl sends every resubmit; the  \
+     * older NXAST_RESUBMIT (1) is decoded too. */                         \
+    OFPACT(RESUBMIT, resubmit, resubmit, OFPACT_NO_WIRE, OFPACT_NO_WIRE, 14, \
            "resubmit(1,2)", "resubmit", NULL)                                \
     /* OF1.0: NXAST_RESUBMIT_TABLE (in_port IN_PORT), as OVS sends it. */  \
     OFPACT(GOTO_TABLE, goto_table, u8, OFPACT_NO_WIRE, 1, 14,                \
