@@ -66,10 +66,7 @@ const struct mf_field *mf_from_nxm_header(uint32_t header)
         }
         unsigned wl = mf_wire_len(f, cls);
         unsigned len = NXM_LENGTH(header);
-        if (len == wl || (NXM_HASMASK(header) && len == 2 * wl)) {
-            return f;
-        }
-        return NULL;
+        return len == (NXM_HASMASK(header) ? 2 * wl : wl) ? f : NULL;
     }
     return NULL;
 }
@@ -528,6 +525,10 @@ static void ofp10_normalize(struct ofp_match *m)
     }
     if (!may_tp) {
         k->tp_src = k->tp_dst = 0;
+    } else if (proto == IP_PROTO_ICMP || proto == IP_PROTO_ICMPV6) {
+        /* ICMP type and code are 8 bits (icmp_type, icmp_code). */
+        k->tp_src &= htons(0xff);
+        k->tp_dst &= htons(0xff);
     }
     if (!ip4 && !ip6 && !arp) {
         k->nw_proto = 0;
