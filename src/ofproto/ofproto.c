@@ -1211,32 +1211,3 @@ void ofproto_execute_frame(struct ofproto *ofp, const uint8_t *frame,
     c.md = p.md;
     execute(ofp, &c, xo);
 }
-
-/* Until the connection manager is linked in (programs link it whole;
- * tests that do not use it get these): no connections, nothing sent. */
-__attribute__((weak)) void connmgr_send_packet_in(
-    struct connmgr *mgr, const struct ofp_packet_in *pin,
-    uint16_t controller_id)
-{
-    (void) mgr; (void) pin; (void) controller_id;
-}
-
-__attribute__((weak)) void connmgr_send_flow_removed(
-    struct connmgr *mgr, const struct ofp_flow_removed *fr)
-{
-    (void) mgr; (void) fr;
-}
-
-__attribute__((weak)) void connmgr_send_port_status(
-    struct connmgr *mgr, enum ofp_port_reason reason,
-    const struct ofp_phy_port *port)
-{
-    (void) mgr; (void) reason; (void) port;
-}
-
-__attribute__((weak)) bool connmgr_controller_connected(
-    const struct connmgr *mgr)
-{
-    (void) mgr;
-    return false;
-}
