@@ -851,7 +851,8 @@ static void test_roles(void **state)
          * generation_id=5" */
         ofp_encode_role_request(&rb, spoken[i], OFPF_STD, 9, &rr);
         if (spoken[i] == OFP13_VERSION) {
-            expect_hex(&rb, "041800180000000900000002000000000000000000000005");
+            expect_hex(&rb, "04180018000000090000000200000000"
+                            "0000000000000005");
         }
         decode_ok(&rb, &req);
         assert_int_equal(ofp_decode_role_request(&req, &got), 0);
