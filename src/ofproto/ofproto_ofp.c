@@ -9,6 +9,7 @@
 #include "dp/datapath.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
+#include "ofp/match_wire.h"
 #include "ofproto/connmgr.h"
 #include "ofproto/ofproto_private.h"
 
@@ -1113,30 +1114,96 @@ static int reply_mp_zeros(struct ofconn *conn, const struct ofp_msg *msg,
     return 0;
 }
 
-/* OF1.3 table features: one entry per table, its name and size, no
- * properties. */
+/* One table feature property (type, length, payload padded to 8). */
+static size_t prop_start(struct ofpbuf *b, uint16_t type)
+{
+    size_t start = b->size;
+    ofpbuf_put_be16(b, type);
+    ofpbuf_put_be16(b, 0);
+    return start;
+}
+
+static void prop_end(struct ofpbuf *b, size_t start)
+{
+    ofpbuf_set_be16(b, start + 2, (uint16_t) (b->size - start));
+    ofpbuf_pad(b, 8);
+}
+
+/* A property that lists 4-byte (type, length 4) headers. */
+static void prop_ids(struct ofpbuf *b, uint16_t type, const uint16_t *ids,
+                     size_t n)
+{
+    size_t start = prop_start(b, type);
+    for (size_t i = 0; i < n; i++) {
+        ofpbuf_put_be16(b, ids[i]);
+        ofpbuf_put_be16(b, 4);
+    }
+    prop_end(b, start);
+}
+
+/* A property that lists OXM headers: every field with an OXM code
+ * (`writable` only: set-field; `masks`: with the mask bit where it may be
+ * masked). */
+static void prop_fields(struct ofpbuf *b, uint16_t type, bool writable,
+                        bool masks)
+{
+    size_t start = prop_start(b, type);
+    size_t n;
+    const struct mf_field *fields = mf_all(&n);
+    for (size_t i = 0; i < n; i++) {
+        const struct mf_field *f = &fields[i];
+        if (!f->oxm.valid || (writable && !f->writable)) {
+            continue;
+        }
+        ofpbuf_put_be32(b, mf_nxm_header(f, true, masks && f->maskable));
+    }
+    prop_end(b, start);
+}
+
+/* OF1.3+ table features: one entry per table with the properties OVS's
+ * decoder requires (instructions, next tables, write/apply actions and
+ * set-fields, match, wildcards), as vswitch supports them. */
 static int handle_table_features(struct ofconn *conn,
                                  const struct ofp_msg *msg)
 {
     if (msg->body_len) {
         return -OFPERR_OFPBRC_EPERM;   /* setting features: refused */
     }
+    /* Instructions: GOTO_TABLE 1, APPLY_ACTIONS 4. */
+    static const uint16_t insts[] = { 1, 4 };
+    /* Apply actions: OUTPUT 0, SET_NW_TTL 23, DEC_NW_TTL 24, PUSH_VLAN 17,
+     * POP_VLAN 18, SET_FIELD 25. */
+    static const uint16_t apply[] = { 0, 17, 18, 23, 24, 25 };
     struct ofpbuf b = OFPBUF_INIT;
     struct ofp_mp_reply r;
     ofp_mp_reply_init(&r, &b, msg);
     for (int t = 0; t < N_VISIBLE_TABLES; t++) {
         ofp_mp_entry_start(&r);
-        ofpbuf_put_be16(&b, 64);                /* length */
+        size_t start = b.size;
+        ofpbuf_put_be16(&b, 0);                 /* length, below */
         ofpbuf_put_u8(&b, (uint8_t) t);         /* table_id */
         ofpbuf_put_zeros(&b, 5);
         char name[32];
         memset(name, 0, sizeof name);
         snprintf(name, sizeof name, "table%d", t);
         ofpbuf_put(&b, name, sizeof name);
-        ofpbuf_put_be64(&b, UINT64_MAX);        /* metadata_match */
-        ofpbuf_put_be64(&b, UINT64_MAX);        /* metadata_write */
+        ofpbuf_put_be64(&b, 0);                 /* metadata_match */
+        ofpbuf_put_be64(&b, 0);                 /* metadata_write */
         ofpbuf_put_be32(&b, 0);                 /* config */
         ofpbuf_put_be32(&b, TABLE_MAX_ENTRIES);
+        prop_ids(&b, 0, insts, t + 1 < N_VISIBLE_TABLES ? 2 : 1);
+        size_t nt = prop_start(&b, 2);          /* NEXT_TABLES */
+        for (int n = t + 1; n < N_VISIBLE_TABLES; n++) {
+            ofpbuf_put_u8(&b, (uint8_t) n);
+        }
+        prop_end(&b, nt);
+        prop_ids(&b, 4, NULL, 0);               /* WRITE_ACTIONS: none */
+        prop_ids(&b, 6, apply, sizeof apply / sizeof apply[0]);
+        prop_fields(&b, 8, false, true);        /* MATCH */
+        prop_fields(&b, 10, false, false);      /* WILDCARDS */
+        prop_ids(&b, 12, NULL, 0);              /* WRITE_SETFIELD: none */
+        prop_fields(&b, 14, true, false);       /* APPLY_SETFIELD */
+        ofpbuf_set_be16(&b, start, (uint16_t) (b.size - start));
         ofp_mp_entry_end(&r);
     }
     ofp_mp_reply_finish(&r);
