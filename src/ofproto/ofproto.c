@@ -942,7 +942,7 @@ static void poll_links(struct ofproto *ofp, uint64_t now_ms)
 
 void ofproto_run(struct ofproto *ofp, uint64_t now_ms)
 {
-    bool miss = ofp->connmgr && connmgr_controller_connected(ofp->connmgr);
+    bool miss = ofp->connmgr && connmgr_wants_packet_in_on_miss(ofp->connmgr);
     if (miss != ofp->miss_to_controller) {
         /* Misses start or stop going to the controller: the megaflows of
          * misses change. */

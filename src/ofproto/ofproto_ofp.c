@@ -901,7 +901,9 @@ static int handle_features(struct ofproto *ofp, struct ofconn *conn,
 static int handle_get_config(struct ofproto *ofp, struct ofconn *conn,
                              const struct ofp_msg *msg)
 {
-    struct ofp_switch_config c = { ofp->frag_flags, ofp->miss_send_len };
+    /* miss_send_len is the connection's (connmgr keeps it, as OVS). */
+    struct ofp_switch_config c = { ofp->frag_flags,
+                                   ofconn_miss_send_len(conn) };
     struct ofpbuf b = OFPBUF_INIT;
     ofp_encode_switch_config(&b, msg->version, OFPTYPE_GET_CONFIG_REPLY,
                              msg->xid, &c);
@@ -919,10 +921,7 @@ static int handle_set_config(struct ofproto *ofp, const struct ofp_msg *msg)
     /* As OVS: "normal" and "drop" are kept (only normal is done),
      * reassembly is refused silently (kept normal). */
     ofp->frag_flags = (c.flags & 3) == 2 ? 0 : (c.flags & 3);
-    if (ofp->miss_send_len != c.miss_send_len) {
-        ofp->miss_send_len = c.miss_send_len;
-        ofp->need_revalidate = true;
-    }
+    ofp->miss_send_len = c.miss_send_len;  /* the last one set, for show */
     return 0;
 }
 
