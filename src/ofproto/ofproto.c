@@ -882,7 +882,7 @@ static bool rule_expired(const struct rule *r, uint64_t now_ms)
 static void expire_rules(struct ofproto *ofp, uint64_t now_ms)
 {
     for (int t = 0; t < OFP_N_TABLES; t++) {
-        if (!oftable_count(ofp->tables[t])) {
+        if (!oftable_count_timeouts(ofp->tables[t])) {
             continue;
         }
         size_t n;
