@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <net/if.h>
+
 #include "dp/datapath.h"
+#include "dp/vport/netdev_util.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
 #include "ofp/match_wire.h"
@@ -585,9 +588,23 @@ static void apply_port_mod(struct ofproto *ofp, struct ofport *p,
     if (config == p->config) {
         return;
     }
+    uint32_t changed = config ^ p->config;
     p->config = config;
-    /* PORT_DOWN is kept as config (xlate neither sends nor receives on
-     * the port); the device itself is left as it is. */
+    /* PORT_DOWN: xlate neither sends nor receives on the port, and a
+     * device of the host (system and internal ports) is set down or up
+     * too, as OVS does. */
+    struct vport *vp = datapath_port_get(ofp->dp, p->dp_port);
+    if (changed & OFPPC_PORT_DOWN && vp && vp->ops
+        && (!strcmp(vp->ops->type, "system")
+            || !strcmp(vp->ops->type, "internal"))) {
+        bool down = config & OFPPC_PORT_DOWN;
+        int err = netdev_update_flags(vp->name, down ? 0 : IFF_UP,
+                                      down ? IFF_UP : 0);
+        if (err) {
+            VLOG_WARN("%s: setting %s %s failed (%s)", ofp->name, vp->name,
+                      down ? "down" : "up", strerror(-err));
+        }
+    }
     if (ofp->connmgr) {
         struct ofp_phy_port pp;
         ofproto_port_describe(ofp, p, &pp);
