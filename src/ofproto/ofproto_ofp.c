@@ -966,9 +966,6 @@ static int handle_flow_stats(struct ofproto *ofp, struct ofconn *conn,
     if (err) {
         return err;
     }
-    if (req.table_id != OFPTT_ALL && req.table_id >= N_VISIBLE_TABLES) {
-        return -OFPERR_OFPBRC_BAD_TABLE_ID;
-    }
     ofproto_pull_stats_all();
     size_t n;
     struct rule **rules = collect_rules(ofp, req.table_id, &req.match, 0,
