@@ -684,6 +684,13 @@ static bool ofconn_has_work(const struct ofconn *c)
     return len < OFP_HEADER_LEN || len <= c->rx_len;
 }
 
+/* Milliseconds from `then` to `now`; 0 when `then` is later (a
+ * connection accepted after the run read the clock). */
+static uint64_t since(uint64_t now, uint64_t then)
+{
+    return now > then ? now - then : 0;
+}
+
 static void ofconn_timers(struct ofconn *c, uint64_t now)
 {
     if (c->dead || c->closing) {
@@ -692,7 +699,7 @@ static void ofconn_timers(struct ofconn *c, uint64_t now)
     if (c->connecting) {
         int limit = c->ctl && c->ctl->backoff_ms > MIN_BACKOFF_MS
                     ? c->ctl->backoff_ms : MIN_BACKOFF_MS;
-        if (now - c->created_ms >= (uint64_t) limit) {
+        if (since(now, c->created_ms) >= (uint64_t) limit) {
             ofconn_close(c, "connection timed out");
         }
         return;
@@ -701,12 +708,13 @@ static void ofconn_timers(struct ofconn *c, uint64_t now)
         return;
     }
     if (!c->version) {
-        if (now - c->created_ms >= (uint64_t) c->probe_ms * 2) {
+        if (since(now, c->created_ms) >= (uint64_t) c->probe_ms * 2) {
             ofconn_close(c, "no hello received, disconnecting");
         }
         return;
     }
-    if (!c->probe_sent && now - c->last_rx_ms >= (uint64_t) c->probe_ms) {
+    if (!c->probe_sent
+        && since(now, c->last_rx_ms) >= (uint64_t) c->probe_ms) {
         struct ofpbuf b = OFPBUF_INIT;
         ofp_encode_echo(&b, c->version, false, c->mgr->next_xid++, NULL, 0);
         ofconn_send(c, &b);
@@ -715,7 +723,7 @@ static void ofconn_timers(struct ofconn *c, uint64_t now)
         VLOG_DBG("%s: idle %d seconds, sending inactivity probe", c->name,
                  c->probe_ms / 1000);
     } else if (c->probe_sent
-               && now - c->last_rx_ms >= (uint64_t) c->probe_ms * 2) {
+               && since(now, c->last_rx_ms) >= (uint64_t) c->probe_ms * 2) {
         char why[128];
         snprintf(why, sizeof why, "no response to inactivity probe after %d "
                  "seconds, disconnecting", c->probe_ms / 1000);

@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 
 #include "dp/flow_hash.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
 #include "ofp/ofp_msgs.h"
+#include "dp/vport/netdev_util.h"
 #include "ofproto/connmgr.h"
 #include "ofproto/xlate.h"
 
@@ -1093,6 +1095,13 @@ void ofproto_port_describe(const struct ofproto *ofp, const struct ofport *p,
     memcpy(pp->hw_addr, st.mac, 6);
     snprintf(pp->name, sizeof pp->name, "%s", p->name);
     pp->config = p->config;
+    /* A host device that is administratively down is PORT_DOWN, as OVS
+     * reports it (a bridge's internal device starts down). */
+    unsigned int flags;
+    if (st.ifindex_name[0] && !netdev_get_flags(st.ifindex_name, &flags)
+        && !(flags & IFF_UP)) {
+        pp->config |= OFPPC_PORT_DOWN;
+    }
     bool down = st.link_up == 0 || p->config & OFPPC_PORT_DOWN;
     pp->state = down ? OFPPS_LINK_DOWN : OFPPS_LIVE;
     /* As `ofctl/show` says: 10GB-FD copper (OF1.3 OFPPF_10GB_FD,

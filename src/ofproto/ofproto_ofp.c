@@ -880,11 +880,23 @@ static void send_and_free(struct ofconn *conn, struct ofpbuf *b)
     ofpbuf_uninit(b);
 }
 
+/* The k-th port in the order OVS 3.1's replies list a small bridge's
+ * ports: LOCAL first, then by number (ports are kept sorted, so LOCAL,
+ * 0xfffe, is the last). */
+static const struct ofport *reply_port(const struct ofproto *ofp, size_t k)
+{
+    size_t n = ofp->n_ports;
+    if (n && ofp->ports[n - 1].ofport == OFPP_LOCAL) {
+        return &ofp->ports[k ? k - 1 : n - 1];
+    }
+    return &ofp->ports[k];
+}
+
 static struct ofp_phy_port *describe_ports(struct ofproto *ofp, size_t *n)
 {
     struct ofp_phy_port *pp = xcalloc(ofp->n_ports + 1, sizeof *pp);
     for (size_t i = 0; i < ofp->n_ports; i++) {
-        ofproto_port_describe(ofp, &ofp->ports[i], &pp[i]);
+        ofproto_port_describe(ofp, reply_port(ofp, i), &pp[i]);
     }
     *n = ofp->n_ports;
     return pp;
@@ -907,6 +919,9 @@ static int handle_features(struct ofproto *ofp, struct ofconn *conn,
     } else {
         /* FLOW_STATS TABLE_STATS PORT_STATS GROUP_STATS QUEUE_STATS. */
         f.capabilities = 0x1 | 0x2 | 0x4 | 0x8 | 0x40;
+        if (msg->version >= OFP15_VERSION) {
+            f.capabilities |= 0x200;    /* OFPC_BUNDLES, new in 1.5 */
+        }
     }
     struct ofpbuf b = OFPBUF_INIT;
     ofp_encode_features_reply(&b, msg, &f);
@@ -1055,7 +1070,7 @@ static int handle_port_stats(struct ofproto *ofp, struct ofconn *conn,
     struct ofp_mp_reply r;
     ofp_mp_reply_init(&r, &b, msg);
     for (size_t i = 0; i < ofp->n_ports; i++) {
-        const struct ofport *p = &ofp->ports[i];
+        const struct ofport *p = reply_port(ofp, i);
         if (port_no != OFPP_NONE && p->ofport != port_no) {
             continue;
         }
@@ -1098,11 +1113,12 @@ static int handle_port_desc(struct ofproto *ofp, struct ofconn *conn,
     struct ofp_mp_reply r;
     ofp_mp_reply_init(&r, &b, msg);
     for (size_t i = 0; i < ofp->n_ports; i++) {
-        if (port_no != OFPP_NONE && ofp->ports[i].ofport != port_no) {
+        const struct ofport *p = reply_port(ofp, i);
+        if (port_no != OFPP_NONE && p->ofport != port_no) {
             continue;
         }
         struct ofp_phy_port pp;
-        ofproto_port_describe(ofp, &ofp->ports[i], &pp);
+        ofproto_port_describe(ofp, p, &pp);
         ofp_put_port_desc(&r, &pp);
     }
     ofp_mp_reply_finish(&r);

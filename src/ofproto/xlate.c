@@ -585,7 +585,11 @@ static void add_pin(struct xctx *c, uint8_t reason, uint64_t cookie,
 
 static void do_controller(struct xctx *c, const struct ofpact *a)
 {
-    uint8_t reason = a->output.has_reason ? a->output.reason : OFPR_ACTION;
+    /* packet_out's own actions say so (OF1.4+; older versions get
+     * ACTION, ofp_packet.c). */
+    uint8_t reason = a->output.has_reason ? a->output.reason
+                     : c->in->acts && !c->rule ? OFPR_PACKET_OUT
+                     : OFPR_ACTION;
     add_pin(c, reason, c->rule ? c->rule->cookie : UINT64_MAX,
             a->output.max_len, a->output.controller_id);
     trace(c, action_indent(c) + 1, "-> packet_in to the controller");
