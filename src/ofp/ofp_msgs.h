@@ -131,9 +131,17 @@ struct ofp_msg {
 /* Frames one message: `len` must be at least the header's length field,
  * which must be >= 8; checks version (any of 1..6: negotiation is the
  * connection's business) and identifies the kind.  0, or -OFPERR_... :
- * OFPBRC_BAD_LEN, OFPBRC_BAD_TYPE, OFPBRC_BAD_STAT, OFPBRC_BAD_VENDOR,
- * OFPBRC_BAD_SUBTYPE, OFPBRC_BAD_VERSION (a kind that version lacks). */
+ * OFPBRC_BAD_LEN (also: a body of the wrong length for its kind, checked
+ * as OVS does), OFPBRC_BAD_VERSION (version 0 or > 6), and, as OVS for a
+ * message it has no row for (including a kind that version lacks),
+ * OFPBRC_BAD_TYPE, OFPBRC_BAD_STAT (multipart), OFPBRC_BAD_VENDOR (vendor
+ * not NX/ONF), OFPBRC_BAD_SUBTYPE (vendor subtype). */
 int ofp_msg_decode(const void *data, size_t len, struct ofp_msg *msg);
+
+/* Whether `version` has kind `type` in `family` (ofp_msg_start would not
+ * abort). */
+bool ofp_msg_exists(uint8_t version, enum ofptype type,
+                    enum ofp_family family);
 
 /* Starts a message of kind `type` in `family` for `version` in `b`
  * (appending: several messages may share one buffer), writing the
@@ -142,6 +150,12 @@ int ofp_msg_decode(const void *data, size_t len, struct ofp_msg *msg);
  * caller bug, not outside input). */
 size_t ofp_msg_start(struct ofpbuf *b, uint8_t version, enum ofptype type,
                      enum ofp_family family, uint32_t xid);
+/* The same for a kind with several vendor encodings, picking the one with
+ * vendor subtype `subtype` (NXT_PACKET_IN2 = 30 rather than NXT_PACKET_IN
+ * = 17; NXT_SET_ASYNC_CONFIG2 = 27 rather than 19). */
+size_t ofp_msg_start_sub(struct ofpbuf *b, uint8_t version, enum ofptype type,
+                         enum ofp_family family, uint32_t subtype,
+                         uint32_t xid);
 /* Pads the body to 8 bytes where the message wants it and writes the
  * length of the message that started at `start`. */
 void ofp_msg_finish(struct ofpbuf *b, size_t start);
@@ -184,6 +198,11 @@ uint8_t ofp_negotiate(uint32_t ours, uint32_t theirs);
  * the offending message (`data`, `len`; may be NULL/0). */
 void ofp_encode_error(struct ofpbuf *b, uint8_t version, enum ofperr error,
                       uint32_t xid, const void *data, size_t len);
+/* The same with an ASCII `text` as the data, whole (as OVS's hello
+ * failure, OFPHFC_INCOMPATIBLE: "We support versions 0x01, 0x04 to 0x06,
+ * peer supports version 0x02"). */
+void ofp_encode_error_text(struct ofpbuf *b, uint8_t version,
+                           enum ofperr error, uint32_t xid, const char *text);
 struct ofp_error_msg {
     uint16_t type, code;        /* as on the wire */
     enum ofperr error;          /* OFPERR_NONE when unknown */
@@ -197,7 +216,8 @@ void ofp_encode_echo(struct ofpbuf *b, uint8_t version, bool reply,
                      uint32_t xid, const void *data, size_t len);
 
 /* Requests that have no body (features, get_config, barrier, desc, table
- * stats, port desc of OF1.0-1.4, get_async, tlv table request ...). */
+ * stats, port desc (OF1.5's, which has one, is made for all ports),
+ * get_async, tlv table request ...). */
 void ofp_encode_simple(struct ofpbuf *b, uint8_t version, enum ofptype type,
                        enum ofp_family family, uint32_t xid);
 
@@ -535,22 +555,39 @@ struct ofp_role_request {
     bool have_generation_id;    /* NXT_ROLE_REQUEST has none */
     uint64_t generation_id;
 };
+/* A ROLE_REQUEST or ROLE_REPLY, OF1.2+ or Nicira (NX roles 0 other,
+ * 1 master, 2 slave become EQUAL, MASTER, SLAVE).  OFPRRFC_BAD_ROLE for an
+ * unknown role. */
 int ofp_decode_role_request(const struct ofp_msg *msg,
                             struct ofp_role_request *rr);
+/* A ROLE_REQUEST (family OFPF_NX: NXT_ROLE_REQUEST), for clients. */
+void ofp_encode_role_request(struct ofpbuf *b, uint8_t version,
+                             enum ofp_family family, uint32_t xid,
+                             const struct ofp_role_request *rr);
 void ofp_encode_role_reply(struct ofpbuf *b, const struct ofp_msg *req,
                            const struct ofp_role_request *rr);
 
 /* Which asynchronous messages a connection gets, per role: [0] for
  * master/equal, [1] for slave; bit N of a mask = reason N. */
 struct ofp_async_config {
-    uint32_t packet_in[2];
+    uint32_t packet_in[2];      /* OF1.4 reasons (1.0-1.3 have 0..2) */
     uint32_t port_status[2];
     uint32_t flow_removed[2];
+    uint32_t role_status[2];    /* OF1.4+ only (properties 6..11) */
+    uint32_t table_status[2];
+    uint32_t requestforward[2];
 };
-/* OVS's defaults (OF1.3 spec: slaves get port status only). */
+/* OVS's defaults (OF1.3 spec: slaves get port status only), as OVS has
+ * them for OpenFlow 1.4 (ofp_async_config_default) or for `version`
+ * (flow_removed[0] is 0x7 for 1.0, 0xf for 1.3, 0x3f for 1.4+). */
 void ofp_async_config_default(struct ofp_async_config *ac);
-/* SET_ASYNC (OF1.3 struct, OF1.4+ properties, NXT_SET_ASYNC_CONFIG):
- * updates `ac` (OF1.4+ may set only some properties). */
+void ofp_async_config_default_v(struct ofp_async_config *ac, uint8_t version);
+/* SET_ASYNC (OF1.3 struct, OF1.4+ properties, NXT_SET_ASYNC_CONFIG and
+ * NXT_SET_ASYNC_CONFIG2), or a GET_ASYNC_REPLY: updates `ac`.  As OVS: the
+ * struct forms replace everything (bits a version lacks dropped, the
+ * OF1.4-only masks cleared); properties change only what they name, and an
+ * unknown property is OFPACFC_UNSUPPORTED, a bit the version lacks
+ * OFPACFC_INVALID. */
 int ofp_decode_set_async(const struct ofp_msg *msg,
                          struct ofp_async_config *ac);
 void ofp_encode_get_async_reply(struct ofpbuf *b, const struct ofp_msg *req,
@@ -596,7 +633,12 @@ struct ofp_bundle_add {
 };
 int ofp_decode_bundle_add(const struct ofp_msg *msg,
                           struct ofp_bundle_add *ba);
-/* Wraps the already-encoded message `inner` (`len` bytes). */
+/* ofp_decode_bundle_add checks as OVS does: OFPBFC_MSG_BAD_LEN,
+ * OFPBFC_BAD_VERSION (inner version differs), OFPBFC_MSG_BAD_XID (inner xid
+ * differs), OFPBFC_MSG_UNSUP (inner does not decode, or is not a flow_mod,
+ * group_mod, port_mod or packet_out).
+ * Wraps the already-encoded message `inner` (`len` bytes), whose xid must
+ * be `xid`.  OF1.3: the ONF experimenter forms; 1.0 has no bundles. */
 void ofp_encode_bundle_add(struct ofpbuf *b, uint8_t version, uint32_t xid,
                            uint32_t bundle_id, uint16_t flags,
                            const void *inner, size_t len);
