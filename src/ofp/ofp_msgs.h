@@ -469,6 +469,11 @@ void ofp_encode_packet_in(struct ofpbuf *b, uint8_t version,
                           enum ofp_packet_in_format format,
                           const struct ofp_packet_in *pin);
 int ofp_decode_packet_in(const struct ofp_msg *msg, struct ofp_packet_in *pin);
+/* Sets pin->metadata as OVS fills a packet-in's: in_port always, and
+ * tun_id, tun_src, tun_dst, metadata, reg0-7 and pkt_mark where `x` has
+ * them non-zero (exact). */
+void ofp_packet_in_set_metadata(struct ofp_packet_in *pin,
+                                const struct xflow *x);
 
 struct ofp_packet_out {
     const uint8_t *packet;      /* not owned */

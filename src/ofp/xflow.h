@@ -164,7 +164,7 @@ struct mf_wire {
        64, true, true, MFF_HEX, MFP_NONE, MFS_ALWAYS, MF_NO_WIRE, MF_OXM(2), \
        "0x5")                                                                \
     MF(IN_PORT, "in_port", NULL, "NXM_OF_IN_PORT", MF_HOST(in_port), 0, 16,  \
-       false, true, MFF_PORT, MFP_NONE, MFS_ALWAYS, MF_NXM0(0), MF_NO_WIRE,  \
+       false, true, MFF_PORT, MFP_NONE, MFS_ALWAYS, MF_NXM0(0), MF_OXM(0),   \
        "LOCAL")                                                              \
     MF(VLAN_TCI, "vlan_tci", NULL, "NXM_OF_VLAN_TCI",                        \
        MF_NET(key.vlans[0].tci),                                             \
