@@ -375,6 +375,10 @@ static void test_malformed(void **state)
     bad_tlv("00000603 080000", OFPERR_OFPBMC_BAD_FIELD);
     bad_tlv("80000006 000000000000", OFPERR_OFPBMC_BAD_FIELD);
     bad_tlv("ffff0004 00002320", OFPERR_OFPBMC_BAD_FIELD);
+    bad_tlv("ffff0002 4f4e", OFPERR_OFPBMC_BAD_LEN);
+    bad_tlv("ffff5406 4f4e4600 0002", OFPERR_OFPBMC_BAD_PREREQ);
+    bad_tlv("ffff5406 4f4e4601 0002", OFPERR_OFPBMC_BAD_FIELD);
+    bad_tlv("ffff5407 4f4e4600 000200", OFPERR_OFPBMC_BAD_FIELD);
     /* a mask on an unmaskable field; value bits outside the mask */
     bad_tlv("00000704 0800ff00", OFPERR_OFPBMC_BAD_MASK);
     bad_tlv("00000602 0800 00000f08 0a000001 ff000000",
