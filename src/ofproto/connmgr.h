@@ -83,7 +83,19 @@ void connmgr_run(struct connmgr *mgr);
 /* Asynchronous messages, each sent to every connection whose role, async
  * config and (for packet_in) miss behaviour wants it, in its version and
  * format.  Packet-ins to a connection whose output is backed up are
- * dropped and counted (connmgr_n_packet_in_drops). */
+ * dropped and counted (connmgr_n_packet_in_drops).
+ *
+ * Packet-in reasons, as OVS has them: a packet that matched no rule at all
+ * (an implicit table miss) is pin->reason OFPR_NO_MATCH with pin->cookie
+ * UINT64_MAX; it goes to OpenFlow 1.0 connections only (1.3+ need a
+ * table-miss flow), cut to the connection's miss_send_len.  The controller
+ * action of a table-miss flow (priority 0, matches all) is OFPR_NO_MATCH
+ * with the rule's cookie: 1.3+ get NO_MATCH, 1.0 gets OFPR_ACTION.  Other
+ * controller actions are OFPR_ACTION; pin->len is already cut to the
+ * action's max_len.  `controller_id` (the action's id=, 0 for table
+ * misses) must equal the connection's NXT_SET_CONTROLLER_ID (default 0).
+ * A service connection (mgmt socket, accepted on a passive target) gets
+ * asynchronous messages only after it sets a nonzero miss_send_len. */
 void connmgr_send_packet_in(struct connmgr *mgr,
                             const struct ofp_packet_in *pin,
                             uint16_t controller_id);
@@ -93,6 +105,10 @@ void connmgr_send_port_status(struct connmgr *mgr,
                               enum ofp_port_reason reason,
                               const struct ofp_phy_port *port);
 uint64_t connmgr_n_packet_in_drops(const struct connmgr *mgr);
+/* True when some connection would take an implicit table-miss packet-in
+ * (an OpenFlow 1.0 connection that gets packet-ins): without one, a table
+ * miss is simply dropped. */
+bool connmgr_wants_packet_in_on_miss(const struct connmgr *mgr);
 
 /* What ofproto_ofp.c needs of the connection a message came on. */
 uint8_t ofconn_version(const struct ofconn *c);
@@ -100,6 +116,10 @@ enum ofp_flow_format ofconn_flow_format(const struct ofconn *c);
 bool ofconn_table_id_enabled(const struct ofconn *c);   /* NXT_FLOW_MOD_
                                                          * TABLE_ID */
 enum ofp_role ofconn_role(const struct ofconn *c);
+/* The miss_send_len the connection's last SET_CONFIG gave (OVS's default:
+ * 128 for a controller, 0 for a service connection): GET_CONFIG replies
+ * carry it. */
+uint16_t ofconn_miss_send_len(const struct ofconn *c);
 /* Queues the bytes of `b` (one or more whole messages) for sending and
  * empties `b`. */
 void ofconn_send(struct ofconn *c, struct ofpbuf *b);
