@@ -279,6 +279,44 @@ static int parse_cookie(struct ofp_flow_spec *spec, const char *v,
     return 0;
 }
 
+/* The flow_mod keywords beyond the match: out_port, importance, the
+ * flags, and the statistics dump-flows prints (ignored, so that its
+ * output reads back).  0 or -1 when `k` was one, 1 when not. */
+static int parse_flow_mod_kw(struct ofp_flow_spec *spec, const char *k,
+                             const char *v, char *err, size_t errlen)
+{
+    static const struct { const char *name; uint16_t bit; } flags[] = {
+        { "send_flow_rem", 1 }, { "check_overlap", 2 },
+        { "reset_counts", 4 }, { "no_packet_counts", 8 },
+        { "no_byte_counts", 16 },
+    };
+    static const char *const stats[] = {
+        "duration", "n_packets", "n_bytes", "idle_age", "hard_age",
+    };
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+        if (!v && !strcmp(k, flags[i].name)) {
+            spec->flags |= flags[i].bit;
+            return 0;
+        }
+    }
+    for (size_t i = 0; v && i < sizeof stats / sizeof stats[0]; i++) {
+        if (!strcmp(k, stats[i])) {
+            return 0;
+        }
+    }
+    if (!strcmp(k, "importance")) {
+        return parse_number_kw(k, v, 65535, &spec->importance, err, errlen);
+    }
+    if (!strcmp(k, "out_port")) {
+        if (!v || !ofp_port_parse(v, &spec->out_port)) {
+            return fail(err, errlen, "%s is not a valid OpenFlow port",
+                        v ? v : "");
+        }
+        return 0;
+    }
+    return 1;
+}
+
 static int parse_match_token(struct ofp_flow_spec *spec, struct token *t,
                              enum ofp_parse_mode mode,
                              const struct mf_field **used, size_t *n_used,
@@ -316,6 +354,10 @@ static int parse_match_token(struct ofp_flow_spec *spec, struct token *t,
     }
     if (!strcmp(k, "dl_vlan") || !strcmp(k, "dl_vlan_pcp")) {
         return parse_dl_vlan(m, v, k[7] == '_', err, errlen);
+    }
+    int rc = parse_flow_mod_kw(spec, k, v, err, errlen);
+    if (rc <= 0) {
+        return rc;
     }
     const struct mf_field *f = mf_from_name(k);
     if (!f || !v) {
@@ -936,6 +978,7 @@ int ofp_parse_flow(const char *s, enum ofp_parse_mode mode,
     memset(spec, 0, sizeof *spec);
     spec->priority = OFP_DEFAULT_PRIORITY;
     spec->table_id = mode == OFP_PARSE_ADD ? 0 : OFP_TABLE_ALL;
+    spec->out_port = OFPP_NONE;
     err[0] = '\0';
 
     char *copy = xstrdup(s);

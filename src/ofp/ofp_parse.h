@@ -31,6 +31,9 @@ struct ofp_flow_spec {
     uint64_t cookie, cookie_mask;
     bool cookie_set;
     uint16_t idle_timeout, hard_timeout;
+    uint16_t importance;
+    uint16_t flags;            /* OFPFF_* (send_flow_rem ...) */
+    uint32_t out_port;         /* out_port= filter; OFPP_NONE: none */
     bool has_actions;
     size_t n_acts;
     struct ofpact *acts;       /* malloc'd */

@@ -253,7 +253,7 @@ int vconn_connect(const char *target, struct vconn **vp, char *err,
     if (fd < 0) {
         return fd;
     }
-    struct vconn *v = xzalloc(sizeof *v);
+    struct vconn *v = xcalloc(1, sizeof *v);
     v->fd = fd;
     v->name = xstrdup(target);
     *vp = v;
@@ -300,7 +300,6 @@ int vconn_transact(struct vconn *v, const struct ofpbuf *request,
 int vconn_transact_noreply(struct vconn *v, const struct ofpbuf *request,
                            struct ofpbuf *error)
 {
-    uint32_t xid = ofp_get_be32(request->data + 4);
     uint32_t barrier_xid = vconn_next_xid();
     struct ofpbuf b = OFPBUF_INIT;
     ofpbuf_put(&b, request->data, request->size);
@@ -314,7 +313,8 @@ int vconn_transact_noreply(struct vconn *v, const struct ofpbuf *request,
         if (err) {
             break;
         }
-        if (msg.xid == xid && msg.type == OFPTYPE_ERROR && !error->size) {
+        if (msg.type == OFPTYPE_ERROR && msg.xid != barrier_xid
+            && !error->size) {
             ofpbuf_put(error, b.data, b.size);
         } else if (msg.xid == barrier_xid
                    && msg.type == OFPTYPE_BARRIER_REPLY) {
