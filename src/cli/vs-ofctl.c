@@ -112,7 +112,10 @@ static void add_sort(const char *field, bool descending)
     s->descending = descending;
     s->field = NULL;
     if (field && strcmp(field, "priority")) {
-        s->field = mf_from_name(field);
+        /* OVS's tp_src/tp_dst are TCP's fields. */
+        s->field = mf_from_name(!strcmp(field, "tp_src") ? "tcp_src"
+                                : !strcmp(field, "tp_dst") ? "tcp_dst"
+                                : field);
         if (!s->field) {
             ofctl_fatal("%s: unknown field name", field);
         }
@@ -190,6 +193,13 @@ int main(int argc, char *argv[])
     ofctl_opts.show_stats = true;
     ofctl_opts.names = -1;
     parse_options(argc, argv);
+    if (ofctl_opts.bundle) {
+        /* As ovs-ofctl: bundles need 1.3+, and 1.4 is implied. */
+        uint32_t of13_up = ~((1u << OFP13_VERSION) - 1);
+        ofctl_opts.versions = ofctl_opts.versions & of13_up
+                              ? ofctl_opts.versions & of13_up
+                              : 1u << OFP14_VERSION;
+    }
     if (optind >= argc) {
         ofctl_fatal("missing command name; use --help for help");
     }

@@ -271,6 +271,7 @@ static int parse_cookie(struct ofp_flow_spec *spec, const char *v,
                         "flow additions cannot use a cookie mask");
         }
         spec->cookie_mask = strtoull(end + 1, &end, 0);
+        spec->cookie_masked = true;
     }
     if (errno || *end) {
         return fail(err, errlen, "invalid cookie \"%s\"", v);

@@ -30,6 +30,7 @@ struct ofp_flow_spec {
     uint8_t table_id;          /* not given: 0 to add, else OFP_TABLE_ALL */
     uint64_t cookie, cookie_mask;
     bool cookie_set;
+    bool cookie_masked;        /* written "cookie=X/MASK" (selects) */
     uint16_t idle_timeout, hard_timeout;
     uint16_t importance;
     uint16_t flags;            /* OFPFF_* (send_flow_rem ...) */

@@ -343,6 +343,13 @@ void ofctl_cmd_replace_flows(int argc, char *argv[])
     vconn_skip_xids(4);     /* ovs-ofctl's port and table name lookups */
     fte_add_file(&t, 0, argv[2]);
     struct vconn *v = ofctl_open(argv[1], "mgmt");
+    for (size_t i = 0; i < t.n && vconn_version(v) == OFP10_VERSION; i++) {
+        if (t.e[i].table_id) {
+            /* ovs-ofctl dumps with NXM, which has no table id. */
+            ofctl_fatal("switch does not support any of the usable flow "
+                        "formats (OXM,NXM+table_id)");
+        }
+    }
     struct ofctl_proto p;
     struct ofp_match all;
     memset(&all, 0, sizeof all);

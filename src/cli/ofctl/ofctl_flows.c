@@ -90,6 +90,13 @@ void ofctl_fm_from_spec(const struct ofp_flow_spec *spec,
     fm->flags = spec->flags;
     fm->importance = spec->importance;
     fm->out_port = spec->out_port;
+    bool modify = command == OFPFC_MODIFY || command == OFPFC_MODIFY_STRICT;
+    if (modify && spec->cookie_masked) {
+        /* "cookie=X/MASK" selects, even with an all-ones mask. */
+        fm->cookie = spec->cookie;
+        fm->cookie_mask = spec->cookie_mask;
+        fm->new_cookie = UINT64_MAX;
+    }
 }
 
 static void encode_fm(struct ofpbuf *b, struct vconn *v,
@@ -168,31 +175,32 @@ static void bundle_ctrl(struct ofpbuf *out, struct vconn *v, uint32_t xid,
     ofp_encode_bundle_ctrl(out, vconn_version(v), xid, NULL, &bc);
 }
 
-/* Open, one add per flow_mod, commit (atomic, ordered). */
+/* Open, one add per flow_mod, commit (atomic, ordered).  The flow_mods
+ * take their xids first, as ovs-ofctl encodes them before the open. */
 static void bundle_transact(struct vconn *v, const struct ofp_flow_mod *fms,
                             size_t n, const struct ofctl_proto *p)
 {
     struct ofpbuf sent = OFPBUF_INIT, b = OFPBUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        encode_fm(&sent, v, p, vconn_next_xid(), &fms[i]);
+    }
+    size_t n_inner = sent.size;
     bool failed = false;
     uint32_t xid = vconn_next_xid();
-    bundle_ctrl(&sent, v, xid, OFPBCT_OPEN_REQUEST);
-    if (vconn_send(v, &sent) || !bundle_wait(v, xid, &sent, &failed)) {
-        ofctl_fatal("talking to %s (%s)", vconn_name(v),
-                    failed ? "Operation not permitted" : "Protocol error");
+    bundle_ctrl(&b, v, xid, OFPBCT_OPEN_REQUEST);
+    if (vconn_send(v, &b) || !bundle_wait(v, xid, &sent, &failed)) {
+        ofctl_fatal("talking to %s (Protocol error)", vconn_name(v));
     }
-    for (size_t i = 0; i < n; i++) {
-        struct ofpbuf inner = OFPBUF_INIT;
-        uint32_t ixid = vconn_next_xid();
-        encode_fm(&inner, v, p, ixid, &fms[i]);
-        ofpbuf_put(&sent, inner.data, inner.size);
+    for (size_t ofs = 0; ofs < n_inner;) {
+        const uint8_t *m = sent.data + ofs;
+        size_t len = ofp_get_be16(m + 2);
         ofpbuf_clear(&b);
-        ofp_encode_bundle_add(&b, vconn_version(v), ixid, 0,
-                              OFPBF_ATOMIC | OFPBF_ORDERED, inner.data,
-                              inner.size);
-        ofpbuf_uninit(&inner);
+        ofp_encode_bundle_add(&b, vconn_version(v), ofp_get_be32(m + 4), 0,
+                              OFPBF_ATOMIC | OFPBF_ORDERED, m, len);
         if (vconn_send(v, &b)) {
             ofctl_fatal("talking to %s (Broken pipe)", vconn_name(v));
         }
+        ofs += len;
     }
     xid = vconn_next_xid();
     ofpbuf_clear(&b);
@@ -201,8 +209,7 @@ static void bundle_transact(struct vconn *v, const struct ofp_flow_mod *fms,
     if (vconn_send(v, &b) || !bundle_wait(v, xid, &sent, &failed)
         || failed) {
         fflush(stderr);
-        ofctl_fatal("talking to %s (Operation not permitted)",
-                    vconn_name(v));
+        ofctl_fatal("talking to %s (Protocol error)", vconn_name(v));
     }
     ofpbuf_uninit(&b);
     ofpbuf_uninit(&sent);
@@ -215,14 +222,6 @@ void ofctl_send_flow_mods(const char *sw, const struct ofp_flow_mod *fms,
     for (size_t i = 0; i < n; i++) {
         nxm |= !ofp10_match_fits(&fms[i].match) || fms[i].cookie_mask;
         tid |= table_given(&fms[i]);
-    }
-    if (ofctl_opts.bundle) {
-        ofctl_opts.versions &= ~(1u << OFP10_VERSION);
-        if (!ofctl_opts.versions) {
-            ofctl_fatal("none of the usable flow formats (OXM-OpenFlow13,"
-                        "OXM-OpenFlow14,OXM-OpenFlow15) is among the "
-                        "allowed flow formats (OpenFlow10,NXM)");
-        }
     }
     vconn_skip_xids(4);     /* ovs-ofctl's port and table name lookups */
     struct vconn *v = ofctl_open(sw, "mgmt");
@@ -366,6 +365,9 @@ static int collect_flows(const struct ofp_msg *reply, void *aux)
     int err = ofp_decode_flow_stats_reply(reply, &fs, &n);
     if (err) {
         ofctl_fatal("dump flows (%s)", ofperr_name((enum ofperr) -err));
+    }
+    for (size_t i = 0; i < n; i++) {
+        fs[i].idle_age = fs[i].hard_age = -1;  /* as vconn_dump_flows */
     }
     fl->fs = xrealloc(fl->fs, (fl->n + n + 1) * sizeof *fs);
     memcpy(fl->fs + fl->n, fs, n * sizeof *fs);
