@@ -736,8 +736,3 @@ void ofp_print_hex_dump(struct dstr *out, const uint8_t *p, size_t len)
     }
 }
 
-void ofp_print_packet(struct dstr *out, const uint8_t *frame, size_t len)
-{
-    (void) frame;
-    dstr_printf(out, "(%zu bytes)\n", len);
-}
