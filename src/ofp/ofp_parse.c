@@ -550,11 +550,12 @@ static int parse_vlan_pcp(struct act_parser *p, enum ofpact_type type,
     return 0;
 }
 
+/* `none` records which keyword it was: OVS prints "pop_vlan" for one
+ * written or received (OpenFlow 1.1+) as pop_vlan. */
 static int parse_strip_vlan(struct act_parser *p, enum ofpact_type type,
                             const struct token *t)
 {
-    (void) t;
-    add_act(p, type);
+    add_act(p, type)->none = !strcmp(t->key, "pop_vlan");
     return 0;
 }
 
@@ -1292,8 +1293,7 @@ static void format_vlan_pcp(const struct ofpact *a, struct dstr *out)
 
 static void format_strip_vlan(const struct ofpact *a, struct dstr *out)
 {
-    (void) a;
-    dstr_put(out, "strip_vlan");
+    dstr_put(out, a->none ? "pop_vlan" : "strip_vlan");
 }
 
 static void format_push_vlan(const struct ofpact *a, struct dstr *out)
