@@ -10,6 +10,8 @@ What they give a test:
                       Every daemon it made is stopped after the test.
   Vswitchd            the class behind both (db, rundir, log paths; start, stop,
                       kill9, appctl, vsctl, dpctl, ofctl, log_text).
+  ovs_sandbox_factory makes Debian OVS 3.1 sandboxes (ovs_sandbox.py), the
+                      reference peer of the OpenFlow tests; stopped after.
   netns_host(...)     context manager: a host in its own network namespace
                       joined to the root namespace by a veth pair.
   run(cmd...)         subprocess.run with text output, raising on failure
@@ -210,6 +212,24 @@ def vswitchd_factory(tmp_path):
 def vswitchd(vswitchd_factory):
     """A started vswitchd with an empty configuration."""
     return vswitchd_factory().start()
+
+
+@pytest.fixture
+def ovs_sandbox_factory(tmp_path):
+    """Makes Debian-OVS sandboxes (tests/system/ovs_sandbox.py), not
+    started, as vswitchd_factory makes daemons: sb = factory("ovs",
+    netns=NS); sb.start(); sb.vsctl(...); sb.ofctl(...).  Every daemon
+    a sandbox started is stopped after the test (only those)."""
+    from ovs_sandbox import OvsSandbox  # here: it imports this module
+    made = []
+
+    def make(name="ovs", netns=None):
+        sb = OvsSandbox(tmp_path / name, netns=netns)
+        made.append(sb)
+        return sb
+    yield make
+    for sb in made:
+        sb.stop()
 
 
 # -- network namespace hosts --
