@@ -366,8 +366,9 @@ static int collect_flows(const struct ofp_msg *reply, void *aux)
     if (err) {
         ofctl_fatal("dump flows (%s)", ofperr_name((enum ofperr) -err));
     }
-    for (size_t i = 0; i < n; i++) {
-        fs[i].idle_age = fs[i].hard_age = -1;  /* as vconn_dump_flows */
+    for (size_t i = 0; i < n && reply->version == OFP10_VERSION; i++) {
+        /* As vconn_dump_flows: no NXST_FLOW ages (OF1.5's stay). */
+        fs[i].idle_age = fs[i].hard_age = -1;
     }
     fl->fs = xrealloc(fl->fs, (fl->n + n + 1) * sizeof *fs);
     memcpy(fl->fs + fl->n, fs, n * sizeof *fs);
