@@ -123,49 +123,63 @@ static void put_nw_common(struct dstr *out, uint8_t tos, uint8_t ttl,
                 tos & 0xfc, tos & 3, ttl, frag);
 }
 
+/* An IP header OVS would not parse (cut short, or lengths that do not
+ * fit): the protocol is known, every network field is zero. */
+static void print_bad_ip(struct dstr *head, struct dstr *out, bool v6)
+{
+    dstr_put(head, v6 ? "ipv6" : "ip");
+    dstr_put(out, v6 ? ",ipv6_src=::,ipv6_dst=::,ipv6_label=0x00000"
+                     : ",nw_src=0.0.0.0,nw_dst=0.0.0.0");
+    dstr_put(out, ",nw_proto=0");
+    put_nw_common(out, 0, 0, "no");
+}
+
 static void print_ipv4(struct dstr *head, struct dstr *out, struct dstr *csum,
                        const struct frame *f, size_t l3)
 {
-    uint8_t ihl = (uint8_t) ((get8(f, l3) & 0xf) * 4);
-    uint8_t proto = get8(f, l3 + 9);
-    uint16_t frag = get16(f, l3 + 6);
-    bool more = frag & 0x2000, later = (frag & 0x1fff) != 0;
-    const char *name = f->len >= l3 + 20 ? ip_proto_name(proto, false)
-                                         : NULL;
-    if (f->len < l3 + 20) {
-        proto = 0;
-    }
-    dstr_put(head, name ? name : "ip");
-    put_ip4(out, "nw_src", f, l3 + 12);
-    put_ip4(out, "nw_dst", f, l3 + 16);
-    if (f->len < l3 + 20) {
-        dstr_put(out, ",nw_proto=0");
-        put_nw_common(out, 0, 0, "no");
+    size_t ihl = (size_t) (get8(f, l3) & 0xf) * 4;
+    size_t tot = get16(f, l3 + 2);
+    if (f->len < l3 + 20 || ihl < 20 || tot < ihl || l3 + tot > f->len) {
+        print_bad_ip(head, out, false);
         return;
     }
+    struct frame ip = { f->p, l3 + tot };   /* without the L2 padding */
+    uint8_t proto = get8(&ip, l3 + 9);
+    uint16_t frag = get16(&ip, l3 + 6);
+    bool more = frag & 0x2000, later = (frag & 0x1fff) != 0;
+    const char *name = ip_proto_name(proto, false);
+    dstr_put(head, name ? name : "ip");
+    put_ip4(out, "nw_src", &ip, l3 + 12);
+    put_ip4(out, "nw_dst", &ip, l3 + 16);
     if (!name) {
         dstr_printf(out, ",nw_proto=%u", proto);
     }
-    put_nw_common(out, get8(f, l3 + 1), get8(f, l3 + 8),
+    put_nw_common(out, get8(&ip, l3 + 1), get8(&ip, l3 + 8),
                   later ? "later" : more ? "first" : "no");
-    put_l4(out, csum, f, l3 + (ihl < 20 ? 20 : ihl), proto, false, later);
+    put_l4(out, csum, &ip, l3 + ihl, proto, false, later);
 }
 
 static void print_ipv6(struct dstr *head, struct dstr *out, struct dstr *csum,
                        const struct frame *f, size_t l3)
 {
-    uint32_t vtc = (uint32_t) get16(f, l3) << 16 | get16(f, l3 + 2);
-    uint8_t proto = get8(f, l3 + 6);
+    size_t plen = get16(f, l3 + 4);
+    if (f->len < l3 + 40 || l3 + 40 + plen > f->len) {
+        print_bad_ip(head, out, true);
+        return;
+    }
+    struct frame ip = { f->p, l3 + 40 + plen };
+    uint32_t vtc = (uint32_t) get16(&ip, l3) << 16 | get16(&ip, l3 + 2);
+    uint8_t proto = get8(&ip, l3 + 6);
     const char *name = ip_proto_name(proto, true);
     dstr_put(head, name ? name : "ipv6");
-    put_ip6(out, "ipv6_src", f, l3 + 8);
-    put_ip6(out, "ipv6_dst", f, l3 + 24);
+    put_ip6(out, "ipv6_src", &ip, l3 + 8);
+    put_ip6(out, "ipv6_dst", &ip, l3 + 24);
     dstr_printf(out, ",ipv6_label=0x%05" PRIx32, vtc & 0xfffff);
     if (!name) {
         dstr_printf(out, ",nw_proto=%u", proto);
     }
-    put_nw_common(out, (uint8_t) (vtc >> 20), get8(f, l3 + 7), "no");
-    put_l4(out, csum, f, l3 + 40, proto, true, false);
+    put_nw_common(out, (uint8_t) (vtc >> 20), get8(&ip, l3 + 7), "no");
+    put_l4(out, csum, &ip, l3 + 40, proto, true, false);
 }
 
 static void print_arp(struct dstr *head, struct dstr *out,

@@ -24,7 +24,7 @@ priority=10,ip,actions=drop
 table=2,priority=20,udp,tp_src=53,actions=output:1
 cookie=0x10,in_port=2,actions=set_field:5->reg1,resubmit(,2)
 cookie=0x20,priority=30,tcp,actions=output:2
-idle_timeout=60,hard_timeout=120,priority=5,dl_vlan=10,actions=strip_vlan,NORMAL
+idle_timeout=60,hard_timeout=99,priority=5,dl_vlan=10,actions=strip_vlan,NORMAL
 """
 
 NEW_FLOWS = """\
@@ -187,3 +187,43 @@ def test_mod_port(side):
         ovs, vs = both(side, "mod-port", "br0", "p1", action)
         assert vs == ovs
         check(side, "dump-ports-desc", "br0", "p1")
+
+
+ICMP = ("0a0000000001aabbccddeeff080045000054000040004001262c0a0000010a000002"
+        "0800f7ff00000000000102030405060708090a0b0c0d0e0f1011121314151617")
+
+
+def test_monitor(side):
+    """Both monitors see the same packet-ins (NXT_PACKET_IN2 with the
+    decoded frame) and flow_removed, printed alike on stderr."""
+    import subprocess
+    import time
+    br = f"unix:{side.mgmt}"
+    side.ofctl("del-flows", br)
+    side.ofctl("add-flow", br, "priority=5,in_port=1,actions=controller")
+    side.ofctl("add-flow", br,
+               "priority=5,in_port=2,ip,actions=controller(userdata=01.02)")
+    logs = {t: side.files / f"monitor-{t}.err" for t in ("ovs", "vs")}
+    procs = []
+    try:
+        for tool, log in logs.items():
+            cmd = (["ovs-ofctl"] if tool == "ovs"
+                   else [binary("vs-ofctl"), f"--rundir={side.sw.rundir}"])
+            procs.append(side.popen(*cmd, "monitor", br, "65535",
+                                    stdout=subprocess.DEVNULL,
+                                    stderr=open(log, "w")))
+        time.sleep(1.0)
+        side.ofctl("packet-out", br, f"in_port=1 packet={ARP} actions=table")
+        side.ofctl("packet-out", br, f"in_port=2 packet={ICMP} actions=table")
+        side.ofctl("add-flow", br,
+                   "hard_timeout=1,send_flow_rem,priority=7,ip,actions=drop")
+        time.sleep(2.5)
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait(timeout=10)
+    texts = {t: normalise("".join(line for line in open(log)
+                                  if "fatal_signal" not in line))
+             for t, log in logs.items()}
+    assert "NXT_PACKET_IN2" in texts["ovs"] and "FLOW_REMOVED" in texts["ovs"]
+    assert texts["vs"] == texts["ovs"]

@@ -408,6 +408,24 @@ static const struct golden goldens[] = {
     "ip,vlan_tci=0x0000,dl_src=aa:bb:cc:dd:ee:ff,dl_dst=0a:00:00:"
     "00:00:01,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_proto=2,nw_tos=0"
     ",nw_ecn=0,nw_ttl=64,nw_frag=no,tp_src=17,tp_dst=0\n" },
+    { "packet_in_cut_ip",
+    "010a005400000000ffffffff0042000100000a0000000001aabbccddeeff0800"
+    "45000054000040004001262c0a0000010a0000020800f7ff0000000000010203"
+    "0405060708090a0b0c0d0e0f1011121314151617",
+    "OFPT_PACKET_IN (xid=0x0): total_len=66 in_port=1 (via no_mat"
+    "ch) data_len=66 (unbuffered)\n"
+    "ip,vlan_tci=0x0000,dl_src=aa:bb:cc:dd:ee:ff,dl_dst=0a:00:00:"
+    "00:00:01,nw_src=0.0.0.0,nw_dst=0.0.0.0,nw_proto=0,nw_tos=0,n"
+    "w_ecn=0,nw_ttl=0,nw_frag=no\n" },
+    { "packet_in_pad",
+    "010a004a00000000ffffffff0038000100000a0000000001aabbccddeeff0800"
+    "4500001c000040004011262c0a0000010a000002003500350008123400000000"
+    "00000000000000000000",
+    "OFPT_PACKET_IN (xid=0x0): total_len=56 in_port=1 (via no_mat"
+    "ch) data_len=56 (unbuffered)\n"
+    "udp,vlan_tci=0x0000,dl_src=aa:bb:cc:dd:ee:ff,dl_dst=0a:00:00"
+    ":00:00:01,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_tos=0,nw_ecn=0,"
+    "nw_ttl=64,nw_frag=no,tp_src=53,tp_dst=53 udp_csum:1234\n" },
 };
 
 static uint8_t *from_hex(const char *hex, size_t *n)
