@@ -5,6 +5,7 @@
 #include "cli/ofctl/ofctl.h"
 
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -53,10 +54,58 @@ static void cmd_dump_tables(int argc, char *argv[])
     dump_trivial(argv[1], OFPTYPE_TABLE_STATS_REQUEST);
 }
 
+/* One table's fixed part (the properties are not decoded: vs-ofctl
+ * prints the minimum, table, metadata and max_entries). */
+static int print_table_features(const struct ofp_msg *reply, void *aux)
+{
+    (void) aux;
+    if (reply->type != OFPTYPE_TABLE_FEATURES_STATS_REPLY) {
+        ofctl_print(stdout, reply->data, reply->len, 1);
+        return 0;
+    }
+    struct ofpcur c = ofpcur_init(reply->body, reply->body_len);
+    uint16_t len;
+    while (ofpcur_be16(&c, &len) && len >= 64) {
+        struct ofpcur e;
+        uint8_t table_id, skip[37];
+        uint64_t match, write;
+        uint32_t caps, max;
+        if (!ofpcur_sub(&c, len - 2, &e) || !ofpcur_u8(&e, &table_id)
+            || !ofpcur_bytes(&e, skip, sizeof skip)
+            || !ofpcur_be64(&e, &match) || !ofpcur_be64(&e, &write)
+            || !ofpcur_be32(&e, &caps) || !ofpcur_be32(&e, &max)) {
+            break;
+        }
+        printf("  table %u:\n", table_id);
+        if (match || write) {
+            printf("    metadata: match=%#" PRIx64 " write=%#" PRIx64 "\n",
+                   match, write);
+        }
+        if (max) {
+            printf("    max_entries=%" PRIu32 "\n", max);
+        }
+    }
+    return 0;
+}
+
 static void cmd_dump_table_features(int argc, char *argv[])
 {
     (void) argc;
-    dump_trivial(argv[1], OFPTYPE_TABLE_FEATURES_STATS_REQUEST);
+    struct vconn *v = ofctl_open(argv[1], "mgmt");
+    if (vconn_version(v) < OFP13_VERSION) {
+        ofctl_fatal("dump-table-features needs OpenFlow 1.3 or later "
+                    "('-O OpenFlow13')");
+    }
+    struct ofpbuf b = OFPBUF_INIT;
+    ofp_encode_simple(&b, vconn_version(v),
+                      OFPTYPE_TABLE_FEATURES_STATS_REQUEST, OFPF_STD,
+                      vconn_next_xid());
+    int rc = vconn_dump(v, &b, print_table_features, NULL);
+    if (rc) {
+        ofctl_fatal("talking to %s (%s)", vconn_name(v), vconn_strerror(rc));
+    }
+    ofpbuf_uninit(&b);
+    vconn_close(v);
 }
 
 static void cmd_dump_ports(int argc, char *argv[])
