@@ -790,7 +790,7 @@ static int decode_of11(struct acts *l, uint16_t type, const uint8_t *p,
         if ((err = need_len(len, 8))) {
             return err;
         }
-        add(l, OFPACT_STRIP_VLAN);
+        add(l, OFPACT_STRIP_VLAN)->none = true;    /* prints "pop_vlan" */
         return 0;
     case OFPAT11_SET_NW_TTL:
         if ((err = need_len(len, 8))) {

@@ -107,6 +107,7 @@ static const struct {
     uint8_t version;
     const char *sample, *decoded;
 } decoded_as[] = {
+    { 0, "strip_vlan", "pop_vlan" },    /* OF1.1+ POP_VLAN, as OVS prints */
     { 1, "mod_nw_ttl:9", "load:0x9->NXM_NX_IP_TTL[]" },
     { 1, "set_field:0x5/0x5->reg0",
       "load:0x1->NXM_NX_REG0[0],load:0x1->NXM_NX_REG0[2]" },
