@@ -27,6 +27,7 @@
 #include "lib/unixctl.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
+#include "ofproto/connmgr.h"
 #include "ofproto/ofproto.h"
 
 VLOG_DEFINE_THIS_MODULE(bridge);
@@ -71,6 +72,7 @@ struct iface {
 struct bridge {
     char *name;
     struct ofproto *ofproto;
+    struct connmgr *connmgr;   /* NULL without a run directory */
     struct iface **ifaces;
     size_t n_ifaces;
     bool seen;
@@ -85,6 +87,7 @@ static struct {
     uint64_t applied_seqno;
     uint64_t next_run_ms, next_status_ms;
     bool dp_port_used[DP_MAX_PORTS];
+    char *rundir;              /* where BRIDGE.mgmt sockets go, or NULL */
 } br;
 
 /* ---- Small helpers ---- */
@@ -255,6 +258,16 @@ static struct bridge *bridge_create(const char *name)
     }
     struct bridge *b = xmalloc(sizeof *b);
     *b = (struct bridge) { .name = xstrdup(name), .ofproto = ofproto };
+    if (br.rundir) {
+        char *path = xasprintf("%s/%s.mgmt", br.rundir, name);
+        char err[256] = "";
+        b->connmgr = connmgr_create(ofproto, path, err, sizeof err);
+        if (!b->connmgr) {
+            VLOG_ERR("%s: could not create the OpenFlow management socket "
+                     "(%s)", name, err);
+        }
+        free(path);
+    }
     br.bridges = xrealloc(br.bridges, (br.n_bridges + 1) * sizeof *br.bridges);
     br.bridges[br.n_bridges++] = b;
     VLOG_INFO("bridge %s: created", name);
@@ -321,6 +334,8 @@ static void bridge_destroy(struct bridge *b)
         iface_unplug(b, b->ifaces[k]);
         iface_free(b->ifaces[k]);
     }
+    connmgr_destroy(b->connmgr);
+    b->connmgr = NULL;
     if (b->ofproto) {
         ofproto_destroy(b->ofproto);
     }
@@ -599,6 +614,60 @@ void bridge_ofproto_settings(const char *name,
                                         s->forward_bpdu);
 }
 
+/* ---- OpenFlow controllers ---- */
+
+/* The hello bitmap of a Bridge's protocols column (none: every version
+ * vswitch speaks).  OpenFlow11 and OpenFlow12 are accepted but not
+ * spoken. */
+static uint32_t protocols_bitmap(const struct conf_bridge *cb)
+{
+    static const char *const names[] = {
+        "OpenFlow10", "OpenFlow11", "OpenFlow12", "OpenFlow13",
+        "OpenFlow14", "OpenFlow15",
+    };
+    uint32_t bits = 0;
+    for (size_t i = 0; i < cb->n_protocols; i++) {
+        for (size_t v = 0; v < sizeof names / sizeof *names; v++) {
+            if (!strcmp(cb->protocols[i], names[v])) {
+                bits |= 1u << (v + 1);
+            }
+        }
+    }
+    if (cb->n_protocols && !(bits & OFP_SUPPORTED_VERSIONS)) {
+        VLOG_WARN("bridge %s: none of the protocols allowed is spoken; "
+                  "allowing every version", cb->name);
+    }
+    return bits & OFP_SUPPORTED_VERSIONS;
+}
+
+static void bridge_configure_controllers(struct bridge *b,
+                                         const struct conf_bridge *cb)
+{
+    if (!b->connmgr) {
+        return;
+    }
+    struct connmgr_controller *ctls = xcalloc(cb->n_controllers + 1,
+                                              sizeof *ctls);
+    for (size_t i = 0; i < cb->n_controllers; i++) {
+        const struct conf_controller *cc = &cb->controllers[i];
+        ctls[i].target = cc->target;
+        ctls[i].max_backoff_ms = cc->max_backoff > 0
+                                 && cc->max_backoff < INT32_MAX
+                                 ? (int) cc->max_backoff : 0;
+        ctls[i].probe_interval_ms = cc->inactivity_probe < 0 ? 0
+                                    : cc->inactivity_probe == 0 ? -1
+                                    : cc->inactivity_probe > INT32_MAX
+                                    ? INT32_MAX
+                                    : (int) cc->inactivity_probe;
+    }
+    enum connmgr_fail_mode fm = !strcmp(cb->fail_mode, "secure")
+                                ? CONNMGR_FAIL_SECURE
+                                : CONNMGR_FAIL_STANDALONE;
+    connmgr_set_controllers(b->connmgr, ctls, cb->n_controllers,
+                            protocols_bitmap(cb), fm);
+    free(ctls);
+}
+
 /* ---- Reconfiguration ---- */
 
 /* Marks what the snapshot names, creating structures for new bridges and
@@ -714,6 +783,7 @@ void bridge_reconfigure(void)
                 bridge_ofproto_settings(b->name, &conf.bridges[c].other_config,
                                         &settings);
                 ofproto_set_settings(b->ofproto, &settings);
+                bridge_configure_controllers(b, &conf.bridges[c]);
             }
         }
         for (size_t j = 0; j < b->n_ifaces; j++) {
@@ -804,6 +874,11 @@ void bridge_run(void)
     if (confdb_seqno(br.db) != br.applied_seqno) {
         bridge_reconfigure();
     }
+    for (size_t k = 0; k < br.n_bridges; k++) {
+        if (br.bridges[k]->connmgr) {
+            connmgr_run(br.bridges[k]->connmgr);
+        }
+    }
     uint64_t now = dp_time_ms();
     if (now >= br.next_run_ms) {
         ofproto_run_all(now);
@@ -829,7 +904,20 @@ int bridge_pollfds(struct pollfd *fds, int max, int *timeout_ms)
     }
     fds[0] = (struct pollfd) { .fd = datapath_upcall_fd(br.dp),
                                .events = POLLIN };
-    return 1;
+    int n = 1;
+    for (size_t k = 0; k < br.n_bridges && n < max; k++) {
+        if (br.bridges[k]->connmgr) {
+            n += connmgr_pollfds(br.bridges[k]->connmgr, fds + n, max - n,
+                                 timeout_ms);
+        }
+    }
+    return n;
+}
+
+void bridge_set_rundir(const char *rundir)
+{
+    free(br.rundir);
+    br.rundir = rundir ? xstrdup(rundir) : NULL;
 }
 
 struct datapath *bridge_datapath(void)

@@ -20,6 +20,11 @@ struct ofproto_settings;
 
 #define BRIDGE_DATAPATH_NAME "ovs-netdev"
 
+/* The run directory (where vswitchd.ctl is): each bridge listens for
+ * OpenFlow on RUNDIR/BRIDGE.mgmt.  Call before bridge_init; without it
+ * (unit tests) bridges have no OpenFlow sockets. */
+void bridge_set_rundir(const char *rundir);
+
 /* Opens the store at `db_path`, creates the datapath and its forwarding
  * thread, applies the configuration and registers "vsctl/transact".
  * 0, or -1 with a message in `err`. */

@@ -395,6 +395,7 @@ int main(int argc, char *argv[])
         return 1;
     }
     char err[512] = "";
+    bridge_set_rundir(o.rundir);
     if (bridge_init(o.db, err, sizeof err)) {
         /* A store that cannot be opened is never replaced by an empty one:
          * the daemon refuses to start. */

@@ -50,6 +50,14 @@ void conf_free(struct conf *c)
         free(br->name);
         free(br->datapath_type);
         free(br->fail_mode);
+        for (size_t i = 0; i < br->n_controllers; i++) {
+            free(br->controllers[i].target);
+        }
+        free(br->controllers);
+        for (size_t i = 0; i < br->n_protocols; i++) {
+            free(br->protocols[i]);
+        }
+        free(br->protocols);
         smap_free(&br->other_config);
     }
     free(c->bridges);
@@ -128,6 +136,25 @@ static void fill_bridge(struct confdb *db, struct conf_bridge *cb,
     cb->name = xstrdup(confdb_row_name(row));
     cb->datapath_type = string_or_empty(&row->cols[BR_DATAPATH_TYPE]);
     cb->fail_mode = string_or_empty(&row->cols[BR_FAIL_MODE]);
+    const struct datum *protos = &row->cols[BR_PROTOCOLS];
+    cb->n_protocols = protos->n;
+    cb->protocols = xcalloc(protos->n, sizeof *cb->protocols);
+    for (size_t i = 0; i < protos->n; i++) {
+        cb->protocols[i] = xstrdup(protos->keys[i].string);
+    }
+    const struct datum *ctls = &row->cols[BR_CONTROLLER];
+    cb->controllers = xcalloc(ctls->n, sizeof *cb->controllers);
+    for (size_t i = 0; i < ctls->n; i++) {
+        struct confdb_row *c = confdb_find_uuid(db, TBL_CONTROLLER,
+                                                ctls->keys[i].string);
+        if (!c) {
+            continue;
+        }
+        struct conf_controller *cc = &cb->controllers[cb->n_controllers++];
+        cc->target = string_or_empty(&c->cols[CTL_TARGET]);
+        cc->max_backoff = integer_or(&c->cols[CTL_MAX_BACKOFF], -1);
+        cc->inactivity_probe = integer_or(&c->cols[CTL_INACTIVITY_PROBE], -1);
+    }
     smap_from_datum(&cb->other_config, &row->cols[BR_OTHER_CONFIG]);
     ports = children_by_name(db, &row->cols[BR_PORTS], TBL_PORT,
                              &cb->n_ports);
