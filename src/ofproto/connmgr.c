@@ -143,6 +143,14 @@ static uint64_t now_ms(void)
 
 /* ---- Connections ---- */
 
+/* Milliseconds from `t` to `now` (0 when `t` is later: connections made
+ * during a run are newer than the run's `now`). */
+static uint64_t since(uint64_t now, uint64_t t)
+{
+    return now > t ? now - t : 0;
+}
+
+
 static size_t tx_backlog(const struct ofconn *c)
 {
     return c->tx.size - c->tx_ofs;
@@ -218,7 +226,7 @@ static void ofconn_close(struct ofconn *c, const char *why)
         ctl->conn = NULL;
         /* A connection that stayed up at least as long as the back-off
          * starts over at 1 s; one that failed quickly doubles it. */
-        if (ctl->connected_ms && now - ctl->connected_ms >= (uint64_t)
+        if (ctl->connected_ms && since(now, ctl->connected_ms) >= (uint64_t)
                                                        ctl->backoff_ms) {
             ctl->backoff_ms = MIN_BACKOFF_MS;
         }
@@ -692,7 +700,7 @@ static void ofconn_timers(struct ofconn *c, uint64_t now)
     if (c->connecting) {
         int limit = c->ctl && c->ctl->backoff_ms > MIN_BACKOFF_MS
                     ? c->ctl->backoff_ms : MIN_BACKOFF_MS;
-        if (now - c->created_ms >= (uint64_t) limit) {
+        if (since(now, c->created_ms) >= (uint64_t) limit) {
             ofconn_close(c, "connection timed out");
         }
         return;
@@ -701,12 +709,13 @@ static void ofconn_timers(struct ofconn *c, uint64_t now)
         return;
     }
     if (!c->version) {
-        if (now - c->created_ms >= (uint64_t) c->probe_ms * 2) {
+        if (since(now, c->created_ms) >= (uint64_t) c->probe_ms * 2) {
             ofconn_close(c, "no hello received, disconnecting");
         }
         return;
     }
-    if (!c->probe_sent && now - c->last_rx_ms >= (uint64_t) c->probe_ms) {
+    if (!c->probe_sent
+        && since(now, c->last_rx_ms) >= (uint64_t) c->probe_ms) {
         struct ofpbuf b = OFPBUF_INIT;
         ofp_encode_echo(&b, c->version, false, c->mgr->next_xid++, NULL, 0);
         ofconn_send(c, &b);
@@ -715,7 +724,7 @@ static void ofconn_timers(struct ofconn *c, uint64_t now)
         VLOG_DBG("%s: idle %d seconds, sending inactivity probe", c->name,
                  c->probe_ms / 1000);
     } else if (c->probe_sent
-               && now - c->last_rx_ms >= (uint64_t) c->probe_ms * 2) {
+               && since(now, c->last_rx_ms) >= (uint64_t) c->probe_ms * 2) {
         char why[128];
         snprintf(why, sizeof why, "no response to inactivity probe after %d "
                  "seconds, disconnecting", c->probe_ms / 1000);
