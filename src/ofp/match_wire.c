@@ -27,11 +27,25 @@ unsigned mf_wire_len(const struct mf_field *f, uint16_t oxm_class)
 /* The class a field is written with: OXM (0x8000) or its NXM class. */
 static bool use_oxm_class(const struct mf_field *f, bool oxm, uint8_t version)
 {
+    if (f->id == MFID_TCP_FLAGS) {
+        return oxm && version >= 6;     /* OXM_OF_TCP_FLAGS is 1.5's */
+    }
     if (oxm) {
         /* OXM_OF_TUNNEL_ID is OpenFlow 1.3's. */
         return f->oxm.valid && !(f->id == MFID_TUN_ID && version && version < 4);
     }
     return !f->nxm.valid;
+}
+
+/* OpenFlow 1.3 and 1.4 have tcp_flags as an ONF experimenter field (class
+ * 0xffff, field 42, experimenter id after the header), as OVS sends it. */
+#define ONF_EXPERIMENTER_ID 0x4f4e4600
+#define ONF_TCP_FLAGS_FIELD 42
+
+static bool use_onf_tcp_flags(const struct mf_field *f, bool oxm,
+                              uint8_t version)
+{
+    return f->id == MFID_TCP_FLAGS && oxm && version >= 4 && version < 6;
 }
 
 static uint32_t header_for(const struct mf_field *f, bool oxm, uint8_t version,
@@ -66,10 +80,7 @@ const struct mf_field *mf_from_nxm_header(uint32_t header)
         }
         unsigned wl = mf_wire_len(f, cls);
         unsigned len = NXM_LENGTH(header);
-        if (len == wl || (NXM_HASMASK(header) && len == 2 * wl)) {
-            return f;
-        }
-        return NULL;
+        return len == (NXM_HASMASK(header) ? 2 * wl : wl) ? f : NULL;
     }
     return NULL;
 }
@@ -147,6 +158,12 @@ static void put_value(struct putter *p, const struct mf_field *f,
     }
     uint16_t cls = NXM_CLASS(h);
     uint8_t buf[16];
+    if (use_onf_tcp_flags(f, p->oxm, p->version)) {
+        unsigned len = 4 + mf_wire_len(f, cls) * (hasmask ? 2 : 1);
+        ofpbuf_put_be32(p->out, NXM_HEADER(0xffff, ONF_TCP_FLAGS_FIELD,
+                                           hasmask, len));
+        h = ONF_EXPERIMENTER_ID;
+    }
     ofpbuf_put_be32(p->out, h);
     mf_value_to_wire(f, cls, value, buf);
     ofpbuf_put(p->out, buf, mf_wire_len(f, cls));
@@ -316,7 +333,22 @@ int nx_pull_match(const void *p, size_t len, struct ofp_match *m)
         if (!ofpcur_bytes(&c, NULL, plen)) {
             return -OFPERR_OFPBMC_BAD_LEN;
         }
-        const struct mf_field *f = mf_from_nxm_header(h);
+        const struct mf_field *f;
+        if (NXM_CLASS(h) == 0xffff) {
+            /* An experimenter field: its id is part of the payload. */
+            if (plen < 4) {
+                return -OFPERR_OFPBMC_BAD_LEN;
+            }
+            f = NULL;
+            if (ofp_get_be32(pl) == ONF_EXPERIMENTER_ID
+                && NXM_FIELD(h) == ONF_TCP_FLAGS_FIELD
+                && plen - 4 == 2u * (NXM_HASMASK(h) ? 2 : 1)) {
+                f = mf_by_id(MFID_TCP_FLAGS);
+                pl += 4;
+            }
+        } else {
+            f = mf_from_nxm_header(h);
+        }
         if (!f) {
             return -OFPERR_OFPBMC_BAD_FIELD;
         }
@@ -528,6 +560,10 @@ static void ofp10_normalize(struct ofp_match *m)
     }
     if (!may_tp) {
         k->tp_src = k->tp_dst = 0;
+    } else if (proto == IP_PROTO_ICMP || proto == IP_PROTO_ICMPV6) {
+        /* ICMP type and code are 8 bits (icmp_type, icmp_code). */
+        k->tp_src &= htons(0xff);
+        k->tp_dst &= htons(0xff);
     }
     if (!ip4 && !ip6 && !arp) {
         k->nw_proto = 0;

@@ -64,8 +64,8 @@ int oxm_pull_match(struct ofpcur *c, struct ofp_match *m);
  * it with `hasmask`).  0 when the field has none. */
 uint32_t mf_nxm_header(const struct mf_field *f, bool oxm, bool hasmask);
 /* The field a header names (NULL when unknown or the length is not that
- * field's); the hasmask bit is ignored (with it, the length may be twice
- * the value's).  Where several fields share a code (tp_src, tcp_src) the
+ * field's: with the hasmask bit, which is otherwise ignored, twice the
+ * value's).  Where several fields share a code (tp_src, tcp_src) the
  * protocol-specific one is returned (tcp_src). */
 const struct mf_field *mf_from_nxm_header(uint32_t header);
 

@@ -29,10 +29,11 @@
  *   OF13     OpenFlow 1.3 action type (OFPAT13_*; 25 = Set-Field), or for
  *            an instruction its instruction type (OFPIT_*)
  *   NX       Nicira extension action subtype (NXAST_*)
- *            (OFPACT_NO_WIRE where that encoding has none.  Encode and
- *            decode come with OpenFlow on the wire, as encode_FN and
- *            decode_FN keyed by these columns; one type may have several
- *            encodings: src/ofp/actions_wire.h lists them.)
+ *            (OFPACT_NO_WIRE where that encoding has none.  The wire
+ *            codec, src/ofp/actions_wire.c, takes its codes from these
+ *            columns; one type may have several encodings, and a version
+ *            may carry an action as another (mod_nw_ttl as a reg_load in
+ *            1.0): src/ofp/actions_wire.h lists them.)
  *   SAMPLE   one instance as ovs-ofctl prints it (parsed back by the tests)
  *   NAME     its keyword; ALIAS another keyword for it, or NULL.
  *            Besides these, a bare port ("2", "NORMAL", "CONTROLLER:64")

@@ -80,8 +80,9 @@ bool ofperr_encode(enum ofperr e, unsigned version, unsigned *type,
     return row_code(&rows[e], version, type, code);
 }
 
-void ofp_encode_error(struct ofpbuf *b, uint8_t version, enum ofperr error,
-                      uint32_t xid, const void *data, size_t len)
+static void encode_error(struct ofpbuf *b, uint8_t version,
+                         enum ofperr error, uint32_t xid, const void *data,
+                         size_t len)
 {
     unsigned type, code;
     if (!ofperr_encode(error, version, &type, &code)) {
@@ -104,10 +105,24 @@ void ofp_encode_error(struct ofpbuf *b, uint8_t version, enum ofperr error,
         ofpbuf_put_be16(b, (uint16_t) type);
         ofpbuf_put_be16(b, (uint16_t) code);
     }
+    size_t room = OFP_MAX_MSG_LEN - (b->size - start);
     if (data && len) {
-        ofpbuf_put(b, data, len < 64 ? len : 64);
+        ofpbuf_put(b, data, len < room ? len : room);
     }
     ofp_msg_finish(b, start);
+}
+
+void ofp_encode_error(struct ofpbuf *b, uint8_t version, enum ofperr error,
+                      uint32_t xid, const void *data, size_t len)
+{
+    /* As OVS's ofperr_encode_reply: the first 64 bytes of the request. */
+    encode_error(b, version, error, xid, data, len < 64 ? len : 64);
+}
+
+void ofp_encode_error_text(struct ofpbuf *b, uint8_t version,
+                           enum ofperr error, uint32_t xid, const char *text)
+{
+    encode_error(b, version, error, xid, text, strlen(text));
 }
 
 int ofp_decode_error(const struct ofp_msg *msg, struct ofp_error_msg *e)

@@ -49,7 +49,8 @@
     OFPERR(NXBRC_NXM_BAD_TYPE, OFPERR_NX_EXP | 1, 257, OFPERR_NX_EXP, 3)     \
     OFPERR(NXBRC_MUST_BE_ZERO, OFPERR_NX_EXP | 1, 515, OFPERR_NX_EXP, 4)     \
     OFPERR(NXBRC_BAD_REASON, OFPERR_NX_EXP | 1, 516, OFPERR_NX_EXP, 5)       \
-    OFPERR(NXBRC_UNENCODABLE_ERROR, OFPERR_NX_EXP | 1, 521, OFPERR_NX_EXP, 10) \
+    OFPERR(NXBRC_UNENCODABLE_ERROR, OFPERR_NX_EXP | 1, 521,                  \
+           OFPERR_NX_EXP, 10)                                                \
     OFPERR(OFPBAC_BAD_TYPE, 2, 0, 2, 0)                                      \
     OFPERR(OFPBAC_BAD_LEN, 2, 1, 2, 1)                                       \
     OFPERR(OFPBAC_BAD_VENDOR, 2, 2, 2, 2)                                    \
@@ -67,7 +68,8 @@
     OFPERR(OFPBAC_BAD_SET_LEN, OFPERR_NX_EXP | 1, 524, 2, 14)                \
     OFPERR(OFPBAC_BAD_SET_ARGUMENT, OFPERR_NX_EXP | 1, 525, 2, 15)           \
     OFPERR(NXBAC_MUST_BE_ZERO, OFPERR_NX_EXP | 2, 256, OFPERR_NX_EXP, 11)    \
-    OFPERR(NXBAC_CT_DATAPATH_SUPPORT, OFPERR_NX_EXP | 1, 265, OFPERR_NX_EXP, 42) \
+    OFPERR(NXBAC_CT_DATAPATH_SUPPORT, OFPERR_NX_EXP | 1, 265,                \
+           OFPERR_NX_EXP, 42)                                                \
     OFPERR(OFPBIC_UNKNOWN_INST, -1, 0, 3, 0)                                 \
     OFPERR(OFPBIC_UNSUP_INST, OFPERR_NX_EXP | 2, 257, 3, 1)                  \
     OFPERR(OFPBIC_BAD_TABLE_ID, -1, 0, 3, 2)                                 \
@@ -89,7 +91,8 @@
     OFPERR(OFPBMC_BAD_PREREQ, OFPERR_NX_EXP | 1, 260, 4, 9)                  \
     OFPERR(OFPBMC_DUP_FIELD, OFPERR_NX_EXP | 1, 261, 4, 10)                  \
     OFPERR(OFPBMC_EPERM, -1, 0, 4, 11)                                       \
-    OFPERR(NXBMC_CT_DATAPATH_SUPPORT, OFPERR_NX_EXP | 1, 264, OFPERR_NX_EXP, 43) \
+    OFPERR(NXBMC_CT_DATAPATH_SUPPORT, OFPERR_NX_EXP | 1, 264,                \
+           OFPERR_NX_EXP, 43)                                                \
     OFPERR(OFPFMFC_UNKNOWN, -1, 0, 5, 0)                                     \
     OFPERR(OFPFMFC_TABLE_FULL, 3, 0, 5, 1)                                   \
     OFPERR(OFPFMFC_BAD_TABLE_ID, -1, 0, 5, 2)                                \

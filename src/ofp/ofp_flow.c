@@ -82,7 +82,8 @@ static int pull_nxm(struct ofpcur *c, size_t match_len, struct ofp_match *m,
     }
 
     /* Copies every TLV but the cookie to `rest` for nx_pull_match. */
-    uint8_t *rest = match_len ? xmalloc(match_len) : NULL;
+    uint8_t stack[256];
+    uint8_t *rest = match_len <= sizeof stack ? stack : xmalloc(match_len);
     size_t n_rest = 0;
     bool have_cookie = false;
     int error = 0;
@@ -118,7 +119,9 @@ static int pull_nxm(struct ofpcur *c, size_t match_len, struct ofp_match *m,
     if (!error) {
         error = nx_pull_match(rest, n_rest, m);
     }
-    free(rest);
+    if (rest != stack) {
+        free(rest);
+    }
     if (!error) {
         ofpcur_bytes(c, NULL, padded);
     }

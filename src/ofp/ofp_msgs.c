@@ -701,5 +701,9 @@ void ofp_encode_echo(struct ofpbuf *b, uint8_t version, bool reply,
 void ofp_encode_simple(struct ofpbuf *b, uint8_t version, enum ofptype type,
                        enum ofp_family family, uint32_t xid)
 {
+    if (type == OFPTYPE_PORT_DESC_STATS_REQUEST && version >= OFP15_VERSION) {
+        ofp_encode_port_desc_request(b, version, xid, 0xffff /* OFPP_NONE */);
+        return;
+    }
     ofp_msg_finish(b, ofp_msg_start(b, version, type, family, xid));
 }

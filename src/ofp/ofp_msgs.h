@@ -131,8 +131,11 @@ struct ofp_msg {
 /* Frames one message: `len` must be at least the header's length field,
  * which must be >= 8; checks version (any of 1..6: negotiation is the
  * connection's business) and identifies the kind.  0, or -OFPERR_... :
- * OFPBRC_BAD_LEN, OFPBRC_BAD_TYPE, OFPBRC_BAD_STAT, OFPBRC_BAD_VENDOR,
- * OFPBRC_BAD_SUBTYPE, OFPBRC_BAD_VERSION (a kind that version lacks). */
+ * OFPBRC_BAD_LEN (also: a body of the wrong length for its kind, checked
+ * as OVS does), OFPBRC_BAD_VERSION (version 0 or > 6), and, as OVS for a
+ * message it has no row for (including a kind that version lacks),
+ * OFPBRC_BAD_TYPE, OFPBRC_BAD_STAT (multipart), OFPBRC_BAD_VENDOR (vendor
+ * not NX/ONF), OFPBRC_BAD_SUBTYPE (vendor subtype). */
 int ofp_msg_decode(const void *data, size_t len, struct ofp_msg *msg);
 
 /* Whether `version` has kind `type` in `family` (ofp_msg_start would not
@@ -195,6 +198,11 @@ uint8_t ofp_negotiate(uint32_t ours, uint32_t theirs);
  * the offending message (`data`, `len`; may be NULL/0). */
 void ofp_encode_error(struct ofpbuf *b, uint8_t version, enum ofperr error,
                       uint32_t xid, const void *data, size_t len);
+/* The same with an ASCII `text` as the data, whole (as OVS's hello
+ * failure, OFPHFC_INCOMPATIBLE: "We support versions 0x01, 0x04 to 0x06,
+ * peer supports version 0x02"). */
+void ofp_encode_error_text(struct ofpbuf *b, uint8_t version,
+                           enum ofperr error, uint32_t xid, const char *text);
 struct ofp_error_msg {
     uint16_t type, code;        /* as on the wire */
     enum ofperr error;          /* OFPERR_NONE when unknown */
@@ -208,7 +216,8 @@ void ofp_encode_echo(struct ofpbuf *b, uint8_t version, bool reply,
                      uint32_t xid, const void *data, size_t len);
 
 /* Requests that have no body (features, get_config, barrier, desc, table
- * stats, port desc of OF1.0-1.4, get_async, tlv table request ...). */
+ * stats, port desc (OF1.5's, which has one, is made for all ports),
+ * get_async, tlv table request ...). */
 void ofp_encode_simple(struct ofpbuf *b, uint8_t version, enum ofptype type,
                        enum ofp_family family, uint32_t xid);
 

@@ -272,11 +272,12 @@ struct mf_wire {
     MF(ICMPV6_CODE, "icmpv6_code", NULL, "NXM_NX_ICMPV6_CODE",               \
        MF_NET(key.tp_dst), 0, 8, false, true, MFF_DEC, MFP_ICMPV6, MFS_NEVER,\
        MF_NXM1(22), MF_OXM(30), "0")                                         \
-    /* OVS's OXM for tcp_flags is an ONF experimenter field (not here). */   \
+    /* OXM_OF_TCP_FLAGS is OpenFlow 1.5's; in 1.3 and 1.4 OVS sends an ONF \
+     * experimenter field instead (match_wire.c). */                       \
     MF(TCP_FLAGS, "tcp_flags", NULL, "NXM_NX_TCP_FLAGS",                     \
        MF_NET(key.tcp_flags),                                                \
        0, 12, true, false, MFF_TCP_FLAGS, MFP_TCP, MFS_ALWAYS, MF_NXM1(34),  \
-       MF_NO_WIRE, "+syn-ack")
+       MF_OXM(42), "+syn-ack")
 
 enum mf_id {
 #define MF(ID, ...) MFID_##ID,

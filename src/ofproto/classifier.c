@@ -31,6 +31,7 @@ struct oftable {
     size_t n_subtables, cap;
     struct subtable **subtables;   /* max_priority descending */
     size_t n_rules;
+    size_t n_timeouts;             /* rules with an idle or hard timeout */
 };
 
 /* The hash of x & mask (64-bit words; xflow is a multiple of 8 bytes). */
@@ -272,6 +273,7 @@ struct rule *oftable_insert(struct oftable *t, struct rule *r)
     uint16_t max = prio_max(st);
     r->removed = false;
     t->n_rules++;
+    t->n_timeouts += r->idle_timeout || r->hard_timeout;
     if (max != st->max_priority || st->n == 1) {
         st->max_priority = max;
         sort_subtables(t);
@@ -298,6 +300,7 @@ void oftable_remove(struct oftable *t, struct rule *r)
     st->rules[r->st_idx]->st_idx = r->st_idx;
     st->n--;
     t->n_rules--;
+    t->n_timeouts -= r->idle_timeout || r->hard_timeout;
     r->removed = true;
     prio_del(st, r->priority);
     if (st->n == 0) {
@@ -341,6 +344,11 @@ struct rule *oftable_lookup(const struct oftable *t, const struct xflow *x,
 size_t oftable_count(const struct oftable *t)
 {
     return t->n_rules;
+}
+
+size_t oftable_count_timeouts(const struct oftable *t)
+{
+    return t->n_timeouts;
 }
 
 static int cmp_rules(const void *a, const void *b)

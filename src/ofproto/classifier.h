@@ -76,6 +76,9 @@ struct rule *oftable_lookup(const struct oftable *t, const struct xflow *x,
                             struct xflow *wc);
 
 size_t oftable_count(const struct oftable *t);
+/* How many of its rules have an idle or hard timeout (a rule's timeouts
+ * must not change while it is in a table). */
+size_t oftable_count_timeouts(const struct oftable *t);
 
 /* The table's rules, highest priority first (insertion order among equal
  * priorities); *n receives the count.  The array is malloc'd; the rules are

@@ -882,7 +882,7 @@ static bool rule_expired(const struct rule *r, uint64_t now_ms)
 static void expire_rules(struct ofproto *ofp, uint64_t now_ms)
 {
     for (int t = 0; t < OFP_N_TABLES; t++) {
-        if (!oftable_count(ofp->tables[t])) {
+        if (!oftable_count_timeouts(ofp->tables[t])) {
             continue;
         }
         size_t n;
@@ -942,7 +942,7 @@ static void poll_links(struct ofproto *ofp, uint64_t now_ms)
 
 void ofproto_run(struct ofproto *ofp, uint64_t now_ms)
 {
-    bool miss = ofp->connmgr && connmgr_controller_connected(ofp->connmgr);
+    bool miss = ofp->connmgr && connmgr_wants_packet_in_on_miss(ofp->connmgr);
     if (miss != ofp->miss_to_controller) {
         /* Misses start or stop going to the controller: the megaflows of
          * misses change. */
@@ -1210,33 +1210,4 @@ void ofproto_execute_frame(struct ofproto *ofp, const uint8_t *frame,
     dp_packet_set_data(&c, frame, (uint32_t) len);
     c.md = p.md;
     execute(ofp, &c, xo);
-}
-
-/* Until the connection manager is linked in (programs link it whole;
- * tests that do not use it get these): no connections, nothing sent. */
-__attribute__((weak)) void connmgr_send_packet_in(
-    struct connmgr *mgr, const struct ofp_packet_in *pin,
-    uint16_t controller_id)
-{
-    (void) mgr; (void) pin; (void) controller_id;
-}
-
-__attribute__((weak)) void connmgr_send_flow_removed(
-    struct connmgr *mgr, const struct ofp_flow_removed *fr)
-{
-    (void) mgr; (void) fr;
-}
-
-__attribute__((weak)) void connmgr_send_port_status(
-    struct connmgr *mgr, enum ofp_port_reason reason,
-    const struct ofp_phy_port *port)
-{
-    (void) mgr; (void) reason; (void) port;
-}
-
-__attribute__((weak)) bool connmgr_controller_connected(
-    const struct connmgr *mgr)
-{
-    (void) mgr;
-    return false;
 }

@@ -87,8 +87,9 @@ struct ofproto {
 
     /* OpenFlow. */
     struct connmgr *connmgr;   /* NULL: no connections (tests, commands) */
-    bool miss_to_controller;   /* a table miss sends a packet_in (while a
-                                * controller is connected, as OVS) */
+    bool miss_to_controller;   /* a table miss sends a packet_in (while
+                                * some connection wants those, as OVS:
+                                * connmgr_wants_packet_in_on_miss) */
     uint16_t frag_flags, miss_send_len;    /* SET_CONFIG */
     uint64_t next_link_poll_ms;
     void *ofp_state;           /* ofproto_ofp.c's (bundles) */

@@ -805,8 +805,9 @@ static void do_table(struct xctx *c, uint8_t table_id)
             && !(in && in->config & OFPPC_NO_PACKET_IN)) {
             const struct rule *saved = c->rule;
             c->rule = NULL;
-            add_pin(c, OFPR_NO_MATCH, UINT64_MAX,
-                    ofp->miss_send_len ? ofp->miss_send_len : 128, 0);
+            /* The whole frame: connmgr cuts it to each connection's
+             * miss_send_len. */
+            add_pin(c, OFPR_NO_MATCH, UINT64_MAX, UINT16_MAX, 0);
             c->rule = saved;
             trace(c, action_indent(c), "-> packet_in to the controller "
                   "(table miss)");

@@ -1,7 +1,7 @@
 /* Golden flow_mods from Debian's ovs-ofctl 3.1, captured once with
  * `ovs-ofctl --no-names -O VERSION add-flow unix:SOCK FLOW` against a stub
- * switch (a few lines of Python that answered hello, echo and barrier and
- * printed what came in as hex); shared by test_match_wire.c and
+ * switch (ofp_golden_capture.py: answers hello, echo and barrier and
+ * prints what comes in as hex); shared by test_match_wire.c and
  * test_actions_wire.c, which cut the match and the actions out of them.
  * OpenFlow 1.0 flows that need NXM came as NXT_FLOW_MOD (after
  * NXT_SET_FLOW_FORMAT). */
@@ -117,6 +117,60 @@ static const struct golden {
       "060e006000000002000000000000000000000000000000000000000000008000ff"
       "ffffffffffffffffffffff000000000001001580000a0208008000140184800024"
       "020005000000000400180000000000000010000000010000000000000000" },
+    { NXT_FLOW_MOD,
+      "tcp,nw_frag=first,nw_ttl=3,nw_ecn=1,tcp_flags=+syn-ack,tun_s"
+      "rc=1.1.1.1,tun_dst=2.2.2.0/24,pkt_mark=0x1/0xff,metadata=0x5"
+      ",actions=drop",
+      false,
+      "0104008000000004000023200000000d00000000000000000000000000008000ff"
+      "ffffffffff0000004e000000000000000006020800000134010100013801010001"
+      "3a010300000c0106000145040002001200013e04010101010001410802020200ff"
+      "ffff000001430800000001000000ff8000040800000000000000050000" },
+    { NXT_FLOW_MOD,
+      "ipv6,ipv6_label=0x12345,ipv6_src=2001:db8::1,nw_tos=16,actio"
+      "ns=drop",
+      false,
+      "0104005800000004000023200000000d00000000000000000000000000008000ff"
+      "ffffffffff000000270000000000000000060286dd0001261020010db800000000"
+      "000000000000000100000a0110000136040001234500" },
+    { OF11_FLOW_MOD,
+      "tcp,nw_frag=first,nw_ttl=3,nw_ecn=1,tun_src=1.1.1.1,tun_dst="
+      "2.2.2.0/24,pkt_mark=0x1/0xff,metadata=0x5,actions=drop",
+      false,
+      "040e008000000002000000000000000000000000000000000000000000008000ff"
+      "ffffffffffffffffffffff000000000001004a80000a0208000001340101800012"
+      "010100013a0103800014010600013e04010101010001410802020200ffffff0000"
+      "01430800000001000000ff800004080000000000000005000000000000" },
+    { OF11_FLOW_MOD,
+      "ipv6,ipv6_label=0x12345,ipv6_src=2001:db8::1,nw_tos=16,actio"
+      "ns=drop",
+      false,
+      "040e006000000002000000000000000000000000000000000000000000008000ff"
+      "ffffffffffffffffffffff000000000001002b80000a0286dd8000341020010db8"
+      "000000000000000000000001800010010480003804000123450000000000" },
+    { OF11_FLOW_MOD,
+      "tcp,tcp_flags=+syn,actions=drop",
+      false,
+      "060e004800000002000000000000000000000000000000000000000000008000ff"
+      "ffffffffffffffffffffff000000000001001780000a0208008000140106800055"
+      "040002000200" },
+    { OF11_FLOW_MOD,
+      "tcp,tcp_flags=+syn,actions=drop",
+      false,
+      "040e005000000002000000000000000000000000000000000000000000008000ff"
+      "ffffffffffffffffffffff000000000001001b80000a0208008000140106ffff55"
+      "084f4e4600000200020000000000" },
+    { OF10_FLOW_MOD,
+      "icmp,icmp_type=8,icmp_code=0,actions=drop",
+      false,
+      "010e0048000000020038200f000000000000000000000000000000000000080000"
+      "01000000000000000000000008000000000000000000000000000000008000ffff"
+      "ffffffff0000" },
+    { OF11_FLOW_MOD,
+      "vlan_tci=0x1000/0x1000,actions=drop",
+      false,
+      "040e004000000002000000000000000000000000000000000000000000008000ff"
+      "ffffffffffffffffffffff000000000001000c80000d041000100000000000" },
 };
 
 #endif

@@ -64,7 +64,7 @@ static void hexstr(const uint8_t *p, size_t n, char *buf, size_t size)
 static void assert_bytes(const uint8_t *got, size_t n_got,
                          const uint8_t *want, size_t n_want, const char *what)
 {
-    if (n_got != n_want || memcmp(got, want, n_got)) {
+    if (n_got != n_want || (n_got && memcmp(got, want, n_got))) {
         char g[2048], w[2048];
         hexstr(got, n_got, g, sizeof g);
         hexstr(want, n_want, w, sizeof w);

@@ -49,7 +49,7 @@ static size_t unhex(const char *s, uint8_t *out, size_t max)
 static void assert_bytes(const uint8_t *got, size_t n_got,
                          const uint8_t *want, size_t n_want, const char *what)
 {
-    if (n_got != n_want || memcmp(got, want, n_got)) {
+    if (n_got != n_want || (n_got && memcmp(got, want, n_got))) {
         char g[2048] = "", w[2048] = "";
         for (size_t i = 0; i < n_got && i < 1000; i++) {
             sprintf(g + 2 * i, "%02x", got[i]);
@@ -241,6 +241,8 @@ static void test_of10_fits(void **state)
         { "dl_vlan_pcp=5", true },
         { "arp,arp_spa=1.2.3.4,arp_op=2", true },
         { "tcp6,tp_dst=80", true },
+        { "icmp,icmp_type=8,icmp_code=0", true },
+        { "icmp6,icmp_type=135,icmp_code=1", true },
         { "ip,nw_src=10.0.0.1/255.0.255.0", false },
         { "ip,nw_ecn=1", false },
         { "ip,nw_ttl=3", false },
@@ -373,6 +375,10 @@ static void test_malformed(void **state)
     bad_tlv("00000603 080000", OFPERR_OFPBMC_BAD_FIELD);
     bad_tlv("80000006 000000000000", OFPERR_OFPBMC_BAD_FIELD);
     bad_tlv("ffff0004 00002320", OFPERR_OFPBMC_BAD_FIELD);
+    bad_tlv("ffff0002 4f4e", OFPERR_OFPBMC_BAD_LEN);
+    bad_tlv("ffff5406 4f4e4600 0002", OFPERR_OFPBMC_BAD_PREREQ);
+    bad_tlv("ffff5406 4f4e4601 0002", OFPERR_OFPBMC_BAD_FIELD);
+    bad_tlv("ffff5407 4f4e4600 000200", OFPERR_OFPBMC_BAD_FIELD);
     /* a mask on an unmaskable field; value bits outside the mask */
     bad_tlv("00000704 0800ff00", OFPERR_OFPBMC_BAD_MASK);
     bad_tlv("00000602 0800 00000f08 0a000001 ff000000",

@@ -291,6 +291,7 @@ static const struct fm_case fm_cases[] = {
     { "cookie=0x10/0xff,arp,actions=drop", OFPFC_MODIFY_STRICT },
     { "cookie=0x10/0xff", OFPFC_DELETE },
     { "priority=9,icmp,nw_src=1.2.3.4", OFPFC_DELETE_STRICT },
+    { "priority=9,icmp,icmp_type=8", OFPFC_DELETE_STRICT },
     { "table=2", OFPFC_DELETE },
 };
 
@@ -570,6 +571,19 @@ static void test_flow_stats_request_golden(void **state)
                NXST_AGG_IP);
 }
 
+/* The message is refused with OFPBRC_BAD_LEN by ofp_msg_decode (which knows
+ * OVS's body lengths) or by the flow stats request decoder. */
+static void expect_refused(const uint8_t *p, size_t n)
+{
+    struct ofp_msg msg;
+    struct ofp_flow_stats_request r;
+    int e = ofp_msg_decode(p, n, &msg);
+    if (!e) {
+        e = ofp_decode_flow_stats_request(&msg, &r);
+    }
+    assert_int_equal(e, -OFPERR_OFPBRC_BAD_LEN);
+}
+
 static void test_flow_stats_request_of10(void **state)
 {
     (void) state;
@@ -597,21 +611,17 @@ static void test_flow_stats_request_of10(void **state)
     assert_int_equal(back.out_port, 4);
     ofp_flow_spec_free(&spec);
 
-    /* A trailing byte is refused, as is a short body. */
+    /* A trailing byte is refused (by the framing or the decoder). */
     b.data[3]++;
     ofpbuf_put_u8(&b, 0);
-    wire_msg_buf(&b, 0, &msg);
-    assert_int_equal(ofp_decode_flow_stats_request(&msg, &back),
-                     -OFPERR_OFPBRC_BAD_LEN);
+    expect_refused(b.data, b.size);
     ofpbuf_uninit(&b);
 
     /* NXST: bytes after the match. */
     size_t n;
     uint8_t *p = wire_from_hex(NXST_FLOW_IP "0000000000000000", &n);
     p[3] = (uint8_t) n;
-    assert_int_equal(ofp_msg_decode(p, n, &msg), 0);
-    assert_int_equal(ofp_decode_flow_stats_request(&msg, &back),
-                     -OFPERR_OFPBRC_BAD_LEN);
+    expect_refused(p, n);
     free(p);
 }
 
@@ -804,6 +814,53 @@ static void test_flow_stats_reply_malformed(void **state)
     free(of10);
 }
 
+/* A dump bigger than one message: split between entries, MORE on all
+ * messages but the last, every entry whole. */
+static void test_flow_stats_reply_split(void **state)
+{
+    (void) state;
+    static const char *const reqs[] = { NXST_FLOW_IP, OF13_FLOW_REQ,
+                                        OF15_FLOW_REQ };
+    for (size_t k = 0; k < sizeof reqs / sizeof reqs[0]; k++) {
+        struct ofp_msg req, msg;
+        uint8_t *rbuf;
+        struct ofpbuf b = OFPBUF_INIT;
+        struct ofp_mp_reply r;
+        wire_msg(reqs[k], &req, &rbuf);
+        struct ofp_flow_stats fs = sample_stats(
+            "priority=10,tcp,nw_src=10.0.0.1,tp_dst=80,actions=output:2");
+        ofp_mp_reply_init(&r, &b, &req);
+        for (int i = 0; i < 3000; i++) {
+            fs.cookie = (uint64_t) i;
+            assert_int_equal(ofp_put_flow_stats(&r, &fs), 0);
+        }
+        ofp_mp_reply_finish(&r);
+        size_t ofs = 0, total = 0, n_msgs = 0;
+        uint64_t next = 0;
+        while (ofs < b.size) {
+            struct ofp_flow_stats *out;
+            size_t n;
+            wire_msg_buf(&b, ofs, &msg);
+            assert_true(msg.len <= OFP_MAX_MSG_LEN);
+            assert_int_equal(ofp_decode_flow_stats_reply(&msg, &out, &n), 0);
+            for (size_t i = 0; i < n; i++) {
+                assert_int_equal(out[i].cookie, next++);
+            }
+            ofp_flow_stats_free(out, n);
+            total += n;
+            n_msgs++;
+            ofs += msg.len;
+            assert_int_equal(msg.mp_flags & OFPMPF_MORE,
+                             ofs < b.size ? OFPMPF_MORE : 0);
+        }
+        assert_int_equal(total, 3000);
+        assert_true(n_msgs >= 3);
+        free(fs.acts);
+        free(rbuf);
+        ofpbuf_uninit(&b);
+    }
+}
+
 /* ---- aggregate replies ---- */
 
 static void decode_agg_any(const struct ofp_msg *msg)
@@ -912,7 +969,8 @@ static void test_flow_removed(void **state)
     (void) state;
     check_flow_removed(OFP10_VERSION, OFP_FF_OF10,
                        "OFPT_FLOW_REMOVED (xid=0x0): priority=3,udp,tp_dst=53 "
-                       "reason=idle cookie:0x99 duration61.250s idle60 pkts10 bytes1000");
+                       "reason=idle cookie:0x99 duration61.250s idle60 pkts10 "
+                       "bytes1000");
     check_flow_removed(OFP10_VERSION, OFP_FF_NXM,
                        "NXT_FLOW_REMOVED (xid=0x0): priority=3,udp,tp_dst=53 "
                        "reason=idle table_id=4 cookie:0x99 duration61.250s "
@@ -942,6 +1000,7 @@ int main(void)
         cmocka_unit_test(test_flow_stats_request_of10),
         cmocka_unit_test(test_flow_stats_reply),
         cmocka_unit_test(test_flow_stats_reply_malformed),
+        cmocka_unit_test(test_flow_stats_reply_split),
         cmocka_unit_test(test_aggregate_reply),
         cmocka_unit_test(test_flow_removed),
     };

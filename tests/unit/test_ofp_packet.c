@@ -219,7 +219,8 @@ static void test_packet_in_malformed(void **state)
         uint8_t version;
         enum ofp_packet_in_format format;
     } all[] = {
-        { OFP10_VERSION, OFP_PIF_STANDARD }, { OFP13_VERSION, OFP_PIF_STANDARD },
+        { OFP10_VERSION, OFP_PIF_STANDARD },
+        { OFP13_VERSION, OFP_PIF_STANDARD },
         { OFP15_VERSION, OFP_PIF_STANDARD }, { OFP10_VERSION, OFP_PIF_NXT },
         { OFP10_VERSION, OFP_PIF_NXT2 }, { OFP14_VERSION, OFP_PIF_NXT2 },
     };
@@ -256,7 +257,8 @@ static void test_packet_in_malformed(void **state)
     assert_int_equal(pin.len, 2);
     free(buf);
     /* NXT_PACKET_IN whose match runs past the message. */
-    expect_pin_error("0104002800000000000023200000001100000000001200010000000000000001"
+    expect_pin_error("0104002800000000000023200000001100000000"
+                     "001200010000000000000001"
                      "0040000000000000", OFPERR_OFPBMC_BAD_LEN);
     /* OF1.3: a match of type 2. */
     expect_pin_error("040a002000000000ffffffff00120102" "0000000000000055"
@@ -290,6 +292,30 @@ static void test_resume(void **state)
     assert_memory_equal(r.continuation, continuation, sizeof continuation);
     wire_truncations(msg.data, msg.len, decode_resume_any);
     free(buf);
+
+    /* What ovs-ofctl monitor's "resume" sends: the packet-in's properties
+     * (packet, table, cookie, reason, metadata) and the continuation as it
+     * came (ofputil_encode_resume), i.e. our NXT_PACKET_IN2 as NXT_RESUME. */
+    for (uint8_t v = OFP10_VERSION; v <= OFP15_VERSION; v++) {
+        if (v == OFP11_VERSION || v == OFP12_VERSION) {
+            continue;
+        }
+        struct ofp_packet_in pin = sample_pin(false);
+        struct ofpbuf b = OFPBUF_INIT;
+        pin.continuation = continuation;
+        pin.continuation_len = sizeof continuation;
+        ofp_encode_packet_in(&b, v, OFP_PIF_NXT2, &pin);
+        b.data[15] = 28;        /* NXT_RESUME */
+        wire_msg_buf(&b, 0, &msg);
+        assert_int_equal(msg.type, OFPTYPE_NXT_RESUME);
+        assert_int_equal(ofp_decode_resume(&msg, &r), 0);
+        assert_int_equal(r.len, sizeof frame);
+        assert_memory_equal(r.packet, frame, sizeof frame);
+        assert_int_equal(r.continuation_len, sizeof continuation);
+        assert_memory_equal(r.continuation, continuation,
+                            sizeof continuation);
+        ofpbuf_uninit(&b);
+    }
 
     /* A resume must carry the packet; the switch refuses what it does not
      * know. */
