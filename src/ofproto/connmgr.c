@@ -1290,21 +1290,3 @@ uint64_t connmgr_n_packet_in_drops(const struct connmgr *mgr)
     return mgr->n_pin_drops;
 }
 
-/* Until ofproto_ofp.c is linked in: every message not handled here is
- * refused as unknown.  (Weak, so the real handlers win.) */
-__attribute__((weak)) int ofproto_ofp_handle(struct ofproto *ofproto,
-                                             struct ofconn *conn,
-                                             const struct ofp_msg *msg)
-{
-    (void) ofproto;
-    (void) conn;
-    (void) msg;
-    return -OFPERR_OFPBRC_BAD_TYPE;
-}
-
-__attribute__((weak)) void ofproto_ofp_conn_closed(struct ofproto *ofproto,
-                                                   struct ofconn *conn)
-{
-    (void) ofproto;
-    (void) conn;
-}
