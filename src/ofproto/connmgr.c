@@ -208,8 +208,10 @@ static void ofconn_close(struct ofconn *c, const char *why)
     if (c->dead) {
         return;
     }
-    if (why) {
+    if (why && c->type == OFCONN_PRIMARY) {
         VLOG_INFO("%s: %s", c->name, why);
+    } else if (why) {
+        VLOG_DBG("%s: %s", c->name, why);
     }
     COVERAGE_INC(connmgr_closed);
     c->dead = true;
@@ -392,7 +394,7 @@ static void handle_hello(struct ofconn *c, const uint8_t *data, size_t len)
         return;
     }
     c->version = v;
-    VLOG_INFO("%s: negotiated OpenFlow version 0x%02x (we support version "
+    VLOG_DBG("%s: negotiated OpenFlow version 0x%02x (we support version "
               "bitmap 0x%"PRIx32", peer supports 0x%"PRIx32")", c->name, v,
               c->allowed, theirs);
     if (c->ctl && !c->ctl->passive) {
