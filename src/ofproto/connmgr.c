@@ -128,6 +128,11 @@ struct connmgr {
     struct ofconn **conns;
     size_t n_conns;
 
+    /* Fail-open (standalone with controllers, none connected for a
+     * while): the NORMAL flow is put back until one connects. */
+    bool fail_open;
+    uint64_t last_connected_ms;  /* a primary was last connected then */
+
     bool have_generation_id;
     uint64_t generation_id;
     uint32_t next_xid;
@@ -854,6 +859,62 @@ static void flush_flows(struct connmgr *mgr)
     }
 }
 
+/* OVS's fail-open: in standalone mode, when no controller has been
+ * connected for three times the longest probe interval, every flow goes
+ * and the priority-0 NORMAL flow comes back (OVS makes it a hidden rule;
+ * here it is the visible one that a bridge without controllers has); when
+ * a controller connects again that flow is taken out. */
+static int fail_open_trigger_ms(const struct connmgr *mgr)
+{
+    int max_probe = 0;
+    for (size_t i = 0; i < mgr->n_ctls; i++) {
+        if (!mgr->ctls[i]->passive && mgr->ctls[i]->probe_ms > max_probe) {
+            max_probe = mgr->ctls[i]->probe_ms;
+        }
+    }
+    return (max_probe ? max_probe : DEFAULT_PROBE_MS) * 3;
+}
+
+static void fail_open_run(struct connmgr *mgr, uint64_t now)
+{
+    if (!n_active_ctls(mgr) || mgr->fail_mode != CONNMGR_FAIL_STANDALONE) {
+        mgr->fail_open = false;
+        return;
+    }
+    bool connected = connmgr_controller_connected(mgr);
+    if (connected) {
+        mgr->last_connected_ms = now;
+        if (mgr->fail_open && mgr->ofproto) {
+            VLOG_WARN("%s: no longer in fail-open mode", mgr->name);
+            struct ofp_flow_spec spec;
+            char err[128];
+            if (!ofp_parse_flow("priority=0", OFP_PARSE_MATCH, &spec, err,
+                                sizeof err)) {
+                ofproto_flow_del(mgr->ofproto, &spec, true);
+            }
+            ofp_flow_spec_free(&spec);
+        }
+        mgr->fail_open = false;
+    } else if (!mgr->fail_open
+               && since(now, mgr->last_connected_ms)
+                  >= (uint64_t) fail_open_trigger_ms(mgr)) {
+        VLOG_WARN("%s: could not connect to controller for %d seconds, "
+                  "failing open", mgr->name,
+                  (int) (since(now, mgr->last_connected_ms) / 1000));
+        mgr->fail_open = true;
+        if (mgr->ofproto) {
+            char err[128];
+            ofproto_flow_del(mgr->ofproto, NULL, false);
+            if (ofproto_add_flow_str(mgr->ofproto,
+                                     "priority=0,actions=NORMAL", err,
+                                     sizeof err)) {
+                VLOG_ERR("%s: could not add the NORMAL flow (%s)",
+                         mgr->name, err);
+            }
+        }
+    }
+}
+
 /* ---- Public ---- */
 
 struct connmgr *connmgr_create(struct ofproto *ofproto,
@@ -1022,6 +1083,10 @@ void connmgr_set_controllers(struct connmgr *mgr,
     mgr->fail_mode = fail_mode;
     if (had != has || (mode_changed && !has)) {
         flush_flows(mgr);
+        mgr->fail_open = false;
+    }
+    if (!had && has) {
+        mgr->last_connected_ms = now_ms();
     }
 }
 
@@ -1158,6 +1223,8 @@ void connmgr_run(struct connmgr *mgr)
         ofconn_timers(c, now);
         ofconn_flush(c);
     }
+    fail_open_run(mgr, now);
+
     /* Replies to earlier connections may have been queued by later ones'
      * messages (role changes, flow_removed): flush everything once more. */
     for (size_t i = 0; i < mgr->n_conns; i++) {

@@ -496,6 +496,18 @@ static void test_fail_mode(void **state)
     assert_int_equal(oftable_count(f->h.ofp->tables[0]), 0);  /* mode */
     connmgr_set_controllers(f->mgr, NULL, 0, 0, CONNMGR_FAIL_STANDALONE);
     assert_int_equal(oftable_count(f->h.ofp->tables[0]), 1);
+
+    /* Standalone with a controller that stays away: flows flushed, then
+     * after 3 probe intervals fail-open puts NORMAL back. */
+    struct connmgr_controller c1 = { .target = "tcp:127.0.0.1:1",
+                                     .probe_interval_ms = 1000 };
+    connmgr_set_controllers(f->mgr, &c1, 1, 0, CONNMGR_FAIL_STANDALONE);
+    assert_int_equal(oftable_count(f->h.ofp->tables[0]), 0);
+    for (int i = 0; i < 200 && !oftable_count(f->h.ofp->tables[0]); i++) {
+        connmgr_run(f->mgr);
+        usleep(20000);
+    }
+    assert_int_equal(oftable_count(f->h.ofp->tables[0]), 1);
 }
 
 int main(void)
