@@ -1260,9 +1260,12 @@ static bool wants_async(const struct ofconn *c, int kind, unsigned reason)
 /* After queuing an async message that cannot be dropped. */
 static void check_hard_bound(struct ofconn *c)
 {
-    if (tx_backlog(c) > TX_HARD) {
-        ofconn_close(c, "output backlog too long (peer not reading), "
-                     "disconnecting");
+    if (tx_backlog(c) > TX_HARD && !c->closing) {
+        /* Closed by the next run, not here: the caller may be in the
+         * middle of handling this connection's own message. */
+        ofconn_close_after_flush(c, "output backlog too long (peer not "
+                                 "reading), disconnecting");
+        c->close_deadline_ms = 0;
     }
 }
 
