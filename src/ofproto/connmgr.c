@@ -484,7 +484,7 @@ static int handle_msg(struct ofconn *c, const struct ofp_msg *msg)
 
     switch (msg->type) {
     case OFPTYPE_HELLO:
-        return 0;               /* a second hello: ignored */
+        return -OFPERR_OFPBRC_BAD_TYPE;     /* a second hello (OVS) */
     case OFPTYPE_ECHO_REQUEST: {
         struct ofpbuf b = OFPBUF_INIT;
         ofp_encode_echo(&b, c->version, true, msg->xid, msg->body,
@@ -601,9 +601,20 @@ static void ofconn_process(struct ofconn *c, const uint8_t *data, size_t len)
         return;
     }
     if (version != c->version) {
-        if (type != 1) {
-            send_error_raw(c, c->version, OFPERR_OFPBRC_BAD_VERSION, xid,
-                           data, len);
+        /* As OVS: hello, error and echo may come in any version (an echo
+         * request is answered in its own); anything else gets
+         * BAD_VERSION in the message's version when we speak it. */
+        if (type == 2) {
+            struct ofpbuf b = OFPBUF_INIT;
+            ofpbuf_put(&b, data, len);
+            b.data[1] = 3;                  /* OFPT_ECHO_REPLY */
+            ofconn_send(c, &b);
+            ofpbuf_uninit(&b);
+        } else if (type != 1 && type != 3) {
+            uint8_t ev = version <= OFP15_VERSION
+                         && (OFP_SUPPORTED_VERSIONS & (1u << version))
+                         ? version : c->version;
+            send_error_raw(c, ev, OFPERR_OFPBRC_BAD_VERSION, xid, data, len);
         }
         return;
     }
@@ -665,10 +676,12 @@ static void ofconn_receive(struct ofconn *c)
         const uint8_t *p = c->rx + ofs;
         size_t len = ofp_get_be16(p + 2);
         if (len < OFP_HEADER_LEN) {
-            send_error_raw(c, error_version(c, p[0]), OFPERR_OFPBRC_BAD_LEN,
-                           ofp_get_be32(p + 4), p, left);
-            ofconn_close_after_flush(c, "received too-short ofp_header");
-            break;
+            /* No framing left to trust: closed at once, as OVS does. */
+            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(60, 10);
+            VLOG_WARN_RL(&rl, "%s: received too-short ofp_header (%zu "
+                         "bytes), disconnecting", c->name, len);
+            ofconn_close(c, NULL);
+            return;
         }
         if (left < len) {
             break;
