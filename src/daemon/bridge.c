@@ -72,7 +72,7 @@ struct iface {
 struct bridge {
     char *name;
     struct ofproto *ofproto;
-    struct connmgr *connmgr;   /* RUNDIR/NAME.mgmt and the controllers */
+    struct connmgr *connmgr;   /* NULL without a run directory */
     struct iface **ifaces;
     size_t n_ifaces;
     bool seen;
@@ -80,7 +80,6 @@ struct bridge {
 
 static struct {
     struct confdb *db;
-    char *rundir;              /* where each bridge's .mgmt socket goes */
     struct datapath *dp;
     struct forwarder *fwd;
     struct bridge **bridges;
@@ -88,6 +87,7 @@ static struct {
     uint64_t applied_seqno;
     uint64_t next_run_ms, next_status_ms;
     bool dp_port_used[DP_MAX_PORTS];
+    char *rundir;              /* where BRIDGE.mgmt sockets go, or NULL */
 } br;
 
 /* ---- Small helpers ---- */
@@ -258,14 +258,16 @@ static struct bridge *bridge_create(const char *name)
     }
     struct bridge *b = xmalloc(sizeof *b);
     *b = (struct bridge) { .name = xstrdup(name), .ofproto = ofproto };
-    char *mgmt = xasprintf("%s/%s.mgmt", br.rundir, name);
-    char err[256];
-    b->connmgr = connmgr_create(ofproto, mgmt, err, sizeof err);
-    if (!b->connmgr) {
-        VLOG_ERR("%s: could not listen for OpenFlow on %s (%s)", name, mgmt,
-                 err);
+    if (br.rundir) {
+        char *path = xasprintf("%s/%s.mgmt", br.rundir, name);
+        char err[256] = "";
+        b->connmgr = connmgr_create(ofproto, path, err, sizeof err);
+        if (!b->connmgr) {
+            VLOG_ERR("%s: could not create the OpenFlow management socket "
+                     "(%s)", name, err);
+        }
+        free(path);
     }
-    free(mgmt);
     br.bridges = xrealloc(br.bridges, (br.n_bridges + 1) * sizeof *br.bridges);
     br.bridges[br.n_bridges++] = b;
     VLOG_INFO("bridge %s: created", name);
@@ -333,6 +335,7 @@ static void bridge_destroy(struct bridge *b)
         iface_free(b->ifaces[k]);
     }
     connmgr_destroy(b->connmgr);
+    b->connmgr = NULL;
     if (b->ofproto) {
         ofproto_destroy(b->ofproto);
     }
@@ -611,6 +614,60 @@ void bridge_ofproto_settings(const char *name,
                                         s->forward_bpdu);
 }
 
+/* ---- OpenFlow controllers ---- */
+
+/* The hello bitmap of a Bridge's protocols column (none: every version
+ * vswitch speaks).  OpenFlow11 and OpenFlow12 are accepted but not
+ * spoken. */
+static uint32_t protocols_bitmap(const struct conf_bridge *cb)
+{
+    static const char *const names[] = {
+        "OpenFlow10", "OpenFlow11", "OpenFlow12", "OpenFlow13",
+        "OpenFlow14", "OpenFlow15",
+    };
+    uint32_t bits = 0;
+    for (size_t i = 0; i < cb->n_protocols; i++) {
+        for (size_t v = 0; v < sizeof names / sizeof *names; v++) {
+            if (!strcmp(cb->protocols[i], names[v])) {
+                bits |= 1u << (v + 1);
+            }
+        }
+    }
+    if (cb->n_protocols && !(bits & OFP_SUPPORTED_VERSIONS)) {
+        VLOG_WARN("bridge %s: none of the protocols allowed is spoken; "
+                  "allowing every version", cb->name);
+    }
+    return bits & OFP_SUPPORTED_VERSIONS;
+}
+
+static void bridge_configure_controllers(struct bridge *b,
+                                         const struct conf_bridge *cb)
+{
+    if (!b->connmgr) {
+        return;
+    }
+    struct connmgr_controller *ctls = xcalloc(cb->n_controllers + 1,
+                                              sizeof *ctls);
+    for (size_t i = 0; i < cb->n_controllers; i++) {
+        const struct conf_controller *cc = &cb->controllers[i];
+        ctls[i].target = cc->target;
+        ctls[i].max_backoff_ms = cc->max_backoff > 0
+                                 && cc->max_backoff < INT32_MAX
+                                 ? (int) cc->max_backoff : 0;
+        ctls[i].probe_interval_ms = cc->inactivity_probe < 0 ? 0
+                                    : cc->inactivity_probe == 0 ? -1
+                                    : cc->inactivity_probe > INT32_MAX
+                                    ? INT32_MAX
+                                    : (int) cc->inactivity_probe;
+    }
+    enum connmgr_fail_mode fm = !strcmp(cb->fail_mode, "secure")
+                                ? CONNMGR_FAIL_SECURE
+                                : CONNMGR_FAIL_STANDALONE;
+    connmgr_set_controllers(b->connmgr, ctls, cb->n_controllers,
+                            protocols_bitmap(cb), fm);
+    free(ctls);
+}
+
 /* ---- Reconfiguration ---- */
 
 /* Marks what the snapshot names, creating structures for new bridges and
@@ -697,46 +754,6 @@ static bool plug_missing(void)
     return changed;
 }
 
-/* The hello version bitmap of a Bridge's protocols column (none: every
- * version vswitch speaks; OpenFlow11/12 are accepted and not spoken). */
-static uint32_t protocols_bitmap(const struct conf_bridge *cb)
-{
-    uint32_t versions = 0;
-    for (size_t i = 0; i < cb->n_protocols; i++) {
-        const char *p = cb->protocols[i];
-        if (!strncmp(p, "OpenFlow1", 9) && p[9] >= '0' && p[9] <= '5'
-            && !p[10]) {
-            versions |= 1u << (p[9] - '0' + 1);
-        }
-    }
-    return versions & OFP_SUPPORTED_VERSIONS;
-}
-
-/* Applies the Bridge's controller, protocols and fail_mode columns. */
-static void bridge_set_controllers(struct bridge *b,
-                                   const struct conf_bridge *cb)
-{
-    if (!b->connmgr) {
-        return;
-    }
-    struct connmgr_controller *ctls = xcalloc(cb->n_controllers + 1,
-                                              sizeof *ctls);
-    for (size_t i = 0; i < cb->n_controllers; i++) {
-        ctls[i].target = cb->controllers[i];
-    }
-    uint32_t versions = protocols_bitmap(cb);
-    if (cb->n_protocols && !versions) {
-        VLOG_WARN("%s: none of the configured protocols is supported; "
-                  "using every supported version", b->name);
-    }
-    enum connmgr_fail_mode mode = !strcmp(cb->fail_mode, "secure")
-                                  ? CONNMGR_FAIL_SECURE
-                                  : CONNMGR_FAIL_STANDALONE;
-    connmgr_set_controllers(b->connmgr, ctls, cb->n_controllers, versions,
-                            mode);
-    free(ctls);
-}
-
 void bridge_reconfigure(void)
 {
     uint64_t seqno = confdb_seqno(br.db);
@@ -766,7 +783,7 @@ void bridge_reconfigure(void)
                 bridge_ofproto_settings(b->name, &conf.bridges[c].other_config,
                                         &settings);
                 ofproto_set_settings(b->ofproto, &settings);
-                bridge_set_controllers(b, &conf.bridges[c]);
+                bridge_configure_controllers(b, &conf.bridges[c]);
             }
         }
         for (size_t j = 0; j < b->n_ifaces; j++) {
@@ -803,11 +820,8 @@ static void transact_cb(struct unixctl_conn *conn, int argc,
 
 /* ---- Life cycle and main loop ---- */
 
-int bridge_init(const char *db_path, const char *rundir, char *err,
-                size_t errlen)
+int bridge_init(const char *db_path, char *err, size_t errlen)
 {
-    free(br.rundir);
-    br.rundir = xstrdup(rundir);
     if (confdb_open(db_path, &br.db, err, errlen)) {
         return -1;
     }
@@ -848,8 +862,6 @@ void bridge_exit(void)
     }
     confdb_close(br.db);
     br.db = NULL;
-    free(br.rundir);
-    br.rundir = NULL;
 }
 
 void bridge_run(void)
@@ -862,15 +874,15 @@ void bridge_run(void)
     if (confdb_seqno(br.db) != br.applied_seqno) {
         bridge_reconfigure();
     }
-    uint64_t now = dp_time_ms();
-    if (now >= br.next_run_ms) {
-        ofproto_run_all(now);
-        br.next_run_ms = now + RUN_INTERVAL_MS;
-    }
     for (size_t k = 0; k < br.n_bridges; k++) {
         if (br.bridges[k]->connmgr) {
             connmgr_run(br.bridges[k]->connmgr);
         }
+    }
+    uint64_t now = dp_time_ms();
+    if (now >= br.next_run_ms) {
+        ofproto_run_all(now);
+        br.next_run_ms = now + RUN_INTERVAL_MS;
     }
     if (now >= br.next_status_ms) {
         write_all_status();
@@ -900,6 +912,12 @@ int bridge_pollfds(struct pollfd *fds, int max, int *timeout_ms)
         }
     }
     return n;
+}
+
+void bridge_set_rundir(const char *rundir)
+{
+    free(br.rundir);
+    br.rundir = rundir ? xstrdup(rundir) : NULL;
 }
 
 struct datapath *bridge_datapath(void)

@@ -20,12 +20,15 @@ struct ofproto_settings;
 
 #define BRIDGE_DATAPATH_NAME "ovs-netdev"
 
+/* The run directory (where vswitchd.ctl is): each bridge listens for
+ * OpenFlow on RUNDIR/BRIDGE.mgmt.  Call before bridge_init; without it
+ * (unit tests) bridges have no OpenFlow sockets. */
+void bridge_set_rundir(const char *rundir);
+
 /* Opens the store at `db_path`, creates the datapath and its forwarding
- * thread, applies the configuration (each bridge listens for OpenFlow on
- * `rundir`/BRIDGE.mgmt) and registers "vsctl/transact".
+ * thread, applies the configuration and registers "vsctl/transact".
  * 0, or -1 with a message in `err`. */
-int bridge_init(const char *db_path, const char *rundir, char *err,
-                size_t errlen);
+int bridge_init(const char *db_path, char *err, size_t errlen);
 
 /* Removes every port (restoring the host devices), stops forwarding and
  * closes the store.  Safe to call when bridge_init failed. */

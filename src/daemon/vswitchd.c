@@ -397,7 +397,8 @@ int main(int argc, char *argv[])
         return 1;
     }
     char err[512] = "";
-    if (bridge_init(o.db, o.rundir, err, sizeof err)) {
+    bridge_set_rundir(o.rundir);
+    if (bridge_init(o.db, err, sizeof err)) {
         /* A store that cannot be opened is never replaced by an empty one:
          * the daemon refuses to start. */
         VLOG_ERR("cannot start: %s", err);

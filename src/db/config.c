@@ -30,14 +30,6 @@ static void smap_free(struct conf_smap *m)
     memset(m, 0, sizeof *m);
 }
 
-static void free_strings(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(v[i]);
-    }
-    free(v);
-}
-
 void conf_free(struct conf *c)
 {
     for (size_t b = 0; b < c->n_bridges; b++) {
@@ -58,8 +50,14 @@ void conf_free(struct conf *c)
         free(br->name);
         free(br->datapath_type);
         free(br->fail_mode);
-        free_strings(br->controllers, br->n_controllers);
-        free_strings(br->protocols, br->n_protocols);
+        for (size_t i = 0; i < br->n_controllers; i++) {
+            free(br->controllers[i].target);
+        }
+        free(br->controllers);
+        for (size_t i = 0; i < br->n_protocols; i++) {
+            free(br->protocols[i]);
+        }
+        free(br->protocols);
         smap_free(&br->other_config);
     }
     free(c->bridges);
@@ -129,20 +127,6 @@ static void fill_port(struct confdb *db, struct conf_port *cp,
     free(ifaces);
 }
 
-static void fill_controllers(struct confdb *db, struct conf_bridge *cb,
-                             const struct datum *refs)
-{
-    cb->controllers = xcalloc(refs->n, sizeof *cb->controllers);
-    for (size_t i = 0; i < refs->n; i++) {
-        struct confdb_row *row = confdb_find_uuid(db, TBL_CONTROLLER,
-                                                  refs->keys[i].string);
-        if (row && row->cols[CTL_TARGET].n) {
-            cb->controllers[cb->n_controllers++] =
-                xstrdup(row->cols[CTL_TARGET].keys[0].string);
-        }
-    }
-}
-
 static void fill_bridge(struct confdb *db, struct conf_bridge *cb,
                         const struct confdb_row *row)
 {
@@ -152,13 +136,26 @@ static void fill_bridge(struct confdb *db, struct conf_bridge *cb,
     cb->name = xstrdup(confdb_row_name(row));
     cb->datapath_type = string_or_empty(&row->cols[BR_DATAPATH_TYPE]);
     cb->fail_mode = string_or_empty(&row->cols[BR_FAIL_MODE]);
-    smap_from_datum(&cb->other_config, &row->cols[BR_OTHER_CONFIG]);
-    fill_controllers(db, cb, &row->cols[BR_CONTROLLER]);
     const struct datum *protos = &row->cols[BR_PROTOCOLS];
+    cb->n_protocols = protos->n;
     cb->protocols = xcalloc(protos->n, sizeof *cb->protocols);
     for (size_t i = 0; i < protos->n; i++) {
-        cb->protocols[cb->n_protocols++] = xstrdup(protos->keys[i].string);
+        cb->protocols[i] = xstrdup(protos->keys[i].string);
     }
+    const struct datum *ctls = &row->cols[BR_CONTROLLER];
+    cb->controllers = xcalloc(ctls->n, sizeof *cb->controllers);
+    for (size_t i = 0; i < ctls->n; i++) {
+        struct confdb_row *c = confdb_find_uuid(db, TBL_CONTROLLER,
+                                                ctls->keys[i].string);
+        if (!c) {
+            continue;
+        }
+        struct conf_controller *cc = &cb->controllers[cb->n_controllers++];
+        cc->target = string_or_empty(&c->cols[CTL_TARGET]);
+        cc->max_backoff = integer_or(&c->cols[CTL_MAX_BACKOFF], -1);
+        cc->inactivity_probe = integer_or(&c->cols[CTL_INACTIVITY_PROBE], -1);
+    }
+    smap_from_datum(&cb->other_config, &row->cols[BR_OTHER_CONFIG]);
     ports = children_by_name(db, &row->cols[BR_PORTS], TBL_PORT,
                              &cb->n_ports);
     cb->ports = xcalloc(cb->n_ports, sizeof *cb->ports);

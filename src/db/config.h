@@ -37,15 +37,22 @@ struct conf_port {
     struct conf_iface *ifaces;
 };
 
+/* A Controller row. */
+struct conf_controller {
+    char *target;
+    int64_t max_backoff;       /* ms; -1 when unset */
+    int64_t inactivity_probe;  /* ms; -1 when unset (0: no probes) */
+};
+
 struct conf_bridge {
     char uuid[37];
     char *name;
     char *datapath_type;
     char *fail_mode;
     size_t n_controllers;
-    char **controllers;    /* the targets of its Controller rows */
+    struct conf_controller *controllers;
     size_t n_protocols;
-    char **protocols;      /* "OpenFlow10", ...; none: all */
+    char **protocols;          /* "OpenFlow10" ... */
     struct conf_smap other_config;
     size_t n_ports;
     struct conf_port *ports;

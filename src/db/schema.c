@@ -84,7 +84,10 @@ static const struct schema_column iface_columns[] = {
 
 static const struct schema_column controller_columns[] = {
     [CTL_EXTERNAL_IDS] = { "external_ids", T_SMAP, true },
+    [CTL_INACTIVITY_PROBE] = { "inactivity_probe", T_OPT(B_INT), true },
     [CTL_IS_CONNECTED] = { "is_connected", T_ONE(B_BOOL), true },
+    [CTL_MAX_BACKOFF] = { "max_backoff", T_OPT(B_INT_RANGE(1000, INT32_MAX)),
+                          true },
     [CTL_OTHER_CONFIG] = { "other_config", T_SMAP, true },
     [CTL_TARGET] = { "target", T_ONE(B_STR), true },
 };

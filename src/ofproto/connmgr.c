@@ -128,6 +128,11 @@ struct connmgr {
     struct ofconn **conns;
     size_t n_conns;
 
+    /* Fail-open (standalone with controllers, none connected for a
+     * while): the NORMAL flow is put back until one connects. */
+    bool fail_open;
+    uint64_t last_connected_ms;  /* a primary was last connected then */
+
     bool have_generation_id;
     uint64_t generation_id;
     uint32_t next_xid;
@@ -142,6 +147,14 @@ static uint64_t now_ms(void)
 }
 
 /* ---- Connections ---- */
+
+/* Milliseconds from `t` to `now` (0 when `t` is later: connections made
+ * during a run are newer than the run's `now`). */
+static uint64_t since(uint64_t now, uint64_t t)
+{
+    return now > t ? now - t : 0;
+}
+
 
 static size_t tx_backlog(const struct ofconn *c)
 {
@@ -200,8 +213,10 @@ static void ofconn_close(struct ofconn *c, const char *why)
     if (c->dead) {
         return;
     }
-    if (why) {
+    if (why && c->type == OFCONN_PRIMARY) {
         VLOG_INFO("%s: %s", c->name, why);
+    } else if (why) {
+        VLOG_DBG("%s: %s", c->name, why);
     }
     COVERAGE_INC(connmgr_closed);
     c->dead = true;
@@ -218,7 +233,7 @@ static void ofconn_close(struct ofconn *c, const char *why)
         ctl->conn = NULL;
         /* A connection that stayed up at least as long as the back-off
          * starts over at 1 s; one that failed quickly doubles it. */
-        if (ctl->connected_ms && now - ctl->connected_ms >= (uint64_t)
+        if (ctl->connected_ms && since(now, ctl->connected_ms) >= (uint64_t)
                                                        ctl->backoff_ms) {
             ctl->backoff_ms = MIN_BACKOFF_MS;
         }
@@ -384,7 +399,7 @@ static void handle_hello(struct ofconn *c, const uint8_t *data, size_t len)
         return;
     }
     c->version = v;
-    VLOG_INFO("%s: negotiated OpenFlow version 0x%02x (we support version "
+    VLOG_DBG("%s: negotiated OpenFlow version 0x%02x (we support version "
               "bitmap 0x%"PRIx32", peer supports 0x%"PRIx32")", c->name, v,
               c->allowed, theirs);
     if (c->ctl && !c->ctl->passive) {
@@ -477,7 +492,7 @@ static int handle_msg(struct ofconn *c, const struct ofp_msg *msg)
 
     switch (msg->type) {
     case OFPTYPE_HELLO:
-        return -OFPERR_OFPBRC_BAD_TYPE;     /* a second hello (as OVS) */
+        return -OFPERR_OFPBRC_BAD_TYPE;     /* a second hello (OVS) */
     case OFPTYPE_ECHO_REQUEST: {
         struct ofpbuf b = OFPBUF_INIT;
         ofp_encode_echo(&b, c->version, true, msg->xid, msg->body,
@@ -599,19 +614,20 @@ static void ofconn_process(struct ofconn *c, const uint8_t *data, size_t len)
         return;
     }
     if (version != c->version) {
-        /* As OVS: an echo request is answered in its own version, and
-         * other messages get BAD_VERSION in theirs (so that the peer can
-         * read it). */
-        uint8_t v = version >= OFP10_VERSION && version <= OFP15_VERSION
-                    ? version : c->version;
+        /* As OVS: hello, error and echo may come in any version (an echo
+         * request is answered in its own); anything else gets
+         * BAD_VERSION in the message's version when we speak it. */
         if (type == 2) {
             struct ofpbuf b = OFPBUF_INIT;
-            ofp_encode_echo(&b, v, true, xid, data + OFP_HEADER_LEN,
-                            len - OFP_HEADER_LEN);
+            ofpbuf_put(&b, data, len);
+            b.data[1] = 3;                  /* OFPT_ECHO_REPLY */
             ofconn_send(c, &b);
             ofpbuf_uninit(&b);
-        } else if (type != 1) {
-            send_error_raw(c, v, OFPERR_OFPBRC_BAD_VERSION, xid, data, len);
+        } else if (type != 1 && type != 3) {
+            uint8_t ev = version <= OFP15_VERSION
+                         && (OFP_SUPPORTED_VERSIONS & (1u << version))
+                         ? version : c->version;
+            send_error_raw(c, ev, OFPERR_OFPBRC_BAD_VERSION, xid, data, len);
         }
         return;
     }
@@ -673,9 +689,12 @@ static void ofconn_receive(struct ofconn *c)
         const uint8_t *p = c->rx + ofs;
         size_t len = ofp_get_be16(p + 2);
         if (len < OFP_HEADER_LEN) {
-            /* Framing is lost: close without a word, as OVS does. */
-            ofconn_close(c, "received too-short ofp_header");
-            break;
+            /* No framing left to trust: closed at once, as OVS does. */
+            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(60, 10);
+            VLOG_WARN_RL(&rl, "%s: received too-short ofp_header (%zu "
+                         "bytes), disconnecting", c->name, len);
+            ofconn_close(c, NULL);
+            return;
         }
         if (left < len) {
             break;
@@ -704,13 +723,6 @@ static bool ofconn_has_work(const struct ofconn *c)
     }
     size_t len = ofp_get_be16(c->rx + 2);
     return len < OFP_HEADER_LEN || len <= c->rx_len;
-}
-
-/* Milliseconds from `then` to `now`; 0 when `then` is later (a
- * connection accepted after the run read the clock). */
-static uint64_t since(uint64_t now, uint64_t then)
-{
-    return now > then ? now - then : 0;
 }
 
 static void ofconn_timers(struct ofconn *c, uint64_t now)
@@ -869,6 +881,62 @@ static void flush_flows(struct connmgr *mgr)
                                  err, sizeof err)) {
             VLOG_ERR("%s: could not add the NORMAL flow (%s)", mgr->name,
                      err);
+        }
+    }
+}
+
+/* OVS's fail-open: in standalone mode, when no controller has been
+ * connected for three times the longest probe interval, every flow goes
+ * and the priority-0 NORMAL flow comes back (OVS makes it a hidden rule;
+ * here it is the visible one that a bridge without controllers has); when
+ * a controller connects again that flow is taken out. */
+static int fail_open_trigger_ms(const struct connmgr *mgr)
+{
+    int max_probe = 0;
+    for (size_t i = 0; i < mgr->n_ctls; i++) {
+        if (!mgr->ctls[i]->passive && mgr->ctls[i]->probe_ms > max_probe) {
+            max_probe = mgr->ctls[i]->probe_ms;
+        }
+    }
+    return (max_probe ? max_probe : DEFAULT_PROBE_MS) * 3;
+}
+
+static void fail_open_run(struct connmgr *mgr, uint64_t now)
+{
+    if (!n_active_ctls(mgr) || mgr->fail_mode != CONNMGR_FAIL_STANDALONE) {
+        mgr->fail_open = false;
+        return;
+    }
+    bool connected = connmgr_controller_connected(mgr);
+    if (connected) {
+        mgr->last_connected_ms = now;
+        if (mgr->fail_open && mgr->ofproto) {
+            VLOG_WARN("%s: no longer in fail-open mode", mgr->name);
+            struct ofp_flow_spec spec;
+            char err[128];
+            if (!ofp_parse_flow("priority=0", OFP_PARSE_MATCH, &spec, err,
+                                sizeof err)) {
+                ofproto_flow_del(mgr->ofproto, &spec, true);
+            }
+            ofp_flow_spec_free(&spec);
+        }
+        mgr->fail_open = false;
+    } else if (!mgr->fail_open
+               && since(now, mgr->last_connected_ms)
+                  >= (uint64_t) fail_open_trigger_ms(mgr)) {
+        VLOG_WARN("%s: could not connect to controller for %d seconds, "
+                  "failing open", mgr->name,
+                  (int) (since(now, mgr->last_connected_ms) / 1000));
+        mgr->fail_open = true;
+        if (mgr->ofproto) {
+            char err[128];
+            ofproto_flow_del(mgr->ofproto, NULL, false);
+            if (ofproto_add_flow_str(mgr->ofproto,
+                                     "priority=0,actions=NORMAL", err,
+                                     sizeof err)) {
+                VLOG_ERR("%s: could not add the NORMAL flow (%s)",
+                         mgr->name, err);
+            }
         }
     }
 }
@@ -1041,6 +1109,10 @@ void connmgr_set_controllers(struct connmgr *mgr,
     mgr->fail_mode = fail_mode;
     if (had != has || (mode_changed && !has)) {
         flush_flows(mgr);
+        mgr->fail_open = false;
+    }
+    if (!had && has) {
+        mgr->last_connected_ms = now_ms();
     }
 }
 
@@ -1177,6 +1249,8 @@ void connmgr_run(struct connmgr *mgr)
         ofconn_timers(c, now);
         ofconn_flush(c);
     }
+    fail_open_run(mgr, now);
+
     /* Replies to earlier connections may have been queued by later ones'
      * messages (role changes, flow_removed): flush everything once more. */
     for (size_t i = 0; i < mgr->n_conns; i++) {
@@ -1212,9 +1286,12 @@ static bool wants_async(const struct ofconn *c, int kind, unsigned reason)
 /* After queuing an async message that cannot be dropped. */
 static void check_hard_bound(struct ofconn *c)
 {
-    if (tx_backlog(c) > TX_HARD) {
-        ofconn_close(c, "output backlog too long (peer not reading), "
-                     "disconnecting");
+    if (tx_backlog(c) > TX_HARD && !c->closing) {
+        /* Closed by the next run, not here: the caller may be in the
+         * middle of handling this connection's own message. */
+        ofconn_close_after_flush(c, "output backlog too long (peer not "
+                                 "reading), disconnecting");
+        c->close_deadline_ms = 0;
     }
 }
 
@@ -1310,3 +1387,4 @@ uint64_t connmgr_n_packet_in_drops(const struct connmgr *mgr)
 {
     return mgr->n_pin_drops;
 }
+
