@@ -5,6 +5,7 @@ set -euo pipefail
 pkgs=(build-essential pkg-config libpcap-dev libcmocka-dev libsqlite3-dev
       libjansson-dev liburcu-dev libmnl-dev python3-pytest python3-scapy
       tshark iperf3 iproute2 iputils-ping ethtool tcpdump openvswitch-switch
+      openvswitch-testcontroller python3-os-ken
       clang libclang-rt-dev)
 missing=()
 for p in "${pkgs[@]}"; do

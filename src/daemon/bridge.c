@@ -27,6 +27,7 @@
 #include "lib/unixctl.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
+#include "ofproto/connmgr.h"
 #include "ofproto/ofproto.h"
 
 VLOG_DEFINE_THIS_MODULE(bridge);
@@ -71,6 +72,7 @@ struct iface {
 struct bridge {
     char *name;
     struct ofproto *ofproto;
+    struct connmgr *connmgr;   /* RUNDIR/NAME.mgmt and the controllers */
     struct iface **ifaces;
     size_t n_ifaces;
     bool seen;
@@ -78,6 +80,7 @@ struct bridge {
 
 static struct {
     struct confdb *db;
+    char *rundir;              /* where each bridge's .mgmt socket goes */
     struct datapath *dp;
     struct forwarder *fwd;
     struct bridge **bridges;
@@ -255,6 +258,14 @@ static struct bridge *bridge_create(const char *name)
     }
     struct bridge *b = xmalloc(sizeof *b);
     *b = (struct bridge) { .name = xstrdup(name), .ofproto = ofproto };
+    char *mgmt = xasprintf("%s/%s.mgmt", br.rundir, name);
+    char err[256];
+    b->connmgr = connmgr_create(ofproto, mgmt, err, sizeof err);
+    if (!b->connmgr) {
+        VLOG_ERR("%s: could not listen for OpenFlow on %s (%s)", name, mgmt,
+                 err);
+    }
+    free(mgmt);
     br.bridges = xrealloc(br.bridges, (br.n_bridges + 1) * sizeof *br.bridges);
     br.bridges[br.n_bridges++] = b;
     VLOG_INFO("bridge %s: created", name);
@@ -321,6 +332,7 @@ static void bridge_destroy(struct bridge *b)
         iface_unplug(b, b->ifaces[k]);
         iface_free(b->ifaces[k]);
     }
+    connmgr_destroy(b->connmgr);
     if (b->ofproto) {
         ofproto_destroy(b->ofproto);
     }
@@ -685,6 +697,46 @@ static bool plug_missing(void)
     return changed;
 }
 
+/* The hello version bitmap of a Bridge's protocols column (none: every
+ * version vswitch speaks; OpenFlow11/12 are accepted and not spoken). */
+static uint32_t protocols_bitmap(const struct conf_bridge *cb)
+{
+    uint32_t versions = 0;
+    for (size_t i = 0; i < cb->n_protocols; i++) {
+        const char *p = cb->protocols[i];
+        if (!strncmp(p, "OpenFlow1", 9) && p[9] >= '0' && p[9] <= '5'
+            && !p[10]) {
+            versions |= 1u << (p[9] - '0' + 1);
+        }
+    }
+    return versions & OFP_SUPPORTED_VERSIONS;
+}
+
+/* Applies the Bridge's controller, protocols and fail_mode columns. */
+static void bridge_set_controllers(struct bridge *b,
+                                   const struct conf_bridge *cb)
+{
+    if (!b->connmgr) {
+        return;
+    }
+    struct connmgr_controller *ctls = xcalloc(cb->n_controllers + 1,
+                                              sizeof *ctls);
+    for (size_t i = 0; i < cb->n_controllers; i++) {
+        ctls[i].target = cb->controllers[i];
+    }
+    uint32_t versions = protocols_bitmap(cb);
+    if (cb->n_protocols && !versions) {
+        VLOG_WARN("%s: none of the configured protocols is supported; "
+                  "using every supported version", b->name);
+    }
+    enum connmgr_fail_mode mode = !strcmp(cb->fail_mode, "secure")
+                                  ? CONNMGR_FAIL_SECURE
+                                  : CONNMGR_FAIL_STANDALONE;
+    connmgr_set_controllers(b->connmgr, ctls, cb->n_controllers, versions,
+                            mode);
+    free(ctls);
+}
+
 void bridge_reconfigure(void)
 {
     uint64_t seqno = confdb_seqno(br.db);
@@ -714,6 +766,7 @@ void bridge_reconfigure(void)
                 bridge_ofproto_settings(b->name, &conf.bridges[c].other_config,
                                         &settings);
                 ofproto_set_settings(b->ofproto, &settings);
+                bridge_set_controllers(b, &conf.bridges[c]);
             }
         }
         for (size_t j = 0; j < b->n_ifaces; j++) {
@@ -750,8 +803,11 @@ static void transact_cb(struct unixctl_conn *conn, int argc,
 
 /* ---- Life cycle and main loop ---- */
 
-int bridge_init(const char *db_path, char *err, size_t errlen)
+int bridge_init(const char *db_path, const char *rundir, char *err,
+                size_t errlen)
 {
+    free(br.rundir);
+    br.rundir = xstrdup(rundir);
     if (confdb_open(db_path, &br.db, err, errlen)) {
         return -1;
     }
@@ -792,6 +848,8 @@ void bridge_exit(void)
     }
     confdb_close(br.db);
     br.db = NULL;
+    free(br.rundir);
+    br.rundir = NULL;
 }
 
 void bridge_run(void)
@@ -808,6 +866,11 @@ void bridge_run(void)
     if (now >= br.next_run_ms) {
         ofproto_run_all(now);
         br.next_run_ms = now + RUN_INTERVAL_MS;
+    }
+    for (size_t k = 0; k < br.n_bridges; k++) {
+        if (br.bridges[k]->connmgr) {
+            connmgr_run(br.bridges[k]->connmgr);
+        }
     }
     if (now >= br.next_status_ms) {
         write_all_status();
@@ -829,7 +892,14 @@ int bridge_pollfds(struct pollfd *fds, int max, int *timeout_ms)
     }
     fds[0] = (struct pollfd) { .fd = datapath_upcall_fd(br.dp),
                                .events = POLLIN };
-    return 1;
+    int n = 1;
+    for (size_t k = 0; k < br.n_bridges && n < max; k++) {
+        if (br.bridges[k]->connmgr) {
+            n += connmgr_pollfds(br.bridges[k]->connmgr, fds + n, max - n,
+                                 timeout_ms);
+        }
+    }
+    return n;
 }
 
 struct datapath *bridge_datapath(void)

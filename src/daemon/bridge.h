@@ -21,9 +21,11 @@ struct ofproto_settings;
 #define BRIDGE_DATAPATH_NAME "ovs-netdev"
 
 /* Opens the store at `db_path`, creates the datapath and its forwarding
- * thread, applies the configuration and registers "vsctl/transact".
+ * thread, applies the configuration (each bridge listens for OpenFlow on
+ * `rundir`/BRIDGE.mgmt) and registers "vsctl/transact".
  * 0, or -1 with a message in `err`. */
-int bridge_init(const char *db_path, char *err, size_t errlen);
+int bridge_init(const char *db_path, const char *rundir, char *err,
+                size_t errlen);
 
 /* Removes every port (restoring the host devices), stops forwarding and
  * closes the store.  Safe to call when bridge_init failed. */

@@ -38,7 +38,9 @@ COVERAGE_DEFINE(poll_loops);          /* main loop iterations */
 #define DEFAULT_DB "/var/lib/vswitch/conf.db"
 #define DEFAULT_RUNDIR "/run/vswitch"
 #define DEFAULT_LOGDIR "/var/log/vswitch"
-#define MAX_POLLFDS 128
+/* The upcall fd and the OpenFlow sockets get at most half, so that they
+ * cannot crowd the control socket out. */
+#define MAX_POLLFDS 2048
 
 struct options {
     char *db;             /* every path is absolute: --detach does chdir / */
@@ -316,7 +318,7 @@ static void main_loop(struct unixctl_server *server, const sigset_t *mask)
     while (!exiting && !got_signal) {
         struct pollfd fds[MAX_POLLFDS];
         int timeout_ms = 1000;
-        int n = bridge_pollfds(fds, MAX_POLLFDS, &timeout_ms);
+        int n = bridge_pollfds(fds, MAX_POLLFDS / 2, &timeout_ms);
         n += unixctl_server_pollfds(server, fds + n, MAX_POLLFDS - n);
         struct timespec timeout = {
             .tv_sec = timeout_ms / 1000,
@@ -395,7 +397,7 @@ int main(int argc, char *argv[])
         return 1;
     }
     char err[512] = "";
-    if (bridge_init(o.db, err, sizeof err)) {
+    if (bridge_init(o.db, o.rundir, err, sizeof err)) {
         /* A store that cannot be opened is never replaced by an empty one:
          * the daemon refuses to start. */
         VLOG_ERR("cannot start: %s", err);

@@ -30,6 +30,14 @@ static void smap_free(struct conf_smap *m)
     memset(m, 0, sizeof *m);
 }
 
+static void free_strings(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i]);
+    }
+    free(v);
+}
+
 void conf_free(struct conf *c)
 {
     for (size_t b = 0; b < c->n_bridges; b++) {
@@ -50,6 +58,8 @@ void conf_free(struct conf *c)
         free(br->name);
         free(br->datapath_type);
         free(br->fail_mode);
+        free_strings(br->controllers, br->n_controllers);
+        free_strings(br->protocols, br->n_protocols);
         smap_free(&br->other_config);
     }
     free(c->bridges);
@@ -119,6 +129,20 @@ static void fill_port(struct confdb *db, struct conf_port *cp,
     free(ifaces);
 }
 
+static void fill_controllers(struct confdb *db, struct conf_bridge *cb,
+                             const struct datum *refs)
+{
+    cb->controllers = xcalloc(refs->n, sizeof *cb->controllers);
+    for (size_t i = 0; i < refs->n; i++) {
+        struct confdb_row *row = confdb_find_uuid(db, TBL_CONTROLLER,
+                                                  refs->keys[i].string);
+        if (row && row->cols[CTL_TARGET].n) {
+            cb->controllers[cb->n_controllers++] =
+                xstrdup(row->cols[CTL_TARGET].keys[0].string);
+        }
+    }
+}
+
 static void fill_bridge(struct confdb *db, struct conf_bridge *cb,
                         const struct confdb_row *row)
 {
@@ -129,6 +153,12 @@ static void fill_bridge(struct confdb *db, struct conf_bridge *cb,
     cb->datapath_type = string_or_empty(&row->cols[BR_DATAPATH_TYPE]);
     cb->fail_mode = string_or_empty(&row->cols[BR_FAIL_MODE]);
     smap_from_datum(&cb->other_config, &row->cols[BR_OTHER_CONFIG]);
+    fill_controllers(db, cb, &row->cols[BR_CONTROLLER]);
+    const struct datum *protos = &row->cols[BR_PROTOCOLS];
+    cb->protocols = xcalloc(protos->n, sizeof *cb->protocols);
+    for (size_t i = 0; i < protos->n; i++) {
+        cb->protocols[cb->n_protocols++] = xstrdup(protos->keys[i].string);
+    }
     ports = children_by_name(db, &row->cols[BR_PORTS], TBL_PORT,
                              &cb->n_ports);
     cb->ports = xcalloc(cb->n_ports, sizeof *cb->ports);

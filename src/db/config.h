@@ -42,6 +42,10 @@ struct conf_bridge {
     char *name;
     char *datapath_type;
     char *fail_mode;
+    size_t n_controllers;
+    char **controllers;    /* the targets of its Controller rows */
+    size_t n_protocols;
+    char **protocols;      /* "OpenFlow10", ...; none: all */
     struct conf_smap other_config;
     size_t n_ports;
     struct conf_port *ports;

@@ -29,10 +29,11 @@
  *   OF13     OpenFlow 1.3 action type (OFPAT13_*; 25 = Set-Field), or for
  *            an instruction its instruction type (OFPIT_*)
  *   NX       Nicira extension action subtype (NXAST_*)
- *            (OFPACT_NO_WIRE where that encoding has none.  Encode and
- *            decode come with OpenFlow on the wire, as encode_FN and
- *            decode_FN keyed by these columns; one type may have several
- *            encodings, e.g. resubmit is NXAST 1 or, with a table, 14.)
+ *            (OFPACT_NO_WIRE where that encoding has none.  The wire
+ *            codec, src/ofp/actions_wire.c, takes its codes from these
+ *            columns; one type may have several encodings, and a version
+ *            may carry an action as another (mod_nw_ttl as a reg_load in
+ *            1.0): src/ofp/actions_wire.h lists them.)
  *   SAMPLE   one instance as ovs-ofctl prints it (parsed back by the tests)
  *   NAME     its keyword; ALIAS another keyword for it, or NULL.
  *            Besides these, a bare port ("2", "NORMAL", "CONTROLLER:64")
@@ -65,13 +66,16 @@
            "mod_nw_dst:5.6.7.8", "mod_nw_dst", NULL)                         \
     OFPACT(SET_IP_TOS, ip_tos, u8, 8, 25, OFPACT_NO_WIRE, "mod_nw_tos:8",    \
            "mod_nw_tos", NULL)                                               \
-    OFPACT(SET_IP_TTL, ip_ttl, u8, OFPACT_NO_WIRE, 23, OFPACT_NO_WIRE,       \
+    /* OF1.0: NXAST_REG_LOAD to NXM_NX_IP_TTL. */                           \
+    OFPACT(SET_IP_TTL, ip_ttl, u8, OFPACT_NO_WIRE, 23, 7,                    \
            "mod_nw_ttl:9", "mod_nw_ttl", NULL)                               \
     OFPACT(DEC_TTL, dec_ttl, none, OFPACT_NO_WIRE, 24, 18, "dec_ttl",        \
            "dec_ttl", NULL)                                                  \
-    OFPACT(SET_L4_SRC, l4_port, u16, 9, 25, OFPACT_NO_WIRE, "mod_tp_src:1",  \
+    /* OF1.3: OVS's deprecated OFPAT_SET_TP_SRC/DST (9/10), which it sends \
+     * when it does not know the flow's protocol (set_field needs it). */ \
+    OFPACT(SET_L4_SRC, l4_port, u16, 9, 9, OFPACT_NO_WIRE, "mod_tp_src:1",   \
            "mod_tp_src", NULL)                                               \
-    OFPACT(SET_L4_DST, l4_port, u16, 10, 25, OFPACT_NO_WIRE, "mod_tp_dst:2", \
+    OFPACT(SET_L4_DST, l4_port, u16, 10, 10, OFPACT_NO_WIRE, "mod_tp_dst:2", \
            "mod_tp_dst", NULL)                                               \
     OFPACT(SET_FIELD, set_field, set, OFPACT_NO_WIRE, 25, 7,                 \
            "set_field:0x5/0x5->reg0", "set_field", NULL)                     \
@@ -81,13 +85,17 @@
            "move:NXM_NX_REG0[0..3]->NXM_NX_REG1[4..7]", "move", NULL)        \
                                                                              \
     /* Metadata. */                                                          \
-    OFPACT(SET_TUNNEL, set_tunnel, u64, OFPACT_NO_WIRE, OFPACT_NO_WIRE, 2,   \
+    /* NX: 2, or SET_TUNNEL64 (9) past 32 bits; 1.2+: Set-Field tun_id. */ \
+    OFPACT(SET_TUNNEL, set_tunnel, u64, OFPACT_NO_WIRE, 25, 2,               \
            "set_tunnel:0x7", "set_tunnel", "set_tunnel64")                   \
                                                                              \
     /* Tables. */                                                            \
-    OFPACT(RESUBMIT, resubmit, resubmit, OFPACT_NO_WIRE, OFPACT_NO_WIRE, 1,  \
+    /* NXAST_RESUBMIT_TABLE (14), as ovs-ofctl sends every resubmit; the  \
+     * older NXAST_RESUBMIT (1) is decoded too. */                         \
+    OFPACT(RESUBMIT, resubmit, resubmit, OFPACT_NO_WIRE, OFPACT_NO_WIRE, 14, \
            "resubmit(1,2)", "resubmit", NULL)                                \
-    OFPACT(GOTO_TABLE, goto_table, u8, OFPACT_NO_WIRE, 1, OFPACT_NO_WIRE,    \
+    /* OF1.0: NXAST_RESUBMIT_TABLE (in_port IN_PORT), as OVS sends it. */  \
+    OFPACT(GOTO_TABLE, goto_table, u8, OFPACT_NO_WIRE, 1, 14,                \
            "goto_table:5", "goto_table", NULL)                               \
                                                                              \
     /* Other. */                                                             \
@@ -116,6 +124,11 @@ struct ofpact {
         struct {
             uint32_t port;
             uint16_t max_len;
+            /* CONTROLLER only: sent as NXAST_CONTROLLER when either is
+             * set, else as output to OFPP_CONTROLLER. */
+            uint16_t controller_id;
+            bool has_reason;    /* else the reason is OFPR_ACTION */
+            uint8_t reason;     /* OFPR_* */
         } output;
         uint8_t u8;
         uint16_t u16;

@@ -265,7 +265,12 @@ static int parse_cookie(struct ofp_flow_spec *spec, const char *v,
     errno = 0;
     spec->cookie = strtoull(v, &end, 0);
     spec->cookie_mask = UINT64_MAX;
+    if (!errno && *end != '/' && mode == OFP_PARSE_MATCH) {
+        return fail(err, errlen, "cannot set cookie (to match on a cookie, "
+                    "specify a mask, e.g. cookie=%s/-1)", v);
+    }
     if (!errno && *end == '/') {
+        spec->cookie_masked = true;
         if (mode == OFP_PARSE_ADD) {
             return fail(err, errlen,
                         "flow additions cannot use a cookie mask");
@@ -279,6 +284,54 @@ static int parse_cookie(struct ofp_flow_spec *spec, const char *v,
     return 0;
 }
 
+/* The flag keywords of add-flow and mod-flows (OFPFF_* bits). */
+static bool parse_flow_flag(struct ofp_flow_spec *spec, const char *k)
+{
+    static const struct { const char *name; uint16_t bit; } flags[] = {
+        { "send_flow_rem", 0x0001 },  { "check_overlap", 0x0002 },
+        { "reset_counts", 0x0004 },   { "no_packet_counts", 0x0008 },
+        { "no_byte_counts", 0x0010 },
+    };
+    for (size_t i = 0; i < sizeof flags / sizeof *flags; i++) {
+        if (!strcmp(k, flags[i].name)) {
+            spec->flags |= flags[i].bit;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* What dump-flows prints besides the flow: ignored, so that its output
+ * can be fed back (as OVS allows). */
+static bool is_stats_keyword(const char *k)
+{
+    return !strcmp(k, "duration") || !strcmp(k, "n_packets")
+           || !strcmp(k, "n_bytes") || !strcmp(k, "idle_age")
+           || !strcmp(k, "hard_age");
+}
+
+static int parse_out_filter(struct ofp_flow_spec *spec, const char *k,
+                            const char *v, char *err, size_t errlen)
+{
+    if (!strcmp(k, "out_port")) {
+        if (!v || !ofp_port_parse(v, &spec->out_port)) {
+            return fail(err, errlen, "%s: output port is not valid",
+                        v ? v : "");
+        }
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    unsigned long long g = v ? strtoull(v, &end, 0) : 0;
+    if (v && !strcmp(v, "any")) {
+        g = 0xffffffffu;
+    } else if (!v || !*v || errno || *end || g > 0xffffffffu) {
+        return fail(err, errlen, "invalid group id %s", v ? v : "");
+    }
+    spec->out_group = (uint32_t) g;
+    return 0;
+}
+
 static int parse_match_token(struct ofp_flow_spec *spec, struct token *t,
                              enum ofp_parse_mode mode,
                              const struct mf_field **used, size_t *n_used,
@@ -287,8 +340,21 @@ static int parse_match_token(struct ofp_flow_spec *spec, struct token *t,
     struct ofp_match *m = &spec->match;
     const char *k = t->key, *v = t->value;
 
+    if (!v && mode != OFP_PARSE_MATCH && parse_flow_flag(spec, k)) {
+        return 0;
+    }
     if (!v && apply_shorthand(m, k)) {
         return 0;
+    }
+    if (is_stats_keyword(k)) {
+        return 0;
+    }
+    if (mode == OFP_PARSE_MATCH
+        && (!strcmp(k, "out_port") || !strcmp(k, "out_group"))) {
+        return parse_out_filter(spec, k, v, err, errlen);
+    }
+    if (mode == OFP_PARSE_ADD && !strcmp(k, "importance")) {
+        return parse_number_kw(k, v, 65535, &spec->importance, err, errlen);
     }
     if (!strcmp(k, "table")) {
         uint16_t tbl;
@@ -936,6 +1002,8 @@ int ofp_parse_flow(const char *s, enum ofp_parse_mode mode,
     memset(spec, 0, sizeof *spec);
     spec->priority = OFP_DEFAULT_PRIORITY;
     spec->table_id = mode == OFP_PARSE_ADD ? 0 : OFP_TABLE_ALL;
+    spec->out_port = OFPP_NONE;
+    spec->out_group = 0xffffffffu;
     err[0] = '\0';
 
     char *copy = xstrdup(s);

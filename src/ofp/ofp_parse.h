@@ -30,7 +30,18 @@ struct ofp_flow_spec {
     uint8_t table_id;          /* not given: 0 to add, else OFP_TABLE_ALL */
     uint64_t cookie, cookie_mask;
     bool cookie_set;
+    bool cookie_masked;        /* written cookie=X/MASK: it selects (in
+                                * modify and the match modes); a bare
+                                * cookie=X sets it (add, modify) */
     uint16_t idle_timeout, hard_timeout;
+    uint16_t importance;       /* add only */
+    uint16_t flags;            /* OFPFF_* (send_flow_rem, check_overlap,
+                                * reset_counts, no_packet_counts,
+                                * no_byte_counts): add and modify */
+    uint32_t out_port;         /* out_port=: OFPP_NONE when not given
+                                * (match mode) */
+    uint32_t out_group;        /* out_group=: 0xffffffff (any) when not
+                                * given (match mode) */
     bool has_actions;
     size_t n_acts;
     struct ofpact *acts;       /* malloc'd */
@@ -40,7 +51,8 @@ enum ofp_parse_mode {
     OFP_PARSE_ADD,     /* actions required, cookie mask refused */
     OFP_PARSE_MODIFY,  /* actions required */
     OFP_PARSE_MATCH,   /* del-flows/dump-flows: no actions, table may be
-                        * absent (= all) */
+                        * absent (= all), out_port/out_group filters, a
+                        * cookie only with a mask */
 };
 
 /* Parses `s` into `spec` (which the caller frees with ofp_flow_spec_free,

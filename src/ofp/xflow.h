@@ -164,7 +164,7 @@ struct mf_wire {
        64, true, true, MFF_HEX, MFP_NONE, MFS_ALWAYS, MF_NO_WIRE, MF_OXM(2), \
        "0x5")                                                                \
     MF(IN_PORT, "in_port", NULL, "NXM_OF_IN_PORT", MF_HOST(in_port), 0, 16,  \
-       false, true, MFF_PORT, MFP_NONE, MFS_ALWAYS, MF_NXM0(0), MF_NO_WIRE,  \
+       false, true, MFF_PORT, MFP_NONE, MFS_ALWAYS, MF_NXM0(0), MF_OXM(0),   \
        "LOCAL")                                                              \
     MF(VLAN_TCI, "vlan_tci", NULL, "NXM_OF_VLAN_TCI",                        \
        MF_NET(key.vlans[0].tci),                                             \
@@ -272,11 +272,12 @@ struct mf_wire {
     MF(ICMPV6_CODE, "icmpv6_code", NULL, "NXM_NX_ICMPV6_CODE",               \
        MF_NET(key.tp_dst), 0, 8, false, true, MFF_DEC, MFP_ICMPV6, MFS_NEVER,\
        MF_NXM1(22), MF_OXM(30), "0")                                         \
-    /* OVS's OXM for tcp_flags is an ONF experimenter field (not here). */   \
+    /* OXM_OF_TCP_FLAGS is OpenFlow 1.5's; in 1.3 and 1.4 OVS sends an ONF \
+     * experimenter field instead (match_wire.c). */                       \
     MF(TCP_FLAGS, "tcp_flags", NULL, "NXM_NX_TCP_FLAGS",                     \
        MF_NET(key.tcp_flags),                                                \
        0, 12, true, false, MFF_TCP_FLAGS, MFP_TCP, MFS_ALWAYS, MF_NXM1(34),  \
-       MF_NO_WIRE, "+syn-ack")
+       MF_OXM(42), "+syn-ack")
 
 enum mf_id {
 #define MF(ID, ...) MFID_##ID,

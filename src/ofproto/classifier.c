@@ -6,18 +6,54 @@
 
 #include "lib/util.h"
 
+/* A subtable: the rules of one mask, in an unsorted array (each rule
+ * knows its slot) and in a hash table by masked value, so that insert,
+ * remove, exact find and lookup cost O(1) per subtable however many rules
+ * share the mask (100,000 flows of one bundle).  The distinct priorities
+ * are counted apart, to know the highest. */
+struct prio_count {
+    uint16_t priority;
+    size_t n;
+};
+
 struct subtable {
     struct xflow mask;
     uint16_t max_priority;
     size_t n, cap;
-    struct rule **rules;   /* priority descending, then seq ascending */
+    struct rule **rules;           /* unsorted; rules[i]->st_idx == i */
+    struct rule **buckets;         /* chains through rule->hnext */
+    size_t n_buckets;              /* a power of 2 */
+    struct prio_count *prios;      /* priority ascending */
+    size_t n_prios, cap_prios;
 };
 
 struct oftable {
     size_t n_subtables, cap;
     struct subtable **subtables;   /* max_priority descending */
     size_t n_rules;
+    size_t n_timeouts;             /* rules with an idle or hard timeout */
 };
+
+/* The hash of x & mask (64-bit words; xflow is a multiple of 8 bytes). */
+static uint32_t hash_masked(const struct xflow *x, const struct xflow *mask)
+{
+    const uint64_t *v = (const uint64_t *) x;
+    const uint64_t *m = (const uint64_t *) mask;
+    uint64_t h = 0x9e3779b97f4a7c15ull;
+    for (size_t i = 0; i < sizeof(struct xflow) / 8; i++) {
+        uint64_t w = v[i] & m[i];
+        if (w) {
+            h ^= w + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+            h *= 0xff51afd7ed558ccdull;
+            h ^= h >> 33;
+        }
+        h += i;
+    }
+    h ^= h >> 29;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 32;
+    return (uint32_t) h;
+}
 
 static uint64_t rule_seq_next;
 
@@ -86,6 +122,8 @@ void oftable_destroy(struct oftable *t)
             rule_unref(st->rules[j]);
         }
         free(st->rules);
+        free(st->buckets);
+        free(st->prios);
         free(st);
     }
     free(t->subtables);
@@ -100,7 +138,7 @@ static bool rule_before(const struct rule *a, const struct rule *b)
 
 static void sort_subtables(struct oftable *t)
 {
-    /* Few subtables, changed rarely: insertion sort. */
+    /* Few subtables: insertion sort. */
     for (size_t i = 1; i < t->n_subtables; i++) {
         struct subtable *st = t->subtables[i];
         size_t j = i;
@@ -126,13 +164,77 @@ static struct subtable *find_subtable(const struct oftable *t,
     return NULL;
 }
 
+static void subtable_rehash(struct subtable *st, size_t n_buckets)
+{
+    struct rule **b = xcalloc(n_buckets, sizeof *b);
+    for (size_t i = 0; i < st->n; i++) {
+        struct rule *r = st->rules[i];
+        size_t k = r->hash & (n_buckets - 1);
+        r->hnext = b[k];
+        b[k] = r;
+    }
+    free(st->buckets);
+    st->buckets = b;
+    st->n_buckets = n_buckets;
+}
+
+static void prio_add(struct subtable *st, uint16_t priority)
+{
+    size_t lo = 0, hi = st->n_prios;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (st->prios[mid].priority < priority) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    if (lo < st->n_prios && st->prios[lo].priority == priority) {
+        st->prios[lo].n++;
+        return;
+    }
+    if (st->n_prios == st->cap_prios) {
+        st->cap_prios = st->cap_prios ? 2 * st->cap_prios : 4;
+        st->prios = xrealloc(st->prios, st->cap_prios * sizeof *st->prios);
+    }
+    memmove(&st->prios[lo + 1], &st->prios[lo],
+            (st->n_prios - lo) * sizeof *st->prios);
+    st->prios[lo].priority = priority;
+    st->prios[lo].n = 1;
+    st->n_prios++;
+}
+
+static void prio_del(struct subtable *st, uint16_t priority)
+{
+    for (size_t i = st->n_prios; i-- > 0;) {
+        if (st->prios[i].priority == priority) {
+            if (--st->prios[i].n == 0) {
+                memmove(&st->prios[i], &st->prios[i + 1],
+                        (st->n_prios - i - 1) * sizeof *st->prios);
+                st->n_prios--;
+            }
+            return;
+        }
+    }
+}
+
+static uint16_t prio_max(const struct subtable *st)
+{
+    return st->n_prios ? st->prios[st->n_prios - 1].priority : 0;
+}
+
 struct rule *oftable_find_strict(const struct oftable *t,
                                  const struct ofp_match *m, uint16_t priority)
 {
     const struct subtable *st = find_subtable(t, &m->mask, NULL);
-    for (size_t i = 0; st && i < st->n; i++) {
-        struct rule *r = st->rules[i];
-        if (r->priority == priority && ofp_match_equal(&r->match, m)) {
+    if (!st || !st->n_buckets) {
+        return NULL;
+    }
+    uint32_t h = hash_masked(&m->value, &m->mask);
+    for (struct rule *r = st->buckets[h & (st->n_buckets - 1)]; r;
+         r = r->hnext) {
+        if (r->hash == h && r->priority == priority
+            && ofp_match_equal(&r->match, m)) {
             return r;
         }
     }
@@ -157,17 +259,25 @@ struct rule *oftable_insert(struct oftable *t, struct rule *r)
         st->cap = st->cap ? st->cap * 2 : 8;
         st->rules = xrealloc(st->rules, st->cap * sizeof *st->rules);
     }
-    size_t pos = st->n;
-    while (pos > 0 && rule_before(r, st->rules[pos - 1])) {
-        st->rules[pos] = st->rules[pos - 1];
-        pos--;
+    r->st_idx = st->n;
+    st->rules[st->n++] = r;
+    r->hash = hash_masked(&r->match.value, &r->match.mask);
+    if (st->n > st->n_buckets) {
+        subtable_rehash(st, st->n_buckets ? 2 * st->n_buckets : 8);
+    } else {
+        size_t k = r->hash & (st->n_buckets - 1);
+        r->hnext = st->buckets[k];
+        st->buckets[k] = r;
     }
-    st->rules[pos] = r;
-    st->n++;
-    st->max_priority = st->rules[0]->priority;
+    prio_add(st, r->priority);
+    uint16_t max = prio_max(st);
     r->removed = false;
     t->n_rules++;
-    sort_subtables(t);
+    t->n_timeouts += r->idle_timeout || r->hard_timeout;
+    if (max != st->max_priority || st->n == 1) {
+        st->max_priority = max;
+        sort_subtables(t);
+    }
     return old;
 }
 
@@ -175,26 +285,35 @@ void oftable_remove(struct oftable *t, struct rule *r)
 {
     size_t idx;
     struct subtable *st = find_subtable(t, &r->match.mask, &idx);
-    for (size_t i = 0; st && i < st->n; i++) {
-        if (st->rules[i] != r) {
-            continue;
-        }
-        memmove(&st->rules[i], &st->rules[i + 1],
-                (st->n - i - 1) * sizeof *st->rules);
-        st->n--;
-        t->n_rules--;
-        r->removed = true;
-        if (st->n == 0) {
-            free(st->rules);
-            free(st);
-            memmove(&t->subtables[idx], &t->subtables[idx + 1],
-                    (t->n_subtables - idx - 1) * sizeof *t->subtables);
-            t->n_subtables--;
-        } else {
-            st->max_priority = st->rules[0]->priority;
-            sort_subtables(t);
-        }
+    if (!st || r->removed || r->st_idx >= st->n || st->rules[r->st_idx] != r) {
         return;
+    }
+    struct rule **pp = &st->buckets[r->hash & (st->n_buckets - 1)];
+    while (*pp && *pp != r) {
+        pp = &(*pp)->hnext;
+    }
+    if (*pp) {
+        *pp = r->hnext;
+    }
+    r->hnext = NULL;
+    st->rules[r->st_idx] = st->rules[st->n - 1];
+    st->rules[r->st_idx]->st_idx = r->st_idx;
+    st->n--;
+    t->n_rules--;
+    t->n_timeouts -= r->idle_timeout || r->hard_timeout;
+    r->removed = true;
+    prio_del(st, r->priority);
+    if (st->n == 0) {
+        free(st->rules);
+        free(st->buckets);
+        free(st->prios);
+        free(st);
+        memmove(&t->subtables[idx], &t->subtables[idx + 1],
+                (t->n_subtables - idx - 1) * sizeof *t->subtables);
+        t->n_subtables--;
+    } else if (prio_max(st) != st->max_priority) {
+        st->max_priority = prio_max(st);
+        sort_subtables(t);
     }
 }
 
@@ -210,14 +329,12 @@ struct rule *oftable_lookup(const struct oftable *t, const struct xflow *x,
         if (wc) {
             xflow_or(wc, &st->mask);
         }
-        for (size_t j = 0; j < st->n; j++) {
-            struct rule *r = st->rules[j];
-            if (best && r->priority <= best->priority) {
-                break;
-            }
-            if (xflow_equal_masked(&r->match.value, x, &st->mask)) {
+        uint32_t h = hash_masked(x, &st->mask);
+        for (struct rule *r = st->buckets[h & (st->n_buckets - 1)]; r;
+             r = r->hnext) {
+            if (r->hash == h && (!best || r->priority > best->priority)
+                && xflow_equal_masked(&r->match.value, x, &st->mask)) {
                 best = r;
-                break;
             }
         }
     }
@@ -227,6 +344,11 @@ struct rule *oftable_lookup(const struct oftable *t, const struct xflow *x,
 size_t oftable_count(const struct oftable *t)
 {
     return t->n_rules;
+}
+
+size_t oftable_count_timeouts(const struct oftable *t)
+{
+    return t->n_timeouts;
 }
 
 static int cmp_rules(const void *a, const void *b)

@@ -27,6 +27,8 @@ struct rule {
     uint8_t table_id;
     uint64_t cookie;
     uint16_t idle_timeout, hard_timeout;   /* seconds, 0 = none */
+    uint16_t flags;        /* OFPFF_* the flow_mod gave (ofp_msgs.h) */
+    uint16_t importance;
     uint64_t created_ms, modified_ms, used_ms;
     uint64_t n_packets, n_bytes;
     struct ofpact *acts;
@@ -34,6 +36,11 @@ struct rule {
     uint64_t seq;          /* insertion order, for stable dumps */
     uint32_t refcnt;       /* the table's + one per datapath flow using it */
     bool removed;          /* no longer in its table */
+    /* The table's: the subtable's hash chain by masked value and the
+     * rule's slot in the subtable's array. */
+    uint32_t hash;
+    struct rule *hnext;
+    size_t st_idx;
 };
 
 /* A new rule from a parsed flow (actions copied); refcnt 1 (the caller's,
@@ -69,6 +76,9 @@ struct rule *oftable_lookup(const struct oftable *t, const struct xflow *x,
                             struct xflow *wc);
 
 size_t oftable_count(const struct oftable *t);
+/* How many of its rules have an idle or hard timeout (a rule's timeouts
+ * must not change while it is in a table). */
+size_t oftable_count_timeouts(const struct oftable *t);
 
 /* The table's rules, highest priority first (insertion order among equal
  * priorities); *n receives the count.  The array is malloc'd; the rules are

@@ -8,10 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 
 #include "dp/flow_hash.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
+#include "ofp/ofp_msgs.h"
+#include "dp/vport/netdev_util.h"
+#include "ofproto/connmgr.h"
 #include "ofproto/xlate.h"
 
 VLOG_DEFINE_THIS_MODULE(ofproto);
@@ -55,6 +59,7 @@ struct ofproto *ofproto_create(const char *bridge_name, struct datapath *dp)
     ofp->flows = xcalloc(DPFLOW_BUCKETS, sizeof *ofp->flows);
     ofp->exec_buf = xmalloc(PACKET_HEADROOM + PACKET_MAX_LEN);
     ofp->created_ms = dp_time_ms();
+    ofp->miss_send_len = 128;      /* OFP_DEFAULT_MISS_SEND_LEN */
     add_default_rule(ofp);
     ofp->next = registry;
     registry = ofp;
@@ -93,6 +98,9 @@ void ofproto_destroy(struct ofproto *ofp)
     }
     for (int i = 0; i < OFP_N_TABLES; i++) {
         oftable_destroy(ofp->tables[i]);
+    }
+    if (ofp->ofp_state_free) {
+        ofp->ofp_state_free(ofp);
     }
     mac_table_destroy(ofp->macs);
     free(ofp->flows);
@@ -137,12 +145,18 @@ size_t ofproto_n_dp_flows(const struct ofproto *ofp)
 const struct ofport *ofproto_port_by_ofport(const struct ofproto *ofp,
                                             uint32_t ofport)
 {
-    for (size_t i = 0; i < ofp->n_ports; i++) {
-        if (ofp->ports[i].ofport == ofport) {
-            return &ofp->ports[i];
+    /* Sorted by number: a binary search (xlate asks for every output). */
+    size_t lo = 0, hi = ofp->n_ports;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ofp->ports[mid].ofport < ofport) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
         }
     }
-    return NULL;
+    return lo < ofp->n_ports && ofp->ports[lo].ofport == ofport
+           ? &ofp->ports[lo] : NULL;
 }
 
 const struct ofport *ofproto_port_by_dp_port(const struct ofproto *ofp,
@@ -230,13 +244,23 @@ int ofproto_port_set(struct ofproto *ofp, uint32_t ofport, uint32_t dp_port,
         }
     }
     struct ofport *old = (struct ofport *) ofproto_port_by_ofport(ofp, ofport);
+    int reason = -1;
     if (old) {
         if (old->dp_port != dp_port || old->mode != p.mode
             || old->tag != p.tag) {
             mac_flush(ofp->macs, ofport);   /* learned in the old setup */
         }
+        if (old->dp_port != dp_port || strcmp(old->name, p.name)) {
+            reason = OFPPR_MODIFY;
+            p.link_up = -1;
+        } else {
+            p.link_up = old->link_up;
+        }
+        p.config = old->config;
         *old = p;
     } else {
+        reason = OFPPR_ADD;
+        p.link_up = -1;
         ofp->ports = xrealloc(ofp->ports, (ofp->n_ports + 1) * sizeof p);
         size_t pos = ofp->n_ports;
         while (pos > 0 && ofp->ports[pos - 1].ofport > ofport) {
@@ -245,6 +269,17 @@ int ofproto_port_set(struct ofproto *ofp, uint32_t ofport, uint32_t dp_port,
         }
         ofp->ports[pos] = p;
         ofp->n_ports++;
+    }
+    if (reason >= 0) {
+        struct ofport *now = (struct ofport *) ofproto_port_by_ofport(ofp,
+                                                                    ofport);
+        struct ofp_phy_port pp;
+        ofproto_port_describe(ofp, now, &pp);
+        now->link_up = (pp.state & OFPPS_LINK_DOWN) ? 0 : 1;
+        if (ofp->connmgr) {
+            connmgr_send_port_status(ofp->connmgr,
+                                     (enum ofp_port_reason) reason, &pp);
+        }
     }
     ofproto_revalidate(ofp);
     return 0;
@@ -259,11 +294,16 @@ void ofproto_port_del(struct ofproto *ofp, uint32_t ofport)
             continue;
         }
         uint32_t dp_port = ofp->ports[i].dp_port;
+        struct ofp_phy_port pp;
+        ofproto_port_describe(ofp, &ofp->ports[i], &pp);
         memmove(&ofp->ports[i], &ofp->ports[i + 1],
                 (ofp->n_ports - i - 1) * sizeof ofp->ports[i]);
         ofp->n_ports--;
         mac_flush(ofp->macs, ofport);
         forget_flows_of_dp_port(ofp, dp_port);
+        if (ofp->connmgr) {
+            connmgr_send_port_status(ofp->connmgr, OFPPR_DELETE, &pp);
+        }
         ofproto_revalidate(ofp);
         return;
     }
@@ -353,12 +393,16 @@ static void dpflow_set_rules(struct dpflow *f, const struct xlate_out *xo)
     f->n_rules = xo->n_rules;
 }
 
+static const uint8_t *flow_acts(const struct xlate_out *xo, size_t *len);
+
 static void dpflow_set_acts(struct dpflow *f, const struct xlate_out *xo)
 {
+    size_t len;
+    const uint8_t *acts = flow_acts(xo, &len);
     free(f->acts);
-    f->acts = xmalloc(xo->acts.len ? xo->acts.len : 1);
-    memcpy(f->acts, xo->acts.data, xo->acts.len);
-    f->acts_len = xo->acts.len;
+    f->acts = xmalloc(len ? len : 1);
+    memcpy(f->acts, acts, len);
+    f->acts_len = len;
 }
 
 static void dpflow_set_normal(struct dpflow *f, const struct xlate_in *xi,
@@ -477,12 +521,29 @@ static void remove_overlaps(struct ofproto *ofp, const struct flow_key *key,
     ofp->n_overlap_fixes++;
 }
 
+/* The datapath actions of the flow of a translation: its own, or for a
+ * flow whose packets must all come up (packet_ins), one userspace action
+ * (the upcall's translation then executes the actions). */
+static const uint8_t *flow_acts(const struct xlate_out *xo, size_t *len)
+{
+    static struct action_buf slow;
+    if (!xo->slow) {
+        *len = xo->acts.len;
+        return xo->acts.data;
+    }
+    action_buf_init(&slow);
+    action_put_userspace(&slow, OFPROTO_SLOW_PATH_USERDATA);
+    *len = slow.len;
+    return slow.data;
+}
+
 static int put_flow(struct ofproto *ofp, const struct flow_key *key,
                     const struct flow_key *mask, const struct xlate_out *xo,
                     bool modify)
 {
-    return datapath_flow_put(ofp->dp, key, mask, xo->acts.data, xo->acts.len,
-                             modify);
+    size_t len;
+    const uint8_t *acts = flow_acts(xo, &len);
+    return datapath_flow_put(ofp->dp, key, mask, acts, len, modify);
 }
 
 /* Installs the megaflow of a translation and records it.  On overlap, the
@@ -539,9 +600,90 @@ static void install(struct ofproto *ofp, const struct xlate_in *xi,
     dpflow_set_normal(f, xi, xo);
 }
 
+/* Sends the packet_ins of a translation of `pkt`: each shows the packet as
+ * the datapath actions before it made it (set actions only). */
+static void send_packet_ins(struct ofproto *ofp, const struct dp_packet *pkt,
+                            const struct xlate_out *xo)
+{
+    if (!ofp->connmgr || !pkt) {
+        return;
+    }
+    static uint8_t *buf;
+    if (!buf) {
+        buf = xmalloc(PACKET_HEADROOM + PACKET_MAX_LEN);
+    }
+    for (size_t i = 0; i < xo->n_pins; i++) {
+        const struct xlate_pin *pin = &xo->pins[i];
+        struct dp_packet p;
+        dp_packet_init(&p, buf, PACKET_HEADROOM + PACKET_MAX_LEN,
+                       PACKET_HEADROOM);
+        if (!dp_packet_set_data(&p, dp_packet_data(pkt), pkt->len)) {
+            continue;
+        }
+        p.md = pkt->md;
+        struct action_buf mods;
+        action_buf_init(&mods);
+        DP_ACTION_FOR_EACH (a, xo->acts.data, pin->acts_len) {
+            if (a->type != DP_ACTION_OUTPUT && a->type != DP_ACTION_USERSPACE
+                && a->type != DP_ACTION_TRUNC && a->type != DP_ACTION_DROP) {
+                action_put(&mods, (enum dp_action_type) a->type, a + 1,
+                           a->len - sizeof *a);
+            }
+        }
+        if (mods.len && !mods.overflow) {
+            datapath_execute(ofp->dp, &p, mods.data, mods.len);
+        }
+        struct ofp_packet_in pin_msg;
+        memset(&pin_msg, 0, sizeof pin_msg);
+        pin_msg.packet = dp_packet_data(&p);
+        pin_msg.total_len = p.len;
+        pin_msg.len = pin->max_len == 0xffff || pin->max_len > p.len
+                      ? p.len : pin->max_len;
+        pin_msg.buffer_id = OFP_NO_BUFFER;
+        pin_msg.reason = pin->reason;
+        pin_msg.table_id = pin->table_id;
+        pin_msg.cookie = pin->cookie;
+        /* Metadata: in_port always, the others when set. */
+        struct ofp_match *m = &pin_msg.metadata;
+        m->value.in_port = pin->flow.in_port;
+        m->mask.in_port = UINT32_MAX;
+        if (pin->flow.metadata) {
+            m->value.metadata = pin->flow.metadata;
+            m->mask.metadata = UINT64_MAX;
+        }
+        for (int r = 0; r < XFLOW_N_REGS; r++) {
+            if (pin->flow.regs[r]) {
+                m->value.regs[r] = pin->flow.regs[r];
+                m->mask.regs[r] = UINT32_MAX;
+            }
+        }
+        const struct flow_tnl *t = &pin->flow.key.tunnel;
+        if (t->tun_id) {
+            m->value.key.tunnel.tun_id = t->tun_id;
+            m->mask.key.tunnel.tun_id = UINT64_MAX;
+        }
+        if (t->ip_src) {
+            m->value.key.tunnel.ip_src = t->ip_src;
+            m->mask.key.tunnel.ip_src = UINT32_MAX;
+        }
+        if (t->ip_dst) {
+            m->value.key.tunnel.ip_dst = t->ip_dst;
+            m->mask.key.tunnel.ip_dst = UINT32_MAX;
+        }
+        if (pin->flow.key.pkt_mark) {
+            m->value.key.pkt_mark = pin->flow.key.pkt_mark;
+            m->mask.key.pkt_mark = UINT32_MAX;
+        }
+        connmgr_send_packet_in(ofp->connmgr, &pin_msg, pin->controller_id);
+    }
+}
+
 static void execute(struct ofproto *ofp, const struct dp_packet *pkt,
                     const struct xlate_out *xo)
 {
+    if (xo->n_pins) {
+        send_packet_ins(ofp, pkt, xo);
+    }
     if (!pkt || !xo->acts.len) {
         if (pkt) {      /* counted as the datapath counts its drop flows */
             datapath_count_drop(ofp->dp, pkt->md.in_port, DP_DROP_PIPELINE,
@@ -694,8 +836,9 @@ static void revalidate_flow(struct ofproto *ofp, struct dpflow *f,
         dpflow_delete(ofp, f);
         return;
     }
-    if (xo->acts.len != f->acts_len
-        || memcmp(xo->acts.data, f->acts, f->acts_len)) {
+    size_t len;
+    const uint8_t *acts = flow_acts(xo, &len);
+    if (len != f->acts_len || memcmp(acts, f->acts, f->acts_len)) {
         if (put_flow(ofp, &f->masked, &f->mask, xo, true)) {
             dpflow_delete(ofp, f);
             return;
@@ -741,13 +884,19 @@ static bool rule_expired(const struct rule *r, uint64_t now_ms)
 static void expire_rules(struct ofproto *ofp, uint64_t now_ms)
 {
     for (int t = 0; t < OFP_N_TABLES; t++) {
-        if (!oftable_count(ofp->tables[t])) {
+        if (!oftable_count_timeouts(ofp->tables[t])) {
             continue;
         }
         size_t n;
         struct rule **rules = oftable_rules(ofp->tables[t], &n);
         for (size_t i = 0; i < n; i++) {
             if (rule_expired(rules[i], now_ms)) {
+                const struct rule *r = rules[i];
+                bool hard = r->hard_timeout
+                    && now_ms >= r->modified_ms + r->hard_timeout * 1000ull;
+                ofproto_rule_send_removed(ofp, r, hard ? OFPRR_HARD_TIMEOUT
+                                                       : OFPRR_IDLE_TIMEOUT,
+                                          now_ms);
                 oftable_remove(ofp->tables[t], rules[i]);
                 rule_unref(rules[i]);
                 ofp->need_revalidate = true;
@@ -771,8 +920,38 @@ static void expire_flows(struct ofproto *ofp, uint64_t now_ms)
     }
 }
 
+/* Link changes of the ports' devices, at most once a second: MODIFY. */
+static void poll_links(struct ofproto *ofp, uint64_t now_ms)
+{
+    if (now_ms < ofp->next_link_poll_ms) {
+        return;
+    }
+    ofp->next_link_poll_ms = now_ms + 1000;
+    for (size_t i = 0; i < ofp->n_ports; i++) {
+        struct ofport *p = &ofp->ports[i];
+        struct ofp_phy_port pp;
+        ofproto_port_describe(ofp, p, &pp);
+        int up = (pp.state & OFPPS_LINK_DOWN) ? 0 : 1;
+        if (up != p->link_up) {
+            bool known = p->link_up >= 0;
+            p->link_up = up;
+            if (known && ofp->connmgr) {
+                connmgr_send_port_status(ofp->connmgr, OFPPR_MODIFY, &pp);
+            }
+        }
+    }
+}
+
 void ofproto_run(struct ofproto *ofp, uint64_t now_ms)
 {
+    bool miss = ofp->connmgr && connmgr_wants_packet_in_on_miss(ofp->connmgr);
+    if (miss != ofp->miss_to_controller) {
+        /* Misses start or stop going to the controller: the megaflows of
+         * misses change. */
+        ofp->miss_to_controller = miss;
+        ofp->need_revalidate = true;
+    }
+    poll_links(ofp, now_ms);
     ofproto_pull_stats_all();
     if (mac_expire(ofp->macs, now_ms)) {
         ofp->need_revalidate = true;
@@ -799,7 +978,7 @@ bool ofproto_rule_selected(const struct rule *r,
     if (spec->table_id != OFP_TABLE_ALL && r->table_id != spec->table_id) {
         return false;
     }
-    if (spec->cookie_set
+    if (spec->cookie_set && spec->cookie_masked
         && ((r->cookie ^ spec->cookie) & spec->cookie_mask)) {
         return false;
     }
@@ -891,4 +1070,153 @@ int ofproto_add_flow_str(struct ofproto *ofp, const char *flow, char *err,
     }
     ofp_flow_spec_free(&spec);
     return ret;
+}
+
+/* ---- OpenFlow views ---- */
+
+static void port_status_of(const struct ofproto *ofp, uint32_t dp_port,
+                           struct vport_status *st)
+{
+    memset(st, 0, sizeof *st);
+    st->link_up = -1;
+    struct vport *vp = datapath_port_get(ofp->dp, dp_port);
+    if (vp && vp->ops && vp->ops->get_status) {
+        vp->ops->get_status(vp, st);
+    }
+}
+
+void ofproto_port_describe(const struct ofproto *ofp, const struct ofport *p,
+                           struct ofp_phy_port *pp)
+{
+    memset(pp, 0, sizeof *pp);
+    struct vport_status st;
+    port_status_of(ofp, p->dp_port, &st);
+    pp->port_no = p->ofport;
+    memcpy(pp->hw_addr, st.mac, 6);
+    snprintf(pp->name, sizeof pp->name, "%s", p->name);
+    pp->config = p->config;
+    /* A host device that is administratively down is PORT_DOWN, as OVS
+     * reports it (a bridge's internal device starts down). */
+    unsigned int flags;
+    if (st.ifindex_name[0] && !netdev_get_flags(st.ifindex_name, &flags)
+        && !(flags & IFF_UP)) {
+        pp->config |= OFPPC_PORT_DOWN;
+    }
+    bool down = st.link_up == 0 || p->config & OFPPC_PORT_DOWN;
+    pp->state = down ? OFPPS_LINK_DOWN : OFPPS_LIVE;
+    /* As `ofctl/show` says: 10GB-FD copper (OF1.3 OFPPF_10GB_FD,
+     * OFPPF_COPPER), 10 Gb/s. */
+    pp->curr = (1u << 6) | (1u << 11);
+    pp->curr_speed = 10000000;
+}
+
+uint64_t ofproto_datapath_id(const struct ofproto *ofp)
+{
+    const struct ofport *local = ofproto_port_by_ofport(ofp, OFPP_LOCAL);
+    struct vport_status st;
+    memset(&st, 0, sizeof st);
+    if (local) {
+        port_status_of(ofp, local->dp_port, &st);
+    }
+    uint8_t mac[6];
+    memcpy(mac, st.mac, 6);
+    if (!st.has_mac) {
+        /* As ofctl/show: a stable hash of the name. */
+        uint64_t h = 1469598103934665603ull;
+        for (const char *c = ofp->name; *c; c++) {
+            h = (h ^ (uint8_t) *c) * 1099511628211ull;
+        }
+        for (int i = 0; i < 6; i++) {
+            mac[i] = (uint8_t) (h >> (8 * i));
+        }
+        mac[0] = (uint8_t) ((mac[0] & 0xfe) | 0x02);
+    }
+    uint64_t dpid = 0;
+    for (int i = 0; i < 6; i++) {
+        dpid = (dpid << 8) | mac[i];
+    }
+    return dpid;
+}
+
+void ofproto_rule_send_removed(struct ofproto *ofp, const struct rule *r,
+                               uint8_t reason, uint64_t now_ms)
+{
+    if (!ofp->connmgr || !(r->flags & OFPFF_SEND_FLOW_REM)) {
+        return;
+    }
+    struct ofp_flow_removed fr;
+    memset(&fr, 0, sizeof fr);
+    fr.match = r->match;
+    fr.priority = r->priority;
+    fr.reason = reason;
+    fr.table_id = r->table_id;
+    fr.cookie = r->cookie;
+    uint64_t age = now_ms > r->created_ms ? now_ms - r->created_ms : 0;
+    fr.duration_sec = (uint32_t) (age / 1000);
+    fr.duration_nsec = (uint32_t) (age % 1000 * 1000000);
+    fr.idle_timeout = r->idle_timeout;
+    fr.hard_timeout = r->hard_timeout;
+    fr.packet_count = r->n_packets;
+    fr.byte_count = r->n_bytes;
+    connmgr_send_flow_removed(ofp->connmgr, &fr);
+}
+
+void ofproto_execute_frame(struct ofproto *ofp, const uint8_t *frame,
+                           size_t len, uint32_t in_port,
+                           const struct xflow *md, const struct ofpact *acts,
+                           size_t n_acts)
+{
+    if (len > PACKET_MAX_LEN) {
+        return;
+    }
+    const struct ofport *in = ofproto_port_by_ofport(ofp, in_port);
+    struct dp_packet p;
+    dp_packet_init(&p, ofp->exec_buf, PACKET_HEADROOM + PACKET_MAX_LEN,
+                   PACKET_HEADROOM);
+    if (!dp_packet_set_data(&p, frame, (uint32_t) len)) {
+        return;
+    }
+    memset(&p.md, 0, sizeof p.md);
+    /* A reserved in_port has no datapath port: one no port has. */
+    p.md.in_port = in ? in->dp_port : DP_MAX_PORTS;
+    if (md) {
+        p.md.tunnel = md->key.tunnel;
+    }
+    struct xlate_in xi;
+    memset(&xi, 0, sizeof xi);
+    xi.ofproto = ofp;
+    flow_key_extract(&p, &xi.flow.key);
+    xi.flow.in_port = in_port;
+    if (md) {
+        xi.flow.metadata = md->metadata;
+        memcpy(xi.flow.regs, md->regs, sizeof xi.flow.regs);
+        xi.flow.key.pkt_mark = md->key.pkt_mark;
+    }
+    xi.may_learn = true;
+    xi.count_tables = true;
+    xi.now_ms = dp_time_ms();
+    xi.acts = acts;
+    xi.n_acts = n_acts;
+    struct xlate_out *xo = scratch_out();
+    xlate(&xi, xo);
+    for (size_t i = 0; i < xo->n_rules; i++) {
+        xo->rules[i]->n_packets++;
+        xo->rules[i]->n_bytes += len;
+        xo->rules[i]->used_ms = xi.now_ms;
+    }
+    if (xo->mac_changed) {
+        ofp->need_revalidate = true;
+    }
+    /* execute() copies the packet into exec_buf, which holds it already:
+     * run from a copy. */
+    static uint8_t *copy_buf;
+    if (!copy_buf) {
+        copy_buf = xmalloc(PACKET_HEADROOM + PACKET_MAX_LEN);
+    }
+    struct dp_packet c;
+    dp_packet_init(&c, copy_buf, PACKET_HEADROOM + PACKET_MAX_LEN,
+                   PACKET_HEADROOM);
+    dp_packet_set_data(&c, frame, (uint32_t) len);
+    c.md = p.md;
+    execute(ofp, &c, xo);
 }

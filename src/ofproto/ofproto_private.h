@@ -32,6 +32,11 @@ struct ofport {
     int tag;                   /* access/native VLAN, -1 none */
     bool all_trunks;           /* no trunks listed: every VLAN */
     uint8_t trunks[4096 / 8];  /* bitmap of trunked VLANs */
+    uint32_t config;           /* OFPPC_* set by port_mod (ofp_msgs.h):
+                                * PORT_DOWN, NO_RECV, NO_FWD, NO_PACKET_IN,
+                                * and OF1.0's NO_FLOOD */
+    int link_up;               /* as last reported in a port status: 1, 0,
+                                * -1 unknown */
 };
 
 /* A datapath flow this bridge installed, with what it needs to revalidate
@@ -79,6 +84,17 @@ struct ofproto {
     uint64_t n_controller_drops, n_revalidations;
 
     uint8_t *exec_buf;         /* one packet copy for datapath_execute */
+
+    /* OpenFlow. */
+    struct connmgr *connmgr;   /* NULL: no connections (tests, commands) */
+    bool miss_to_controller;   /* a table miss sends a packet_in (while
+                                * some connection wants those, as OVS:
+                                * connmgr_wants_packet_in_on_miss) */
+    uint16_t frag_flags, miss_send_len;    /* SET_CONFIG */
+    uint64_t next_link_poll_ms;
+    void *ofp_state;           /* ofproto_ofp.c's (bundles) */
+    void (*ofp_state_free)(struct ofproto *);
+
     struct ofproto *next;      /* the registry */
 };
 
@@ -107,6 +123,34 @@ bool ofproto_rule_selected(const struct rule *r,
 
 /* Pulls datapath flow stats into the rules of every bridge. */
 void ofproto_pull_stats_all(void);
+
+/* The datapath action list of a flow that must come up to the slow path
+ * for every packet (controller actions, misses to the controller): the
+ * userdata of its one userspace action. */
+#define OFPROTO_SLOW_PATH_USERDATA 0x736c6f7770617468ull   /* "slowpath" */
+
+/* A port as OpenFlow describes it (features, port desc, port status). */
+struct ofp_phy_port;
+void ofproto_port_describe(const struct ofproto *ofp, const struct ofport *p,
+                           struct ofp_phy_port *pp);
+
+/* The datapath id: the LOCAL port's MAC (or a hash of the bridge name). */
+uint64_t ofproto_datapath_id(const struct ofproto *ofp);
+
+/* Sends a flow_removed for `r` (when it asked for one with
+ * OFPFF_SEND_FLOW_REM and the bridge has connections). */
+void ofproto_rule_send_removed(struct ofproto *ofp, const struct rule *r,
+                               uint8_t reason, uint64_t now_ms);
+
+/* Runs `acts` (packet_out) or the tables (acts NULL) on one frame that
+ * entered on OpenFlow port `in_port` (a real port, or OFPP_LOCAL,
+ * OFPP_CONTROLLER, OFPP_NONE) with the metadata of `md` (NULL: none), and
+ * executes the result on the datapath, sending the packet_ins it makes. */
+struct xflow;
+void ofproto_execute_frame(struct ofproto *ofp, const uint8_t *frame,
+                           size_t len, uint32_t in_port,
+                           const struct xflow *md, const struct ofpact *acts,
+                           size_t n_acts);
 
 /* The registry (first bridge). */
 struct ofproto *ofproto_registry(void);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dp/net_headers.h"
+#include "ofp/ofp_msgs.h"
 #include "ofproto/ofproto_private.h"
 
 struct xctx {
@@ -21,6 +22,7 @@ struct xctx {
     int depth;             /* resubmit nesting */
     int n_resubmits;
     uint8_t table_id;
+    const struct rule *rule;   /* whose actions run, NULL for packet_out's */
 };
 
 /* ---- trace ---- */
@@ -190,6 +192,11 @@ static void write_field(struct xctx *c, const struct mf_field *f,
 
 static void output_dp(struct xctx *c, const struct ofport *p)
 {
+    if (p->config & (OFPPC_NO_FWD | OFPPC_PORT_DOWN)) {
+        trace(c, action_indent(c) + 1, "-> %s is %s, skipping output",
+              p->name, p->config & OFPPC_PORT_DOWN ? "down" : "no-forward");
+        return;
+    }
     commit(c);
     action_put_output(&c->out->acts, p->dp_port);
 }
@@ -211,8 +218,10 @@ static void output_ofport(struct xctx *c, uint32_t ofport, bool allow_in_port)
 
 static void flood(struct xctx *c, bool all)
 {
-    (void) all;   /* no port has no-flood set: FLOOD and ALL agree */
     for (size_t i = 0; i < c->ofp->n_ports; i++) {
+        if (!all && c->ofp->ports[i].config & OFPPC10_NO_FLOOD) {
+            continue;
+        }
         if (c->ofp->ports[i].ofport != c->flow.in_port) {
             output_dp(c, &c->ofp->ports[i]);
         }
@@ -428,7 +437,8 @@ static void xlate_normal(struct xctx *c)
           "-> no learned MAC for destination, flooding");
     for (size_t i = 0; i < c->ofp->n_ports; i++) {
         const struct ofport *p = &c->ofp->ports[i];
-        if (p != in && port_includes_vlan(p, (uint16_t) vlan)) {
+        if (p != in && port_includes_vlan(p, (uint16_t) vlan)
+            && !(p->config & OFPPC10_NO_FLOOD)) {
             output_normal(c, p, (uint16_t) vlan);
         }
     }
@@ -535,6 +545,7 @@ static void do_resubmit(struct xctx *c, uint32_t in_port, uint8_t table)
     }
     uint32_t saved = c->flow.in_port;
     uint8_t saved_table = c->table_id;
+    const struct rule *saved_rule = c->rule;
     if (in_port != OFPP_IN_PORT) {
         c->flow.in_port = in_port;
     }
@@ -543,6 +554,7 @@ static void do_resubmit(struct xctx *c, uint32_t in_port, uint8_t table)
     c->depth--;
     c->flow.in_port = saved;
     c->table_id = saved_table;
+    c->rule = saved_rule;
 }
 
 /* xlate_FN(c, a) of OFPACTS translates action `a`; false stops the rest of
@@ -552,14 +564,58 @@ static void do_resubmit(struct xctx *c, uint32_t in_port, uint8_t table)
 OFPACTS
 #undef OFPACT
 
+static void add_pin(struct xctx *c, uint8_t reason, uint64_t cookie,
+                    uint16_t max_len, uint16_t controller_id)
+{
+    struct xlate_out *o = c->out;
+    o->slow = true;
+    if (o->n_pins >= XLATE_MAX_PINS) {
+        return;
+    }
+    commit(c);     /* the packet_in shows the packet as modified so far */
+    struct xlate_pin *pin = &o->pins[o->n_pins++];
+    pin->reason = reason;
+    pin->table_id = c->table_id;
+    pin->cookie = cookie;
+    pin->max_len = max_len;
+    pin->controller_id = controller_id;
+    pin->acts_len = o->acts.len;
+    pin->flow = c->flow;
+}
+
+static void do_controller(struct xctx *c, const struct ofpact *a)
+{
+    /* packet_out's own actions say so (OF1.4+; older versions get
+     * ACTION, ofp_packet.c). */
+    uint8_t reason = a->output.has_reason ? a->output.reason
+                     : c->in->acts && !c->rule ? OFPR_PACKET_OUT
+                     : OFPR_ACTION;
+    add_pin(c, reason, c->rule ? c->rule->cookie : UINT64_MAX,
+            a->output.max_len, a->output.controller_id);
+    trace(c, action_indent(c) + 1, "-> packet_in to the controller");
+}
+
 static bool xlate_output(struct xctx *c, const struct ofpact *a)
 {
     switch (a->output.port) {
+    case OFPP_CONTROLLER: do_controller(c, a); break;
     case OFPP_NORMAL: xlate_normal(c); break;
     case OFPP_FLOOD: flood(c, false); break;
     case OFPP_ALL: flood(c, true); break;
     case OFPP_IN_PORT: output_ofport(c, c->flow.in_port, true); break;
-    case OFPP_TABLE: case OFPP_NONE: break;
+    case OFPP_TABLE:
+        /* packet_out only: the packet goes through the tables. */
+        if (c->in->acts && c->depth == 0) {
+            uint8_t saved = c->table_id;
+            const struct rule *saved_rule = c->rule;
+            c->depth++;
+            do_table(c, 0);
+            c->depth--;
+            c->table_id = saved;
+            c->rule = saved_rule;
+        }
+        break;
+    case OFPP_NONE: break;
     default: output_ofport(c, a->output.port, false); break;
     }
     return true;
@@ -567,13 +623,9 @@ static bool xlate_output(struct xctx *c, const struct ofpact *a)
 
 static bool xlate_controller(struct xctx *c, const struct ofpact *a)
 {
-    (void) a;
-    /* No controller connection exists yet: the packet copy for the
-     * controller is dropped and counted. */
-    if (c->in->count_tables) {
-        c->ofp->n_controller_drops++;
-    }
-    trace(c, action_indent(c) + 1, "-> no controller, dropping copy");
+    /* The flow goes to the slow path for every packet; the upcall's
+     * translation sends the packet_in (connmgr counts what it drops). */
+    do_controller(c, a);
     return true;
 }
 
@@ -749,10 +801,27 @@ static void do_table(struct xctx *c, uint8_t table_id)
     }
     if (!r) {
         trace(c, 4 * c->depth + 1, "%u. No match.", table_id);
-        trace(c, action_indent(c), "drop");
+        /* A miss of the pipeline (not of a resubmit) goes to the
+         * controller while one is connected, as OVS's miss rule. */
+        const struct ofport *in = ofproto_port_by_ofport(ofp,
+                                                         c->in->flow.in_port);
+        if (ofp->miss_to_controller && c->depth == 0 && !c->in->acts
+            && !(in && in->config & OFPPC_NO_PACKET_IN)) {
+            const struct rule *saved = c->rule;
+            c->rule = NULL;
+            /* The whole frame: connmgr cuts it to each connection's
+             * miss_send_len. */
+            add_pin(c, OFPR_NO_MATCH, UINT64_MAX, UINT16_MAX, 0);
+            c->rule = saved;
+            trace(c, action_indent(c), "-> packet_in to the controller "
+                  "(table miss)");
+        } else {
+            trace(c, action_indent(c), "drop");
+        }
         return;
     }
     trace_rule(c, r);
+    c->rule = r;
     if (c->out->n_rules < XLATE_MAX_RULES) {
         c->out->rules[c->out->n_rules++] = r;
     }
@@ -785,6 +854,8 @@ void xlate(const struct xlate_in *in, struct xlate_out *out)
     out->mac_changed = false;
     out->normal = false;
     out->error = NULL;
+    out->slow = false;
+    out->n_pins = 0;
 
     /* Fields every translation depends on, as OVS: the input port, the
      * Ethernet type and, for IP, the fragment bits. */
@@ -796,7 +867,22 @@ void xlate(const struct xlate_in *in, struct xlate_out *out)
         || in->flow.key.dl_type == htons(ETH_TYPE_IPV6)) {
         out->wc.key.nw_frag = FLOW_NW_FRAG_MASK;
     }
-    do_table(&c, 0);
+    const struct ofport *in_port = ofproto_port_by_ofport(c.ofp,
+                                                          in->flow.in_port);
+    if (in->acts) {
+        /* packet_out: its actions, as if a rule of table 0 had them. */
+        for (size_t i = 0; i < in->n_acts; i++) {
+            if (!do_action(&c, &in->acts[i])) {
+                break;
+            }
+        }
+    } else if (in_port && in_port->config & (OFPPC_NO_RECV
+                                             | OFPPC_PORT_DOWN)) {
+        trace(&c, 1, "%s is %s: dropping", in_port->name,
+              in_port->config & OFPPC_PORT_DOWN ? "down" : "no-receive");
+    } else {
+        do_table(&c, 0);
+    }
     out->final = c.flow;
     if (out->acts.overflow) {
         /* Too many actions for one flow: drop rather than half-forward. */

@@ -27,6 +27,23 @@ struct xlate_in {
     bool count_tables;      /* bump the tables' lookup/matched counters */
     uint64_t now_ms;
     struct dstr *trace;     /* trace text is appended here when not NULL */
+    const struct ofpact *acts;  /* packet_out: these actions instead of
+                                 * table 0 (output:TABLE runs table 0) */
+    size_t n_acts;
+};
+
+/* A packet_in the translation asks for: a controller action, or a table
+ * miss while misses go to the controller.  The packet is the one the
+ * datapath actions before `acts_len` make of the original. */
+#define XLATE_MAX_PINS 8
+struct xlate_pin {
+    uint8_t reason;         /* OFPR_* */
+    uint8_t table_id;
+    uint64_t cookie;        /* of the rule; UINT64_MAX for a miss */
+    uint16_t max_len;       /* bytes of the frame to send; 0xffff all */
+    uint16_t controller_id;
+    size_t acts_len;        /* datapath actions that came before it */
+    struct xflow flow;      /* metadata, registers, tunnel at that point */
 };
 
 struct xlate_out {
@@ -41,6 +58,10 @@ struct xlate_out {
                              * xlate errors ("Recursion too deep"), or NULL */
     uint8_t src_mac[6];
     uint16_t vlan;
+    bool slow;              /* every packet must come to the slow path
+                             * (the translation sends packet_ins) */
+    size_t n_pins;
+    struct xlate_pin pins[XLATE_MAX_PINS];
 };
 
 /* Translates `in` into `out`. */

@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
+#include "ofp/ofp_msgs.h"
 #include "ofp/ofp_parse.h"
 #include "ofproto/ofproto.h"
 
@@ -581,6 +582,71 @@ static void test_tcp_flags_exact(void **state)
         "syn|bogus: unknown TCP flag(s)");
 }
 
+/* The flow-mod keywords besides the match: flags and importance (add),
+ * out_port/out_group filters (match modes), the cookie rules of OVS (bare
+ * sets, masked selects, no bare cookie where nothing is set), and the
+ * statistics dump-flows prints are ignored; ofp_flow_mod_from_spec puts
+ * each where the command wants it. */
+static void test_flow_mod_keywords(void **state)
+{
+    (void) state;
+    struct ofp_flow_spec spec;
+    struct ofp_flow_mod fm;
+    char err[256];
+
+    assert_int_equal(ofp_parse_flow("send_flow_rem,check_overlap,"
+                                    "reset_counts,importance=7,cookie=0x5,"
+                                    "n_packets=3,duration=1.5s,ip,"
+                                    "actions=drop", OFP_PARSE_ADD, &spec,
+                                    err, sizeof err), 0);
+    assert_int_equal(spec.flags, OFPFF_SEND_FLOW_REM | OFPFF_CHECK_OVERLAP
+                                 | OFPFF_RESET_COUNTS);
+    assert_int_equal(spec.importance, 7);
+    assert_false(spec.cookie_masked);
+    ofp_flow_mod_from_spec(&spec, OFPFC_ADD, &fm);
+    assert_int_equal(fm.flags, spec.flags);
+    assert_int_equal(fm.importance, 7);
+    assert_true(fm.new_cookie == 0x5);
+    assert_int_equal(fm.out_port, OFPP_NONE);
+    ofp_flow_mod_free(&fm);
+    ofp_flow_spec_free(&spec);
+
+    /* modify: cookie=X sets, cookie=X/M selects and keeps the cookie. */
+    assert_int_equal(ofp_parse_flow("cookie=0x9,actions=drop",
+                                    OFP_PARSE_MODIFY, &spec, err,
+                                    sizeof err), 0);
+    ofp_flow_mod_from_spec(&spec, OFPFC_MODIFY, &fm);
+    assert_true(fm.new_cookie == 0x9 && fm.cookie_mask == 0);
+    ofp_flow_mod_free(&fm);
+    ofp_flow_spec_free(&spec);
+    assert_int_equal(ofp_parse_flow("cookie=0x9/-1,actions=drop",
+                                    OFP_PARSE_MODIFY, &spec, err,
+                                    sizeof err), 0);
+    ofp_flow_mod_from_spec(&spec, OFPFC_MODIFY, &fm);
+    assert_true(fm.cookie == 0x9 && fm.cookie_mask == UINT64_MAX);
+    assert_true(fm.new_cookie == UINT64_MAX);
+    ofp_flow_mod_free(&fm);
+    ofp_flow_spec_free(&spec);
+
+    /* delete: out_port and out_group filter; a bare cookie is refused. */
+    assert_int_equal(ofp_parse_flow("out_port=3,out_group=4,cookie=0x1/0x1",
+                                    OFP_PARSE_MATCH, &spec, err,
+                                    sizeof err), 0);
+    ofp_flow_mod_from_spec(&spec, OFPFC_DELETE, &fm);
+    assert_int_equal(fm.out_port, 3);
+    assert_int_equal(fm.out_group, 4);
+    assert_true(fm.cookie == 1 && fm.cookie_mask == 1);
+    ofp_flow_mod_free(&fm);
+    ofp_flow_spec_free(&spec);
+    bad("cookie=0x1", OFP_PARSE_MATCH, "cannot set cookie (to match on a "
+        "cookie, specify a mask, e.g. cookie=0x1/-1)");
+    bad("out_port=3,actions=drop", OFP_PARSE_ADD, "unknown keyword out_port");
+    bad("send_flow_rem", OFP_PARSE_MATCH, "unknown keyword send_flow_rem");
+    bad("importance=1,actions=drop", OFP_PARSE_MODIFY,
+        "unknown keyword importance");
+    bad("out_port=foo", OFP_PARSE_MATCH, "foo: output port is not valid");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -592,6 +658,7 @@ int main(void)
         cmocka_unit_test(test_action_list),
         cmocka_unit_test(test_field_list),
         cmocka_unit_test(test_tcp_flags_exact),
+        cmocka_unit_test(test_flow_mod_keywords),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,949 @@
+/* Actions and instructions on the wire (actions_wire.h). */
+#include "ofp/actions_wire.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dp/net_headers.h"
+#include "lib/util.h"
+#include "ofp/match_wire.h"
+#include "ofp/ofp_errors.h"
+#include "ofp/ofp_parse.h"
+#include "ofp/ofp_port.h"
+
+/* The wire columns of OFPACTS. */
+static const struct {
+    int of10, of13, nx;
+} wire_codes[] = {
+#define OFPACT(ENUM, FN, PAYLOAD, OF10, OF13, NX, SAMPLE, NAME, ALIAS)       \
+    [OFPACT_##ENUM] = { OF10, OF13, NX },
+    OFPACTS
+#undef OFPACT
+};
+
+enum {
+    OFPAT_OUTPUT = 0,
+    OFPAT_VENDOR = 0xffff,
+    OFPAT11_PUSH_VLAN = 17,
+    OFPAT11_POP_VLAN = 18,
+    OFPAT11_SET_NW_TTL = 23,
+    OFPAT11_DEC_NW_TTL = 24,
+    OFPAT12_SET_FIELD = 25,
+    OFPAT15_COPY_FIELD = 28,
+    NXAST_RESUBMIT = 1,
+    NXAST_SET_TUNNEL = 2,
+    NXAST_REG_MOVE = 6,
+    NXAST_REG_LOAD = 7,
+    NXAST_NOTE = 8,
+    NXAST_SET_TUNNEL64 = 9,
+    NXAST_RESUBMIT_TABLE = 14,
+    NXAST_DEC_TTL = 18,
+    NXAST_CONTROLLER = 20,
+    OFPIT_GOTO_TABLE = 1,
+    OFPIT_WRITE_METADATA = 2,
+    OFPIT_WRITE_ACTIONS = 3,
+    OFPIT_APPLY_ACTIONS = 4,
+    OFPIT_CLEAR_ACTIONS = 5,
+    OFPIT_METER = 6,
+    OFPIT_EXPERIMENTER = 0xffff,
+    OFPR_ACTION = 1,
+};
+
+/* ---- encoding ---- */
+
+static size_t put_hdr(struct ofpbuf *b, uint16_t type, uint16_t len)
+{
+    size_t start = b->size;
+    ofpbuf_put_be16(b, type);
+    ofpbuf_put_be16(b, len);
+    return start;
+}
+
+static size_t put_nx(struct ofpbuf *b, uint16_t subtype, uint16_t len)
+{
+    size_t start = put_hdr(b, OFPAT_VENDOR, len);
+    ofpbuf_put_be32(b, NX_VENDOR_ID);
+    ofpbuf_put_be16(b, subtype);
+    return start;
+}
+
+/* Pads the action begun at `start` to 8 bytes and sets its length. */
+static void finish(struct ofpbuf *b, size_t start)
+{
+    size_t len = b->size - start;
+    ofpbuf_put_zeros(b, (8 - len % 8) % 8);
+    ofpbuf_set_be16(b, start + 2, (uint16_t) (b->size - start));
+}
+
+static void put_wire_value(struct ofpbuf *b, const struct mf_field *f,
+                           uint32_t header, mf_value v)
+{
+    uint8_t buf[16];
+    mf_value_to_wire(f, NXM_CLASS(header), v, buf);
+    ofpbuf_put(b, buf, mf_wire_len(f, NXM_CLASS(header)));
+}
+
+/* Set-Field's header: OXM may not set OXM_OF_IN_PORT, so in_port goes with
+ * its NXM header (as OVS's set_field to in_port does). */
+static uint32_t set_field_header(const struct mf_field *f, bool hasmask)
+{
+    return mf_nxm_header(f, f->id != MFID_IN_PORT, hasmask);
+}
+
+static void put_set_field(struct ofpbuf *b, const struct mf_field *f,
+                          mf_value value, mf_value mask, bool hasmask)
+{
+    size_t start = put_hdr(b, OFPAT12_SET_FIELD, 0);
+    uint32_t h = set_field_header(f, hasmask);
+    ofpbuf_put_be32(b, h);
+    put_wire_value(b, f, h, value & mask);
+    if (hasmask) {
+        put_wire_value(b, f, h, mask);
+    }
+    finish(b, start);
+}
+
+static void put_reg_load(struct ofpbuf *b, const struct mf_field *f,
+                         unsigned ofs, unsigned n_bits, uint64_t value)
+{
+    put_nx(b, NXAST_REG_LOAD, 24);
+    ofpbuf_put_be16(b, (uint16_t) (ofs << 6 | (n_bits - 1)));
+    ofpbuf_put_be32(b, mf_nxm_header(f, false, false));
+    ofpbuf_put_be64(b, value);
+}
+
+/* REG_LOADs for the 1-bits of `mask`: one per run of at most 64 bits. */
+static void put_loads(struct ofpbuf *b, const struct mf_field *f,
+                      mf_value value, mf_value mask)
+{
+    unsigned w = f->n_bits, ofs = 0;
+    mask &= mf_width_mask(f);
+    while (ofs < w) {
+        if (!((mask >> ofs) & 1)) {
+            ofs++;
+            continue;
+        }
+        unsigned n = 0;
+        while (ofs + n < w && n < 64 && ((mask >> (ofs + n)) & 1)) {
+            n++;
+        }
+        mf_value part = (value >> ofs)
+                        & (n >= 64 ? (mf_value) UINT64_MAX
+                                   : ((mf_value) 1 << n) - 1);
+        put_reg_load(b, f, ofs, n, (uint64_t) part);
+        ofs += n;
+    }
+}
+
+static mf_value bit_range(unsigned ofs, unsigned n)
+{
+    mf_value m = n >= 128 ? ~(mf_value) 0 : ((mf_value) 1 << n) - 1;
+    return m << ofs;
+}
+
+static void put_u8_action(struct ofpbuf *b, uint16_t type, uint8_t v)
+{
+    put_hdr(b, type, 8);
+    ofpbuf_put_u8(b, v);
+    ofpbuf_put_zeros(b, 3);
+}
+
+static void put_u16_action(struct ofpbuf *b, uint16_t type, uint16_t v)
+{
+    put_hdr(b, type, 8);
+    ofpbuf_put_be16(b, v);
+    ofpbuf_put_zeros(b, 2);
+}
+
+static void put_output(struct ofpbuf *b, uint8_t version, uint32_t port,
+                       uint16_t max_len)
+{
+    if (version == 1) {
+        put_hdr(b, OFPAT_OUTPUT, 8);
+        ofpbuf_put_be16(b, (uint16_t) port);
+        ofpbuf_put_be16(b, max_len);
+    } else {
+        put_hdr(b, OFPAT_OUTPUT, 16);
+        ofpbuf_put_be32(b, ofp_port_to_of11(port));
+        ofpbuf_put_be16(b, max_len);
+        ofpbuf_put_zeros(b, 6);
+    }
+}
+
+/* OpenFlow 1.0's own action for setting the whole of `f`, or -1. */
+static int of10_set_type(const struct mf_field *f)
+{
+    switch (f->id) {
+    case MFID_DL_SRC: return wire_codes[OFPACT_SET_ETH_SRC].of10;
+    case MFID_DL_DST: return wire_codes[OFPACT_SET_ETH_DST].of10;
+    case MFID_NW_SRC: return wire_codes[OFPACT_SET_IPV4_SRC].of10;
+    case MFID_NW_DST: return wire_codes[OFPACT_SET_IPV4_DST].of10;
+    case MFID_TP_SRC: case MFID_TCP_SRC: case MFID_UDP_SRC:
+        return wire_codes[OFPACT_SET_L4_SRC].of10;
+    case MFID_TP_DST: case MFID_TCP_DST: case MFID_UDP_DST:
+        return wire_codes[OFPACT_SET_L4_DST].of10;
+    default: return -1;
+    }
+}
+
+static void put_of10_set(struct ofpbuf *b, int type, const struct mf_field *f,
+                         mf_value v)
+{
+    if (f->n_bits == 48) {
+        put_hdr(b, (uint16_t) type, 16);
+        uint8_t mac[6];
+        mf_value_to_wire(f, 0, v, mac);
+        ofpbuf_put(b, mac, 6);
+        ofpbuf_put_zeros(b, 6);
+    } else if (f->n_bits == 32) {
+        put_hdr(b, (uint16_t) type, 8);
+        ofpbuf_put_be32(b, (uint32_t) v);
+    } else {
+        put_u16_action(b, (uint16_t) type, (uint16_t) v);
+    }
+}
+
+static void encode_set_field(struct ofpbuf *b, uint8_t version,
+                             const struct mf_field *f, mf_value value,
+                             mf_value mask)
+{
+    mf_value all = mf_width_mask(f);
+    mask &= all;
+    bool full = mask == all;
+    if (version == 1) {
+        int t = of10_set_type(f);
+        if (full && t >= 0) {
+            put_of10_set(b, t, f, value);
+        } else {
+            put_loads(b, f, value, mask);
+        }
+    } else if (version >= 6) {
+        put_set_field(b, f, value, mask, !full);
+    } else if (full) {
+        put_set_field(b, f, value, mask, false);
+    } else {
+        put_loads(b, f, value, mask);
+    }
+}
+
+static int encode_one(struct ofpbuf *b, const struct ofpact *a,
+                      uint8_t version)
+{
+    bool of10 = version == 1;
+    int code10 = wire_codes[a->type].of10, code13 = wire_codes[a->type].of13;
+    switch (a->type) {
+    case OFPACT_OUTPUT:
+        put_output(b, version, a->output.port, a->output.max_len);
+        return 0;
+    case OFPACT_CONTROLLER:
+        if (a->output.controller_id
+            || (a->output.has_reason && a->output.reason != OFPR_ACTION)) {
+            put_nx(b, (uint16_t) wire_codes[a->type].nx, 16);
+            ofpbuf_put_be16(b, a->output.max_len);
+            ofpbuf_put_be16(b, a->output.controller_id);
+            ofpbuf_put_u8(b, a->output.has_reason ? a->output.reason
+                                                  : OFPR_ACTION);
+            ofpbuf_put_u8(b, 0);
+        } else {
+            put_output(b, version, OFPP_CONTROLLER, a->output.max_len);
+        }
+        return 0;
+    case OFPACT_SET_VLAN_VID:
+        if (of10) {
+            put_u16_action(b, (uint16_t) code10, a->u16);
+        } else {
+            put_set_field(b, mf_by_id(MFID_VLAN_VID),
+                          (a->u16 & 0xfff) | FLOW_VLAN_PRESENT, 0x1fff, false);
+        }
+        return 0;
+    case OFPACT_SET_VLAN_PCP:
+        if (of10) {
+            put_u8_action(b, (uint16_t) code10, a->u8);
+        } else {
+            put_set_field(b, mf_by_id(MFID_VLAN_PCP), a->u8 & 7, 7, false);
+        }
+        return 0;
+    case OFPACT_STRIP_VLAN:
+        put_hdr(b, (uint16_t) (of10 ? code10 : code13), 8);
+        ofpbuf_put_zeros(b, 4);
+        return 0;
+    case OFPACT_PUSH_VLAN:
+        if (of10) {
+            return -OFPERR_OFPBAC_BAD_TYPE;
+        }
+        put_u16_action(b, (uint16_t) code13, a->u16);
+        return 0;
+    case OFPACT_SET_ETH_SRC:
+    case OFPACT_SET_ETH_DST:
+    case OFPACT_SET_IPV4_SRC:
+    case OFPACT_SET_IPV4_DST:
+        if (of10) {
+            put_of10_set(b, code10, a->set.field, a->set.value);
+        } else {
+            put_set_field(b, a->set.field, a->set.value,
+                          mf_width_mask(a->set.field), false);
+        }
+        return 0;
+    case OFPACT_SET_IP_TOS:
+        if (of10) {
+            put_u8_action(b, (uint16_t) code10, a->u8 & 0xfc);
+        } else {
+            put_set_field(b, mf_by_id(MFID_IP_DSCP), a->u8 >> 2, 0x3f, false);
+        }
+        return 0;
+    case OFPACT_SET_IP_TTL:
+        if (of10) {
+            put_reg_load(b, mf_by_id(MFID_NW_TTL), 0, 8, a->u8);
+        } else {
+            put_u8_action(b, (uint16_t) code13, a->u8);
+        }
+        return 0;
+    case OFPACT_DEC_TTL:
+        if (of10) {
+            put_nx(b, (uint16_t) wire_codes[a->type].nx, 16);
+            ofpbuf_put_zeros(b, 6);
+        } else {
+            put_hdr(b, (uint16_t) code13, 8);
+            ofpbuf_put_zeros(b, 4);
+        }
+        return 0;
+    case OFPACT_SET_L4_SRC:
+    case OFPACT_SET_L4_DST:
+        put_u16_action(b, (uint16_t) (of10 ? code10 : code13), a->u16);
+        return 0;
+    case OFPACT_SET_FIELD:
+        encode_set_field(b, version, a->set.field, a->set.value, a->set.mask);
+        return 0;
+    case OFPACT_LOAD: {
+        const struct mf_field *f = a->load.field;
+        mf_value mask = bit_range(a->load.ofs, a->load.n_bits)
+                        & mf_width_mask(f);
+        mf_value value = a->load.value << a->load.ofs;
+        if (version >= 6) {
+            put_set_field(b, f, value, mask, mask != mf_width_mask(f));
+        } else {
+            put_loads(b, f, value, mask);
+        }
+        return 0;
+    }
+    case OFPACT_MOVE:
+        if (version >= 6) {
+            size_t start = put_hdr(b, OFPAT15_COPY_FIELD, 0);
+            ofpbuf_put_be16(b, a->move.n_bits);
+            ofpbuf_put_be16(b, a->move.src_ofs);
+            ofpbuf_put_be16(b, a->move.dst_ofs);
+            ofpbuf_put_zeros(b, 2);
+            ofpbuf_put_be32(b, mf_nxm_header(a->move.src, true, false));
+            ofpbuf_put_be32(b, mf_nxm_header(a->move.dst, true, false));
+            finish(b, start);
+        } else {
+            put_nx(b, (uint16_t) wire_codes[a->type].nx, 24);
+            ofpbuf_put_be16(b, a->move.n_bits);
+            ofpbuf_put_be16(b, a->move.src_ofs);
+            ofpbuf_put_be16(b, a->move.dst_ofs);
+            ofpbuf_put_be32(b, mf_nxm_header(a->move.src, false, false));
+            ofpbuf_put_be32(b, mf_nxm_header(a->move.dst, false, false));
+        }
+        return 0;
+    case OFPACT_SET_TUNNEL:
+        if (!of10) {
+            put_set_field(b, mf_by_id(MFID_TUN_ID), a->u64, UINT64_MAX, false);
+        } else if (a->u64 > UINT32_MAX) {
+            put_nx(b, NXAST_SET_TUNNEL64, 24);
+            ofpbuf_put_zeros(b, 6);
+            ofpbuf_put_be64(b, a->u64);
+        } else {
+            put_nx(b, (uint16_t) wire_codes[a->type].nx, 16);
+            ofpbuf_put_zeros(b, 2);
+            ofpbuf_put_be32(b, (uint32_t) a->u64);
+        }
+        return 0;
+    case OFPACT_RESUBMIT:
+        put_nx(b, (uint16_t) wire_codes[a->type].nx, 16);
+        ofpbuf_put_be16(b, (uint16_t) a->resubmit.in_port);
+        ofpbuf_put_u8(b, a->resubmit.table);
+        ofpbuf_put_zeros(b, 3);
+        return 0;
+    case OFPACT_GOTO_TABLE:
+        if (!of10) {
+            return -OFPERR_OFPBAC_BAD_TYPE;   /* an instruction in 1.1+ */
+        }
+        put_nx(b, (uint16_t) wire_codes[a->type].nx, 16);
+        ofpbuf_put_be16(b, OFPP_IN_PORT);
+        ofpbuf_put_u8(b, a->u8);
+        ofpbuf_put_zeros(b, 3);
+        return 0;
+    case OFPACT_NOTE: {
+        size_t start = put_nx(b, (uint16_t) wire_codes[a->type].nx, 0);
+        ofpbuf_put(b, a->note.data, a->note.len);
+        if (b->size - start < 16) {
+            ofpbuf_put_zeros(b, 16 - (b->size - start));
+        }
+        finish(b, start);
+        return 0;
+    }
+    }
+    return -OFPERR_OFPBAC_BAD_TYPE;
+}
+
+int ofpacts_put_actions(struct ofpbuf *out, const struct ofpact *acts,
+                        size_t n, uint8_t version)
+{
+    size_t start = out->size;
+    for (size_t i = 0; i < n; i++) {
+        int err = encode_one(out, &acts[i], version);
+        if (err) {
+            out->size = start;
+            return err;
+        }
+    }
+    return 0;
+}
+
+int ofpacts_put_instructions(struct ofpbuf *out, const struct ofpact *acts,
+                             size_t n, uint8_t version)
+{
+    if (version == 1) {
+        return ofpacts_put_actions(out, acts, n, version);
+    }
+    size_t start = out->size;
+    size_t n_apply = 0;
+    const struct ofpact *go = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (acts[i].type == OFPACT_GOTO_TABLE) {
+            go = &acts[i];
+        } else {
+            n_apply++;
+        }
+    }
+    if (n_apply) {
+        size_t inst = put_hdr(out, OFPIT_APPLY_ACTIONS, 0);
+        ofpbuf_put_zeros(out, 4);
+        for (size_t i = 0; i < n; i++) {
+            if (acts[i].type == OFPACT_GOTO_TABLE) {
+                continue;
+            }
+            int err = encode_one(out, &acts[i], version);
+            if (err) {
+                out->size = start;
+                return err;
+            }
+        }
+        ofpbuf_set_be16(out, inst + 2, (uint16_t) (out->size - inst));
+    }
+    if (go) {
+        put_hdr(out, (uint16_t) wire_codes[OFPACT_GOTO_TABLE].of13, 8);
+        ofpbuf_put_u8(out, go->u8);
+        ofpbuf_put_zeros(out, 3);
+    }
+    return 0;
+}
+
+/* ---- decoding ---- */
+
+struct acts {
+    struct ofpact *v;
+    size_t n, cap;
+};
+
+static struct ofpact *add(struct acts *l, enum ofpact_type type)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 8;
+        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    struct ofpact *a = &l->v[l->n++];
+    memset(a, 0, sizeof *a);
+    a->type = type;
+    return a;
+}
+
+/* OVS's ofpact_check_output_port(): a port below OFPP_MAX or a reserved
+ * one an action may send to. */
+static bool output_port_ok(uint32_t port)
+{
+    return port < OFPP_MAX
+           || (port >= OFPP_IN_PORT && port <= OFPP_LOCAL);
+}
+
+static int decode_output(struct acts *l, uint32_t port, uint16_t max_len)
+{
+    if (!output_port_ok(port)) {
+        return -OFPERR_OFPBAC_BAD_OUT_PORT;
+    }
+    struct ofpact *a = add(l, port == OFPP_CONTROLLER ? OFPACT_CONTROLLER
+                                                      : OFPACT_OUTPUT);
+    a->output.port = port;
+    a->output.max_len = max_len;
+    return 0;
+}
+
+static int decode_of10_set(struct acts *l, enum ofpact_type type,
+                           enum mf_id id, const uint8_t *p)
+{
+    const struct mf_field *f = mf_by_id(id);
+    struct ofpact *a = add(l, type);
+    a->set.field = f;
+    a->set.value = f->n_bits == 48 ? ((mf_value) ofp_get_be16(p) << 32
+                                      | ofp_get_be32(p + 2))
+                                   : ofp_get_be32(p);
+    a->set.mask = mf_width_mask(f);
+    return 0;
+}
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (p[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Set-Field (1.2+), `p`/`len` the whole action. */
+static int decode_set_field(struct acts *l, const uint8_t *p, size_t len,
+                            uint8_t version)
+{
+    if (len < 8) {
+        return -OFPERR_OFPBAC_BAD_SET_LEN;
+    }
+    uint32_t h = ofp_get_be32(p + 4);
+    size_t plen = NXM_LENGTH(h);
+    if (8 + plen > len) {
+        return -OFPERR_OFPBAC_BAD_SET_LEN;
+    }
+    bool hasmask = NXM_HASMASK(h);
+    if (hasmask && version < 6) {
+        return -OFPERR_OFPBAC_BAD_SET_ARGUMENT;   /* OVS: BAD_SET_MASK */
+    }
+    const struct mf_field *f = mf_from_nxm_header(h);
+    if (!f) {
+        return -OFPERR_OFPBAC_BAD_SET_TYPE;
+    }
+    uint16_t cls = NXM_CLASS(h);
+    if (!all_zero(p + 8 + plen, len - 8 - plen)
+        || (f->id == MFID_IN_PORT && cls == 0x8000) || !f->writable) {
+        return -OFPERR_OFPBAC_BAD_SET_ARGUMENT;
+    }
+    unsigned wl = mf_wire_len(f, cls);
+    mf_value value, mask = mf_width_mask(f);
+    if (!mf_value_from_wire(f, cls, p + 8, &value)) {
+        return -OFPERR_OFPBAC_BAD_SET_ARGUMENT;
+    }
+    if (hasmask) {
+        mask = 0;
+        for (unsigned i = 0; i < wl; i++) {
+            mask = (mask << 8) | p[8 + wl + i];
+        }
+        if ((mask & ~mf_width_mask(f)) || (value & ~mask)) {
+            return -OFPERR_OFPBAC_BAD_SET_ARGUMENT;
+        }
+    }
+    if (f->id == MFID_VLAN_VID
+        && (!(value & FLOW_VLAN_PRESENT) || !(mask & FLOW_VLAN_PRESENT))) {
+        return -OFPERR_OFPBAC_BAD_SET_ARGUMENT;
+    }
+    struct ofpact *a = add(l, OFPACT_SET_FIELD);
+    a->set.field = f;
+    a->set.value = value;
+    a->set.mask = mask;
+    return 0;
+}
+
+static int decode_reg_load(struct acts *l, const uint8_t *p)
+{
+    uint16_t ofs_nbits = ofp_get_be16(p + 10);
+    unsigned ofs = ofs_nbits >> 6, n_bits = (ofs_nbits & 63) + 1;
+    const struct mf_field *f = mf_from_nxm_header(ofp_get_be32(p + 12));
+    uint64_t value = ofp_get_be64(p + 16);
+    if (!f) {
+        return -OFPERR_OFPBAC_BAD_SET_TYPE;
+    }
+    if (ofs + n_bits > f->n_bits) {
+        return -OFPERR_OFPBAC_BAD_SET_LEN;
+    }
+    if (!f->writable) {
+        return -OFPERR_OFPBAC_BAD_SET_ARGUMENT;
+    }
+    if (n_bits < 64 && value >> n_bits) {
+        return -OFPERR_OFPBAC_BAD_ARGUMENT;
+    }
+    struct ofpact *a = add(l, OFPACT_LOAD);
+    a->load.field = f;
+    a->load.ofs = (uint16_t) ofs;
+    a->load.n_bits = (uint16_t) n_bits;
+    a->load.value = value;
+    return 0;
+}
+
+static int decode_move(struct acts *l, uint16_t n_bits, uint16_t src_ofs,
+                       uint16_t dst_ofs, uint32_t src_h, uint32_t dst_h)
+{
+    const struct mf_field *src = mf_from_nxm_header(src_h);
+    const struct mf_field *dst = mf_from_nxm_header(dst_h);
+    if (!src || !dst) {
+        return -OFPERR_OFPBAC_BAD_SET_TYPE;
+    }
+    if (!n_bits || src_ofs + n_bits > src->n_bits
+        || dst_ofs + n_bits > dst->n_bits) {
+        return -OFPERR_OFPBAC_BAD_SET_LEN;
+    }
+    if (!dst->writable) {
+        return -OFPERR_OFPBAC_BAD_SET_ARGUMENT;
+    }
+    struct ofpact *a = add(l, OFPACT_MOVE);
+    a->move.src = src;
+    a->move.dst = dst;
+    a->move.src_ofs = src_ofs;
+    a->move.dst_ofs = dst_ofs;
+    a->move.n_bits = n_bits;
+    return 0;
+}
+
+/* A Nicira action: `p`/`len` the whole action (len >= 16, a multiple of
+ * 8). */
+static int decode_nx(struct acts *l, const uint8_t *p, size_t len,
+                     uint8_t version)
+{
+    if (ofp_get_be32(p + 4) != NX_VENDOR_ID) {
+        return -OFPERR_OFPBAC_BAD_VENDOR;
+    }
+    uint16_t subtype = ofp_get_be16(p + 8);
+    size_t want;
+    switch (subtype) {
+    case NXAST_RESUBMIT: case NXAST_RESUBMIT_TABLE: case NXAST_SET_TUNNEL:
+    case NXAST_DEC_TTL: case NXAST_CONTROLLER:
+        want = 16;
+        break;
+    case NXAST_SET_TUNNEL64: case NXAST_REG_MOVE: case NXAST_REG_LOAD:
+        want = 24;
+        break;
+    case NXAST_NOTE:
+        want = len;
+        break;
+    default:
+        return -OFPERR_OFPBAC_BAD_VENDOR_TYPE;
+    }
+    /* OVS has no NXAST_DEC_TTL past 1.0, nor reg_load/move in 1.5. */
+    if ((subtype == NXAST_DEC_TTL && version != 1)
+        || ((subtype == NXAST_REG_LOAD || subtype == NXAST_REG_MOVE)
+            && version >= 6)) {
+        return -OFPERR_OFPBAC_BAD_VENDOR_TYPE;
+    }
+    if (len != want) {
+        return -OFPERR_OFPBAC_BAD_LEN;
+    }
+    struct ofpact *a;
+    switch (subtype) {
+    case NXAST_RESUBMIT:
+        a = add(l, OFPACT_RESUBMIT);
+        a->resubmit.in_port = ofp_get_be16(p + 10);
+        a->resubmit.table = OFP_TABLE_ALL;
+        return 0;
+    case NXAST_RESUBMIT_TABLE:
+        if (!all_zero(p + 13, 3)) {
+            return -OFPERR_NXBRC_MUST_BE_ZERO;
+        }
+        a = add(l, OFPACT_RESUBMIT);
+        a->resubmit.in_port = ofp_get_be16(p + 10);
+        a->resubmit.table = p[12];
+        a->resubmit.paren = p[12] != OFP_TABLE_ALL;   /* as OVS prints it */
+        return 0;
+    case NXAST_SET_TUNNEL:
+        add(l, OFPACT_SET_TUNNEL)->u64 = ofp_get_be32(p + 12);
+        return 0;
+    case NXAST_SET_TUNNEL64:
+        add(l, OFPACT_SET_TUNNEL)->u64 = ofp_get_be64(p + 16);
+        return 0;
+    case NXAST_DEC_TTL:
+        add(l, OFPACT_DEC_TTL);
+        return 0;
+    case NXAST_CONTROLLER:
+        a = add(l, OFPACT_CONTROLLER);
+        a->output.port = OFPP_CONTROLLER;
+        a->output.max_len = ofp_get_be16(p + 10);
+        a->output.controller_id = ofp_get_be16(p + 12);
+        a->output.reason = p[14];
+        a->output.has_reason = p[14] != OFPR_ACTION;
+        return 0;
+    case NXAST_REG_LOAD:
+        return decode_reg_load(l, p);
+    case NXAST_REG_MOVE:
+        return decode_move(l, ofp_get_be16(p + 10), ofp_get_be16(p + 12),
+                           ofp_get_be16(p + 14), ofp_get_be32(p + 16),
+                           ofp_get_be32(p + 20));
+    case NXAST_NOTE:
+        if (len - 10 > OFP_NOTE_MAX) {
+            return -OFPERR_OFPBAC_BAD_LEN;
+        }
+        a = add(l, OFPACT_NOTE);
+        a->note.len = (uint8_t) (len - 10);
+        memcpy(a->note.data, p + 10, len - 10);
+        return 0;
+    }
+    return -OFPERR_OFPBAC_BAD_VENDOR_TYPE;
+}
+
+static int need_len(size_t len, size_t want)
+{
+    return len == want ? 0 : -OFPERR_OFPBAC_BAD_LEN;
+}
+
+static int decode_of10(struct acts *l, uint16_t type, const uint8_t *p,
+                       size_t len)
+{
+    int err;
+    uint16_t v16 = len >= 6 ? ofp_get_be16(p + 4) : 0;
+    switch (type) {
+    case 0:
+        return need_len(len, 8) ? -OFPERR_OFPBAC_BAD_LEN
+                                : decode_output(l, v16, ofp_get_be16(p + 6));
+    case 1:
+        if ((err = need_len(len, 8))) {
+            return err;
+        }
+        if (v16 & ~0xfff) {
+            return -OFPERR_OFPBAC_BAD_ARGUMENT;
+        }
+        add(l, OFPACT_SET_VLAN_VID)->u16 = v16;
+        return 0;
+    case 2:
+        if ((err = need_len(len, 8))) {
+            return err;
+        }
+        if (p[4] & ~7) {
+            return -OFPERR_OFPBAC_BAD_ARGUMENT;
+        }
+        add(l, OFPACT_SET_VLAN_PCP)->u8 = p[4];
+        return 0;
+    case 3:
+        if ((err = need_len(len, 8))) {
+            return err;
+        }
+        add(l, OFPACT_STRIP_VLAN);
+        return 0;
+    case 4:
+    case 5:
+        if ((err = need_len(len, 16))) {
+            return err;
+        }
+        return decode_of10_set(l, type == 4 ? OFPACT_SET_ETH_SRC
+                                            : OFPACT_SET_ETH_DST,
+                               type == 4 ? MFID_DL_SRC : MFID_DL_DST, p + 4);
+    case 6:
+    case 7:
+        if ((err = need_len(len, 8))) {
+            return err;
+        }
+        return decode_of10_set(l, type == 6 ? OFPACT_SET_IPV4_SRC
+                                            : OFPACT_SET_IPV4_DST,
+                               type == 6 ? MFID_NW_SRC : MFID_NW_DST, p + 4);
+    case 8:
+        if ((err = need_len(len, 8))) {
+            return err;
+        }
+        if (p[4] & 3) {
+            return -OFPERR_OFPBAC_BAD_ARGUMENT;
+        }
+        add(l, OFPACT_SET_IP_TOS)->u8 = p[4];
+        return 0;
+    case 9:
+    case 10:
+        if ((err = need_len(len, 8))) {
+            return err;
+        }
+        add(l, type == 9 ? OFPACT_SET_L4_SRC : OFPACT_SET_L4_DST)->u16 = v16;
+        return 0;
+    }
+    return -OFPERR_OFPBAC_BAD_TYPE;
+}
+
+static int decode_of11(struct acts *l, uint16_t type, const uint8_t *p,
+                       size_t len, uint8_t version)
+{
+    int err;
+    switch (type) {
+    case OFPAT_OUTPUT: {
+        if ((err = need_len(len, 16))) {
+            return err;
+        }
+        uint32_t port = ofp_get_be32(p + 4);
+        if (port >= OFPP_MAX && port < OFPP11_MAX) {
+            return -OFPERR_OFPBAC_BAD_OUT_PORT;
+        }
+        return decode_output(l, ofp_port_from_of11(port), ofp_get_be16(p + 8));
+    }
+    case OFPAT11_PUSH_VLAN: {
+        if ((err = need_len(len, 8))) {
+            return err;
+        }
+        uint16_t tpid = ofp_get_be16(p + 4);
+        if (tpid != ETH_TYPE_VLAN && tpid != ETH_TYPE_VLAN_8021AD) {
+            return -OFPERR_OFPBAC_BAD_ARGUMENT;
+        }
+        add(l, OFPACT_PUSH_VLAN)->u16 = tpid;
+        return 0;
+    }
+    case OFPAT11_POP_VLAN:
+        if ((err = need_len(len, 8))) {
+            return err;
+        }
+        add(l, OFPACT_STRIP_VLAN);
+        return 0;
+    case OFPAT11_SET_NW_TTL:
+        if ((err = need_len(len, 8))) {
+            return err;
+        }
+        add(l, OFPACT_SET_IP_TTL)->u8 = p[4];
+        return 0;
+    case OFPAT11_DEC_NW_TTL:
+        if ((err = need_len(len, 8))) {
+            return err;
+        }
+        add(l, OFPACT_DEC_TTL);
+        return 0;
+    case OFPAT12_SET_FIELD:
+        return decode_set_field(l, p, len, version);
+    case OFPAT15_COPY_FIELD:
+        if (version < 6) {
+            break;
+        }
+        if (len < 24) {
+            return -OFPERR_OFPBAC_BAD_LEN;
+        }
+        if (!all_zero(p + 10, 2) || !all_zero(p + 20, len - 20)) {
+            return -OFPERR_NXBRC_MUST_BE_ZERO;
+        }
+        return decode_move(l, ofp_get_be16(p + 4), ofp_get_be16(p + 6),
+                           ofp_get_be16(p + 8), ofp_get_be32(p + 12),
+                           ofp_get_be32(p + 16));
+    case 9:
+    case 10:
+        /* OVS's deprecated OFPAT_SET_TP_SRC/DST (OFPACTS' OF13 column). */
+        if ((err = need_len(len, 8))) {
+            return err;
+        }
+        add(l, type == 9 ? OFPACT_SET_L4_SRC : OFPACT_SET_L4_DST)->u16
+            = ofp_get_be16(p + 4);
+        return 0;
+    }
+    return -OFPERR_OFPBAC_BAD_TYPE;
+}
+
+static int pull_actions(const uint8_t *p, size_t len, uint8_t version,
+                        struct acts *l)
+{
+    if (len % 8) {
+        return -OFPERR_OFPBRC_BAD_LEN;
+    }
+    struct ofpcur c = ofpcur_init(p, len);
+    while (c.left) {
+        if (c.left < 8) {
+            return -OFPERR_OFPBAC_BAD_LEN;
+        }
+        uint16_t type = ofp_get_be16(c.p), alen = ofp_get_be16(c.p + 2);
+        if (alen < 8 || alen % 8 || alen > c.left) {
+            return -OFPERR_OFPBAC_BAD_LEN;
+        }
+        const uint8_t *a = c.p;
+        ofpcur_bytes(&c, NULL, alen);
+        int err;
+        if (type == OFPAT_VENDOR) {
+            err = alen < 16 ? -OFPERR_OFPBAC_BAD_LEN
+                            : decode_nx(l, a, alen, version);
+        } else if (version == 1) {
+            err = decode_of10(l, type, a, alen);
+        } else {
+            err = decode_of11(l, type, a, alen, version);
+        }
+        if (err) {
+            return err;
+        }
+    }
+    return 0;
+}
+
+static int finish_pull(int err, struct acts *l, struct ofpact **acts,
+                       size_t *n)
+{
+    if (err || !l->n) {
+        free(l->v);
+        *acts = NULL;
+        *n = 0;
+        return err;
+    }
+    *acts = l->v;
+    *n = l->n;
+    return 0;
+}
+
+int ofpacts_pull_actions(const void *p, size_t len, uint8_t version,
+                         struct ofpact **acts, size_t *n)
+{
+    struct acts l = { NULL, 0, 0 };
+    return finish_pull(pull_actions(p, len, version, &l), &l, acts, n);
+}
+
+static int pull_instructions(const uint8_t *p, size_t len, uint8_t version,
+                             struct acts *l)
+{
+    struct ofpcur c = ofpcur_init(p, len);
+    unsigned seen = 0;
+    int table = -1;
+    while (c.left) {
+        if (c.left < 8) {
+            return -OFPERR_OFPBIC_BAD_LEN;
+        }
+        uint16_t type = ofp_get_be16(c.p), ilen = ofp_get_be16(c.p + 2);
+        if (ilen < 8 || ilen % 8 || ilen > c.left) {
+            return -OFPERR_OFPBIC_BAD_LEN;
+        }
+        const uint8_t *in = c.p;
+        ofpcur_bytes(&c, NULL, ilen);
+        switch (type) {
+        case OFPIT_GOTO_TABLE:
+        case OFPIT_APPLY_ACTIONS:
+            break;
+        case OFPIT_WRITE_METADATA:
+        case OFPIT_WRITE_ACTIONS:
+        case OFPIT_CLEAR_ACTIONS:
+        case OFPIT_METER:
+            return -OFPERR_OFPBIC_UNSUP_INST;
+        case OFPIT_EXPERIMENTER:
+            return -OFPERR_OFPBIC_BAD_EXPERIMENTER;
+        default:
+            return -OFPERR_OFPBIC_UNKNOWN_INST;
+        }
+        if (seen & (1u << type)) {
+            return -OFPERR_OFPBIC_UNSUP_INST;   /* OVS: OFPBIC_DUP_INST */
+        }
+        seen |= 1u << type;
+        if (type == OFPIT_GOTO_TABLE) {
+            if (ilen != 8) {
+                return -OFPERR_OFPBIC_BAD_LEN;
+            }
+            table = in[4];
+        } else {
+            int err = pull_actions(in + 8, ilen - 8u, version, l);
+            if (err) {
+                return err;
+            }
+        }
+    }
+    if (table >= 0) {
+        add(l, OFPACT_GOTO_TABLE)->u8 = (uint8_t) table;
+    }
+    return 0;
+}
+
+int ofpacts_pull_instructions(const void *p, size_t len, uint8_t version,
+                              struct ofpact **acts, size_t *n)
+{
+    if (version == 1) {
+        return ofpacts_pull_actions(p, len, version, acts, n);
+    }
+    struct acts l = { NULL, 0, 0 };
+    return finish_pull(pull_instructions(p, len, version, &l), &l, acts, n);
+}

@@ -1,0 +1,451 @@
+/* Actions and instructions on the wire (src/ofp/actions_wire.h): every
+ * OFPACTS sample through OpenFlow 1.0, 1.3, 1.4 and 1.5 (what comes back,
+ * and the same bytes again); the actions of ovs-ofctl's flow_mods
+ * (ofp_golden.h) byte for byte; malformed actions get OVS's errors.
+ *
+ * Every encoding the sample test makes was also fed once to Debian's
+ * `ovs-ofctl parse-actions OpenFlow1X` (which decodes, prints, re-encodes
+ * and prints any byte that differs): it printed the texts expected below
+ * (in its own syntax for Set-Field) and no differences. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include "ofp/actions_wire.h"
+#include "ofp/match_wire.h"
+#include "ofp/ofp_errors.h"
+#include "ofp/ofp_parse.h"
+#include "ofp/ofp_port.h"
+#include "ofp_golden.h"
+
+static const char *errname(int e)
+{
+    static const char *const names[] = {
+        [OFPERR_NONE] = "0",
+#define OFPERR(ENUM, T10, C10, T11, C11) [OFPERR_##ENUM] = #ENUM,
+        OFPERRS
+#undef OFPERR
+    };
+    return e >= 0 && e < OFPERR_N ? names[e] : "?";
+}
+
+static size_t unhex(const char *s, uint8_t *out, size_t max)
+{
+    size_t n = 0;
+    while (*s) {
+        if (*s == ' ') {
+            s++;
+            continue;
+        }
+        unsigned v;
+        assert_int_equal(sscanf(s, "%2x", &v), 1);
+        assert_true(n < max);
+        out[n++] = (uint8_t) v;
+        s += 2;
+    }
+    return n;
+}
+
+static void hexstr(const uint8_t *p, size_t n, char *buf, size_t size)
+{
+    size_t i;
+    for (i = 0; i < n && 2 * i + 2 < size; i++) {
+        sprintf(buf + 2 * i, "%02x", p[i]);
+    }
+    buf[2 * i] = '\0';
+}
+
+static void assert_bytes(const uint8_t *got, size_t n_got,
+                         const uint8_t *want, size_t n_want, const char *what)
+{
+    if (n_got != n_want || (n_got && memcmp(got, want, n_got))) {
+        char g[2048], w[2048];
+        hexstr(got, n_got, g, sizeof g);
+        hexstr(want, n_want, w, sizeof w);
+        fail_msg("%s:\n  got  %s\n  want %s", what, g, w);
+    }
+}
+
+static void parse_acts(const char *text, struct ofpact **acts, size_t *n)
+{
+    char err[256];
+    if (ofpacts_parse(text, acts, n, err, sizeof err)) {
+        fail_msg("'%s': %s", text, err);
+    }
+}
+
+static void format_acts(const struct ofpact *acts, size_t n, char *buf,
+                        size_t size)
+{
+    struct dstr s = DSTR_INIT;
+    ofpacts_format(acts, n, &s);
+    snprintf(buf, size, "%s", dstr_str(&s));
+    dstr_free(&s);
+}
+
+static const char *const act_samples[] = {
+#define OFPACT(ENUM, FN, PAYLOAD, OF10, OF13, NX, SAMPLE, NAME, ALIAS) SAMPLE,
+    OFPACTS
+#undef OFPACT
+    /* and a few more forms */
+    "set_tunnel64:0x100000000", "CONTROLLER:65535", "IN_PORT",
+    "resubmit:3", "set_field:fe80::1->ipv6_dst", "set_field:0x1/0x1->tun_id",
+    "move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[]", "set_field:0x5->metadata",
+    "note:", "load:0x2->NXM_NX_IPV6_SRC[60..67]",
+    "output:1,output:2,NORMAL,FLOOD,ALL,LOCAL,TABLE",
+};
+
+/* What a sample decodes to when that is not what it prints as; version 0:
+ * every version but 1. */
+static const struct {
+    uint8_t version;
+    const char *sample, *decoded;
+} decoded_as[] = {
+    { 1, "mod_nw_ttl:9", "load:0x9->NXM_NX_IP_TTL[]" },
+    { 1, "set_field:0x5/0x5->reg0",
+      "load:0x1->NXM_NX_REG0[0],load:0x1->NXM_NX_REG0[2]" },
+    { 4, "set_field:0x5/0x5->reg0",
+      "load:0x1->NXM_NX_REG0[0],load:0x1->NXM_NX_REG0[2]" },
+    { 5, "set_field:0x5/0x5->reg0",
+      "load:0x1->NXM_NX_REG0[0],load:0x1->NXM_NX_REG0[2]" },
+    { 1, "goto_table:5", "resubmit(,5)" },
+    { 1, "set_field:fe80::1->ipv6_dst",
+      "load:0x1->NXM_NX_IPV6_DST[0..63],"
+      "load:0xfe80000000000000->NXM_NX_IPV6_DST[64..127]" },
+    { 1, "set_field:0x1/0x1->tun_id", "load:0x1->NXM_NX_TUN_ID[0]" },
+    { 4, "set_field:0x1/0x1->tun_id", "load:0x1->NXM_NX_TUN_ID[0]" },
+    { 5, "set_field:0x1/0x1->tun_id", "load:0x1->NXM_NX_TUN_ID[0]" },
+    { 1, "set_field:0x5->metadata", "load:0x5->OXM_OF_METADATA[]" },
+    { 1, "note:", "note:00.00.00.00.00.00" },
+    { 4, "note:", "note:00.00.00.00.00.00" },
+    { 5, "note:", "note:00.00.00.00.00.00" },
+    { 6, "note:", "note:00.00.00.00.00.00" },
+    /* 1.1+: Set-Field (printed here in the OF1.0 syntax ofp_parse knows). */
+    { 0, "mod_vlan_vid:20", "load:0x1014->OXM_OF_VLAN_VID[]" },
+    { 0, "mod_vlan_pcp:2", "load:0x2->OXM_OF_VLAN_PCP[]" },
+    { 0, "mod_nw_tos:8", "load:0x2->OXM_OF_IP_DSCP[]" },
+    { 0, "set_tunnel:0x7", "load:0x7->NXM_NX_TUN_ID[]" },
+    { 0, "set_tunnel64:0x100000000", "load:0x100000000->NXM_NX_TUN_ID[]" },
+};
+
+static const char *expected_text(uint8_t version, const char *sample,
+                                 const char *printed)
+{
+    for (size_t i = 0; i < sizeof decoded_as / sizeof *decoded_as; i++) {
+        if (!strcmp(decoded_as[i].sample, sample)
+            && (decoded_as[i].version == version
+                || (!decoded_as[i].version && version != 1))) {
+            return decoded_as[i].decoded;
+        }
+    }
+    return printed;
+}
+
+static void test_samples(void **state)
+{
+    (void) state;
+    static const uint8_t versions[] = { 1, 4, 5, 6 };
+    for (size_t i = 0; i < sizeof act_samples / sizeof *act_samples; i++) {
+        const char *sample = act_samples[i];
+        struct ofpact *acts;
+        size_t n;
+        parse_acts(sample, &acts, &n);
+        char printed[512];
+        format_acts(acts, n, printed, sizeof printed);
+        for (size_t v = 0; v < sizeof versions / sizeof *versions; v++) {
+            uint8_t ver = versions[v];
+            struct ofpbuf b = OFPBUF_INIT, b2 = OFPBUF_INIT;
+            int err = ofpacts_put_instructions(&b, acts, n, ver);
+            if (ver == 1 && acts[0].type == OFPACT_PUSH_VLAN) {
+                assert_int_equal(err, -OFPERR_OFPBAC_BAD_TYPE);
+                assert_int_equal(b.size, 0);
+                continue;
+            }
+            if (err) {
+                fail_msg("'%s' v%u: encode %s", sample, ver, errname(-err));
+            }
+            assert_int_equal(b.size % 8, 0);
+            struct ofpact *back;
+            size_t n_back;
+            err = ofpacts_pull_instructions(b.data, b.size, ver, &back,
+                                            &n_back);
+            if (err) {
+                fail_msg("'%s' v%u: decode %s", sample, ver, errname(-err));
+            }
+            char text[512];
+            format_acts(back, n_back, text, sizeof text);
+            if (strcmp(text, expected_text(ver, sample, printed))) {
+                fail_msg("'%s' v%u came back as '%s'", sample, ver, text);
+            }
+            assert_int_equal(ofpacts_put_instructions(&b2, back, n_back, ver),
+                             0);
+            assert_bytes(b2.data, b2.size, b.data, b.size, sample);
+            /* A plain list (what a packet_out carries) too. */
+            if (acts[n - 1].type != OFPACT_GOTO_TABLE || ver == 1) {
+                ofpbuf_clear(&b2);
+                assert_int_equal(ofpacts_put_actions(&b2, acts, n, ver), 0);
+                free(back);
+                assert_int_equal(ofpacts_pull_actions(b2.data, b2.size, ver,
+                                                      &back, &n_back), 0);
+                format_acts(back, n_back, text, sizeof text);
+                assert_string_equal(text, expected_text(ver, sample, printed));
+            }
+            free(back);
+            ofpbuf_uninit(&b);
+            ofpbuf_uninit(&b2);
+        }
+        free(acts);
+    }
+}
+
+/* The actions of ovs-ofctl's flow_mods, byte for byte. */
+static void test_golden(void **state)
+{
+    (void) state;
+    for (size_t i = 0; i < sizeof goldens / sizeof *goldens; i++) {
+        const struct golden *g = &goldens[i];
+        uint8_t msg[1024];
+        size_t n_msg = unhex(g->hex, msg, sizeof msg), ofs = 0;
+        uint8_t ver = msg[0];
+        switch (g->kind) {
+        case OF10_FLOW_MOD:
+            ofs = 72;
+            break;
+        case NXT_FLOW_MOD:
+            ofs = 48 + (ofp_get_be16(msg + 40) + 7u) / 8 * 8;
+            break;
+        case OF11_FLOW_MOD:
+            ofs = 48 + (ofp_get_be16(msg + 50) + 7u) / 8 * 8;
+            break;
+        }
+        assert_true(ofs <= n_msg);
+        char err[256];
+        struct ofp_flow_spec spec;
+        if (ofp_parse_flow(g->flow, OFP_PARSE_ADD, &spec, err, sizeof err)) {
+            fail_msg("'%s': %s", g->flow, err);
+        }
+        struct ofpbuf b = OFPBUF_INIT, b2 = OFPBUF_INIT;
+        assert_int_equal(ofpacts_put_instructions(&b, spec.acts, spec.n_acts,
+                                                  ver), 0);
+        assert_bytes(b.data, b.size, msg + ofs, n_msg - ofs, g->flow);
+        struct ofpact *back;
+        size_t n_back;
+        int e = ofpacts_pull_instructions(msg + ofs, n_msg - ofs, ver, &back,
+                                          &n_back);
+        if (e) {
+            fail_msg("'%s': %s", g->flow, errname(-e));
+        }
+        assert_int_equal(ofpacts_put_instructions(&b2, back, n_back, ver), 0);
+        assert_bytes(b2.data, b2.size, msg + ofs, n_msg - ofs, g->flow);
+        free(back);
+        ofpbuf_uninit(&b);
+        ofpbuf_uninit(&b2);
+        ofp_flow_spec_free(&spec);
+    }
+}
+
+/* A controller action with an id or a reason is NXAST_CONTROLLER (ovs-ofctl
+ * prints the first as controller(max_len=100,id=5)). */
+static void test_controller(void **state)
+{
+    (void) state;
+    struct ofpact a;
+    memset(&a, 0, sizeof a);
+    a.type = OFPACT_CONTROLLER;
+    a.output.port = OFPP_CONTROLLER;
+    a.output.max_len = 100;
+    a.output.controller_id = 5;
+    uint8_t want[64];
+    size_t n = unhex("ffff0010 00002320 0014 0064 0005 01 00", want,
+                     sizeof want);
+    for (uint8_t v = 1; v <= 6; v += v == 1 ? 3 : 1) {
+        struct ofpbuf b = OFPBUF_INIT;
+        assert_int_equal(ofpacts_put_actions(&b, &a, 1, v), 0);
+        assert_bytes(b.data, b.size, want, n, "controller id");
+        struct ofpact *back;
+        size_t nb;
+        assert_int_equal(ofpacts_pull_actions(b.data, b.size, v, &back, &nb),
+                         0);
+        assert_int_equal(nb, 1);
+        assert_int_equal(back[0].type, OFPACT_CONTROLLER);
+        assert_int_equal(back[0].output.controller_id, 5);
+        assert_int_equal(back[0].output.max_len, 100);
+        assert_false(back[0].output.has_reason);
+        free(back);
+        ofpbuf_uninit(&b);
+    }
+    /* reason=no_match */
+    n = unhex("ffff0010 00002320 0014 0064 0000 00 00", want, sizeof want);
+    struct ofpact *back;
+    size_t nb;
+    assert_int_equal(ofpacts_pull_actions(want, n, 4, &back, &nb), 0);
+    assert_true(back[0].output.has_reason);
+    assert_int_equal(back[0].output.reason, 0);
+    struct ofpbuf b = OFPBUF_INIT;
+    assert_int_equal(ofpacts_put_actions(&b, back, nb, 4), 0);
+    assert_bytes(b.data, b.size, want, n, "controller reason");
+    ofpbuf_uninit(&b);
+    free(back);
+    /* Older NXAST_RESUBMIT decodes too. */
+    n = unhex("ffff0010 00002320 0001 0003 00000000", want, sizeof want);
+    assert_int_equal(ofpacts_pull_actions(want, n, 1, &back, &nb), 0);
+    char text[64];
+    format_acts(back, nb, text, sizeof text);
+    assert_string_equal(text, "resubmit:3");
+    free(back);
+}
+
+static void bad(uint8_t version, bool inst, const char *hex, enum ofperr want)
+{
+    uint8_t buf[256];
+    size_t n = unhex(hex, buf, sizeof buf);
+    struct ofpact *acts = (struct ofpact *) buf;   /* must be reset */
+    size_t n_acts = 99;
+    int err = (inst ? ofpacts_pull_instructions
+                    : ofpacts_pull_actions)(buf, n, version, &acts, &n_acts);
+    if (err != -(int) want) {
+        fail_msg("v%u '%s': got %s, want %s", version, hex, errname(-err),
+                 errname(want));
+    }
+    assert_null(acts);
+    assert_int_equal(n_acts, 0);
+}
+
+static void test_malformed(void **state)
+{
+    (void) state;
+    /* lengths */
+    bad(1, false, "0000000800030000 00000000", OFPERR_OFPBRC_BAD_LEN);
+    bad(1, false, "0000000000030000", OFPERR_OFPBAC_BAD_LEN);
+    bad(1, false, "0000000c00030000 00000000 00000000",
+        OFPERR_OFPBAC_BAD_LEN);
+    bad(1, false, "0000001000030000 0000000000000000",
+        OFPERR_OFPBAC_BAD_LEN);
+    bad(1, false, "0000001000030000", OFPERR_OFPBAC_BAD_LEN);
+    bad(4, false, "0000000800000003", OFPERR_OFPBAC_BAD_LEN);
+    bad(1, false, "ffff000800002320", OFPERR_OFPBAC_BAD_LEN);
+    bad(1, false, "ffff001800002320 0001 000300000000 0000000000000000",
+        OFPERR_OFPBAC_BAD_LEN);
+    bad(1, false, "ffff0050000023200008" "00000000000000000000000000000000"
+        "00000000000000000000000000000000" "000000000000000000000000000000"
+        "000000000000000000000000000000", OFPERR_OFPBAC_BAD_LEN);
+    /* types and vendors */
+    bad(1, false, "00ff000800000000", OFPERR_OFPBAC_BAD_TYPE);
+    bad(1, false, "000b001000010000 0000000000000001", OFPERR_OFPBAC_BAD_TYPE);
+    bad(4, false, "0001000800140000", OFPERR_OFPBAC_BAD_TYPE);
+    bad(4, false, "001c001800040000 0004000000010004 0001020400000000",
+        OFPERR_OFPBAC_BAD_TYPE);
+    bad(1, false, "ffff001012345678 0001000300000000",
+        OFPERR_OFPBAC_BAD_VENDOR);
+    bad(1, false, "ffff001000002320 7fff000000000000",
+        OFPERR_OFPBAC_BAD_VENDOR_TYPE);
+    bad(4, false, "ffff001000002320 0012000000000000",
+        OFPERR_OFPBAC_BAD_VENDOR_TYPE);
+    bad(6, false, "ffff001800002320 0007000300010004 0000000000000001",
+        OFPERR_OFPBAC_BAD_VENDOR_TYPE);
+    /* ports */
+    bad(1, false, "00000008ff000000", OFPERR_OFPBAC_BAD_OUT_PORT);
+    bad(1, false, "00000008ffff0000", OFPERR_OFPBAC_BAD_OUT_PORT);
+    bad(4, false, "000000100000ff00 0000000000000000",
+        OFPERR_OFPBAC_BAD_OUT_PORT);
+    bad(4, false, "00000010ffffffff 0000000000000000",
+        OFPERR_OFPBAC_BAD_OUT_PORT);
+    /* arguments */
+    bad(1, false, "0001000810000000", OFPERR_OFPBAC_BAD_ARGUMENT);
+    bad(1, false, "0002000808000000", OFPERR_OFPBAC_BAD_ARGUMENT);
+    bad(1, false, "0008000809000000", OFPERR_OFPBAC_BAD_ARGUMENT);
+    bad(4, false, "0011000808000000", OFPERR_OFPBAC_BAD_ARGUMENT);
+    bad(1, false, "ffff001800002320 0007000300010004 0000000000000010",
+        OFPERR_OFPBAC_BAD_ARGUMENT);
+    bad(1, false, "ffff0010 00002320 000e 0003 02 000001",
+        OFPERR_NXBRC_MUST_BE_ZERO);
+    /* reg_load / reg_move */
+    bad(1, false, "ffff001800002320 0007 0003 0001fe04 0000000000000001",
+        OFPERR_OFPBAC_BAD_SET_TYPE);
+    bad(1, false, "ffff001800002320 0007 0783 00010004 0000000000000001",
+        OFPERR_OFPBAC_BAD_SET_LEN);
+    bad(1, false, "ffff001800002320 0007 0001 00000602 0000000000000001",
+        OFPERR_OFPBAC_BAD_SET_ARGUMENT);
+    bad(1, false, "ffff001800002320 0006 0000 0000 0000 00010004 00010204",
+        OFPERR_OFPBAC_BAD_SET_LEN);
+    bad(1, false, "ffff001800002320 0006 0004 001e 0000 00010004 00010204",
+        OFPERR_OFPBAC_BAD_SET_LEN);
+    bad(1, false, "ffff001800002320 0006 0010 0000 0000 00010004 00000602",
+        OFPERR_OFPBAC_BAD_SET_ARGUMENT);
+    bad(1, false, "ffff001800002320 0006 0004 0000 0000 0001fe04 00010204",
+        OFPERR_OFPBAC_BAD_SET_TYPE);
+    /* Set-Field */
+    bad(4, false, "00190010 8000fe02 0800 000000000000",
+        OFPERR_OFPBAC_BAD_SET_TYPE);
+    bad(4, false, "00190010 80000a02 0800 000000000000",
+        OFPERR_OFPBAC_BAD_SET_ARGUMENT);
+    bad(4, false, "00190010 80000004 00000001 00000000",
+        OFPERR_OFPBAC_BAD_SET_ARGUMENT);
+    bad(4, false, "00190010 80000c02 0014 000000000000",
+        OFPERR_OFPBAC_BAD_SET_ARGUMENT);
+    bad(4, false, "00190010 80000d04 10141fff 00000000",
+        OFPERR_OFPBAC_BAD_SET_ARGUMENT);
+    bad(4, false, "00190010 80000606 000000000002 0001",
+        OFPERR_OFPBAC_BAD_SET_ARGUMENT);
+    bad(4, false, "00190010 80000610 000000000002 0000",
+        OFPERR_OFPBAC_BAD_SET_LEN);
+    bad(6, false, "00190010 00010108 00000011 0000000f",
+        OFPERR_OFPBAC_BAD_SET_ARGUMENT);
+    /* instructions */
+    bad(4, true, "0003000800000000", OFPERR_OFPBIC_UNSUP_INST);
+    bad(4, true, "0005000800000000", OFPERR_OFPBIC_UNSUP_INST);
+    bad(4, true, "0002001800000000 0000000000000001 ffffffffffffffff",
+        OFPERR_OFPBIC_UNSUP_INST);
+    bad(4, true, "0006000800000001", OFPERR_OFPBIC_UNSUP_INST);
+    bad(4, true, "0063000800000000", OFPERR_OFPBIC_UNKNOWN_INST);
+    bad(4, true, "ffff001000002320 0000000000000000",
+        OFPERR_OFPBIC_BAD_EXPERIMENTER);
+    bad(4, true, "0001000c03000000 00000000", OFPERR_OFPBIC_BAD_LEN);
+    bad(4, true, "0001001003000000 0000000000000000", OFPERR_OFPBIC_BAD_LEN);
+    bad(4, true, "00040018 00000000", OFPERR_OFPBIC_BAD_LEN);
+    bad(4, true, "0001000803000000 0001000804000000",
+        OFPERR_OFPBIC_UNSUP_INST);
+    bad(4, true, "0004001000000000 00ff000800000000",
+        OFPERR_OFPBAC_BAD_TYPE);
+
+    /* Empty lists are fine: no actions (drop). */
+    struct ofpact *acts;
+    size_t n;
+    assert_int_equal(ofpacts_pull_actions(NULL, 0, 4, &acts, &n), 0);
+    assert_null(acts);
+    assert_int_equal(n, 0);
+    uint8_t buf[16];
+    size_t len = unhex("0004000800000000", buf, sizeof buf);
+    assert_int_equal(ofpacts_pull_instructions(buf, len, 4, &acts, &n), 0);
+    assert_int_equal(n, 0);
+    /* goto_table alone, and in 1.1+ not an action */
+    len = unhex("0001000807000000", buf, sizeof buf);
+    assert_int_equal(ofpacts_pull_instructions(buf, len, 6, &acts, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(acts[0].type, OFPACT_GOTO_TABLE);
+    assert_int_equal(acts[0].u8, 7);
+    struct ofpbuf b = OFPBUF_INIT;
+    ofpbuf_put_u8(&b, 0x42);
+    assert_int_equal(ofpacts_put_actions(&b, acts, n, 4),
+                     -OFPERR_OFPBAC_BAD_TYPE);
+    assert_int_equal(b.size, 1);
+    ofpbuf_uninit(&b);
+    free(acts);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_samples),
+        cmocka_unit_test(test_golden),
+        cmocka_unit_test(test_controller),
+        cmocka_unit_test(test_malformed),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
