@@ -1,197 +1,223 @@
-/* vs-ofctl: manages a bridge's OpenFlow tables through vswitchd's control
- * socket, as ovs-ofctl does through OpenFlow.
+/* vs-ofctl: OpenFlow switch management, as Debian's ovs-ofctl 3.1: the
+ * same commands, options and output, spoken over OpenFlow to
  *
- *   vs-ofctl [--rundir=DIR] [--strict] COMMAND BRIDGE [ARG...]
+ *   BRIDGE           unix:RUNDIR/BRIDGE.mgmt (RUNDIR: --rundir, $VS_RUNDIR
+ *                    or /run/vswitch)
+ *   unix:PATH        a switch's UNIX socket
+ *   tcp:IP[:PORT]    a switch's passive TCP listener (default port 6653)
  *
- * Flows are parsed by the daemon (one parser, one set of error messages);
- * errors print as "vs-ofctl: ..." and exit 1. */
-#include <errno.h>
+ * The commands live in src/cli/ofctl/ (connection in ofp/vconn.c, text in
+ * ofp/ofp_print.c); this file parses options and picks the command. */
 #include <getopt.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "lib/unixctl.h"
-#include "lib/util.h"
+#include "cli/ofctl/ofctl.h"
+#include "ofp/xflow.h"
 
 #define DEFAULT_RUNDIR "/run/vswitch"
-#define MAX_FILE_BYTES (900 * 1024)   /* below the socket's request limit */
 
 static void usage(void)
 {
     printf("vs-ofctl: OpenFlow switch management utility\n"
            "usage: vs-ofctl [OPTIONS] COMMAND [ARG...]\n"
+           "\nFor OpenFlow switches:\n"
            "  show SWITCH                 show OpenFlow information\n"
+           "  dump-desc SWITCH            print switch description\n"
            "  dump-tables SWITCH          print table stats\n"
+           "  dump-table-features SWITCH  print table features\n"
+           "  mod-port SWITCH IFACE ACT   modify port behavior\n"
            "  dump-ports SWITCH [PORT]    print port statistics\n"
-           "  dump-flows SWITCH [FLOW]    print matching FLOWs\n"
+           "  dump-ports-desc SWITCH [PORT]  print port descriptions\n"
+           "  dump-flows SWITCH           print all flow entries\n"
+           "  dump-flows SWITCH FLOW      print matching FLOWs\n"
+           "  dump-aggregate SWITCH       print aggregate flow statistics\n"
+           "  dump-aggregate SWITCH FLOW  print aggregate stats for FLOWs\n"
            "  add-flow SWITCH FLOW        add flow described by FLOW\n"
-           "  add-flows SWITCH FILE       add flows from FILE (- = stdin)\n"
+           "  add-flows SWITCH FILE       add flows from FILE\n"
            "  mod-flows SWITCH FLOW       modify actions of matching FLOWs\n"
            "  del-flows SWITCH [FLOW]     delete matching FLOWs\n"
-           "Options:\n"
-           "  --strict                    use strict match for mod/del\n"
-           "  --rundir=DIR                daemon socket directory "
+           "  replace-flows SWITCH FILE   replace flows with those in FILE\n"
+           "  diff-flows SOURCE1 SOURCE2  compare flows from two sources\n"
+           "  packet-out SWITCH IN_PORT ACTIONS PACKET...\n"
+           "  packet-out SWITCH \"in_port=PORT packet=HEX actions=...\"\n"
+           "                              execute ACTIONS on PACKET\n"
+           "  monitor SWITCH [MISSLEN] [invalid_ttl]\n"
+           "                              print packets received from "
+           "SWITCH\n"
+           "  snoop SWITCH                snoop on SWITCH and its "
+           "controller\n"
+           "\nSWITCH is a bridge name (RUNDIR/BRIDGE.mgmt), unix:PATH or "
+           "tcp:IP[:PORT].\n"
+           "\nOptions:\n"
+           "  --strict                    use strict match for flow "
+           "commands\n"
+           "  --bundle                    use bundle (atomic transaction) "
+           "for flow commands\n"
+           "  -O, --protocols=VERSIONS    OpenFlow10, OpenFlow13, "
+           "OpenFlow14, OpenFlow15\n"
+           "  --no-stats                  do not print flow statistics\n"
+           "  --names, --no-names         (port names are not shown)\n"
+           "  --sort[=FIELD], --rsort[=FIELD]  sort dump-flows output\n"
+           "  --rundir=DIR                bridge socket directory "
            "(default: $VS_RUNDIR or %s)\n"
-           "  -O, --protocols=VERSIONS    accepted for compatibility\n"
+           "  -t, --timeout=SECS          give up after SECS seconds\n"
            "  -h, --help                  display this help message\n",
            DEFAULT_RUNDIR);
 }
 
-static int die(const char *msg)
+static uint32_t parse_version(const char *name)
 {
-    fprintf(stderr, "vs-ofctl: %s\n", msg);
-    return 1;
+    static const struct { const char *name; int v; } names[] = {
+        { "OpenFlow10", 1 }, { "OpenFlow11", 2 }, { "OpenFlow12", 3 },
+        { "OpenFlow13", 4 }, { "OpenFlow14", 5 }, { "OpenFlow15", 6 },
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        if (!strcasecmp(name, names[i].name)) {
+            if (!(OFP_SUPPORTED_VERSIONS & (1u << names[i].v))) {
+                ofctl_fatal("%s: unsupported OpenFlow version (vs-ofctl "
+                            "speaks OpenFlow10, OpenFlow13, OpenFlow14 and "
+                            "OpenFlow15)", name);
+            }
+            return 1u << names[i].v;
+        }
+    }
+    ofctl_fatal("Unknown OpenFlow version: \"%s\"", name);
 }
 
-/* Reads `name` ("-" = stdin) whole; NULL with a message printed. */
-static char *read_file(const char *name)
+static uint32_t parse_versions(const char *list)
 {
-    FILE *f = strcmp(name, "-") ? fopen(name, "r") : stdin;
-    if (!f) {
-        fprintf(stderr, "vs-ofctl: %s: open failed (%s)\n", name,
-                strerror(errno));
-        return NULL;
+    char *copy = xstrdup(list), *save = NULL;
+    uint32_t versions = 0;
+    for (char *t = strtok_r(copy, ", ", &save); t;
+         t = strtok_r(NULL, ", ", &save)) {
+        versions |= parse_version(t);
     }
-    size_t cap = 4096, len = 0;
-    char *buf = xmalloc(cap);
-    while (buf) {
-        if (len + 1 >= cap) {
-            cap *= 2;
-            buf = xrealloc(buf, cap);
-        }
-        size_t n = fread(buf + len, 1, cap - len - 1, f);
-        if (!n) {
-            break;
-        }
-        len += n;
-        if (len > MAX_FILE_BYTES) {
-            fprintf(stderr, "vs-ofctl: %s: file too large\n", name);
-            free(buf);
-            buf = NULL;
-        }
+    free(copy);
+    if (!versions) {
+        ofctl_fatal("at least one OpenFlow version must be specified");
     }
-    if (f != stdin) {
-        fclose(f);
-    }
-    if (buf) {
-        buf[len] = '\0';
-        if (strlen(buf) != len) {
-            fprintf(stderr, "vs-ofctl: %s: NUL byte in file\n", name);
-            free(buf);
-            buf = NULL;
-        }
-    }
-    return buf;
+    return versions;
 }
 
-struct command {
-    const char *name;
-    int min_args, max_args;   /* after the bridge */
+static void add_sort(const char *field, bool descending)
+{
+    if (ofctl_opts.n_sort >= sizeof ofctl_opts.sort
+                             / sizeof *ofctl_opts.sort) {
+        ofctl_fatal("too many sort criteria");
+    }
+    struct ofctl_sort *s = &ofctl_opts.sort[ofctl_opts.n_sort++];
+    s->descending = descending;
+    s->field = NULL;
+    if (field && strcmp(field, "priority")) {
+        /* OVS's tp_src/tp_dst are TCP's fields. */
+        s->field = mf_from_name(!strcmp(field, "tp_src") ? "tcp_src"
+                                : !strcmp(field, "tp_dst") ? "tcp_dst"
+                                : field);
+        if (!s->field) {
+            ofctl_fatal("%s: unknown field name", field);
+        }
+    }
+}
+
+enum {
+    OPT_RUNDIR = 256, OPT_STRICT, OPT_BUNDLE, OPT_NO_STATS, OPT_STATS,
+    OPT_NAMES, OPT_NO_NAMES, OPT_SORT, OPT_RSORT, OPT_READD, OPT_IGNORED,
 };
 
-static const struct command commands[] = {
-    { "show", 0, 0 },      { "dump-tables", 0, 0 }, { "dump-ports", 0, 1 },
-    { "dump-flows", 0, 1 }, { "add-flow", 1, 1 },   { "add-flows", 1, 1 },
-    { "mod-flows", 1, 1 },  { "del-flows", 0, 1 },
-};
-
-int main(int argc, char *argv[])
+static void parse_options(int argc, char *argv[])
 {
     static const struct option long_options[] = {
-        { "rundir", required_argument, NULL, 'r' },
-        { "strict", no_argument, NULL, 's' },
+        { "rundir", required_argument, NULL, OPT_RUNDIR },
+        { "strict", no_argument, NULL, OPT_STRICT },
+        { "bundle", no_argument, NULL, OPT_BUNDLE },
         { "protocols", required_argument, NULL, 'O' },
+        { "no-stats", no_argument, NULL, OPT_NO_STATS },
+        { "stats", no_argument, NULL, OPT_STATS },
+        { "names", no_argument, NULL, OPT_NAMES },
+        { "no-names", no_argument, NULL, OPT_NO_NAMES },
+        { "sort", optional_argument, NULL, OPT_SORT },
+        { "rsort", optional_argument, NULL, OPT_RSORT },
+        { "readd", no_argument, NULL, OPT_READD },
+        { "timeout", required_argument, NULL, 't' },
+        { "verbose", optional_argument, NULL, 'v' },
+        { "more", no_argument, NULL, 'm' },
+        { "color", optional_argument, NULL, OPT_IGNORED },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    const char *rundir = getenv("VS_RUNDIR");
-    bool strict = false;
-    if (!rundir || !*rundir) {
-        rundir = DEFAULT_RUNDIR;
-    }
     int c;
-    while ((c = getopt_long(argc, argv, "O:h", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "O:t:v::mh", long_options, NULL))
+           != -1) {
         switch (c) {
-        case 'r': rundir = optarg; break;
-        case 's': strict = true; break;
-        case 'O': break;
-        case 'h': usage(); return 0;
-        default: return 1;
+        case OPT_RUNDIR: ofctl_opts.rundir = optarg; break;
+        case OPT_STRICT: ofctl_opts.strict = true; break;
+        case OPT_BUNDLE: ofctl_opts.bundle = true; break;
+        case 'O': ofctl_opts.versions = parse_versions(optarg); break;
+        case OPT_NO_STATS: ofctl_opts.show_stats = false; break;
+        case OPT_STATS: ofctl_opts.show_stats = true; break;
+        case OPT_NAMES: ofctl_opts.names = 1; break;
+        case OPT_NO_NAMES: ofctl_opts.names = 0; break;
+        case OPT_SORT: add_sort(optarg, false); break;
+        case OPT_RSORT: add_sort(optarg, true); break;
+        case 't': alarm((unsigned) atoi(optarg)); break;
+        case 'h': usage(); exit(0);
+        case OPT_READD: case OPT_IGNORED: case 'v': case 'm': break;
+        default: exit(1);
         }
+    }
+}
+
+static const struct ofctl_command *find_command(const char *name)
+{
+    const struct ofctl_command *tables[] = {
+        ofctl_switch_commands, ofctl_flow_commands,
+    };
+    for (size_t t = 0; t < 2; t++) {
+        for (const struct ofctl_command *c = tables[t]; c->name; c++) {
+            if (!strcmp(c->name, name)) {
+                return c;
+            }
+        }
+    }
+    return NULL;
+}
+
+int main(int argc, char *argv[])
+{
+    const char *rundir = getenv("VS_RUNDIR");
+    ofctl_opts.rundir = rundir && *rundir ? rundir : DEFAULT_RUNDIR;
+    ofctl_opts.versions = 1u << OFP10_VERSION;
+    ofctl_opts.show_stats = true;
+    ofctl_opts.names = -1;
+    parse_options(argc, argv);
+    if (ofctl_opts.bundle) {
+        /* As ovs-ofctl: bundles need 1.3+, and 1.4 is implied. */
+        uint32_t of13_up = ~((1u << OFP13_VERSION) - 1);
+        ofctl_opts.versions = ofctl_opts.versions & of13_up
+                              ? ofctl_opts.versions & of13_up
+                              : 1u << OFP14_VERSION;
     }
     if (optind >= argc) {
-        return die("missing command name; use --help for help");
+        ofctl_fatal("missing command name; use --help for help");
     }
-    const char *cmd = argv[optind];
-    const struct command *spec = NULL;
-    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
-        if (!strcmp(cmd, commands[i].name)) {
-            spec = &commands[i];
-        }
-    }
-    if (!spec) {
-        fprintf(stderr, "vs-ofctl: unknown command '%s'; use --help for "
-                "help\n", cmd);
-        return 1;
+    const char *name = argv[optind];
+    const struct ofctl_command *cmd = find_command(name);
+    if (!cmd) {
+        ofctl_fatal("unknown command '%s'; use --help for help", name);
     }
     int n_args = argc - optind - 1;
-    if (n_args < 1 + spec->min_args || n_args > 1 + spec->max_args) {
-        fprintf(stderr, "vs-ofctl: '%s' command requires at least %d and at "
-                "most %d arguments\n", cmd, 1 + spec->min_args,
-                1 + spec->max_args);
-        return 1;
+    if (n_args < cmd->min_args) {
+        ofctl_fatal("'%s' command requires at least %d arguments", name,
+                    cmd->min_args);
     }
-
-    const char *params[4];
-    int n = 0;
-    params[n++] = argv[optind + 1];
-    char *file_text = NULL;
-    if (!strcmp(cmd, "add-flows")) {
-        file_text = read_file(argv[optind + 2]);
-        if (!file_text) {
-            return 1;
-        }
-        params[n++] = file_text;
-        params[n++] = argv[optind + 2];
-    } else {
-        if (strict && (!strcmp(cmd, "mod-flows")
-                       || !strcmp(cmd, "del-flows"))) {
-            params[n++] = "--strict";
-        }
-        for (int i = optind + 2; i < argc; i++) {
-            params[n++] = argv[i];
-        }
+    if (n_args > cmd->max_args) {
+        ofctl_fatal("'%s' command takes at most %d arguments", name,
+                    cmd->max_args);
     }
-
-    char method[64];
-    snprintf(method, sizeof method, "ofctl/%s", cmd);
-    char *path = xasprintf("%s/vswitchd.ctl", rundir);
-    char *result = NULL, *error = NULL;
-    int rc = unixctl_client_call(path, method, n, params, 30000, &result,
-                                 &error);
-    free(file_text);
-    if (rc) {
-        fprintf(stderr, "vs-ofctl: %s: failed to connect to socket (%s)\n",
-                path, strerror(-rc));
-        free(path);
-        return 1;
-    }
-    free(path);
-    if (error) {
-        fprintf(stderr, "vs-ofctl: %s%s", error,
-                *error && error[strlen(error) - 1] == '\n' ? "" : "\n");
-        free(error);
-        free(result);
-        return 1;
-    }
-    if (result && *result) {
-        fputs(result, stdout);
-        if (result[strlen(result) - 1] != '\n') {
-            putchar('\n');
-        }
-    }
-    free(result);
+    cmd->handler(n_args + 1, argv + optind);
+    fflush(stdout);
     return 0;
 }

@@ -516,7 +516,7 @@ static int decode_set_field(struct acts *l, const uint8_t *p, size_t len,
     }
     bool hasmask = NXM_HASMASK(h);
     if (hasmask && version < 6) {
-        return -OFPERR_OFPBAC_BAD_SET_ARGUMENT;   /* OVS: BAD_SET_MASK */
+        return -OFPERR_OFPBAC_BAD_SET_MASK;
     }
     const struct mf_field *f = mf_from_nxm_header(h);
     if (!f) {
@@ -790,7 +790,7 @@ static int decode_of11(struct acts *l, uint16_t type, const uint8_t *p,
         if ((err = need_len(len, 8))) {
             return err;
         }
-        add(l, OFPACT_STRIP_VLAN);
+        add(l, OFPACT_STRIP_VLAN)->none = true;    /* prints "pop_vlan" */
         return 0;
     case OFPAT11_SET_NW_TTL:
         if ((err = need_len(len, 8))) {
@@ -886,9 +886,28 @@ int ofpacts_pull_actions(const void *p, size_t len, uint8_t version,
     return finish_pull(pull_actions(p, len, version, &l), &l, acts, n);
 }
 
+/* Every instruction's header is checked before any is decoded, as OVS
+ * does: a bad length anywhere is OFPBIC_BAD_LEN even when an earlier
+ * instruction's actions are bad too. */
+static bool instruction_lengths_ok(const uint8_t *p, size_t len)
+{
+    while (len) {
+        size_t ilen = len >= 8 ? ofp_get_be16(p + 2) : 0;
+        if (ilen < 8 || ilen % 8 || ilen > len) {
+            return false;
+        }
+        p += ilen;
+        len -= ilen;
+    }
+    return true;
+}
+
 static int pull_instructions(const uint8_t *p, size_t len, uint8_t version,
                              struct acts *l)
 {
+    if (!instruction_lengths_ok(p, len)) {
+        return -OFPERR_OFPBIC_BAD_LEN;
+    }
     struct ofpcur c = ofpcur_init(p, len);
     unsigned seen = 0;
     int table = -1;
@@ -917,7 +936,7 @@ static int pull_instructions(const uint8_t *p, size_t len, uint8_t version,
             return -OFPERR_OFPBIC_UNKNOWN_INST;
         }
         if (seen & (1u << type)) {
-            return -OFPERR_OFPBIC_UNSUP_INST;   /* OVS: OFPBIC_DUP_INST */
+            return -OFPERR_OFPBIC_DUP_INST;
         }
         seen |= 1u << type;
         if (type == OFPIT_GOTO_TABLE) {

@@ -45,8 +45,21 @@ static bool row_code(const struct ofperr_row *r, unsigned version,
     }
     *type = (unsigned) r->t11;
     *code = (unsigned) r->c11;
+    /* Errors 1.4 and 1.5 standardized that earlier versions say as ONF
+     * experimenter errors (OVS's ofp-errors.h). */
+    if (r->t11 == 2 && r->c11 == 16 && version <= OFP14_VERSION) {
+        *type = OFPERR_ONF_EXP;             /* BAD_SET_MASK */
+        *code = 4250;
+        return true;
+    }
     if (version == OFP13_VERSION) {
-        if (r->t11 == 17) {                 /* bundles */
+        if (r->t11 == 1 && (r->c11 == 14 || r->c11 == 15)) {
+            *type = OFPERR_ONF_EXP;         /* multipart timeouts */
+            *code = 2640u + (unsigned) (r->c11 - 14);
+        } else if (r->t11 == 3 && r->c11 == 9) {
+            *type = OFPERR_ONF_EXP;         /* DUP_INST */
+            *code = 2600;
+        } else if (r->t11 == 17) {          /* bundles */
             *type = OFPERR_ONF_EXP;
             *code = 2300u + (unsigned) r->c11;
         } else if (r->t11 == 15) {          /* async config */

@@ -45,6 +45,8 @@
     OFPERR(OFPBRC_BAD_PORT, OFPERR_NX_EXP | 1, 514, 1, 11)                   \
     OFPERR(OFPBRC_BAD_PACKET, -1, 0, 1, 12)                                  \
     OFPERR(OFPBRC_MULTIPART_BUFFER_OVERFLOW, -1, 0, 1, 13)                   \
+    OFPERR(OFPBRC_MULTIPART_REQUEST_TIMEOUT, -1, 0, 1, 14)                   \
+    OFPERR(OFPBRC_MULTIPART_REPLY_TIMEOUT, -1, 0, 1, 15)                     \
     OFPERR(NXBRC_NXM_INVALID, OFPERR_NX_EXP | 1, 256, OFPERR_NX_EXP, 2)      \
     OFPERR(NXBRC_NXM_BAD_TYPE, OFPERR_NX_EXP | 1, 257, OFPERR_NX_EXP, 3)     \
     OFPERR(NXBRC_MUST_BE_ZERO, OFPERR_NX_EXP | 1, 515, OFPERR_NX_EXP, 4)     \
@@ -67,6 +69,7 @@
     OFPERR(OFPBAC_BAD_SET_TYPE, OFPERR_NX_EXP | 1, 523, 2, 13)               \
     OFPERR(OFPBAC_BAD_SET_LEN, OFPERR_NX_EXP | 1, 524, 2, 14)                \
     OFPERR(OFPBAC_BAD_SET_ARGUMENT, OFPERR_NX_EXP | 1, 525, 2, 15)           \
+    OFPERR(OFPBAC_BAD_SET_MASK, -1, 0, 2, 16)                                \
     OFPERR(NXBAC_MUST_BE_ZERO, OFPERR_NX_EXP | 2, 256, OFPERR_NX_EXP, 11)    \
     OFPERR(NXBAC_CT_DATAPATH_SUPPORT, OFPERR_NX_EXP | 1, 265,                \
            OFPERR_NX_EXP, 42)                                                \
@@ -79,6 +82,7 @@
     OFPERR(OFPBIC_BAD_EXP_TYPE, -1, 0, 3, 6)                                 \
     OFPERR(OFPBIC_BAD_LEN, -1, 0, 3, 7)                                      \
     OFPERR(OFPBIC_EPERM, -1, 0, 3, 8)                                        \
+    OFPERR(OFPBIC_DUP_INST, -1, 0, 3, 9)                                     \
     OFPERR(OFPBMC_BAD_TYPE, -1, 0, 4, 0)                                     \
     OFPERR(OFPBMC_BAD_LEN, -1, 0, 4, 1)                                      \
     OFPERR(OFPBMC_BAD_TAG, -1, 0, 4, 2)                                      \

@@ -276,6 +276,7 @@ static int parse_cookie(struct ofp_flow_spec *spec, const char *v,
                         "flow additions cannot use a cookie mask");
         }
         spec->cookie_mask = strtoull(end + 1, &end, 0);
+        spec->cookie_masked = true;
     }
     if (errno || *end) {
         return fail(err, errlen, "invalid cookie \"%s\"", v);
@@ -315,7 +316,7 @@ static int parse_out_filter(struct ofp_flow_spec *spec, const char *k,
 {
     if (!strcmp(k, "out_port")) {
         if (!v || !ofp_port_parse(v, &spec->out_port)) {
-            return fail(err, errlen, "%s: output port is not valid",
+            return fail(err, errlen, "%s is not a valid OpenFlow port",
                         v ? v : "");
         }
         return 0;
@@ -573,11 +574,12 @@ static int parse_vlan_pcp(struct act_parser *p, enum ofpact_type type,
     return 0;
 }
 
+/* `none` records which keyword it was: OVS prints "pop_vlan" for one
+ * written or received (OpenFlow 1.1+) as pop_vlan. */
 static int parse_strip_vlan(struct act_parser *p, enum ofpact_type type,
                             const struct token *t)
 {
-    (void) t;
-    add_act(p, type);
+    add_act(p, type)->none = !strcmp(t->key, "pop_vlan");
     return 0;
 }
 
@@ -1316,8 +1318,7 @@ static void format_vlan_pcp(const struct ofpact *a, struct dstr *out)
 
 static void format_strip_vlan(const struct ofpact *a, struct dstr *out)
 {
-    (void) a;
-    dstr_put(out, "strip_vlan");
+    dstr_put(out, a->none ? "pop_vlan" : "strip_vlan");
 }
 
 static void format_push_vlan(const struct ofpact *a, struct dstr *out)

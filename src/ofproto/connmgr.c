@@ -410,6 +410,14 @@ static bool is_modifying(enum ofptype t)
     }
 }
 
+static bool is_multipart_request(enum ofptype t)
+{
+    const char *name = ofptype_name(t);
+    size_t n = strlen(name), k = strlen("STATS_REQUEST");
+    return (n > k && !strcmp(name + n - k, "STATS_REQUEST"))
+           || t == OFPTYPE_TABLE_DESC_REQUEST;
+}
+
 static int handle_role_request(struct ofconn *c, const struct ofp_msg *msg)
 {
     struct ofp_role_request rr;
@@ -469,7 +477,7 @@ static int handle_msg(struct ofconn *c, const struct ofp_msg *msg)
 
     switch (msg->type) {
     case OFPTYPE_HELLO:
-        return 0;               /* a second hello: ignored */
+        return -OFPERR_OFPBRC_BAD_TYPE;     /* a second hello (as OVS) */
     case OFPTYPE_ECHO_REQUEST: {
         struct ofpbuf b = OFPBUF_INIT;
         ofp_encode_echo(&b, c->version, true, msg->xid, msg->body,
@@ -556,6 +564,11 @@ static int handle_msg(struct ofconn *c, const struct ofp_msg *msg)
         break;                  /* the bridge's part: ofproto_ofp */
     }
     default:
+        if (msg->mp_flags & OFPMPF_MORE && is_multipart_request(msg->type)) {
+            /* Requests spread over several messages are not assembled;
+             * OVS answers so too. */
+            return -OFPERR_OFPBRC_MULTIPART_REQUEST_TIMEOUT;
+        }
         if (is_modifying(msg->type) && c->role == OFPCR_ROLE_SLAVE) {
             return -OFPERR_OFPBRC_IS_SLAVE;
         }
@@ -586,9 +599,19 @@ static void ofconn_process(struct ofconn *c, const uint8_t *data, size_t len)
         return;
     }
     if (version != c->version) {
-        if (type != 1) {
-            send_error_raw(c, c->version, OFPERR_OFPBRC_BAD_VERSION, xid,
-                           data, len);
+        /* As OVS: an echo request is answered in its own version, and
+         * other messages get BAD_VERSION in theirs (so that the peer can
+         * read it). */
+        uint8_t v = version >= OFP10_VERSION && version <= OFP15_VERSION
+                    ? version : c->version;
+        if (type == 2) {
+            struct ofpbuf b = OFPBUF_INIT;
+            ofp_encode_echo(&b, v, true, xid, data + OFP_HEADER_LEN,
+                            len - OFP_HEADER_LEN);
+            ofconn_send(c, &b);
+            ofpbuf_uninit(&b);
+        } else if (type != 1) {
+            send_error_raw(c, v, OFPERR_OFPBRC_BAD_VERSION, xid, data, len);
         }
         return;
     }
@@ -650,9 +673,8 @@ static void ofconn_receive(struct ofconn *c)
         const uint8_t *p = c->rx + ofs;
         size_t len = ofp_get_be16(p + 2);
         if (len < OFP_HEADER_LEN) {
-            send_error_raw(c, error_version(c, p[0]), OFPERR_OFPBRC_BAD_LEN,
-                           ofp_get_be32(p + 4), p, left);
-            ofconn_close_after_flush(c, "received too-short ofp_header");
+            /* Framing is lost: close without a word, as OVS does. */
+            ofconn_close(c, "received too-short ofp_header");
             break;
         }
         if (left < len) {

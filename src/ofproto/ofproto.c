@@ -1104,7 +1104,7 @@ void ofproto_port_describe(const struct ofproto *ofp, const struct ofport *p,
     }
     bool down = st.link_up == 0 || p->config & OFPPC_PORT_DOWN;
     pp->state = down ? OFPPS_LINK_DOWN : OFPPS_LIVE;
-    /* As `ofctl/show` says: 10GB-FD copper (OF1.3 OFPPF_10GB_FD,
+    /* As OVS 3.1 reports a netdev-datapath port: 10GB-FD copper (OF1.3 OFPPF_10GB_FD,
      * OFPPF_COPPER), 10 Gb/s. */
     pp->curr = (1u << 6) | (1u << 11);
     pp->curr_speed = 10000000;
@@ -1121,7 +1121,7 @@ uint64_t ofproto_datapath_id(const struct ofproto *ofp)
     uint8_t mac[6];
     memcpy(mac, st.mac, 6);
     if (!st.has_mac) {
-        /* As ofctl/show: a stable hash of the name. */
+        /* No MAC: a stable hash of the name. */
         uint64_t h = 1469598103934665603ull;
         for (const char *c = ofp->name; *c; c++) {
             h = (h ^ (uint8_t) *c) * 1099511628211ull;

@@ -1,15 +1,17 @@
 /* The slow path of one bridge: OpenFlow-style tables of rules, the NORMAL
  * learning switch, translation of upcalls into megaflows, revalidation and
  * expiry of the datapath flows it installed, and the control commands
- * (ofproto/trace, fdb/show, fdb/flush, and the ofctl/ commands of vs-ofctl).
+ * (ofproto/trace, fdb/show, fdb/flush).  OpenFlow reaches it through
+ * connmgr.h and ofproto_ofp.h.
  *
  * One datapath serves every bridge, so datapath port numbers are global,
  * while OpenFlow port numbers (ofport) belong to one bridge.  The bridge's
  * own internal port is OFPP_LOCAL (printed "LOCAL").
  *
  * Behaviours worth knowing:
- *  - CONTROLLER actions: there is no controller connection yet, so the copy
- *    for the controller is dropped (counted); the other actions still run.
+ *  - CONTROLLER actions, and table misses while an OpenFlow 1.0 connection
+ *    takes packet-ins: the datapath flow is one userspace action, so every
+ *    packet comes up, is translated again and sent as a packet_in.
  *  - A megaflow the datapath refuses as overlapping an older one (-EINVAL,
  *    possible while revalidation catches up with a rule change): the older
  *    flows are deleted and the put retried once, then an exact-match flow is
@@ -131,9 +133,8 @@ void ofproto_run(struct ofproto *ofproto, uint64_t now_ms);
 void ofproto_run_all(uint64_t now_ms);
 
 /* Registers the control commands (once per process; later calls do
- * nothing): ofproto/trace, fdb/show, fdb/flush, and ofctl/add-flow,
- * ofctl/add-flows, ofctl/mod-flows, ofctl/del-flows, ofctl/dump-flows,
- * ofctl/dump-tables, ofctl/dump-ports, ofctl/show used by vs-ofctl. */
+ * nothing): ofproto/trace, fdb/show, fdb/flush.  Flow tables are reached
+ * over OpenFlow only (connmgr.h). */
 void ofproto_register_commands(void);
 
 /* Number of datapath flows this bridge has installed. */

@@ -585,10 +585,16 @@ static void add_pin(struct xctx *c, uint8_t reason, uint64_t cookie,
 
 static void do_controller(struct xctx *c, const struct ofpact *a)
 {
-    /* packet_out's own actions say so (OF1.4+; older versions get
-     * ACTION, ofp_packet.c). */
+    /* Anything a packet_out leads to says so (OF1.4+; older versions get
+     * ACTION, ofp_packet.c), as OVS does. */
+    /* The controller action of a table-miss flow (priority 0, matching
+     * everything) is reported as a miss, as OVS does: controllers such as
+     * ovs-testcontroller install one and answer only misses. */
+    bool table_miss = c->rule && !c->rule->priority
+                      && xflow_is_zero(&c->rule->match.mask);
     uint8_t reason = a->output.has_reason ? a->output.reason
-                     : c->in->acts && !c->rule ? OFPR_PACKET_OUT
+                     : c->in->acts ? OFPR_PACKET_OUT
+                     : table_miss ? OFPR_NO_MATCH
                      : OFPR_ACTION;
     add_pin(c, reason, c->rule ? c->rule->cookie : UINT64_MAX,
             a->output.max_len, a->output.controller_id);

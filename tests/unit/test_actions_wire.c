@@ -107,6 +107,7 @@ static const struct {
     uint8_t version;
     const char *sample, *decoded;
 } decoded_as[] = {
+    { 0, "strip_vlan", "pop_vlan" },    /* OF1.1+ POP_VLAN, as OVS prints */
     { 1, "mod_nw_ttl:9", "load:0x9->NXM_NX_IP_TTL[]" },
     { 1, "set_field:0x5/0x5->reg0",
       "load:0x1->NXM_NX_REG0[0],load:0x1->NXM_NX_REG0[2]" },
@@ -390,7 +391,7 @@ static void test_malformed(void **state)
     bad(4, false, "00190010 80000c02 0014 000000000000",
         OFPERR_OFPBAC_BAD_SET_ARGUMENT);
     bad(4, false, "00190010 80000d04 10141fff 00000000",
-        OFPERR_OFPBAC_BAD_SET_ARGUMENT);
+        OFPERR_OFPBAC_BAD_SET_MASK);
     bad(4, false, "00190010 80000606 000000000002 0001",
         OFPERR_OFPBAC_BAD_SET_ARGUMENT);
     bad(4, false, "00190010 80000610 000000000002 0000",
@@ -410,7 +411,7 @@ static void test_malformed(void **state)
     bad(4, true, "0001001003000000 0000000000000000", OFPERR_OFPBIC_BAD_LEN);
     bad(4, true, "00040018 00000000", OFPERR_OFPBIC_BAD_LEN);
     bad(4, true, "0001000803000000 0001000804000000",
-        OFPERR_OFPBIC_UNSUP_INST);
+        OFPERR_OFPBIC_DUP_INST);
     bad(4, true, "0004001000000000 00ff000800000000",
         OFPERR_OFPBAC_BAD_TYPE);
 

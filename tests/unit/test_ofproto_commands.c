@@ -1,6 +1,6 @@
-/* The control commands end to end over a real control socket: the ofctl/
- * methods vs-ofctl calls (errors, all-or-nothing add-flows, strict and
- * loose mod/del, dump-flows shape), ofproto/trace, fdb/show, fdb/flush. */
+/* The control commands end to end over a real control socket:
+ * ofproto/trace, fdb/show, fdb/flush.  (Flow tables are OpenFlow's:
+ * test_ofproto_ofp.c and the system tests.) */
 #include "test_ofproto_harness.h"
 
 #include <poll.h>
@@ -96,85 +96,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static size_t n_rules(void)
-{
-    size_t n = 0;
-    for (int t = 0; t < OFP_N_TABLES; t++) {
-        n += oftable_count(h.ofp->tables[t]);
-    }
-    return n;
-}
-
-static void test_flow_commands(void **state)
-{
-    (void) state;
-    expect("ofctl/add-flow", 2, "br9", "actions=drop", NULL,
-           "ERROR: br9 is not a bridge or a socket");
-    expect("ofctl/add-flow", 2, "br0", "foo=1,actions=drop", NULL,
-           "ERROR: unknown keyword foo");
-    assert_int_equal(n_rules(), 1);
-
-    /* add-flows: a bad line 3 adds nothing. */
-    expect("ofctl/add-flows", 3, "br0",
-           "# comment\npriority=5,ip,actions=drop\n"
-           "priority=6,tcp,tp_dst=99999,actions=drop\n", "flows.txt",
-           "ERROR: flows.txt:3: 99999: value too large for 2-byte field "
-           "tp_dst");
-    assert_int_equal(n_rules(), 1);
-    expect("ofctl/add-flows", 2, "br0",
-           "priority=5,ip,actions=drop\n\ntable=1,priority=6,tcp,tp_dst=99,"
-           "cookie=0x7,actions=output:2\n", NULL, "");
-    assert_int_equal(n_rules(), 3);
-
-    char *dump = call("ofctl/dump-flows", 1, "br0", NULL, NULL);
-    expect_match(dump, "^NXST_FLOW reply \\(xid=0x4\\):$");
-    expect_match(dump, "^ cookie=0x0, duration=[0-9]+\\.[0-9]{3}s, table=0, "
-                 "n_packets=0, n_bytes=0, idle_age=[0-9]+, priority=0 "
-                 "actions=NORMAL$");
-    expect_match(dump, "^ cookie=0x0, duration=[0-9.]+s, table=0, "
-                 "n_packets=0, n_bytes=0, idle_age=[0-9]+, priority=5,ip "
-                 "actions=drop$");
-    expect_match(dump, "^ cookie=0x7, duration=[0-9.]+s, table=1, "
-                 "n_packets=0, n_bytes=0, idle_age=[0-9]+, "
-                 "priority=6,tcp,tp_dst=99 actions=output:2$");
-    free(dump);
-    dump = call("ofctl/dump-flows", 2, "br0", "table=1", NULL);
-    assert_null(strstr(dump, "table=0"));
-    assert_non_null(strstr(dump, "tp_dst=99"));
-    free(dump);
-
-    /* mod-flows, loose: every ip rule (the tcp one is covered). */
-    expect("ofctl/mod-flows", 2, "br0", "ip,actions=output:3", NULL, "");
-    dump = call("ofctl/dump-flows", 1, "br0", NULL, NULL);
-    expect_match(dump, "priority=5,ip actions=output:3$");
-    expect_match(dump, "priority=6,tcp,tp_dst=99 actions=output:3$");
-    expect_match(dump, "priority=0 actions=NORMAL$");
-    free(dump);
-
-    /* Nothing to modify: added, as OpenFlow 1.0 does. */
-    expect("ofctl/mod-flows", 2, "br0", "priority=77,arp,actions=drop", NULL,
-           "");
-    assert_int_equal(n_rules(), 4);
-    /* A goto_table in the actions is no table= in the match. */
-    expect("ofctl/mod-flows", 2, "br0", "tcp,actions=goto_table:5", NULL,
-           "");
-    dump = call("ofctl/dump-flows", 1, "br0", NULL, NULL);
-    expect_match(dump, "table=1, .*priority=6,tcp,tp_dst=99 "
-                 "actions=goto_table:5$");
-    free(dump);
-
-    /* del-flows --strict needs the exact priority. */
-    expect("ofctl/del-flows", 3, "br0", "--strict", "ip", "");
-    assert_int_equal(n_rules(), 4);
-    expect("ofctl/del-flows", 3, "br0", "--strict", "priority=5,ip", "");
-    assert_int_equal(n_rules(), 3);
-    expect("ofctl/del-flows", 2, "br0", "cookie=0x7/0xff", NULL, "");
-    assert_int_equal(n_rules(), 2);
-    expect("ofctl/del-flows", 1, "br0", NULL, NULL, "");
-    assert_int_equal(n_rules(), 0);
-    expect("ofctl/add-flow", 2, "br0", "priority=0,actions=NORMAL", NULL, "");
-}
-
 static void test_trace_and_fdb(void **state)
 {
     (void) state;
@@ -240,10 +161,12 @@ static bool ends_with(const char *s, const char *end)
 static void test_trace_says_why_dropped(void **state)
 {
     (void) state;
-    expect("ofctl/add-flow", 2, "br0", "priority=200,udp,tp_dst=7,"
-           "actions=drop", NULL, "");
-    expect("ofctl/add-flow", 2, "br0", "priority=200,udp,tp_dst=8,"
-           "actions=resubmit(,0)", NULL, "");
+    char err[256];
+    assert_int_equal(ofproto_add_flow_str(h.ofp, "priority=200,udp,tp_dst=7,"
+                                          "actions=drop", err, sizeof err), 0);
+    assert_int_equal(ofproto_add_flow_str(h.ofp, "priority=200,udp,tp_dst=8,"
+                                          "actions=resubmit(,0)", err,
+                                          sizeof err), 0);
     char *t = call("ofproto/trace", 2, "br0", "in_port=1,udp,tp_dst=7", NULL);
     assert_true(ends_with(t, "\nDatapath actions: drop\nDrop reason: "
                           "drop_action_of_pipeline\n"));
@@ -256,42 +179,18 @@ static void test_trace_says_why_dropped(void **state)
     assert_null(strstr(t, "Drop reason"));      /* NORMAL floods it */
     assert_null(strstr(t, "Translation failed"));
     free(t);
-    expect("ofctl/del-flows", 2, "br0", "udp", NULL, "");
-}
-
-static void test_tables_ports_show(void **state)
-{
-    (void) state;
-    char *t = call("ofctl/dump-tables", 1, "br0", NULL, NULL);
-    expect_match(t, "^OFPST_TABLE reply \\(xid=0x2\\):$");
-    expect_match(t, "^  table 0:$");
-    expect_match(t, "^    active=1, lookup=[0-9]+, matched=[0-9]+$");
-    expect_match(t, "^  table 1:\n    active=0, lookup=0, matched=0\n"
-                 "    \\(same features\\)$");
-    expect_match(t, "^  tables 2...254: ditto$");
-    free(t);
-    t = call("ofctl/dump-ports", 1, "br0", NULL, NULL);
-    expect_match(t, "^OFPST_PORT reply \\(xid=0x2\\): 3 ports$");
-    expect_match(t, "^  port  1: rx pkts=[0-9]+, bytes=[0-9]+, drop=0, "
-                 "errs=0, frame=0, over=0, crc=0$");
-    expect_match(t, "^           tx pkts=[0-9]+, bytes=[0-9]+, drop=0, "
-                 "errs=0, coll=0$");
-    free(t);
-    t = call("ofctl/show", 1, "br0", NULL, NULL);
-    expect_match(t, "^OFPT_FEATURES_REPLY \\(xid=0x2\\): dpid:[0-9a-f]{16}$");
-    expect_match(t, "^ 2\\(p2\\): addr:");
-    expect_match(t, "^OFPT_GET_CONFIG_REPLY \\(xid=0x4\\): frags=normal "
-                 "miss_send_len=0$");
-    free(t);
+    struct ofp_flow_spec spec;
+    assert_int_equal(ofp_parse_flow("udp", OFP_PARSE_MATCH, &spec, err,
+                                    sizeof err), 0);
+    assert_int_equal(ofproto_flow_del(h.ofp, &spec, false), 2);
+    ofp_flow_spec_free(&spec);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_flow_commands),
         cmocka_unit_test(test_trace_and_fdb),
         cmocka_unit_test(test_trace_says_why_dropped),
-        cmocka_unit_test(test_tables_ports_show),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

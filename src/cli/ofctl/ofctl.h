@@ -1,0 +1,71 @@
+/* vs-ofctl's commands, shared between the files of src/cli/ofctl/ and the
+ * main program src/cli/vs-ofctl.c.  Every command talks OpenFlow to the
+ * switch (ofp/vconn.h); none uses the daemon's control socket. */
+#ifndef VS_CLI_OFCTL_H
+#define VS_CLI_OFCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ofp/ofp_msgs.h"
+#include "ofp/ofp_parse.h"
+#include "ofp/vconn.h"
+
+struct ofctl_sort {
+    const struct mf_field *field;   /* NULL: priority */
+    bool descending;
+};
+
+/* The options every command sees. */
+struct ofctl_opts {
+    const char *rundir;
+    uint32_t versions;          /* -O: allowed versions (bitmap) */
+    bool strict;
+    bool bundle;
+    bool show_stats;            /* false: --no-stats */
+    int names;                  /* --names 1, --no-names 0, default -1 */
+    struct ofctl_sort sort[8];
+    size_t n_sort;
+};
+extern struct ofctl_opts ofctl_opts;
+
+/* Prints "vs-ofctl: MESSAGE" on stderr and exits 1. */
+void ofctl_fatal(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+/* Opens SWITCH as ovs-ofctl does: a name with ':' is a target; else the
+ * name as a UNIX socket path, then RUNDIR/NAME.SUFFIX ("mgmt" or
+ * "snoop"). Exits with ovs-ofctl's message on failure. */
+struct vconn *ofctl_open(const char *name, const char *suffix);
+
+/* Prints the message in `b` (ofp_print_msg) to `f`. */
+void ofctl_print(FILE *f, const void *data, size_t len, int verbosity);
+
+/* Sends `request` (a multipart request or a request with one reply) and
+ * prints every reply on stdout, as ovs-ofctl's dump_transaction. */
+void ofctl_dump_transaction(struct vconn *v, struct ofpbuf *request);
+/* Sends a request that has no reply but an error: prints the error on
+ * stderr and exits 1 when it fails. */
+void ofctl_transact_noreply(struct vconn *v, struct ofpbuf *request);
+
+/* The port number of `s` (a number, a reserved name or a port name looked
+ * up on the switch `sw`). */
+uint32_t ofctl_port(const char *sw, const char *s);
+
+/* Reads `name` ("-" stdin) into memory; exits on error. */
+char *ofctl_read_file(const char *name);
+
+typedef void ofctl_handler(int argc, char *argv[]);
+struct ofctl_command {
+    const char *name;
+    int min_args, max_args;     /* including the switch */
+    ofctl_handler *handler;
+};
+/* The tables of src/cli/ofctl/ofctl_switch.c and ofctl_flows.c, each
+ * ending with a NULL name. */
+extern const struct ofctl_command ofctl_switch_commands[];
+extern const struct ofctl_command ofctl_flow_commands[];
+
+#endif
