@@ -146,6 +146,10 @@ soak: all
 bench: deps all
 	@bash scripts/bench.sh
 
+# OpenFlow flow-table rates against Debian's OVS in the same run (root).
+bench-ofp: all
+	@bash bench/ofp_bench.sh
+
 clean:
 	rm -rf build build-san
 

@@ -3,7 +3,11 @@
   - ovs-testcontroller (Debian's openvswitch-testcontroller: a learning
     switch) listening on ptcp:PORT, the controller of a secure-mode bridge
     (set-controller tcp:127.0.0.1:PORT, set-fail-mode secure): two hosts
-    ping through the flows it installs, and dump-flows shows them;
+    ping through the flows it installs, and dump-flows shows them.  It
+    installs a table-miss rule (priority=0 actions=CONTROLLER:128) and acts
+    only on packet-ins of reason no_match (lib/learning-switch.c): OVS
+    reports a controller action of a table-miss rule as an explicit miss,
+    sent as OFPR_NO_MATCH on OpenFlow 1.3+ (OFPR_ACTION before);
   - osken-manager (python3-os-ken) running tests/system/osken_apps/
     simple_switch_13.py over OpenFlow 1.3 (protocols=OpenFlow13): two hosts
     ping, the app counts packet-ins, installs flows and reads flow and port
