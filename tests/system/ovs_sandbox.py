@@ -309,12 +309,14 @@ def make_side(kind, tag, factory, nhosts=2, static_arp=True, bridge="br0",
                    what=f"{kind}: ports of {bridge} in OpenFlow")
         yield side
     finally:
-        if sw is not None:
-            # Stopped here (the factory would stop it later, but its
-            # namespace goes now); a failure to stop is the test's.
-            sw.stop()
-        for ns in hostns + [swns]:
-            _del_ns(ns)
+        try:
+            if sw is not None:
+                # Stopped here (the factory would stop it later, but its
+                # namespace goes now); a failure to stop is the test's.
+                sw.stop()
+        finally:
+            for ns in hostns + [swns]:
+                _del_ns(ns)
 
 
 @contextlib.contextmanager
