@@ -24,17 +24,6 @@
 #include "ofp/ofp_port.h"
 #include "ofp_golden.h"
 
-static const char *errname(int e)
-{
-    static const char *const names[] = {
-        [OFPERR_NONE] = "0",
-#define OFPERR(ENUM, T10, C10, T11, C11) [OFPERR_##ENUM] = #ENUM,
-        OFPERRS
-#undef OFPERR
-    };
-    return e >= 0 && e < OFPERR_N ? names[e] : "?";
-}
-
 static size_t unhex(const char *s, uint8_t *out, size_t max)
 {
     size_t n = 0;
@@ -169,7 +158,8 @@ static void test_samples(void **state)
                 continue;
             }
             if (err) {
-                fail_msg("'%s' v%u: encode %s", sample, ver, errname(-err));
+                fail_msg("'%s' v%u: encode %s", sample, ver,
+                         ofperr_name((enum ofperr) -err));
             }
             assert_int_equal(b.size % 8, 0);
             struct ofpact *back;
@@ -177,7 +167,8 @@ static void test_samples(void **state)
             err = ofpacts_pull_instructions(b.data, b.size, ver, &back,
                                             &n_back);
             if (err) {
-                fail_msg("'%s' v%u: decode %s", sample, ver, errname(-err));
+                fail_msg("'%s' v%u: decode %s", sample, ver,
+                         ofperr_name((enum ofperr) -err));
             }
             char text[512];
             format_acts(back, n_back, text, sizeof text);
@@ -240,7 +231,7 @@ static void test_golden(void **state)
         int e = ofpacts_pull_instructions(msg + ofs, n_msg - ofs, ver, &back,
                                           &n_back);
         if (e) {
-            fail_msg("'%s': %s", g->flow, errname(-e));
+            fail_msg("'%s': %s", g->flow, ofperr_name((enum ofperr) -e));
         }
         assert_int_equal(ofpacts_put_instructions(&b2, back, n_back, ver), 0);
         assert_bytes(b2.data, b2.size, msg + ofs, n_msg - ofs, g->flow);
@@ -311,8 +302,9 @@ static void bad(uint8_t version, bool inst, const char *hex, enum ofperr want)
     int err = (inst ? ofpacts_pull_instructions
                     : ofpacts_pull_actions)(buf, n, version, &acts, &n_acts);
     if (err != -(int) want) {
-        fail_msg("v%u '%s': got %s, want %s", version, hex, errname(-err),
-                 errname(want));
+        fail_msg("v%u '%s': got %s, want %s", version, hex,
+                 ofperr_name((enum ofperr) -err),
+                 ofperr_name(want));
     }
     assert_null(acts);
     assert_int_equal(n_acts, 0);

@@ -18,17 +18,6 @@
 #include "ofp/ofp_port.h"
 #include "ofp_golden.h"
 
-static const char *errname(int e)
-{
-    static const char *const names[] = {
-        [OFPERR_NONE] = "0",
-#define OFPERR(ENUM, T10, C10, T11, C11) [OFPERR_##ENUM] = #ENUM,
-        OFPERRS
-#undef OFPERR
-    };
-    return e >= 0 && e < OFPERR_N ? names[e] : "?";
-}
-
 static size_t unhex(const char *s, uint8_t *out, size_t max)
 {
     size_t n = 0;
@@ -104,7 +93,7 @@ static void tlv_roundtrip(const struct ofp_match *m, bool oxm,
     struct ofp_match back;
     int err = nx_pull_match(b.data, b.size, &back);
     if (err) {
-        fail_msg("%s: decode error %s", what, errname(-err));
+        fail_msg("%s: decode error %s", what, ofperr_name((enum ofperr) -err));
     }
     assert_match_equal(&back, m, what);
     nx_put_match(&b2, &back, oxm, version);
@@ -323,7 +312,7 @@ static void test_golden(void **state)
             struct ofpcur c = ofpcur_init(want, n_match);
             int err = oxm_pull_match(&c, &back);
             if (err) {
-                fail_msg("'%s': %s", g->flow, errname(-err));
+                fail_msg("'%s': %s", g->flow, ofperr_name((enum ofperr) -err));
             }
             assert_int_equal(c.left, 0);
             break;
@@ -358,8 +347,8 @@ static void bad_tlv(const char *hex, enum ofperr want)
     struct ofp_match m;
     int err = nx_pull_match(buf, n, &m);
     if (err != -(int) want) {
-        fail_msg("'%s': got %s, want %s", hex, errname(-err),
-                 errname(want));
+        fail_msg("'%s': got %s, want %s", hex, ofperr_name((enum ofperr) -err),
+                 ofperr_name(want));
     }
 }
 
