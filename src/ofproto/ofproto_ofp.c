@@ -121,6 +121,27 @@ static size_t bundles_of_conn(const struct ofp_state *st,
     return n;
 }
 
+/* Opens bundle `id` of `conn` (open request, or the first add naming it):
+ * 0, or the error for bad flags or too many bundles. */
+static int bundle_open(struct ofp_state *st, struct ofconn *conn, uint32_t id,
+                       uint16_t flags, struct bundle **out)
+{
+    if (flags & ~(OFPBF_ATOMIC | OFPBF_ORDERED)) {
+        return -OFPERR_OFPBFC_BAD_FLAGS;
+    }
+    if (bundles_of_conn(st, conn) >= BUNDLES_PER_CONN) {
+        return -OFPERR_OFPBFC_OUT_OF_BUNDLES;
+    }
+    struct bundle *b = xcalloc(1, sizeof *b);
+    b->conn = conn;
+    b->id = id;
+    b->flags = flags;
+    b->next = st->bundles;
+    st->bundles = b;
+    *out = b;
+    return 0;
+}
+
 void ofproto_ofp_conn_closed(struct ofproto *ofp, struct ofconn *conn)
 {
     if (!ofp || !ofp->ofp_state) {
@@ -746,18 +767,10 @@ static int handle_bundle_control(struct ofproto *ofp, struct ofconn *conn,
         if (b) {
             return -OFPERR_OFPBFC_BAD_ID;
         }
-        if (bc.flags & ~(OFPBF_ATOMIC | OFPBF_ORDERED)) {
-            return -OFPERR_OFPBFC_BAD_FLAGS;
+        err = bundle_open(st, conn, bc.bundle_id, bc.flags, &b);
+        if (err) {
+            return err;
         }
-        if (bundles_of_conn(st, conn) >= BUNDLES_PER_CONN) {
-            return -OFPERR_OFPBFC_OUT_OF_BUNDLES;
-        }
-        b = xcalloc(1, sizeof *b);
-        b->conn = conn;
-        b->id = bc.bundle_id;
-        b->flags = bc.flags;
-        b->next = st->bundles;
-        st->bundles = b;
         send_bundle_reply(conn, msg, &bc, OFPBCT_OPEN_REPLY);
         return 0;
     case OFPBCT_CLOSE_REQUEST:
@@ -813,18 +826,10 @@ static int handle_bundle_add(struct ofproto *ofp, struct ofconn *conn,
     struct bundle *b = bundle_find(st, conn, ba.bundle_id);
     if (!b) {
         /* As OVS: an add opens the bundle it names. */
-        if (ba.flags & ~(OFPBF_ATOMIC | OFPBF_ORDERED)) {
-            return -OFPERR_OFPBFC_BAD_FLAGS;
+        err = bundle_open(st, conn, ba.bundle_id, ba.flags, &b);
+        if (err) {
+            return err;
         }
-        if (bundles_of_conn(st, conn) >= BUNDLES_PER_CONN) {
-            return -OFPERR_OFPBFC_OUT_OF_BUNDLES;
-        }
-        b = xcalloc(1, sizeof *b);
-        b->conn = conn;
-        b->id = ba.bundle_id;
-        b->flags = ba.flags;
-        b->next = st->bundles;
-        st->bundles = b;
     } else if (b->closed) {
         bundle_remove(st, b);
         return -OFPERR_OFPBFC_BUNDLE_CLOSED;
