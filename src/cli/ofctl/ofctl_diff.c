@@ -84,7 +84,7 @@ void ofctl_read_flow_file(const char *name, bool commands,
             ofctl_fatal("%s:%d: %s", name, line_no, err);
         }
         *fms = xrealloc(*fms, (*n + 1) * sizeof **fms);
-        ofctl_fm_from_spec(&spec, c, &(*fms)[(*n)++]);
+        ofp_flow_mod_from_spec(&spec, c, &(*fms)[(*n)++]);
         ofp_flow_spec_free(&spec);
     }
     free(text);

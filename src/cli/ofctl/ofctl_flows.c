@@ -82,23 +82,6 @@ static bool table_given(const struct ofp_flow_mod *fm)
                                     : fm->table_id != OFP_TABLE_ALL;
 }
 
-void ofctl_fm_from_spec(const struct ofp_flow_spec *spec,
-                        enum ofp_flow_mod_command command,
-                        struct ofp_flow_mod *fm)
-{
-    ofp_flow_mod_from_spec(spec, command, fm);
-    fm->flags = spec->flags;
-    fm->importance = spec->importance;
-    fm->out_port = spec->out_port;
-    bool modify = command == OFPFC_MODIFY || command == OFPFC_MODIFY_STRICT;
-    if (modify && spec->cookie_masked) {
-        /* "cookie=X/MASK" selects, even with an all-ones mask. */
-        fm->cookie = spec->cookie;
-        fm->cookie_mask = spec->cookie_mask;
-        fm->new_cookie = UINT64_MAX;
-    }
-}
-
 static void encode_fm(struct ofpbuf *b, struct vconn *v,
                       const struct ofctl_proto *p, uint32_t xid,
                       const struct ofp_flow_mod *fm)
@@ -253,7 +236,7 @@ static void flow_mod_one(int argc, char *argv[],
         ofctl_fatal("%s", err);
     }
     struct ofp_flow_mod fm;
-    ofctl_fm_from_spec(&spec, command, &fm);
+    ofp_flow_mod_from_spec(&spec, command, &fm);
     ofp_flow_spec_free(&spec);
     ofctl_send_flow_mods(argv[1], &fm, 1);
     ofp_flow_mod_free(&fm);

@@ -21,11 +21,6 @@ void ofctl_set_flow_format(struct vconn *v, bool nxm, bool tid,
 void ofctl_set_dump_format(struct vconn *v, const struct ofp_match *m,
                            bool need_nxm, struct ofctl_proto *p);
 
-/* ofp_flow_mod_from_spec plus what it leaves out (flags, importance,
- * out_port). */
-void ofctl_fm_from_spec(const struct ofp_flow_spec *spec,
-                        enum ofp_flow_mod_command command,
-                        struct ofp_flow_mod *fm);
 
 /* Opens `sw`, picks the flow format, sends the flow_mods (each with a
  * barrier, or as one bundle with --bundle); exits on an error. */
