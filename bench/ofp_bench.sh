@@ -3,22 +3,29 @@
 # Open vSwitch 3.1, in the same run, over each bridge's management socket
 # (unix:RUNDIR/br0.mgmt), OpenFlow 1.3/1.4:
 #
+#   echo         N echo round trips (build/bench/ofp_flowmod): the floor
+#                of add+barrier, what the socket and the two wakeups of a
+#                round trip cost with no flow table at all
 #   add+barrier  N single flow_mods (add), each followed by a barrier whose
 #                reply is awaited before the next (build/bench/ofp_flowmod:
 #                one connection, no process per flow)
 #   bundle       B flows in one atomic bundle: ovs-ofctl -O OpenFlow14
 #                --bundle add-flows (the time includes ovs-ofctl parsing
 #                the file: the same cost on both switches)
+#   bundle raw   the same B flows, encoded before the clock starts, sent
+#                in one OpenFlow 1.4 bundle by ofp_flowmod (the switch's
+#                cost alone)
 #   dump ofctl   ovs-ofctl -O OpenFlow13 dump-flows of those B flows to
 #                /dev/null (includes ovs-ofctl's formatting, the same cost)
 #   dump raw     one flow stats request read to its last reply by
 #                ofp_flowmod (the switch's cost alone)
 #
-# For each figure also the CPU seconds the switch process used.  Then the
-# ratio vswitchd/OVS (rates: > 1 means vswitchd is faster).  Root; needs
-# `make all` (build/vswitchd, build/bench/ofp_flowmod).
+# For each figure also the CPU seconds the switch process used.  Each
+# switch is started afresh for each of R rounds (alternating); the table
+# gives the medians and the ratio vswitchd/OVS (rates: > 1 means vswitchd
+# is faster).  Root; needs `make all` (build/vswitchd, build/bench/ofp_flowmod).
 #
-#   bash bench/ofp_bench.sh [N] [B]          N default 20000, B 100000
+#   bash bench/ofp_bench.sh [N] [B] [R]      N default 20000, B 100000, R 3
 #
 # Each switch runs in its own network namespace (OVS's netdev datapath
 # makes TAP devices; nothing reaches the host's).  Environment: SWITCHES
@@ -28,6 +35,7 @@ set -euo pipefail
 
 N=${1:-20000}
 B=${2:-100000}
+R=${3:-3}
 SWITCHES=${SWITCHES:-vswitchd ovs}
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,7 +57,7 @@ vsctl() {
         --db="$VS_DIR/conf.db" "$@"
 }
 start_vswitchd() {
-    mkdir -p "$VS_DIR"
+    rm -rf "$VS_DIR"; mkdir -p "$VS_DIR"
     ip netns add ${T}vs
     ip netns exec ${T}vs ip link set lo up
     # (ip netns exec execs: $! is vswitchd itself.)
@@ -82,7 +90,7 @@ ovs_env() {
 ovsctl() { ovs_env ovs-vsctl --db=unix:"$OVS_DIR/db.sock" "$@"; }
 start_ovs() {
     command -v ovs-vswitchd >/dev/null || { echo "no ovs-vswitchd" >&2; return 1; }
-    mkdir -p "$OVS_DIR"
+    rm -rf "$OVS_DIR"; mkdir -p "$OVS_DIR"
     ip netns add ${T}ovs
     ip netns exec ${T}ovs ip link set lo up
     ovs_env ovsdb-tool create "$OVS_DIR/conf.db" \
@@ -139,7 +147,8 @@ awk -v n="$B" 'BEGIN { for (i = 0; i < n; i++)
     printf "priority=100,ip,nw_dst=10.%d.%d.%d,actions=drop\n",
            int(i / 65536) % 256, int(i / 256) % 256, i % 256 }' > "$FLOWS"
 
-declare -A RES CPU
+MEASURES=(echo add+barrier bundle "bundle raw" "dump ofctl" "dump raw")
+declare -A RES CPU          # "NAME,SWITCH": one figure per round, spaces
 # measure NAME SWITCH COUNT CMD...: runs CMD, records COUNT/seconds.
 measure() {
     local name=$1 sw=$2 count=$3; shift 3
@@ -147,18 +156,28 @@ measure() {
     c0=$(sw_ticks); t0=$(now)
     if ! "$@" >"$WORK/out" 2>"$WORK/err"; then
         echo "  $name: failed: $(head -3 "$WORK/err")" >&2
-        RES[$name,$sw]=n/a; CPU[$name,$sw]=n/a
+        RES[$name,$sw]+=" n/a"; CPU[$name,$sw]+=" n/a"
         return 0
     fi
     t1=$(now); c1=$(sw_ticks)
-    RES[$name,$sw]=$(awk -v n="$count" -v a="$t0" -v b="$t1" \
+    local rate cpu
+    rate=$(awk -v n="$count" -v a="$t0" -v b="$t1" \
         'BEGIN { printf "%.0f", n / (b - a) }')
-    CPU[$name,$sw]=$(awk -v a="$c0" -v b="$c1" -v hz="$HZ" \
+    cpu=$(awk -v a="$c0" -v b="$c1" -v hz="$HZ" \
         'BEGIN { printf "%.2f", (b - a) / hz }')
+    RES[$name,$sw]+=" $rate"; CPU[$name,$sw]+=" $cpu"
     printf "  %-13s %10s /s   (%s s wall, switch CPU %s s)\n" "$name" \
-        "${RES[$name,$sw]}" \
+        "$rate" \
         "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" \
-        "${CPU[$name,$sw]}"
+        "$cpu"
+}
+
+# median FIGURES...: the median of numbers ("n/a" if any is n/a).
+median() {
+    case " $* " in *" n/a "*|"  ") echo n/a; return ;; esac
+    printf "%s\n" "$@" | sort -g | awk '{ v[NR] = $1 }
+        END { if (NR % 2) print v[(NR + 1) / 2];
+              else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 flow_count() {
@@ -177,13 +196,14 @@ run_switch() {
     done
     if [ -z "$ok" ]; then
         echo "  $sw does not answer OpenFlow on $MGMT: n/a"
-        for m in add+barrier bundle "dump ofctl" "dump raw"; do
-            RES[$m,$sw]=n/a; CPU[$m,$sw]=n/a
+        for m in "${MEASURES[@]}"; do
+            RES[$m,$sw]+=" n/a"; CPU[$m,$sw]+=" n/a"
         done
         "stop_$sw"
         return 0
     fi
     ofctl -O OpenFlow13 del-flows "unix:$MGMT"
+    measure echo "$sw" "$N" "$FLOWMOD" "unix:$MGMT" echo "$N"
     measure add+barrier "$sw" "$N" "$FLOWMOD" "unix:$MGMT" add-barrier "$N"
     local got
     got=$(flow_count)
@@ -199,26 +219,37 @@ run_switch() {
     measure "dump raw" "$sw" "$B" "$FLOWMOD" "unix:$MGMT" dump
     grep -q "^dump $B flows" "$WORK/out" ||
         echo "  (dump raw: $(cat "$WORK/out"))"
+    ofctl -O OpenFlow13 del-flows "unix:$MGMT"
+    measure "bundle raw" "$sw" "$B" "$FLOWMOD" "unix:$MGMT" bundle "$B"
+    got=$(flow_count)
+    [ "$got" = "$B" ] || echo "  (bundle raw: $got flows in the table, not $B)"
     "stop_$sw"
 }
 
-echo "ofp_bench: $N single flow_mods with barriers, $B flows in a bundle and in a dump"
-for sw in $SWITCHES; do
-    run_switch "$sw"
+echo "ofp_bench: $N single flow_mods with barriers, $B flows in a bundle and in a dump, $R rounds"
+for r in $(seq "$R"); do
+    echo "-- round $r"
+    for sw in $SWITCHES; do
+        run_switch "$sw"
+    done
 done
 
 # ---- the table ----
 case " $SWITCHES " in *" vswitchd "*) ;; *) exit 0 ;; esac
 case " $SWITCHES " in *" ovs "*) ;; *) exit 0 ;; esac
 echo
+echo "medians of $R rounds:"
 printf "%-13s %12s %12s %8s   %s\n" "" "vswitchd/s" "ovs/s" "ratio" \
     "switch CPU s (vswitchd / ovs)"
-for m in add+barrier bundle "dump ofctl" "dump raw"; do
-    a=${RES[$m,vswitchd]} b=${RES[$m,ovs]}
+for m in "${MEASURES[@]}"; do
+    # (word splitting of the lists is wanted)
+    # shellcheck disable=SC2086
+    a=$(median ${RES[$m,vswitchd]}) b=$(median ${RES[$m,ovs]})
     r=n/a
     if [ "$a" != n/a ] && [ "$b" != n/a ] && [ "$b" != 0 ]; then
         r=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2fx", a / b }')
     fi
+    # shellcheck disable=SC2086
     printf "%-13s %12s %12s %8s   %s / %s\n" "$m" "$a" "$b" "$r" \
-        "${CPU[$m,vswitchd]}" "${CPU[$m,ovs]}"
+        "$(median ${CPU[$m,vswitchd]})" "$(median ${CPU[$m,ovs]})"
 done

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -326,6 +327,12 @@ fail:
     set_err(err, errlen, "%s: listen failed (%s)", target, strerror(-error));
     close(fd);
     return error;
+}
+
+bool pstream_pending(int listen_fd)
+{
+    struct pollfd pfd = { .fd = listen_fd, .events = POLLIN };
+    return poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN);
 }
 
 int pstream_accept(int listen_fd)

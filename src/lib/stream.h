@@ -35,6 +35,10 @@ int pstream_open(const char *target, unsigned mode, char *err,
 /* Accepts one connection: a fd, or -EAGAIN when none is waiting, or
  * -errno. */
 int pstream_accept(int listen_fd);
+/* True when a connection waits on `listen_fd` (a zero-timeout poll).  A
+ * failing accept4() costs the kernel a socket, an inode and a file before
+ * it says EAGAIN, so a main loop checks this first on every pass. */
+bool pstream_pending(int listen_fd);
 /* The local TCP port of `fd`, or -1. */
 int stream_bound_port(int fd);
 

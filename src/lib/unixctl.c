@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "lib/dstr.h"
+#include "lib/stream.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
 
@@ -669,6 +670,9 @@ static void server_accept(struct unixctl_server *s)
         return;
     }
     s->accept_paused_until = 0;
+    if (!pstream_pending(s->fd)) {
+        return;
+    }
     size_t n_live = live_conns(s);
     /* A bounded batch: the new connections are read in this same run,
      * before a flood of later ones could push them out. */

@@ -842,6 +842,9 @@ static void ctl_destroy(struct connmgr *mgr, struct ctl *ctl)
 static void accept_all(struct connmgr *mgr, int lfd, struct ctl *ctl,
                        const char *target)
 {
+    if (!pstream_pending(lfd)) {
+        return;
+    }
     for (int i = 0; i < 16; i++) {
         int fd = pstream_accept(lfd);
         if (fd < 0) {
@@ -1206,7 +1209,7 @@ void connmgr_run(struct connmgr *mgr)
 {
     uint64_t now = now_ms();
 
-    if (mgr->mgmt_fd >= 0) {
+    if (mgr->mgmt_fd >= 0 && pstream_pending(mgr->mgmt_fd)) {
         char *target = xasprintf("unix:%s", mgr->mgmt_path);
         accept_all(mgr, mgr->mgmt_fd, NULL, target);
         free(target);
