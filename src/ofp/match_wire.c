@@ -176,6 +176,9 @@ static void put_value(struct putter *p, const struct mf_field *f,
 static void put_id(struct putter *p, const struct ofp_match *m, enum mf_id id)
 {
     const struct mf_field *f = mf_by_id(id);
+    if (mf_is_zero(f, &m->mask)) {
+        return;           /* wildcarded: most fields of most matches */
+    }
     put_value(p, f, mf_get(f, &m->value), mf_get(f, &m->mask));
 }
 

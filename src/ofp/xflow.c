@@ -116,6 +116,18 @@ mf_value mf_get(const struct mf_field *f, const struct xflow *x)
     return (storage_get(f, x) >> f->shift) & mf_width_mask(f);
 }
 
+bool mf_is_zero(const struct mf_field *f, const struct xflow *x)
+{
+    const uint8_t *p = (const uint8_t *) x + f->ofs;
+    uint8_t any = 0;
+    for (int i = 0; i < f->n_bytes; i++) {
+        any |= p[i];
+    }
+    /* Zero storage is a zero field; otherwise other bits sharing the
+     * storage (a sub-byte field) may be the set ones. */
+    return !any || !mf_get(f, x);
+}
+
 void mf_set_masked(const struct mf_field *f, struct xflow *x, mf_value value,
                    mf_value mask)
 {

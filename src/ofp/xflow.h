@@ -323,6 +323,10 @@ mf_value mf_width_mask(const struct mf_field *f);
 /* Reads the field's value out of `x`. */
 mf_value mf_get(const struct mf_field *f, const struct xflow *x);
 
+/* True when the field is all zeros in `x` (cheaper than mf_get() == 0 for
+ * the common case of a wildcarded field in a mask). */
+bool mf_is_zero(const struct mf_field *f, const struct xflow *x);
+
 /* Writes the bits of `value` selected by `mask` (both of the field's width)
  * into `x`, leaving the other bits alone. */
 void mf_set_masked(const struct mf_field *f, struct xflow *x, mf_value value,
