@@ -69,10 +69,19 @@ struct iface {
     bool seen;
 };
 
+/* A Controller row of a bridge, and the is_connected last written. */
+struct bridge_ctl {
+    char uuid[37];
+    char *target;
+    int is_connected;          /* -1: not written since configured */
+};
+
 struct bridge {
     char *name;
     struct ofproto *ofproto;
     struct connmgr *connmgr;   /* NULL without a run directory */
+    struct bridge_ctl *ctls;
+    size_t n_ctls;
     struct iface **ifaces;
     size_t n_ifaces;
     bool seen;
@@ -328,6 +337,16 @@ static bool bridge_sweep_ifaces(struct bridge *b)
     return changed;
 }
 
+static void bridge_clear_ctls(struct bridge *b)
+{
+    for (size_t i = 0; i < b->n_ctls; i++) {
+        free(b->ctls[i].target);
+    }
+    free(b->ctls);
+    b->ctls = NULL;
+    b->n_ctls = 0;
+}
+
 static void bridge_destroy(struct bridge *b)
 {
     for (size_t k = 0; k < b->n_ifaces; k++) {
@@ -340,6 +359,7 @@ static void bridge_destroy(struct bridge *b)
         ofproto_destroy(b->ofproto);
     }
     VLOG_INFO("bridge %s: deleted", b->name);
+    bridge_clear_ctls(b);
     free(b->ifaces);
     free(b->name);
     free(b);
@@ -666,6 +686,30 @@ static void bridge_configure_controllers(struct bridge *b,
     connmgr_set_controllers(b->connmgr, ctls, cb->n_controllers,
                             protocols_bitmap(cb), fm);
     free(ctls);
+
+    bridge_clear_ctls(b);
+    b->ctls = xcalloc(cb->n_controllers + 1, sizeof *b->ctls);
+    for (size_t i = 0; i < cb->n_controllers; i++) {
+        struct bridge_ctl *bc = &b->ctls[b->n_ctls++];
+        snprintf(bc->uuid, sizeof bc->uuid, "%s", cb->controllers[i].uuid);
+        bc->target = xstrdup(cb->controllers[i].target);
+        bc->is_connected = -1;
+    }
+}
+
+/* Writes Controller:is_connected where it changed: checked on every pass
+ * (a comparison per controller), written only on a change, so that
+ * `vs-vsctl show` says so as soon as the connection is up or down. */
+static void bridge_write_controller_status(struct bridge *b)
+{
+    for (size_t i = 0; i < b->n_ctls; i++) {
+        struct bridge_ctl *bc = &b->ctls[i];
+        int now = connmgr_target_connected(b->connmgr, bc->target);
+        if (now != bc->is_connected
+            && !confdb_set_controller_connected(br.db, bc->uuid, now)) {
+            bc->is_connected = now;
+        }
+    }
 }
 
 /* ---- Reconfiguration ---- */
@@ -877,6 +921,7 @@ void bridge_run(void)
     for (size_t k = 0; k < br.n_bridges; k++) {
         if (br.bridges[k]->connmgr) {
             connmgr_run(br.bridges[k]->connmgr);
+            bridge_write_controller_status(br.bridges[k]);
         }
     }
     uint64_t now = dp_time_ms();

@@ -62,6 +62,11 @@ int confdb_read_config(struct confdb *db, struct conf *out);
 int confdb_set_iface_status(struct confdb *db, const char *iface_name,
                             const struct conf_iface_status *st);
 
+/* Writes Controller `uuid`'s is_connected, as a status write (no seqno
+ * change).  0, -1 if no such row or on storage error. */
+int confdb_set_controller_connected(struct confdb *db, const char *uuid,
+                                    bool is_connected);
+
 /* A number that grows with every committed configuration change made
  * through this handle or noticed from another process (status writes by
  * confdb_set_iface_status do not count).  The daemon compares it with the

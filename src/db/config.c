@@ -151,6 +151,7 @@ static void fill_bridge(struct confdb *db, struct conf_bridge *cb,
             continue;
         }
         struct conf_controller *cc = &cb->controllers[cb->n_controllers++];
+        snprintf(cc->uuid, sizeof cc->uuid, "%s", c->uuid);
         cc->target = string_or_empty(&c->cols[CTL_TARGET]);
         cc->max_backoff = integer_or(&c->cols[CTL_MAX_BACKOFF], -1);
         cc->inactivity_probe = integer_or(&c->cols[CTL_INACTIVITY_PROBE], -1);
@@ -299,6 +300,29 @@ int confdb_set_iface_status(struct confdb *db, const char *iface_name,
     set_optional_string(row, IF_LINK_STATE, up_or_down(st->link_state));
     set_optional_int(row, IF_MTU, st->mtu, st->mtu >= 0);
     set_statistics(row, st->stats);
+    if (confdb_commit(db, false, &err)) {
+        free(err);
+        return -1;
+    }
+    return 0;
+}
+
+int confdb_set_controller_connected(struct confdb *db, const char *uuid,
+                                    bool is_connected)
+{
+    char *err = NULL;
+
+    if (confdb_begin(db, &err)) {
+        free(err);
+        return -1;
+    }
+    struct confdb_row *row = confdb_find_uuid(db, TBL_CONTROLLER, uuid);
+    if (!row) {
+        confdb_rollback(db);
+        return -1;
+    }
+    union atom a = { .boolean = is_connected };
+    set_optional(row, CTL_IS_CONNECTED, &a);
     if (confdb_commit(db, false, &err)) {
         free(err);
         return -1;

@@ -39,6 +39,7 @@ struct conf_port {
 
 /* A Controller row. */
 struct conf_controller {
+    char uuid[37];
     char *target;
     int64_t max_backoff;       /* ms; -1 when unset */
     int64_t inactivity_probe;  /* ms; -1 when unset (0: no probes) */

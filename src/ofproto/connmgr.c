@@ -1130,6 +1130,17 @@ bool connmgr_controller_connected(const struct connmgr *mgr)
     return false;
 }
 
+bool connmgr_target_connected(const struct connmgr *mgr, const char *target)
+{
+    for (size_t i = 0; i < mgr->n_conns; i++) {
+        const struct ofconn *c = mgr->conns[i];
+        if (c->ctl && !strcmp(c->ctl->target, target) && ofconn_usable(c)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 enum connmgr_fail_mode connmgr_fail_mode(const struct connmgr *mgr)
 {
     return mgr->fail_mode;

@@ -69,6 +69,10 @@ void connmgr_set_controllers(struct connmgr *mgr,
  * service connection) is connected: fail_mode standalone switches NORMAL
  * only while this is false. */
 bool connmgr_controller_connected(const struct connmgr *mgr);
+/* True when controller `target` (as given to connmgr_set_controllers) has
+ * a negotiated connection: the active one, or for a passive target any
+ * connection accepted on it.  What Controller:is_connected says. */
+bool connmgr_target_connected(const struct connmgr *mgr, const char *target);
 enum connmgr_fail_mode connmgr_fail_mode(const struct connmgr *mgr);
 
 /* The fds to wait on and the time of the next timer (connect retries,

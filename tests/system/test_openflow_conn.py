@@ -124,6 +124,18 @@ def test_active_controller_backoff(vswitchd):
                 if m[1] == 3:
                     assert m[2] == 2 and m[3] == b"ping"
                     break
+            # Controller:is_connected follows the connection, and
+            # vs-vsctl show says so as ovs-vsctl show does.
+            def connected():
+                return vswitchd.vsctl("get", "Controller", BR,
+                                      "is_connected").stdout.strip()
+            wait_until(lambda: connected() == "true")
+            show = vswitchd.vsctl("show").stdout
+            assert (f'        Controller "tcp:127.0.0.1:{port}"\n'
+                    "            is_connected: true\n") in show, show
+            conn.close()
+            wait_until(lambda: connected() == "false")
+            continue
         conn.close()
     # Back-off: the retries wait about 1 s and then 2 s.
     gaps = [b - a for a, b in zip(times, times[1:])]
