@@ -890,9 +890,10 @@ static void flush_flows(struct connmgr *mgr)
 
 /* OVS's fail-open: in standalone mode, when no controller has been
  * connected for three times the longest probe interval, every flow goes
- * and the priority-0 NORMAL flow comes back (OVS makes it a hidden rule;
- * here it is the visible one that a bridge without controllers has); when
- * a controller connects again that flow is taken out. */
+ * and the bridge switches NORMAL ahead of its (empty) table, as OVS's
+ * hidden fail-open rule does: dump-flows shows nothing, and flows added
+ * meanwhile wait under it.  When a controller connects again, the table
+ * rules again. */
 static int fail_open_trigger_ms(const struct connmgr *mgr)
 {
     int max_probe = 0;
@@ -904,43 +905,37 @@ static int fail_open_trigger_ms(const struct connmgr *mgr)
     return (max_probe ? max_probe : DEFAULT_PROBE_MS) * 3;
 }
 
+static void set_fail_open(struct connmgr *mgr, bool on)
+{
+    mgr->fail_open = on;
+    if (mgr->ofproto) {
+        ofproto_set_fail_open(mgr->ofproto, on);
+    }
+}
+
 static void fail_open_run(struct connmgr *mgr, uint64_t now)
 {
     if (!n_active_ctls(mgr) || mgr->fail_mode != CONNMGR_FAIL_STANDALONE) {
-        mgr->fail_open = false;
+        set_fail_open(mgr, false);
         return;
     }
     bool connected = connmgr_controller_connected(mgr);
     if (connected) {
         mgr->last_connected_ms = now;
-        if (mgr->fail_open && mgr->ofproto) {
+        if (mgr->fail_open) {
             VLOG_WARN("%s: no longer in fail-open mode", mgr->name);
-            struct ofp_flow_spec spec;
-            char err[128];
-            if (!ofp_parse_flow("priority=0", OFP_PARSE_MATCH, &spec, err,
-                                sizeof err)) {
-                ofproto_flow_del(mgr->ofproto, &spec, true);
-            }
-            ofp_flow_spec_free(&spec);
         }
-        mgr->fail_open = false;
+        set_fail_open(mgr, false);
     } else if (!mgr->fail_open
                && since(now, mgr->last_connected_ms)
                   >= (uint64_t) fail_open_trigger_ms(mgr)) {
         VLOG_WARN("%s: could not connect to controller for %d seconds, "
                   "failing open", mgr->name,
                   (int) (since(now, mgr->last_connected_ms) / 1000));
-        mgr->fail_open = true;
         if (mgr->ofproto) {
-            char err[128];
             ofproto_flow_del(mgr->ofproto, NULL, false);
-            if (ofproto_add_flow_str(mgr->ofproto,
-                                     "priority=0,actions=NORMAL", err,
-                                     sizeof err)) {
-                VLOG_ERR("%s: could not add the NORMAL flow (%s)",
-                         mgr->name, err);
-            }
         }
+        set_fail_open(mgr, true);
     }
 }
 
@@ -1112,7 +1107,7 @@ void connmgr_set_controllers(struct connmgr *mgr,
     mgr->fail_mode = fail_mode;
     if (had != has || (mode_changed && !has)) {
         flush_flows(mgr);
-        mgr->fail_open = false;
+        set_fail_open(mgr, false);
     }
     if (!had && has) {
         mgr->last_connected_ms = now_ms();

@@ -320,6 +320,14 @@ void ofproto_settings_default(struct ofproto_settings *s)
     s->forward_bpdu = false;
 }
 
+void ofproto_set_fail_open(struct ofproto *ofp, bool on)
+{
+    if (ofp->fail_open != on) {
+        ofp->fail_open = on;
+        ofp->need_revalidate = true;
+    }
+}
+
 void ofproto_set_settings(struct ofproto *ofp,
                           const struct ofproto_settings *s)
 {

@@ -106,6 +106,11 @@ void ofproto_settings_default(struct ofproto_settings *s);
 void ofproto_set_settings(struct ofproto *ofproto,
                           const struct ofproto_settings *s);
 
+/* Fail-open (connmgr.c): while on, every packet is switched NORMAL ahead
+ * of the flow table, as OVS's hidden fail-open rule does; the datapath
+ * flows are revalidated when it changes. */
+void ofproto_set_fail_open(struct ofproto *ofproto, bool on);
+
 /* Handles one upcall on this bridge: learns, translates the packet through
  * the tables, installs the megaflow (unless the flow limit is reached or
  * the datapath refuses it) and executes the actions on the packet. */

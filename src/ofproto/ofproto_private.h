@@ -90,6 +90,8 @@ struct ofproto {
     bool miss_to_controller;   /* a table miss sends a packet_in (while
                                 * some connection wants those, as OVS:
                                 * connmgr_wants_packet_in_on_miss) */
+    bool fail_open;            /* NORMAL ahead of the tables (OVS's hidden
+                                * fail-open rule, priority 0xf0f0f0) */
     uint16_t frag_flags, miss_send_len;    /* SET_CONFIG */
     uint64_t next_link_poll_ms;
     void *ofp_state;           /* ofproto_ofp.c's (bundles) */

@@ -886,6 +886,9 @@ void xlate(const struct xlate_in *in, struct xlate_out *out)
                                              | OFPPC_PORT_DOWN)) {
         trace(&c, 1, "%s is %s: dropping", in_port->name,
               in_port->config & OFPPC_PORT_DOWN ? "down" : "no-receive");
+    } else if (c.ofp->fail_open) {
+        trace(&c, 0, "fail-open: switching NORMAL ahead of the flow table");
+        xlate_normal(&c);
     } else {
         do_table(&c, 0);
     }

@@ -509,15 +509,23 @@ static void test_fail_mode(void **state)
     assert_int_equal(oftable_count(f->h.ofp->tables[0]), 1);
 
     /* Standalone with a controller that stays away: flows flushed, then
-     * after 3 probe intervals fail-open puts NORMAL back. */
+     * after 3 probe intervals fail-open switches NORMAL ahead of the
+     * table, which stays empty (OVS's rule is hidden). */
     struct connmgr_controller c1 = { .target = "tcp:127.0.0.1:1",
                                      .probe_interval_ms = 1000 };
     connmgr_set_controllers(f->mgr, &c1, 1, 0, CONNMGR_FAIL_STANDALONE);
     assert_int_equal(oftable_count(f->h.ofp->tables[0]), 0);
-    for (int i = 0; i < 200 && !oftable_count(f->h.ofp->tables[0]); i++) {
+    assert_false(f->h.ofp->fail_open);
+    for (int i = 0; i < 250 && !f->h.ofp->fail_open; i++) {
         connmgr_run(f->mgr);
         usleep(20000);
     }
+    assert_true(f->h.ofp->fail_open);
+    assert_int_equal(oftable_count(f->h.ofp->tables[0]), 0);
+    /* Dropping the controller ends it; the visible NORMAL flow of a
+     * bridge without controllers is back. */
+    connmgr_set_controllers(f->mgr, NULL, 0, 0, CONNMGR_FAIL_STANDALONE);
+    assert_false(f->h.ofp->fail_open);
     assert_int_equal(oftable_count(f->h.ofp->tables[0]), 1);
 }
 

@@ -333,10 +333,40 @@ static void test_every_action(void **state)
     }
 }
 
+/* Fail-open switches NORMAL ahead of the table, whatever its rules say
+ * (OVS's hidden rule outranks every OpenFlow priority). */
+static void test_fail_open_ahead_of_table(void **state)
+{
+    (void) state;
+    struct harness h;
+    h_init(&h, 3, NULL);
+    h_add_flow(&h, "priority=65535,actions=drop");
+    struct xlate_in xi;
+    packet(&h, &xi, 64);
+    xlate(&xi, &xo);
+    assert_int_equal(xo.acts.len, 0);           /* the rule drops */
+
+    ofproto_set_fail_open(h.ofp, true);
+    packet(&h, &xi, 64);
+    xlate(&xi, &xo);
+    struct dp_act a[8];
+    size_t n = acts_of(a, 8);
+    assert_int_equal(n, 2);                     /* flooded to 2 and 3 */
+    assert_int_equal(out_port(&a[0]), h.dp_ports[2]);
+    assert_int_equal(out_port(&a[1]), h.dp_ports[3]);
+
+    ofproto_set_fail_open(h.ofp, false);
+    packet(&h, &xi, 64);
+    xlate(&xi, &xo);
+    assert_int_equal(xo.acts.len, 0);
+    h_destroy(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_set_fields_and_output),
+        cmocka_unit_test(test_fail_open_ahead_of_table),
         cmocka_unit_test(test_megaflow_mask),
         cmocka_unit_test(test_resubmit_goto_registers),
         cmocka_unit_test(test_dec_ttl_and_loops),
