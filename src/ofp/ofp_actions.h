@@ -10,6 +10,7 @@
 #define VS_OFP_OFP_ACTIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ofp/xflow.h"
@@ -157,6 +158,16 @@ struct ofpact {
         } note;
     };
 };
+
+/* Action lists are arrays of struct ofpact.  An action may own memory
+ * (a payload too big for the union points to the heap), so a list is
+ * copied and freed only through these two; a bitwise copy of a list
+ * shares what its actions own. */
+
+/* Frees the list and what its actions own; NULL is fine. */
+void ofpacts_free(struct ofpact *acts, size_t n);
+/* A deep copy of the list (NULL when n is 0). */
+struct ofpact *ofpacts_clone(const struct ofpact *acts, size_t n);
 
 /* Each entry's PAYLOAD names a member of the union. */
 #define OFPACT(ENUM, FN, PAYLOAD, ...)                                       \

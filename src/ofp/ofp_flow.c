@@ -150,7 +150,7 @@ static int pull_acts(struct ofpcur *c, size_t len, uint8_t version,
             ? ofpacts_pull_actions(c->p, len, version, acts, n)
             : ofpacts_pull_instructions(c->p, len, version, acts, n);
     if (r < 0) {
-        free(*acts);
+        ofpacts_free(*acts, *n);
         *acts = NULL;
         *n = 0;
         return r;
@@ -553,7 +553,7 @@ int ofp_decode_flow_mod(const struct ofp_msg *msg, bool tid,
 
 void ofp_flow_mod_free(struct ofp_flow_mod *fm)
 {
-    free(fm->acts);
+    ofpacts_free(fm->acts, fm->n_acts);
     fm->acts = NULL;
     fm->n_acts = 0;
 }
@@ -607,11 +607,8 @@ void ofp_flow_mod_from_spec(const struct ofp_flow_spec *spec,
     if (add || modify) {
         fm->idle_timeout = spec->idle_timeout;
         fm->hard_timeout = spec->hard_timeout;
-        if (spec->n_acts) {
-            fm->acts = xmalloc(spec->n_acts * sizeof *fm->acts);
-            memcpy(fm->acts, spec->acts, spec->n_acts * sizeof *fm->acts);
-            fm->n_acts = spec->n_acts;
-        }
+        fm->acts = ofpacts_clone(spec->acts, spec->n_acts);
+        fm->n_acts = spec->n_acts;
     }
 }
 
@@ -1000,7 +997,7 @@ int ofp_decode_flow_stats_reply(const struct ofp_msg *msg,
 void ofp_flow_stats_free(struct ofp_flow_stats *fs, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        free(fs[i].acts);
+        ofpacts_free(fs[i].acts, fs[i].n_acts);
     }
     free(fs);
 }

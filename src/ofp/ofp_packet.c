@@ -561,7 +561,7 @@ int ofp_decode_packet_out(const struct ofp_msg *msg,
 
 void ofp_packet_out_free(struct ofp_packet_out *po)
 {
-    free(po->acts);
+    ofpacts_free(po->acts, po->n_acts);
     po->acts = NULL;
     po->n_acts = 0;
 }

@@ -938,7 +938,7 @@ int ofpacts_parse(const char *s, struct ofpact **acts, size_t *n_acts,
     }
     free(copy);
     if (ret) {
-        free(*acts);
+        ofpacts_free(*acts, *n_acts);
         *acts = NULL;
         *n_acts = 0;
     }
@@ -1048,7 +1048,7 @@ int ofp_parse_flow(const char *s, enum ofp_parse_mode mode,
 
 void ofp_flow_spec_free(struct ofp_flow_spec *spec)
 {
-    free(spec->acts);
+    ofpacts_free(spec->acts, spec->n_acts);
     spec->acts = NULL;
     spec->n_acts = 0;
 }

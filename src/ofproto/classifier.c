@@ -88,19 +88,15 @@ void rule_ref(struct rule *r)
 void rule_unref(struct rule *r)
 {
     if (r && --r->refcnt == 0) {
-        free(r->acts);
+        ofpacts_free(r->acts, r->n_acts);
         free(r);
     }
 }
 
 void rule_set_actions(struct rule *r, const struct ofpact *acts, size_t n)
 {
-    struct ofpact *copy = NULL;
-    if (n) {
-        copy = xmalloc(n * sizeof *copy);
-        memcpy(copy, acts, n * sizeof *copy);
-    }
-    free(r->acts);
+    struct ofpact *copy = ofpacts_clone(acts, n);
+    ofpacts_free(r->acts, r->n_acts);
     r->acts = copy;
     r->n_acts = n;
 }

@@ -212,7 +212,7 @@ static void journal_undo(struct ofproto *ofp, struct journal *j)
             oftable_insert(t, e->r);
             break;
         case J_MOD:
-            free(e->r->acts);
+            ofpacts_free(e->r->acts, e->r->n_acts);
             e->r->acts = e->acts;
             e->r->n_acts = e->n_acts;
             e->r->cookie = e->cookie;
@@ -242,7 +242,7 @@ static void journal_commit(struct ofproto *ofp, struct journal *j,
             rule_unref(e->r);
             break;
         case J_MOD:
-            free(e->acts);
+            ofpacts_free(e->acts, e->n_acts);
             break;
         }
     }

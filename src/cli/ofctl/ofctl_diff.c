@@ -174,7 +174,7 @@ static void fte_add(struct fte_table *t, int index, uint8_t table_id,
     e->match = *m;
     if (e->v[index]) {
         free(e->v[index]->actions);
-        free(e->v[index]->acts);
+        ofpacts_free(e->v[index]->acts, e->v[index]->n_acts);
         free(e->v[index]);
     }
     e->v[index] = ver;
@@ -186,10 +186,7 @@ static struct fte_version *version_new(const struct ofpact *acts, size_t n)
     struct dstr s = DSTR_INIT;
     ofpacts_format(acts, n, &s);
     v->actions = dstr_steal(&s);
-    if (n) {
-        v->acts = xmalloc(n * sizeof *acts);
-        memcpy(v->acts, acts, n * sizeof *acts);
-    }
+    v->acts = ofpacts_clone(acts, n);
     v->n_acts = n;
     return v;
 }
@@ -274,7 +271,7 @@ static void fte_free(struct fte_table *t)
         for (int j = 0; j < 2; j++) {
             if (t->e[i].v[j]) {
                 free(t->e[i].v[j]->actions);
-                free(t->e[i].v[j]->acts);
+                ofpacts_free(t->e[i].v[j]->acts, t->e[i].v[j]->n_acts);
                 free(t->e[i].v[j]);
             }
         }

@@ -340,7 +340,7 @@ static void cmd_packet_out(int argc, char *argv[])
     } else {
         ofctl_fatal("Too many arguments (%d)", argc);
     }
-    free(po.acts);
+    ofpacts_free(po.acts, po.n_acts);
 }
 
 /* ---- monitor, snoop ---- */
