@@ -732,7 +732,7 @@ void ofp_print_hex_dump(struct dstr *out, const uint8_t *p, size_t len)
             int c = p[ofs + i];
             dstr_putc(out, c >= 32 && c < 127 ? (char) c : '.');
         }
-        dstr_put(out, "|\n");
+        dstr_printf(out, "%*s|\n", (int) (16 - n), "");
     }
 }
 
