@@ -335,12 +335,12 @@ static int print_body(struct dstr *out, const struct ofp_msg *msg,
 static void print_truncated(struct dstr *out, const uint8_t *p, size_t len,
                             uint16_t full)
 {
-    uint8_t *copy = xmalloc(len);
+    /* Padded back to its full length with zeros, so that a kind of fixed
+     * length is still recognised (OVS names it from the header alone). */
+    uint8_t *copy = xcalloc(1, full);
     memcpy(copy, p, len);
-    copy[2] = (uint8_t) (len >> 8);
-    copy[3] = (uint8_t) len;
     struct ofp_msg msg;
-    if (!ofp_msg_decode(copy, len, &msg)) {
+    if (!ofp_msg_decode(copy, full, &msg)) {
         dstr_put(out, ofp_msg_name(&msg));
         ofp_print_version_xid(out, msg.version, msg.xid);
         dstr_putc(out, '\n');

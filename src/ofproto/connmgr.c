@@ -599,7 +599,7 @@ static void send_error_raw(struct ofconn *c, uint8_t version,
                            size_t len)
 {
     struct ofpbuf b = OFPBUF_INIT;
-    ofp_encode_error(&b, version, error, xid, data, len < 64 ? len : 64);
+    ofp_encode_error(&b, version, error, xid, data, len);
     ofconn_send(c, &b);
     ofpbuf_uninit(&b);
     COVERAGE_INC(connmgr_errors_sent);
