@@ -729,6 +729,44 @@ static void test_snoop_slow(void **state)
     close(lfd);
 }
 
+/* A snooper stays with its controller across reconnects (OVS keeps its
+ * monitors on the rconn). */
+static void test_snoop_reconnect(void **state)
+{
+    struct fix *f = *state;
+    int lfd;
+    int ctl = ctl_open(f, OFP13_VERSION, &lfd);
+    int s = snoop_open(f, true);
+    uint8_t buf[1024];
+    close(ctl);
+    ctl = -1;
+    for (int i = 0; i < 400 && ctl < 0; i++) {     /* back-off: 1 s */
+        connmgr_run(f->mgr);
+        struct pollfd p = { .fd = lfd, .events = POLLIN };
+        if (poll(&p, 1, 10) == 1) {
+            ctl = accept(lfd, NULL, NULL);
+        }
+    }
+    assert_true(ctl >= 0);
+    assert_true(cli_recv_type(f, ctl, 0, buf, sizeof buf) > 0);
+    struct ofpbuf b = OFPBUF_INIT;
+    ofp_encode_hello(&b, 1u << OFP14_VERSION, 1);
+    cli_send_buf(ctl, &b);
+    ofpbuf_uninit(&b);
+    send_echo(ctl, OFP14_VERSION, 42, 0);
+    assert_true(cli_recv_type(f, ctl, 3, buf, sizeof buf) > 0);
+    /* Neither hello is copied; the echo and its reply are, in 1.4. */
+    assert_int_equal(cli_recv(f, s, buf, sizeof buf), 8);
+    assert_int_equal(buf[0], OFP14_VERSION);
+    assert_int_equal(buf[1], 2);
+    assert_int_equal(ofp_get_be32(buf + 4), 42);
+    assert_int_equal(cli_recv(f, s, buf, sizeof buf), 8);
+    assert_int_equal(buf[1], 3);
+    close(s);
+    close(ctl);
+    close(lfd);
+}
+
 /* ---- ROLE_STATUS ---- */
 
 /* The next role status on fd within a few runs: its role, reason and
@@ -841,6 +879,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fail_mode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_snoop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_snoop_slow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_snoop_reconnect, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_role_status, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
