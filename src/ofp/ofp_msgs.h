@@ -574,6 +574,27 @@ void ofp_encode_role_request(struct ofpbuf *b, uint8_t version,
 void ofp_encode_role_reply(struct ofpbuf *b, const struct ofp_msg *req,
                            const struct ofp_role_request *rr);
 
+/* ROLE_STATUS: told to a connection whose role changed without its asking
+ * (OF1.4+ OFPT_ROLE_STATUS, OF1.3 ONFT13_ROLE_STATUS; nothing before). */
+enum ofp_role_status_reason {
+    OFPCRR_MASTER_REQUEST = 0,  /* another controller asked to be master */
+    OFPCRR_CONFIG = 1,
+    OFPCRR_EXPERIMENTER = 2,
+};
+struct ofp_role_status {
+    enum ofp_role role;
+    uint8_t reason;
+    uint64_t generation_id;     /* UINT64_MAX: none */
+};
+/* Encodes `rs` with xid 0 as OVS does; false (nothing added) for versions
+ * before 1.3. */
+bool ofp_encode_role_status(struct ofpbuf *b, uint8_t version,
+                            const struct ofp_role_status *rs);
+/* The fixed part (properties are skipped); OFPRRFC_BAD_ROLE for an
+ * unknown role. */
+int ofp_decode_role_status(const struct ofp_msg *msg,
+                           struct ofp_role_status *rs);
+
 /* Which asynchronous messages a connection gets, per role: [0] for
  * master/equal, [1] for slave; bit N of a mask = reason N. */
 struct ofp_async_config {

@@ -1287,18 +1287,15 @@ static void format_set_field(const struct ofpact *a, struct dstr *out)
 
 static void format_port(uint32_t port, struct dstr *out)
 {
-    char s[16];
-    ofp_port_format(port, s, sizeof s);
-    dstr_put(out, s);
+    ofp_port_put(port, out);
 }
 
 static void format_output(const struct ofpact *a, struct dstr *out)
 {
-    if (a->output.port >= OFPP_MAX) {
-        format_port(a->output.port, out);
-    } else {
-        dstr_printf(out, "output:%" PRIu32, a->output.port);
+    if (a->output.port < OFPP_MAX) {
+        dstr_put(out, "output:");
     }
+    format_port(a->output.port, out);
 }
 
 static void format_controller(const struct ofpact *a, struct dstr *out)

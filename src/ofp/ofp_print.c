@@ -139,9 +139,7 @@ void ofp_print_port_no(struct dstr *out, uint32_t port)
         dstr_put(out, "ANY");
         return;
     }
-    char buf[32];
-    ofp_port_format(port, buf, sizeof buf);
-    dstr_put(out, buf);
+    ofp_port_put(port, out);
 }
 
 /* Bits by name as ofp_print_bit_names: "0" for none, unknown ones as hex. */
@@ -732,7 +730,7 @@ void ofp_print_hex_dump(struct dstr *out, const uint8_t *p, size_t len)
             int c = p[ofs + i];
             dstr_putc(out, c >= 32 && c < 127 ? (char) c : '.');
         }
-        dstr_put(out, "|\n");
+        dstr_printf(out, "%*s|\n", (int) (16 - n), "");
     }
 }
 

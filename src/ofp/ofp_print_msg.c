@@ -248,6 +248,54 @@ static int print_nx_u32(struct dstr *out, const struct ofp_msg *msg)
     return 0;
 }
 
+static void print_role(struct dstr *out, enum ofp_role role, bool have_gen,
+                       uint64_t gen)
+{
+    static const char *const names[] = {
+        "nochange", "equal", "primary", "secondary",
+    };
+    dstr_printf(out, " role=%s", names[role & 3]);
+    if (have_gen && gen != UINT64_MAX) {
+        dstr_printf(out, " generation_id=%" PRIu64, gen);
+    }
+}
+
+/* As OVS: a request's generation id shows unless the role is nochange, a
+ * reply's unless it is all-ones; the Nicira form has none. */
+static int print_role_msg(struct dstr *out, const struct ofp_msg *msg)
+{
+    struct ofp_role_request rr;
+    int err = ofp_decode_role_request(msg, &rr);
+    if (err) {
+        return err;
+    }
+    bool have = false;
+    uint64_t gen = 0;
+    if (msg->family != OFPF_NX) {
+        gen = ofp_get_be64(msg->body + 8);  /* the decoder checked 16 */
+        have = msg->type == OFPTYPE_ROLE_REPLY
+               || rr.role != OFPCR_ROLE_NOCHANGE;
+    }
+    print_role(out, rr.role, have, gen);
+    return 0;
+}
+
+static int print_role_status(struct dstr *out, const struct ofp_msg *msg)
+{
+    struct ofp_role_status rs;
+    int err = ofp_decode_role_status(msg, &rs);
+    if (err) {
+        return err;
+    }
+    print_role(out, rs.role, true, rs.generation_id);
+    dstr_printf(out, " reason=%s",
+                rs.reason == OFPCRR_MASTER_REQUEST ? "primary_request"
+                : rs.reason == OFPCRR_CONFIG ? "configuration_changed"
+                : rs.reason == OFPCRR_EXPERIMENTER
+                ? "experimenter_data_changed" : "(unknown)");
+    return 0;
+}
+
 static int print_body(struct dstr *out, const struct ofp_msg *msg,
                       int verbosity)
 {
@@ -271,6 +319,9 @@ static int print_body(struct dstr *out, const struct ofp_msg *msg,
     case OFPTYPE_PORT_STATS_REPLY: return print_port_stats(out, msg);
     case OFPTYPE_PORT_DESC_STATS_REPLY: return print_port_desc(out, msg);
     case OFPTYPE_BUNDLE_CONTROL: return print_bundle_ctrl(out, msg);
+    case OFPTYPE_ROLE_REQUEST:
+    case OFPTYPE_ROLE_REPLY: return print_role_msg(out, msg);
+    case OFPTYPE_ROLE_STATUS: return print_role_status(out, msg);
     case OFPTYPE_NXT_SET_FLOW_FORMAT:
     case OFPTYPE_NXT_FLOW_MOD_TABLE_ID:
     case OFPTYPE_NXT_SET_PACKET_IN_FORMAT: return print_nx_u32(out, msg);
@@ -284,12 +335,12 @@ static int print_body(struct dstr *out, const struct ofp_msg *msg,
 static void print_truncated(struct dstr *out, const uint8_t *p, size_t len,
                             uint16_t full)
 {
-    uint8_t *copy = xmalloc(len);
+    /* Padded back to its full length with zeros, so that a kind of fixed
+     * length is still recognised (OVS names it from the header alone). */
+    uint8_t *copy = xcalloc(1, full);
     memcpy(copy, p, len);
-    copy[2] = (uint8_t) (len >> 8);
-    copy[3] = (uint8_t) len;
     struct ofp_msg msg;
-    if (!ofp_msg_decode(copy, len, &msg)) {
+    if (!ofp_msg_decode(copy, full, &msg)) {
         dstr_put(out, ofp_msg_name(&msg));
         ofp_print_version_xid(out, msg.version, msg.xid);
         dstr_putc(out, '\n');

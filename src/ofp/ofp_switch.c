@@ -893,6 +893,47 @@ void ofp_encode_role_request(struct ofpbuf *b, uint8_t version,
     ofp_msg_finish(b, start);
 }
 
+bool ofp_encode_role_status(struct ofpbuf *b, uint8_t version,
+                            const struct ofp_role_status *rs)
+{
+    if (version < OFP13_VERSION) {
+        return false;
+    }
+    size_t start = ofp_msg_start(b, version, OFPTYPE_ROLE_STATUS,
+                                 version == OFP13_VERSION ? OFPF_ONF
+                                                          : OFPF_STD, 0);
+    ofpbuf_put_be32(b, rs->role);
+    ofpbuf_put_u8(b, rs->reason);
+    ofpbuf_put_zeros(b, 3);
+    ofpbuf_put_be64(b, rs->generation_id);
+    ofp_msg_finish(b, start);
+    return true;
+}
+
+int ofp_decode_role_status(const struct ofp_msg *msg,
+                           struct ofp_role_status *rs)
+{
+    memset(rs, 0, sizeof *rs);
+    if (msg->type != OFPTYPE_ROLE_STATUS) {
+        return -OFPERR_OFPBRC_BAD_TYPE;
+    }
+    struct ofpcur c = ofpcur_init(msg->body, msg->body_len);
+    uint32_t role;
+    uint8_t reason;
+    uint64_t gen;
+    if (!ofpcur_be32(&c, &role) || !ofpcur_u8(&c, &reason) || !skip(&c, 3)
+        || !ofpcur_be64(&c, &gen)) {
+        return -OFPERR_OFPBRC_BAD_LEN;
+    }
+    if (role > OFPCR_ROLE_SLAVE) {
+        return -OFPERR_OFPRRFC_BAD_ROLE;
+    }
+    rs->role = (enum ofp_role) role;
+    rs->reason = reason;
+    rs->generation_id = gen;
+    return 0;
+}
+
 /* ---- Async config ---- */
 
 void ofp_async_config_default_v(struct ofp_async_config *ac, uint8_t version)

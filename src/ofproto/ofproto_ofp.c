@@ -1050,7 +1050,8 @@ static int handle_table_stats(struct ofproto *ofp, struct ofconn *conn,
         struct ofp_table_stats ts;
         memset(&ts, 0, sizeof ts);
         ts.table_id = (uint8_t) t;
-        snprintf(ts.name, sizeof ts.name, "table%d", t);
+        /* No name, as OVS (a table has one only when configured):
+         * ovs-ofctl --names would print "table=table0". */
         ts.max_entries = TABLE_MAX_ENTRIES;
         ts.active_count = (uint32_t) oftable_count(ofp->tables[t]);
         ts.lookup_count = ofp->table_lookups[t];
@@ -1217,10 +1218,7 @@ static int handle_table_features(struct ofconn *conn,
         ofpbuf_put_be16(&b, 0);                 /* length, below */
         ofpbuf_put_u8(&b, (uint8_t) t);         /* table_id */
         ofpbuf_put_zeros(&b, 5);
-        char name[32];
-        memset(name, 0, sizeof name);
-        snprintf(name, sizeof name, "table%d", t);
-        ofpbuf_put(&b, name, sizeof name);
+        ofpbuf_put_zeros(&b, 32);               /* name: none, as OVS */
         ofpbuf_put_be64(&b, 0);                 /* metadata_match */
         ofpbuf_put_be64(&b, 0);                 /* metadata_write */
         ofpbuf_put_be32(&b, 0);                 /* config */

@@ -180,6 +180,19 @@ static void one(const struct ofp_msg *m)
         }
         break;
     }
+    case OFPTYPE_ROLE_STATUS: {
+        struct ofp_role_status rs, rs2;
+        if (!ofp_decode_role_status(m, &rs)) {
+            if (!ofp_encode_role_status(&b, m->version, &rs)
+                || ofp_msg_decode(b.data, b.size, &m2)
+                || m2.type != OFPTYPE_ROLE_STATUS
+                || ofp_decode_role_status(&m2, &rs2)
+                || memcmp(&rs, &rs2, sizeof rs)) {
+                fail("role status round trip");
+            }
+        }
+        break;
+    }
     case OFPTYPE_SET_ASYNC_CONFIG:
     case OFPTYPE_GET_ASYNC_REPLY: {
         struct ofp_async_config ac;
