@@ -1611,7 +1611,7 @@ void connmgr_run(struct connmgr *mgr)
     }
     sweep_dead(mgr);
 
-    if (mgr->snoop_fd >= 0) {
+    if (mgr->snoop_fd >= 0 && pstream_pending(mgr->snoop_fd)) {
         snoop_accept(mgr);
     }
     for (size_t i = 0; i < mgr->n_snoopers; i++) {
