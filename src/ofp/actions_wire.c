@@ -40,6 +40,7 @@ enum {
     NXAST_RESUBMIT_TABLE = 14,
     NXAST_DEC_TTL = 18,
     NXAST_CONTROLLER = 20,
+    NXAST_REG_LOAD2 = 33,
     OFPIT_GOTO_TABLE = 1,
     OFPIT_WRITE_METADATA = 2,
     OFPIT_WRITE_ACTIONS = 3,
@@ -136,6 +137,23 @@ static void put_loads(struct ofpbuf *b, const struct mf_field *f,
     }
 }
 
+/* NXAST_REG_LOAD2: the NXM entry (NXM header where the field has one, as
+ * OVS writes it; masked unless the mask is the whole field) right after
+ * the subtype, padded to 8 bytes. */
+static void put_reg_load2(struct ofpbuf *b, const struct mf_field *f,
+                          mf_value value, mf_value mask)
+{
+    bool hasmask = mask != mf_width_mask(f);
+    size_t start = put_nx(b, NXAST_REG_LOAD2, 0);
+    uint32_t h = mf_nxm_header(f, false, hasmask);
+    ofpbuf_put_be32(b, h);
+    put_wire_value(b, f, h, value);
+    if (hasmask) {
+        put_wire_value(b, f, h, mask);
+    }
+    finish(b, start);
+}
+
 static mf_value bit_range(unsigned ofs, unsigned n)
 {
     mf_value m = n >= 128 ? ~(mf_value) 0 : ((mf_value) 1 << n) - 1;
@@ -204,22 +222,67 @@ static void put_of10_set(struct ofpbuf *b, int type, const struct mf_field *f,
     }
 }
 
-static void encode_set_field(struct ofpbuf *b, uint8_t version,
-                             const struct mf_field *f, mf_value value,
-                             mf_value mask)
+/* OpenFlow 1.0 has no Set-Field: the field's own OF1.0 action when it has
+ * one (whatever the mask, as OVS does), else REG_LOADs. */
+static void put_of10_set_field(struct ofpbuf *b, const struct mf_field *f,
+                               mf_value value, mf_value mask)
 {
-    mf_value all = mf_width_mask(f);
-    mask &= all;
-    bool full = mask == all;
-    if (version == 1) {
-        int t = of10_set_type(f);
-        if (full && t >= 0) {
+    int t = of10_set_type(f);
+    switch (f->id) {
+    case MFID_VLAN_TCI:
+        if (value & FLOW_VLAN_PRESENT) {
+            put_u16_action(b, (uint16_t) wire_codes[OFPACT_SET_VLAN_VID].of10,
+                           (uint16_t) (value & 0xfff));
+            put_u8_action(b, (uint16_t) wire_codes[OFPACT_SET_VLAN_PCP].of10,
+                          (uint8_t) ((value >> 13) & 7));
+        } else {
+            put_hdr(b, (uint16_t) wire_codes[OFPACT_STRIP_VLAN].of10, 8);
+            ofpbuf_put_zeros(b, 4);
+        }
+        return;
+    case MFID_VLAN_VID:
+        put_u16_action(b, (uint16_t) wire_codes[OFPACT_SET_VLAN_VID].of10,
+                       (uint16_t) (value & 0xfff));
+        return;
+    case MFID_VLAN_PCP:
+        put_u8_action(b, (uint16_t) wire_codes[OFPACT_SET_VLAN_PCP].of10,
+                      (uint8_t) value);
+        return;
+    case MFID_NW_TOS:
+        put_u8_action(b, (uint16_t) wire_codes[OFPACT_SET_IP_TOS].of10,
+                      (uint8_t) (value & 0xfc));
+        return;
+    case MFID_IP_DSCP:
+        put_u8_action(b, (uint16_t) wire_codes[OFPACT_SET_IP_TOS].of10,
+                      (uint8_t) ((value << 2) & 0xfc));
+        return;
+    default:
+        if (t >= 0) {
             put_of10_set(b, t, f, value);
         } else {
             put_loads(b, f, value, mask);
         }
-    } else if (version >= 6) {
+        return;
+    }
+}
+
+/* OVS's choice for a set_field: 1.5 has only Set-Field (masked when
+ * partial); one that came as NXAST_REG_LOAD2 goes back as such; 1.0 takes
+ * its OF1.0 action or REG_LOADs; 1.3/1.4 Set-Field for the whole field,
+ * else REG_LOADs. */
+static void encode_set_field(struct ofpbuf *b, uint8_t version,
+                             const struct ofpact *a)
+{
+    const struct mf_field *f = a->set.field;
+    mf_value all = mf_width_mask(f);
+    mf_value mask = a->set.mask & all, value = a->set.value;
+    bool full = mask == all;
+    if (version >= 6) {
         put_set_field(b, f, value, mask, !full);
+    } else if (a->set.raw == OFPACT_SET_RAW_REG_LOAD2) {
+        put_reg_load2(b, f, value, mask);
+    } else if (version == 1) {
+        put_of10_set_field(b, f, value, mask);
     } else if (full) {
         put_set_field(b, f, value, mask, false);
     } else {
@@ -313,7 +376,7 @@ static int encode_one(struct ofpbuf *b, const struct ofpact *a,
         put_u16_action(b, (uint16_t) (of10 ? code10 : code13), a->u16);
         return 0;
     case OFPACT_SET_FIELD:
-        encode_set_field(b, version, a->set.field, a->set.value, a->set.mask);
+        encode_set_field(b, version, a);
         return 0;
     case OFPACT_LOAD: {
         const struct mf_field *f = a->load.field;
@@ -537,8 +600,11 @@ static int decode_set_field(struct acts *l, const uint8_t *p, size_t len,
         for (unsigned i = 0; i < wl; i++) {
             mask = (mask << 8) | p[8 + wl + i];
         }
-        if ((mask & ~mf_width_mask(f)) || (value & ~mask)) {
+        if (mask & ~mf_width_mask(f)) {
             return -OFPERR_OFPBAC_BAD_SET_ARGUMENT;
+        }
+        if (value & ~mask) {
+            return -OFPERR_OFPBMC_BAD_WILDCARDS;
         }
     }
     if (f->id == MFID_VLAN_VID
@@ -549,6 +615,50 @@ static int decode_set_field(struct acts *l, const uint8_t *p, size_t len,
     a->set.field = f;
     a->set.value = value;
     a->set.mask = mask;
+    return 0;
+}
+
+/* NXAST_REG_LOAD2 (1.0-1.4), `p`/`len` the whole action: one NXM or OXM
+ * entry, masked or not, after the subtype; OVS's checks, in its order. */
+static int decode_reg_load2(struct acts *l, const uint8_t *p, size_t len)
+{
+    const uint8_t *e = p + 10;
+    size_t left = len - 10;
+    uint32_t h = ofp_get_be32(e);
+    const struct mf_field *f = mf_from_nxm_header(h);
+    if (!f) {
+        return -OFPERR_OFPBAC_BAD_SET_TYPE;
+    }
+    size_t plen = NXM_LENGTH(h);
+    if (4 + plen > left) {
+        return -OFPERR_OFPBMC_BAD_LEN;
+    }
+    uint16_t cls = NXM_CLASS(h);
+    unsigned wl = mf_wire_len(f, cls);
+    mf_value value, mask = mf_width_mask(f);
+    bool value_ok = mf_value_from_wire(f, cls, e + 4, &value);
+    if (NXM_HASMASK(h)) {
+        mask = 0;
+        for (unsigned i = 0; i < wl; i++) {
+            mask = (mask << 8) | e[4 + wl + i];
+        }
+        mf_value raw = 0;
+        for (unsigned i = 0; i < wl; i++) {
+            raw = (raw << 8) | e[4 + i];
+        }
+        if (raw & ~mask) {
+            return -OFPERR_OFPBMC_BAD_WILDCARDS;
+        }
+    }
+    if (!all_zero(e + 4 + plen, left - 4 - plen) || !f->writable
+        || !value_ok || (mask & ~mf_width_mask(f))) {
+        return -OFPERR_OFPBAC_BAD_SET_ARGUMENT;
+    }
+    struct ofpact *a = add(l, OFPACT_SET_FIELD);
+    a->set.field = f;
+    a->set.value = value;
+    a->set.mask = mask;
+    a->set.raw = OFPACT_SET_RAW_REG_LOAD2;
     return 0;
 }
 
@@ -620,7 +730,7 @@ static int decode_nx(struct acts *l, const uint8_t *p, size_t len,
     case NXAST_SET_TUNNEL64: case NXAST_REG_MOVE: case NXAST_REG_LOAD:
         want = 24;
         break;
-    case NXAST_NOTE:
+    case NXAST_NOTE: case NXAST_REG_LOAD2:
         want = len;
         break;
     default:
@@ -628,8 +738,8 @@ static int decode_nx(struct acts *l, const uint8_t *p, size_t len,
     }
     /* OVS has no NXAST_DEC_TTL past 1.0, nor reg_load/move in 1.5. */
     if ((subtype == NXAST_DEC_TTL && version != 1)
-        || ((subtype == NXAST_REG_LOAD || subtype == NXAST_REG_MOVE)
-            && version >= 6)) {
+        || ((subtype == NXAST_REG_LOAD || subtype == NXAST_REG_LOAD2
+             || subtype == NXAST_REG_MOVE) && version >= 6)) {
         return -OFPERR_OFPBAC_BAD_VENDOR_TYPE;
     }
     if (len != want) {
@@ -670,6 +780,8 @@ static int decode_nx(struct acts *l, const uint8_t *p, size_t len,
         return 0;
     case NXAST_REG_LOAD:
         return decode_reg_load(l, p);
+    case NXAST_REG_LOAD2:
+        return decode_reg_load2(l, p, len);
     case NXAST_REG_MOVE:
         return decode_move(l, ofp_get_be16(p + 10), ofp_get_be16(p + 12),
                            ofp_get_be16(p + 14), ofp_get_be32(p + 16),
