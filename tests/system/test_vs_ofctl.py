@@ -94,17 +94,8 @@ def both(side, *args, reload=False):
     return out
 
 
-# Known differences that are not vs-ofctl's: the action model has no
-# set_field on registers (it keeps them as load), so a flow file's
-# "set_field:5->reg1" and OpenFlow 1.5's set_field of a register print as
-# load:0x5->NXM_NX_REG1[] (ofp_parse / actions_wire).
-KNOWN = ("set_field:0x5->reg1",)
-
-
 def check(side, *args, reload=False):
     ovs, vs = both(side, *args, reload=reload)
-    if vs != ovs and any(k in ovs for k in KNOWN):
-        pytest.xfail("set_field on registers prints as load (action model)")
     assert vs == ovs, f"{args}:\n--- ovs-ofctl\n{ovs}--- vs-ofctl\n{vs}"
 
 

@@ -23,23 +23,7 @@
 #include "ofp/ofp_parse.h"
 #include "ofp/ofp_port.h"
 #include "ofp_golden.h"
-
-static size_t unhex(const char *s, uint8_t *out, size_t max)
-{
-    size_t n = 0;
-    while (*s) {
-        if (*s == ' ') {
-            s++;
-            continue;
-        }
-        unsigned v;
-        assert_int_equal(sscanf(s, "%2x", &v), 1);
-        assert_true(n < max);
-        out[n++] = (uint8_t) v;
-        s += 2;
-    }
-    return n;
-}
+#include "test_ofp_wire.h"
 
 static void hexstr(const uint8_t *p, size_t n, char *buf, size_t size)
 {
@@ -213,7 +197,7 @@ static void test_golden(void **state)
     for (size_t i = 0; i < sizeof goldens / sizeof *goldens; i++) {
         const struct golden *g = &goldens[i];
         uint8_t msg[1024];
-        size_t n_msg = unhex(g->hex, msg, sizeof msg), ofs = 0;
+        size_t n_msg = wire_hex_into(g->hex, msg, sizeof msg), ofs = 0;
         uint8_t ver = msg[0];
         switch (g->kind) {
         case OF10_FLOW_MOD:
@@ -264,7 +248,7 @@ static void test_controller(void **state)
     a.output.max_len = 100;
     a.output.controller_id = 5;
     uint8_t want[64];
-    size_t n = unhex("ffff0010 00002320 0014 0064 0005 01 00", want,
+    size_t n = wire_hex_into("ffff0010 00002320 0014 0064 0005 01 00", want,
                      sizeof want);
     for (uint8_t v = 1; v <= 6; v += v == 1 ? 3 : 1) {
         struct ofpbuf b = OFPBUF_INIT;
@@ -283,7 +267,7 @@ static void test_controller(void **state)
         ofpbuf_uninit(&b);
     }
     /* reason=no_match */
-    n = unhex("ffff0010 00002320 0014 0064 0000 00 00", want, sizeof want);
+    n = wire_hex_into("ffff0010 00002320 0014 0064 0000 00 00", want, sizeof want);
     struct ofpact *back;
     size_t nb;
     assert_int_equal(ofpacts_pull_actions(want, n, 4, &back, &nb), 0);
@@ -295,7 +279,7 @@ static void test_controller(void **state)
     ofpbuf_uninit(&b);
     free(back);
     /* Older NXAST_RESUBMIT decodes too. */
-    n = unhex("ffff0010 00002320 0001 0003 00000000", want, sizeof want);
+    n = wire_hex_into("ffff0010 00002320 0001 0003 00000000", want, sizeof want);
     assert_int_equal(ofpacts_pull_actions(want, n, 1, &back, &nb), 0);
     char text[64];
     format_acts(back, nb, text, sizeof text);
@@ -306,7 +290,7 @@ static void test_controller(void **state)
 static void bad(uint8_t version, bool inst, const char *hex, enum ofperr want)
 {
     uint8_t buf[256];
-    size_t n = unhex(hex, buf, sizeof buf);
+    size_t n = wire_hex_into(hex, buf, sizeof buf);
     struct ofpact *acts = (struct ofpact *) buf;   /* must be reset */
     size_t n_acts = 99;
     int err = (inst ? ofpacts_pull_instructions
@@ -424,11 +408,11 @@ static void test_malformed(void **state)
     assert_null(acts);
     assert_int_equal(n, 0);
     uint8_t buf[16];
-    size_t len = unhex("0004000800000000", buf, sizeof buf);
+    size_t len = wire_hex_into("0004000800000000", buf, sizeof buf);
     assert_int_equal(ofpacts_pull_instructions(buf, len, 4, &acts, &n), 0);
     assert_int_equal(n, 0);
     /* goto_table alone, and in 1.1+ not an action */
-    len = unhex("0001000807000000", buf, sizeof buf);
+    len = wire_hex_into("0001000807000000", buf, sizeof buf);
     assert_int_equal(ofpacts_pull_instructions(buf, len, 6, &acts, &n), 0);
     assert_int_equal(n, 1);
     assert_int_equal(acts[0].type, OFPACT_GOTO_TABLE);
