@@ -98,7 +98,7 @@ static void put_set_field(struct ofpbuf *b, const struct mf_field *f,
     size_t start = put_hdr(b, OFPAT12_SET_FIELD, 0);
     uint32_t h = set_field_header(f, hasmask);
     ofpbuf_put_be32(b, h);
-    put_wire_value(b, f, h, value & mask);
+    put_wire_value(b, f, h, hasmask ? value : value & mask);
     if (hasmask) {
         put_wire_value(b, f, h, mask);
     }
@@ -120,6 +120,11 @@ static void put_loads(struct ofpbuf *b, const struct mf_field *f,
 {
     unsigned w = f->n_bits, ofs = 0;
     mask &= mf_width_mask(f);
+    if (f->id == MFID_ARP_OP && mask == 0xff) {
+        /* OVS's arp_op is 16 bits wide (vswitch keeps 8). */
+        put_reg_load(b, f, 0, 16, (uint64_t) (value & 0xff));
+        return;
+    }
     while (ofs < w) {
         if (!((mask >> ofs) & 1)) {
             ofs++;
@@ -276,7 +281,7 @@ static void encode_set_field(struct ofpbuf *b, uint8_t version,
     const struct mf_field *f = a->set.field;
     mf_value all = mf_width_mask(f);
     mf_value mask = a->set.mask & all, value = a->set.value;
-    bool full = mask == all;
+    bool full = mask == all && !a->set.wire_mask;
     if (version >= 6) {
         put_set_field(b, f, value, mask, !full);
     } else if (a->set.raw == OFPACT_SET_RAW_REG_LOAD2) {
@@ -290,8 +295,51 @@ static void encode_set_field(struct ofpbuf *b, uint8_t version,
     }
 }
 
+static int encode_one__(struct ofpbuf *b, const struct ofpact *a,
+                        uint8_t version, const struct ofpact_flow_ctx *ctx);
+
+/* An L4 port's Set-Field for the flow's protocol, or -1. */
+static int l4_field(uint8_t ip_proto, bool src)
+{
+    switch (ip_proto) {
+    case 6: return src ? MFID_TCP_SRC : MFID_TCP_DST;
+    case 17: return src ? MFID_UDP_SRC : MFID_UDP_DST;
+    case 132: return src ? MFID_SCTP_SRC : MFID_SCTP_DST;
+    default: return -1;
+    }
+}
+
+/* The VLAN state along the list, as OVS's ofpacts_check follows it. */
+static void vlan_after(const struct ofpact *a, struct ofpact_flow_ctx *ctx)
+{
+    switch (a->type) {
+    case OFPACT_SET_VLAN_VID: case OFPACT_SET_VLAN_PCP:
+    case OFPACT_PUSH_VLAN:
+        ctx->has_vlan = true;
+        break;
+    case OFPACT_STRIP_VLAN:
+        ctx->has_vlan = false;
+        break;
+    case OFPACT_SET_FIELD:
+        if (a->set.field->id == MFID_VLAN_TCI) {
+            ctx->has_vlan = (a->set.value & FLOW_VLAN_PRESENT) != 0;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
 static int encode_one(struct ofpbuf *b, const struct ofpact *a,
-                      uint8_t version)
+                      uint8_t version, struct ofpact_flow_ctx *ctx)
+{
+    int err = encode_one__(b, a, version, ctx);
+    vlan_after(a, ctx);
+    return err;
+}
+
+static int encode_one__(struct ofpbuf *b, const struct ofpact *a,
+                        uint8_t version, const struct ofpact_flow_ctx *ctx)
 {
     bool of10 = version == 1;
     int code10 = wire_codes[a->type].of10, code13 = wire_codes[a->type].of13;
@@ -316,6 +364,10 @@ static int encode_one(struct ofpbuf *b, const struct ofpact *a,
         if (of10) {
             put_u16_action(b, (uint16_t) code10, a->u16);
         } else {
+            if (!ctx->has_vlan) {
+                put_u16_action(b, (uint16_t) wire_codes[OFPACT_PUSH_VLAN].of13,
+                               ETH_TYPE_VLAN);
+            }
             put_set_field(b, mf_by_id(MFID_VLAN_VID),
                           (a->u16 & 0xfff) | FLOW_VLAN_PRESENT, 0x1fff, false);
         }
@@ -324,6 +376,10 @@ static int encode_one(struct ofpbuf *b, const struct ofpact *a,
         if (of10) {
             put_u8_action(b, (uint16_t) code10, a->u8);
         } else {
+            if (!ctx->has_vlan) {
+                put_u16_action(b, (uint16_t) wire_codes[OFPACT_PUSH_VLAN].of13,
+                               ETH_TYPE_VLAN);
+            }
             put_set_field(b, mf_by_id(MFID_VLAN_PCP), a->u8 & 7, 7, false);
         }
         return 0;
@@ -372,9 +428,16 @@ static int encode_one(struct ofpbuf *b, const struct ofpact *a,
         }
         return 0;
     case OFPACT_SET_L4_SRC:
-    case OFPACT_SET_L4_DST:
-        put_u16_action(b, (uint16_t) (of10 ? code10 : code13), a->u16);
+    case OFPACT_SET_L4_DST: {
+        int id = l4_field(ctx->ip_proto, a->type == OFPACT_SET_L4_SRC);
+        if (!of10 && id >= 0) {
+            put_set_field(b, mf_by_id((enum mf_id) id), a->u16, 0xffff,
+                          false);
+        } else {
+            put_u16_action(b, (uint16_t) (of10 ? code10 : code13), a->u16);
+        }
         return 0;
+    }
     case OFPACT_SET_FIELD:
         encode_set_field(b, version, a);
         return 0;
@@ -384,7 +447,10 @@ static int encode_one(struct ofpbuf *b, const struct ofpact *a,
                         & mf_width_mask(f);
         mf_value value = a->load.value << a->load.ofs;
         if (version >= 6) {
-            put_set_field(b, f, value, mask, mask != mf_width_mask(f));
+            /* Masked unless it is the whole field in whole bytes (OVS
+             * compares the mask's bytes). */
+            put_set_field(b, f, value, mask,
+                          mask != mf_width_mask(f) || f->n_bits % 8);
         } else {
             put_loads(b, f, value, mask);
         }
@@ -450,12 +516,33 @@ static int encode_one(struct ofpbuf *b, const struct ofpact *a,
     return -OFPERR_OFPBAC_BAD_TYPE;
 }
 
-int ofpacts_put_actions(struct ofpbuf *out, const struct ofpact *acts,
-                        size_t n, uint8_t version)
+void ofpact_flow_ctx_from_match(const struct ofp_match *m,
+                                struct ofpact_flow_ctx *ctx)
 {
+    const struct mf_field *dl = mf_by_id(MFID_DL_TYPE);
+    const struct mf_field *proto = mf_by_id(MFID_NW_PROTO);
+    const struct mf_field *tci = mf_by_id(MFID_VLAN_TCI);
+    mf_value t = mf_get(dl, &m->value) & mf_get(dl, &m->mask);
+    ctx->ip_proto = t == ETH_TYPE_IP || t == ETH_TYPE_IPV6
+                    ? (uint8_t) (mf_get(proto, &m->value)
+                                 & mf_get(proto, &m->mask))
+                    : 0;
+    ctx->has_vlan = (mf_get(tci, &m->value) & mf_get(tci, &m->mask)
+                     & FLOW_VLAN_PRESENT) != 0;
+}
+
+/* Without a flow: no protocol, and a VLAN header taken as there (nothing
+ * pushed), as vswitch always encoded. */
+static const struct ofpact_flow_ctx no_ctx = { 0, true };
+
+int ofpacts_put_actions_ctx(struct ofpbuf *out, const struct ofpact *acts,
+                            size_t n, uint8_t version,
+                            const struct ofpact_flow_ctx *ctx_)
+{
+    struct ofpact_flow_ctx ctx = *ctx_;
     size_t start = out->size;
     for (size_t i = 0; i < n; i++) {
-        int err = encode_one(out, &acts[i], version);
+        int err = encode_one(out, &acts[i], version, &ctx);
         if (err) {
             out->size = start;
             return err;
@@ -464,12 +551,21 @@ int ofpacts_put_actions(struct ofpbuf *out, const struct ofpact *acts,
     return 0;
 }
 
-int ofpacts_put_instructions(struct ofpbuf *out, const struct ofpact *acts,
-                             size_t n, uint8_t version)
+int ofpacts_put_actions(struct ofpbuf *out, const struct ofpact *acts,
+                        size_t n, uint8_t version)
+{
+    return ofpacts_put_actions_ctx(out, acts, n, version, &no_ctx);
+}
+
+int ofpacts_put_instructions_ctx(struct ofpbuf *out,
+                                 const struct ofpact *acts, size_t n,
+                                 uint8_t version,
+                                 const struct ofpact_flow_ctx *ctx_)
 {
     if (version == 1) {
-        return ofpacts_put_actions(out, acts, n, version);
+        return ofpacts_put_actions_ctx(out, acts, n, version, ctx_);
     }
+    struct ofpact_flow_ctx ctx = *ctx_;
     size_t start = out->size;
     size_t n_apply = 0;
     const struct ofpact *go = NULL;
@@ -487,7 +583,7 @@ int ofpacts_put_instructions(struct ofpbuf *out, const struct ofpact *acts,
             if (acts[i].type == OFPACT_GOTO_TABLE) {
                 continue;
             }
-            int err = encode_one(out, &acts[i], version);
+            int err = encode_one(out, &acts[i], version, &ctx);
             if (err) {
                 out->size = start;
                 return err;
@@ -501,6 +597,12 @@ int ofpacts_put_instructions(struct ofpbuf *out, const struct ofpact *acts,
         ofpbuf_put_zeros(out, 3);
     }
     return 0;
+}
+
+int ofpacts_put_instructions(struct ofpbuf *out, const struct ofpact *acts,
+                             size_t n, uint8_t version)
+{
+    return ofpacts_put_instructions_ctx(out, acts, n, version, &no_ctx);
 }
 
 /* ---- decoding ---- */
@@ -615,6 +717,7 @@ static int decode_set_field(struct acts *l, const uint8_t *p, size_t len,
     a->set.field = f;
     a->set.value = value;
     a->set.mask = mask;
+    a->set.wire_mask = hasmask && f->n_bits % 8;
     return 0;
 }
 
@@ -659,6 +762,7 @@ static int decode_reg_load2(struct acts *l, const uint8_t *p, size_t len)
     a->set.value = value;
     a->set.mask = mask;
     a->set.raw = OFPACT_SET_RAW_REG_LOAD2;
+    a->set.wire_mask = NXM_HASMASK(h) && f->n_bits % 8;
     return 0;
 }
 
@@ -670,6 +774,13 @@ static int decode_reg_load(struct acts *l, const uint8_t *p)
     uint64_t value = ofp_get_be64(p + 16);
     if (!f) {
         return -OFPERR_OFPBAC_BAD_SET_TYPE;
+    }
+    if (f->id == MFID_ARP_OP && ofs == 0 && n_bits == 16) {
+        /* OVS's whole arp_op: 16 bits, of which vswitch keeps 8. */
+        if (value >> 8) {
+            return -OFPERR_OFPBAC_BAD_ARGUMENT;
+        }
+        n_bits = 8;
     }
     if (ofs + n_bits > f->n_bits) {
         return -OFPERR_OFPBAC_BAD_SET_LEN;

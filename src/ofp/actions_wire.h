@@ -34,6 +34,7 @@
 #ifndef VS_OFP_ACTIONS_WIRE_H
 #define VS_OFP_ACTIONS_WIRE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,6 +57,28 @@ int ofpacts_put_actions(struct ofpbuf *out, const struct ofpact *acts,
  * For version 1 the same as ofpacts_put_actions. */
 int ofpacts_put_instructions(struct ofpbuf *out, const struct ofpact *acts,
                              size_t n, uint8_t version);
+/* What OVS's encoder knows of the flow the actions belong to (the hints
+ * ofpacts_check leaves in its actions): the IP protocol it matches (0:
+ * none or unknown), which lets mod_tp_src/dst go to 1.1+ as a Set-Field of
+ * tcp_/udp_/sctp_src/dst instead of the deprecated OFPAT_SET_TP_*; and
+ * whether it matches a VLAN header, without which mod_vlan_vid/pcp push
+ * one first (push_vlan:0x8100) in 1.1+. */
+struct ofpact_flow_ctx {
+    uint8_t ip_proto;
+    bool has_vlan;
+};
+struct ofp_match;
+void ofpact_flow_ctx_from_match(const struct ofp_match *m,
+                                struct ofpact_flow_ctx *ctx);
+/* As ofpacts_put_actions/_instructions for a flow with `ctx` (those assume
+ * no protocol and a VLAN header, i.e. nothing added). */
+int ofpacts_put_actions_ctx(struct ofpbuf *out, const struct ofpact *acts,
+                            size_t n, uint8_t version,
+                            const struct ofpact_flow_ctx *ctx);
+int ofpacts_put_instructions_ctx(struct ofpbuf *out,
+                                 const struct ofpact *acts, size_t n,
+                                 uint8_t version,
+                                 const struct ofpact_flow_ctx *ctx);
 /* Decoders: `len` bytes; *acts malloc'd (NULL,0 for none); 0 or negative
  * enum ofperr: OFPBRC_BAD_LEN (len not a multiple of 8), OFPBAC_BAD_LEN,
  * OFPBAC_BAD_TYPE, OFPBAC_BAD_VENDOR, OFPBAC_BAD_VENDOR_TYPE,

@@ -149,6 +149,11 @@ struct ofpact {
              * load written as such, or received as NXAST_REG_LOAD, is
              * OFPACT_LOAD instead, and prints as load. */
             uint8_t raw;        /* enum ofpact_set_raw */
+            /* SET_FIELD only: written with a mask, though the mask covers
+             * every bit of a field whose bits are not whole bytes (nw_ecn,
+             * ip_dscp, vlan_pcp/vid, ipv6_label): OVS, which looks at the
+             * bytes, prints it and sends it masked. */
+            bool wire_mask;
         } set;
         struct {
             const struct mf_field *field;

@@ -476,6 +476,25 @@ static int parse_u128(const char *s, mf_value *v)
     if (!*s || !isdigit((unsigned char) *s)) {
         return -1;
     }
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        /* Hex of up to 128 bits (a whole IPv6 address in one load). */
+        const char *h = s + 2;
+        mf_value x = 0;
+        if (!*h) {
+            return -1;
+        }
+        for (; *h; h++) {
+            if (!isxdigit((unsigned char) *h) || (x >> 124)) {
+                return -1;
+            }
+            x = (x << 4) | (mf_value) (isdigit((unsigned char) *h)
+                                       ? *h - '0'
+                                       : (tolower((unsigned char) *h) - 'a'
+                                          + 10));
+        }
+        *v = x;
+        return 0;
+    }
     errno = 0;
     unsigned long long u = strtoull(s, &end, 0);
     if (errno || *end) {
@@ -700,8 +719,22 @@ static int parse_set_field(struct act_parser *p, enum ofpact_type type,
     if (f->format == MFF_TCP_FLAGS || f->format == MFF_FRAG) {
         return fail(p->err, p->errlen, "%s is read-only", f->name);
     }
-    return mf_parse_value(f, vs, &a->set.value, &a->set.mask, p->err,
-                          p->errlen);
+    if (mf_parse_value(f, vs, &a->set.value, &a->set.mask, p->err,
+                       p->errlen)) {
+        return -1;
+    }
+    /* OVS keeps the value as written, bits outside the mask too (OpenFlow
+     * 1.0 sends it whole; a 1.5 switch refuses it). */
+    char *slash = strchr(vs, '/');
+    if (slash) {
+        mf_value v, m;
+        *slash = '\0';
+        if (!mf_parse_value(f, vs, &v, &m, p->err, p->errlen)) {
+            a->set.value = v;
+        }
+        a->set.wire_mask = f->n_bits % 8 != 0;
+    }
+    return 0;
 }
 
 static int parse_load(struct act_parser *p, enum ofpact_type type,
@@ -1282,7 +1315,7 @@ static void format_set_field(const struct ofpact *a, struct dstr *out)
         } else {
             dstr_printf(out, "%" PRIu64, (uint64_t) a->set.value);
         }
-        if (mask != all) {
+        if (mask != all || a->set.wire_mask) {
             dstr_putc(out, '/');
             format_ovs_hex(mask, out);
         }

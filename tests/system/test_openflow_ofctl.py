@@ -209,6 +209,17 @@ def scenario(side, proto, target_kind):
     text = step("dump-ports-desc", ofctl("dump-ports-desc", t))
     assert " 2(p2): addr:02:00:00:00:02:02" in text, text
 
+    # queue-get-config: ports without queues (OVS's have no QoS) answer
+    # with none; an unknown port and a named queue are errors.
+    def ofctl_rc(*args):
+        p = side.ofctl(*o, *args, check=False)
+        return f"{p.stdout}{p.stderr}rc={p.returncode}\n"
+    text = step("queue-get-config", ofctl_rc("queue-get-config", t))
+    assert "rc=0" in text, text
+    step("queue-get-config 2", ofctl_rc("queue-get-config", t, "2"))
+    step("queue-get-config 9", ofctl_rc("queue-get-config", t, "9"))
+    step("queue-get-config 1 5", ofctl_rc("queue-get-config", t, "1", "5"))
+
     # packet-out: a frame out of port 2, seen by h2.
     with Capture(h2, "ether proto 0x88b5") as cap:
         assert ofctl("packet-out", t, "none", "output:2", FRAME) == ""

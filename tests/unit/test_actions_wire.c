@@ -23,6 +23,7 @@
 #include "ofp/ofp_parse.h"
 #include "ofp/ofp_port.h"
 #include "ofp_golden.h"
+#include "ofp_golden_actions.h"
 #include "test_ofp_wire.h"
 
 static void hexstr(const uint8_t *p, size_t n, char *buf, size_t size)
@@ -236,6 +237,134 @@ static void test_golden(void **state)
     }
 }
 
+/* Where a golden flow_mod's actions (or instructions) start. */
+static size_t golden_actions_ofs(const uint8_t *msg, size_t n)
+{
+    size_t ofs;
+    if (msg[0] == 1 && msg[1] == 14) {
+        ofs = 72;                                   /* OF1.0 flow_mod */
+    } else if (msg[0] == 1) {
+        ofs = 48 + (ofp_get_be16(msg + 40) + 7u) / 8 * 8;   /* NXT */
+    } else {
+        ofs = 48 + (ofp_get_be16(msg + 50) + 7u) / 8 * 8;   /* OF1.1+ */
+    }
+    assert_true(ofs <= n);
+    return ofs;
+}
+
+static void expect_text(const struct ofpact *acts, size_t n,
+                        const char *want, const char *flow, const char *what,
+                        uint8_t v1, uint8_t v2)
+{
+    char text[1024];
+    format_acts(acts, n, text, sizeof text);
+    if (strcmp(text, want)) {
+        if (getenv("GOLDEN_ALL")) {
+            fprintf(stderr, "'%s' %s (v%u, v%u):\n  got  %s\n  want %s\n",
+                    flow, what, v1, v2, text, want);
+            return;
+        }
+        fail_msg("'%s' %s (v%u, v%u):\n  got  %s\n  want %s", flow, what,
+                 v1, v2, text, want);
+    }
+}
+
+/* What a switch that decoded `acts` (from version v1) sends back in each
+ * version, as the next ovs-ofctl prints it (golden dump-flows texts). */
+static void check_dumps(const struct ofpact *acts, size_t n,
+                        const char *const dumped[3], const char *flow,
+                        uint8_t v1, const struct ofpact_flow_ctx *ctx)
+{
+    static const uint8_t vers[3] = { 1, 4, 6 };
+    for (size_t j = 0; j < 3; j++) {
+        if (!dumped[j]) {
+            continue;
+        }
+        struct ofpbuf b = OFPBUF_INIT;
+        assert_int_equal(ofpacts_put_instructions_ctx(&b, acts, n, vers[j],
+                                                      ctx), 0);
+        struct ofpact *back;
+        size_t n_back;
+        int e = ofpacts_pull_instructions(b.data, b.size, vers[j], &back,
+                                          &n_back);
+        if (e) {
+            fail_msg("'%s' v%u->v%u: %s", flow, v1, vers[j],
+                     ofperr_name((enum ofperr) -e));
+        }
+        expect_text(back, n_back, dumped[j], flow, "dumped as", v1,
+                    vers[j]);
+        free(back);
+        ofpbuf_uninit(&b);
+    }
+}
+
+/* set_field, load, the mod_* actions and NXAST_REG_LOAD2 against Debian's
+ * OVS (ofp_golden_actions.h): parse, encode per version (the bytes
+ * ovs-ofctl sends), decode, print (what parse-flow prints); then what
+ * vswitchd sends back in each version prints as OVS's dump-flows does. */
+static void test_golden_actions(void **state)
+{
+    (void) state;
+    static const uint8_t vers[3] = { 1, 4, 6 };
+    for (size_t i = 0; i < sizeof golden_actions / sizeof *golden_actions;
+         i++) {
+        const struct golden_actions *g = &golden_actions[i];
+        bool raw = !strncmp(g->flow, "reg_load2", 9);
+        struct ofp_flow_spec spec;
+        memset(&spec, 0, sizeof spec);
+        char err[256];
+        if (!raw && ofp_parse_flow(g->flow, OFP_PARSE_ADD, &spec, err,
+                                   sizeof err)) {
+            fail_msg("'%s': %s", g->flow, err);
+        }
+        struct ofpact_flow_ctx ctx;
+        ofpact_flow_ctx_from_match(&spec.match, &ctx);
+        for (size_t v = 0; v < 3; v++) {
+            if (!g->hex[v]) {
+                continue;
+            }
+            uint8_t msg[1024];
+            size_t n_msg = wire_hex_into(g->hex[v], msg, sizeof msg);
+            size_t ofs = golden_actions_ofs(msg, n_msg);
+            if (!raw) {
+                struct ofpbuf b = OFPBUF_INIT;
+                assert_int_equal(ofpacts_put_instructions_ctx(
+                                     &b, spec.acts, spec.n_acts, vers[v],
+                                     &ctx), 0);
+                assert_bytes(b.data, b.size, msg + ofs, n_msg - ofs,
+                             g->flow);
+                ofpbuf_uninit(&b);
+            }
+            struct ofpact *back;
+            size_t n_back;
+            int e = ofpacts_pull_instructions(msg + ofs, n_msg - ofs,
+                                              vers[v], &back, &n_back);
+            if (e && !g->printed[v]) {
+                continue;       /* OVS cannot decode what it sent either */
+            }
+            if (e) {
+                fail_msg("'%s' v%u: %s", g->flow, vers[v],
+                         ofperr_name((enum ofperr) -e));
+            }
+            if (g->printed[v]) {
+                expect_text(back, n_back, g->printed[v], g->flow, "printed",
+                            vers[v], vers[v]);
+            }
+            /* The same bytes again from what was decoded. */
+            struct ofpbuf b2 = OFPBUF_INIT;
+            assert_int_equal(ofpacts_put_instructions_ctx(&b2, back, n_back,
+                                                          vers[v], &ctx), 0);
+            assert_bytes(b2.data, b2.size, msg + ofs, n_msg - ofs, g->flow);
+            ofpbuf_uninit(&b2);
+            check_dumps(back, n_back, g->dumped[v], g->flow, vers[v], &ctx);
+            free(back);
+        }
+        if (!raw) {
+            ofp_flow_spec_free(&spec);
+        }
+    }
+}
+
 /* A controller action with an id or a reason is NXAST_CONTROLLER (ovs-ofctl
  * prints the first as controller(max_len=100,id=5)). */
 static void test_controller(void **state)
@@ -431,6 +560,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_samples),
         cmocka_unit_test(test_golden),
+        cmocka_unit_test(test_golden_actions),
         cmocka_unit_test(test_controller),
         cmocka_unit_test(test_malformed),
     };
