@@ -213,6 +213,22 @@ static void print_queue_rate(struct dstr *out, const char *name,
     }
 }
 
+static int print_queue_request(struct dstr *out, const struct ofp_msg *msg)
+{
+    uint32_t port, queue;
+    int err = ofp_decode_queue_get_config_request(msg, &port, &queue);
+    if (err) {
+        return err;
+    }
+    char s[16];
+    ofp_port_format(port, s, sizeof s);
+    dstr_printf(out, " port=%s", port == OFPP_NONE ? "ANY" : s);
+    if (queue != OFPQ_ALL) {
+        dstr_printf(out, " queue=%" PRIu32, queue);
+    }
+    return 0;
+}
+
 /* Queues sorted by port and id, "port=P" before each port's first (as
  * OVS, not before port 0's), nothing at all for none. */
 static int print_queue_config(struct dstr *out, const struct ofp_msg *msg)
@@ -320,6 +336,8 @@ static int print_body(struct dstr *out, const struct ofp_msg *msg,
     case OFPTYPE_PORT_STATS_REPLY: return print_port_stats(out, msg);
     case OFPTYPE_PORT_DESC_STATS_REPLY: return print_port_desc(out, msg);
     case OFPTYPE_BUNDLE_CONTROL: return print_bundle_ctrl(out, msg);
+    case OFPTYPE_QUEUE_GET_CONFIG_REQUEST:
+    case OFPTYPE_QUEUE_DESC_STATS_REQUEST: return print_queue_request(out, msg);
     case OFPTYPE_QUEUE_GET_CONFIG_REPLY:
     case OFPTYPE_QUEUE_DESC_STATS_REPLY: return print_queue_config(out, msg);
     case OFPTYPE_NXT_SET_FLOW_FORMAT:

@@ -1134,7 +1134,8 @@ static int handle_port_desc(struct ofproto *ofp, struct ofconn *conn,
 /* A multipart reply with no entries, or with fixed entries of zeros. */
 /* Queue configuration (1.0-1.3 QUEUE_GET_CONFIG, 1.4+ QUEUE_DESC): ports
  * have no queues, so a known port (or any) gets the empty answer OVS gives
- * a port without QoS, and a named queue does not exist. */
+ * a port without QoS, and a named queue (1.4+) OVS's error for one the
+ * port lacks. */
 static int handle_queue_get_config(struct ofproto *ofp, struct ofconn *conn,
                                    const struct ofp_msg *msg)
 {
@@ -1149,7 +1150,8 @@ static int handle_queue_get_config(struct ofproto *ofp, struct ofconn *conn,
                                  : -OFPERR_OFPQOFC_BAD_QUEUE;
     }
     if (queue != OFPQ_ALL) {
-        return -OFPERR_OFPQOFC_BAD_QUEUE;
+        /* OVS: the netdev finds no such queue (ENOENT). */
+        return -OFPERR_NXQOFC_QUEUE_ERROR;
     }
     struct ofpbuf b = OFPBUF_INIT;
     ofp_encode_queue_get_config_reply(&b, msg, port);
