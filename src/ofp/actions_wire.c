@@ -389,7 +389,10 @@ static int encode_one__(struct ofpbuf *b, const struct ofpact *a,
         return 0;
     case OFPACT_PUSH_VLAN:
         if (of10) {
-            return -OFPERR_OFPBAC_BAD_TYPE;
+            /* As OVS: the push is a side effect of the SET_VLAN_VID/PCP
+             * that should follow (vs-ofctl refuses to send one, as
+             * ovs-ofctl finds no usable protocol). */
+            return 0;
         }
         put_u16_action(b, (uint16_t) code13, a->u16);
         return 0;

@@ -48,9 +48,9 @@
 /* Appends the actions in the encoding of `version` (OF1.0 actions for 1;
  * for 1.1+ a plain action list, i.e. what goes inside APPLY_ACTIONS or a
  * packet_out).  Returns 0 or a negative enum ofperr value
- * (OFPBAC_BAD_TYPE for an action the version cannot carry: push_vlan in
- * 1.0, goto_table in a 1.1+ action list); on error what was appended is
- * taken back. */
+ * (OFPBAC_BAD_TYPE for an action the version cannot carry: goto_table in
+ * a 1.1+ action list; push_vlan in 1.0 is left out, as OVS leaves it);
+ * on error what was appended is taken back. */
 int ofpacts_put_actions(struct ofpbuf *out, const struct ofpact *acts,
                         size_t n, uint8_t version);
 /* OF1.1+ instructions: the actions in one APPLY_ACTIONS, then GOTO_TABLE.

@@ -21,6 +21,7 @@ import re
 import struct
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "system"))
@@ -61,6 +62,11 @@ FLOWS = [
     "NXM_NX_IPV6_SRC[]",
     "ipv6,actions=load:1->NXM_NX_IPV6_SRC[0..63]",
     "ipv6,actions=set_field:0x12345->ipv6_label",
+    "ipv6,actions=set_field:0x12345/0xfffff->ipv6_label",
+    "ipv6,actions=load:0x12345->NXM_NX_IPV6_LABEL[]",
+    "ip,actions=load:1->NXM_NX_IP_ECN[],load:2->OXM_OF_IP_DSCP[]",
+    "actions=set_field:0/0->reg1",
+    "actions=set_field:0x5->reg1,goto_table:3",
     "arp,actions=set_field:2->arp_op,set_field:1.2.3.4->arp_spa,"
     "set_field:00:00:00:00:00:01->arp_sha",
     "icmp,actions=set_field:8->icmp_type",
@@ -133,8 +139,7 @@ def c_str(s):
 
 def main():
     rows = []
-    base = "/tmp/golden_actions"
-    os.makedirs(base, exist_ok=True)
+    base = tempfile.mkdtemp(prefix="golden_actions.")
 
     def factory(kind, netns=None):
         return OvsSandbox(os.path.join(base, kind), netns=netns)

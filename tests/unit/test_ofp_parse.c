@@ -152,6 +152,22 @@ static void test_actions(void **state)
     roundtrip("actions=3,4", "actions=output:3,output:4");
     roundtrip("actions=push_vlan:0x8100,set_field:4196->vlan_vid",
               "actions=push_vlan:0x8100,set_field:4196->vlan_vid");
+    /* set_field prints as set_field, load as load (ovs-ofctl diff-flows
+     * of a file prints these): OVS's names, a 128-bit load as two. */
+    roundtrip("tcp,actions=set_field:5->tp_dst,set_field:0/0->reg1,"
+              "load:0->NXM_NX_REG2[]",
+              "tcp actions=set_field:5->tcp_dst,set_field:ANY->reg1,"
+              "load:0->NXM_NX_REG2[]");
+    roundtrip("ipv6,actions=load:0x20010db8000000000000000000000001->"
+              "NXM_NX_IPV6_SRC[]",
+              "ipv6 actions=load:0x1->NXM_NX_IPV6_SRC[0..63],"
+              "load:0x20010db800000000->NXM_NX_IPV6_SRC[64..127]");
+    roundtrip("ip,actions=set_field:10.0.0.0/8->ip_dst",
+              "ip actions=set_field:10.0.0.0/8->ip_dst");
+    roundtrip("ipv6,actions=set_field:0x12345/0xfffff->ipv6_label,"
+              "set_field:0x50/0xff->reg3",
+              "ipv6 actions=set_field:0x12345/0xfffff->ipv6_label,"
+              "set_field:0x50/0xff->reg3");
     /* OVS prints the keyword the action was written (or received) as. */
     roundtrip("actions=pop_vlan", "actions=pop_vlan");
     /* Keywords are case-sensitive but for controller, which ovs-ofctl
