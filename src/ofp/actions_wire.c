@@ -592,7 +592,11 @@ int ofpacts_put_instructions_ctx(struct ofpbuf *out,
                 return err;
             }
         }
-        ofpbuf_set_be16(out, inst + 2, (uint16_t) (out->size - inst));
+        if (out->size - inst == 8) {
+            out->size = inst;   /* as OVS: no empty APPLY_ACTIONS */
+        } else {
+            ofpbuf_set_be16(out, inst + 2, (uint16_t) (out->size - inst));
+        }
     }
     if (go) {
         put_hdr(out, (uint16_t) wire_codes[OFPACT_GOTO_TABLE].of13, 8);

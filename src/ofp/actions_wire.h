@@ -9,16 +9,23 @@
  *                          than "action" is NXAST_CONTROLLER (20)
  *   mod_vlan_vid/pcp, mod_dl_*, mod_nw_src/dst, mod_nw_tos
  *                          OF1.0 actions 1..8; 1.1+: Set-Field (25)
- *   mod_tp_src/dst         OF1.0 9/10, and OVS's deprecated 9/10 in 1.1+
+ *   mod_tp_src/dst         OF1.0 9/10; 1.1+: Set-Field of the flow's
+ *                          tcp/udp/sctp port, OVS's deprecated 9/10 when the
+ *                          match names no protocol (the _ctx encoders)
  *   strip_vlan             OF1.0 3; 1.1+ POP_VLAN (18); push_vlan 1.1+ (17)
  *   mod_nw_ttl, dec_ttl    1.1+ 23, 24; 1.0: NXAST_REG_LOAD to
  *                          NXM_NX_IP_TTL, NXAST_DEC_TTL (18)
- *   set_field              1.0: the OF1.0 action for the field if it has one,
- *                          else NXAST_REG_LOAD(s); 1.1-1.4: Set-Field when the
- *                          whole field is set, else REG_LOADs; 1.5: Set-Field
- *                          with a mask
+ *   set_field              as OVS: 1.5: Set-Field, masked when partial;
+ *                          one received as NXAST_REG_LOAD2 (33): REG_LOAD2 up
+ *                          to 1.4; 1.0: the field's OF1.0 action if it has
+ *                          one (vlan_tci/vid/pcp, addresses, nw_tos/ip_dscp,
+ *                          tcp/udp ports; the mask ignored), else
+ *                          NXAST_REG_LOAD(s); 1.1-1.4: Set-Field when the
+ *                          whole field (in whole bytes) is set, else
+ *                          REG_LOADs, one per run of set bits
  *   load, move             NXAST_REG_LOAD (7), NXAST_REG_MOVE (6) up to 1.4;
- *                          1.5: masked Set-Field and COPY_FIELD (28)
+ *                          1.5: Set-Field (masked unless the whole field in
+ *                          whole bytes) and COPY_FIELD (28)
  *   set_tunnel             1.0: NXAST_SET_TUNNEL (2), or SET_TUNNEL64 (9)
  *                          past 32 bits; 1.1+: Set-Field tun_id
  *   resubmit               NXAST_RESUBMIT_TABLE (14) (table 255: none), as
@@ -28,9 +35,10 @@
  *                          NXAST_RESUBMIT_TABLE(IN_PORT, table)
  *
  * Decoders take any bytes (bounded reads; allocation bounded by the input
- * length).  A decoded set_field, reg_load or OF1.1+ header-field action is
- * OFPACT_SET_FIELD or OFPACT_LOAD (OF1.0's mod_* come back as their own
- * types); output to CONTROLLER comes back as OFPACT_CONTROLLER. */
+ * length).  A decoded Set-Field or NXAST_REG_LOAD2 is OFPACT_SET_FIELD (it
+ * prints as set_field), an NXAST_REG_LOAD OFPACT_LOAD (it prints as load),
+ * as OVS keeps them; OF1.0's mod_* come back as their own types; output to
+ * CONTROLLER comes back as OFPACT_CONTROLLER. */
 #ifndef VS_OFP_ACTIONS_WIRE_H
 #define VS_OFP_ACTIONS_WIRE_H
 

@@ -623,6 +623,90 @@ static const struct golden_actions {
       { { "load:0x12345->NXM_NX_IPV6_LABEL[]", "load:0x12345->NXM_NX_IPV6_LABEL[]", "set_field:0x12345/0xfffff->ipv6_label" },
         { "load:0x12345->NXM_NX_IPV6_LABEL[]", "set_field:0x12345->ipv6_label", "set_field:0x12345->ipv6_label" },
         { "load:0x12345->NXM_NX_IPV6_LABEL[]", "set_field:0x12345->ipv6_label", "set_field:0x12345->ipv6_label" } } },
+    { "ipv6,actions=set_field:0x12345/0xfffff->ipv6_label",
+      { "0104005000000004000023200000000d0000000000000000000000000000"
+      "8000ffffffffffff000000060000000000000000060286dd0000ffff0018"
+      "0000232000070013000136040000000000012345",
+        "040e00600000000200000000000000000000000000000000000000000000"
+      "8000ffffffffffffffffffffffff000000000001000a80000a0286dd0000"
+      "000000000004002000000000ffff00180000232000070013000136040000"
+      "000000012345",
+        "060e00580000000200000000000000000000000000000000000000000000"
+      "8000ffffffffffffffffffffffff000000000001000a80000a0286dd0000"
+      "000000000004001800000000001900108000390800012345000fffff" },
+      { "load:0x12345->NXM_NX_IPV6_LABEL[]",
+        "load:0x12345->NXM_NX_IPV6_LABEL[]",
+        "set_field:0x12345/0xfffff->ipv6_label" },
+      { { "load:0x12345->NXM_NX_IPV6_LABEL[]", "load:0x12345->NXM_NX_IPV6_LABEL[]", "set_field:0x12345/0xfffff->ipv6_label" },
+        { "load:0x12345->NXM_NX_IPV6_LABEL[]", "load:0x12345->NXM_NX_IPV6_LABEL[]", "set_field:0x12345/0xfffff->ipv6_label" },
+        { "load:0x12345->NXM_NX_IPV6_LABEL[]", "load:0x12345->NXM_NX_IPV6_LABEL[]", "set_field:0x12345/0xfffff->ipv6_label" } } },
+    { "ipv6,actions=load:0x12345->NXM_NX_IPV6_LABEL[]",
+      { "010e006000000002003820ef000000000000000000000000000000000000"
+      "86dd00000000000000000000000000000000000000000000000000000000"
+      "00008000ffffffffffff0000ffff00180000232000070013000136040000"
+      "000000012345",
+        "040e00600000000200000000000000000000000000000000000000000000"
+      "8000ffffffffffffffffffffffff000000000001000a80000a0286dd0000"
+      "000000000004002000000000ffff00180000232000070013000136040000"
+      "000000012345",
+        "060e00580000000200000000000000000000000000000000000000000000"
+      "8000ffffffffffffffffffffffff000000000001000a80000a0286dd0000"
+      "000000000004001800000000001900108000390800012345000fffff" },
+      { "load:0x12345->NXM_NX_IPV6_LABEL[]",
+        "load:0x12345->NXM_NX_IPV6_LABEL[]",
+        "set_field:0x12345/0xfffff->ipv6_label" },
+      { { "load:0x12345->NXM_NX_IPV6_LABEL[]", "load:0x12345->NXM_NX_IPV6_LABEL[]", "set_field:0x12345/0xfffff->ipv6_label" },
+        { "load:0x12345->NXM_NX_IPV6_LABEL[]", "load:0x12345->NXM_NX_IPV6_LABEL[]", "set_field:0x12345/0xfffff->ipv6_label" },
+        { "load:0x12345->NXM_NX_IPV6_LABEL[]", "load:0x12345->NXM_NX_IPV6_LABEL[]", "set_field:0x12345/0xfffff->ipv6_label" } } },
+    { "ip,actions=load:1->NXM_NX_IP_ECN[],load:2->OXM_OF_IP_DSCP[]",
+      { "010e007800000002003820ef000000000000000000000000000000000000"
+      "080000000000000000000000000000000000000000000000000000000000"
+      "00008000ffffffffffff0000ffff00180000232000070001000138010000"
+      "000000000001ffff00180000232000070005800010010000000000000002",
+        "040e00780000000200000000000000000000000000000000000000000000"
+      "8000ffffffffffffffffffffffff000000000001000a80000a0208000000"
+      "000000000004003800000000ffff00180000232000070001000138010000"
+      "000000000001ffff00180000232000070005800010010000000000000002",
+        "060e00680000000200000000000000000000000000000000000000000000"
+      "8000ffffffffffffffffffffffff000000000001000a80000a0208000000"
+      "000000000004002800000000001900108000130201030000000000000019"
+      "001080001102023f000000000000" },
+      { "load:0x1->NXM_NX_IP_ECN[],load:0x2->OXM_OF_IP_DSCP[]",
+        "load:0x1->NXM_NX_IP_ECN[],load:0x2->OXM_OF_IP_DSCP[]",
+        "set_field:1/0x3->nw_ecn,set_field:2/0x3f->ip_dscp" },
+      { { "load:0x1->NXM_NX_IP_ECN[],load:0x2->OXM_OF_IP_DSCP[]", "load:0x1->NXM_NX_IP_ECN[],load:0x2->OXM_OF_IP_DSCP[]", "set_field:1/0x3->nw_ecn,set_field:2/0x3f->ip_dscp" },
+        { "load:0x1->NXM_NX_IP_ECN[],load:0x2->OXM_OF_IP_DSCP[]", "load:0x1->NXM_NX_IP_ECN[],load:0x2->OXM_OF_IP_DSCP[]", "set_field:1/0x3->nw_ecn,set_field:2/0x3f->ip_dscp" },
+        { "load:0x1->NXM_NX_IP_ECN[],mod_nw_tos:8", "load:0x1->NXM_NX_IP_ECN[],load:0x2->OXM_OF_IP_DSCP[]", "set_field:1/0x3->nw_ecn,set_field:2/0x3f->ip_dscp" } } },
+    { "actions=set_field:0/0->reg1",
+      { "0104003000000004000023200000000d0000000000000000000000000000"
+      "8000ffffffffffff00000000000000000000",
+        "040e00380000000200000000000000000000000000000000000000000000"
+      "8000ffffffffffffffffffffffff000000000001000400000000",
+        "060e00500000000200000000000000000000000000000000000000000000"
+      "8000ffffffffffffffffffffffff00000000000100040000000000040018"
+      "0000000000190010000103080000000000000000" },
+      { "drop",
+        "drop",
+        "set_field:ANY->reg1" },
+      { { "drop", "drop", "drop" },
+        { "drop", "drop", "drop" },
+        { "drop", "drop", "set_field:ANY->reg1" } } },
+    { "actions=set_field:0x5->reg1,goto_table:3",
+      { "0104005800000004000023200000000d0000000000000000000000000000"
+      "8000ffffffffffff00000000000000000000ffff0018000023200007001f"
+      "000102040000000000000005ffff001000002320000efff803000000",
+        "040e00580000000200000000000000000000000000000000000000000000"
+      "8000ffffffffffffffffffffffff00000000000100040000000000040018"
+      "00000000001900100001020400000005000000000001000803000000",
+        "060e00580000000200000000000000000000000000000000000000000000"
+      "8000ffffffffffffffffffffffff00000000000100040000000000040018"
+      "00000000001900100001020400000005000000000001000803000000" },
+      { "load:0x5->NXM_NX_REG1[],resubmit(,3)",
+        "set_field:0x5->reg1,goto_table:3",
+        "set_field:0x5->reg1,goto_table:3" },
+      { { "load:0x5->NXM_NX_REG1[],resubmit(,3)", "load:0x5->NXM_NX_REG1[],resubmit(,3)", "set_field:0x5->reg1,resubmit(,3)" },
+        { "load:0x5->NXM_NX_REG1[],resubmit(,3)", "set_field:0x5->reg1,goto_table:3", "set_field:0x5->reg1,goto_table:3" },
+        { "load:0x5->NXM_NX_REG1[],resubmit(,3)", "set_field:0x5->reg1,goto_table:3", "set_field:0x5->reg1,goto_table:3" } } },
     { "arp,actions=set_field:2->arp_op,set_field:1.2.3.4->arp_spa,s"
       "et_field:00:00:00:00:00:01->arp_sha",
       { "0104008000000004000023200000000d0000000000000000000000000000"
