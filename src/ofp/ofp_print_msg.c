@@ -239,7 +239,9 @@ static int print_queue_config(struct dstr *out, const struct ofp_msg *msg)
     if (err) {
         return err;
     }
-    qsort(qs, n, sizeof *qs, cmp_queue);
+    if (n) {
+        qsort(qs, n, sizeof *qs, cmp_queue);
+    }
     dstr_putc(out, ' ');
     uint32_t port = 0;
     for (size_t i = 0; i < n; i++) {
