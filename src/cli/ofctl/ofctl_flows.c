@@ -89,7 +89,9 @@ static void encode_fm(struct ofpbuf *b, struct vconn *v,
     for (size_t i = 0; vconn_version(v) == OFP10_VERSION && i < fm->n_acts;
          i++) {
         if (fm->acts[i].type == OFPACT_PUSH_VLAN) {
-            ofctl_fatal("no usable protocol");  /* push_vlan is 1.1+ */
+            /* push_vlan is 1.1+: ovs-ofctl's words (without -O). */
+            ofctl_fatal("none of the usable flow formats (OXM,OpenFlow11) "
+                        "is among the allowed flow formats (OpenFlow10,NXM)");
         }
     }
     int err = ofp_encode_flow_mod(b, vconn_version(v), p->ff, p->tid, xid,
