@@ -143,12 +143,10 @@ static void put_loads(struct ofpbuf *b, const struct mf_field *f,
 }
 
 /* NXAST_REG_LOAD2: the NXM entry (NXM header where the field has one, as
- * OVS writes it; masked unless the mask is the whole field) right after
- * the subtype, padded to 8 bytes. */
+ * OVS writes it) right after the subtype, padded to 8 bytes. */
 static void put_reg_load2(struct ofpbuf *b, const struct mf_field *f,
-                          mf_value value, mf_value mask)
+                          mf_value value, mf_value mask, bool hasmask)
 {
-    bool hasmask = mask != mf_width_mask(f);
     size_t start = put_nx(b, NXAST_REG_LOAD2, 0);
     uint32_t h = mf_nxm_header(f, false, hasmask);
     ofpbuf_put_be32(b, h);
@@ -285,7 +283,7 @@ static void encode_set_field(struct ofpbuf *b, uint8_t version,
     if (version >= 6) {
         put_set_field(b, f, value, mask, !full);
     } else if (a->set.raw == OFPACT_SET_RAW_REG_LOAD2) {
-        put_reg_load2(b, f, value, mask);
+        put_reg_load2(b, f, value, mask, !full);
     } else if (version == 1) {
         put_of10_set_field(b, f, value, mask);
     } else if (full) {
