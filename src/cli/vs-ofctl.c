@@ -44,6 +44,8 @@ static void usage(void)
            "  packet-out SWITCH IN_PORT ACTIONS PACKET...\n"
            "  packet-out SWITCH \"in_port=PORT packet=HEX actions=...\"\n"
            "                              execute ACTIONS on PACKET\n"
+           "  queue-get-config SWITCH [PORT [QUEUE]]\n"
+           "                              print queue config for PORT\n"
            "  monitor SWITCH [MISSLEN] [invalid_ttl]\n"
            "                              print packets received from "
            "SWITCH\n"

@@ -40,6 +40,7 @@ enum {
     NXAST_RESUBMIT_TABLE = 14,
     NXAST_DEC_TTL = 18,
     NXAST_CONTROLLER = 20,
+    NXAST_REG_LOAD2 = 33,
     OFPIT_GOTO_TABLE = 1,
     OFPIT_WRITE_METADATA = 2,
     OFPIT_WRITE_ACTIONS = 3,
@@ -97,7 +98,7 @@ static void put_set_field(struct ofpbuf *b, const struct mf_field *f,
     size_t start = put_hdr(b, OFPAT12_SET_FIELD, 0);
     uint32_t h = set_field_header(f, hasmask);
     ofpbuf_put_be32(b, h);
-    put_wire_value(b, f, h, value & mask);
+    put_wire_value(b, f, h, hasmask ? value : value & mask);
     if (hasmask) {
         put_wire_value(b, f, h, mask);
     }
@@ -119,6 +120,11 @@ static void put_loads(struct ofpbuf *b, const struct mf_field *f,
 {
     unsigned w = f->n_bits, ofs = 0;
     mask &= mf_width_mask(f);
+    if (f->id == MFID_ARP_OP && mask == 0xff) {
+        /* OVS's arp_op is 16 bits wide (vswitch keeps 8). */
+        put_reg_load(b, f, 0, 16, (uint64_t) (value & 0xff));
+        return;
+    }
     while (ofs < w) {
         if (!((mask >> ofs) & 1)) {
             ofs++;
@@ -134,6 +140,21 @@ static void put_loads(struct ofpbuf *b, const struct mf_field *f,
         put_reg_load(b, f, ofs, n, (uint64_t) part);
         ofs += n;
     }
+}
+
+/* NXAST_REG_LOAD2: the NXM entry (NXM header where the field has one, as
+ * OVS writes it) right after the subtype, padded to 8 bytes. */
+static void put_reg_load2(struct ofpbuf *b, const struct mf_field *f,
+                          mf_value value, mf_value mask, bool hasmask)
+{
+    size_t start = put_nx(b, NXAST_REG_LOAD2, 0);
+    uint32_t h = mf_nxm_header(f, false, hasmask);
+    ofpbuf_put_be32(b, h);
+    put_wire_value(b, f, h, value);
+    if (hasmask) {
+        put_wire_value(b, f, h, mask);
+    }
+    finish(b, start);
 }
 
 static mf_value bit_range(unsigned ofs, unsigned n)
@@ -204,22 +225,67 @@ static void put_of10_set(struct ofpbuf *b, int type, const struct mf_field *f,
     }
 }
 
-static void encode_set_field(struct ofpbuf *b, uint8_t version,
-                             const struct mf_field *f, mf_value value,
-                             mf_value mask)
+/* OpenFlow 1.0 has no Set-Field: the field's own OF1.0 action when it has
+ * one (whatever the mask, as OVS does), else REG_LOADs. */
+static void put_of10_set_field(struct ofpbuf *b, const struct mf_field *f,
+                               mf_value value, mf_value mask)
 {
-    mf_value all = mf_width_mask(f);
-    mask &= all;
-    bool full = mask == all;
-    if (version == 1) {
-        int t = of10_set_type(f);
-        if (full && t >= 0) {
+    int t = of10_set_type(f);
+    switch (f->id) {
+    case MFID_VLAN_TCI:
+        if (value & FLOW_VLAN_PRESENT) {
+            put_u16_action(b, (uint16_t) wire_codes[OFPACT_SET_VLAN_VID].of10,
+                           (uint16_t) (value & 0xfff));
+            put_u8_action(b, (uint16_t) wire_codes[OFPACT_SET_VLAN_PCP].of10,
+                          (uint8_t) ((value >> 13) & 7));
+        } else {
+            put_hdr(b, (uint16_t) wire_codes[OFPACT_STRIP_VLAN].of10, 8);
+            ofpbuf_put_zeros(b, 4);
+        }
+        return;
+    case MFID_VLAN_VID:
+        put_u16_action(b, (uint16_t) wire_codes[OFPACT_SET_VLAN_VID].of10,
+                       (uint16_t) (value & 0xfff));
+        return;
+    case MFID_VLAN_PCP:
+        put_u8_action(b, (uint16_t) wire_codes[OFPACT_SET_VLAN_PCP].of10,
+                      (uint8_t) value);
+        return;
+    case MFID_NW_TOS:
+        put_u8_action(b, (uint16_t) wire_codes[OFPACT_SET_IP_TOS].of10,
+                      (uint8_t) (value & 0xfc));
+        return;
+    case MFID_IP_DSCP:
+        put_u8_action(b, (uint16_t) wire_codes[OFPACT_SET_IP_TOS].of10,
+                      (uint8_t) ((value << 2) & 0xfc));
+        return;
+    default:
+        if (t >= 0) {
             put_of10_set(b, t, f, value);
         } else {
             put_loads(b, f, value, mask);
         }
-    } else if (version >= 6) {
+        return;
+    }
+}
+
+/* OVS's choice for a set_field: 1.5 has only Set-Field (masked when
+ * partial); one that came as NXAST_REG_LOAD2 goes back as such; 1.0 takes
+ * its OF1.0 action or REG_LOADs; 1.3/1.4 Set-Field for the whole field,
+ * else REG_LOADs. */
+static void encode_set_field(struct ofpbuf *b, uint8_t version,
+                             const struct ofpact *a)
+{
+    const struct mf_field *f = a->set.field;
+    mf_value all = mf_width_mask(f);
+    mf_value mask = a->set.mask & all, value = a->set.value;
+    bool full = mask == all && !a->set.wire_mask;
+    if (version >= 6) {
         put_set_field(b, f, value, mask, !full);
+    } else if (a->set.raw == OFPACT_SET_RAW_REG_LOAD2) {
+        put_reg_load2(b, f, value, mask, !full);
+    } else if (version == 1) {
+        put_of10_set_field(b, f, value, mask);
     } else if (full) {
         put_set_field(b, f, value, mask, false);
     } else {
@@ -227,8 +293,51 @@ static void encode_set_field(struct ofpbuf *b, uint8_t version,
     }
 }
 
+static int encode_one__(struct ofpbuf *b, const struct ofpact *a,
+                        uint8_t version, const struct ofpact_flow_ctx *ctx);
+
+/* An L4 port's Set-Field for the flow's protocol, or -1. */
+static int l4_field(uint8_t ip_proto, bool src)
+{
+    switch (ip_proto) {
+    case 6: return src ? MFID_TCP_SRC : MFID_TCP_DST;
+    case 17: return src ? MFID_UDP_SRC : MFID_UDP_DST;
+    case 132: return src ? MFID_SCTP_SRC : MFID_SCTP_DST;
+    default: return -1;
+    }
+}
+
+/* The VLAN state along the list, as OVS's ofpacts_check follows it. */
+static void vlan_after(const struct ofpact *a, struct ofpact_flow_ctx *ctx)
+{
+    switch (a->type) {
+    case OFPACT_SET_VLAN_VID: case OFPACT_SET_VLAN_PCP:
+    case OFPACT_PUSH_VLAN:
+        ctx->has_vlan = true;
+        break;
+    case OFPACT_STRIP_VLAN:
+        ctx->has_vlan = false;
+        break;
+    case OFPACT_SET_FIELD:
+        if (a->set.field->id == MFID_VLAN_TCI) {
+            ctx->has_vlan = (a->set.value & FLOW_VLAN_PRESENT) != 0;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
 static int encode_one(struct ofpbuf *b, const struct ofpact *a,
-                      uint8_t version)
+                      uint8_t version, struct ofpact_flow_ctx *ctx)
+{
+    int err = encode_one__(b, a, version, ctx);
+    vlan_after(a, ctx);
+    return err;
+}
+
+static int encode_one__(struct ofpbuf *b, const struct ofpact *a,
+                        uint8_t version, const struct ofpact_flow_ctx *ctx)
 {
     bool of10 = version == 1;
     int code10 = wire_codes[a->type].of10, code13 = wire_codes[a->type].of13;
@@ -253,6 +362,10 @@ static int encode_one(struct ofpbuf *b, const struct ofpact *a,
         if (of10) {
             put_u16_action(b, (uint16_t) code10, a->u16);
         } else {
+            if (!ctx->has_vlan) {
+                put_u16_action(b, (uint16_t) wire_codes[OFPACT_PUSH_VLAN].of13,
+                               ETH_TYPE_VLAN);
+            }
             put_set_field(b, mf_by_id(MFID_VLAN_VID),
                           (a->u16 & 0xfff) | FLOW_VLAN_PRESENT, 0x1fff, false);
         }
@@ -261,6 +374,10 @@ static int encode_one(struct ofpbuf *b, const struct ofpact *a,
         if (of10) {
             put_u8_action(b, (uint16_t) code10, a->u8);
         } else {
+            if (!ctx->has_vlan) {
+                put_u16_action(b, (uint16_t) wire_codes[OFPACT_PUSH_VLAN].of13,
+                               ETH_TYPE_VLAN);
+            }
             put_set_field(b, mf_by_id(MFID_VLAN_PCP), a->u8 & 7, 7, false);
         }
         return 0;
@@ -270,7 +387,10 @@ static int encode_one(struct ofpbuf *b, const struct ofpact *a,
         return 0;
     case OFPACT_PUSH_VLAN:
         if (of10) {
-            return -OFPERR_OFPBAC_BAD_TYPE;
+            /* As OVS: the push is a side effect of the SET_VLAN_VID/PCP
+             * that should follow (vs-ofctl refuses to send one, as
+             * ovs-ofctl finds no usable protocol). */
+            return 0;
         }
         put_u16_action(b, (uint16_t) code13, a->u16);
         return 0;
@@ -309,11 +429,18 @@ static int encode_one(struct ofpbuf *b, const struct ofpact *a,
         }
         return 0;
     case OFPACT_SET_L4_SRC:
-    case OFPACT_SET_L4_DST:
-        put_u16_action(b, (uint16_t) (of10 ? code10 : code13), a->u16);
+    case OFPACT_SET_L4_DST: {
+        int id = l4_field(ctx->ip_proto, a->type == OFPACT_SET_L4_SRC);
+        if (!of10 && id >= 0) {
+            put_set_field(b, mf_by_id((enum mf_id) id), a->u16, 0xffff,
+                          false);
+        } else {
+            put_u16_action(b, (uint16_t) (of10 ? code10 : code13), a->u16);
+        }
         return 0;
+    }
     case OFPACT_SET_FIELD:
-        encode_set_field(b, version, a->set.field, a->set.value, a->set.mask);
+        encode_set_field(b, version, a);
         return 0;
     case OFPACT_LOAD: {
         const struct mf_field *f = a->load.field;
@@ -321,7 +448,10 @@ static int encode_one(struct ofpbuf *b, const struct ofpact *a,
                         & mf_width_mask(f);
         mf_value value = a->load.value << a->load.ofs;
         if (version >= 6) {
-            put_set_field(b, f, value, mask, mask != mf_width_mask(f));
+            /* Masked unless it is the whole field in whole bytes (OVS
+             * compares the mask's bytes). */
+            put_set_field(b, f, value, mask,
+                          mask != mf_width_mask(f) || f->n_bits % 8);
         } else {
             put_loads(b, f, value, mask);
         }
@@ -387,12 +517,33 @@ static int encode_one(struct ofpbuf *b, const struct ofpact *a,
     return -OFPERR_OFPBAC_BAD_TYPE;
 }
 
-int ofpacts_put_actions(struct ofpbuf *out, const struct ofpact *acts,
-                        size_t n, uint8_t version)
+void ofpact_flow_ctx_from_match(const struct ofp_match *m,
+                                struct ofpact_flow_ctx *ctx)
 {
+    const struct mf_field *dl = mf_by_id(MFID_DL_TYPE);
+    const struct mf_field *proto = mf_by_id(MFID_NW_PROTO);
+    const struct mf_field *tci = mf_by_id(MFID_VLAN_TCI);
+    mf_value t = mf_get(dl, &m->value) & mf_get(dl, &m->mask);
+    ctx->ip_proto = t == ETH_TYPE_IP || t == ETH_TYPE_IPV6
+                    ? (uint8_t) (mf_get(proto, &m->value)
+                                 & mf_get(proto, &m->mask))
+                    : 0;
+    ctx->has_vlan = (mf_get(tci, &m->value) & mf_get(tci, &m->mask)
+                     & FLOW_VLAN_PRESENT) != 0;
+}
+
+/* Without a flow: no protocol, and a VLAN header taken as there (nothing
+ * pushed), as vswitch always encoded. */
+static const struct ofpact_flow_ctx no_ctx = { 0, true };
+
+int ofpacts_put_actions_ctx(struct ofpbuf *out, const struct ofpact *acts,
+                            size_t n, uint8_t version,
+                            const struct ofpact_flow_ctx *ctx_)
+{
+    struct ofpact_flow_ctx ctx = *ctx_;
     size_t start = out->size;
     for (size_t i = 0; i < n; i++) {
-        int err = encode_one(out, &acts[i], version);
+        int err = encode_one(out, &acts[i], version, &ctx);
         if (err) {
             out->size = start;
             return err;
@@ -401,12 +552,21 @@ int ofpacts_put_actions(struct ofpbuf *out, const struct ofpact *acts,
     return 0;
 }
 
-int ofpacts_put_instructions(struct ofpbuf *out, const struct ofpact *acts,
-                             size_t n, uint8_t version)
+int ofpacts_put_actions(struct ofpbuf *out, const struct ofpact *acts,
+                        size_t n, uint8_t version)
+{
+    return ofpacts_put_actions_ctx(out, acts, n, version, &no_ctx);
+}
+
+int ofpacts_put_instructions_ctx(struct ofpbuf *out,
+                                 const struct ofpact *acts, size_t n,
+                                 uint8_t version,
+                                 const struct ofpact_flow_ctx *ctx_)
 {
     if (version == 1) {
-        return ofpacts_put_actions(out, acts, n, version);
+        return ofpacts_put_actions_ctx(out, acts, n, version, ctx_);
     }
+    struct ofpact_flow_ctx ctx = *ctx_;
     size_t start = out->size;
     size_t n_apply = 0;
     const struct ofpact *go = NULL;
@@ -424,13 +584,17 @@ int ofpacts_put_instructions(struct ofpbuf *out, const struct ofpact *acts,
             if (acts[i].type == OFPACT_GOTO_TABLE) {
                 continue;
             }
-            int err = encode_one(out, &acts[i], version);
+            int err = encode_one(out, &acts[i], version, &ctx);
             if (err) {
                 out->size = start;
                 return err;
             }
         }
-        ofpbuf_set_be16(out, inst + 2, (uint16_t) (out->size - inst));
+        if (out->size - inst == 8) {
+            out->size = inst;   /* as OVS: no empty APPLY_ACTIONS */
+        } else {
+            ofpbuf_set_be16(out, inst + 2, (uint16_t) (out->size - inst));
+        }
     }
     if (go) {
         put_hdr(out, (uint16_t) wire_codes[OFPACT_GOTO_TABLE].of13, 8);
@@ -438,6 +602,12 @@ int ofpacts_put_instructions(struct ofpbuf *out, const struct ofpact *acts,
         ofpbuf_put_zeros(out, 3);
     }
     return 0;
+}
+
+int ofpacts_put_instructions(struct ofpbuf *out, const struct ofpact *acts,
+                             size_t n, uint8_t version)
+{
+    return ofpacts_put_instructions_ctx(out, acts, n, version, &no_ctx);
 }
 
 /* ---- decoding ---- */
@@ -537,8 +707,11 @@ static int decode_set_field(struct acts *l, const uint8_t *p, size_t len,
         for (unsigned i = 0; i < wl; i++) {
             mask = (mask << 8) | p[8 + wl + i];
         }
-        if ((mask & ~mf_width_mask(f)) || (value & ~mask)) {
+        if (mask & ~mf_width_mask(f)) {
             return -OFPERR_OFPBAC_BAD_SET_ARGUMENT;
+        }
+        if (value & ~mask) {
+            return -OFPERR_OFPBMC_BAD_WILDCARDS;
         }
     }
     if (f->id == MFID_VLAN_VID
@@ -549,6 +722,52 @@ static int decode_set_field(struct acts *l, const uint8_t *p, size_t len,
     a->set.field = f;
     a->set.value = value;
     a->set.mask = mask;
+    a->set.wire_mask = hasmask && f->n_bits % 8;
+    return 0;
+}
+
+/* NXAST_REG_LOAD2 (1.0-1.4), `p`/`len` the whole action: one NXM or OXM
+ * entry, masked or not, after the subtype; OVS's checks, in its order. */
+static int decode_reg_load2(struct acts *l, const uint8_t *p, size_t len)
+{
+    const uint8_t *e = p + 10;
+    size_t left = len - 10;
+    uint32_t h = ofp_get_be32(e);
+    const struct mf_field *f = mf_from_nxm_header(h);
+    if (!f) {
+        return -OFPERR_OFPBAC_BAD_SET_TYPE;
+    }
+    size_t plen = NXM_LENGTH(h);
+    if (4 + plen > left) {
+        return -OFPERR_OFPBMC_BAD_LEN;
+    }
+    uint16_t cls = NXM_CLASS(h);
+    unsigned wl = mf_wire_len(f, cls);
+    mf_value value, mask = mf_width_mask(f);
+    bool value_ok = mf_value_from_wire(f, cls, e + 4, &value);
+    if (NXM_HASMASK(h)) {
+        mask = 0;
+        for (unsigned i = 0; i < wl; i++) {
+            mask = (mask << 8) | e[4 + wl + i];
+        }
+        mf_value raw = 0;
+        for (unsigned i = 0; i < wl; i++) {
+            raw = (raw << 8) | e[4 + i];
+        }
+        if (raw & ~mask) {
+            return -OFPERR_OFPBMC_BAD_WILDCARDS;
+        }
+    }
+    if (!all_zero(e + 4 + plen, left - 4 - plen) || !f->writable
+        || !value_ok || (mask & ~mf_width_mask(f))) {
+        return -OFPERR_OFPBAC_BAD_SET_ARGUMENT;
+    }
+    struct ofpact *a = add(l, OFPACT_SET_FIELD);
+    a->set.field = f;
+    a->set.value = value;
+    a->set.mask = mask;
+    a->set.raw = OFPACT_SET_RAW_REG_LOAD2;
+    a->set.wire_mask = NXM_HASMASK(h) && f->n_bits % 8;
     return 0;
 }
 
@@ -560,6 +779,13 @@ static int decode_reg_load(struct acts *l, const uint8_t *p)
     uint64_t value = ofp_get_be64(p + 16);
     if (!f) {
         return -OFPERR_OFPBAC_BAD_SET_TYPE;
+    }
+    if (f->id == MFID_ARP_OP && ofs == 0 && n_bits == 16) {
+        /* OVS's whole arp_op: 16 bits, of which vswitch keeps 8. */
+        if (value >> 8) {
+            return -OFPERR_OFPBAC_BAD_ARGUMENT;
+        }
+        n_bits = 8;
     }
     if (ofs + n_bits > f->n_bits) {
         return -OFPERR_OFPBAC_BAD_SET_LEN;
@@ -620,7 +846,7 @@ static int decode_nx(struct acts *l, const uint8_t *p, size_t len,
     case NXAST_SET_TUNNEL64: case NXAST_REG_MOVE: case NXAST_REG_LOAD:
         want = 24;
         break;
-    case NXAST_NOTE:
+    case NXAST_NOTE: case NXAST_REG_LOAD2:
         want = len;
         break;
     default:
@@ -628,8 +854,8 @@ static int decode_nx(struct acts *l, const uint8_t *p, size_t len,
     }
     /* OVS has no NXAST_DEC_TTL past 1.0, nor reg_load/move in 1.5. */
     if ((subtype == NXAST_DEC_TTL && version != 1)
-        || ((subtype == NXAST_REG_LOAD || subtype == NXAST_REG_MOVE)
-            && version >= 6)) {
+        || ((subtype == NXAST_REG_LOAD || subtype == NXAST_REG_LOAD2
+             || subtype == NXAST_REG_MOVE) && version >= 6)) {
         return -OFPERR_OFPBAC_BAD_VENDOR_TYPE;
     }
     if (len != want) {
@@ -670,6 +896,8 @@ static int decode_nx(struct acts *l, const uint8_t *p, size_t len,
         return 0;
     case NXAST_REG_LOAD:
         return decode_reg_load(l, p);
+    case NXAST_REG_LOAD2:
+        return decode_reg_load2(l, p, len);
     case NXAST_REG_MOVE:
         return decode_move(l, ofp_get_be16(p + 10), ofp_get_be16(p + 12),
                            ofp_get_be16(p + 14), ofp_get_be32(p + 16),

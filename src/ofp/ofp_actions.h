@@ -117,6 +117,14 @@ enum {
 #undef OFPACT
 };
 
+/* Where a SET_FIELD came from: written as set_field or received as
+ * OFPAT_SET_FIELD (or as a legacy OF1.0 set action), or received as
+ * NXAST_REG_LOAD2, which OpenFlow 1.0 to 1.4 send back as such. */
+enum ofpact_set_raw {
+    OFPACT_SET_RAW_SET_FIELD = 0,
+    OFPACT_SET_RAW_REG_LOAD2,
+};
+
 /* One action.  The union member an action uses is its PAYLOAD in OFPACTS. */
 struct ofpact {
     enum ofpact_type type;
@@ -137,6 +145,16 @@ struct ofpact {
         struct {
             const struct mf_field *field;
             mf_value value, mask;
+            /* SET_FIELD only: the action it came as (OVS's ofpact.raw),
+             * which decides how it goes out again (actions_wire.h).  A
+             * load written as such, or received as NXAST_REG_LOAD, is
+             * OFPACT_LOAD instead, and prints as load. */
+            uint8_t raw;        /* enum ofpact_set_raw */
+            /* SET_FIELD only: written with a mask, though the mask covers
+             * every bit of a field whose bits are not whole bytes (nw_ecn,
+             * ip_dscp, vlan_pcp/vid, ipv6_label): OVS, which looks at the
+             * bytes, prints it and sends it masked. */
+            bool wire_mask;
         } set;
         struct {
             const struct mf_field *field;

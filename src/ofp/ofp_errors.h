@@ -124,6 +124,7 @@
     OFPERR(OFPQOFC_BAD_PORT, 5, 0, 9, 0)                                     \
     OFPERR(OFPQOFC_BAD_QUEUE, 5, 1, 9, 1)                                    \
     OFPERR(OFPQOFC_EPERM, 5, 2, 9, 2)                                        \
+    OFPERR(NXQOFC_QUEUE_ERROR, -1, 0, OFPERR_NX_EXP, 23)                     \
     OFPERR(OFPSCFC_BAD_FLAGS, -1, 0, 10, 0)                                  \
     OFPERR(OFPSCFC_BAD_LEN, -1, 0, 10, 1)                                    \
     OFPERR(OFPRRFC_STALE, -1, 0, 11, 0)                                      \

@@ -549,6 +549,34 @@ void ofp_put_port_desc(struct ofp_mp_reply *r, const struct ofp_phy_port *p);
 int ofp_decode_port_desc_reply(const struct ofp_msg *msg,
                                struct ofp_phy_port **p, size_t *n);
 
+/* ---- Queue configuration ---- */
+
+/* OFPT_QUEUE_GET_CONFIG_REQUEST (1.0-1.3: a port; OFPP_NONE = any, 1.1+)
+ * and, from 1.4, OFPMP_QUEUE_DESC (a port and a queue), as
+ * `ovs-ofctl queue-get-config` sends them. */
+#define OFPQ_ALL 0xffffffffu
+void ofp_encode_queue_get_config_request(struct ofpbuf *b, uint8_t version,
+                                         uint32_t xid, uint32_t port,
+                                         uint32_t queue);
+/* OVS's checks: a 1.0-1.3 port at or past OFPP_MAX (but 1.1+'s any) is
+ * OFPQOFC_BAD_PORT; an OF1.1+ port no 16-bit number says,
+ * OFPBAC_BAD_OUT_PORT.  *queue is OFPQ_ALL before 1.4. */
+int ofp_decode_queue_get_config_request(const struct ofp_msg *msg,
+                                        uint32_t *port, uint32_t *queue);
+/* The reply, with no queues (vswitch has none): OFPT_QUEUE_GET_CONFIG_REPLY
+ * for the request's port, or an empty OFPMP_QUEUE_DESC reply. */
+void ofp_encode_queue_get_config_reply(struct ofpbuf *b,
+                                       const struct ofp_msg *req,
+                                       uint32_t port);
+struct ofp_queue_config {
+    uint32_t port, queue;
+    uint16_t min_rate, max_rate;    /* tenths of a percent; 0xffff: none */
+};
+/* Either reply's queues; *qs malloc'd (NULL when none). */
+int ofp_decode_queue_get_config_reply(const struct ofp_msg *msg,
+                                      struct ofp_queue_config **qs,
+                                      size_t *n);
+
 /* ---- Roles, async config, controller id ---- */
 
 enum ofp_role {

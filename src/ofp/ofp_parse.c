@@ -476,6 +476,25 @@ static int parse_u128(const char *s, mf_value *v)
     if (!*s || !isdigit((unsigned char) *s)) {
         return -1;
     }
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        /* Hex of up to 128 bits (a whole IPv6 address in one load). */
+        const char *h = s + 2;
+        mf_value x = 0;
+        if (!*h) {
+            return -1;
+        }
+        for (; *h; h++) {
+            if (!isxdigit((unsigned char) *h) || (x >> 124)) {
+                return -1;
+            }
+            x = (x << 4) | (mf_value) (isdigit((unsigned char) *h)
+                                       ? *h - '0'
+                                       : (tolower((unsigned char) *h) - 'a'
+                                          + 10));
+        }
+        *v = x;
+        return 0;
+    }
     errno = 0;
     unsigned long long u = strtoull(s, &end, 0);
     if (errno || *end) {
@@ -691,13 +710,31 @@ static int parse_set_field(struct act_parser *p, enum ofpact_type type,
     if (!f->writable) {
         return fail(p->err, p->errlen, "%s is read-only", f->name);
     }
+    /* OVS's tp_src and tp_dst are names of tcp_src and tcp_dst. */
+    if (f->id == MFID_TP_SRC || f->id == MFID_TP_DST) {
+        f = mf_by_id(f->id == MFID_TP_SRC ? MFID_TCP_SRC : MFID_TCP_DST);
+    }
     struct ofpact *a = add_act(p, type);
     a->set.field = f;
     if (f->format == MFF_TCP_FLAGS || f->format == MFF_FRAG) {
         return fail(p->err, p->errlen, "%s is read-only", f->name);
     }
-    return mf_parse_value(f, vs, &a->set.value, &a->set.mask, p->err,
-                          p->errlen);
+    if (mf_parse_value(f, vs, &a->set.value, &a->set.mask, p->err,
+                       p->errlen)) {
+        return -1;
+    }
+    /* OVS keeps the value as written, bits outside the mask too (OpenFlow
+     * 1.0 sends it whole; a 1.5 switch refuses it). */
+    char *slash = strchr(vs, '/');
+    if (slash) {
+        mf_value v, m;
+        *slash = '\0';
+        if (!mf_parse_value(f, vs, &v, &m, p->err, p->errlen)) {
+            a->set.value = v;
+        }
+        a->set.wire_mask = f->n_bits % 8 != 0;
+    }
+    return 0;
 }
 
 static int parse_load(struct act_parser *p, enum ofpact_type type,
@@ -1237,52 +1274,55 @@ static void format_hex128(mf_value v, struct dstr *out)
     }
 }
 
-/* set_field as ovs-ofctl prints it over OpenFlow 1.0 + NXM: the classic
- * mod_* action when there is one, else a load. */
+/* A number as OVS prints a hexadecimal field value: "0", else 0x... */
+static void format_ovs_hex(mf_value v, struct dstr *out)
+{
+    if (!v) {
+        dstr_putc(out, '0');
+    } else {
+        format_hex128(v, out);
+    }
+}
+
+/* The name OVS prints a set_field's field under (its own name for the
+ * fields vswitch names in OpenFlow 1.0's way). */
+static const char *set_field_name(const struct mf_field *f)
+{
+    switch (f->id) {
+    case MFID_DL_SRC: return "eth_src";
+    case MFID_DL_DST: return "eth_dst";
+    case MFID_NW_SRC: return "ip_src";
+    case MFID_NW_DST: return "ip_dst";
+    case MFID_TP_SRC: return "tcp_src";
+    case MFID_TP_DST: return "tcp_dst";
+    default: return f->name;
+    }
+}
+
+/* set_field:VALUE[/MASK]->FIELD as ovs-ofctl 3.1 prints it (mf_format:
+ * numbers in decimal or hex by field, masks in hex, "ANY" for an empty
+ * mask), whatever the version it came in. */
 static void format_set_field(const struct ofpact *a, struct dstr *out)
 {
     const struct mf_field *f = a->set.field;
-    mf_value all = mf_width_mask(f);
-    static const struct {
-        enum mf_id field;
-        const char *action;
-    } classic[] = {
-        { MFID_DL_SRC, "mod_dl_src" }, { MFID_DL_DST, "mod_dl_dst" },
-        { MFID_NW_SRC, "mod_nw_src" }, { MFID_NW_DST, "mod_nw_dst" },
-        { MFID_TP_SRC, "mod_tp_src" }, { MFID_TP_DST, "mod_tp_dst" },
-        { MFID_TCP_SRC, "mod_tp_src" }, { MFID_TCP_DST, "mod_tp_dst" },
-        { MFID_UDP_SRC, "mod_tp_src" }, { MFID_UDP_DST, "mod_tp_dst" },
-    };
-    if (a->set.mask == all) {
-        for (size_t i = 0; i < sizeof classic / sizeof *classic; i++) {
-            if (f->id == classic[i].field) {
-                dstr_printf(out, "%s:", classic[i].action);
-                mf_format_value(f, a->set.value, all, out);
-                return;
-            }
-        }
-    }
-    /* A contiguous mask is a load of a bit range. */
-    mf_value m = a->set.mask;
-    unsigned ofs = 0, n = 0;
-    while (ofs < f->n_bits && !((m >> ofs) & 1)) {
-        ofs++;
-    }
-    while (ofs + n < f->n_bits && ((m >> (ofs + n)) & 1)) {
-        n++;
-    }
-    mf_value rebuilt = n >= 128 ? ~(mf_value) 0
-                                : ((((mf_value) 1) << n) - 1) << ofs;
-    if (n && rebuilt == m) {
-        dstr_put(out, "load:");
-        format_hex128(a->set.value >> ofs, out);
-        dstr_put(out, "->");
-        format_subfield(f, ofs, n, out);
-        return;
-    }
+    mf_value all = mf_width_mask(f), mask = a->set.mask & all;
     dstr_put(out, "set_field:");
-    mf_format_value(f, a->set.value, a->set.mask, out);
-    dstr_printf(out, "->%s", f->name);
+    if (!mask) {
+        dstr_put(out, "ANY");
+    } else if (f->format == MFF_HEX || f->format == MFF_DEC) {
+        if (f->format == MFF_HEX) {
+            format_ovs_hex(a->set.value, out);
+        } else {
+            dstr_printf(out, "%" PRIu64, (uint64_t) a->set.value);
+        }
+        if (mask != all || a->set.wire_mask) {
+            dstr_putc(out, '/');
+            format_ovs_hex(mask, out);
+        }
+    } else {
+        mf_format_value(f, a->set.value, mask, out);
+    }
+    dstr_printf(out, "->%s", set_field_name(f));
 }
 
 static void format_port(uint32_t port, struct dstr *out)
@@ -1325,12 +1365,18 @@ static void format_push_vlan(const struct ofpact *a, struct dstr *out)
 
 static void format_mod_eth(const struct ofpact *a, struct dstr *out)
 {
-    format_set_field(a, out);
+    dstr_put(out, a->type == OFPACT_SET_ETH_SRC ? "mod_dl_src:"
+                                                : "mod_dl_dst:");
+    mf_format_value(a->set.field, a->set.value, mf_width_mask(a->set.field),
+                    out);
 }
 
 static void format_mod_ipv4(const struct ofpact *a, struct dstr *out)
 {
-    format_set_field(a, out);
+    dstr_put(out, a->type == OFPACT_SET_IPV4_SRC ? "mod_nw_src:"
+                                                 : "mod_nw_dst:");
+    mf_format_value(a->set.field, a->set.value, mf_width_mask(a->set.field),
+                    out);
 }
 
 static void format_ip_tos(const struct ofpact *a, struct dstr *out)
@@ -1356,12 +1402,23 @@ static void format_l4_port(const struct ofpact *a, struct dstr *out)
                 a->u16);
 }
 
+/* As OVS prints a load: one load:VALUE->FIELD[a..b] per run of at most 64
+ * bits (a 128-bit field whole is two), the value in hex ("0" for zero). */
 static void format_load(const struct ofpact *a, struct dstr *out)
 {
-    dstr_put(out, "load:");
-    format_hex128(a->load.value, out);
-    dstr_put(out, "->");
-    format_subfield(a->load.field, a->load.ofs, a->load.n_bits, out);
+    unsigned done = 0;
+    while (done < a->load.n_bits) {
+        unsigned n = a->load.n_bits - done > 64 ? 64 : a->load.n_bits - done;
+        uint64_t part = (uint64_t) (a->load.value >> done);
+        if (n < 64) {
+            part &= ((uint64_t) 1 << n) - 1;
+        }
+        dstr_put(out, done ? ",load:" : "load:");
+        format_ovs_hex(part, out);
+        dstr_put(out, "->");
+        format_subfield(a->load.field, a->load.ofs + done, n, out);
+        done += n;
+    }
 }
 
 static void format_move(const struct ofpact *a, struct dstr *out)

@@ -193,6 +193,73 @@ static int print_port_desc(struct dstr *out, const struct ofp_msg *msg)
     return err;
 }
 
+static int cmp_queue(const void *a_, const void *b_)
+{
+    const struct ofp_queue_config *a = a_, *b = b_;
+    uint16_t ap = (uint16_t) a->port, bp = (uint16_t) b->port;
+    if (ap != bp) {
+        return ap < bp ? -1 : 1;
+    }
+    return a->queue < b->queue ? -1 : a->queue > b->queue;
+}
+
+static void print_queue_rate(struct dstr *out, const char *name,
+                             unsigned rate)
+{
+    if (rate <= 1000) {
+        dstr_printf(out, " %s:%u.%u%%", name, rate / 10, rate % 10);
+    } else if (rate < UINT16_MAX) {
+        dstr_printf(out, " %s:(disabled)", name);
+    }
+}
+
+static int print_queue_request(struct dstr *out, const struct ofp_msg *msg)
+{
+    uint32_t port, queue;
+    int err = ofp_decode_queue_get_config_request(msg, &port, &queue);
+    if (err) {
+        return err;
+    }
+    char s[16];
+    ofp_port_format(port, s, sizeof s);
+    dstr_printf(out, " port=%s", port == OFPP_NONE ? "ANY" : s);
+    if (queue != OFPQ_ALL) {
+        dstr_printf(out, " queue=%" PRIu32, queue);
+    }
+    return 0;
+}
+
+/* Queues sorted by port and id, "port=P" before each port's first (as
+ * OVS, not before port 0's), nothing at all for none. */
+static int print_queue_config(struct dstr *out, const struct ofp_msg *msg)
+{
+    struct ofp_queue_config *qs;
+    size_t n;
+    int err = ofp_decode_queue_get_config_reply(msg, &qs, &n);
+    if (err) {
+        return err;
+    }
+    if (n) {
+        qsort(qs, n, sizeof *qs, cmp_queue);
+    }
+    dstr_putc(out, ' ');
+    uint32_t port = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (qs[i].port != port) {
+            char s[16];
+            port = qs[i].port;
+            ofp_port_format(port, s, sizeof s);
+            dstr_printf(out, "port=%s\n", s);
+        }
+        dstr_printf(out, "queue %" PRIu32 ":", qs[i].queue);
+        print_queue_rate(out, "min_rate", qs[i].min_rate);
+        print_queue_rate(out, "max_rate", qs[i].max_rate);
+        dstr_putc(out, '\n');
+    }
+    free(qs);
+    return 0;
+}
+
 static int print_bundle_ctrl(struct dstr *out, const struct ofp_msg *msg)
 {
     static const char *const types[] = {
@@ -322,6 +389,10 @@ static int print_body(struct dstr *out, const struct ofp_msg *msg,
     case OFPTYPE_ROLE_REQUEST:
     case OFPTYPE_ROLE_REPLY: return print_role_msg(out, msg);
     case OFPTYPE_ROLE_STATUS: return print_role_status(out, msg);
+    case OFPTYPE_QUEUE_GET_CONFIG_REQUEST:
+    case OFPTYPE_QUEUE_DESC_STATS_REQUEST: return print_queue_request(out, msg);
+    case OFPTYPE_QUEUE_GET_CONFIG_REPLY:
+    case OFPTYPE_QUEUE_DESC_STATS_REPLY: return print_queue_config(out, msg);
     case OFPTYPE_NXT_SET_FLOW_FORMAT:
     case OFPTYPE_NXT_FLOW_MOD_TABLE_ID:
     case OFPTYPE_NXT_SET_PACKET_IN_FORMAT: return print_nx_u32(out, msg);

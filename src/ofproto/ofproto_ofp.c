@@ -1133,6 +1133,33 @@ static int handle_port_desc(struct ofproto *ofp, struct ofconn *conn,
 }
 
 /* A multipart reply with no entries, or with fixed entries of zeros. */
+/* Queue configuration (1.0-1.3 QUEUE_GET_CONFIG, 1.4+ QUEUE_DESC): ports
+ * have no queues, so a known port (or any) gets the empty answer OVS gives
+ * a port without QoS, and a named queue (1.4+) OVS's error for one the
+ * port lacks. */
+static int handle_queue_get_config(struct ofproto *ofp, struct ofconn *conn,
+                                   const struct ofp_msg *msg)
+{
+    uint32_t port, queue;
+    int err = ofp_decode_queue_get_config_request(msg, &port, &queue);
+    if (err) {
+        return err;
+    }
+    if (port != OFPP_NONE ? !ofproto_port_by_ofport(ofp, port)
+                          : !ofp->n_ports) {
+        return port != OFPP_NONE ? -OFPERR_OFPQOFC_BAD_PORT
+                                 : -OFPERR_OFPQOFC_BAD_QUEUE;
+    }
+    if (queue != OFPQ_ALL) {
+        /* OVS: the netdev finds no such queue (ENOENT). */
+        return -OFPERR_NXQOFC_QUEUE_ERROR;
+    }
+    struct ofpbuf b = OFPBUF_INIT;
+    ofp_encode_queue_get_config_reply(&b, msg, port);
+    send_and_free(conn, &b);
+    return 0;
+}
+
 static int reply_mp_zeros(struct ofconn *conn, const struct ofp_msg *msg,
                           size_t n_entries, size_t entry_len)
 {
@@ -1327,8 +1354,10 @@ int ofproto_ofp_handle(struct ofproto *ofp, struct ofconn *conn,
         return handle_port_stats(ofp, conn, msg);
     case OFPTYPE_PORT_DESC_STATS_REQUEST:
         return handle_port_desc(ofp, conn, msg);
-    case OFPTYPE_QUEUE_STATS_REQUEST:
+    case OFPTYPE_QUEUE_GET_CONFIG_REQUEST:
     case OFPTYPE_QUEUE_DESC_STATS_REQUEST:
+        return handle_queue_get_config(ofp, conn, msg);
+    case OFPTYPE_QUEUE_STATS_REQUEST:
     case OFPTYPE_GROUP_STATS_REQUEST:
     case OFPTYPE_GROUP_DESC_STATS_REQUEST:
     case OFPTYPE_METER_STATS_REQUEST:

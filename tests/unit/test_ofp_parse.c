@@ -133,13 +133,13 @@ static void test_actions(void **state)
               "mod_tp_src:1,mod_tp_dst:2");
     roundtrip("tcp,actions=set_field:10.0.0.1->ip_src,set_field:5->tcp_dst,"
               "set_field:00:00:00:00:00:01->eth_src,set_field:3->reg0",
-              "tcp actions=mod_nw_src:10.0.0.1,mod_tp_dst:5,"
-              "mod_dl_src:00:00:00:00:00:01,load:0x3->NXM_NX_REG0[]");
+              "tcp actions=set_field:10.0.0.1->ip_src,set_field:5->tcp_dst,"
+              "set_field:00:00:00:00:00:01->eth_src,set_field:0x3->reg0");
     roundtrip("actions=load:1->reg0[0..3],move:reg0[0..3]->reg1[4..7],"
               "set_field:1->reg3,load:0x1->NXM_NX_TUN_ID[]",
               "actions=load:0x1->NXM_NX_REG0[0..3],"
               "move:NXM_NX_REG0[0..3]->NXM_NX_REG1[4..7],"
-              "load:0x1->NXM_NX_REG3[],load:0x1->NXM_NX_TUN_ID[]");
+              "set_field:0x1->reg3,load:0x1->NXM_NX_TUN_ID[]");
     roundtrip("actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],"
               "set_tunnel:0x7,load:1->reg2[5]",
               "actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],"
@@ -151,7 +151,23 @@ static void test_actions(void **state)
     roundtrip("actions=output:NORMAL", "actions=NORMAL");
     roundtrip("actions=3,4", "actions=output:3,output:4");
     roundtrip("actions=push_vlan:0x8100,set_field:4196->vlan_vid",
-              "actions=push_vlan:0x8100,load:0x1064->OXM_OF_VLAN_VID[]");
+              "actions=push_vlan:0x8100,set_field:4196->vlan_vid");
+    /* set_field prints as set_field, load as load (ovs-ofctl diff-flows
+     * of a file prints these): OVS's names, a 128-bit load as two. */
+    roundtrip("tcp,actions=set_field:5->tp_dst,set_field:0/0->reg1,"
+              "load:0->NXM_NX_REG2[]",
+              "tcp actions=set_field:5->tcp_dst,set_field:ANY->reg1,"
+              "load:0->NXM_NX_REG2[]");
+    roundtrip("ipv6,actions=load:0x20010db8000000000000000000000001->"
+              "NXM_NX_IPV6_SRC[]",
+              "ipv6 actions=load:0x1->NXM_NX_IPV6_SRC[0..63],"
+              "load:0x20010db800000000->NXM_NX_IPV6_SRC[64..127]");
+    roundtrip("ip,actions=set_field:10.0.0.0/8->ip_dst",
+              "ip actions=set_field:10.0.0.0/8->ip_dst");
+    roundtrip("ipv6,actions=set_field:0x12345/0xfffff->ipv6_label,"
+              "set_field:0x50/0xff->reg3",
+              "ipv6 actions=set_field:0x12345/0xfffff->ipv6_label,"
+              "set_field:0x50/0xff->reg3");
     /* OVS prints the keyword the action was written (or received) as. */
     roundtrip("actions=pop_vlan", "actions=pop_vlan");
     /* Keywords are case-sensitive but for controller, which ovs-ofctl

@@ -38,6 +38,22 @@ static inline uint8_t *wire_from_hex(const char *hex, size_t *n)
     return p;
 }
 
+/* Hex (spaces allowed) into `out`, which holds `max` bytes (the test fails
+ * if the hex needs more); returns the length. */
+static inline size_t wire_hex_into(const char *hex, uint8_t *out, size_t max)
+{
+    size_t n;
+    uint8_t *p = wire_from_hex(hex, &n);
+    if (n > max) {
+        fprintf(stderr, "wire_hex_into: %zu bytes of hex for %zu\n", n, max);
+        free(p);
+        fail();
+    }
+    memcpy(out, p, n);
+    free(p);
+    return n;
+}
+
 /* Lowercase hex of `n` bytes, malloc'd. */
 static inline char *wire_to_hex(const uint8_t *p, size_t n)
 {

@@ -86,6 +86,14 @@ static void encode_fm(struct ofpbuf *b, struct vconn *v,
                       const struct ofctl_proto *p, uint32_t xid,
                       const struct ofp_flow_mod *fm)
 {
+    for (size_t i = 0; vconn_version(v) == OFP10_VERSION && i < fm->n_acts;
+         i++) {
+        if (fm->acts[i].type == OFPACT_PUSH_VLAN) {
+            /* push_vlan is 1.1+: ovs-ofctl's words (without -O). */
+            ofctl_fatal("none of the usable flow formats (OXM,OpenFlow11) "
+                        "is among the allowed flow formats (OpenFlow10,NXM)");
+        }
+    }
     int err = ofp_encode_flow_mod(b, vconn_version(v), p->ff, p->tid, xid,
                                   fm);
     if (err) {

@@ -1,6 +1,6 @@
 /* vs-ofctl's switch commands: show, dump-desc, dump-tables,
  * dump-table-features, dump-ports, dump-ports-desc, mod-port, packet-out,
- * monitor, snoop.  Each sends what ovs-ofctl 3.1 sends, in the same order
+ * queue-get-config, monitor, snoop.  Each sends what ovs-ofctl 3.1 sends, in the same order
  * (so the xids it prints are the same), and prints what it prints. */
 #include "cli/ofctl/ofctl.h"
 
@@ -450,6 +450,55 @@ static void cmd_monitor(int argc, char *argv[])
     monitor_loop(v, true);
 }
 
+/* queue-get-config SWITCH [PORT [QUEUE]]: one request, but in OpenFlow
+ * 1.0, which has no "any port", one per port of the features reply, sent
+ * on a second connection, as ovs-ofctl does. */
+static void cmd_queue_get_config(int argc, char *argv[])
+{
+    const char *pname = argc > 2 ? argv[2] : "any";
+    uint32_t port = !strcasecmp(pname, "any") ? OFPP_NONE
+                                              : ofctl_port(argv[1], pname);
+    const char *qname = argc > 3 ? argv[3] : "all";
+    uint32_t queue = !strcasecmp(qname, "all") ? OFPQ_ALL
+                                               : (uint32_t) atoi(qname);
+    struct vconn *v = ofctl_open(argv[1], "mgmt");
+    struct ofpbuf b = OFPBUF_INIT;
+    if (port == OFPP_NONE && vconn_version(v) == OFP10_VERSION) {
+        struct vconn *v2 = ofctl_open(argv[1], "mgmt");
+        ofp_encode_simple(&b, OFP10_VERSION, OFPTYPE_FEATURES_REQUEST,
+                          OFPF_STD, vconn_next_xid());
+        struct ofpbuf reply = OFPBUF_INIT;
+        struct ofp_msg msg;
+        struct ofp_features f;
+        int rc = vconn_transact(v, &b, &reply, &msg);
+        if (rc) {
+            ofctl_fatal("talking to %s (%s)", vconn_name(v),
+                        vconn_strerror(rc));
+        }
+        if (msg.type != OFPTYPE_FEATURES_REPLY
+            || ofp_decode_features_reply(&msg, &f)) {
+            ofctl_fatal("%s: received bad features reply", vconn_name(v));
+        }
+        ofpbuf_uninit(&b);
+        for (size_t i = 0; i < f.n_ports; i++) {
+            if (f.ports[i].port_no < OFPP_MAX) {
+                ofp_encode_queue_get_config_request(
+                    &b, vconn_version(v2), vconn_next_xid(),
+                    f.ports[i].port_no, queue);
+                ofctl_dump_transaction(v2, &b);
+            }
+        }
+        ofp_features_free(&f);
+        ofpbuf_uninit(&reply);
+        vconn_close(v2);
+    } else {
+        ofp_encode_queue_get_config_request(&b, vconn_version(v),
+                                            vconn_next_xid(), port, queue);
+        ofctl_dump_transaction(v, &b);
+    }
+    vconn_close(v);
+}
+
 static void cmd_snoop(int argc, char *argv[])
 {
     (void) argc;
@@ -466,6 +515,7 @@ const struct ofctl_command ofctl_switch_commands[] = {
     { "dump-ports-desc", 1, 2, cmd_dump_ports_desc },
     { "mod-port", 3, 3, cmd_mod_port },
     { "packet-out", 2, 1000, cmd_packet_out },
+    { "queue-get-config", 1, 3, cmd_queue_get_config },
     { "monitor", 1, 3, cmd_monitor },
     { "snoop", 1, 1, cmd_snoop },
     { NULL, 0, 0, NULL },
