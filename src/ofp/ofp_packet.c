@@ -453,6 +453,8 @@ int ofp_decode_resume(const struct ofp_msg *msg, struct ofp_resume *r)
         return ERR(OFPBRC_BAD_TYPE);
     }
     memset(&pin, 0, sizeof pin);
+    pin.cookie = UINT64_MAX;
+    pin.buffer_id = OFP_NO_BUFFER;
     int error = decode_pin2(msg, true, &pin);
     if (error) {
         return error;
