@@ -119,6 +119,29 @@ def scenario(side, proto):
     p = h1.ping(h2.addr, count=2, interval=0.2, wait=1, check=False)
     assert p.returncode != 0, p.stdout
 
+    # A controller that takes another packet-in format gets the packet-in
+    # without a continuation and cannot resume: the translation paused
+    # all the same (OVS does so), and the pings are lost.
+    out = os.path.join(side.clientdir, "monitor-standard.out")
+    for f in glob.glob(os.path.join(side.clientdir, "ovs-ofctl.*.ctl")):
+        os.unlink(f)
+    with open(out, "w") as mo:
+        mon = side.popen("ovs-ofctl", *o, "-P", "standard", "monitor", t,
+                         "resume", stdout=mo, stderr=mo)
+    try:
+        wait_until(lambda: glob.glob(os.path.join(side.clientdir,
+                                                  "ovs-ofctl.*.ctl")),
+                   timeout=10, what=f"{side.kind}: monitor ready")
+        p = h1.ping(h2.addr, count=2, interval=0.2, wait=1, check=False)
+        assert p.returncode != 0, p.stdout
+    finally:
+        mon.terminate()
+        mon.wait(timeout=10)
+    text = normalise(monitor_text(out))
+    assert "OFPT_PACKET_IN" in text and "NXT_PACKET_IN2" not in text, text
+    assert "continuation" not in text and "NXT_RESUME" not in text, text
+    results["standard"] = text
+
     results["vs-ofctl"] = run_monitor(side, "vs", o, t, 3)
     text = results["vs-ofctl"]
     assert "send: NXT_RESUME" in text and " userdata=01.02\n" in text, text
@@ -156,6 +179,9 @@ def test_pause_resume(switch, proto, vswitchd_factory, ovs_sandbox_factory):
             compare(first_exchange(r["ovs-ofctl"]),
                     first_exchange(r["vs-ofctl"]), f"{kind}: vs-ofctl")
         if switch == "vswitch":
+            compare(results["ovs"]["standard"].splitlines()[0],
+                    results["vswitch"]["standard"].splitlines()[0],
+                    "ovs-ofctl -P standard monitor")
             compare(first_exchange(results["ovs"]["ovs-ofctl"]),
                     first_exchange(results["vswitch"]["ovs-ofctl"]),
                     "ovs-ofctl monitor resume")
