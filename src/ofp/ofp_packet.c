@@ -676,7 +676,8 @@ int ofp_decode_continuation(const uint8_t *p, size_t n, uint8_t version,
     if (error) {
         free(acts);
         memset(k, 0, sizeof *k);
-        return error;
+        /* A property's bad length is OFPBPC_BAD_LEN, as OVS's. */
+        return error == ERR(OFPBRC_BAD_LEN) ? ERR(OFPBPC_BAD_LEN) : error;
     }
     k->acts = acts;
     for (size_t i = 0; i < k->n_groups; i++) {
