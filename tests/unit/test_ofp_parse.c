@@ -192,8 +192,9 @@ static void test_actions(void **state)
         for (int i = 0; i < OFP_CONTROLLER_USERDATA_MAX; i++) {
             strcat(text, i ? ".7f" : "7f");
         }
-        char ok[sizeof text];
-        snprintf(ok, sizeof ok, "%s)", text);
+        char ok[sizeof text + 1];
+        strcpy(ok, text);
+        strcat(ok, ")");
         roundtrip(ok, ok);
         strcat(text, ".7f)");
         bad(text, OFP_PARSE_ADD, "controller userdata longer than 256 "
