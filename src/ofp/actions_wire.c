@@ -41,6 +41,7 @@ enum {
     NXAST_DEC_TTL = 18,
     NXAST_CONTROLLER = 20,
     NXAST_REG_LOAD2 = 33,
+    NXAST_CONTROLLER2 = 37,
     OFPIT_GOTO_TABLE = 1,
     OFPIT_WRITE_METADATA = 2,
     OFPIT_WRITE_ACTIONS = 3,
@@ -49,6 +50,16 @@ enum {
     OFPIT_METER = 6,
     OFPIT_EXPERIMENTER = 0xffff,
     OFPR_ACTION = 1,
+};
+
+/* NXAST_CONTROLLER2's properties. */
+enum {
+    NXAC2PT_MAX_LEN = 0,        /* be16 */
+    NXAC2PT_CONTROLLER_ID = 1,  /* be16 */
+    NXAC2PT_REASON = 2,         /* u8 */
+    NXAC2PT_USERDATA = 3,       /* bytes */
+    NXAC2PT_PAUSE = 4,          /* flag */
+    NXAC2PT_METER_ID = 5,       /* be32, 0: none */
 };
 
 /* ---- encoding ---- */
@@ -328,6 +339,56 @@ static void vlan_after(const struct ofpact *a, struct ofpact_flow_ctx *ctx)
     }
 }
 
+/* One NXAC2PT_* property of NXAST_CONTROLLER2: type, length, the value,
+ * zeros to 8 bytes. */
+static void put_c2_prop(struct ofpbuf *b, uint16_t type, const void *v,
+                        size_t n)
+{
+    ofpbuf_put_be16(b, type);
+    ofpbuf_put_be16(b, (uint16_t) (4 + n));
+    ofpbuf_put(b, v, n);
+    ofpbuf_put_zeros(b, (8 - (4 + n) % 8) % 8);
+}
+
+/* NXAST_CONTROLLER2: a 16-byte header (subtype, 6 zero bytes) and the
+ * properties that differ from their defaults, in OVS's order. */
+static void put_controller2(struct ofpbuf *b, const struct ofpact *a)
+{
+    size_t start = put_nx(b, NXAST_CONTROLLER2, 0);
+    ofpbuf_put_zeros(b, 6);
+    uint8_t v[4];
+    if (a->output.max_len != UINT16_MAX) {
+        /* 16-bit values take 4 bytes, as OpenFlow's properties do. */
+        v[0] = (uint8_t) (a->output.max_len >> 8);
+        v[1] = (uint8_t) a->output.max_len;
+        v[2] = v[3] = 0;
+        put_c2_prop(b, NXAC2PT_MAX_LEN, v, 4);
+    }
+    if (a->output.controller_id) {
+        v[0] = (uint8_t) (a->output.controller_id >> 8);
+        v[1] = (uint8_t) a->output.controller_id;
+        v[2] = v[3] = 0;
+        put_c2_prop(b, NXAC2PT_CONTROLLER_ID, v, 4);
+    }
+    if (a->output.has_reason && a->output.reason != OFPR_ACTION) {
+        put_c2_prop(b, NXAC2PT_REASON, &a->output.reason, 1);
+    }
+    if (a->output.userdata_len) {
+        put_c2_prop(b, NXAC2PT_USERDATA, a->output.userdata,
+                    a->output.userdata_len);
+    }
+    if (a->output.pause) {
+        put_c2_prop(b, NXAC2PT_PAUSE, NULL, 0);
+    }
+    if (a->output.meter_id) {
+        for (int i = 0; i < 4; i++) {
+            v[i] = (uint8_t) (a->output.meter_id >> (24 - 8 * i));
+        }
+        put_c2_prop(b, NXAC2PT_METER_ID, v, 4);
+    }
+    finish(b, start);
+}
+
 static int encode_one(struct ofpbuf *b, const struct ofpact *a,
                       uint8_t version, struct ofpact_flow_ctx *ctx)
 {
@@ -346,7 +407,9 @@ static int encode_one__(struct ofpbuf *b, const struct ofpact *a,
         put_output(b, version, a->output.port, a->output.max_len);
         return 0;
     case OFPACT_CONTROLLER:
-        if (a->output.controller_id
+        if (a->output.userdata_len || a->output.pause || a->output.meter_id) {
+            put_controller2(b, a);
+        } else if (a->output.controller_id
             || (a->output.has_reason && a->output.reason != OFPR_ACTION)) {
             put_nx(b, (uint16_t) wire_codes[a->type].nx, 16);
             ofpbuf_put_be16(b, a->output.max_len);
@@ -828,6 +891,75 @@ static int decode_move(struct acts *l, uint16_t n_bits, uint16_t src_ofs,
     return 0;
 }
 
+/* NXAST_CONTROLLER2 (`len` >= 16, a multiple of 8): its properties, each
+ * bounded by the action; the errors are OVS's. */
+static int decode_controller2(struct acts *l, const uint8_t *p, size_t len)
+{
+    if (!all_zero(p + 10, 6)) {
+        return -OFPERR_NXBRC_MUST_BE_ZERO;
+    }
+    struct ofpact a;
+    memset(&a, 0, sizeof a);
+    a.type = OFPACT_CONTROLLER;
+    a.output.port = OFPP_CONTROLLER;
+    a.output.max_len = UINT16_MAX;
+    a.output.reason = OFPR_ACTION;
+    for (size_t ofs = 16; ofs < len; ) {
+        if (len - ofs < 4) {
+            return -OFPERR_OFPBPC_BAD_LEN;
+        }
+        uint16_t type = ofp_get_be16(p + ofs);
+        size_t plen = ofp_get_be16(p + ofs + 2);
+        size_t padded = (plen + 7) / 8 * 8;
+        if (plen < 4 || padded > len - ofs) {
+            return -OFPERR_OFPBPC_BAD_LEN;
+        }
+        const uint8_t *v = p + ofs + 4;
+        size_t n = plen - 4;
+        ofs += padded;
+        switch (type) {
+        case NXAC2PT_MAX_LEN:
+        case NXAC2PT_CONTROLLER_ID:
+            if (n < 2) {        /* OVS takes any length from 2 */
+                return -OFPERR_OFPBPC_BAD_LEN;
+            }
+            *(type == NXAC2PT_MAX_LEN ? &a.output.max_len
+                                      : &a.output.controller_id)
+                = ofp_get_be16(v);
+            break;
+        case NXAC2PT_REASON:
+            if (n < 1) {
+                return -OFPERR_OFPBPC_BAD_LEN;
+            }
+            a.output.reason = v[0];
+            a.output.has_reason = v[0] != OFPR_ACTION;
+            break;
+        case NXAC2PT_USERDATA:
+            /* OVS takes up to what the action holds; vswitch keeps it
+             * inline, bounded. */
+            if (n > OFP_CONTROLLER_USERDATA_MAX) {
+                return -OFPERR_OFPBPC_BAD_LEN;
+            }
+            memcpy(a.output.userdata, v, n);
+            a.output.userdata_len = (uint16_t) n;
+            break;
+        case NXAC2PT_PAUSE:
+            a.output.pause = true;
+            break;
+        case NXAC2PT_METER_ID:
+            if (n != 4) {
+                return -OFPERR_OFPBPC_BAD_LEN;
+            }
+            a.output.meter_id = ofp_get_be32(v);    /* no meters: unused */
+            break;
+        default:
+            return -OFPERR_OFPBPC_BAD_TYPE;
+        }
+    }
+    *add(l, OFPACT_CONTROLLER) = a;
+    return 0;
+}
+
 /* A Nicira action: `p`/`len` the whole action (len >= 16, a multiple of
  * 8). */
 static int decode_nx(struct acts *l, const uint8_t *p, size_t len,
@@ -849,6 +981,8 @@ static int decode_nx(struct acts *l, const uint8_t *p, size_t len,
     case NXAST_NOTE: case NXAST_REG_LOAD2:
         want = len;
         break;
+    case NXAST_CONTROLLER2:
+        return decode_controller2(l, p, len);
     default:
         return -OFPERR_OFPBAC_BAD_VENDOR_TYPE;
     }

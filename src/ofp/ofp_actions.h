@@ -16,6 +16,10 @@
 #include "ofp/xflow.h"
 
 #define OFP_NOTE_MAX 64
+/* controller(userdata=...): the most bytes an action holds, inline (OVS's
+ * own limit is the 64 kB of an action list; longer userdata is refused,
+ * when parsed and when decoded, rather than allocated per action). */
+#define OFP_CONTROLLER_USERDATA_MAX 256
 
 /* A wire code column's "this encoding has no such action". */
 #define OFPACT_NO_WIRE (-1)
@@ -43,6 +47,8 @@
     /* Output. */                                                            \
     OFPACT(OUTPUT, output, output, 0, 0, OFPACT_NO_WIRE, "output:3",         \
            "output", NULL)                                                   \
+    /* NX: NXAST_CONTROLLER (20), or NXAST_CONTROLLER2 (37) with        \
+     * userdata, pause or a meter. */                                      \
     OFPACT(CONTROLLER, controller, output, 0, 0, 20, "CONTROLLER:100",       \
            "controller", NULL)                                               \
                                                                              \
@@ -138,6 +144,15 @@ struct ofpact {
             uint16_t controller_id;
             bool has_reason;    /* else the reason is OFPR_ACTION */
             uint8_t reason;     /* OFPR_* */
+            /* CONTROLLER only: any of these makes it NXAST_CONTROLLER2.
+             * pause: translation stops here and the NXT_PACKET_IN2 carries
+             * a continuation (NXT_RESUME runs the rest).  meter_id: parsed,
+             * printed and sent as OVS does (0: none), but there are no
+             * meters yet, so it has no effect. */
+            bool pause;
+            uint32_t meter_id;
+            uint16_t userdata_len;
+            uint8_t userdata[OFP_CONTROLLER_USERDATA_MAX];
         } output;
         uint8_t u8;
         uint16_t u16;

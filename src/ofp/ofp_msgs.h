@@ -450,6 +450,7 @@ enum ofp_packet_in_reason {
     OFPR_PACKET_OUT = 5,
 };
 
+struct ofp_continuation;
 struct ofp_packet_in {
     const uint8_t *packet;      /* the frame (not owned) */
     size_t len;                 /* bytes of it sent */
@@ -464,6 +465,9 @@ struct ofp_packet_in {
     size_t userdata_len;
     const uint8_t *continuation;    /* NXT_PACKET_IN2 pause; opaque */
     size_t continuation_len;
+    /* Encoding only: a pause's continuation, laid out for the message's
+     * version (NXT_PACKET_IN2 only; other formats have none). */
+    const struct ofp_continuation *cont;
 };
 /* The OF1.0 reason for a table miss is OFPR_NO_MATCH; OF1.3+ also; the
  * controller action gives OFPR_ACTION.  `format` picks the encoding. */
@@ -498,8 +502,56 @@ struct ofp_resume {
     size_t len;
     const uint8_t *continuation;
     size_t continuation_len;
+    /* The packet-in's other properties it carries back. */
+    size_t total_len;
+    uint8_t table_id;
+    uint64_t cookie;            /* UINT64_MAX: none */
+    uint8_t reason;
+    struct ofp_match metadata;  /* in_port, regs, metadata, tunnel, mark */
 };
 int ofp_decode_resume(const struct ofp_msg *msg, struct ofp_resume *r);
+/* NXT_RESUME for a received NXT_PACKET_IN2 with a continuation, as
+ * ovs-ofctl's monitor sends it: the packet (all of it), table, cookie,
+ * reason and metadata, and the continuation as it came. */
+void ofp_encode_resume(struct ofpbuf *b, uint8_t version,
+                       const struct ofp_packet_in *pin);
+
+/* What a continuation holds (NXT_PACKET_IN2's NXPINT_CONTINUATION, laid
+ * out as OVS's NXCPT_* properties so that ovs-ofctl prints it): the
+ * bridge, the input datapath port, and the actions left when translation
+ * paused, in groups that each run with the table and cookie of the rule
+ * they came from (the paused rule's rest first, then its callers').
+ * vswitch has no action set, stack, mirrors or conntrack yet: those
+ * properties are never sent, and refused in a resume. */
+#define OFP_CONT_MAX_GROUPS 128
+struct ofp_cont_group {
+    uint8_t table_id;
+    uint64_t cookie;
+    const struct ofpact *acts;
+    size_t n_acts;
+};
+struct ofp_continuation {
+    uint8_t bridge[16];         /* all zero: none */
+    uint32_t odp_port;          /* 0: none */
+    size_t n_groups;
+    struct ofp_cont_group groups[OFP_CONT_MAX_GROUPS];
+    struct ofpact *acts;        /* decoded: every group's, malloc'd */
+};
+/* Appends the NXCPT_* properties of `k` (the inside of NXPINT_CONTINUATION)
+ * with the actions in `version`'s encoding.  As OVS, a group's table and
+ * cookie are sent only before an action that depends on them (output,
+ * controller, dec_ttl, resubmit to the current table) and only when they
+ * change; goto_table becomes resubmit(,T).  Returns 0, or an error when an
+ * action has no encoding in `version` (then `b` is as it was). */
+int ofp_encode_continuation(struct ofpbuf *b, uint8_t version,
+                            const struct ofp_continuation *k);
+/* Decodes the inside of a continuation received in an NXT_RESUME of
+ * `version`: every property bounded and checked (OFPBPC_BAD_LEN,
+ * OFPBPC_BAD_TYPE for an unknown one, the actions' own errors).  On
+ * success k->acts must be freed (ofp_continuation_free). */
+int ofp_decode_continuation(const uint8_t *p, size_t n, uint8_t version,
+                            struct ofp_continuation *k);
+void ofp_continuation_free(struct ofp_continuation *k);
 
 /* ---- Stats ---- */
 

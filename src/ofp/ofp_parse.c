@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -544,21 +545,110 @@ static int parse_output(struct act_parser *p, enum ofpact_type type,
     return output_to(p, port);
 }
 
+/* The packet-in reason names of controller(reason=...), as OVS's. */
+static const char *const pin_reasons[] = {
+    "no_match", "action", "invalid_ttl", "action_set", "group", "packet_out",
+};
+
+/* controller(userdata=XX.XX...): hex pairs, '.' (or blanks) between them
+ * optional, as OVS's ofpbuf_put_hex. */
+static int parse_controller_userdata(struct act_parser *p, struct ofpact *a,
+                                     const char *s)
+{
+    a->output.userdata_len = 0;
+    for (;;) {
+        s += strspn(s, " .\t\r\n");
+        if (!*s) {
+            return 0;
+        }
+        if (!isxdigit((unsigned char) s[0])
+            || !isxdigit((unsigned char) s[1])) {
+            return fail(p->err, p->errlen, "bad hex digit in `controller' "
+                        "action `userdata'");
+        }
+        if (a->output.userdata_len >= OFP_CONTROLLER_USERDATA_MAX) {
+            return fail(p->err, p->errlen, "controller userdata longer "
+                        "than %d bytes", OFP_CONTROLLER_USERDATA_MAX);
+        }
+        char hex[3] = { s[0], s[1], 0 };
+        a->output.userdata[a->output.userdata_len++] =
+            (uint8_t) strtoul(hex, NULL, 16);
+        s += 2;
+    }
+}
+
+static int parse_controller_arg(struct act_parser *p, struct ofpact *a,
+                                const struct token *kv)
+{
+    const char *k = kv->key, *v = kv->value ? kv->value : "";
+    if (!strcmp(k, "reason")) {
+        for (size_t i = 0; i < (sizeof pin_reasons / sizeof *pin_reasons); i++) {
+            if (!strcmp(v, pin_reasons[i])) {
+                a->output.reason = (uint8_t) i;
+                a->output.has_reason = i != 1 /* OFPR_ACTION */;
+                return 0;
+            }
+        }
+        return fail(p->err, p->errlen, "unknown reason \"%s\"", v);
+    } else if (!strcmp(k, "max_len") || !strcmp(k, "id")) {
+        uint16_t x;
+        if (parse_u16(v, 65535, &x)) {
+            return fail(p->err, p->errlen, "invalid %s \"%s\"", k, v);
+        }
+        *(!strcmp(k, "id") ? &a->output.controller_id
+                           : &a->output.max_len) = x;
+        return 0;
+    } else if (!strcmp(k, "userdata")) {
+        return parse_controller_userdata(p, a, v);
+    } else if (!strcmp(k, "pause")) {
+        a->output.pause = true;
+        return 0;
+    } else if (!strcmp(k, "meter_id")) {
+        char *end;
+        errno = 0;
+        unsigned long long x = isdigit((unsigned char) *v)
+                               ? strtoull(v, &end, 0) : ULLONG_MAX;
+        if (x > UINT32_MAX || errno || *end) {
+            return fail(p->err, p->errlen, "invalid meter_id \"%s\"", v);
+        }
+        a->output.meter_id = (uint32_t) x;   /* no meters yet: no effect */
+        return 0;
+    }
+    return fail(p->err, p->errlen, "unknown key \"%s\" parsing controller "
+                "action", k);
+}
+
+/* controller, controller:N, controller(N) or controller(key=value,...)
+ * with reason, max_len, id, userdata, pause and meter_id, as OVS. */
 static int parse_controller(struct act_parser *p, enum ofpact_type type,
                             const struct token *t)
 {
     struct ofpact *a = add_act(p, type);
     a->output.port = OFPP_CONTROLLER;
     a->output.max_len = 65535;
-    if (t->value) {
-        const char *v = t->value;
-        const char *num = !strncmp(v, "max_len=", 8) ? v + 8 : v;
-        if (parse_u16(num, 65535, &a->output.max_len)) {
-            return fail(p->err, p->errlen, "unknown key \"%s\" parsing "
-                        "controller action", v);
-        }
+    a->output.reason = 1 /* OFPR_ACTION */;
+    if (!t->value || !*t->value) {
+        return 0;
     }
-    return 0;
+    const char *v = t->value;
+    if (strspn(v, "0123456789") == strlen(v)) {
+        if (parse_u16(v, 65535, &a->output.max_len)) {
+            return fail(p->err, p->errlen, "invalid max_len \"%s\"", v);
+        }
+        return 0;
+    }
+    char *copy = xstrdup(v), *pos = copy;
+    struct token kv;
+    bool bad = false;
+    int err = 0;
+    while (!err && next_token(&pos, &kv, &bad)) {
+        err = parse_controller_arg(p, a, &kv);
+    }
+    if (!err && bad) {
+        err = fail(p->err, p->errlen, "%s: unbalanced parentheses", v);
+    }
+    free(copy);
+    return err;
 }
 
 /* The number an action takes (at most `max`); `bad` words the error. */
@@ -1340,7 +1430,45 @@ static void format_output(const struct ofpact *a, struct dstr *out)
 
 static void format_controller(const struct ofpact *a, struct dstr *out)
 {
-    dstr_printf(out, "CONTROLLER:%u", a->output.max_len);
+    uint8_t reason = a->output.has_reason ? a->output.reason : 1 /* OFPR_ACTION */;
+    if (reason == 1 /* OFPR_ACTION */ && !a->output.controller_id
+        && !a->output.userdata_len && !a->output.pause
+        && !a->output.meter_id) {
+        dstr_printf(out, "CONTROLLER:%u", a->output.max_len);
+        return;
+    }
+    size_t start = out->len;
+    dstr_put(out, "controller(");
+    if (reason != 1 /* OFPR_ACTION */) {
+        if (reason < (sizeof pin_reasons / sizeof *pin_reasons)) {
+            dstr_printf(out, "reason=%s,", pin_reasons[reason]);
+        } else {
+            dstr_printf(out, "reason=%u,", reason);
+        }
+    }
+    if (a->output.max_len != 65535) {
+        dstr_printf(out, "max_len=%u,", a->output.max_len);
+    }
+    if (a->output.controller_id) {
+        dstr_printf(out, "id=%u,", a->output.controller_id);
+    }
+    if (a->output.userdata_len) {
+        dstr_put(out, "userdata=");
+        for (size_t i = 0; i < a->output.userdata_len; i++) {
+            dstr_printf(out, "%s%02x", i ? "." : "", a->output.userdata[i]);
+        }
+        dstr_put(out, ",");
+    }
+    if (a->output.pause) {
+        dstr_put(out, "pause,");
+    }
+    if (a->output.meter_id) {
+        dstr_printf(out, "meter_id=%" PRIu32 ",", a->output.meter_id);
+    }
+    if (out->len > start && out->s[out->len - 1] == ',') {
+        dstr_truncate(out, out->len - 1);
+    }
+    dstr_put(out, ")");
 }
 
 static void format_vlan_vid(const struct ofpact *a, struct dstr *out)

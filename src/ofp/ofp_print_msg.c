@@ -74,7 +74,31 @@ static int print_packet_in(struct dstr *out, const struct ofp_msg *msg,
     struct ofp_packet_in pin;
     int err = ofp_decode_packet_in(msg, &pin);
     if (!err) {
-        ofp_print_packet_in(out, &pin, verbosity > 1);
+        ofp_print_packet_in(out, &pin, msg->version, verbosity > 1);
+    }
+    return err;
+}
+
+/* NXT_RESUME prints as the packet-in it answers, as OVS's. */
+static int print_resume(struct dstr *out, const struct ofp_msg *msg,
+                        int verbosity)
+{
+    struct ofp_resume r;
+    int err = ofp_decode_resume(msg, &r);
+    if (!err) {
+        struct ofp_packet_in pin;
+        memset(&pin, 0, sizeof pin);
+        pin.packet = r.packet;
+        pin.len = r.len;
+        pin.total_len = r.total_len;
+        pin.buffer_id = OFP_NO_BUFFER;
+        pin.reason = r.reason;
+        pin.table_id = r.table_id;
+        pin.cookie = r.cookie;
+        pin.metadata = r.metadata;
+        pin.continuation = r.continuation;
+        pin.continuation_len = r.continuation_len;
+        ofp_print_packet_in(out, &pin, msg->version, verbosity > 1);
     }
     return err;
 }
@@ -376,6 +400,7 @@ static int print_body(struct dstr *out, const struct ofp_msg *msg,
     case OFPTYPE_GET_CONFIG_REPLY:
     case OFPTYPE_SET_CONFIG: return print_config(out, msg);
     case OFPTYPE_PACKET_IN: return print_packet_in(out, msg, verbosity);
+    case OFPTYPE_NXT_RESUME: return print_resume(out, msg, verbosity);
     case OFPTYPE_FLOW_REMOVED: return print_flow_removed(out, msg);
     case OFPTYPE_PORT_STATUS: return print_port_status(out, msg);
     case OFPTYPE_FLOW_MOD: return print_flow_mod(out, msg);

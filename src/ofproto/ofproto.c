@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
+#include <sys/random.h>
 
 #include "dp/flow_hash.h"
 #include "lib/util.h"
@@ -43,6 +44,24 @@ static void add_default_rule(struct ofproto *ofp)
     oftable_insert(ofp->tables[0], r);
 }
 
+/* A version 4 UUID (random). */
+static void random_uuid(uint8_t u[16])
+{
+    size_t got = 0;
+    while (got < 16) {
+        ssize_t n = getrandom(u + got, 16 - got, 0);
+        if (n <= 0) {
+            break;
+        }
+        got += (size_t) n;
+    }
+    for (; got < 16; got++) {   /* no getrandom: still distinct per run */
+        u[got] = (uint8_t) (rand() ^ (int) (dp_time_ms() >> (got % 8)));
+    }
+    u[6] = (uint8_t) ((u[6] & 0x0f) | 0x40);
+    u[8] = (uint8_t) ((u[8] & 0x3f) | 0x80);
+}
+
 struct ofproto *ofproto_create(const char *bridge_name, struct datapath *dp)
 {
     if (!bridge_name || ofproto_lookup(bridge_name)) {
@@ -60,6 +79,7 @@ struct ofproto *ofproto_create(const char *bridge_name, struct datapath *dp)
     ofp->exec_buf = xmalloc(PACKET_HEADROOM + PACKET_MAX_LEN);
     ofp->created_ms = dp_time_ms();
     ofp->miss_send_len = 128;      /* OFP_DEFAULT_MISS_SEND_LEN */
+    random_uuid(ofp->uuid);
     add_default_rule(ofp);
     ofp->next = registry;
     registry = ofp;
@@ -682,6 +702,22 @@ static void send_packet_ins(struct ofproto *ofp, const struct dp_packet *pkt,
             m->value.key.pkt_mark = pin->flow.key.pkt_mark;
             m->mask.key.pkt_mark = UINT32_MAX;
         }
+        pin_msg.userdata = pin->userdata;
+        pin_msg.userdata_len = pin->userdata_len;
+        static struct ofp_continuation cont;
+        if (pin->pause) {
+            /* What NXT_RESUME needs: the bridge, the input port, the
+             * actions the translation did not run. */
+            memset(&cont, 0, sizeof cont);
+            memcpy(cont.bridge, ofp->uuid, sizeof cont.bridge);
+            const struct ofport *in = ofproto_port_by_ofport(
+                ofp, pin->flow.in_port);
+            cont.odp_port = in ? in->dp_port : 0;
+            cont.n_groups = xo->n_frozen;
+            memcpy(cont.groups, xo->frozen,
+                   xo->n_frozen * sizeof *xo->frozen);
+            pin_msg.cont = &cont;
+        }
         connmgr_send_packet_in(ofp->connmgr, &pin_msg, pin->controller_id);
     }
 }
@@ -1169,10 +1205,35 @@ void ofproto_rule_send_removed(struct ofproto *ofp, const struct rule *r,
     connmgr_send_flow_removed(ofp->connmgr, &fr);
 }
 
+static void execute_frame(struct ofproto *ofp, const uint8_t *frame,
+                          size_t len, uint32_t in_port,
+                          const struct xflow *md, const struct ofpact *acts,
+                          size_t n_acts, const struct ofp_cont_group *resume,
+                          size_t n_resume);
+
 void ofproto_execute_frame(struct ofproto *ofp, const uint8_t *frame,
                            size_t len, uint32_t in_port,
                            const struct xflow *md, const struct ofpact *acts,
                            size_t n_acts)
+{
+    execute_frame(ofp, frame, len, in_port, md, acts, n_acts, NULL, 0);
+}
+
+void ofproto_resume_frame(struct ofproto *ofp, const uint8_t *frame,
+                          size_t len, const struct xflow *md,
+                          const struct ofp_cont_group *groups, size_t n)
+{
+    /* No groups still resumes (and does nothing more), as OVS's no-op. */
+    static const struct ofp_cont_group none;
+    execute_frame(ofp, frame, len, md->in_port, md, NULL, 0,
+                  n ? groups : &none, n);
+}
+
+static void execute_frame(struct ofproto *ofp, const uint8_t *frame,
+                          size_t len, uint32_t in_port,
+                          const struct xflow *md, const struct ofpact *acts,
+                          size_t n_acts, const struct ofp_cont_group *resume,
+                          size_t n_resume)
 {
     if (len > PACKET_MAX_LEN) {
         return;
@@ -1205,6 +1266,8 @@ void ofproto_execute_frame(struct ofproto *ofp, const uint8_t *frame,
     xi.now_ms = dp_time_ms();
     xi.acts = acts;
     xi.n_acts = n_acts;
+    xi.resume = resume;
+    xi.n_resume = n_resume;
     struct xlate_out *xo = scratch_out();
     xlate(&xi, xo);
     for (size_t i = 0; i < xo->n_rules; i++) {

@@ -689,6 +689,53 @@ static int handle_packet_out(struct ofproto *ofp, const struct ofp_msg *msg)
     return err;
 }
 
+/* NXT_RESUME: the continuation of one of our NXT_PACKET_IN2s, handed back
+ * with the packet and its metadata.  Everything in it is checked: a
+ * continuation of another bridge (or of none) is NXR_STALE, as OVS says;
+ * bad properties or actions get their decoding error.  The rest of the
+ * actions then runs on the packet as a packet_out's do. */
+static int handle_resume(struct ofproto *ofp, const struct ofp_msg *msg)
+{
+    struct ofp_resume r;
+    int err = ofp_decode_resume(msg, &r);
+    if (err) {
+        return err;
+    }
+    if (!r.continuation) {
+        return -OFPERR_NXR_STALE;       /* nothing to resume */
+    }
+    struct ofp_continuation *k = xmalloc(sizeof *k);
+    err = ofp_decode_continuation(r.continuation, r.continuation_len,
+                                  msg->version, k);
+    if (!err && memcmp(k->bridge, ofp->uuid, sizeof k->bridge)) {
+        err = -OFPERR_NXR_STALE;
+    }
+    for (size_t g = 0; !err && g < k->n_groups; g++) {
+        err = check_actions(k->groups[g].acts, k->groups[g].n_acts,
+                            OFPTT_ALL);
+    }
+    uint32_t in_port = r.metadata.value.in_port;
+    if (!err && !r.metadata.mask.in_port) {
+        in_port = OFPP_NONE;        /* a metadata without in_port */
+    }
+    if (!err && in_port >= OFPP_MAX && in_port != OFPP_LOCAL
+        && in_port != OFPP_CONTROLLER && in_port != OFPP_NONE) {
+        err = -OFPERR_OFPBRC_BAD_PORT;
+    }
+    if (!err) {
+        struct xflow md = r.metadata.value;
+        md.in_port = in_port;
+        ofproto_resume_frame(ofp, r.packet, r.len, &md, k->groups,
+                             k->n_groups);
+        if (ofp->need_revalidate) {
+            ofproto_revalidate(ofp);
+        }
+    }
+    ofp_continuation_free(k);
+    free(k);
+    return err;
+}
+
 /* ---- bundles ---- */
 
 static void send_bundle_reply(struct ofconn *conn, const struct ofp_msg *req,
@@ -1379,7 +1426,7 @@ int ofproto_ofp_handle(struct ofproto *ofp, struct ofconn *conn,
     case OFPTYPE_NXT_CT_FLUSH:
         return -OFPERR_NXBAC_CT_DATAPATH_SUPPORT;  /* no conntrack yet */
     case OFPTYPE_NXT_RESUME:
-        return -OFPERR_NXR_NOT_SUPPORTED;      /* no continuations yet */
+        return handle_resume(ofp, msg);
     case OFPTYPE_GROUP_MOD:
     case OFPTYPE_METER_MOD:
     default:

@@ -23,6 +23,9 @@ struct xctx {
     int n_resubmits;
     uint8_t table_id;
     const struct rule *rule;   /* whose actions run, NULL for packet_out's */
+    uint64_t cookie;           /* its cookie; UINT64_MAX: none */
+    bool paused;               /* controller(pause) ran: stop everything,
+                                * freezing what is left on the way out */
 };
 
 /* ---- trace ---- */
@@ -546,6 +549,7 @@ static void do_resubmit(struct xctx *c, uint32_t in_port, uint8_t table)
     uint32_t saved = c->flow.in_port;
     uint8_t saved_table = c->table_id;
     const struct rule *saved_rule = c->rule;
+    uint64_t saved_cookie = c->cookie;
     if (in_port != OFPP_IN_PORT) {
         c->flow.in_port = in_port;
     }
@@ -555,7 +559,10 @@ static void do_resubmit(struct xctx *c, uint32_t in_port, uint8_t table)
     c->flow.in_port = saved;
     c->table_id = saved_table;
     c->rule = saved_rule;
+    c->cookie = saved_cookie;
 }
+
+static bool do_action(struct xctx *c, const struct ofpact *a);
 
 /* xlate_FN(c, a) of OFPACTS translates action `a`; false stops the rest of
  * the rule's actions. */
@@ -564,13 +571,14 @@ static void do_resubmit(struct xctx *c, uint32_t in_port, uint8_t table)
 OFPACTS
 #undef OFPACT
 
-static void add_pin(struct xctx *c, uint8_t reason, uint64_t cookie,
-                    uint16_t max_len, uint16_t controller_id)
+static struct xlate_pin *add_pin(struct xctx *c, uint8_t reason,
+                                 uint64_t cookie, uint16_t max_len,
+                                 uint16_t controller_id)
 {
     struct xlate_out *o = c->out;
     o->slow = true;
     if (o->n_pins >= XLATE_MAX_PINS) {
-        return;
+        return NULL;
     }
     commit(c);     /* the packet_in shows the packet as modified so far */
     struct xlate_pin *pin = &o->pins[o->n_pins++];
@@ -581,6 +589,54 @@ static void add_pin(struct xctx *c, uint8_t reason, uint64_t cookie,
     pin->controller_id = controller_id;
     pin->acts_len = o->acts.len;
     pin->flow = c->flow;
+    pin->userdata = NULL;
+    pin->userdata_len = 0;
+    pin->pause = false;
+    return pin;
+}
+
+/* A paused translation keeps acts[0..n) of the rule (or input) that was
+ * running, with its table and cookie, for the continuation. */
+static void freeze(struct xctx *c, uint8_t table_id, uint64_t cookie,
+                   const struct ofpact *acts, size_t n)
+{
+    struct xlate_out *o = c->out;
+    if (!n) {
+        return;
+    }
+    if (o->n_frozen >= XLATE_MAX_FROZEN) {
+        o->error = "Too many frozen actions";   /* the rest is lost */
+        return;
+    }
+    struct ofp_cont_group *g = &o->frozen[o->n_frozen++];
+    g->table_id = table_id;
+    g->cookie = cookie;
+    g->acts = acts;
+    g->n_acts = n;
+}
+
+/* Runs acts[0..n) of one rule (or the input's) at table `table_id` with
+ * `cookie`; when an action pauses the translation, freezes the rest. */
+static void run_actions(struct xctx *c, uint8_t table_id, uint64_t cookie,
+                        const struct ofpact *acts, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct ofpact *a = &acts[i];
+        if (c->in->trace) {
+            struct dstr s = DSTR_INIT;
+            ofpacts_format(a, 1, &s);
+            trace(c, action_indent(c), "%s", dstr_str(&s));
+            dstr_free(&s);
+        }
+        bool go_on = do_action(c, a);
+        if (c->paused) {
+            freeze(c, table_id, cookie, acts + i + 1, n - i - 1);
+            return;
+        }
+        if (!go_on) {
+            return;
+        }
+    }
 }
 
 static void do_controller(struct xctx *c, const struct ofpact *a)
@@ -596,8 +652,24 @@ static void do_controller(struct xctx *c, const struct ofpact *a)
                      : c->in->acts ? OFPR_PACKET_OUT
                      : table_miss ? OFPR_NO_MATCH
                      : OFPR_ACTION;
-    add_pin(c, reason, c->rule ? c->rule->cookie : UINT64_MAX,
-            a->output.max_len, a->output.controller_id);
+    struct xlate_pin *pin = add_pin(c, reason, c->cookie, a->output.max_len,
+                                    a->output.controller_id);
+    if (pin && a->type == OFPACT_CONTROLLER) {
+        pin->userdata = a->output.userdata_len ? a->output.userdata : NULL;
+        pin->userdata_len = a->output.userdata_len;
+        pin->pause = a->output.pause;
+    }
+    if (a->type == OFPACT_CONTROLLER && a->output.pause) {
+        /* As OVS: the rest waits for an NXT_RESUME of the packet_in's
+         * continuation, whatever the packet-in format of the controllers
+         * (only NXT_PACKET_IN2 carries the continuation; a controller
+         * that gets another format cannot resume). */
+        c->paused = true;
+        c->out->paused = true;
+        trace(c, action_indent(c) + 1, "-> packet_in to the controller, "
+              "pausing");
+        return;
+    }
     trace(c, action_indent(c) + 1, "-> packet_in to the controller");
 }
 
@@ -614,11 +686,13 @@ static bool xlate_output(struct xctx *c, const struct ofpact *a)
         if (c->in->acts && c->depth == 0) {
             uint8_t saved = c->table_id;
             const struct rule *saved_rule = c->rule;
+            uint64_t saved_cookie = c->cookie;
             c->depth++;
             do_table(c, 0);
             c->depth--;
             c->table_id = saved;
             c->rule = saved_rule;
+            c->cookie = saved_cookie;
         }
         break;
     case OFPP_NONE: break;
@@ -828,21 +902,11 @@ static void do_table(struct xctx *c, uint8_t table_id)
     }
     trace_rule(c, r);
     c->rule = r;
+    c->cookie = r->cookie;
     if (c->out->n_rules < XLATE_MAX_RULES) {
         c->out->rules[c->out->n_rules++] = r;
     }
-    for (size_t i = 0; i < r->n_acts; i++) {
-        const struct ofpact *a = &r->acts[i];
-        if (c->in->trace) {
-            struct dstr s = DSTR_INIT;
-            ofpacts_format(a, 1, &s);
-            trace(c, action_indent(c), "%s", dstr_str(&s));
-            dstr_free(&s);
-        }
-        if (!do_action(c, a)) {
-            break;
-        }
-    }
+    run_actions(c, table_id, r->cookie, r->acts, r->n_acts);
 }
 
 void xlate(const struct xlate_in *in, struct xlate_out *out)
@@ -862,6 +926,9 @@ void xlate(const struct xlate_in *in, struct xlate_out *out)
     out->error = NULL;
     out->slow = false;
     out->n_pins = 0;
+    out->paused = false;
+    out->n_frozen = 0;
+    c.cookie = UINT64_MAX;
 
     /* Fields every translation depends on, as OVS: the input port, the
      * Ethernet type and, for IP, the fragment bits. */
@@ -875,13 +942,28 @@ void xlate(const struct xlate_in *in, struct xlate_out *out)
     }
     const struct ofport *in_port = ofproto_port_by_ofport(c.ofp,
                                                           in->flow.in_port);
-    if (in->acts) {
-        /* packet_out: its actions, as if a rule of table 0 had them. */
-        for (size_t i = 0; i < in->n_acts; i++) {
-            if (!do_action(&c, &in->acts[i])) {
+    if (in->resume) {
+        /* NXT_RESUME: the continuation's groups, in order, each with its
+         * rule's table and cookie; a new pause freezes this group's rest
+         * and the groups after it. */
+        for (size_t g = 0; g < in->n_resume; g++) {
+            const struct ofp_cont_group *grp = &in->resume[g];
+            c.table_id = grp->table_id;
+            c.cookie = grp->cookie;
+            c.rule = NULL;
+            run_actions(&c, grp->table_id, grp->cookie, grp->acts,
+                        grp->n_acts);
+            if (c.paused) {
+                for (size_t h = g + 1; h < in->n_resume; h++) {
+                    freeze(&c, in->resume[h].table_id, in->resume[h].cookie,
+                           in->resume[h].acts, in->resume[h].n_acts);
+                }
                 break;
             }
         }
+    } else if (in->acts) {
+        /* packet_out: its actions, as if a rule of table 0 had them. */
+        run_actions(&c, 0, UINT64_MAX, in->acts, in->n_acts);
     } else if (in_port && in_port->config & (OFPPC_NO_RECV
                                              | OFPPC_PORT_DOWN)) {
         trace(&c, 1, "%s is %s: dropping", in_port->name,

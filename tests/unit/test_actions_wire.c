@@ -376,7 +376,8 @@ static void test_controller(void **state)
     a.output.port = OFPP_CONTROLLER;
     a.output.max_len = 100;
     a.output.controller_id = 5;
-    uint8_t want[64];
+    uint8_t want[128];
+    char text[256];
     size_t n = wire_hex_into("ffff0010 00002320 0014 0064 0005 01 00", want,
                      sizeof want);
     for (uint8_t v = 1; v <= 6; v += v == 1 ? 3 : 1) {
@@ -407,10 +408,72 @@ static void test_controller(void **state)
     assert_bytes(b.data, b.size, want, n, "controller reason");
     ofpbuf_uninit(&b);
     free(back);
+    /* userdata, pause and meter_id make it NXAST_CONTROLLER2; the bytes
+     * were checked with `ovs-ofctl parse-actions OpenFlow10/13`. */
+    static const struct {
+        const char *text, *hex;
+    } c2[] = {
+        { "controller(userdata=01.02,pause)",
+          "ffff0020 00002320 0025 000000000000 00030006 0102 0000"
+          " 00040004 00000000" },
+        { "controller(reason=no_match,max_len=100,id=3,userdata=01.02.03,"
+          "pause,meter_id=5)",
+          "ffff0040 00002320 0025 000000000000 00000008 00640000"
+          " 00010008 00030000 00020005 00 000000 00030007 010203 00"
+          " 00040004 00000000 00050008 00000005" },
+    };
+    for (size_t i = 0; i < sizeof c2 / sizeof *c2; i++) {
+        for (uint8_t v = 1; v <= 6; v += v == 1 ? 3 : 1) {
+            struct ofpact *acts;
+            size_t na;
+            parse_acts(c2[i].text, &acts, &na);
+            n = wire_hex_into(c2[i].hex, want, sizeof want);
+            struct ofpbuf b2 = OFPBUF_INIT;
+            assert_int_equal(ofpacts_put_actions(&b2, acts, na, v), 0);
+            assert_bytes(b2.data, b2.size, want, n, c2[i].text);
+            free(acts);
+            assert_int_equal(ofpacts_pull_actions(b2.data, b2.size, v, &back,
+                                                  &nb), 0);
+            char text[256];
+            format_acts(back, nb, text, sizeof text);
+            assert_string_equal(text, c2[i].text);
+            free(back);
+            ofpbuf_uninit(&b2);
+        }
+    }
+    /* OVS takes 16-bit values of any length from 2 (and sends 4). */
+    n = wire_hex_into("ffff0018 00002320 0025 000000000000 00000006 0064 0000",
+              want, sizeof want);
+    assert_int_equal(ofpacts_pull_actions(want, n, 4, &back, &nb), 0);
+    format_acts(back, nb, text, sizeof text);
+    assert_string_equal(text, "CONTROLLER:100");
+    free(back);
+    /* Userdata of 256 bytes decodes; 257 is refused (vswitch's bound). */
+    {
+        uint8_t big[16 + 8 + 264];
+        memset(big, 0, sizeof big);
+        for (size_t ud = 256; ud <= 257; ud++) {
+            size_t plen = 4 + ud, alen = 16 + (plen + 7) / 8 * 8;
+            memcpy(big, "\xff\xff\x00\x00\x00\x00\x23\x20\x00\x25", 10);
+            big[2] = (uint8_t) (alen >> 8);
+            big[3] = (uint8_t) alen;
+            big[16] = 0;
+            big[17] = 3;
+            big[18] = (uint8_t) (plen >> 8);
+            big[19] = (uint8_t) plen;
+            int e = ofpacts_pull_actions(big, alen, 4, &back, &nb);
+            if (ud == 256) {
+                assert_int_equal(e, 0);
+                assert_int_equal(back[0].output.userdata_len, 256);
+                free(back);
+            } else {
+                assert_int_equal(e, -OFPERR_OFPBPC_BAD_LEN);
+            }
+        }
+    }
     /* Older NXAST_RESUBMIT decodes too. */
     n = wire_hex_into("ffff0010 00002320 0001 0003 00000000", want, sizeof want);
     assert_int_equal(ofpacts_pull_actions(want, n, 1, &back, &nb), 0);
-    char text[64];
     format_acts(back, nb, text, sizeof text);
     assert_string_equal(text, "resubmit:3");
     free(back);
@@ -465,6 +528,22 @@ static void test_malformed(void **state)
         OFPERR_OFPBAC_BAD_VENDOR_TYPE);
     bad(6, false, "ffff001800002320 0007000300010004 0000000000000001",
         OFPERR_OFPBAC_BAD_VENDOR_TYPE);
+    /* NXAST_CONTROLLER2: OVS's errors (checked with ovs-ofctl
+     * parse-actions) */
+    bad(4, false, "ffff001800002320 0025000000000001 0004000400000000",
+        OFPERR_NXBRC_MUST_BE_ZERO);
+    bad(4, false, "ffff001800002320 0025000000000000 0004000300000000",
+        OFPERR_OFPBPC_BAD_LEN);
+    bad(4, false, "ffff001800002320 0025000000000000 0009000400000000",
+        OFPERR_OFPBPC_BAD_TYPE);
+    bad(4, false, "ffff001800002320 0025000000000000 0000000500000000",
+        OFPERR_OFPBPC_BAD_LEN);
+    bad(4, false, "ffff001800002320 0025000000000000 0004001000000000",
+        OFPERR_OFPBPC_BAD_LEN);
+    bad(1, false, "ffff001800002320 0025000000000000 0005000500000000",
+        OFPERR_OFPBPC_BAD_LEN);
+    bad(1, false, "ffff001800002320 0025000000000000 0002000400000000",
+        OFPERR_OFPBPC_BAD_LEN);
     /* ports */
     bad(1, false, "00000008ff000000", OFPERR_OFPBAC_BAD_OUT_PORT);
     bad(1, false, "00000008ffff0000", OFPERR_OFPBAC_BAD_OUT_PORT);

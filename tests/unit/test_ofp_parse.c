@@ -176,6 +176,46 @@ static void test_actions(void **state)
               "0xfffd,FLOOD,7",
               "actions=CONTROLLER:7,CONTROLLER:65535,CONTROLLER:65535,"
               "CONTROLLER:65535,FLOOD,output:7");
+    /* controller's arguments, printed as Debian's ovs-ofctl 3.1
+     * parse-flow prints them (with and without -O OpenFlow13). */
+    roundtrip("actions=controller(userdata=01.02,pause)",
+              "actions=controller(userdata=01.02,pause)");
+    roundtrip("actions=controller(reason=no_match,max_len=100,id=3,"
+              "userdata=01.02.03,pause,meter_id=5)",
+              "actions=controller(reason=no_match,max_len=100,id=3,"
+              "userdata=01.02.03,pause,meter_id=5)");
+    roundtrip("actions=controller(max_len=65535),controller(id=0),"
+              "controller(200),controller(meter_id=0)",
+              "actions=CONTROLLER:65535,CONTROLLER:65535,CONTROLLER:200,"
+              "CONTROLLER:65535");
+    roundtrip("actions=controller(userdata=0102),controller(pause),"
+              "controller(reason=invalid_ttl),"
+              "controller(meter_id=4294967295)",
+              "actions=controller(userdata=01.02),controller(pause),"
+              "controller(reason=invalid_ttl),"
+              "controller(meter_id=4294967295)");
+    roundtrip("actions=controller(max_len=100,id=5)",
+              "actions=controller(max_len=100,id=5)");
+    bad("actions=controller(userdata=1)", OFP_PARSE_ADD,
+        "bad hex digit in `controller' action `userdata'");
+    bad("actions=controller(reason=bogus)", OFP_PARSE_ADD,
+        "unknown reason \"bogus\"");
+    bad("actions=controller(foo=1)", OFP_PARSE_ADD,
+        "unknown key \"foo\" parsing controller action");
+    {   /* userdata is bounded: 256 bytes parse, 257 do not */
+        char text[64 + 3 * (OFP_CONTROLLER_USERDATA_MAX + 1)];
+        strcpy(text, "actions=controller(userdata=");
+        for (int i = 0; i < OFP_CONTROLLER_USERDATA_MAX; i++) {
+            strcat(text, i ? ".7f" : "7f");
+        }
+        char ok[sizeof text + 1];
+        strcpy(ok, text);
+        strcat(ok, ")");
+        roundtrip(ok, ok);
+        strcat(text, ".7f)");
+        bad(text, OFP_PARSE_ADD, "controller userdata longer than 256 "
+            "bytes");
+    }
     bad("actions=OUTPUT:1", OFP_PARSE_ADD, "unknown action OUTPUT");
     bad("actions=NORMAL:1", OFP_PARSE_ADD, "unknown action NORMAL");
 }

@@ -392,8 +392,34 @@ static void set_config(struct vconn *v, int miss_len, bool invalid_ttl)
     ofctl_transact_noreply(v, &b);
 }
 
+/* monitor ... resume: sends back an NXT_RESUME for a paused packet-in
+ * (an NXT_PACKET_IN2 with a continuation), printed as "send: ...", as
+ * ovs-ofctl's monitor does. */
+static void resume_packet_in(struct vconn *v, const struct ofp_msg *msg)
+{
+    struct ofp_packet_in pin;
+    int err = ofp_decode_packet_in(msg, &pin);
+    if (err) {
+        fprintf(stderr, "decoding packet-in failed: %s",
+                ofperr_name((enum ofperr) -err));
+        return;
+    }
+    if (!pin.continuation_len) {
+        return;
+    }
+    struct ofpbuf r = OFPBUF_INIT;
+    ofp_encode_resume(&r, msg->version, &pin);
+    fprintf(stderr, "send: ");
+    ofctl_print(stderr, r.data, r.size, 2);
+    fflush(stderr);
+    if (vconn_send(v, &r)) {
+        ofctl_fatal("failed to send NXT_RESUME");
+    }
+    ofpbuf_uninit(&r);
+}
+
 /* Prints everything that arrives, on stderr as ovs-ofctl does. */
-static void monitor_loop(struct vconn *v, bool echo)
+static void monitor_loop(struct vconn *v, bool echo, bool resume)
 {
     struct ofpbuf b = OFPBUF_INIT;
     for (;;) {
@@ -413,6 +439,9 @@ static void monitor_loop(struct vconn *v, bool echo)
             }
             ofpbuf_uninit(&r);
         }
+        if (resume && msg.type == OFPTYPE_PACKET_IN) {
+            resume_packet_in(v, &msg);
+        }
     }
 }
 
@@ -431,6 +460,7 @@ static void cmd_monitor(int argc, char *argv[])
         }
     }
     struct vconn *v = ofctl_open(argv[1], "mgmt");
+    bool resume = false;
     for (int i = 2; i < argc; i++) {
         const char *arg = argv[i];
         if (isdigit((unsigned char) *arg)) {
@@ -439,6 +469,11 @@ static void cmd_monitor(int argc, char *argv[])
             set_config(v, -1, invalid_ttl);
         } else if (!strncmp(arg, "watch:", 6)) {
             ofctl_fatal("%s: flow monitoring is not supported", arg);
+        } else if (!strcmp(arg, "resume")) {
+            /* NXT_RESUME for every paused packet-in; the whole packet must
+             * come, as ovs-ofctl sets it. */
+            resume = true;
+            set_config(v, 65535, false);
         } else {
             ofctl_fatal("%s: unsupported \"monitor\" argument", arg);
         }
@@ -447,7 +482,7 @@ static void cmd_monitor(int argc, char *argv[])
         && vconn_version(v) == OFP10_VERSION) {
         set_packet_in_format(v, OFP_PIF_NXT);
     }
-    monitor_loop(v, true);
+    monitor_loop(v, true, resume);
 }
 
 /* queue-get-config SWITCH [PORT [QUEUE]]: one request, but in OpenFlow
@@ -503,7 +538,7 @@ static void cmd_snoop(int argc, char *argv[])
 {
     (void) argc;
     struct vconn *v = ofctl_open(argv[1], "snoop");
-    monitor_loop(v, false);
+    monitor_loop(v, false, false);
 }
 
 const struct ofctl_command ofctl_switch_commands[] = {
