@@ -904,6 +904,7 @@ static int decode_controller2(struct acts *l, const uint8_t *p, size_t len)
     a.output.port = OFPP_CONTROLLER;
     a.output.max_len = UINT16_MAX;
     a.output.reason = OFPR_ACTION;
+    const uint8_t *userdata = NULL;     /* copied once all is checked */
     for (size_t ofs = 16; ofs < len; ) {
         if (len - ofs < 4) {
             return -OFPERR_OFPBPC_BAD_LEN;
@@ -935,12 +936,8 @@ static int decode_controller2(struct acts *l, const uint8_t *p, size_t len)
             a.output.has_reason = v[0] != OFPR_ACTION;
             break;
         case NXAC2PT_USERDATA:
-            /* OVS takes up to what the action holds; vswitch keeps it
-             * inline, bounded. */
-            if (n > OFP_CONTROLLER_USERDATA_MAX) {
-                return -OFPERR_OFPBPC_BAD_LEN;
-            }
-            memcpy(a.output.userdata, v, n);
+            /* Bounded by the action's length (the maximum). */
+            userdata = v;
             a.output.userdata_len = (uint16_t) n;
             break;
         case NXAC2PT_PAUSE:
@@ -955,6 +952,9 @@ static int decode_controller2(struct acts *l, const uint8_t *p, size_t len)
         default:
             return -OFPERR_OFPBPC_BAD_TYPE;
         }
+    }
+    if (a.output.userdata_len) {
+        a.output.userdata = xmemdup(userdata, a.output.userdata_len);
     }
     *add(l, OFPACT_CONTROLLER) = a;
     return 0;

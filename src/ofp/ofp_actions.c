@@ -1,6 +1,6 @@
-/* Ownership of action lists (ofp_actions.h): today no action owns heap
- * memory, so a list is one allocation; an action that comes to own some
- * (a learn's specs) frees and copies it here. */
+/* Ownership of action lists (ofp_actions.h): a list is one allocation,
+ * plus what its actions own (a controller action's userdata), freed and
+ * copied here. */
 #include "ofp/ofp_actions.h"
 
 #include <stdlib.h>
@@ -10,7 +10,11 @@
 
 void ofpacts_free(struct ofpact *acts, size_t n)
 {
-    (void) n;
+    for (size_t i = 0; acts && i < n; i++) {
+        if (acts[i].type == OFPACT_CONTROLLER) {
+            free(acts[i].output.userdata);
+        }
+    }
     free(acts);
 }
 
@@ -21,5 +25,12 @@ struct ofpact *ofpacts_clone(const struct ofpact *acts, size_t n)
     }
     struct ofpact *copy = xmalloc(n * sizeof *copy);
     memcpy(copy, acts, n * sizeof *copy);
+    for (size_t i = 0; i < n; i++) {
+        struct ofpact *a = &copy[i];
+        if (a->type == OFPACT_CONTROLLER && a->output.userdata) {
+            a->output.userdata = xmemdup(a->output.userdata,
+                                         a->output.userdata_len);
+        }
+    }
     return copy;
 }

@@ -16,10 +16,9 @@
 #include "ofp/xflow.h"
 
 #define OFP_NOTE_MAX 64
-/* controller(userdata=...): the most bytes an action holds, inline (OVS's
- * own limit is the 64 kB of an action list; longer userdata is refused,
- * when parsed and when decoded, rather than allocated per action). */
-#define OFP_CONTROLLER_USERDATA_MAX 256
+/* controller(userdata=...): the most bytes one NXAST_CONTROLLER2 can carry
+ * (a 16-byte action header and one property in a 65528-byte action). */
+#define OFP_CONTROLLER_USERDATA_MAX 65508
 
 /* A wire code column's "this encoding has no such action". */
 #define OFPACT_NO_WIRE (-1)
@@ -152,7 +151,7 @@ struct ofpact {
             bool pause;
             uint32_t meter_id;
             uint16_t userdata_len;
-            uint8_t userdata[OFP_CONTROLLER_USERDATA_MAX];
+            uint8_t *userdata;  /* malloc'd, owned: see ofpacts_free */
         } output;
         uint8_t u8;
         uint16_t u16;

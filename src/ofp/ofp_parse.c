@@ -555,7 +555,10 @@ static const char *const pin_reasons[] = {
 static int parse_controller_userdata(struct act_parser *p, struct ofpact *a,
                                      const char *s)
 {
+    free(a->output.userdata);
+    a->output.userdata = NULL;
     a->output.userdata_len = 0;
+    size_t cap = 0;
     for (;;) {
         s += strspn(s, " .\t\r\n");
         if (!*s) {
@@ -569,6 +572,12 @@ static int parse_controller_userdata(struct act_parser *p, struct ofpact *a,
         if (a->output.userdata_len >= OFP_CONTROLLER_USERDATA_MAX) {
             return fail(p->err, p->errlen, "controller userdata longer "
                         "than %d bytes", OFP_CONTROLLER_USERDATA_MAX);
+        }
+        if (a->output.userdata_len == cap) {
+            cap = cap ? 2 * cap : 16;
+            cap = cap > OFP_CONTROLLER_USERDATA_MAX
+                  ? OFP_CONTROLLER_USERDATA_MAX : cap;
+            a->output.userdata = xrealloc(a->output.userdata, cap);
         }
         char hex[3] = { s[0], s[1], 0 };
         a->output.userdata[a->output.userdata_len++] =

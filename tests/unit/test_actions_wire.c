@@ -177,13 +177,13 @@ static void test_samples(void **state)
             if (acts[n - 1].type != OFPACT_GOTO_TABLE || ver == 1) {
                 ofpbuf_clear(&b2);
                 assert_int_equal(ofpacts_put_actions(&b2, acts, n, ver), 0);
-                free(back);
+                ofpacts_free(back, n_back);
                 assert_int_equal(ofpacts_pull_actions(b2.data, b2.size, ver,
                                                       &back, &n_back), 0);
                 format_acts(back, n_back, text, sizeof text);
                 assert_string_equal(text, expected_text(ver, sample, printed));
             }
-            free(back);
+            ofpacts_free(back, n_back);
             ofpbuf_uninit(&b);
             ofpbuf_uninit(&b2);
         }
@@ -230,7 +230,7 @@ static void test_golden(void **state)
         }
         assert_int_equal(ofpacts_put_instructions(&b2, back, n_back, ver), 0);
         assert_bytes(b2.data, b2.size, msg + ofs, n_msg - ofs, g->flow);
-        free(back);
+        ofpacts_free(back, n_back);
         ofpbuf_uninit(&b);
         ofpbuf_uninit(&b2);
         ofp_flow_spec_free(&spec);
@@ -293,7 +293,7 @@ static void check_dumps(const struct ofpact *acts, size_t n,
         }
         expect_text(back, n_back, dumped[j], flow, "dumped as", v1,
                     vers[j]);
-        free(back);
+        ofpacts_free(back, n_back);
         ofpbuf_uninit(&b);
     }
 }
@@ -357,7 +357,7 @@ static void test_golden_actions(void **state)
             assert_bytes(b2.data, b2.size, msg + ofs, n_msg - ofs, g->flow);
             ofpbuf_uninit(&b2);
             check_dumps(back, n_back, g->dumped[v], g->flow, vers[v], &ctx);
-            free(back);
+            ofpacts_free(back, n_back);
         }
         if (!raw) {
             ofp_flow_spec_free(&spec);
@@ -393,7 +393,7 @@ static void test_controller(void **state)
         assert_int_equal(back[0].output.controller_id, 5);
         assert_int_equal(back[0].output.max_len, 100);
         assert_false(back[0].output.has_reason);
-        free(back);
+        ofpacts_free(back, nb);
         ofpbuf_uninit(&b);
     }
     /* reason=no_match */
@@ -407,7 +407,7 @@ static void test_controller(void **state)
     assert_int_equal(ofpacts_put_actions(&b, back, nb, 4), 0);
     assert_bytes(b.data, b.size, want, n, "controller reason");
     ofpbuf_uninit(&b);
-    free(back);
+    ofpacts_free(back, nb);
     /* userdata, pause and meter_id make it NXAST_CONTROLLER2; the bytes
      * were checked with `ovs-ofctl parse-actions OpenFlow10/13`. */
     static const struct {
@@ -437,7 +437,7 @@ static void test_controller(void **state)
             char text[256];
             format_acts(back, nb, text, sizeof text);
             assert_string_equal(text, c2[i].text);
-            free(back);
+            ofpacts_free(back, nb);
             ofpbuf_uninit(&b2);
         }
     }
@@ -447,12 +447,13 @@ static void test_controller(void **state)
     assert_int_equal(ofpacts_pull_actions(want, n, 4, &back, &nb), 0);
     format_acts(back, nb, text, sizeof text);
     assert_string_equal(text, "CONTROLLER:100");
-    free(back);
-    /* Userdata of 256 bytes decodes; 257 is refused (vswitch's bound). */
+    ofpacts_free(back, nb);
+    /* Long userdata decodes (it is allocated, not inline); a property
+     * longer than its action is refused. */
     {
-        uint8_t big[16 + 8 + 264];
+        uint8_t big[16 + 8 + 1008];
         memset(big, 0, sizeof big);
-        for (size_t ud = 256; ud <= 257; ud++) {
+        for (size_t ud = 999; ud <= 1000; ud++) {
             size_t plen = 4 + ud, alen = 16 + (plen + 7) / 8 * 8;
             memcpy(big, "\xff\xff\x00\x00\x00\x00\x23\x20\x00\x25", 10);
             big[2] = (uint8_t) (alen >> 8);
@@ -461,14 +462,22 @@ static void test_controller(void **state)
             big[17] = 3;
             big[18] = (uint8_t) (plen >> 8);
             big[19] = (uint8_t) plen;
-            int e = ofpacts_pull_actions(big, alen, 4, &back, &nb);
-            if (ud == 256) {
-                assert_int_equal(e, 0);
-                assert_int_equal(back[0].output.userdata_len, 256);
-                free(back);
-            } else {
-                assert_int_equal(e, -OFPERR_OFPBPC_BAD_LEN);
-            }
+            big[20] = 0xab;
+            big[20 + ud - 1] = 0xcd;
+            assert_int_equal(ofpacts_pull_actions(big, alen, 4, &back, &nb),
+                             0);
+            assert_int_equal(back[0].output.userdata_len, ud);
+            assert_int_equal(back[0].output.userdata[0], 0xab);
+            assert_int_equal(back[0].output.userdata[ud - 1], 0xcd);
+            struct ofpact *copy = ofpacts_clone(back, nb);
+            ofpacts_free(back, nb);
+            assert_int_equal(copy[0].output.userdata[ud - 1], 0xcd);
+            ofpacts_free(copy, nb);
+            /* The property claims 8 bytes more than the action has. */
+            big[18] = (uint8_t) ((plen + 8) >> 8);
+            big[19] = (uint8_t) (plen + 8);
+            assert_int_equal(ofpacts_pull_actions(big, alen, 4, &back, &nb),
+                             -OFPERR_OFPBPC_BAD_LEN);
         }
     }
     /* Older NXAST_RESUBMIT decodes too. */
@@ -476,7 +485,7 @@ static void test_controller(void **state)
     assert_int_equal(ofpacts_pull_actions(want, n, 1, &back, &nb), 0);
     format_acts(back, nb, text, sizeof text);
     assert_string_equal(text, "resubmit:3");
-    free(back);
+    ofpacts_free(back, nb);
 }
 
 static void bad(uint8_t version, bool inst, const char *hex, enum ofperr want)

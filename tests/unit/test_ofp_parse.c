@@ -202,19 +202,22 @@ static void test_actions(void **state)
         "unknown reason \"bogus\"");
     bad("actions=controller(foo=1)", OFP_PARSE_ADD,
         "unknown key \"foo\" parsing controller action");
-    {   /* userdata is bounded: 256 bytes parse, 257 do not */
-        char text[64 + 3 * (OFP_CONTROLLER_USERDATA_MAX + 1)];
-        strcpy(text, "actions=controller(userdata=");
+    {   /* userdata is bounded by what one action carries: the most
+         * parses, one byte more does not */
+        size_t size = 64 + 3 * (OFP_CONTROLLER_USERDATA_MAX + 1);
+        char *text = malloc(size), *ok = malloc(size + 1);
+        char *end = text + sprintf(text, "actions=controller(userdata=");
         for (int i = 0; i < OFP_CONTROLLER_USERDATA_MAX; i++) {
-            strcat(text, i ? ".7f" : "7f");
+            end += sprintf(end, i ? ".7f" : "7f");
         }
-        char ok[sizeof text + 1];
         strcpy(ok, text);
         strcat(ok, ")");
         roundtrip(ok, ok);
-        strcat(text, ".7f)");
-        bad(text, OFP_PARSE_ADD, "controller userdata longer than 256 "
+        strcpy(end, ".7f)");
+        bad(text, OFP_PARSE_ADD, "controller userdata longer than 65508 "
             "bytes");
+        free(text);
+        free(ok);
     }
     bad("actions=OUTPUT:1", OFP_PARSE_ADD, "unknown action OUTPUT");
     bad("actions=NORMAL:1", OFP_PARSE_ADD, "unknown action NORMAL");
