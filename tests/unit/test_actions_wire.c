@@ -187,7 +187,7 @@ static void test_samples(void **state)
             ofpbuf_uninit(&b);
             ofpbuf_uninit(&b2);
         }
-        free(acts);
+        ofpacts_free(acts, n);
     }
 }
 
@@ -431,7 +431,7 @@ static void test_controller(void **state)
             struct ofpbuf b2 = OFPBUF_INIT;
             assert_int_equal(ofpacts_put_actions(&b2, acts, na, v), 0);
             assert_bytes(b2.data, b2.size, want, n, c2[i].text);
-            free(acts);
+            ofpacts_free(acts, na);
             assert_int_equal(ofpacts_pull_actions(b2.data, b2.size, v, &back,
                                                   &nb), 0);
             char text[256];
@@ -640,7 +640,7 @@ static void test_malformed(void **state)
                      -OFPERR_OFPBAC_BAD_TYPE);
     assert_int_equal(b.size, 1);
     ofpbuf_uninit(&b);
-    free(acts);
+    ofpacts_free(acts, n);
 }
 
 int main(void)

@@ -387,7 +387,7 @@ static void act_roundtrip(const char *text, enum ofpact_type type,
                  dstr_str(&out), expect);
     }
     dstr_free(&out);
-    free(acts);
+    ofpacts_free(acts, n);
 }
 
 /* Every action's sample parses (by its name and by its alias) into that
@@ -519,7 +519,7 @@ static void field_set_field(const struct mf_field *f, const char *sample)
     struct ofpact *acts;
     size_t n;
     int ret = ofpacts_parse(text, &acts, &n, err, sizeof err);
-    free(acts);
+    ofpacts_free(acts, n);
     if (f->writable && ret) {
         fail_msg("'%s' does not parse: %s", text, err);
     }
