@@ -717,6 +717,35 @@ static void test_mpls(void **state)
     assert_int_equal(k.mpls_lse[0], 0);
     assert_int_equal(k.dl_type, htons(0x8847));
 
+    /* The datapath syntax, as OVS's format_mpls, and back. */
+    char text[512], err[128];
+    struct frame two = { .n = 0 };
+    put_eth(&two, 0x8847);
+    put32(&two, lse(16, 1, false, 10));
+    put32(&two, lse(17, 0, true, 11));
+    extract(&two, &k);
+    flow_key_format(&k, NULL, text, sizeof text);
+    assert_non_null(strstr(text, ",eth_type(0x8847),mpls(label=16,tc=1,"
+                           "ttl=10,bos=0,label=17,tc=0,ttl=11,bos=1)"));
+    struct flow_key k2, m2, m;
+    memset(&m, 0, sizeof m);
+    m.mpls_lse[0] = htonl(0xfffff000);
+    m.dl_type = UINT16_MAX;
+    flow_key_format(&k, &m, text, sizeof text);
+    assert_non_null(strstr(text, "eth_type(0x8847),mpls(label=16/0xfffff,"
+                           "tc=0/0,ttl=0/0x0,bos=0/0)"));
+    assert_int_equal(flow_key_parse(text, &k2, &m2, err, sizeof err), 0);
+    assert_int_equal(m2.mpls_lse[0], m.mpls_lse[0]);
+    assert_int_equal(k2.mpls_lse[0], htonl(lse(16, 0, false, 0)));
+    assert_int_equal(flow_key_parse("eth_type(0x8847),mpls(label=1,label=2,"
+                                    "label=3,label=4)", &k2, &m2, err,
+                                    sizeof err), -1);
+    assert_non_null(strstr(err, "more than 3"));
+    assert_int_equal(flow_key_parse("eth_type(0x8847),mpls(exp=1)", &k2,
+                                    &m2, err, sizeof err), -1);
+    assert_int_equal(flow_key_parse("eth_type(0x8847),mpls(label=1048576)",
+                                    &k2, &m2, err, sizeof err), -1);
+
     /* Not MPLS: the entries stay zero. */
     struct frame ip = { .n = 0 };
     put_eth(&ip, 0x0800);
@@ -1193,7 +1222,7 @@ static void test_format_masked(void **state)
 /* Keys from many kinds of frames, for the round trips. */
 static size_t corpus(struct flow_key *keys, size_t max)
 {
-    struct frame f[12];
+    struct frame f[13];
     memset(f, 0, sizeof f);
     size_t n = 0;
     put_eth(&f[n], 0x0800), put_ipv4(&f[n], 6, 6, 20, 0),
@@ -1212,6 +1241,8 @@ static size_t corpus(struct flow_key *keys, size_t max)
     put_eth(&f[n], 0x8100), put16(&f[n], 0x0001), n++;  /* cut short */
     put_eth(&f[n], 0x0030), put_zeros(&f[n], 0x30), n++;
     put_eth(&f[n], 0x1234), n++;
+    put_eth(&f[n], 0x8847), put32(&f[n], lse(16, 1, false, 10)),
+        put32(&f[n], lse(0xfffff, 7, true, 255)), n++;
     assert_true(n <= max);
     for (size_t i = 0; i < n; i++) {
         extract(&f[i], &keys[i]);
@@ -1273,6 +1304,15 @@ static void relevant_fields(const struct flow_key *k, struct flow_key *r)
     }
     bool ip = false, ipv6 = false;
     switch (ntohs(k->dl_type)) {
+    case 0x8847:
+    case 0x8848:
+        for (int i = 0; i < FLOW_MAX_MPLS_LABELS; i++) {
+            r->mpls_lse[i] = UINT32_MAX;
+            if (k->mpls_lse[i] & htonl(0x100)) {
+                break;
+            }
+        }
+        return;
     case 0x0806:
         r->nw_src = r->nw_dst = UINT32_MAX;
         r->nw_proto = 0xff;
@@ -1349,7 +1389,7 @@ static void shape_mask(const struct flow_key *k, const struct flow_key *pattern,
               || m->nw_frag || m->ipv6_label || !is_zero16(m->ipv6_src)
               || !is_zero16(m->ipv6_dst) || m->tp_src || m->tp_dst
               || !is_zero16(m->nd_target) || m->arp_sha.ea[5]
-              || m->arp_tha.ea[5];
+              || m->arp_tha.ea[5] || m->mpls_lse[0] || m->mpls_lse[1];
     if (l3) {
         m->dl_type = UINT16_MAX;
     }
@@ -1414,6 +1454,8 @@ static void test_round_trip(void **state)
         m.tunnel.tp_dst = UINT16_MAX;
         m.vlans[0].tci = htons(0x0ff0);
         m.vlans[1].tpid = UINT16_MAX;
+        m.mpls_lse[0] = htonl(0xfffff000);
+        m.mpls_lse[1] = htonl(0x000001ff);
         pattern = m;
         shape_mask(&keys[i], &pattern, &m);
         round_trip(&keys[i], &m);
