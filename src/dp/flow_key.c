@@ -66,10 +66,10 @@ int flow_key_vlan_limit(void)
  * that follows it are in the frame; otherwise its TPID becomes dl_type. */
 static void parse_vlans(struct cursor *c, struct flow_key *key)
 {
-    int limit = vlan_limit;
-    for (int n = 0; n < limit; n++) {
+    for (int n = 0; n < FLOW_MAX_VLANS; n++) {
         if (c->size < VLAN_HEADER_LEN + 2
-            || !eth_type_is_vlan(get_be16(c->data))) {
+            || !eth_type_is_vlan(get_be16(c->data))
+            || n >= vlan_limit) {       /* read for tagged frames alone */
             return;
         }
         const struct vlan_header *tag = (const void *)
@@ -101,11 +101,12 @@ static uint16_t parse_ethertype(struct cursor *c)
 }
 
 /* The label stack: every whole entry up to the bottom of stack is skipped,
- * the first FLOW_MAX_MPLS_LABELS are kept (as OVS's parse_mpls).  Out of
- * line: MPLS frames are rare. */
-static __attribute__((noinline)) void parse_mpls(struct cursor *c,
-                                                 struct flow_key *key)
+ * the first FLOW_MAX_MPLS_LABELS are kept (as OVS's parse_mpls), and L3
+ * starts after it.  Out of line: MPLS frames are rare. */
+static __attribute__((noinline)) void
+parse_mpls(struct cursor cur, struct flow_key *key, struct dp_packet *p)
 {
+    struct cursor *c = &cur;    /* by value: the caller's stays in registers */
     const uint8_t *lse;
     for (int n = 0; (lse = cursor_pull(c, MPLS_LSE_LEN)) != NULL; n++) {
         uint32_t v;
@@ -114,9 +115,11 @@ static __attribute__((noinline)) void parse_mpls(struct cursor *c,
             key->mpls_lse[n] = v;
         }
         if (v & htonl(MPLS_LSE_BOS)) {
-            return;
+            break;
         }
     }
+    size_t l3 = p->len - c->size;   /* nothing limited `c` yet */
+    p->l3_ofs = l3 < DP_PACKET_OFS_NONE ? (uint16_t)l3 : DP_PACKET_OFS_NONE;
 }
 
 /* ---------------------------------------------------------------------------
@@ -457,14 +460,6 @@ enum flow_key_error flow_key_extract(struct dp_packet *p,
     key->dl_src = eth->src;
     parse_vlans(&c, key);
     key->dl_type = parse_ethertype(&c);
-    if (key->dl_type == htons(ETH_TYPE_MPLS)
-        || key->dl_type == htons(ETH_TYPE_MPLS_MCAST)) {
-        parse_mpls(&c, key);      /* L3 starts past the stack; no L3 key */
-        size_t l3 = p->len - c.size;
-        p->l3_ofs = l3 < DP_PACKET_OFS_NONE ? (uint16_t)l3
-                                            : DP_PACKET_OFS_NONE;
-        return FLOW_KEY_OK;
-    }
     /* Nothing limited `c` yet: what it consumed is the offset (<= 30). */
     p->l3_ofs = (uint16_t)(p->len - c.size);
 
@@ -485,6 +480,9 @@ enum flow_key_error flow_key_extract(struct dp_packet *p,
     } else if (key->dl_type == htons(ETH_TYPE_ARP)
                || key->dl_type == htons(ETH_TYPE_RARP)) {
         error = parse_arp(&c, key);
+    } else if (key->dl_type == htons(ETH_TYPE_MPLS)
+               || key->dl_type == htons(ETH_TYPE_MPLS_MCAST)) {
+        parse_mpls(c, key, p);   /* L3 starts past the stack; no L3 key */
     }
     return error;
 }
