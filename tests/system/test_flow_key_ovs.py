@@ -16,7 +16,7 @@ ovs-appctl sends), one request per frame, so the whole corpus takes a few
 seconds.
 
 KNOWN lists the differences kept on purpose (docs/flow-key-differences.md
-says why): a frame whose description matches a KNOWN pattern may differ
+says why; keep the two in step): a frame whose description matches a KNOWN pattern may differ
 in the fields named there and nowhere else.  The Megaflow: lines are
 compared too, but only reported (FLOWKEY_MEGAFLOW=1 prints the summary):
 the classifiers differ by design.
