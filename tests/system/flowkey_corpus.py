@@ -1,8 +1,8 @@
 """The frames of the OVS flow-key differential test (test_flow_key_ovs.py).
 
 corpus() returns [(description, frame bytes)]: every layer vswitch parses,
-in its ordinary and malformed forms, plus every valid frame cut at a few
-lengths.  Deterministic (fixed addresses, a seeded generator for the cut
+in its ordinary and malformed forms, every other frame cut at two random
+lengths, and 200 frames with random bytes changed in their headers.  Deterministic (fixed addresses, a seeded generator for the cut
 points) and offline: scapy only builds bytes here.
 """
 import random
@@ -473,11 +473,30 @@ def _cuts(frames, rng):
     return out
 
 
+def _mutations(frames, rng, n):
+    """`n` frames, each a whole frame with 1 to 3 bytes past the MACs set
+    to random values (header fields, lengths, options and types go
+    wrong in every way)."""
+    out = []
+    whole = [(d, f) for d, f in frames if len(f) > 14]
+    for i in range(n):
+        desc, data = whole[rng.randrange(len(whole))]
+        b = bytearray(data)
+        spots = []
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(12, len(b))
+            b[at] = rng.randrange(256)
+            spots.append(f"{at}={b[at]:#04x}")
+        out.append((f"{desc}, mutated {' '.join(spots)}", bytes(b)))
+    return out
+
+
 def corpus():
     frames = _frames()
     rng = random.Random(20261203)
-    every_third = [f for i, f in enumerate(frames) if i % 2 == 0]
-    return frames + _cuts(every_third, rng)
+    every_other = [f for i, f in enumerate(frames) if i % 2 == 0]
+    return (frames + _cuts(every_other, rng)
+            + _mutations(frames, random.Random(11), 200))
 
 
 if __name__ == "__main__":
