@@ -62,20 +62,35 @@ int flow_key_vlan_limit(void)
     return vlan_limit;
 }
 
+/* True when a tag (and the type after it) starts at `c`. */
+static inline bool tag_at(const struct cursor *c)
+{
+    return c->size >= VLAN_HEADER_LEN + 2
+           && eth_type_is_vlan(get_be16(c->data));
+}
+
+static inline void pull_tag(struct cursor *c, struct flow_vlan *v)
+{
+    const struct vlan_header *tag = (const void *)
+        cursor_pull(c, VLAN_HEADER_LEN);
+    v->tpid = tag->tpid;
+    v->tci = tag->tci | htons(FLOW_VLAN_PRESENT);
+}
+
+_Static_assert(FLOW_MAX_VLANS == 2, "parse_vlans parses two tags");
+
 /* Parses up to vlan_limit tags.  A tag counts only when it and the type
- * that follows it are in the frame; otherwise its TPID becomes dl_type. */
+ * that follows it are in the frame; otherwise its TPID becomes dl_type.
+ * Written out for two tags: the limit is read only after a first tag, so
+ * an untagged frame pays nothing for it. */
 static void parse_vlans(struct cursor *c, struct flow_key *key)
 {
-    for (int n = 0; n < FLOW_MAX_VLANS; n++) {
-        if (c->size < VLAN_HEADER_LEN + 2
-            || !eth_type_is_vlan(get_be16(c->data))
-            || n >= vlan_limit) {       /* read for tagged frames alone */
-            return;
-        }
-        const struct vlan_header *tag = (const void *)
-            cursor_pull(c, VLAN_HEADER_LEN);
-        key->vlans[n].tpid = tag->tpid;
-        key->vlans[n].tci = tag->tci | htons(FLOW_VLAN_PRESENT);
+    if (!tag_at(c)) {
+        return;
+    }
+    pull_tag(c, &key->vlans[0]);
+    if (vlan_limit > 1 && tag_at(c)) {
+        pull_tag(c, &key->vlans[1]);
     }
 }
 
