@@ -132,6 +132,8 @@ static const struct {
     { "ipv6", ETH_TYPE_IPV6, -1 },
     { "arp", ETH_TYPE_ARP, -1 },
     { "rarp", ETH_TYPE_RARP, -1 },
+    { "mpls", ETH_TYPE_MPLS, -1 },
+    { "mplsm", ETH_TYPE_MPLS_MCAST, -1 },
     { "tcp", ETH_TYPE_IP, IP_PROTO_TCP },
     { "udp", ETH_TYPE_IP, IP_PROTO_UDP },
     { "sctp", ETH_TYPE_IP, IP_PROTO_SCTP },
@@ -1207,7 +1209,17 @@ static void format_field(const struct ofp_match *m, const struct mf_field *f,
     }
     put_sep(out, start);
     dstr_printf(out, "%s=", f->name);
-    mf_format_value(f, mf_get(f, &m->value), mask, out);
+    mf_value v = mf_get(f, &m->value);
+    if (f->id == MFID_DL_TYPE) {             /* match_format's widths */
+        dstr_printf(out, "0x%04x", (unsigned) v);
+    } else if (f->id == MFID_IPV6_LABEL) {
+        dstr_printf(out, "0x%05x", (unsigned) v);
+        if (mask != mf_width_mask(f)) {
+            dstr_printf(out, "/0x%05x", (unsigned) mask);
+        }
+    } else {
+        mf_format_value(f, v, mask, out);
+    }
 }
 
 static void format_vlan(const struct ofp_match *m, struct dstr *out,

@@ -595,7 +595,7 @@ static void install(struct ofproto *ofp, const struct xlate_in *xi,
         if (err == -EINVAL) {
             memset(&mask, 0xff, sizeof mask);
             mask.pad0 = mask.pad1 = mask.pad2 = 0;
-            mask.pad3 = 0;
+            mask.pad3 = mask.pad4 = 0;
             flow_key_mask(&masked, key, &mask);
             err = put_flow(ofp, &masked, &mask, xo, false);
         }

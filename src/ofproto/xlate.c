@@ -989,7 +989,7 @@ void xlate_megaflow_mask(const struct xlate_out *out,
     mask->in_port = UINT32_MAX;
     mask->recirc_id = UINT32_MAX;
     mask->pad0 = mask->pad1 = mask->pad2 = 0;
-    mask->pad3 = 0;
+    mask->pad3 = mask->pad4 = 0;
     /* A tag consulted and found absent is matched whole.  It matches the
      * same packets (an absent tag is all zeros), and it is what the datapath
      * syntax says: no vlan() means "untagged", parsed as the full mask, so

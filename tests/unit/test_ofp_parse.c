@@ -54,6 +54,14 @@ static void bad(const char *in, enum ofp_parse_mode mode, const char *expect)
 static void test_matches(void **state)
 {
     (void) state;
+    /* match_format's widths and shorthands (ovs-ofctl 3.1 parse-flow). */
+    roundtrip("dl_type=0x5ff,actions=drop", "dl_type=0x05ff actions=drop");
+    roundtrip("ipv6,ipv6_label=1,actions=drop",
+              "ipv6,ipv6_label=0x00001 actions=drop");
+    roundtrip("ipv6,ipv6_label=1/0xf,actions=drop",
+              "ipv6,ipv6_label=0x00001/0x0000f actions=drop");
+    roundtrip("dl_type=0x8847,actions=drop", "mpls actions=drop");
+    roundtrip("mplsm,actions=drop", "mplsm actions=drop");
     roundtrip("tcp,tp_dst=80,actions=drop", "tcp,tp_dst=80 actions=drop");
     roundtrip("in_port=1,actions=output:2", "in_port=1 actions=output:2");
     roundtrip("priority=10,dl_src=00:11:22:33:44:55/ff:ff:ff:00:00:00,"
