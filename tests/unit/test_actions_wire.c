@@ -54,15 +54,6 @@ static void parse_acts(const char *text, struct ofpact **acts, size_t *n)
     }
 }
 
-static void format_acts(const struct ofpact *acts, size_t n, char *buf,
-                        size_t size)
-{
-    struct dstr s = DSTR_INIT;
-    ofpacts_format(acts, n, &s);
-    snprintf(buf, size, "%s", dstr_str(&s));
-    dstr_free(&s);
-}
-
 static const char *const act_samples[] = {
 #define OFPACT(ENUM, FN, PAYLOAD, OF10, OF13, NX, SAMPLE, NAME, ALIAS) SAMPLE,
     OFPACTS
@@ -142,7 +133,7 @@ static void test_samples(void **state)
         size_t n;
         parse_acts(sample, &acts, &n);
         char printed[512];
-        format_acts(acts, n, printed, sizeof printed);
+        wire_acts_text(acts, n, printed, sizeof printed);
         for (size_t v = 0; v < sizeof versions / sizeof *versions; v++) {
             uint8_t ver = versions[v];
             struct ofpbuf b = OFPBUF_INIT, b2 = OFPBUF_INIT;
@@ -166,7 +157,7 @@ static void test_samples(void **state)
                          ofperr_name((enum ofperr) -err));
             }
             char text[512];
-            format_acts(back, n_back, text, sizeof text);
+            wire_acts_text(back, n_back, text, sizeof text);
             if (strcmp(text, expected_text(ver, sample, printed))) {
                 fail_msg("'%s' v%u came back as '%s'", sample, ver, text);
             }
@@ -180,7 +171,7 @@ static void test_samples(void **state)
                 ofpacts_free(back, n_back);
                 assert_int_equal(ofpacts_pull_actions(b2.data, b2.size, ver,
                                                       &back, &n_back), 0);
-                format_acts(back, n_back, text, sizeof text);
+                wire_acts_text(back, n_back, text, sizeof text);
                 assert_string_equal(text, expected_text(ver, sample, printed));
             }
             ofpacts_free(back, n_back);
@@ -257,7 +248,7 @@ static void expect_text(const struct ofpact *acts, size_t n,
                         uint8_t v1, uint8_t v2)
 {
     char text[1024];
-    format_acts(acts, n, text, sizeof text);
+    wire_acts_text(acts, n, text, sizeof text);
     if (strcmp(text, want)) {
         if (getenv("GOLDEN_ALL")) {
             fprintf(stderr, "'%s' %s (v%u, v%u):\n  got  %s\n  want %s\n",
@@ -435,7 +426,7 @@ static void test_controller(void **state)
             assert_int_equal(ofpacts_pull_actions(b2.data, b2.size, v, &back,
                                                   &nb), 0);
             char text[256];
-            format_acts(back, nb, text, sizeof text);
+            wire_acts_text(back, nb, text, sizeof text);
             assert_string_equal(text, c2[i].text);
             ofpacts_free(back, nb);
             ofpbuf_uninit(&b2);
@@ -445,7 +436,7 @@ static void test_controller(void **state)
     n = wire_hex_into("ffff0018 00002320 0025 000000000000 00000006 0064 0000",
               want, sizeof want);
     assert_int_equal(ofpacts_pull_actions(want, n, 4, &back, &nb), 0);
-    format_acts(back, nb, text, sizeof text);
+    wire_acts_text(back, nb, text, sizeof text);
     assert_string_equal(text, "CONTROLLER:100");
     ofpacts_free(back, nb);
     /* Long userdata decodes (it is allocated, not inline); a property
@@ -483,7 +474,7 @@ static void test_controller(void **state)
     /* Older NXAST_RESUBMIT decodes too. */
     n = wire_hex_into("ffff0010 00002320 0001 0003 00000000", want, sizeof want);
     assert_int_equal(ofpacts_pull_actions(want, n, 1, &back, &nb), 0);
-    format_acts(back, nb, text, sizeof text);
+    wire_acts_text(back, nb, text, sizeof text);
     assert_string_equal(text, "resubmit:3");
     ofpacts_free(back, nb);
 }

@@ -349,15 +349,6 @@ static void test_resume(void **state)
     "8006002800000000 0000001000000004 0000000000000000 ffff001000002320"    \
     "000efff803000000 8008000800000007"
 
-static void acts_text(const struct ofpact *a, size_t n, char *buf,
-                      size_t size)
-{
-    struct dstr d = DSTR_INIT;
-    ofpacts_format(a, n, &d);
-    snprintf(buf, size, "%s", dstr_str(&d));
-    dstr_free(&d);
-}
-
 static void expect_group(const struct ofp_cont_group *g, uint8_t table,
                          uint64_t cookie, const char *acts)
 {
@@ -366,9 +357,9 @@ static void expect_group(const struct ofp_cont_group *g, uint8_t table,
     size_t nw;
     char err[256];
     assert_int_equal(ofpacts_parse(acts, &w, &nw, err, sizeof err), 0);
-    acts_text(w, nw, want, sizeof want);
+    wire_acts_text(w, nw, want, sizeof want);
     ofpacts_free(w, nw);
-    acts_text(g->acts, g->n_acts, text, sizeof text);
+    wire_acts_text(g->acts, g->n_acts, text, sizeof text);
     assert_int_equal(g->table_id, table);
     assert_int_equal(g->cookie, cookie);
     assert_string_equal(text, want);

@@ -10,7 +10,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/dstr.h"
+#include "ofp/ofp_actions.h"
 #include "ofp/ofp_msgs.h"
+
+/* An action list as ovs-ofctl prints it, into buf[size]. */
+static inline void wire_acts_text(const struct ofpact *acts, size_t n,
+                                  char *buf, size_t size)
+{
+    struct dstr s = DSTR_INIT;
+    ofpacts_format(acts, n, &s);
+    snprintf(buf, size, "%s", dstr_str(&s));
+    dstr_free(&s);
+}
 
 /* Hex (spaces allowed) into a malloc'd buffer; *n its length. */
 static inline uint8_t *wire_from_hex(const char *hex, size_t *n)
