@@ -859,6 +859,24 @@ static int parse_note(struct act_parser *p, enum ofpact_type type,
     return 0;
 }
 
+/* meters */
+static int parse_meter(struct act_parser *p, enum ofpact_type type,
+                       const struct token *t)
+{
+    const char *s = arg_of(t);
+    char *end;
+    errno = 0;
+    unsigned long long v = s && isdigit((unsigned char) *s)
+                           ? strtoull(s, &end, 0) : 0;
+    if (!s || !isdigit((unsigned char) *s) || errno || *end
+        || v > UINT32_MAX) {
+        return fail(p->err, p->errlen, "invalid numeric format %s",
+                    s ? s : "");
+    }
+    add_act(p, type)->meter.meter_id = (uint32_t) v;
+    return 0;
+}
+
 /* The keywords of OFPACTS. */
 static const struct {
     const char *name, *alias;
@@ -927,6 +945,20 @@ int ofpacts_parse(const char *s, struct ofpact **acts, size_t *n_acts,
     if (!ret && saw_drop && n_tokens > 1) {
         ret = fail(err, errlen, "\"drop\" must not be accompanied by any "
                    "other action or instruction");
+    }
+    /* meters: an instruction in 1.1+, ahead of apply_actions. */
+    for (size_t i = 0, n_meter = 0; !ret && i < *n_acts; i++) {
+        if ((*acts)[i].type != OFPACT_METER) {
+            continue;
+        }
+        if (++n_meter > 1) {
+            ret = fail(err, errlen, "duplicate meter instruction not "
+                       "allowed, for OpenFlow 1.1+ compatibility");
+        } else if (i > 0) {
+            ret = fail(err, errlen, "invalid instruction ordering: meter "
+                       "must appear before apply_actions, for OpenFlow 1.1+ "
+                       "compatibility");
+        }
     }
     int n_goto = 0;
     for (size_t i = 0; !ret && i < *n_acts; i++) {
@@ -1402,6 +1434,11 @@ static void format_resubmit(const struct ofpact *a, struct dstr *out)
 static void format_goto_table(const struct ofpact *a, struct dstr *out)
 {
     dstr_printf(out, "goto_table:%u", a->u8);
+}
+
+static void format_meter(const struct ofpact *a, struct dstr *out)
+{
+    dstr_printf(out, "meter:%" PRIu32, a->meter.meter_id);
 }
 
 static void format_note(const struct ofpact *a, struct dstr *out)
