@@ -14,7 +14,10 @@
  *                duration_nsec(32), band stats: packets(64) bytes(64)
  *   features     max_meter(32) band_types(32) capabilities(32)
  *                max_bands(8) max_color(8) pad(16) */
+#include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -341,6 +344,189 @@ int ofp_decode_meter_features_reply(const struct ofp_msg *msg,
         return -OFPERR_OFPBRC_BAD_LEN;
     }
     return 0;
+}
+
+/* ---- parsing ---- */
+
+static int perr(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int perr(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* OVS's str_to_u32. */
+static int str_u32(const char *s, uint32_t *v, char *err, size_t errlen)
+{
+    if (!*s) {
+        return perr(err, errlen, "missing required numeric argument");
+    }
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(s, &end, 0);
+    if (errno || *end || *s == '-' || x > UINT32_MAX) {
+        return perr(err, errlen, "invalid numeric format %s", s);
+    }
+    *v = (uint32_t) x;
+    return 0;
+}
+
+static int parse_meter_mod__(char *string, int command,
+                             struct ofp_meter_mod *mm, char *err,
+                             size_t errlen)
+{
+    bool f_flags = command == OFPMC_ADD || command == OFPMC_MODIFY;
+    bool f_bands = f_flags;
+    char *band_str = NULL, *save = NULL;
+    mm->command = command < 0 ? OFPMC_ADD : (uint16_t) command;
+    if (f_bands) {
+        band_str = strstr(string, "band");
+        if (!band_str) {
+            return perr(err, errlen, "must specify bands");
+        }
+        *band_str = '\0';
+        band_str = strchr(band_str + 1, '=');
+        if (!band_str) {
+            return perr(err, errlen, "must specify bands");
+        }
+        band_str++;
+    }
+    for (char *name = strtok_r(string, "=, \t\r\n", &save); name;
+         name = strtok_r(NULL, "=, \t\r\n", &save)) {
+        if (f_flags && !strcmp(name, "kbps")) {
+            mm->meter.flags |= OFPMF_KBPS;
+        } else if (f_flags && !strcmp(name, "pktps")) {
+            mm->meter.flags |= OFPMF_PKTPS;
+        } else if (f_flags && !strcmp(name, "burst")) {
+            mm->meter.flags |= OFPMF_BURST;
+        } else if (f_flags && !strcmp(name, "stats")) {
+            mm->meter.flags |= OFPMF_STATS;
+        } else {
+            char *value = strtok_r(NULL, ", \t\r\n", &save);
+            if (!value) {
+                return perr(err, errlen, "field %s missing value", name);
+            }
+            if (strcmp(name, "meter")) {
+                return perr(err, errlen, "unknown keyword %s", name);
+            }
+            if (!strcmp(value, "all")) {
+                mm->meter.meter_id = OFPM_ALL;
+            } else if (!strcmp(value, "controller")) {
+                mm->meter.meter_id = OFPM_CONTROLLER;
+            } else if (!strcmp(value, "slowpath")) {
+                mm->meter.meter_id = OFPM_SLOWPATH;
+            } else {
+                if (str_u32(value, &mm->meter.meter_id, err, errlen)) {
+                    return -1;
+                }
+                if (mm->meter.meter_id > OFPM_MAX || !mm->meter.meter_id) {
+                    return perr(err, errlen, "invalid value for %s", name);
+                }
+            }
+        }
+    }
+    if (!mm->meter.meter_id) {
+        return perr(err, errlen, "must specify 'meter'");
+    }
+    if (f_flags && !mm->meter.flags) {
+        return perr(err, errlen, "meter must specify either 'kbps' or "
+                    "'pktps'");
+    }
+    if (!f_bands) {
+        return 0;
+    }
+    size_t cap = 0;
+    struct ofp_meter_band *band = NULL;
+    for (char *name = strtok_r(band_str, "=, \t\r\n", &save); name;
+         name = strtok_r(NULL, "=, \t\r\n", &save)) {
+        char *value = strtok_r(NULL, ", \t\r\n", &save);
+        if (!value) {
+            return perr(err, errlen, "field %s missing value", name);
+        }
+        if (!strcmp(name, "type")) {
+            if (mm->meter.n_bands == cap) {
+                if (cap >= UINT16_MAX / 2) {
+                    return perr(err, errlen, "too many bands");
+                }
+                cap = cap ? 2 * cap : 4;
+                mm->meter.bands = xrealloc(mm->meter.bands,
+                                           cap * sizeof *mm->meter.bands);
+            }
+            band = &mm->meter.bands[mm->meter.n_bands++];
+            memset(band, 0, sizeof *band);
+            if (!strcmp(value, "drop")) {
+                band->type = OFPMBT_DROP;
+            } else if (!strcmp(value, "dscp_remark")) {
+                band->type = OFPMBT_DSCP_REMARK;
+            } else {
+                return perr(err, errlen, "field %s unknown value %s", name,
+                            value);
+            }
+        } else if (!band) {
+            return perr(err, errlen, "band must start with the 'type' "
+                        "keyword");
+        } else if (!strcmp(name, "rate")) {
+            if (str_u32(value, &band->rate, err, errlen)) {
+                return -1;
+            }
+        } else if (!strcmp(name, "burst_size")) {
+            if (str_u32(value, &band->burst_size, err, errlen)) {
+                return -1;
+            }
+        } else if (!strcmp(name, "prec_level")) {
+            uint32_t v;
+            if (str_u32(value, &v, err, errlen) || v > UINT8_MAX) {
+                return perr(err, errlen, "invalid %s \"%s\"", name, value);
+            }
+            band->prec_level = (uint8_t) v;
+        } else {
+            return perr(err, errlen, "unknown keyword %s", name);
+        }
+    }
+    if (!mm->meter.n_bands) {
+        return perr(err, errlen, "meter must have bands");
+    }
+    for (uint16_t i = 0; i < mm->meter.n_bands; i++) {
+        const struct ofp_meter_band *b = &mm->meter.bands[i];
+        if (b->type == OFPMBT_DSCP_REMARK) {
+            if (!b->prec_level) {
+                return perr(err, errlen, "'dscp_remark' band must have"
+                            " 'prec_level'");
+            }
+        } else if (b->prec_level) {
+            return perr(err, errlen, "Only 'dscp_remark' band may have"
+                        " 'prec_level'");
+        }
+        if (!b->rate) {
+            return perr(err, errlen, "band must have 'rate'");
+        }
+        if (mm->meter.flags & OFPMF_BURST) {
+            if (!b->burst_size) {
+                return perr(err, errlen, "band must have 'burst_size' "
+                            "when 'burst' flag is set");
+            }
+        } else if (b->burst_size) {
+            return perr(err, errlen, "band may have 'burst_size' only "
+                        "when 'burst' flag is set");
+        }
+    }
+    return 0;
+}
+
+int ofp_parse_meter_mod(const char *s, int command, struct ofp_meter_mod *mm,
+                        char *err, size_t errlen)
+{
+    memset(mm, 0, sizeof *mm);
+    err[0] = '\0';
+    char *copy = xstrdup(s);
+    int ret = parse_meter_mod__(copy, command, mm, err, errlen);
+    free(copy);
+    return ret;
 }
 
 /* ---- text ---- */

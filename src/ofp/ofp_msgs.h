@@ -747,4 +747,12 @@ void ofp_encode_meter_features_reply(struct ofpbuf *b,
 int ofp_decode_meter_features_reply(const struct ofp_msg *msg,
                                     struct ofp_meter_features *mf);
 
+/* ovs-ofctl's meter syntax ("meter=1,kbps,burst,band=type=drop,rate=1000,
+ * burst_size=100"), with its checks and messages, for `command` (an
+ * enum ofp_meter_mod_command, or -1: a request, which takes meter= only).
+ * 0, or -1 with ovs-ofctl's message in `err`; mm->meter.bands is malloc'd
+ * (ofp_meter_mod_free) either way. */
+int ofp_parse_meter_mod(const char *s, int command, struct ofp_meter_mod *mm,
+                        char *err, size_t errlen);
+
 #endif
