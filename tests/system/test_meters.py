@@ -31,6 +31,8 @@ NORMALISE = [
     (re.compile(r"max_meter:\d+"), "max_meter:?"),
     (re.compile(r"band_types: .*"), "band_types: ?"),
     (re.compile(r"^(ovs|vs)-ofctl:", re.M), "ofctl:"),
+    # Each switch's own socket directory.
+    (re.compile(r"talking to unix:\S+ "), "talking to unix:BR "),
 ]
 
 
@@ -59,6 +61,8 @@ def steps(br):
         ["add-meter", br, "meter=3,kbps,burst,band=type=drop,rate=5"],
         ["add-flow", br, "in_port=1,actions=meter:1,output:2"],
         ["add-flow", br, "in_port=2,actions=meter:5,output:1"],
+        ["--bundle", "add-flow", br, "in_port=2,actions=meter:5,output:1"],
+        ["--bundle", "add-flow", br, "in_port=2,actions=meter:3,output:1"],
         ["add-flow", br, "table=1,in_port=2,actions=meter:2,goto_table:3"],
         ["dump-flows", br],
         ["dump-meters", br],
@@ -96,10 +100,11 @@ def run_steps(side, tool, version):
             r = side.run(binary("vs-ofctl"), "-O", version, *cmd,
                          check=False)
         text = r.stdout + r.stderr
-        if cmd[0] == "dump-flows":
+        if "dump-flows" in cmd:
             lines = text.splitlines()
             text = "\n".join(lines[:1] + sorted(lines[1:])) + "\n"
-        out.append(f"$ {cmd[0]} {' '.join(cmd[2:])} -> {r.returncode}\n"
+        name = " ".join(c for c in cmd if c != br)
+        out.append(f"$ {name} -> {r.returncode}\n"
                    + normalise(text))
     return "".join(out)
 

@@ -180,6 +180,7 @@ static void bundle_transact(struct vconn *v, const struct ofp_flow_mod *fms,
         ofpbuf_clear(&b);
         ofp_encode_bundle_add(&b, vconn_version(v), ofp_get_be32(m + 4), 0,
                               OFPBF_ATOMIC | OFPBF_ORDERED, m, len);
+        vconn_skip_xids(1);     /* ovs-ofctl draws one for each add too */
         if (vconn_send(v, &b)) {
             ofctl_fatal("talking to %s (Broken pipe)", vconn_name(v));
         }
