@@ -131,7 +131,8 @@ def test_meters_need_openflow13(vswitchd_factory, ovs_sandbox_factory):
     with make_sides("vswitch", TAG, vswitchd_factory,
                     ovs_sandbox_factory) as (ovs, vs):
         for cmd in (["add-meter", "meter=1,kbps,band=type=drop,rate=1"],
-                    ["dump-meters"], ["meter-features"]):
+                    ["dump-meters"], ["meter-features"],
+                    ["add-flow", "actions=meter:1,output:2"]):
             r1 = ovs.ofctl(cmd[0], f"unix:{ovs.mgmt}", *cmd[1:], check=False)
             r2 = vs.run(binary("vs-ofctl"), cmd[0], f"unix:{vs.mgmt}",
                         *cmd[1:], check=False)

@@ -88,6 +88,15 @@ static void encode_fm(struct ofpbuf *b, struct vconn *v,
 {
     int err = ofp_encode_flow_mod(b, vconn_version(v), p->ff, p->tid, xid,
                                   fm);
+    /* meters: OpenFlow 1.3+ only, which ovs-ofctl says this way. */
+    for (size_t i = 0; err && i < fm->n_acts; i++) {
+        if (fm->acts[i].type == OFPACT_METER
+            && vconn_version(v) == OFP10_VERSION) {
+            ofctl_fatal("none of the usable flow formats (OXM-OpenFlow13,"
+                        "OXM-OpenFlow14,OXM-OpenFlow15) is among the allowed "
+                        "flow formats (OpenFlow10,NXM)");
+        }
+    }
     if (err) {
         ofctl_fatal("%s: cannot encode flow_mod (%s)", vconn_name(v),
                     ofperr_name((enum ofperr) -err));
