@@ -25,8 +25,8 @@ struct meter_band {
     uint8_t type;
     uint8_t prec_level;
     uint32_t rate;
-    uint64_t max_bucket;        /* units */
-    uint64_t bucket;            /* units */
+    int64_t max_bucket;         /* units */
+    int64_t bucket;             /* units; below 0 after an oversized frame */
     uint64_t packets, bytes;
 };
 
@@ -159,10 +159,15 @@ int dp_meter_set(struct dp_meters *t, uint32_t id,
         b->type = (uint8_t) bc->type;
         b->prec_level = bc->prec_level;
         b->rate = bc->rate;
-        b->max_bucket = (uint64_t) burst
-                        * (pktps ? UNITS_PER_PACKET : UNITS_PER_KBIT);
+        b->max_bucket = (int64_t) burst
+                        * (int64_t) (pktps ? UNITS_PER_PACKET
+                                           : UNITS_PER_KBIT);
         b->bucket = b->max_bucket;          /* start full, as OVS */
-        uint64_t fill = (b->max_bucket + b->rate - 1) / b->rate;
+        /* Time to fill the bucket from its lowest (an oversized frame's
+         * debt) to full. */
+        uint64_t lowest = pktps ? 0 : PACKET_MAX_LEN * UNITS_PER_BYTE;
+        uint64_t fill = ((uint64_t) b->max_bucket + lowest + b->rate - 1)
+                        / b->rate;
         if (fill > m->max_delta_us) {
             m->max_delta_us = fill;
         }
@@ -290,11 +295,11 @@ uint32_t dp_meter_run(struct dp_meters *t, uint32_t id,
     }
     m->packets += cnt;
     m->bytes += bytes;
-    uint64_t volume = pktps ? cnt * UNITS_PER_PACKET
-                            : bytes * UNITS_PER_BYTE;
+    int64_t volume = (int64_t) (pktps ? cnt * UNITS_PER_PACKET
+                                      : bytes * UNITS_PER_BYTE);
     for (uint16_t k = 0; k < m->n_bands; k++) {
         struct meter_band *band = &m->bands[k];
-        band->bucket += delta * band->rate;
+        band->bucket += (int64_t) (delta * band->rate);
         if (band->bucket > band->max_bucket) {
             band->bucket = band->max_bucket;
         }
@@ -303,9 +308,15 @@ uint32_t dp_meter_run(struct dp_meters *t, uint32_t id,
             continue;
         }
         for (uint32_t i = 0; i < cnt; i++) {
-            uint64_t cost = pktps ? UNITS_PER_PACKET
-                                  : b->pkts[i]->len * UNITS_PER_BYTE;
-            if (band->bucket >= cost) {
+            int64_t cost = (int64_t) (pktps ? UNITS_PER_PACKET
+                                      : b->pkts[i]->len * UNITS_PER_BYTE);
+            /* A frame bigger than the bucket (a GSO super-frame of up to
+             * 64 KiB past a small burst) would never fit: it passes when
+             * the bucket is full and leaves it in debt, so the average
+             * stays the rate.  Any other frame passes only when it fits,
+             * as OVS's (whose userspace datapath meters segments). */
+            int64_t need = cost < band->max_bucket ? cost : band->max_bucket;
+            if (band->bucket >= need) {
                 band->bucket -= cost;
             } else if (band->rate > fired_rate[i]) {
                 fired_rate[i] = band->rate;

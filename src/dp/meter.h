@@ -19,6 +19,11 @@
  *   raised by prec_level, capped at 3 (AF11 + 1 = AF12); other code points
  *   are left as they are.  The IPv4 header checksum is updated.
  *
+ * One difference from OVS: a frame larger than a band's whole bucket (a
+ * GSO super-frame, up to 64 KiB, past a burst below 512 kilobits) passes
+ * when the bucket is full and leaves it in debt, where OVS (which meters
+ * segments) would drop every such frame; the average stays the rate.
+ *
  * Buckets are kept in fine units so that refills lose nothing between
  * batches: kbps buckets in millibits (1 kb/s = 1 millibit per microsecond),
  * pktps buckets in micropackets; time in microseconds from

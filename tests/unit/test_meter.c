@@ -130,6 +130,41 @@ static void test_burst_default(void **state)
     dp_meters_destroy(t);
 }
 
+/* A frame bigger than the whole bucket (a GSO super-frame past a small
+ * burst) passes when the bucket is full and leaves it in debt: 100 kb/s
+ * with 100 kilobits of burst takes a 20000-byte (160-kilobit) frame every
+ * 1.6 s, which is the rate. */
+static void test_oversized_frame(void **state)
+{
+    (void) state;
+    struct dp_meters *t = dp_meters_create();
+    uint32_t id = set1(t, DP_METER_F_KBPS, DP_METER_BAND_DROP, 100, 0);
+    uint64_t now = dp_meter_now_us() + 10000000;
+    static uint8_t buf[20000 + PACKET_HEADROOM], zero[20000];
+    struct dp_packet p;
+    struct dp_packet_batch b;
+    uint32_t passed = 0;
+    for (uint64_t ms = 0; ms <= 16000; ms += 100) {
+        dp_packet_init(&p, buf, sizeof buf, 0);
+        assert_true(dp_packet_set_data(&p, zero, sizeof zero));
+        b.count = 1;
+        b.pkts[0] = &p;
+        dp_meter_run(t, id, &b, now + ms * 1000, NULL);
+        passed += b.count;
+        if (ms == 0) {
+            assert_int_equal(b.count, 1);       /* the bucket was full */
+        } else if (ms < 1600) {
+            assert_int_equal(b.count, 0);       /* in debt */
+        } else if (ms == 1600) {
+            assert_int_equal(b.count, 1);
+        }
+    }
+    /* 16 s at 100 kb/s is 1600 kilobits: ten 160-kilobit frames, and the
+     * first one of the full bucket. */
+    assert_int_equal(passed, 11);
+    dp_meters_destroy(t);
+}
+
 /* Two bands: a packet over both is counted by the one of higher rate
  * (which drops), one over the lower only by that (dscp_remark: passes). */
 static void test_highest_band_fires(void **state)
@@ -241,6 +276,7 @@ int main(void)
         cmocka_unit_test(test_pktps),
         cmocka_unit_test(test_kbps),
         cmocka_unit_test(test_burst_default),
+        cmocka_unit_test(test_oversized_frame),
         cmocka_unit_test(test_highest_band_fires),
         cmocka_unit_test(test_modify_resets),
         cmocka_unit_test(test_config_errors),
