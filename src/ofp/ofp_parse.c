@@ -997,6 +997,12 @@ static int check_actions(const struct ofp_flow_spec *spec, char *err,
             /* As ovs-ofctl: it would print as "NONE", which is no action. */
             return fail(err, errlen, "actions are invalid with specified "
                         "match (OFPBAC_BAD_OUT_PORT)");
+        } else if (a->type == OFPACT_METER
+                   && (!a->meter.meter_id
+                       || a->meter.meter_id > 0xffff0000u)) {
+            /* meters: OVS's check_METER (OFPM_MAX is the last id). */
+            return fail(err, errlen, "actions are invalid with specified "
+                        "match (OFPMMFC_INVALID_METER)");
         } else if (a->type == OFPACT_GOTO_TABLE) {
             uint8_t tbl = spec->table_id == OFP_TABLE_ALL ? 0 : spec->table_id;
             if (a->u8 <= tbl) {

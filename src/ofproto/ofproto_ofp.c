@@ -1343,8 +1343,10 @@ static int check_meters(struct ofproto *ofp, const struct ofpact *acts,
                         size_t n)
 {
     for (size_t i = 0; i < n; i++) {
+        /* As OVS's check_METER, then its ofproto_check_ofpacts. */
+        uint32_t id = acts[i].meter.meter_id;
         if (acts[i].type == OFPACT_METER
-            && !meter_find(ofp, acts[i].meter.meter_id)) {
+            && (!id || id > OFPM_MAX || !meter_find(ofp, id))) {
             return -OFPERR_OFPMMFC_INVALID_METER;
         }
     }

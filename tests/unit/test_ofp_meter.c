@@ -14,7 +14,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "ofp/ofp_actions.h"
 #include "ofp/ofp_msgs.h"
+#include "ofp/ofp_parse.h"
 #include "ofp/ofp_print.h"
 
 static size_t from_hex(const char *hex, uint8_t *out, size_t max)
@@ -316,6 +318,61 @@ static void test_parse_errors(void **state)
     assert_int_equal(mm.meter.meter_id, OFPM_CONTROLLER);
 }
 
+/* The meter action in flows: ovs-ofctl's text and its ordering rules. */
+static void test_meter_action_text(void **state)
+{
+    (void) state;
+    static const struct { const char *s, *err; } cases[] = {
+        { "meter:1,output:2", NULL },
+        { "meter:4294901760", NULL },
+        { "output:2,meter:1", "invalid instruction ordering: meter must "
+          "appear before apply_actions, for OpenFlow 1.1+ compatibility" },
+        { "meter:1,meter:2", "duplicate meter instruction not allowed, for "
+          "OpenFlow 1.1+ compatibility" },
+        { "meter:x", "invalid numeric format x" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct ofpact *acts;
+        size_t n;
+        char err[256];
+        int r = ofpacts_parse(cases[i].s, &acts, &n, err, sizeof err);
+        if (!cases[i].err) {
+            assert_int_equal(r, 0);
+            struct dstr d = DSTR_INIT;
+            ofpacts_format(acts, n, &d);
+            assert_string_equal(dstr_str(&d), cases[i].s);
+            dstr_free(&d);
+            ofpacts_free(acts, n);
+        } else {
+            assert_int_not_equal(r, 0);
+            assert_string_equal(err, cases[i].err);
+        }
+    }
+}
+
+/* A flow's meter id must be 1 .. OFPM_MAX (OVS's check_METER). */
+static void test_flow_meter_ids(void **state)
+{
+    (void) state;
+    static const char *const bad[] = {
+        "actions=meter:0", "actions=meter:4294901761",
+        "actions=meter:4294967295",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct ofp_flow_spec spec;
+        char err[256];
+        assert_int_not_equal(ofp_parse_flow(bad[i], OFP_PARSE_ADD, &spec,
+                                            err, sizeof err), 0);
+        assert_string_equal(err, "actions are invalid with specified match "
+                            "(OFPMMFC_INVALID_METER)");
+    }
+    struct ofp_flow_spec spec;
+    char err[256];
+    assert_int_equal(ofp_parse_flow("actions=meter:4294901760", OFP_PARSE_ADD,
+                                    &spec, err, sizeof err), 0);
+    ofp_flow_spec_free(&spec);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -323,6 +380,8 @@ int main(void)
         cmocka_unit_test(test_replies),
         cmocka_unit_test(test_decode_errors),
         cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_meter_action_text),
+        cmocka_unit_test(test_flow_meter_ids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
