@@ -1535,7 +1535,6 @@ static int handle_meter_mod(struct ofproto *ofp, const struct ofp_msg *msg)
         err = check_meter_config(&mm.meter);
     }
     if (!err) {
-        ofproto_pull_stats_all();   /* rules deleted get what they carried */
         switch (mm.command) {
         case OFPMC_ADD:
             err = meter_add(ofp, &mm.meter);
@@ -1546,6 +1545,7 @@ static int handle_meter_mod(struct ofproto *ofp, const struct ofp_msg *msg)
         case OFPMC_DELETE: {
             struct ofp_state *st = ofp->ofp_state;
             uint64_t now = dp_time_ms();
+            ofproto_pull_stats_all();   /* deleted rules get their counts */
             if (mm.meter.meter_id == OFPM_ALL) {
                 while (st && st->n_meters) {
                     meter_remove(ofp, &st->meters[st->n_meters - 1], now);
