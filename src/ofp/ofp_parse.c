@@ -1080,6 +1080,9 @@ int ofp_parse_flow(const char *s, enum ofp_parse_mode mode,
     if (!ret) {
         ret = check_actions(spec, err, errlen);
     }
+    if (ret) {
+        ofp_flow_spec_free(spec);   /* actions refused after they parsed */
+    }
     free(copy);
     return ret;
 }
