@@ -20,7 +20,7 @@ import time
 import pytest
 
 from conftest import binary
-from ovs_sandbox import compare, make_sides
+from ovs_sandbox import Capture, compare, make_sides
 
 TAG = "vmtr"
 
@@ -184,3 +184,35 @@ def test_meter_limits_iperf(vswitchd_factory, ovs_sandbox_factory):
         drops = vs.sw.appctl("coverage/show").stdout
         assert "datapath_drop_meter" in drops, drops
         assert vs.alive()
+
+
+def test_meter_dscp_remark(vswitchd_factory, ovs_sandbox_factory):
+    """A dscp_remark band over its rate raises AF11 (tos 0x28) to AF12
+    (0x30) with a correct IPv4 checksum (the host answers every ping);
+    within the rate the packets pass unchanged.  (OVS's userspace
+    datapath refuses dscp_remark bands: OFPMMFC_BAD_BAND, seen in
+    test_meter_commands_as_ovs's transcript.)"""
+    with make_sides("vswitch", TAG, vswitchd_factory, ovs_sandbox_factory,
+                    reference=False) as (vs,):
+        br = f"unix:{vs.mgmt}"
+        h1, h2 = vs.hosts
+        vs.ofctl("del-flows", br)
+        vs.ofctl("-O", "OpenFlow13", "add-meter", br,
+                 "meter=1,pktps,burst,band=type=dscp_remark,rate=1,"
+                 "burst_size=1,prec_level=1")
+        vs.ofctl("-O", "OpenFlow13", "add-flow", br,
+                 "in_port=1,actions=meter:1,output:2")
+        vs.ofctl("-O", "OpenFlow13", "add-flow", br,
+                 "in_port=2,actions=output:1")
+        with Capture(h2, "icmp[icmptype] = icmp-echo and ip[1] = 0x30") \
+                as marked, \
+                Capture(h2, "icmp[icmptype] = icmp-echo and ip[1] = 0x28") \
+                as kept:
+            r = h1.run("ping", "-c", "6", "-i", "0.2", "-W", "1", "-Q",
+                       "0x28", h2.addr, check=False)
+        assert " 0% packet loss" in r.stdout, r.stdout
+        assert len(marked.lines) >= 3, (marked.lines, kept.lines)
+        assert 1 <= len(kept.lines) <= 3, (marked.lines, kept.lines)
+        stats = vs.ofctl("-O", "OpenFlow13", "meter-stats", br).stdout
+        m = re.search(r"packet_in_count:6 .*\n0: packet_count:(\d+)", stats)
+        assert m and int(m.group(1)) == len(marked.lines), stats
