@@ -51,6 +51,12 @@ static void usage(void)
            "SWITCH\n"
            "  snoop SWITCH                snoop on SWITCH and its "
            "controller\n"
+           "  add-meter SWITCH METER      add meter described by METER\n"
+           "  mod-meter SWITCH METER      modify specific METER\n"
+           "  del-meters SWITCH [METER]   delete meters matching METER\n"
+           "  dump-meters SWITCH [METER]  print METER configuration\n"
+           "  meter-stats SWITCH [METER]  print meter statistics\n"
+           "  meter-features SWITCH       print meter features\n"
            "\nSWITCH is a bridge name (RUNDIR/BRIDGE.mgmt), unix:PATH or "
            "tcp:IP[:PORT].\n"
            "\nOptions:\n"
@@ -176,8 +182,9 @@ static const struct ofctl_command *find_command(const char *name)
 {
     const struct ofctl_command *tables[] = {
         ofctl_switch_commands, ofctl_flow_commands,
+        ofctl_meter_commands,   /* meters */
     };
-    for (size_t t = 0; t < 2; t++) {
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
         for (const struct ofctl_command *c = tables[t]; c->name; c++) {
             if (!strcmp(c->name, name)) {
                 return c;

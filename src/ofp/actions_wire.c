@@ -31,6 +31,7 @@ enum {
     OFPAT11_DEC_NW_TTL = 24,
     OFPAT12_SET_FIELD = 25,
     OFPAT15_COPY_FIELD = 28,
+    OFPAT15_METER = 29,
     NXAST_RESUBMIT = 1,
     NXAST_SET_TUNNEL = 2,
     NXAST_REG_MOVE = 6,
@@ -567,6 +568,13 @@ static int encode_one__(struct ofpbuf *b, const struct ofpact *a,
         ofpbuf_put_u8(b, a->u8);
         ofpbuf_put_zeros(b, 3);
         return 0;
+    case OFPACT_METER:          /* meters */
+        if (version < 6) {
+            return -OFPERR_OFPBAC_BAD_TYPE;   /* 1.1-1.4: an instruction */
+        }
+        put_hdr(b, OFPAT15_METER, 8);
+        ofpbuf_put_be32(b, a->meter.meter_id);
+        return 0;
     case OFPACT_NOTE: {
         size_t start = put_nx(b, (uint16_t) wire_codes[a->type].nx, 0);
         ofpbuf_put(b, a->note.data, a->note.len);
@@ -633,9 +641,14 @@ int ofpacts_put_instructions_ctx(struct ofpbuf *out,
     size_t start = out->size;
     size_t n_apply = 0;
     const struct ofpact *go = NULL;
+    /* meters: before 1.5 the METER instruction, ahead of the others. */
+    bool meter_inst = version < 6;
     for (size_t i = 0; i < n; i++) {
         if (acts[i].type == OFPACT_GOTO_TABLE) {
             go = &acts[i];
+        } else if (acts[i].type == OFPACT_METER && meter_inst) {
+            put_hdr(out, (uint16_t) wire_codes[OFPACT_METER].of13, 8);
+            ofpbuf_put_be32(out, acts[i].meter.meter_id);
         } else {
             n_apply++;
         }
@@ -644,7 +657,8 @@ int ofpacts_put_instructions_ctx(struct ofpbuf *out,
         size_t inst = put_hdr(out, OFPIT_APPLY_ACTIONS, 0);
         ofpbuf_put_zeros(out, 4);
         for (size_t i = 0; i < n; i++) {
-            if (acts[i].type == OFPACT_GOTO_TABLE) {
+            if (acts[i].type == OFPACT_GOTO_TABLE
+                || (acts[i].type == OFPACT_METER && meter_inst)) {
                 continue;
             }
             int err = encode_one(out, &acts[i], version, &ctx);
@@ -1181,6 +1195,15 @@ static int decode_of11(struct acts *l, uint16_t type, const uint8_t *p,
         return decode_move(l, ofp_get_be16(p + 4), ofp_get_be16(p + 6),
                            ofp_get_be16(p + 8), ofp_get_be32(p + 12),
                            ofp_get_be32(p + 16));
+    case OFPAT15_METER:         /* meters */
+        if (version < 6) {
+            break;
+        }
+        if ((err = need_len(len, 8))) {
+            return err;
+        }
+        add(l, OFPACT_METER)->meter.meter_id = ofp_get_be32(p + 4);
+        return 0;
     case 9:
     case 10:
         /* OVS's deprecated OFPAT_SET_TP_SRC/DST (OFPACTS' OF13 column). */
@@ -1273,6 +1296,7 @@ static int pull_instructions(const uint8_t *p, size_t len, uint8_t version,
     struct ofpcur c = ofpcur_init(p, len);
     unsigned seen = 0;
     int table = -1;
+    int64_t meter = -1;         /* meters: the METER instruction's id */
     while (c.left) {
         if (c.left < 8) {
             return -OFPERR_OFPBIC_BAD_LEN;
@@ -1286,11 +1310,11 @@ static int pull_instructions(const uint8_t *p, size_t len, uint8_t version,
         switch (type) {
         case OFPIT_GOTO_TABLE:
         case OFPIT_APPLY_ACTIONS:
+        case OFPIT_METER:
             break;
         case OFPIT_WRITE_METADATA:
         case OFPIT_WRITE_ACTIONS:
         case OFPIT_CLEAR_ACTIONS:
-        case OFPIT_METER:
             return -OFPERR_OFPBIC_UNSUP_INST;
         case OFPIT_EXPERIMENTER:
             return -OFPERR_OFPBIC_BAD_EXPERIMENTER;
@@ -1306,12 +1330,25 @@ static int pull_instructions(const uint8_t *p, size_t len, uint8_t version,
                 return -OFPERR_OFPBIC_BAD_LEN;
             }
             table = in[4];
+        } else if (type == OFPIT_METER) {
+            if (ilen != 8) {
+                return -OFPERR_OFPBIC_BAD_LEN;
+            }
+            meter = (int64_t) ofp_get_be32(in + 4);
         } else {
             int err = pull_actions(in + 8, ilen - 8u, version, l);
             if (err) {
                 return err;
             }
         }
+    }
+    if (meter >= 0) {
+        /* It runs first, whatever its place among the instructions. */
+        add(l, OFPACT_METER);
+        memmove(l->v + 1, l->v, (l->n - 1) * sizeof *l->v);
+        memset(&l->v[0], 0, sizeof l->v[0]);
+        l->v[0].type = OFPACT_METER;
+        l->v[0].meter.meter_id = (uint32_t) meter;
     }
     if (table >= 0) {
         add(l, OFPACT_GOTO_TABLE)->u8 = (uint8_t) table;

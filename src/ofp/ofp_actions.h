@@ -106,7 +106,12 @@
                                                                              \
     /* Other. */                                                             \
     OFPACT(NOTE, note, note, OFPACT_NO_WIRE, OFPACT_NO_WIRE, 8,              \
-           "note:41.42.00.00.00.00", "note", NULL)
+           "note:41.42.00.00.00.00", "note", NULL)                           \
+                                                                             \
+    /* meters: OF1.3/1.4 the METER instruction (OFPIT_METER 6), OF1.5 the  \
+     * METER action (OFPAT_METER 29); none in 1.0.  Must come first. */    \
+    OFPACT(METER, meter, meter, OFPACT_NO_WIRE, 6, OFPACT_NO_WIRE,           \
+           "meter:1", "meter", NULL)
 
 enum ofpact_type {
 #define OFPACT(ENUM, ...) OFPACT_##ENUM,
@@ -188,6 +193,9 @@ struct ofpact {
             uint8_t len;
             uint8_t data[OFP_NOTE_MAX];
         } note;
+        struct {                /* meters */
+            uint32_t meter_id;  /* OpenFlow meter id */
+        } meter;
     };
 };
 

@@ -751,4 +751,109 @@ void ofp_encode_bundle_add(struct ofpbuf *b, uint8_t version, uint32_t xid,
                            uint32_t bundle_id, uint16_t flags,
                            const void *inner, size_t len);
 
+/* ---- Meters (OpenFlow 1.3+; ofp_meter.c) ---- */
+
+/* Meter ids: 1 .. OFPM_MAX, and three reserved ones. */
+#define OFPM_MAX 0xffff0000u
+#define OFPM_SLOWPATH 0xfffffffdu
+#define OFPM_CONTROLLER 0xfffffffeu
+#define OFPM_ALL 0xffffffffu
+
+enum ofp_meter_mod_command {
+    OFPMC_ADD = 0,
+    OFPMC_MODIFY = 1,
+    OFPMC_DELETE = 2,
+};
+
+#define OFPMF_KBPS 0x1
+#define OFPMF_PKTPS 0x2
+#define OFPMF_BURST 0x4
+#define OFPMF_STATS 0x8
+
+#define OFPMBT_DROP 1
+#define OFPMBT_DSCP_REMARK 2
+
+struct ofp_meter_band {
+    uint16_t type;              /* OFPMBT_* */
+    uint8_t prec_level;         /* dscp_remark only */
+    uint32_t rate;
+    uint32_t burst_size;
+};
+
+struct ofp_meter_config {
+    uint32_t meter_id;
+    uint16_t flags;             /* OFPMF_* */
+    uint16_t n_bands;
+    struct ofp_meter_band *bands;   /* malloc'd when decoded */
+};
+
+struct ofp_meter_mod {
+    uint16_t command;           /* enum ofp_meter_mod_command */
+    struct ofp_meter_config meter;
+};
+/* OFPT_METER_MOD for `version` (1.3+); a delete carries no flags nor
+ * bands, as ovs-ofctl sends it. */
+void ofp_encode_meter_mod(struct ofpbuf *b, uint8_t version, uint32_t xid,
+                          const struct ofp_meter_mod *mm);
+/* As OVS: OFPMMFC_BAD_COMMAND, OFPMMFC_BAD_FLAGS (kbps and pktps),
+ * OFPBRC_BAD_LEN (a band not 16 bytes, bytes left over), OFPMMFC_BAD_BAND
+ * (a band type other than drop and dscp_remark).  A delete's flags and
+ * bands are ignored.  mm->meter.bands is malloc'd (at most one band per 16
+ * bytes of message); free with ofp_meter_mod_free. */
+int ofp_decode_meter_mod(const struct ofp_msg *msg, struct ofp_meter_mod *mm);
+void ofp_meter_mod_free(struct ofp_meter_mod *mm);
+
+/* Meter stats, config and features requests (`type` one of
+ * METER_STATS_REQUEST, METER_CONFIG_STATS_REQUEST,
+ * METER_FEATURES_STATS_REQUEST; OFPM_ALL for every meter). */
+void ofp_encode_meter_request(struct ofpbuf *b, uint8_t version,
+                              enum ofptype type, uint32_t xid,
+                              uint32_t meter_id);
+/* The meter id of a stats or config request (features: OFPM_ALL). */
+int ofp_decode_meter_request(const struct ofp_msg *msg, uint32_t *meter_id);
+
+void ofp_put_meter_config(struct ofp_mp_reply *r,
+                          const struct ofp_meter_config *mc);
+/* Every entry of one config reply: *mcs malloc'd, each with its bands. */
+int ofp_decode_meter_config_reply(const struct ofp_msg *msg,
+                                  struct ofp_meter_config **mcs, size_t *n);
+void ofp_meter_configs_free(struct ofp_meter_config *mcs, size_t n);
+
+struct ofp_meter_band_stats {
+    uint64_t packet_count, byte_count;
+};
+struct ofp_meter_stats {
+    uint32_t meter_id;
+    uint32_t flow_count;
+    uint64_t packet_in_count, byte_in_count;
+    uint32_t duration_sec, duration_nsec;
+    uint16_t n_bands;
+    struct ofp_meter_band_stats *bands;     /* malloc'd when decoded */
+};
+void ofp_put_meter_stats(struct ofp_mp_reply *r,
+                         const struct ofp_meter_stats *ms);
+int ofp_decode_meter_stats_reply(const struct ofp_msg *msg,
+                                 struct ofp_meter_stats **mss, size_t *n);
+void ofp_meter_stats_free(struct ofp_meter_stats *mss, size_t n);
+
+struct ofp_meter_features {
+    uint32_t max_meters;
+    uint32_t band_types;        /* bit 1 << OFPMBT_* */
+    uint32_t capabilities;      /* OFPMF_* */
+    uint8_t max_bands, max_color;
+};
+void ofp_encode_meter_features_reply(struct ofpbuf *b,
+                                     const struct ofp_msg *req,
+                                     const struct ofp_meter_features *mf);
+int ofp_decode_meter_features_reply(const struct ofp_msg *msg,
+                                    struct ofp_meter_features *mf);
+
+/* ovs-ofctl's meter syntax ("meter=1,kbps,burst,band=type=drop,rate=1000,
+ * burst_size=100"), with its checks and messages, for `command` (an
+ * enum ofp_meter_mod_command, or -1: a request, which takes meter= only).
+ * 0, or -1 with ovs-ofctl's message in `err`; mm->meter.bands is malloc'd
+ * (ofp_meter_mod_free) either way. */
+int ofp_parse_meter_mod(const char *s, int command, struct ofp_meter_mod *mm,
+                        char *err, size_t errlen);
+
 #endif

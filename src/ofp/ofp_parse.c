@@ -997,6 +997,24 @@ static int parse_note(struct act_parser *p, enum ofpact_type type,
     return 0;
 }
 
+/* meters */
+static int parse_meter(struct act_parser *p, enum ofpact_type type,
+                       const struct token *t)
+{
+    const char *s = arg_of(t);
+    char *end;
+    errno = 0;
+    unsigned long long v = s && isdigit((unsigned char) *s)
+                           ? strtoull(s, &end, 0) : 0;
+    if (!s || !isdigit((unsigned char) *s) || errno || *end
+        || v > UINT32_MAX) {
+        return fail(p->err, p->errlen, "invalid numeric format %s",
+                    s ? s : "");
+    }
+    add_act(p, type)->meter.meter_id = (uint32_t) v;
+    return 0;
+}
+
 /* The keywords of OFPACTS. */
 static const struct {
     const char *name, *alias;
@@ -1066,6 +1084,20 @@ int ofpacts_parse(const char *s, struct ofpact **acts, size_t *n_acts,
         ret = fail(err, errlen, "\"drop\" must not be accompanied by any "
                    "other action or instruction");
     }
+    /* meters: an instruction in 1.1+, ahead of apply_actions. */
+    for (size_t i = 0, n_meter = 0; !ret && i < *n_acts; i++) {
+        if ((*acts)[i].type != OFPACT_METER) {
+            continue;
+        }
+        if (++n_meter > 1) {
+            ret = fail(err, errlen, "duplicate meter instruction not "
+                       "allowed, for OpenFlow 1.1+ compatibility");
+        } else if (i > 0) {
+            ret = fail(err, errlen, "invalid instruction ordering: meter "
+                       "must appear before apply_actions, for OpenFlow 1.1+ "
+                       "compatibility");
+        }
+    }
     int n_goto = 0;
     for (size_t i = 0; !ret && i < *n_acts; i++) {
         if ((*acts)[i].type == OFPACT_GOTO_TABLE) {
@@ -1103,6 +1135,12 @@ static int check_actions(const struct ofp_flow_spec *spec, char *err,
             /* As ovs-ofctl: it would print as "NONE", which is no action. */
             return fail(err, errlen, "actions are invalid with specified "
                         "match (OFPBAC_BAD_OUT_PORT)");
+        } else if (a->type == OFPACT_METER
+                   && (!a->meter.meter_id
+                       || a->meter.meter_id > 0xffff0000u)) {
+            /* meters: OVS's check_METER (OFPM_MAX is the last id). */
+            return fail(err, errlen, "actions are invalid with specified "
+                        "match (OFPMMFC_INVALID_METER)");
         } else if (a->type == OFPACT_GOTO_TABLE) {
             uint8_t tbl = spec->table_id == OFP_TABLE_ALL ? 0 : spec->table_id;
             if (a->u8 <= tbl) {
@@ -1179,6 +1217,9 @@ int ofp_parse_flow(const char *s, enum ofp_parse_mode mode,
     }
     if (!ret) {
         ret = check_actions(spec, err, errlen);
+    }
+    if (ret) {
+        ofp_flow_spec_free(spec);   /* actions refused after they parsed */
     }
     free(copy);
     return ret;
@@ -1605,6 +1646,11 @@ static void format_resubmit(const struct ofpact *a, struct dstr *out)
 static void format_goto_table(const struct ofpact *a, struct dstr *out)
 {
     dstr_printf(out, "goto_table:%u", a->u8);
+}
+
+static void format_meter(const struct ofpact *a, struct dstr *out)
+{
+    dstr_printf(out, "meter:%" PRIu32, a->meter.meter_id);
 }
 
 static void format_note(const struct ofpact *a, struct dstr *out)

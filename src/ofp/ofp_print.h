@@ -103,4 +103,8 @@ void ofp_print_hex_dump(struct dstr *out, const uint8_t *p, size_t len);
 void ofp_print_msg(struct dstr *out, const void *data, size_t len,
                    int verbosity);
 
+/* Meters (ofp_meter.c), as ovs-ofctl 3.1 prints them: the body of a meter
+ * mod, multipart request, config, stats and features reply. */
+int ofp_print_meter_msg(struct dstr *out, const struct ofp_msg *msg);
+
 #endif

@@ -421,6 +421,14 @@ static int print_body(struct dstr *out, const struct ofp_msg *msg,
     case OFPTYPE_NXT_SET_FLOW_FORMAT:
     case OFPTYPE_NXT_FLOW_MOD_TABLE_ID:
     case OFPTYPE_NXT_SET_PACKET_IN_FORMAT: return print_nx_u32(out, msg);
+    /* meters */
+    case OFPTYPE_METER_MOD:
+    case OFPTYPE_METER_STATS_REQUEST:
+    case OFPTYPE_METER_CONFIG_STATS_REQUEST:
+    case OFPTYPE_METER_STATS_REPLY:
+    case OFPTYPE_METER_CONFIG_STATS_REPLY:
+    case OFPTYPE_METER_FEATURES_STATS_REPLY:
+        return ofp_print_meter_msg(out, msg);
     default:
         return 0;
     }

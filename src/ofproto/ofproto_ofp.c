@@ -2,6 +2,7 @@
 #include "ofproto/ofproto_ofp.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <net/if.h>
 
 #include "dp/datapath.h"
+#include "dp/meter.h"
 #include "dp/vport/netdev_util.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
@@ -49,8 +51,20 @@ struct bundle {
     struct bundle *next;
 };
 
+/* meters: one OpenFlow meter of the bridge, on datapath meter dp_id. */
+struct ofmeter {
+    uint32_t id;
+    uint32_t dp_id;
+    uint16_t flags;
+    uint16_t n_bands;
+    struct ofp_meter_band bands[DP_METER_MAX_BANDS];
+    uint64_t created_ms;
+};
+
 struct ofp_state {
     struct bundle *bundles;
+    struct ofmeter *meters;     /* meters: sorted by id */
+    size_t n_meters;
 };
 
 static void bundle_free(struct bundle *b)
@@ -76,6 +90,10 @@ static void state_free(struct ofproto *ofp)
         st->bundles = b->next;
         bundle_free(b);
     }
+    for (size_t i = 0; i < st->n_meters; i++) {     /* meters */
+        dp_meter_del(datapath_meters(ofp->dp), st->meters[i].dp_id);
+    }
+    free(st->meters);
     free(st);
     ofp->ofp_state = NULL;
 }
@@ -530,10 +548,17 @@ static int delete_flows(struct ofproto *ofp, const struct ofp_flow_mod *fm,
     return 0;
 }
 
+static int check_meters(struct ofproto *ofp, const struct ofpact *acts,
+                        size_t n);
+
 static int apply_flow_mod(struct ofproto *ofp, const struct ofp_flow_mod *fm,
                           struct journal *j, uint64_t now_ms)
 {
     int err = check_flow_mod(fm);
+    if (!err && (fm->command == OFPFC_ADD || fm->command == OFPFC_MODIFY
+                 || fm->command == OFPFC_MODIFY_STRICT)) {
+        err = check_meters(ofp, fm->acts, fm->n_acts);
+    }
     if (err) {
         return err;
     }
@@ -673,6 +698,9 @@ static int handle_packet_out(struct ofproto *ofp, const struct ofp_msg *msg)
         err = -OFPERR_OFPBRC_BAD_PORT;
     } else {
         err = check_actions(po.acts, po.n_acts, OFPTT_ALL);
+        if (!err) {
+            err = check_meters(ofp, po.acts, po.n_acts);
+        }
     }
     if (!err) {
         const struct xflow *md = NULL;
@@ -1349,6 +1377,351 @@ static int handle_tlv_table_request(struct ofconn *conn,
     return 0;
 }
 
+/* ---- meters ---- */
+
+/* The bridge's meter `id`, or NULL. */
+static struct ofmeter *meter_find(struct ofproto *ofp, uint32_t id)
+{
+    struct ofp_state *st = ofp->ofp_state;
+    if (!st) {
+        return NULL;
+    }
+    size_t lo = 0, hi = st->n_meters;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (st->meters[mid].id < id) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo < st->n_meters && st->meters[lo].id == id ? &st->meters[lo]
+                                                        : NULL;
+}
+
+bool ofproto_meter_dp_id(struct ofproto *ofp, uint32_t meter_id,
+                         uint32_t *dp_id)
+{
+    const struct ofmeter *m = meter_find(ofp, meter_id);
+    if (m) {
+        *dp_id = m->dp_id;
+    }
+    return m != NULL;
+}
+
+/* As OVS's ofproto_check_ofpacts: every meter an action list names
+ * exists (OFPMMFC_INVALID_METER). */
+static int check_meters(struct ofproto *ofp, const struct ofpact *acts,
+                        size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        /* As OVS's check_METER, then its ofproto_check_ofpacts. */
+        uint32_t id = acts[i].meter.meter_id;
+        if (acts[i].type == OFPACT_METER
+            && (!id || id > OFPM_MAX || !meter_find(ofp, id))) {
+            return -OFPERR_OFPMMFC_INVALID_METER;
+        }
+    }
+    return 0;
+}
+
+static bool rule_uses_meter(const struct rule *r, uint32_t id)
+{
+    for (size_t i = 0; i < r->n_acts; i++) {
+        if (r->acts[i].type == OFPACT_METER
+            && r->acts[i].meter.meter_id == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The rules of every table that use meter `id` (all: any meter);
+ * malloc'd. */
+static struct rule **meter_rules(struct ofproto *ofp, uint32_t id, bool all,
+                                 size_t *n)
+{
+    struct rule **out = NULL;
+    size_t k = 0, cap = 0;
+    for (int t = 0; t < OFP_N_TABLES; t++) {
+        if (!oftable_count(ofp->tables[t])) {
+            continue;
+        }
+        size_t nr;
+        struct rule **rules = oftable_rules(ofp->tables[t], &nr);
+        for (size_t i = 0; i < nr; i++) {
+            bool uses = false;
+            for (size_t a = 0; a < rules[i]->n_acts && !uses; a++) {
+                uses = rules[i]->acts[a].type == OFPACT_METER;
+            }
+            if (uses && (all || rule_uses_meter(rules[i], id))) {
+                if (k == cap) {
+                    cap = cap ? 2 * cap : 8;
+                    out = xrealloc(out, cap * sizeof *out);
+                }
+                out[k++] = rules[i];
+            }
+        }
+        free(rules);
+    }
+    *n = k;
+    return out;
+}
+
+/* The datapath configuration of `mc` (checked by the caller). */
+static void meter_dp_config(const struct ofp_meter_config *mc,
+                            struct dp_meter_config *dc)
+{
+    memset(dc, 0, sizeof *dc);
+    dc->flags = mc->flags;
+    dc->n_bands = mc->n_bands;
+    for (uint16_t i = 0; i < mc->n_bands; i++) {
+        dc->bands[i].type = mc->bands[i].type;
+        dc->bands[i].prec_level = mc->bands[i].prec_level;
+        dc->bands[i].rate = mc->bands[i].rate;
+        dc->bands[i].burst_size = mc->bands[i].burst_size;
+    }
+}
+
+/* OVS's checks of a meter's configuration (ofproto.c, dpif.c and its
+ * userspace datapath), in its order. */
+static int check_meter_config(const struct ofp_meter_config *mc)
+{
+    if (mc->meter_id == 0) {
+        return -OFPERR_OFPMMFC_INVALID_METER;
+    }
+    if (mc->meter_id > OFPM_MAX && mc->meter_id != OFPM_SLOWPATH
+        && mc->meter_id != OFPM_CONTROLLER) {
+        return -OFPERR_OFPMMFC_INVALID_METER;
+    }
+    if (mc->n_bands > DP_METER_MAX_BANDS) {
+        return -OFPERR_OFPMMFC_OUT_OF_BANDS;
+    }
+    if (!(mc->flags & (OFPMF_KBPS | OFPMF_PKTPS))
+        || ((mc->flags & OFPMF_KBPS) && (mc->flags & OFPMF_PKTPS))) {
+        return -OFPERR_OFPMMFC_BAD_FLAGS;
+    }
+    if (!mc->n_bands) {
+        return -OFPERR_OFPMMFC_OUT_OF_BANDS;
+    }
+    for (uint16_t i = 0; i < mc->n_bands; i++) {
+        if (!mc->bands[i].rate) {
+            return -OFPERR_OFPMMFC_BAD_RATE;
+        }
+    }
+    if (mc->flags & ~(OFPMF_KBPS | OFPMF_PKTPS | OFPMF_BURST | OFPMF_STATS)) {
+        return -OFPERR_OFPMMFC_BAD_FLAGS;
+    }
+    return 0;
+}
+
+static void meter_record(struct ofmeter *m, const struct ofp_meter_config *mc)
+{
+    m->flags = mc->flags;
+    m->n_bands = mc->n_bands;
+    memcpy(m->bands, mc->bands, mc->n_bands * sizeof *mc->bands);
+}
+
+/* Removes meter `m` of the bridge and the rules that use it (with
+ * flow_removed, reason meter_delete, as OVS). */
+static void meter_remove(struct ofproto *ofp, struct ofmeter *m,
+                         uint64_t now_ms)
+{
+    struct ofp_state *st = ofp->ofp_state;
+    size_t n;
+    struct rule **rules = meter_rules(ofp, m->id, false, &n);
+    for (size_t i = 0; i < n; i++) {
+        oftable_remove(ofp->tables[rules[i]->table_id], rules[i]);
+        ofproto_rule_send_removed(ofp, rules[i], OFPRR_METER_DELETE, now_ms);
+        rule_unref(rules[i]);
+    }
+    free(rules);
+    dp_meter_del(datapath_meters(ofp->dp), m->dp_id);
+    size_t k = (size_t) (m - st->meters);
+    memmove(&st->meters[k], &st->meters[k + 1],
+            (st->n_meters - k - 1) * sizeof *st->meters);
+    st->n_meters--;
+    ofp->need_revalidate = true;
+}
+
+static int meter_add(struct ofproto *ofp, const struct ofp_meter_config *mc)
+{
+    if (meter_find(ofp, mc->meter_id)) {
+        return -OFPERR_OFPMMFC_METER_EXISTS;
+    }
+    struct dp_meters *dm = datapath_meters(ofp->dp);
+    uint32_t dp_id;
+    if (dp_meter_id_alloc(dm, &dp_id)) {
+        return -OFPERR_OFPMMFC_OUT_OF_METERS;
+    }
+    struct dp_meter_config dc;
+    meter_dp_config(mc, &dc);
+    char err[128];
+    if (dp_meter_set(dm, dp_id, &dc, err, sizeof err)) {
+        VLOG_WARN("%s: meter %" PRIu32 ": %s", ofp->name, mc->meter_id, err);
+        dp_meter_del(dm, dp_id);
+        return -OFPERR_OFPMMFC_BAD_BAND;
+    }
+    struct ofp_state *st = state_of(ofp);
+    size_t k = 0;
+    while (k < st->n_meters && st->meters[k].id < mc->meter_id) {
+        k++;
+    }
+    st->meters = xrealloc(st->meters, (st->n_meters + 1)
+                                      * sizeof *st->meters);
+    memmove(&st->meters[k + 1], &st->meters[k],
+            (st->n_meters - k) * sizeof *st->meters);
+    st->n_meters++;
+    struct ofmeter *m = &st->meters[k];
+    memset(m, 0, sizeof *m);
+    m->id = mc->meter_id;
+    m->dp_id = dp_id;
+    m->created_ms = dp_time_ms();
+    meter_record(m, mc);
+    return 0;
+}
+
+static int meter_modify(struct ofproto *ofp, const struct ofp_meter_config *mc)
+{
+    struct ofmeter *m = meter_find(ofp, mc->meter_id);
+    if (!m) {
+        return -OFPERR_OFPMMFC_UNKNOWN_METER;
+    }
+    struct dp_meter_config dc;
+    meter_dp_config(mc, &dc);
+    char err[128];
+    if (dp_meter_set(datapath_meters(ofp->dp), m->dp_id, &dc, err,
+                     sizeof err)) {
+        VLOG_WARN("%s: meter %" PRIu32 ": %s", ofp->name, mc->meter_id, err);
+        return -OFPERR_OFPMMFC_BAD_BAND;
+    }
+    meter_record(m, mc);        /* created_ms stays, as OVS */
+    return 0;
+}
+
+static int handle_meter_mod(struct ofproto *ofp, const struct ofp_msg *msg)
+{
+    struct ofp_meter_mod mm;
+    int err = ofp_decode_meter_mod(msg, &mm);
+    if (!err && mm.command != OFPMC_DELETE) {
+        err = check_meter_config(&mm.meter);
+    }
+    if (!err) {
+        switch (mm.command) {
+        case OFPMC_ADD:
+            err = meter_add(ofp, &mm.meter);
+            break;
+        case OFPMC_MODIFY:
+            err = meter_modify(ofp, &mm.meter);
+            break;
+        case OFPMC_DELETE: {
+            struct ofp_state *st = ofp->ofp_state;
+            uint64_t now = dp_time_ms();
+            ofproto_pull_stats_all();   /* deleted rules get their counts */
+            if (mm.meter.meter_id == OFPM_ALL) {
+                while (st && st->n_meters) {
+                    meter_remove(ofp, &st->meters[st->n_meters - 1], now);
+                }
+            } else if (mm.meter.meter_id) {
+                struct ofmeter *m = meter_find(ofp, mm.meter.meter_id);
+                if (m) {
+                    meter_remove(ofp, m, now);
+                }
+            }
+            break;
+        }
+        }
+    }
+    ofp_meter_mod_free(&mm);
+    if (ofp->need_revalidate) {
+        ofproto_revalidate(ofp);
+    }
+    return err;
+}
+
+static void meter_reply_one(struct ofproto *ofp, struct ofp_mp_reply *r,
+                            const struct ofmeter *m, bool stats,
+                            uint64_t now)
+{
+    struct ofp_meter_config mc = {
+        .meter_id = m->id, .flags = m->flags, .n_bands = m->n_bands,
+        .bands = (struct ofp_meter_band *) m->bands,
+    };
+    if (!stats) {
+        ofp_put_meter_config(r, &mc);
+        return;
+    }
+    struct dp_meter_stats ds;
+    dp_meter_get_stats(datapath_meters(ofp->dp), m->dp_id, &ds);
+    struct ofp_meter_band_stats bs[DP_METER_MAX_BANDS];
+    memset(bs, 0, sizeof bs);
+    for (uint16_t i = 0; i < m->n_bands && i < ds.n_bands; i++) {
+        bs[i].packet_count = ds.bands[i].packets;
+        bs[i].byte_count = ds.bands[i].bytes;
+    }
+    size_t n_rules;
+    free(meter_rules(ofp, m->id, false, &n_rules));
+    uint64_t age = now > m->created_ms ? now - m->created_ms : 0;
+    struct ofp_meter_stats ms = {
+        .meter_id = m->id, .flow_count = (uint32_t) n_rules,
+        .packet_in_count = ds.packets, .byte_in_count = ds.bytes,
+        .duration_sec = (uint32_t) (age / 1000),
+        .duration_nsec = (uint32_t) (age % 1000 * 1000000),
+        .n_bands = m->n_bands, .bands = bs,
+    };
+    ofp_put_meter_stats(r, &ms);
+}
+
+static int handle_meter_request(struct ofproto *ofp, struct ofconn *conn,
+                                const struct ofp_msg *msg)
+{
+    uint32_t id;
+    int err = ofp_decode_meter_request(msg, &id);
+    if (err) {
+        return err;
+    }
+    const struct ofmeter *one = NULL;
+    if (id != OFPM_ALL) {
+        one = meter_find(ofp, id);
+        if (!one) {
+            return -OFPERR_OFPMMFC_UNKNOWN_METER;
+        }
+    }
+    bool stats = msg->type == OFPTYPE_METER_STATS_REQUEST;
+    uint64_t now = dp_time_ms();
+    struct ofpbuf b = OFPBUF_INIT;
+    struct ofp_mp_reply r;
+    ofp_mp_reply_init(&r, &b, msg);
+    struct ofp_state *st = ofp->ofp_state;
+    if (one) {
+        meter_reply_one(ofp, &r, one, stats, now);
+    } else {
+        for (size_t i = 0; st && i < st->n_meters; i++) {
+            meter_reply_one(ofp, &r, &st->meters[i], stats, now);
+        }
+    }
+    ofp_mp_reply_finish(&r);
+    send_and_free(conn, &b);
+    return 0;
+}
+
+/* The datapath's real limits: DP_METER_MAX meters shared by its bridges,
+ * DP_METER_MAX_BANDS bands, drop and dscp_remark, every flag. */
+static int handle_meter_features(struct ofconn *conn,
+                                 const struct ofp_msg *msg)
+{
+    struct ofp_meter_features mf = {
+        .max_meters = DP_METER_MAX,
+        .band_types = (1u << OFPMBT_DROP) | (1u << OFPMBT_DSCP_REMARK),
+        .capabilities = OFPMF_KBPS | OFPMF_PKTPS | OFPMF_BURST | OFPMF_STATS,
+        .max_bands = DP_METER_MAX_BANDS, .max_color = 0,
+    };
+    struct ofpbuf b = OFPBUF_INIT;
+    ofp_encode_meter_features_reply(&b, msg, &mf);
+    send_and_free(conn, &b);
+    return 0;
+}
+
 /* ---- dispatch ---- */
 
 static bool modifies_state(enum ofptype t)
@@ -1407,13 +1780,17 @@ int ofproto_ofp_handle(struct ofproto *ofp, struct ofconn *conn,
     case OFPTYPE_QUEUE_STATS_REQUEST:
     case OFPTYPE_GROUP_STATS_REQUEST:
     case OFPTYPE_GROUP_DESC_STATS_REQUEST:
+        return reply_mp_zeros(conn, msg, 0, 0);
+    /* meters */
+    case OFPTYPE_METER_MOD:
+        return handle_meter_mod(ofp, msg);
     case OFPTYPE_METER_STATS_REQUEST:
     case OFPTYPE_METER_CONFIG_STATS_REQUEST:
-        return reply_mp_zeros(conn, msg, 0, 0);
+        return handle_meter_request(ofp, conn, msg);
     case OFPTYPE_GROUP_FEATURES_STATS_REQUEST:
         return reply_mp_zeros(conn, msg, 1, 40);   /* no group types */
     case OFPTYPE_METER_FEATURES_STATS_REQUEST:
-        return reply_mp_zeros(conn, msg, 1, 16);   /* no meters */
+        return handle_meter_features(conn, msg);
     case OFPTYPE_TABLE_FEATURES_STATS_REQUEST:
         return handle_table_features(conn, msg);
     case OFPTYPE_TABLE_DESC_REQUEST:
@@ -1428,7 +1805,6 @@ int ofproto_ofp_handle(struct ofproto *ofp, struct ofconn *conn,
     case OFPTYPE_NXT_RESUME:
         return handle_resume(ofp, msg);
     case OFPTYPE_GROUP_MOD:
-    case OFPTYPE_METER_MOD:
     default:
         return -OFPERR_OFPBRC_BAD_TYPE;
     }

@@ -1,6 +1,7 @@
 /* Translation of a packet through the tables into datapath actions and a
  * megaflow mask; NORMAL (MAC learning, flooding, VLANs) lives here too. */
 #include "ofproto/xlate.h"
+#include "ofproto/ofproto_ofp.h"
 
 #include <arpa/inet.h>
 #include <endian.h>
@@ -836,6 +837,17 @@ static bool xlate_note(struct xctx *c, const struct ofpact *a)
 {
     (void) c;
     (void) a;
+    return true;
+}
+
+/* meters: the batch runs through the datapath meter of the bridge's
+ * OpenFlow meter (a meter that is gone meters nothing). */
+static bool xlate_meter(struct xctx *c, const struct ofpact *a)
+{
+    uint32_t dp_id;
+    if (ofproto_meter_dp_id(c->ofp, a->meter.meter_id, &dp_id)) {
+        action_put_meter(&c->out->acts, dp_id);
+    }
     return true;
 }
 

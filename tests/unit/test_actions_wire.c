@@ -138,8 +138,11 @@ static void test_samples(void **state)
             uint8_t ver = versions[v];
             struct ofpbuf b = OFPBUF_INIT, b2 = OFPBUF_INIT;
             int err = ofpacts_put_instructions(&b, acts, n, ver);
-            if (ver == 1 && acts[0].type == OFPACT_PUSH_VLAN) {
-                assert_int_equal(err, 0);       /* left out, as OVS does */
+            if (ver == 1 && (acts[0].type == OFPACT_PUSH_VLAN
+                             || acts[0].type == OFPACT_METER)) {
+                /* push_vlan is left out, as OVS does; 1.0 has no meter */
+                assert_int_equal(err, acts[0].type == OFPACT_PUSH_VLAN
+                                      ? 0 : -OFPERR_OFPBAC_BAD_TYPE);
                 assert_int_equal(b.size, 0);
                 continue;
             }
@@ -165,7 +168,8 @@ static void test_samples(void **state)
                              0);
             assert_bytes(b2.data, b2.size, b.data, b.size, sample);
             /* A plain list (what a packet_out carries) too. */
-            if (acts[n - 1].type != OFPACT_GOTO_TABLE || ver == 1) {
+            if ((acts[n - 1].type != OFPACT_GOTO_TABLE || ver == 1)
+                && (acts[0].type != OFPACT_METER || ver >= 6)) {
                 ofpbuf_clear(&b2);
                 assert_int_equal(ofpacts_put_actions(&b2, acts, n, ver), 0);
                 ofpacts_free(back, n_back);
@@ -479,6 +483,52 @@ static void test_controller(void **state)
     ofpacts_free(back, nb);
 }
 
+/* meters: "meter:1,output:2" as Debian's ovs-ofctl sends it: OF1.3 a
+ * METER instruction ahead of APPLY_ACTIONS, OF1.5 the METER action
+ * (type 29) inside it (captured with ofp_golden_capture.py). */
+static void test_meter_wire(void **state)
+{
+    (void) state;
+    static const struct { uint8_t version; const char *hex; } g[] = {
+        { 4, "0006000800000001 0004001800000000"
+             "0000001000000002 0000000000000000" },
+        { 6, "0004002000000000 001d000800000001"
+             "0000001000000002 0000000000000000" },
+    };
+    for (size_t i = 0; i < sizeof g / sizeof g[0]; i++) {
+        struct ofpact *acts;
+        size_t n;
+        parse_acts("meter:1,output:2", &acts, &n);
+        uint8_t want[128];
+        size_t wn = wire_hex_into(g[i].hex, want, sizeof want);
+        struct ofpbuf b = OFPBUF_INIT;
+        assert_int_equal(ofpacts_put_instructions(&b, acts, n, g[i].version),
+                         0);
+        assert_bytes(b.data, b.size, want, wn, "meter");
+        struct ofpact *back;
+        size_t nb;
+        assert_int_equal(ofpacts_pull_instructions(want, wn, g[i].version,
+                                                   &back, &nb), 0);
+        char text[64];
+        wire_acts_text(back, nb, text, sizeof text);
+        assert_string_equal(text, "meter:1,output:2");
+        ofpbuf_uninit(&b);
+        ofpacts_free(back, nb);
+        ofpacts_free(acts, n);
+    }
+    /* The instruction after APPLY_ACTIONS still runs first. */
+    uint8_t late[64];
+    size_t ln = wire_hex_into("0004001800000000 0000001000000002 0000000000000000"
+                      "0006000800000007", late, sizeof late);
+    struct ofpact *back;
+    size_t nb;
+    assert_int_equal(ofpacts_pull_instructions(late, ln, 4, &back, &nb), 0);
+    char text[64];
+    wire_acts_text(back, nb, text, sizeof text);
+    assert_string_equal(text, "meter:7,output:2");
+    ofpacts_free(back, nb);
+}
+
 static void bad(uint8_t version, bool inst, const char *hex, enum ofperr want)
 {
     uint8_t buf[256];
@@ -597,7 +647,10 @@ static void test_malformed(void **state)
     bad(4, true, "0005000800000000", OFPERR_OFPBIC_UNSUP_INST);
     bad(4, true, "0002001800000000 0000000000000001 ffffffffffffffff",
         OFPERR_OFPBIC_UNSUP_INST);
-    bad(4, true, "0006000800000001", OFPERR_OFPBIC_UNSUP_INST);
+    /* meters: a METER instruction is 8 bytes; 1.3 has no METER action. */
+    bad(4, true, "0006001000000001 0000000000000000", OFPERR_OFPBIC_BAD_LEN);
+    bad(4, false, "001d000800000001", OFPERR_OFPBAC_BAD_TYPE);
+    bad(6, false, "001d001000000001 0000000000000000", OFPERR_OFPBAC_BAD_LEN);
     bad(4, true, "0063000800000000", OFPERR_OFPBIC_UNKNOWN_INST);
     bad(4, true, "ffff001000002320 0000000000000000",
         OFPERR_OFPBIC_BAD_EXPERIMENTER);
@@ -642,6 +695,7 @@ int main(void)
         cmocka_unit_test(test_golden_actions),
         cmocka_unit_test(test_controller),
         cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_meter_wire),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

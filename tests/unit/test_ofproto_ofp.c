@@ -6,6 +6,7 @@
  * connmgr.o is not pulled in while every symbol it would give is defined
  * here). */
 #include "test_ofproto_harness.h"
+#include "dp/meter.h"
 
 #include <time.h>
 
@@ -969,6 +970,143 @@ static void test_replies(void **state)
     t_destroy(&t);
 }
 
+/* ---- meters ---- */
+
+static int meter_mod(struct t *t, int command, const char *text)
+{
+    struct ofp_meter_mod mm;
+    char err[128];
+    if (ofp_parse_meter_mod(text, command, &mm, err, sizeof err)) {
+        fail_msg("%s: %s", text, err);
+    }
+    struct ofpbuf b = OFPBUF_INIT;
+    ofp_encode_meter_mod(&b, t->conn.version, t->xid++, &mm);
+    ofp_meter_mod_free(&mm);
+    int ret = t_handle(t, &b);
+    ofpbuf_uninit(&b);
+    return ret;
+}
+
+/* A meter_mod of `flags` with one drop band of `rate`. */
+static int raw_meter_mod(struct t *t, uint16_t command, uint32_t id,
+                         uint16_t flags, uint32_t rate, uint16_t n_bands)
+{
+    struct ofp_meter_band bands[16];
+    for (uint16_t i = 0; i < n_bands; i++) {
+        bands[i] = (struct ofp_meter_band) { OFPMBT_DROP, 0, rate, 0 };
+    }
+    struct ofp_meter_mod mm = { command, { id, flags, n_bands, bands } };
+    struct ofpbuf b = OFPBUF_INIT;
+    ofp_encode_meter_mod(&b, t->conn.version, t->xid++, &mm);
+    int ret = t_handle(t, &b);
+    ofpbuf_uninit(&b);
+    return ret;
+}
+
+/* OVS's checks of meter_mods and of flows that name meters; a meter over
+ * its rate drops packets of the flow; deleting it deletes the flow. */
+static void test_meters(void **state)
+{
+    (void) state;
+    struct t t;
+    t_init(&t, OFP13_VERSION);
+    assert_int_equal(meter_mod(&t, OFPMC_ADD, "meter=1,pktps,burst,"
+                               "band=type=drop,rate=1,burst_size=2"), 0);
+    assert_int_equal(meter_mod(&t, OFPMC_ADD, "meter=1,kbps,"
+                               "band=type=drop,rate=1"),
+                     -OFPERR_OFPMMFC_METER_EXISTS);
+    assert_int_equal(meter_mod(&t, OFPMC_MODIFY, "meter=9,kbps,"
+                               "band=type=drop,rate=1"),
+                     -OFPERR_OFPMMFC_UNKNOWN_METER);
+    assert_int_equal(raw_meter_mod(&t, OFPMC_ADD, 0, OFPMF_KBPS, 1, 1),
+                     -OFPERR_OFPMMFC_INVALID_METER);
+    assert_int_equal(raw_meter_mod(&t, OFPMC_ADD, OFPM_ALL, OFPMF_KBPS, 1, 1),
+                     -OFPERR_OFPMMFC_INVALID_METER);
+    assert_int_equal(raw_meter_mod(&t, OFPMC_ADD, 2, 0, 1, 1),
+                     -OFPERR_OFPMMFC_BAD_FLAGS);
+    assert_int_equal(raw_meter_mod(&t, OFPMC_ADD, 2, OFPMF_KBPS, 0, 1),
+                     -OFPERR_OFPMMFC_BAD_RATE);
+    assert_int_equal(raw_meter_mod(&t, OFPMC_ADD, 2, OFPMF_KBPS, 1, 9),
+                     -OFPERR_OFPMMFC_OUT_OF_BANDS);
+    assert_int_equal(raw_meter_mod(&t, OFPMC_ADD, 2, OFPMF_KBPS, 1, 0),
+                     -OFPERR_OFPMMFC_OUT_OF_BANDS);
+
+    /* A flow naming a missing meter, alone or in a bundle. */
+    assert_int_equal(t_flow(&t, OFPFC_ADD, "in_port=1,actions=meter:5,"
+                            "output:2", 0), -OFPERR_OFPMMFC_INVALID_METER);
+    bundle_add_flow(&t, 1, "in_port=1,actions=meter:5,output:2", 0, 0);
+    bundle_ctrl(&t, OFPBCT_COMMIT_REQUEST, 1, -OFPERR_OFPBFC_MSG_FAILED);
+    assert_int_equal(n_rules(&t), 1);           /* the NORMAL flow */
+    assert_int_equal(t_flow(&t, OFPFC_ADD, "in_port=1,actions=meter:1,"
+                            "output:2", OFPFF_SEND_FLOW_REM), 0);
+
+    /* 5 frames: the first two fit the burst, three are dropped (the
+     * first one through the upcall, the rest through the megaflow). */
+    uint8_t f[128];
+    size_t len = udp_frame(f, 2, 1, -1, 0x0a000001, 0x0a000002, 53);
+    for (int i = 0; i < 5; i++) {
+        h_send(&t.h, 1, f, len);
+    }
+    assert_int_equal(h_drain(&t.h, 2), 2);
+    struct dp_drop_stats ds;
+    datapath_get_drops(t.h.dp, &ds);
+    assert_int_equal(ds.n[DP_DROP_METER], 3);
+
+    /* Stats: the meter saw 5, its band dropped 3; one flow uses it. */
+    t_clear_out(&t);
+    struct ofpbuf b = OFPBUF_INIT;
+    ofp_encode_meter_request(&b, OFP13_VERSION, OFPTYPE_METER_STATS_REQUEST,
+                             t.xid++, OFPM_ALL);
+    assert_int_equal(t_handle(&t, &b), 0);
+    size_t ofs = 0;
+    struct ofp_msg msg;
+    assert_true(next_msg(&t, &ofs, &msg));
+    struct ofp_meter_stats *ms;
+    size_t n;
+    assert_int_equal(ofp_decode_meter_stats_reply(&msg, &ms, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(ms[0].meter_id, 1);
+    assert_int_equal(ms[0].flow_count, 1);
+    assert_int_equal(ms[0].packet_in_count, 5);
+    assert_int_equal(ms[0].bands[0].packet_count, 3);
+    ofp_meter_stats_free(ms, n);
+    /* A meter that is not there. */
+    ofp_encode_meter_request(&b, OFP13_VERSION,
+                             OFPTYPE_METER_CONFIG_STATS_REQUEST, t.xid++, 3);
+    assert_int_equal(t_handle(&t, &b), -OFPERR_OFPMMFC_UNKNOWN_METER);
+    /* Features: the datapath's limits. */
+    t_clear_out(&t);
+    ofp_encode_meter_request(&b, OFP13_VERSION,
+                             OFPTYPE_METER_FEATURES_STATS_REQUEST, t.xid++, 0);
+    assert_int_equal(t_handle(&t, &b), 0);
+    ofs = 0;
+    assert_true(next_msg(&t, &ofs, &msg));
+    struct ofp_meter_features mf;
+    assert_int_equal(ofp_decode_meter_features_reply(&msg, &mf), 0);
+    assert_int_equal(mf.max_meters, DP_METER_MAX);
+    assert_int_equal(mf.max_bands, DP_METER_MAX_BANDS);
+    assert_int_equal(mf.band_types, 6);
+    assert_int_equal(mf.capabilities, 0xf);
+    ofpbuf_uninit(&b);
+
+    /* Deleting the meter deletes its flow (flow_removed, meter_delete). */
+    assert_int_equal(meter_mod(&t, OFPMC_DELETE, "meter=1"), 0);
+    assert_int_equal(n_rules(&t), 1);
+    assert_int_equal(fake.n_removed, 1);
+    assert_int_equal(fake.removed_reason, OFPRR_METER_DELETE);
+    /* Deleting every meter, and a meter that is not there: fine. */
+    assert_int_equal(meter_mod(&t, OFPMC_ADD, "meter=2,kbps,"
+                               "band=type=drop,rate=10"), 0);
+    assert_int_equal(meter_mod(&t, OFPMC_ADD, "meter=3,kbps,"
+                               "band=type=dscp_remark,rate=10,prec_level=1"),
+                     0);
+    assert_int_equal(meter_mod(&t, OFPMC_DELETE, "meter=7"), 0);
+    assert_int_equal(raw_meter_mod(&t, OFPMC_DELETE, OFPM_ALL, 0, 0, 0), 0);
+    assert_int_equal(meter_mod(&t, OFPMC_ADD, "meter=2,kbps,"
+                               "band=type=drop,rate=10"), 0);
+    t_destroy(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -984,6 +1122,7 @@ int main(void)
         cmocka_unit_test(test_pause_resume),
         cmocka_unit_test(test_port_status_and_mod),
         cmocka_unit_test(test_replies),
+        cmocka_unit_test(test_meters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -80,5 +80,7 @@ struct ofctl_command {
  * ending with a NULL name. */
 extern const struct ofctl_command ofctl_switch_commands[];
 extern const struct ofctl_command ofctl_flow_commands[];
+/* meters: src/cli/ofctl/ofctl_meters.c. */
+extern const struct ofctl_command ofctl_meter_commands[];
 
 #endif

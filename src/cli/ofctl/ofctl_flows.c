@@ -96,6 +96,15 @@ static void encode_fm(struct ofpbuf *b, struct vconn *v,
     }
     int err = ofp_encode_flow_mod(b, vconn_version(v), p->ff, p->tid, xid,
                                   fm);
+    /* meters: OpenFlow 1.3+ only, which ovs-ofctl says this way. */
+    for (size_t i = 0; err && i < fm->n_acts; i++) {
+        if (fm->acts[i].type == OFPACT_METER
+            && vconn_version(v) == OFP10_VERSION) {
+            ofctl_fatal("none of the usable flow formats (OXM-OpenFlow13,"
+                        "OXM-OpenFlow14,OXM-OpenFlow15) is among the allowed "
+                        "flow formats (OpenFlow10,NXM)");
+        }
+    }
     if (err) {
         ofctl_fatal("%s: cannot encode flow_mod (%s)", vconn_name(v),
                     ofperr_name((enum ofperr) -err));
@@ -188,6 +197,7 @@ static void bundle_transact(struct vconn *v, const struct ofp_flow_mod *fms,
         ofpbuf_clear(&b);
         ofp_encode_bundle_add(&b, vconn_version(v), ofp_get_be32(m + 4), 0,
                               OFPBF_ATOMIC | OFPBF_ORDERED, m, len);
+        vconn_skip_xids(1);     /* ovs-ofctl draws one for each add too */
         if (vconn_send(v, &b)) {
             ofctl_fatal("talking to %s (Broken pipe)", vconn_name(v));
         }
