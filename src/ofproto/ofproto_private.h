@@ -97,6 +97,11 @@ struct ofproto {
     void *ofp_state;           /* ofproto_ofp.c's (bundles) */
     void (*ofp_state_free)(struct ofproto *);
 
+    /* learn: the (table, cookie) of every learn with delete_learned in
+     * the tables at the last sweep (ofproto.c). */
+    struct learned_cookie *learned_cookies;
+    size_t n_learned_cookies;
+
     struct ofproto *next;      /* the registry */
 };
 
