@@ -182,17 +182,17 @@ static void test_samples(void **state)
             if (acts[n - 1].type != OFPACT_GOTO_TABLE || ver == 1) {
                 ofpbuf_clear(&b2);
                 assert_int_equal(ofpacts_put_actions(&b2, acts, n, ver), 0);
-                free(back);
+                ofpacts_free(back, n_back);
                 assert_int_equal(ofpacts_pull_actions(b2.data, b2.size, ver,
                                                       &back, &n_back), 0);
                 format_acts(back, n_back, text, sizeof text);
                 assert_string_equal(text, expected_text(ver, sample, printed));
             }
-            free(back);
+            ofpacts_free(back, n_back);
             ofpbuf_uninit(&b);
             ofpbuf_uninit(&b2);
         }
-        free(acts);
+        ofpacts_free(acts, n);
     }
 }
 
@@ -235,7 +235,7 @@ static void test_golden(void **state)
         }
         assert_int_equal(ofpacts_put_instructions(&b2, back, n_back, ver), 0);
         assert_bytes(b2.data, b2.size, msg + ofs, n_msg - ofs, g->flow);
-        free(back);
+        ofpacts_free(back, n_back);
         ofpbuf_uninit(&b);
         ofpbuf_uninit(&b2);
         ofp_flow_spec_free(&spec);
@@ -269,7 +269,7 @@ static void test_controller(void **state)
         assert_int_equal(back[0].output.controller_id, 5);
         assert_int_equal(back[0].output.max_len, 100);
         assert_false(back[0].output.has_reason);
-        free(back);
+        ofpacts_free(back, nb);
         ofpbuf_uninit(&b);
     }
     /* reason=no_match */
@@ -283,14 +283,14 @@ static void test_controller(void **state)
     assert_int_equal(ofpacts_put_actions(&b, back, nb, 4), 0);
     assert_bytes(b.data, b.size, want, n, "controller reason");
     ofpbuf_uninit(&b);
-    free(back);
+    ofpacts_free(back, nb);
     /* Older NXAST_RESUBMIT decodes too. */
     n = unhex("ffff0010 00002320 0001 0003 00000000", want, sizeof want);
     assert_int_equal(ofpacts_pull_actions(want, n, 1, &back, &nb), 0);
     char text[64];
     format_acts(back, nb, text, sizeof text);
     assert_string_equal(text, "resubmit:3");
-    free(back);
+    ofpacts_free(back, nb);
 }
 
 static void bad(uint8_t version, bool inst, const char *hex, enum ofperr want)
@@ -429,7 +429,7 @@ static void test_malformed(void **state)
                      -OFPERR_OFPBAC_BAD_TYPE);
     assert_int_equal(b.size, 1);
     ofpbuf_uninit(&b);
-    free(acts);
+    ofpacts_free(acts, n);
 }
 
 int main(void)

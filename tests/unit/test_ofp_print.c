@@ -597,7 +597,7 @@ static void test_flow_stats(void **state)
     expect_text("no-stats", dstr_str(&s),
                 "cookie=0x5, table=1, tcp,tp_dst=80 actions=drop");
     dstr_truncate(&s, 0);
-    free(fs.acts);
+    ofpacts_free(fs.acts, fs.n_acts);
     parse_into("idle_timeout=60,hard_timeout=120,priority=5,dl_vlan=10,"
                "actions=strip_vlan,NORMAL", &fs);
     fs.duration_sec = 0;
@@ -620,7 +620,7 @@ static void test_flow_stats(void **state)
                 "n_bytes=0, idle_timeout=60, hard_timeout=120, "
                 "send_flow_rem reset_counts idle_age=7, hard_age=3, "
                 "priority=5,dl_vlan=10 actions=strip_vlan,NORMAL");
-    free(fs.acts);
+    ofpacts_free(fs.acts, fs.n_acts);
     dstr_free(&s);
 }
 
@@ -644,7 +644,7 @@ static void test_flow_removed(void **state)
     expect_text("flow_removed", dstr_str(&s),
                 " priority=7,ip reason=hard duration1.001s idle0 pkts0 "
                 "bytes0\n");
-    free(fs.acts);
+    ofpacts_free(fs.acts, fs.n_acts);
     dstr_free(&s);
 }
 

@@ -178,7 +178,7 @@ static int t_flow(struct t *t, enum ofp_flow_mod_command cmd,
     fm.importance = next_importance;
     next_importance = 0;
     if (next_goto >= 0) {
-        free(fm.acts);
+        ofpacts_free(fm.acts, fm.n_acts);
         fm.acts = calloc(1, sizeof *fm.acts);
         fm.acts[0].type = OFPACT_GOTO_TABLE;
         fm.acts[0].u8 = (uint8_t) next_goto;
@@ -577,7 +577,7 @@ static int packet_out(struct t *t, uint32_t in_port, const char *acts,
                                            &po), 0);
     int ret = t_handle(t, &b);
     ofpbuf_uninit(&b);
-    free(po.acts);
+    ofpacts_free(po.acts, po.n_acts);
     return ret;
 }
 
