@@ -778,7 +778,10 @@ static bool xlate_note(struct xctx *c, const struct ofpact *a)
  * hard timeout starts again; different, it is modified in place.  The flows
  * go in when the translation ends, so that, as in OVS 2.4+, a translation
  * never sees what it learned itself.  Only a real packet learns
- * (in->may_learn, not ofproto/trace, not revalidation).
+ * (in->may_learn, as OVS's allow_side_effects: not revalidation, not
+ * ofproto/trace of a flow, which prints OVS's "suppressing side effects"
+ * line instead; a trace that runs a packet, may_learn set, learns and
+ * prints the learned flow as OVS's trace with a packet does).
  *
  * The datapath flow of a translation that ran a learn is a slow-path
  * (userspace) flow, as for a controller action: every packet comes up and
@@ -907,7 +910,7 @@ static void trace_learned(struct xctx *c, const struct ofp_flow_spec *s,
     }
     dstr_put(&d, " actions=");
     ofpacts_format(s->acts, s->n_acts, &d);
-    trace(c, action_indent(c) + 1, " -> %s", dstr_str(&d));
+    trace(c, action_indent(c) + 1, "-> %s", dstr_str(&d));
     dstr_free(&d);
 }
 
@@ -934,7 +937,9 @@ static bool xlate_learn(struct xctx *c, const struct ofpact *a)
                                       &p.spec.match, p.spec.priority);
     bool success = exists || !l->limit
                    || learned_count(c, l->table_id, l->cookie) < l->limit;
-    bool side_effects = c->in->may_learn && !c->in->trace;
+    /* As OVS's allow_side_effects: ofproto/trace of a flow (may_learn
+     * false) only says what it would do. */
+    bool side_effects = c->in->may_learn;
     if (c->in->trace) {
         if (c->in->may_learn) {
             trace_learned(c, &p.spec, p.flags);
@@ -947,8 +952,8 @@ static bool xlate_learn(struct xctx *c, const struct ofpact *a)
         mf_value bit = learn_mask_bits(l->result_ofs, 1);
         write_field(c, l->result_dst, success ? bit : 0, bit);
     }
-    if (c->in->trace && !success) {
-        trace(c, action_indent(c) + 1, " -> Limit exceeded, learn failed");
+    if (c->in->trace && side_effects && !success) {
+        trace(c, action_indent(c) + 1, "-> Limit exceeded, learn failed");
     }
     if (side_effects && success) {
         c->learned = xrealloc(c->learned,
@@ -1012,7 +1017,7 @@ static bool xlate_fin_timeout(struct xctx *c, const struct ofpact *a)
      * flow's TCP flags instead, through its xlate cache). */
     c->out->wc.key.tcp_flags |= htons(TCP_F_FIN | TCP_F_RST);
     uint16_t flags = ntohs(c->flow.key.tcp_flags);
-    if (!c->rule || !c->in->may_learn || c->in->trace
+    if (!c->rule || !c->in->may_learn
         || !(flags & (TCP_F_FIN | TCP_F_RST))) {
         return true;
     }

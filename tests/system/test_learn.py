@@ -11,7 +11,8 @@ tutorial), with three namespace hosts on ports 1-3:
 h1 pings h2 (static ARP, no IPv6: nothing else on the wire).  The first
 echo request floods (h3 sees it), the learned flows appear in Debian's
 `ovs-ofctl dump-flows`, and the unicast that follows no longer floods: h3
-sees none of it.  Then a learn with hard_timeout: the learned flows carry
+sees none of it.  ofproto/trace shows the learn and installs nothing.
+Then a learn with hard_timeout: the learned flows carry
 it and go when it runs out without traffic.
 
 Parametrised on the switch: [ovs] runs Debian's OVS 3.1 in a private
@@ -66,6 +67,15 @@ def scenario(side):
     side.ofctl("del-flows", t)
     for flow in PIPELINE:
         side.ofctl("add-flow", t, flow)
+
+    # ofproto/trace shows the learn and installs nothing (OVS's trace of a
+    # flow suppresses side effects).
+    trace = side.sw.appctl("ofproto/trace", side.br,
+                           f"in_port=1,dl_src={H1_MAC},dl_dst={H2_MAC}").stdout
+    assert ("\n    " + PIPELINE[0].split("actions=")[1].split(",resubmit")[0]
+            + "\n     >> suppressing side effects, so learn action ignored\n"
+            in trace), trace
+    assert table_rules(side.ofctl("dump-flows", t, "table=10").stdout) == []
 
     # The first echo request floods: h3 sees exactly it; the reply goes to
     # h1 alone (h1 was learned from the request).

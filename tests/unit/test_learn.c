@@ -88,10 +88,18 @@ static void test_learn_creates_and_refreshes(void **state)
     dstr_free(&t);
     assert_int_equal(table_count(&h, 10), 0);
 
-    /* A real packet learns. */
-    xi.trace = NULL;
+    /* A real packet learns (traced, it shows the flow as OVS's trace of
+     * a packet does). */
+    t = (struct dstr) DSTR_INIT;
+    xi.trace = &t;
     xi.may_learn = true;
     xlate(&xi, &xo);
+    assert_non_null(strstr(dstr_str(&t), "\n     -> table=10 "
+                           "dl_dst=02:00:00:00:00:01 priority=7 cookie=0x42 "
+                           "idle=30 hard=60 send_flow_rem actions=load:0x1->"
+                           "NXM_NX_REG0[0..15],output:1\n"));
+    dstr_free(&t);
+    xi.trace = NULL;
     dump_table(&h, 10, dump, sizeof dump);
     assert_string_equal(dump, "priority=7,dl_dst=02:00:00:00:00:01 "
                         "cookie=0x42 idle=30 hard=60 flags=1 actions="
@@ -293,13 +301,15 @@ static void test_fin_timeout(void **state)
     free(rules);
     assert_int_equal(r->idle_timeout, 0);
     assert_int_equal(r->hard_timeout, 20);
-    /* A FIN, traced: nothing changes. */
+    /* A FIN, traced without side effects: nothing changes. */
     xi.flow.key.tcp_flags = htons(0x011);
     struct dstr t = DSTR_INIT;
     xi.trace = &t;
+    xi.may_learn = false;
     xlate(&xi, &xo);
     dstr_free(&t);
     xi.trace = NULL;
+    xi.may_learn = true;
     assert_int_equal(r->idle_timeout, 0);
     /* A real FIN: shortened (a longer one would not lengthen them). */
     xlate(&xi, &xo);
