@@ -11,7 +11,8 @@ tutorial), with three namespace hosts on ports 1-3:
 h1 pings h2 (static ARP, no IPv6: nothing else on the wire).  The first
 echo request floods (h3 sees it), the learned flows appear in Debian's
 `ovs-ofctl dump-flows`, and the unicast that follows no longer floods: h3
-sees none of it.  ofproto/trace shows the learn and installs nothing.
+sees none of it; with delete_learned they go with their learner.
+ofproto/trace shows the learn and installs nothing.
 Then a learn with hard_timeout: the learned flows carry
 it and go when it runs out without traffic.
 
@@ -45,7 +46,7 @@ H1_MAC = "02:00:00:00:01:01"
 H2_MAC = "02:00:00:00:01:02"
 
 
-def table_rules(dump):
+def table_rules(dump, keep_table=False):
     """The rules of a dump, without statistics, sorted: "cookie=C, MATCH
     actions=A" (table, duration, counters and ages taken out)."""
     out = []
@@ -55,7 +56,8 @@ def table_rules(dump):
         line = line.strip()
         line = re.sub(r"(duration|n_packets|n_bytes|idle_age|hard_age)"
                       r"=[0-9.]+s?, ?", "", line)
-        line = re.sub(r"table=\d+, ?", "", line)
+        if not keep_table:
+            line = re.sub(r"table=\d+, ?", "", line)
         out.append(line)
     return sorted(out)
 
@@ -122,6 +124,31 @@ def scenario(side):
     time.sleep(2.5)
     wait_until(lambda: learned() == [], timeout=10,
                what=f"{side.kind}: learned flows expire {learned()}")
+
+    # delete_learned: the learned flows go with their learner (deleted by
+    # del-flows over OpenFlow).  The whole table, learn and fin_timeout
+    # actions included, dumps as on OVS.
+    side.ofctl("del-flows", t)
+    for flow in PIPELINE[1:]:
+        side.ofctl("add-flow", t, flow)
+    side.ofctl("add-flow", t,
+               "table=0,actions=learn(table=10,delete_learned,cookie=0x5,"
+               "fin_idle_timeout=3,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],"
+               "load:NXM_OF_IN_PORT[]->NXM_NX_REG0[0..15]),resubmit(,1)")
+    side.ofctl("add-flow", t, "table=3,tcp,actions=fin_timeout("
+               "idle_timeout=5,hard_timeout=10)")
+    side.ofctl("add-flow", t, "table=10,cookie=0x6,dl_dst=02:00:00:00:01:09,"
+               "actions=drop")
+    h1.ping(h2.addr, count=1)
+    wait_until(lambda: len(learned()) == 3, timeout=10,
+               what=f"{side.kind}: learned flows {learned()}")
+    results.append(("dump with learn", "\n".join(table_rules(
+        side.ofctl("dump-flows", t).stdout, keep_table=True))))
+    side.ofctl("del-flows", t, "table=0")
+    wait_until(lambda: learned() == ["cookie=0x6, dl_dst=02:00:00:00:01:09 "
+                                     "actions=drop"],
+               timeout=10, what=f"{side.kind}: learned flows deleted "
+                                f"{learned()}")
     return results
 
 
