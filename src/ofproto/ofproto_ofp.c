@@ -268,7 +268,7 @@ static int check_output_port(uint32_t port)
 /* The actions' checks of OVS's ofpacts_check for a rule in `table_id`
  * (OFPTT_ALL: the table is not known yet; packet_out). */
 static int check_actions(const struct ofpact *acts, size_t n,
-                         uint8_t table_id)
+                         uint8_t table_id, const struct ofp_match *match)
 {
     for (size_t i = 0; i < n; i++) {
         const struct ofpact *a = &acts[i];
@@ -276,6 +276,14 @@ static int check_actions(const struct ofpact *acts, size_t n,
         switch (a->type) {
         case OFPACT_OUTPUT:
             err = check_output_port(a->output.port);
+            break;
+        case OFPACT_LEARN:
+            /* learn: OVS's check_LEARN against the flow's match (the
+             * decoder checked what does not depend on it). */
+            if (match) {
+                err = ofpact_learn_check(a->learn, &match->value,
+                                         &match->mask);
+            }
             break;
         case OFPACT_GOTO_TABLE:
             if (a->u8 >= N_VISIBLE_TABLES
@@ -312,7 +320,7 @@ static int check_flow_mod(const struct ofp_flow_mod *fm)
         }
         int err = check_actions(fm->acts, fm->n_acts,
                                 is_add && fm->table_id == OFPTT_ALL
-                                ? 0 : fm->table_id);
+                                ? 0 : fm->table_id, &fm->match);
         if (err) {
             return err;
         }
@@ -484,7 +492,8 @@ static int modify_flows(struct ofproto *ofp, const struct ofp_flow_mod *fm,
         return 0;
     }
     for (size_t i = 0; i < n; i++) {
-        int err = check_actions(fm->acts, fm->n_acts, rules[i]->table_id);
+        int err = check_actions(fm->acts, fm->n_acts, rules[i]->table_id,
+                                NULL);
         if (err) {
             free(rules);
             return err;
@@ -672,7 +681,7 @@ static int handle_packet_out(struct ofproto *ofp, const struct ofp_msg *msg)
                && po.in_port != OFPP_CONTROLLER && po.in_port != OFPP_NONE) {
         err = -OFPERR_OFPBRC_BAD_PORT;
     } else {
-        err = check_actions(po.acts, po.n_acts, OFPTT_ALL);
+        err = check_actions(po.acts, po.n_acts, OFPTT_ALL, NULL);
     }
     if (!err) {
         const struct xflow *md = NULL;

@@ -927,7 +927,10 @@ static bool xlate_learn(struct xctx *c, const struct ofpact *a)
     }
     /* Every packet must come up to learn (see above). */
     c->out->slow = true;
-    if (l->table_id >= OFP_N_TABLES) {
+    if (l->table_id >= OFP_N_TABLES - 1) {
+        /* OVS's last table is hidden and read-only. */
+        trace(c, action_indent(c) + 1, ">> LEARN action execution failed "
+              "(OFPBRC_EPERM).");
         return true;
     }
     struct pending_learn p;

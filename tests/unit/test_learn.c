@@ -5,6 +5,7 @@
  * learning pipeline made of learn alone run through the datapath. */
 #include "test_ofproto_harness.h"
 
+#include "ofp/ofp_errors.h"
 #include "ofp/ofp_msgs.h"
 #include "ofproto/xlate.h"
 
@@ -370,6 +371,32 @@ static void test_learning_switch(void **state)
     h_destroy(&h);
 }
 
+/* OVS's learn_check: source fields need the learning flow's match to meet
+ * their prerequisites; a flow_mod that does not is refused. */
+static void test_learn_check(void **state)
+{
+    (void) state;
+    struct ofpact *acts;
+    size_t n;
+    char err[256];
+    assert_int_equal(ofpacts_parse("learn(eth_type=0x800,NXM_OF_IP_DST[]="
+                                   "NXM_OF_IP_SRC[])", &acts, &n, err,
+                                   sizeof err), 0);
+    struct ofp_flow_spec ip, any;
+    assert_int_equal(ofp_parse_flow("ip,actions=drop", OFP_PARSE_ADD, &ip,
+                                    err, sizeof err), 0);
+    assert_int_equal(ofp_parse_flow("actions=drop", OFP_PARSE_ADD, &any,
+                                    err, sizeof err), 0);
+    assert_int_equal(ofpact_learn_check(acts[0].learn, &ip.match.value,
+                                        &ip.match.mask), 0);
+    assert_int_equal(ofpact_learn_check(acts[0].learn, &any.match.value,
+                                        &any.match.mask),
+                     -OFPERR_OFPBAC_MATCH_INCONSISTENT);
+    ofp_flow_spec_free(&ip);
+    ofp_flow_spec_free(&any);
+    ofpacts_free(acts, n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -379,6 +406,7 @@ int main(void)
         cmocka_unit_test(test_delete_learned),
         cmocka_unit_test(test_fin_timeout),
         cmocka_unit_test(test_learning_switch),
+        cmocka_unit_test(test_learn_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
