@@ -927,35 +927,41 @@ static bool xlate_learn(struct xctx *c, const struct ofpact *a)
     }
     /* Every packet must come up to learn (see above). */
     c->out->slow = true;
-    if (l->table_id >= OFP_N_TABLES - 1) {
-        /* OVS's last table is hidden and read-only. */
-        trace(c, action_indent(c) + 1, ">> LEARN action execution failed "
-              "(OFPBRC_EPERM).");
-        return true;
-    }
     struct pending_learn p;
     learn_build(l, &c->flow, &p.spec);
     p.flags = l->flags & NX_LEARN_F_SEND_FLOW_REM ? OFPFF_SEND_FLOW_REM : 0;
-    bool exists = oftable_find_strict(c->ofp->tables[l->table_id],
-                                      &p.spec.match, p.spec.priority);
+    /* OVS's last table (254) is hidden and read-only: no learning in it. */
+    bool hidden = l->table_id >= OFP_N_TABLES - 1;
+    bool exists = !hidden
+                  && oftable_find_strict(c->ofp->tables[l->table_id],
+                                         &p.spec.match, p.spec.priority);
     bool success = exists || !l->limit
                    || learned_count(c, l->table_id, l->cookie) < l->limit;
     /* As OVS's allow_side_effects: ofproto/trace of a flow (may_learn
-     * false) only says what it would do. */
+     * false) only says what it would do (nor does it write result_dst).
+     * Revalidation (no trace) computes the result, to translate as the
+     * packet did. */
     bool side_effects = c->in->may_learn;
-    if (c->in->trace) {
-        if (c->in->may_learn) {
-            trace_learned(c, &p.spec, p.flags);
-        } else {
-            trace(c, action_indent(c) + 1, ">> suppressing side effects, so "
-                  "learn action ignored");
-        }
+    if (c->in->trace && !side_effects) {
+        trace(c, action_indent(c) + 1, ">> suppressing side effects, so "
+              "learn action ignored");
+        ofpacts_free(p.spec.acts, p.spec.n_acts);
+        return true;
+    }
+    trace_learned(c, &p.spec, p.flags);
+    if (hidden) {
+        trace(c, action_indent(c) + 1, ">>>> LEARN action execution failed "
+              "(OFPBRC_EPERM). <<<<");
+        ofpacts_free(p.spec.acts, p.spec.n_acts);
+        return true;
     }
     if (l->flags & NX_LEARN_F_WRITE_RESULT && l->result_dst) {
         mf_value bit = learn_mask_bits(l->result_ofs, 1);
         write_field(c, l->result_dst, success ? bit : 0, bit);
+        trace(c, action_indent(c) + 1, "-> %s[%u] is now %s",
+              l->result_dst->nxm_name, l->result_ofs, success ? "0x1" : "0");
     }
-    if (c->in->trace && side_effects && !success) {
+    if (!success) {
         trace(c, action_indent(c) + 1, "-> Limit exceeded, learn failed");
     }
     if (side_effects && success) {

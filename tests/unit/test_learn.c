@@ -204,6 +204,38 @@ static void test_learn_limit(void **state)
     xi.may_learn = true;
     xlate(&xi, &xo);
     assert_int_equal(xo.final.regs[1], 1);
+    /* Traced (with side effects, as OVS's trace of a packet): OVS's
+     * lines. */
+    h_add_flow(&h, "table=3,actions=learn(table=254,NXM_OF_ETH_DST[])");
+    h_add_flow(&h, "table=1,priority=5,actions=resubmit(,3)");
+    packet(&h, &xi, 1, 6, 9);
+    xi.may_learn = true;
+    struct dstr t = DSTR_INIT;
+    xi.trace = &t;
+    xlate(&xi, &xo);
+    assert_non_null(strstr(dstr_str(&t),
+        "\n    learn(table=10,limit=1,result_dst=NXM_NX_REG1[0],"
+        "NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[])\n"
+        "     -> table=10 dl_dst=02:00:00:00:00:06 priority=32768 "
+        "actions=drop\n"
+        "     -> NXM_NX_REG1[0] is now 0\n"
+        "     -> Limit exceeded, learn failed\n"));
+    dstr_free(&t);
+    t = (struct dstr) DSTR_INIT;
+    h_add_flow(&h, "priority=20,dl_src=02:00:00:00:00:07,actions="
+               "resubmit(,3)");
+    packet(&h, &xi, 1, 7, 9);
+    xi.may_learn = true;
+    xi.trace = &t;
+    xlate(&xi, &xo);
+    assert_non_null(strstr(dstr_str(&t),
+        "         -> table=254 dl_dst=02:00:00:00:00:09 priority=32768 "
+        "actions=drop\n"
+        "         >>>> LEARN action execution failed (OFPBRC_EPERM). "
+        "<<<<\n"));
+    dstr_free(&t);
+    assert_int_equal(table_count(&h, 254), 0);
+    xi.trace = NULL;
     /* A translation that may not learn computes the same result. */
     packet(&h, &xi, 1, 5, 9);
     xlate(&xi, &xo);
