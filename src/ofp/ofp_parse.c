@@ -461,10 +461,18 @@ static int parse_subfield(const char *s, const struct mf_field **f,
         return fail(err, errlen, "%s: syntax error expecting [] or [<bit>] "
                     "or [<start>..<end>]", s);
     }
-    if (a > b || b >= (*f)->n_bits) {
-        return fail(err, errlen, "%s: starting bit %u is after ending bit %u"
-                    " or ending bit is past the %d-bit field", s, a, b,
-                    (*f)->n_bits);
+    /* ovs-ofctl's words (mf_parse_subfield). */
+    if (a >= (*f)->n_bits) {
+        return fail(err, errlen, "%s: starting bit %u is not valid because "
+                    "field is only %d bits wide", s, a, (*f)->n_bits);
+    }
+    if (b >= (*f)->n_bits) {
+        return fail(err, errlen, "%s: ending bit %u is not valid because "
+                    "field is only %d bits wide", s, b, (*f)->n_bits);
+    }
+    if (a > b) {
+        return fail(err, errlen, "%s: starting bit %u is after ending bit %u",
+                    s, a, b);
     }
     *ofs = (uint16_t) a;
     *n_bits = (uint16_t) (b - a + 1);

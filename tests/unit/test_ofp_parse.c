@@ -702,6 +702,22 @@ static void test_learn(void **state)
               "tcp actions=learn(table=1,eth_type=0x800,nw_proto=6,NXM_OF_TCP_DST[])");
     bad("tcp,actions=learn(NXM_OF_TCP_DST[])", OFP_PARSE_ADD,
         "actions are invalid with specified match (OFPBAC_MATCH_INCONSISTENT)");
+    bad("actions=learn(result_dst=reg0[40])", OFP_PARSE_ADD,
+        "reg0[40]: starting bit 40 is not valid because field is only 32 "
+        "bits wide");
+    bad("actions=load:1->reg0[3..40]", OFP_PARSE_ADD,
+        "reg0[3..40]: ending bit 40 is not valid because field is only 32 "
+        "bits wide");
+    bad("actions=load:1->reg0[5..3]", OFP_PARSE_ADD,
+        "reg0[5..3]: starting bit 5 is after ending bit 3");
+    bad("actions=learn(load:0x800->eth_type)", OFP_PARSE_ADD,
+        "actions are invalid with specified match (OFPBAC_BAD_SET_ARGUMENT)");
+    roundtrip("actions=learn(output:eth_src)",
+              "actions=learn(table=1,output:NXM_OF_ETH_SRC[])");
+    roundtrip("actions=learn(eth_type=0x800,ip_proto=6,tcp_dst=80,"
+              "eth_src=eth_src)",
+              "actions=learn(table=1,eth_type=0x800,nw_proto=6,tcp_dst=80,"
+              "NXM_OF_ETH_SRC[])");
     bad("actions=learn(table=255)", OFP_PARSE_ADD,
         "table=255: table id 255 not valid for `learn' action");
     bad("actions=learn(table=foo)", OFP_PARSE_ADD,
