@@ -142,8 +142,10 @@ def scenario(side):
     h1.ping(h2.addr, count=1)
     wait_until(lambda: len(learned()) == 3, timeout=10,
                what=f"{side.kind}: learned flows {learned()}")
-    results.append(("dump with learn", "\n".join(table_rules(
-        side.ofctl("dump-flows", t).stdout, keep_table=True))))
+    for proto in ("OpenFlow10", "OpenFlow13", "OpenFlow15"):
+        results.append((f"dump with learn ({proto})", "\n".join(table_rules(
+            side.ofctl("-O", proto, "dump-flows", t).stdout,
+            keep_table=True))))
     side.ofctl("del-flows", t, "table=0")
     wait_until(lambda: learned() == ["cookie=0x6, dl_dst=02:00:00:00:01:09 "
                                      "actions=drop"],
