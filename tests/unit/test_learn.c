@@ -403,6 +403,44 @@ static void test_learning_switch(void **state)
     h_destroy(&h);
 }
 
+/* Learned flows expire by their own timeouts; learning again restarts
+ * the hard one. */
+static void test_learned_expiry(void **state)
+{
+    (void) state;
+    struct harness h;
+    h_init(&h, 3, NULL);
+    h_add_flow(&h, "in_port=1,actions=learn(table=10,hard_timeout=2,"
+               "NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[])");
+    h_add_flow(&h, "in_port=2,actions=learn(table=11,idle_timeout=1,"
+               "NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[])");
+    struct xlate_in xi;
+    packet(&h, &xi, 1, 1, 9);
+    uint64_t t0 = xi.now_ms;
+    xi.may_learn = true;
+    xlate(&xi, &xo);
+    packet(&h, &xi, 2, 2, 9);
+    xi.now_ms = t0;
+    xi.may_learn = true;
+    xlate(&xi, &xo);
+    assert_int_equal(table_count(&h, 10), 1);
+    assert_int_equal(table_count(&h, 11), 1);
+    ofproto_run(h.ofp, t0 + 500);
+    assert_int_equal(table_count(&h, 11), 1);
+    ofproto_run(h.ofp, t0 + 1500);
+    assert_int_equal(table_count(&h, 11), 0);     /* idle */
+    /* Learnt again at +1.5 s: the hard timeout counts from there. */
+    packet(&h, &xi, 1, 1, 9);
+    xi.now_ms = t0 + 1500;
+    xi.may_learn = true;
+    xlate(&xi, &xo);
+    ofproto_run(h.ofp, t0 + 3000);
+    assert_int_equal(table_count(&h, 10), 1);
+    ofproto_run(h.ofp, t0 + 3600);
+    assert_int_equal(table_count(&h, 10), 0);     /* hard */
+    h_destroy(&h);
+}
+
 /* OVS's learn_check: source fields need the learning flow's match to meet
  * their prerequisites; a flow_mod that does not is refused. */
 static void test_learn_check(void **state)
@@ -439,6 +477,7 @@ int main(void)
         cmocka_unit_test(test_fin_timeout),
         cmocka_unit_test(test_learning_switch),
         cmocka_unit_test(test_learn_check),
+        cmocka_unit_test(test_learned_expiry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
