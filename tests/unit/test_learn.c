@@ -358,6 +358,39 @@ static void test_fin_timeout(void **state)
     h_destroy(&h);
 }
 
+/* Through the datapath: TCP segments without FIN or RST stay in the fast
+ * path; the FIN misses their megaflow, comes up and shortens the rule's
+ * timeouts. */
+static void test_fin_timeout_datapath(void **state)
+{
+    (void) state;
+    struct harness h;
+    h_init(&h, 3, NULL);
+    h_add_flow(&h, "priority=10,tcp,actions=fin_timeout(idle_timeout=3),"
+               "output:2");
+    uint8_t f[128];
+    size_t len = udp_frame(f, 2, 1, -1, 0x0a000001, 0x0a000002, 80);
+    f[14 + 9] = 6;                  /* TCP */
+    f[14 + 20 + 12] = 0x50;         /* data offset 5 */
+    f[14 + 20 + 13] = 0x10;         /* ack */
+    h_send(&h, 1, f, len);
+    uint64_t misses = h_misses(&h);
+    h_send(&h, 1, f, len);
+    assert_int_equal(h_misses(&h), misses);      /* fast path */
+    assert_int_equal(h_drain(&h, 2), 2);
+    size_t n;
+    struct rule **rules = oftable_rules(h.ofp->tables[0], &n);
+    struct rule *r = rules[0];
+    free(rules);
+    assert_int_equal(r->idle_timeout, 0);
+    f[14 + 20 + 13] = 0x11;         /* fin, ack */
+    h_send(&h, 1, f, len);
+    assert_int_equal(h_misses(&h), misses + 1);
+    assert_int_equal(h_drain(&h, 2), 1);
+    assert_int_equal(r->idle_timeout, 3);
+    h_destroy(&h);
+}
+
 /* A MAC-learning switch from learn alone, through the datapath: the first
  * frames flood, the learned flows then send unicast to one port only, and
  * every frame of a learning flow comes up to the slow path. */
@@ -475,6 +508,7 @@ int main(void)
         cmocka_unit_test(test_learn_limit),
         cmocka_unit_test(test_delete_learned),
         cmocka_unit_test(test_fin_timeout),
+        cmocka_unit_test(test_fin_timeout_datapath),
         cmocka_unit_test(test_learning_switch),
         cmocka_unit_test(test_learn_check),
         cmocka_unit_test(test_learned_expiry),
