@@ -390,6 +390,81 @@ static void put_controller2(struct ofpbuf *b, const struct ofpact *a)
     finish(b, start);
 }
 
+/* ---- learn and fin_timeout on the wire (NXAST_LEARN 16, NXAST_LEARN2 45,
+ * NXAST_FIN_TIMEOUT 19), laid out as OVS lays them out ---- */
+
+enum {
+    NXAST_LEARN = 16,
+    NXAST_FIN_TIMEOUT = 19,
+    NXAST_LEARN2 = 45,
+    NX_LEARN_SRC_IMMEDIATE = 1 << 13,
+    NX_LEARN_DST_LOAD = 1 << 11,
+    NX_LEARN_DST_OUTPUT = 2 << 11,
+    NX_LEARN_DST_RESERVED = 3 << 11,
+    NX_LEARN_N_BITS_MASK = 0x3ff,
+};
+
+/* A field's header in a learn (NXM when it has one, as OVS's
+ * nxm_header_from_mff). */
+static uint32_t learn_header(const struct mf_field *f)
+{
+    return mf_nxm_header(f, false, false);
+}
+
+static void encode_learn(struct ofpbuf *b, const struct ofpact_learn *l)
+{
+    bool two = l->learn2 || l->limit || l->flags & NX_LEARN_F_WRITE_RESULT;
+    size_t start = put_nx(b, two ? NXAST_LEARN2 : NXAST_LEARN, 0);
+    ofpbuf_put_be16(b, l->idle_timeout);
+    ofpbuf_put_be16(b, l->hard_timeout);
+    ofpbuf_put_be16(b, l->priority);
+    ofpbuf_put_be64(b, l->cookie);
+    ofpbuf_put_be16(b, l->flags);
+    ofpbuf_put_u8(b, l->table_id);
+    ofpbuf_put_u8(b, 0);
+    ofpbuf_put_be16(b, l->fin_idle_timeout);
+    ofpbuf_put_be16(b, l->fin_hard_timeout);
+    if (two) {
+        ofpbuf_put_be32(b, l->limit);
+        ofpbuf_put_be16(b, l->result_ofs);
+        ofpbuf_put_be16(b, 0);
+        if (l->flags & NX_LEARN_F_WRITE_RESULT && l->result_dst) {
+            ofpbuf_put_be32(b, learn_header(l->result_dst));
+        }
+    }
+    for (size_t i = 0; i < l->n_specs; i++) {
+        const struct learn_spec *s = &l->specs[i];
+        uint16_t h = s->n_bits & NX_LEARN_N_BITS_MASK;
+        h |= s->dst_type == LEARN_DST_LOAD ? NX_LEARN_DST_LOAD
+             : s->dst_type == LEARN_DST_OUTPUT ? NX_LEARN_DST_OUTPUT : 0;
+        h |= s->src ? 0 : NX_LEARN_SRC_IMMEDIATE;
+        ofpbuf_put_be16(b, h);
+        if (s->src) {
+            ofpbuf_put_be32(b, learn_header(s->src));
+            ofpbuf_put_be16(b, s->src_ofs);
+        } else {
+            /* The value right-aligned in 16-bit units. */
+            size_t n = 2 * ((s->n_bits + 15u) / 16);
+            for (size_t k = n; k-- > 0;) {
+                ofpbuf_put_u8(b, k < 16 ? (uint8_t) (s->imm >> (8 * k)) : 0);
+            }
+        }
+        if (s->dst_type != LEARN_DST_OUTPUT) {
+            ofpbuf_put_be32(b, learn_header(s->dst));
+            ofpbuf_put_be16(b, s->dst_ofs);
+        }
+    }
+    finish(b, start);
+}
+
+static void encode_fin_timeout(struct ofpbuf *b, const struct ofpact *a)
+{
+    put_nx(b, NXAST_FIN_TIMEOUT, 16);
+    ofpbuf_put_be16(b, a->fin.idle);
+    ofpbuf_put_be16(b, a->fin.hard);
+    ofpbuf_put_zeros(b, 2);
+}
+
 static int encode_one(struct ofpbuf *b, const struct ofpact *a,
                       uint8_t version, struct ofpact_flow_ctx *ctx)
 {
@@ -584,6 +659,13 @@ static int encode_one__(struct ofpbuf *b, const struct ofpact *a,
         finish(b, start);
         return 0;
     }
+    /* learn */
+    case OFPACT_LEARN:
+        encode_learn(b, a->learn);
+        return 0;
+    case OFPACT_FIN_TIMEOUT:
+        encode_fin_timeout(b, a);
+        return 0;
     }
     return -OFPERR_OFPBAC_BAD_TYPE;
 }
@@ -974,6 +1056,117 @@ static int decode_controller2(struct acts *l, const uint8_t *p, size_t len)
     return 0;
 }
 
+/* NXAST_LEARN / NXAST_LEARN2: `p`/`len` the whole action (len >= 16).
+ * Bounded by `len`: at most len / 8 specs. */
+static int decode_learn(struct acts *list, const uint8_t *p, size_t len,
+                        bool two)
+{
+    size_t fixed = two ? 40 : 32;
+    if (len < fixed) {
+        return -OFPERR_OFPBAC_BAD_LEN;
+    }
+    if (two && (p[38] || p[39])) {
+        return -OFPERR_NXBAC_MUST_BE_ZERO;
+    }
+    struct ofpact *a = add(list, OFPACT_LEARN);
+    struct ofpact_learn *l = a->learn = ofpact_learn_new();
+    l->learn2 = two;
+    l->idle_timeout = ofp_get_be16(p + 10);
+    l->hard_timeout = ofp_get_be16(p + 12);
+    l->priority = ofp_get_be16(p + 14);
+    l->cookie = ofp_get_be64(p + 16);
+    l->flags = ofp_get_be16(p + 24);
+    l->table_id = p[26];
+    l->fin_idle_timeout = ofp_get_be16(p + 28);
+    l->fin_hard_timeout = ofp_get_be16(p + 30);
+    if (p[27] || l->table_id == 0xff) {
+        return -OFPERR_OFPBAC_BAD_ARGUMENT;
+    }
+    uint16_t allowed = NX_LEARN_F_SEND_FLOW_REM | NX_LEARN_F_DELETE_LEARNED
+                       | (two ? NX_LEARN_F_WRITE_RESULT : 0);
+    if (l->flags & ~allowed) {
+        return -OFPERR_OFPBAC_BAD_ARGUMENT;
+    }
+    struct ofpcur c = ofpcur_init(p + fixed, len - fixed);
+    if (two) {
+        l->limit = ofp_get_be32(p + 32);
+        uint16_t rofs = ofp_get_be16(p + 36);
+        if (l->flags & NX_LEARN_F_WRITE_RESULT) {
+            if (c.left < 4) {
+                return -OFPERR_OFPBMC_BAD_LEN;
+            }
+            uint32_t h = ofp_get_be32(c.p);
+            ofpcur_bytes(&c, NULL, 4);
+            l->result_dst = NXM_HASMASK(h) ? NULL : mf_from_nxm_header(h);
+            if (!l->result_dst) {
+                return -OFPERR_OFPBMC_BAD_FIELD;
+            }
+            if (!l->result_dst->writable) {
+                return -OFPERR_OFPBAC_BAD_SET_ARGUMENT;
+            }
+            l->result_ofs = rofs;
+        } else if (rofs) {
+            return -OFPERR_OFPBAC_BAD_ARGUMENT;
+        }
+    }
+    while (c.left >= 2) {
+        uint16_t h = ofp_get_be16(c.p);
+        if (!h) {
+            break;
+        }
+        ofpcur_bytes(&c, NULL, 2);
+        unsigned n_bits = h & NX_LEARN_N_BITS_MASK;
+        bool imm = h & NX_LEARN_SRC_IMMEDIATE;
+        unsigned dst = h & NX_LEARN_DST_RESERVED;
+        if (dst == NX_LEARN_DST_RESERVED || (dst == NX_LEARN_DST_OUTPUT && imm)) {
+            return -OFPERR_OFPBAC_BAD_ARGUMENT;
+        }
+        size_t imm_len = 2 * ((n_bits + 15u) / 16);
+        size_t need = (imm ? imm_len : 6) + (dst == NX_LEARN_DST_OUTPUT ? 0 : 6);
+        if (c.left < need) {
+            return -OFPERR_OFPBAC_BAD_LEN;
+        }
+        l->specs = xrealloc(l->specs, (l->n_specs + 1) * sizeof *l->specs);
+        struct learn_spec *s = &l->specs[l->n_specs++];
+        memset(s, 0, sizeof *s);
+        s->n_bits = (uint16_t) n_bits;
+        s->dst_type = dst == NX_LEARN_DST_LOAD ? LEARN_DST_LOAD
+                      : dst == NX_LEARN_DST_OUTPUT ? LEARN_DST_OUTPUT
+                      : LEARN_DST_MATCH;
+        if (imm) {
+            /* Only the low 128 bits can matter: no field is wider. */
+            for (size_t k = imm_len > 16 ? imm_len - 16 : 0; k < imm_len;
+                 k++) {
+                s->imm = (s->imm << 8) | c.p[k];
+            }
+            ofpcur_bytes(&c, NULL, imm_len);
+        } else {
+            s->src = mf_from_nxm_header(ofp_get_be32(c.p));
+            s->src_ofs = ofp_get_be16(c.p + 4);
+            ofpcur_bytes(&c, NULL, 6);
+            if (!s->src) {
+                return -OFPERR_OFPBAC_BAD_SET_TYPE;
+            }
+        }
+        if (s->dst_type != LEARN_DST_OUTPUT) {
+            s->dst = mf_from_nxm_header(ofp_get_be32(c.p));
+            s->dst_ofs = ofp_get_be16(c.p + 4);
+            ofpcur_bytes(&c, NULL, 6);
+            if (!s->dst) {
+                return -OFPERR_OFPBAC_BAD_SET_TYPE;
+            }
+        }
+        if (imm && n_bits < 128) {
+            s->imm &= ((mf_value) 1 << n_bits) - 1;
+        }
+    }
+    if (!all_zero(c.p, c.left)) {
+        return -OFPERR_OFPBAC_BAD_ARGUMENT;
+    }
+    /* What OVS's check_LEARN finds without the flow's match. */
+    return ofpact_learn_check(l, NULL, NULL);
+}
+
 /* A Nicira action: `p`/`len` the whole action (len >= 16, a multiple of
  * 8). */
 static int decode_nx(struct acts *l, const uint8_t *p, size_t len,
@@ -983,6 +1176,19 @@ static int decode_nx(struct acts *l, const uint8_t *p, size_t len,
         return -OFPERR_OFPBAC_BAD_VENDOR;
     }
     uint16_t subtype = ofp_get_be16(p + 8);
+    /* learn */
+    if (subtype == NXAST_LEARN || subtype == NXAST_LEARN2) {
+        return decode_learn(l, p, len, subtype == NXAST_LEARN2);
+    }
+    if (subtype == NXAST_FIN_TIMEOUT) {
+        if (len != 16) {
+            return -OFPERR_OFPBAC_BAD_LEN;
+        }
+        struct ofpact *f = add(l, OFPACT_FIN_TIMEOUT);
+        f->fin.idle = ofp_get_be16(p + 10);
+        f->fin.hard = ofp_get_be16(p + 12);
+        return 0;
+    }
     size_t want;
     switch (subtype) {
     case NXAST_RESUBMIT: case NXAST_RESUBMIT_TABLE: case NXAST_SET_TUNNEL:
@@ -1254,7 +1460,7 @@ static int finish_pull(int err, struct acts *l, struct ofpact **acts,
                        size_t *n)
 {
     if (err || !l->n) {
-        free(l->v);
+        ofpacts_free(l->v, l->n);
         *acts = NULL;
         *n = 0;
         return err;

@@ -33,6 +33,10 @@
  *   note                   NXAST_NOTE (8)
  *   goto_table             1.1+: the GOTO_TABLE instruction; 1.0:
  *                          NXAST_RESUBMIT_TABLE(IN_PORT, table)
+ *   learn                  NXAST_LEARN (16); NXAST_LEARN2 (45) when it has
+ *                          a limit or result_dst (or came as one), laid
+ *                          out as OVS lays them out, in every version
+ *   fin_timeout            NXAST_FIN_TIMEOUT (19)
  *
  * Decoders take any bytes (bounded reads; allocation bounded by the input
  * length).  A decoded Set-Field or NXAST_REG_LOAD2 is OFPACT_SET_FIELD (it

@@ -20,6 +20,45 @@
  * (a 16-byte action header and one property in a 65528-byte action). */
 #define OFP_CONTROLLER_USERDATA_MAX 65508
 
+/* ---- learn (ovs-actions(7)) ---- */
+
+/* NX_LEARN_F_*: the flags of a learn action, as on the wire. */
+#define NX_LEARN_F_SEND_FLOW_REM 1   /* the learned flow's OFPFF_SEND_FLOW_REM */
+#define NX_LEARN_F_DELETE_LEARNED 2  /* learned flows go with the learner */
+#define NX_LEARN_F_WRITE_RESULT 4    /* result_dst is set (NXAST_LEARN2) */
+
+/* What a spec makes of its source bits. */
+enum learn_dst {
+    LEARN_DST_MATCH,    /* the learned flow matches dst[] == src */
+    LEARN_DST_LOAD,     /* the learned flow loads src into dst[] */
+    LEARN_DST_OUTPUT,   /* the learned flow outputs to port src */
+};
+
+/* One spec: a field copy (src set) or an immediate (src NULL, imm). */
+struct learn_spec {
+    enum learn_dst dst_type;
+    const struct mf_field *src, *dst;   /* dst NULL for OUTPUT */
+    uint16_t src_ofs, dst_ofs, n_bits;
+    mf_value imm;                       /* low n_bits bits */
+};
+
+/* A learn action: on the heap (OFPACT_LEARN's payload points here), owned
+ * by its action and freed/copied by ofpacts_free/ofpacts_clone. */
+struct ofpact_learn {
+    uint16_t idle_timeout, hard_timeout;   /* 0: none */
+    uint16_t fin_idle_timeout, fin_hard_timeout;
+    uint16_t priority;
+    uint8_t table_id;
+    uint16_t flags;                        /* NX_LEARN_F_* */
+    uint64_t cookie;
+    uint32_t limit;                        /* 0: unlimited */
+    const struct mf_field *result_dst;     /* WRITE_RESULT: one bit */
+    uint16_t result_ofs;
+    bool learn2;                           /* sent as NXAST_LEARN2 */
+    size_t n_specs;
+    struct learn_spec *specs;
+};
+
 /* A wire code column's "this encoding has no such action". */
 #define OFPACT_NO_WIRE (-1)
 
@@ -111,7 +150,15 @@
     /* meters: OF1.3/1.4 the METER instruction (OFPIT_METER 6), OF1.5 the  \
      * METER action (OFPAT_METER 29); none in 1.0.  Must come first. */    \
     OFPACT(METER, meter, meter, OFPACT_NO_WIRE, 6, OFPACT_NO_WIRE,           \
-           "meter:1", "meter", NULL)
+           "meter:1", "meter", NULL)                                         \
+    /* learn: NXAST_LEARN (16), or NXAST_LEARN2 (45) with limit or        \
+     * result_dst; fin_timeout: NXAST_FIN_TIMEOUT (19). */                 \
+    OFPACT(LEARN, learn, learn, OFPACT_NO_WIRE, OFPACT_NO_WIRE, 16,          \
+           "learn(table=10,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],"               \
+           "load:NXM_OF_IN_PORT[]->NXM_NX_REG0[0..15])", "learn", NULL)      \
+    OFPACT(FIN_TIMEOUT, fin_timeout, fin, OFPACT_NO_WIRE, OFPACT_NO_WIRE,    \
+           19, "fin_timeout(idle_timeout=5,hard_timeout=10)", "fin_timeout", \
+           NULL)
 
 enum ofpact_type {
 #define OFPACT(ENUM, ...) OFPACT_##ENUM,
@@ -196,6 +243,11 @@ struct ofpact {
         struct {                /* meters */
             uint32_t meter_id;  /* OpenFlow meter id */
         } meter;
+        /* learn, fin_timeout */
+        struct ofpact_learn *learn;     /* heap: ofpacts_free/clone */
+        struct {
+            uint16_t idle, hard;        /* 0: unchanged */
+        } fin;
     };
 };
 
@@ -208,6 +260,16 @@ struct ofpact {
 void ofpacts_free(struct ofpact *acts, size_t n);
 /* A deep copy of the list (NULL when n is 0). */
 struct ofpact *ofpacts_clone(const struct ofpact *acts, size_t n);
+
+/* learn: a zeroed action payload with OVS's defaults (table 1, priority
+ * 32768, no timeouts), and the check OVS makes of it against the match of
+ * the flow it is in (NULL: none): source fields' prerequisites met by that
+ * match, each match destination's by the specs before it, load
+ * destinations writable.  Returns 0 or a negative enum ofperr. */
+struct ofpact_learn *ofpact_learn_new(void);
+int ofpact_learn_check(const struct ofpact_learn *l,
+                       const struct xflow *match_value,
+                       const struct xflow *match_mask);
 
 /* Each entry's PAYLOAD names a member of the union. */
 #define OFPACT(ENUM, FN, PAYLOAD, ...)                                       \

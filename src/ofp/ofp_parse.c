@@ -13,6 +13,7 @@
 
 #include "dp/net_headers.h"
 #include "lib/util.h"
+#include "ofp/ofp_errors.h"
 #include "ofp/ofp_port.h"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -463,10 +464,18 @@ static int parse_subfield(const char *s, const struct mf_field **f,
         return fail(err, errlen, "%s: syntax error expecting [] or [<bit>] "
                     "or [<start>..<end>]", s);
     }
-    if (a > b || b >= (*f)->n_bits) {
-        return fail(err, errlen, "%s: starting bit %u is after ending bit %u"
-                    " or ending bit is past the %d-bit field", s, a, b,
-                    (*f)->n_bits);
+    /* ovs-ofctl's words (mf_parse_subfield). */
+    if (a >= (*f)->n_bits) {
+        return fail(err, errlen, "%s: starting bit %u is not valid because "
+                    "field is only %d bits wide", s, a, (*f)->n_bits);
+    }
+    if (b >= (*f)->n_bits) {
+        return fail(err, errlen, "%s: ending bit %u is not valid because "
+                    "field is only %d bits wide", s, b, (*f)->n_bits);
+    }
+    if (a > b) {
+        return fail(err, errlen, "%s: starting bit %u is after ending bit %u",
+                    s, a, b);
     }
     *ofs = (uint16_t) a;
     *n_bits = (uint16_t) (b - a + 1);
@@ -1141,6 +1150,13 @@ static int check_actions(const struct ofp_flow_spec *spec, char *err,
             /* meters: OVS's check_METER (OFPM_MAX is the last id). */
             return fail(err, errlen, "actions are invalid with specified "
                         "match (OFPMMFC_INVALID_METER)");
+        } else if (a->type == OFPACT_LEARN) {
+            /* learn: its fields' prerequisites (ofpact_learn_check). */
+            int e = ofpact_learn_check(a->learn, &m->value, &m->mask);
+            if (e) {
+                return fail(err, errlen, "actions are invalid with specified "
+                            "match (%s)", ofperr_name(-e));
+            }
         } else if (a->type == OFPACT_GOTO_TABLE) {
             uint8_t tbl = spec->table_id == OFP_TABLE_ALL ? 0 : spec->table_id;
             if (a->u8 <= tbl) {
@@ -1661,6 +1677,356 @@ static void format_note(const struct ofpact *a, struct dstr *out)
         dstr_printf(out, "%s%02x", i ? "." : "",
                     i < a->note.len ? a->note.data[i] : 0);
     }
+}
+
+/* ---- learn and fin_timeout (ovs-actions(7); as ovs-ofctl 3.1 parses
+ * them, errors worded as its learn.c words them) ---- */
+
+/* The name OVS gives a field in an immediate match ("eth_src"). */
+static const char *learn_field_name(const struct mf_field *f)
+{
+    switch (f->id) {
+    case MFID_DL_SRC: return "eth_src";
+    case MFID_DL_DST: return "eth_dst";
+    case MFID_DL_TYPE: return "eth_type";
+    case MFID_NW_SRC: return "ip_src";
+    case MFID_NW_DST: return "ip_dst";
+    case MFID_NW_FRAG: return "ip_frag";
+    case MFID_TP_SRC: return "tcp_src";
+    case MFID_TP_DST: return "tcp_dst";
+    default: return f->name;
+    }
+}
+
+static mf_value learn_bits(unsigned n)
+{
+    return n >= 128 ? ~(mf_value) 0 : ((mf_value) 1 << n) - 1;
+}
+
+static struct learn_spec *learn_add_spec(struct ofpact_learn *l)
+{
+    l->specs = xrealloc(l->specs, (l->n_specs + 1) * sizeof *l->specs);
+    struct learn_spec *s = &l->specs[l->n_specs++];
+    memset(s, 0, sizeof *s);
+    return s;
+}
+
+/* "load:SRC->DST" with SRC a number or a subfield. */
+static int learn_parse_load(struct act_parser *p, struct learn_spec *s,
+                            const char *value)
+{
+    const char *arrow = strstr(value, "->");
+    if (arrow == value) {
+        return fail(p->err, p->errlen, "load: missing source before `->' "
+                    "in `%s'", value);
+    }
+    if (!arrow) {
+        return fail(p->err, p->errlen, "load: missing `->' in `%s'", value);
+    }
+    const char *dst = arrow + 2;
+    char src[128];
+    if ((size_t) (arrow - value) >= sizeof src) {
+        return fail(p->err, p->errlen, "load: garbage before `->' in `%s'",
+                    value);
+    }
+    memcpy(src, value, (size_t) (arrow - value));
+    src[arrow - value] = '\0';
+    s->dst_type = LEARN_DST_LOAD;
+    if (isdigit((unsigned char) src[0])) {
+        mf_value v;
+        if (parse_u128(src, &v)) {
+            return fail(p->err, p->errlen, "load: garbage before `->' in "
+                        "`%s'", value);
+        }
+        if (parse_subfield(dst, &s->dst, &s->dst_ofs, &s->n_bits, p->err,
+                           p->errlen)) {
+            return -1;
+        }
+        if (s->n_bits < 128 && v >> s->n_bits) {
+            return fail(p->err, p->errlen, "%s: value does not fit into %u "
+                        "bits", value, s->n_bits);
+        }
+        s->imm = v;
+        return 0;
+    }
+    uint16_t sbits, dbits;
+    if (parse_subfield(src, &s->src, &s->src_ofs, &sbits, p->err, p->errlen)
+        || parse_subfield(dst, &s->dst, &s->dst_ofs, &dbits, p->err,
+                          p->errlen)) {
+        return -1;
+    }
+    if (sbits != dbits) {
+        return fail(p->err, p->errlen, "%s: source field is %u bits wide "
+                    "but destination is %u bits wide", value, sbits, dbits);
+    }
+    s->n_bits = sbits;
+    return 0;
+}
+
+/* "DST[=SRC]" with SRC a subfield or a value. */
+static int learn_parse_match(struct act_parser *p, struct learn_spec *s,
+                             const char *orig, const char *name,
+                             const char *value)
+{
+    s->dst_type = LEARN_DST_MATCH;
+    if (!*value) {
+        s->src = s->dst;
+        s->src_ofs = s->dst_ofs;
+        return 0;
+    }
+    char serr[256];
+    uint16_t sbits;
+    if (!parse_subfield(value, &s->src, &s->src_ofs, &sbits, serr,
+                        sizeof serr)) {
+        if (sbits != s->n_bits) {
+            /* (OVS prints the two widths the other way round.) */
+            return fail(p->err, p->errlen, "%s: bit widths of %s (%u) and "
+                        "%s (%u) differ", orig, name, sbits, value,
+                        s->n_bits);
+        }
+        return 0;
+    }
+    s->src = NULL;
+    const struct mf_field *f = s->dst;
+    char ierr[256] = "";
+    mf_value v, mask;
+    if (s->dst_ofs == 0 && s->n_bits == f->n_bits) {
+        if (mf_parse_value(f, value, &v, &mask, ierr, sizeof ierr)) {
+            /* ierr says why */
+        } else if (mask != mf_width_mask(f)) {
+            snprintf(ierr, sizeof ierr, "%s: wildcards not allowed here",
+                     value);
+        }
+    } else if (parse_u128(value, &v)) {
+        snprintf(ierr, sizeof ierr, "%s: cannot parse integer value", orig);
+    } else if (v >> s->n_bits) {
+        struct dstr d = DSTR_INIT;
+        mf_format_value(f, v & mf_width_mask(f), mf_width_mask(f), &d);
+        snprintf(ierr, sizeof ierr, "%s: value %s does not fit into %u "
+                 "bits", orig, dstr_str(&d), s->n_bits);
+        dstr_free(&d);
+    }
+    if (*ierr) {
+        return fail(p->err, p->errlen, "%s: %s value %s cannot be parsed as "
+                    "a subfield (%s) or an immediate value (%s)", orig, name,
+                    value, serr, ierr);
+    }
+    s->imm = v & learn_bits(s->n_bits);
+    return 0;
+}
+
+static int learn_parse_kv(struct act_parser *p, struct ofpact_learn *l,
+                          const char *orig, const char *name,
+                          const char *value)
+{
+    if (!strcmp(name, "table")) {
+        uint16_t t;
+        if (parse_u16(value, 255, &t)) {
+            return fail(p->err, p->errlen, "unknown table \"%s\"", value);
+        }
+        if (t == 255) {
+            return fail(p->err, p->errlen, "%s: table id 255 not valid for "
+                        "`learn' action", orig);
+        }
+        l->table_id = (uint8_t) t;
+    } else if (!strcmp(name, "priority")) {
+        l->priority = (uint16_t) atoi(value);
+    } else if (!strcmp(name, "idle_timeout")) {
+        l->idle_timeout = (uint16_t) atoi(value);
+    } else if (!strcmp(name, "hard_timeout")) {
+        l->hard_timeout = (uint16_t) atoi(value);
+    } else if (!strcmp(name, "fin_idle_timeout")) {
+        l->fin_idle_timeout = (uint16_t) atoi(value);
+    } else if (!strcmp(name, "fin_hard_timeout")) {
+        l->fin_hard_timeout = (uint16_t) atoi(value);
+    } else if (!strcmp(name, "cookie")) {
+        l->cookie = strtoull(value, NULL, 0);
+    } else if (!strcmp(name, "send_flow_rem")) {
+        l->flags |= NX_LEARN_F_SEND_FLOW_REM;
+    } else if (!strcmp(name, "delete_learned")) {
+        l->flags |= NX_LEARN_F_DELETE_LEARNED;
+    } else if (!strcmp(name, "limit")) {
+        l->limit = (uint32_t) atoi(value);
+    } else if (!strcmp(name, "result_dst")) {
+        uint16_t n;
+        l->flags |= NX_LEARN_F_WRITE_RESULT;
+        if (parse_subfield(value, &l->result_dst, &l->result_ofs, &n, p->err,
+                           p->errlen)) {
+            return -1;
+        }
+        if (!l->result_dst->writable) {
+            return fail(p->err, p->errlen, "%s is read-only", value);
+        }
+        if (n != 1) {
+            return fail(p->err, p->errlen, "result_dst in 'learn' action "
+                        "must be a single bit");
+        }
+    } else if (!strcmp(name, "load")) {
+        return learn_parse_load(p, learn_add_spec(l), value);
+    } else if (!strcmp(name, "output")) {
+        struct learn_spec *s = learn_add_spec(l);
+        s->dst_type = LEARN_DST_OUTPUT;
+        return parse_subfield(value, &s->src, &s->src_ofs, &s->n_bits,
+                              p->err, p->errlen);
+    } else {
+        const struct mf_field *f;
+        uint16_t ofs, n;
+        char e[8];
+        if (parse_subfield(name, &f, &ofs, &n, e, sizeof e)) {
+            return fail(p->err, p->errlen, "%s: unknown keyword %s", orig,
+                        name);
+        }
+        struct learn_spec *s = learn_add_spec(l);
+        s->dst = f;
+        s->dst_ofs = ofs;
+        s->n_bits = n;
+        return learn_parse_match(p, s, orig, name, value);
+    }
+    return 0;
+}
+
+static int parse_learn(struct act_parser *p, enum ofpact_type type,
+                       const struct token *t)
+{
+    struct ofpact *a = add_act(p, type);
+    struct ofpact_learn *l = a->learn = ofpact_learn_new();
+    const char *orig = arg_of(t);
+    char *copy = xstrdup(orig), *pos = copy;
+    struct token kv;
+    bool bad = false;
+    int ret = 0;
+    while (!ret && next_token(&pos, &kv, &bad)) {
+        ret = learn_parse_kv(p, l, orig, kv.key, kv.value ? kv.value : "");
+    }
+    if (!ret && bad) {
+        ret = fail(p->err, p->errlen, "unbalanced parentheses in actions");
+    }
+    free(copy);
+    return ret;
+}
+
+/* OVS's ds_put_hex: "0x" and the bytes without leading zeros, "0" for 0. */
+static void learn_put_hex(mf_value v, struct dstr *out)
+{
+    if (!v) {
+        dstr_putc(out, '0');
+    } else {
+        format_hex128(v, out);
+    }
+}
+
+static void format_learn(const struct ofpact *a, struct dstr *out)
+{
+    const struct ofpact_learn *l = a->learn;
+    dstr_printf(out, "learn(table=%u", l->table_id);
+    if (l->idle_timeout) {
+        dstr_printf(out, ",idle_timeout=%u", l->idle_timeout);
+    }
+    if (l->hard_timeout) {
+        dstr_printf(out, ",hard_timeout=%u", l->hard_timeout);
+    }
+    if (l->fin_idle_timeout) {
+        dstr_printf(out, ",fin_idle_timeout=%u", l->fin_idle_timeout);
+    }
+    if (l->fin_hard_timeout) {
+        dstr_printf(out, ",fin_hard_timeout=%u", l->fin_hard_timeout);
+    }
+    if (l->priority != OFP_DEFAULT_PRIORITY) {
+        dstr_printf(out, ",priority=%u", l->priority);
+    }
+    if (l->flags & NX_LEARN_F_SEND_FLOW_REM) {
+        dstr_put(out, ",send_flow_rem");
+    }
+    if (l->flags & NX_LEARN_F_DELETE_LEARNED) {
+        dstr_put(out, ",delete_learned");
+    }
+    if (l->cookie) {
+        dstr_printf(out, ",cookie=%#" PRIx64, l->cookie);
+    }
+    if (l->limit) {
+        dstr_printf(out, ",limit=%" PRIu32, l->limit);
+    }
+    if (l->flags & NX_LEARN_F_WRITE_RESULT && l->result_dst) {
+        dstr_put(out, ",result_dst=");
+        format_subfield(l->result_dst, l->result_ofs, 1, out);
+    }
+    for (size_t i = 0; i < l->n_specs; i++) {
+        const struct learn_spec *s = &l->specs[i];
+        dstr_putc(out, ',');
+        switch (s->dst_type) {
+        case LEARN_DST_MATCH:
+            if (!s->src && s->dst_ofs == 0 && s->n_bits == s->dst->n_bits) {
+                dstr_printf(out, "%s=", learn_field_name(s->dst));
+                mf_format_value(s->dst, s->imm, mf_width_mask(s->dst), out);
+            } else if (!s->src) {
+                format_subfield(s->dst, s->dst_ofs, s->n_bits, out);
+                dstr_putc(out, '=');
+                learn_put_hex(s->imm, out);
+            } else {
+                format_subfield(s->dst, s->dst_ofs, s->n_bits, out);
+                if (s->src != s->dst || s->src_ofs != s->dst_ofs) {
+                    dstr_putc(out, '=');
+                    format_subfield(s->src, s->src_ofs, s->n_bits, out);
+                }
+            }
+            break;
+        case LEARN_DST_LOAD:
+            dstr_put(out, "load:");
+            if (s->src) {
+                format_subfield(s->src, s->src_ofs, s->n_bits, out);
+            } else {
+                learn_put_hex(s->imm, out);
+            }
+            dstr_put(out, "->");
+            format_subfield(s->dst, s->dst_ofs, s->n_bits, out);
+            break;
+        case LEARN_DST_OUTPUT:
+            dstr_put(out, "output:");
+            format_subfield(s->src, s->src_ofs, s->n_bits, out);
+            break;
+        }
+    }
+    dstr_putc(out, ')');
+}
+
+static int parse_fin_timeout(struct act_parser *p, enum ofpact_type type,
+                             const struct token *t)
+{
+    struct ofpact *a = add_act(p, type);
+    char *copy = xstrdup(arg_of(t)), *pos = copy;
+    struct token kv;
+    bool bad = false;
+    int ret = 0;
+    while (!ret && next_token(&pos, &kv, &bad)) {
+        uint16_t *dst = !strcmp(kv.key, "idle_timeout") ? &a->fin.idle
+                        : !strcmp(kv.key, "hard_timeout") ? &a->fin.hard
+                        : NULL;
+        if (!dst) {
+            ret = fail(p->err, p->errlen, "invalid key '%s' in "
+                       "'fin_timeout' argument", kv.key);
+        } else if (parse_u16(kv.value, 65535, dst)) {
+            ret = fail(p->err, p->errlen, "invalid %s \"%s\"", kv.key,
+                       kv.value ? kv.value : "");
+        }
+    }
+    if (!ret && bad) {
+        ret = fail(p->err, p->errlen, "unbalanced parentheses in actions");
+    }
+    free(copy);
+    return ret;
+}
+
+static void format_fin_timeout(const struct ofpact *a, struct dstr *out)
+{
+    dstr_put(out, "fin_timeout(");
+    if (a->fin.idle) {
+        dstr_printf(out, "idle_timeout=%u", a->fin.idle);
+    }
+    if (a->fin.hard) {
+        dstr_printf(out, "%shard_timeout=%u", a->fin.idle ? "," : "",
+                    a->fin.hard);
+    }
+    dstr_putc(out, ')');
 }
 
 static void format_action(const struct ofpact *a, struct dstr *out)

@@ -127,6 +127,7 @@ void ofproto_destroy(struct ofproto *ofp)
     free(ofp->exec_buf);
     free(ofp->ports);
     free(ofp->name);
+    free(ofp->learned_cookies);
     free(ofp);
 }
 
@@ -893,8 +894,82 @@ static void revalidate_flow(struct ofproto *ofp, struct dpflow *f,
     dpflow_set_normal(f, &xi, xo);
 }
 
+/* ---- learn: delete_learned ----
+ *
+ * As OVS's learned_cookies: the flows a learn with delete_learned put in
+ * table T with cookie C go when the last rule with such a learn (into T
+ * with C) is deleted or modified to no longer have it.  The tables are
+ * swept at each revalidation, which every change of the tables is followed
+ * by: a (T, C) seen at the last sweep and not at this one loses its flows
+ * (flow_removed with reason DELETE to those that asked). */
+struct learned_cookie {
+    uint64_t cookie;
+    uint8_t table;
+};
+
+static bool learned_cookie_in(const struct learned_cookie *v, size_t n,
+                              uint8_t table, uint64_t cookie)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].table == table && v[i].cookie == cookie) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void learned_cookies_sweep(struct ofproto *ofp)
+{
+    struct learned_cookie *now = NULL;
+    size_t n_now = 0;
+    for (int t = 0; t < OFP_N_TABLES; t++) {
+        if (!oftable_count(ofp->tables[t])) {
+            continue;
+        }
+        size_t n;
+        struct rule **rules = oftable_rules(ofp->tables[t], &n);
+        for (size_t i = 0; i < n; i++) {
+            for (size_t k = 0; k < rules[i]->n_acts; k++) {
+                const struct ofpact *a = &rules[i]->acts[k];
+                if (a->type != OFPACT_LEARN
+                    || !(a->learn->flags & NX_LEARN_F_DELETE_LEARNED)
+                    || learned_cookie_in(now, n_now, a->learn->table_id,
+                                         a->learn->cookie)) {
+                    continue;
+                }
+                now = xrealloc(now, (n_now + 1) * sizeof *now);
+                now[n_now].table = a->learn->table_id;
+                now[n_now++].cookie = a->learn->cookie;
+            }
+        }
+        free(rules);
+    }
+    uint64_t now_ms = dp_time_ms();
+    for (size_t i = 0; i < ofp->n_learned_cookies; i++) {
+        const struct learned_cookie *lc = &ofp->learned_cookies[i];
+        if (lc->table >= OFP_N_TABLES
+            || learned_cookie_in(now, n_now, lc->table, lc->cookie)) {
+            continue;
+        }
+        size_t n;
+        struct rule **rules = oftable_rules(ofp->tables[lc->table], &n);
+        for (size_t k = 0; k < n; k++) {
+            if (rules[k]->cookie == lc->cookie) {
+                ofproto_rule_send_removed(ofp, rules[k], OFPRR_DELETE, now_ms);
+                oftable_remove(ofp->tables[lc->table], rules[k]);
+                rule_unref(rules[k]);
+            }
+        }
+        free(rules);
+    }
+    free(ofp->learned_cookies);
+    ofp->learned_cookies = now;
+    ofp->n_learned_cookies = n_now;
+}
+
 void ofproto_revalidate(struct ofproto *ofp)
 {
+    learned_cookies_sweep(ofp);     /* learn */
     ofp->need_revalidate = false;
     ofp->n_revalidations++;
     if (!ofp->n_flows) {

@@ -286,7 +286,7 @@ static int check_output_port(uint32_t port)
 /* The actions' checks of OVS's ofpacts_check for a rule in `table_id`
  * (OFPTT_ALL: the table is not known yet; packet_out). */
 static int check_actions(const struct ofpact *acts, size_t n,
-                         uint8_t table_id)
+                         uint8_t table_id, const struct ofp_match *match)
 {
     for (size_t i = 0; i < n; i++) {
         const struct ofpact *a = &acts[i];
@@ -294,6 +294,14 @@ static int check_actions(const struct ofpact *acts, size_t n,
         switch (a->type) {
         case OFPACT_OUTPUT:
             err = check_output_port(a->output.port);
+            break;
+        case OFPACT_LEARN:
+            /* learn: OVS's check_LEARN against the flow's match (the
+             * decoder checked what does not depend on it). */
+            if (match) {
+                err = ofpact_learn_check(a->learn, &match->value,
+                                         &match->mask);
+            }
             break;
         case OFPACT_GOTO_TABLE:
             if (a->u8 >= N_VISIBLE_TABLES
@@ -330,7 +338,7 @@ static int check_flow_mod(const struct ofp_flow_mod *fm)
         }
         int err = check_actions(fm->acts, fm->n_acts,
                                 is_add && fm->table_id == OFPTT_ALL
-                                ? 0 : fm->table_id);
+                                ? 0 : fm->table_id, &fm->match);
         if (err) {
             return err;
         }
@@ -502,7 +510,8 @@ static int modify_flows(struct ofproto *ofp, const struct ofp_flow_mod *fm,
         return 0;
     }
     for (size_t i = 0; i < n; i++) {
-        int err = check_actions(fm->acts, fm->n_acts, rules[i]->table_id);
+        int err = check_actions(fm->acts, fm->n_acts, rules[i]->table_id,
+                                NULL);
         if (err) {
             free(rules);
             return err;
@@ -697,7 +706,7 @@ static int handle_packet_out(struct ofproto *ofp, const struct ofp_msg *msg)
                && po.in_port != OFPP_CONTROLLER && po.in_port != OFPP_NONE) {
         err = -OFPERR_OFPBRC_BAD_PORT;
     } else {
-        err = check_actions(po.acts, po.n_acts, OFPTT_ALL);
+        err = check_actions(po.acts, po.n_acts, OFPTT_ALL, NULL);
         if (!err) {
             err = check_meters(ofp, po.acts, po.n_acts);
         }
@@ -740,7 +749,7 @@ static int handle_resume(struct ofproto *ofp, const struct ofp_msg *msg)
     }
     for (size_t g = 0; !err && g < k->n_groups; g++) {
         err = check_actions(k->groups[g].acts, k->groups[g].n_acts,
-                            OFPTT_ALL);
+                            OFPTT_ALL, NULL);
     }
     uint32_t in_port = r.metadata.value.in_port;
     if (!err && !r.metadata.mask.in_port) {

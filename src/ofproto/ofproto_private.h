@@ -99,6 +99,11 @@ struct ofproto {
     uint8_t uuid[16];          /* random: names the bridge in the
                                 * continuations of its packet-ins */
 
+    /* learn: the (table, cookie) of every learn with delete_learned in
+     * the tables at the last sweep (ofproto.c). */
+    struct learned_cookie *learned_cookies;
+    size_t n_learned_cookies;
+
     struct ofproto *next;      /* the registry */
 };
 

@@ -5,8 +5,10 @@
 
 #include <arpa/inet.h>
 #include <endian.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dp/net_headers.h"
@@ -27,6 +29,9 @@ struct xctx {
     uint64_t cookie;           /* its cookie; UINT64_MAX: none */
     bool paused;               /* controller(pause) ran: stop everything,
                                 * freezing what is left on the way out */
+    /* learn: the flows learned, added when the translation ends. */
+    struct pending_learn *learned;
+    size_t n_learned;
 };
 
 /* ---- trace ---- */
@@ -851,6 +856,281 @@ static bool xlate_meter(struct xctx *c, const struct ofpact *a)
     return true;
 }
 
+/* ---- learn and fin_timeout ----
+ *
+ * A learn builds a flow from the packet's fields as the actions have left
+ * them and adds it to its table, or refreshes the same flow (same match and
+ * priority, as OVS's MODIFY_STRICT) when it is there: identical, only its
+ * hard timeout starts again; different, it is modified in place.  The flows
+ * go in when the translation ends, so that, as in OVS 2.4+, a translation
+ * never sees what it learned itself.  Only a real packet learns
+ * (in->may_learn, as OVS's allow_side_effects: not revalidation, not
+ * ofproto/trace of a flow, which prints OVS's "suppressing side effects"
+ * line instead; a trace that runs a packet, may_learn set, learns and
+ * prints the learned flow as OVS's trace with a packet does).
+ *
+ * The datapath flow of a translation that ran a learn is a slow-path
+ * (userspace) flow, as for a controller action: every packet comes up and
+ * learns again.  OVS instead installs a fast-path flow and keeps a cache of
+ * the translation's side effects (xlate_cache XC_LEARN) that its
+ * revalidators replay from the datapath flow's statistics; that needs a
+ * side-effect cache this switch does not have, and the slow path is what
+ * keeps learning exact (every packet refreshes the learned flow's hard
+ * timeout and moves a MAC that moved). */
+
+struct pending_learn {
+    struct ofp_flow_spec spec;
+    uint16_t flags;            /* OFPFF_* */
+};
+
+static mf_value learn_mask_bits(unsigned ofs, unsigned n)
+{
+    mf_value m = n >= 128 ? ~(mf_value) 0 : ((mf_value) 1 << n) - 1;
+    return m << ofs;
+}
+
+static struct ofpact *learned_act(struct ofp_flow_spec *s,
+                                  enum ofpact_type type)
+{
+    s->acts = xrealloc(s->acts, (s->n_acts + 1) * sizeof *s->acts);
+    struct ofpact *a = &s->acts[s->n_acts++];
+    memset(a, 0, sizeof *a);
+    a->type = type;
+    return a;
+}
+
+/* The flow_mod OVS's learn_execute() makes of `l` for the flow `x`. */
+static void learn_build(const struct ofpact_learn *l, const struct xflow *x,
+                        struct ofp_flow_spec *s)
+{
+    memset(s, 0, sizeof *s);
+    s->priority = l->priority;
+    s->table_id = l->table_id;
+    s->cookie = l->cookie;
+    s->idle_timeout = l->idle_timeout;
+    s->hard_timeout = l->hard_timeout;
+    s->out_port = OFPP_NONE;
+    if (l->fin_idle_timeout || l->fin_hard_timeout) {
+        struct ofpact *a = learned_act(s, OFPACT_FIN_TIMEOUT);
+        a->fin.idle = l->fin_idle_timeout;
+        a->fin.hard = l->fin_hard_timeout;
+    }
+    for (size_t i = 0; i < l->n_specs; i++) {
+        const struct learn_spec *sp = &l->specs[i];
+        mf_value v = sp->src
+            ? (mf_get(sp->src, x) >> sp->src_ofs)
+              & learn_mask_bits(0, sp->n_bits)
+            : sp->imm;
+        switch (sp->dst_type) {
+        case LEARN_DST_MATCH: {
+            mf_value m = learn_mask_bits(sp->dst_ofs, sp->n_bits);
+            mf_set_masked(sp->dst, &s->match.value, v << sp->dst_ofs, m);
+            mf_set_masked(sp->dst, &s->match.mask, m, m);
+            break;
+        }
+        case LEARN_DST_LOAD: {
+            struct ofpact *a = learned_act(s, OFPACT_LOAD);
+            a->load.field = sp->dst;
+            a->load.ofs = sp->dst_ofs;
+            a->load.n_bits = sp->n_bits;
+            a->load.value = v;
+            break;
+        }
+        case LEARN_DST_OUTPUT:
+            if (sp->n_bits <= 16 || !(v >> 16)) {
+                uint32_t port = (uint16_t) v;
+                if (port < OFPP_MAX || port == OFPP_IN_PORT
+                    || port == OFPP_FLOOD || port == OFPP_LOCAL
+                    || port == OFPP_ALL) {
+                    learned_act(s, OFPACT_OUTPUT)->output.port = port;
+                }
+            }
+            break;
+        }
+    }
+}
+
+/* The number of flows of table `table` with cookie `cookie`, counting
+ * those this translation learned so far. */
+static size_t learned_count(const struct xctx *c, uint8_t table,
+                            uint64_t cookie)
+{
+    size_t n, count = 0;
+    struct rule **rules = oftable_rules(c->ofp->tables[table], &n);
+    for (size_t i = 0; i < n; i++) {
+        count += rules[i]->cookie == cookie;
+    }
+    free(rules);
+    for (size_t i = 0; i < c->n_learned; i++) {
+        count += c->learned[i].spec.table_id == table
+                 && c->learned[i].spec.cookie == cookie;
+    }
+    return count;
+}
+
+static void trace_learned(struct xctx *c, const struct ofp_flow_spec *s,
+                          uint16_t flags)
+{
+    if (!c->in->trace) {
+        return;
+    }
+    struct dstr d = DSTR_INIT;
+    dstr_printf(&d, "table=%u ", s->table_id);
+    ofp_match_format(&s->match, -1, &d);
+    if (d.len && dstr_str(&d)[d.len - 1] == ' ') {
+        d.len--;
+        ((char *) dstr_str(&d))[d.len] = '\0';
+    }
+    dstr_printf(&d, " priority=%u", s->priority);
+    if (s->cookie) {
+        dstr_printf(&d, " cookie=%#" PRIx64, s->cookie);
+    }
+    if (s->idle_timeout) {
+        dstr_printf(&d, " idle=%u", s->idle_timeout);
+    }
+    if (s->hard_timeout) {
+        dstr_printf(&d, " hard=%u", s->hard_timeout);
+    }
+    if (flags & OFPFF_SEND_FLOW_REM) {
+        dstr_put(&d, " send_flow_rem");
+    }
+    dstr_put(&d, " actions=");
+    ofpacts_format(s->acts, s->n_acts, &d);
+    trace(c, action_indent(c) + 1, "-> %s", dstr_str(&d));
+    dstr_free(&d);
+}
+
+static bool xlate_learn(struct xctx *c, const struct ofpact *a)
+{
+    const struct ofpact_learn *l = a->learn;
+    /* The learned flow depends on the source bits: match them. */
+    for (size_t i = 0; i < l->n_specs; i++) {
+        const struct learn_spec *sp = &l->specs[i];
+        if (sp->src) {
+            mf_value m = learn_mask_bits(sp->src_ofs, sp->n_bits);
+            mf_set_masked(sp->src, &c->out->wc, m, m);
+        }
+    }
+    /* Every packet must come up to learn (see above). */
+    c->out->slow = true;
+    struct pending_learn p;
+    learn_build(l, &c->flow, &p.spec);
+    p.flags = l->flags & NX_LEARN_F_SEND_FLOW_REM ? OFPFF_SEND_FLOW_REM : 0;
+    /* OVS's last table (254) is hidden and read-only: no learning in it. */
+    bool hidden = l->table_id >= OFP_N_TABLES - 1;
+    bool exists = !hidden
+                  && oftable_find_strict(c->ofp->tables[l->table_id],
+                                         &p.spec.match, p.spec.priority);
+    bool success = exists || !l->limit
+                   || learned_count(c, l->table_id, l->cookie) < l->limit;
+    /* As OVS's allow_side_effects: ofproto/trace of a flow (may_learn
+     * false) only says what it would do (nor does it write result_dst).
+     * Revalidation (no trace) computes the result, to translate as the
+     * packet did. */
+    bool side_effects = c->in->may_learn;
+    if (c->in->trace && !side_effects) {
+        trace(c, action_indent(c) + 1, ">> suppressing side effects, so "
+              "learn action ignored");
+        ofpacts_free(p.spec.acts, p.spec.n_acts);
+        return true;
+    }
+    trace_learned(c, &p.spec, p.flags);
+    if (hidden) {
+        trace(c, action_indent(c) + 1, ">>>> LEARN action execution failed "
+              "(OFPBRC_EPERM). <<<<");
+        ofpacts_free(p.spec.acts, p.spec.n_acts);
+        return true;
+    }
+    if (l->flags & NX_LEARN_F_WRITE_RESULT && l->result_dst) {
+        mf_value bit = learn_mask_bits(l->result_ofs, 1);
+        write_field(c, l->result_dst, success ? bit : 0, bit);
+        trace(c, action_indent(c) + 1, "-> %s[%u] is now %s",
+              l->result_dst->nxm_name, l->result_ofs, success ? "0x1" : "0");
+    }
+    if (!success) {
+        trace(c, action_indent(c) + 1, "-> Limit exceeded, learn failed");
+    }
+    if (side_effects && success) {
+        c->learned = xrealloc(c->learned,
+                              (c->n_learned + 1) * sizeof *c->learned);
+        c->learned[c->n_learned++] = p;
+    } else {
+        ofpacts_free(p.spec.acts, p.spec.n_acts);
+    }
+    return true;
+}
+
+static bool same_actions(const struct ofpact *a, size_t na,
+                         const struct ofpact *b, size_t nb)
+{
+    struct dstr x = DSTR_INIT, y = DSTR_INIT;
+    ofpacts_format(a, na, &x);
+    ofpacts_format(b, nb, &y);
+    bool same = !strcmp(dstr_str(&x), dstr_str(&y));
+    dstr_free(&x);
+    dstr_free(&y);
+    return same;
+}
+
+/* Adds or refreshes the flows the translation learned. */
+static void learn_commit(struct xctx *c)
+{
+    for (size_t i = 0; i < c->n_learned; i++) {
+        struct pending_learn *p = &c->learned[i];
+        struct ofp_flow_spec *s = &p->spec;
+        struct oftable *t = c->ofp->tables[s->table_id];
+        struct rule *old = oftable_find_strict(t, &s->match, s->priority);
+        if (old && old->idle_timeout == s->idle_timeout
+            && old->hard_timeout == s->hard_timeout
+            && old->cookie == s->cookie && old->flags == p->flags
+            && same_actions(old->acts, old->n_acts, s->acts, s->n_acts)) {
+            old->modified_ms = c->in->now_ms;   /* hard timeout restarts */
+        } else if (old) {
+            rule_set_actions(old, s->acts, s->n_acts);
+            oftable_set_timeouts(t, old, s->idle_timeout, s->hard_timeout);
+            old->cookie = s->cookie;
+            old->flags = p->flags;
+            old->modified_ms = c->in->now_ms;
+            c->ofp->need_revalidate = true;
+        } else {
+            struct rule *r = rule_create(s, s->table_id, c->in->now_ms);
+            r->flags = p->flags;
+            oftable_insert(t, r);
+            c->ofp->need_revalidate = true;
+        }
+        ofpacts_free(s->acts, s->n_acts);
+    }
+    free(c->learned);
+    c->learned = NULL;
+    c->n_learned = 0;
+}
+
+static bool xlate_fin_timeout(struct xctx *c, const struct ofpact *a)
+{
+    /* A FIN or RST must come up to shorten the rule's timeouts: the
+     * megaflow matches those two bits (OVS replays them from the datapath
+     * flow's TCP flags instead, through its xlate cache). */
+    c->out->wc.key.tcp_flags |= htons(TCP_F_FIN | TCP_F_RST);
+    uint16_t flags = ntohs(c->flow.key.tcp_flags);
+    if (!c->rule || !c->in->may_learn
+        || !(flags & (TCP_F_FIN | TCP_F_RST))) {
+        return true;
+    }
+    /* OVS's ofproto_rule_reduce_timeouts(). */
+    struct rule *r = (struct rule *) c->rule;
+    uint16_t idle = r->idle_timeout, hard = r->hard_timeout;
+    if (a->fin.idle && (!idle || idle > a->fin.idle)) {
+        idle = a->fin.idle;
+    }
+    if (a->fin.hard && (!hard || hard > a->fin.hard)) {
+        hard = a->fin.hard;
+    }
+    if (idle != r->idle_timeout || hard != r->hard_timeout) {
+        oftable_set_timeouts(c->ofp->tables[r->table_id], r, idle, hard);
+    }
+    return true;
+}
+
 /* Runs one action; false stops the rest of this action list. */
 static bool do_action(struct xctx *c, const struct ofpact *a)
 {
@@ -987,6 +1267,9 @@ void xlate(const struct xlate_in *in, struct xlate_out *out)
         do_table(&c, 0);
     }
     out->final = c.flow;
+    if (c.n_learned) {
+        learn_commit(&c);     /* learn */
+    }
     if (out->acts.overflow) {
         /* Too many actions for one flow: drop rather than half-forward. */
         action_buf_init(&out->acts);

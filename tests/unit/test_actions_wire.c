@@ -687,12 +687,117 @@ static void test_malformed(void **state)
     ofpacts_free(acts, n);
 }
 
+/* Malformed learn and fin_timeout actions get the errors Debian's OVS 3.1
+ * reports for them (ovs-ofctl ofp-print of a flow_mod carrying each). */
+static void test_learn_malformed(void **state)
+{
+    (void) state;
+    static const struct {
+        const char *hex;
+        enum ofperr err;
+    } cases[] = {
+        /* pad */
+        { "ffff0040 00002320 0010 0000 0000 8000 0000000000000000 0000 0a 01 0000 0000 0030 00000406 0000 00000206 0000 0810 00000002 0000 00010004 0000 00000000",
+          OFPERR_OFPBAC_BAD_ARGUMENT },
+        /* table 255 */
+        { "ffff0040 00002320 0010 0000 0000 8000 0000000000000000 0000 ff 00 0000 0000 0030 00000406 0000 00000206 0000 0810 00000002 0000 00010004 0000 00000000",
+          OFPERR_OFPBAC_BAD_ARGUMENT },
+        /* write_result in NXAST_LEARN */
+        { "ffff0040 00002320 0010 0000 0000 8000 0000000000000000 0004 0a 00 0000 0000 0030 00000406 0000 00000206 0000 0810 00000002 0000 00010004 0000 00000000",
+          OFPERR_OFPBAC_BAD_ARGUMENT },
+        /* shorter than the fixed part */
+        { "ffff0018 00002320 0010 0000 0000 8000 0000000000000000",
+          OFPERR_OFPBAC_BAD_LEN },
+        /* spec cut short */
+        { "ffff0028 00002320 0010 0000 0000 8000 0000000000000000 0000 0a 00 0000 0000 0030 00000406 0000",
+          OFPERR_OFPBAC_BAD_LEN },
+        /* reserved dst type */
+        { "ffff0030 00002320 0010 0000 0000 8000 0000000000000000 0000 0a 00 0000 0000 1830 00000406 0000 00000206 0000 0000",
+          OFPERR_OFPBAC_BAD_ARGUMENT },
+        /* immediate output */
+        { "ffff0030 00002320 0010 0000 0000 8000 0000000000000000 0000 0a 00 0000 0000 3010 0001 0000 00000000 00000000 0000",
+          OFPERR_OFPBAC_BAD_ARGUMENT },
+        /* unknown field */
+        { "ffff0030 00002320 0010 0000 0000 8000 0000000000000000 0000 0a 00 0000 0000 0030 0000ff06 0000 00000206 0000 0000",
+          OFPERR_OFPBAC_BAD_SET_TYPE },
+        /* zero bits */
+        { "ffff0030 00002320 0010 0000 0000 8000 0000000000000000 0000 0a 00 0000 0000 0800 00000406 0000 00000206 0000 0000",
+          OFPERR_OFPBAC_BAD_SET_LEN },
+        /* trailing spec header */
+        { "ffff0030 00002320 0010 0000 0000 8000 0000000000000000 0000 0a 00 0000 0000 0030 00000406 0000 00000206 0000 0001",
+          OFPERR_OFPBAC_BAD_LEN },
+        /* bits past the field */
+        { "ffff0030 00002320 0010 0000 0000 8000 0000000000000000 0000 0a 00 0000 0000 0030 00000406 0001 00000206 0000 0000",
+          OFPERR_OFPBAC_BAD_SET_LEN },
+        /* learn2 pad */
+        { "ffff0028 00002320 002d 0000 0000 8000 0000000000000000 0000 0a 00 0000 0000 00000000 0000 0001",
+          OFPERR_NXBAC_MUST_BE_ZERO },
+        /* result ofs without result */
+        { "ffff0028 00002320 002d 0000 0000 8000 0000000000000000 0000 0a 00 0000 0000 00000000 0001 0000",
+          OFPERR_OFPBAC_BAD_ARGUMENT },
+        /* read-only result_dst */
+        { "ffff0030 00002320 002d 0000 0000 8000 0000000000000000 0004 0a 00 0000 0000 00000000 0000 0000 00000602 00000000",
+          OFPERR_OFPBAC_BAD_SET_ARGUMENT },
+        /* spec after result cut short */
+        { "ffff0030 00002320 002d 0000 0000 8000 0000000000000000 0004 0a 00 0000 0000 00000000 0000 0000 00010004 0030 0000",
+          OFPERR_OFPBAC_BAD_LEN },
+        /* load to read-only */
+        { "ffff0030 00002320 0010 0000 0000 8000 0000000000000000 0000 0a 00 0000 0000 0810 00000002 0000 00000602 0000 0000",
+          OFPERR_OFPBAC_BAD_SET_ARGUMENT },
+        /* ip_src without eth_type */
+        { "ffff0030 00002320 0010 0000 0000 8000 0000000000000000 0000 0a 00 0000 0000 0020 00000e04 0000 00000e04 0000 0000",
+          OFPERR_OFPBAC_MATCH_INCONSISTENT },
+        /* fin_timeout length */
+        { "ffff0018 00002320 0013 0005 000a 0000 0000000000000000",
+          OFPERR_OFPBAC_BAD_LEN },
+    };
+    static const uint8_t versions[] = { 1, 4, 6 };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        uint8_t buf[256];
+        size_t len = wire_hex_into(cases[i].hex, buf, sizeof buf);
+        for (size_t v = 0; v < sizeof versions / sizeof *versions; v++) {
+            struct ofpact *acts = (struct ofpact *) 1;
+            size_t n = 1;
+            int e = ofpacts_pull_actions(buf, len, versions[v], &acts, &n);
+            if (e != -(int) cases[i].err) {
+                fail_msg("case %zu v%u: got %s, want %s", i, versions[v],
+                         e ? ofperr_name((enum ofperr) -e) : "success",
+                         ofperr_name(cases[i].err));
+            }
+            assert_null(acts);
+            assert_int_equal(n, 0);
+        }
+    }
+    /* A learn2 with result_dst and no specs decodes and prints as OVS. */
+    uint8_t buf[64];
+    size_t len = wire_hex_into("ffff0030 00002320 002d 0000 0000 8000 0000000000000000"
+                       " 0004 0a 00 0000 0000 00000000 0000 0000 00010004"
+                       " 00000000", buf, sizeof buf);
+    struct ofpact *acts;
+    size_t n;
+    assert_int_equal(ofpacts_pull_actions(buf, len, 1, &acts, &n), 0);
+    char text[128];
+    wire_acts_text(acts, n, text, sizeof text);
+    assert_string_equal(text, "learn(table=10,result_dst=NXM_NX_REG0[0])");
+    struct ofpbuf b = OFPBUF_INIT;
+    assert_int_equal(ofpacts_put_actions(&b, acts, n, 1), 0);
+    assert_bytes(b.data, b.size, buf, len, "learn2 result_dst");
+    /* A clone is deep: freeing the original leaves it whole. */
+    struct ofpact *copy = ofpacts_clone(acts, n);
+    ofpacts_free(acts, n);
+    wire_acts_text(copy, n, text, sizeof text);
+    assert_string_equal(text, "learn(table=10,result_dst=NXM_NX_REG0[0])");
+    ofpacts_free(copy, n);
+    ofpbuf_uninit(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_samples),
         cmocka_unit_test(test_golden),
         cmocka_unit_test(test_golden_actions),
+        cmocka_unit_test(test_learn_malformed),
         cmocka_unit_test(test_controller),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_meter_wire),

@@ -718,6 +718,111 @@ static void test_flow_mod_keywords(void **state)
     bad("out_port=foo", OFP_PARSE_MATCH, "foo is not a valid OpenFlow port");
 }
 
+/* learn and fin_timeout: printed and refused as Debian's ovs-ofctl 3.1
+ * parse-flow does (expected strings generated with it). */
+static void test_learn(void **state)
+{
+    (void) state;
+    roundtrip("actions=learn(table=10,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:NXM_OF_IN_PORT[]->NXM_NX_REG0[0..15]),resubmit(,1)",
+              "actions=learn(table=10,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:NXM_OF_IN_PORT[]->NXM_NX_REG0[0..15]),resubmit(,1)");
+    roundtrip("actions=learn(table=1,priority=5,idle_timeout=10,hard_timeout=20,fin_idle_timeout=3,fin_hard_timeout=4,cookie=0x55,send_flow_rem,delete_learned,limit=3,result_dst=reg1[1],NXM_OF_VLAN_TCI[0..11],eth_dst=eth_src,dl_type=0x800,load:0x5->NXM_NX_REG1[],output:NXM_OF_IN_PORT[],NXM_OF_IP_SRC[]=10.0.0.1,load:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[])",
+              "actions=learn(table=1,idle_timeout=10,hard_timeout=20,fin_idle_timeout=3,fin_hard_timeout=4,priority=5,send_flow_rem,delete_learned,cookie=0x55,limit=3,result_dst=NXM_NX_REG1[1],NXM_OF_VLAN_TCI[0..11],NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],eth_type=0x800,load:0x5->NXM_NX_REG1[],output:NXM_OF_IN_PORT[],ip_src=10.0.0.1,load:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[])");
+    roundtrip("actions=learn()",
+              "actions=learn(table=1)");
+    roundtrip("actions=learn(priority=0,idle_timeout=0,cookie=0,table=0)",
+              "actions=learn(table=0,priority=0)");
+    roundtrip("actions=learn(table=1,eth_type=0x800,nw_src=10.0.0.1,eth_src=00:11:22:33:44:55,load:0xaabbccddeeff->NXM_OF_ETH_DST[],in_port=99)",
+              "actions=learn(table=1,eth_type=0x800,ip_src=10.0.0.1,eth_src=00:11:22:33:44:55,load:0xaabbccddeeff->NXM_OF_ETH_DST[],in_port=99)");
+    roundtrip("actions=learn(reg0[1..3]=reg1[2..4],reg2=reg3,reg4=5,reg5[0..3]=0x7,NXM_NX_REG6[]=0xffffffff,eth_src=01:02:03:04:05:06)",
+              "actions=learn(table=1,NXM_NX_REG0[1..3]=NXM_NX_REG1[2..4],NXM_NX_REG2[]=NXM_NX_REG3[],reg4=0x5,NXM_NX_REG5[0..3]=0x7,reg6=0xffffffff,eth_src=01:02:03:04:05:06)");
+    roundtrip("actions=learn(eth_dst[])",
+              "actions=learn(table=1,NXM_OF_ETH_DST[])");
+    roundtrip("actions=learn(in_port)",
+              "actions=learn(table=1,NXM_OF_IN_PORT[])");
+    roundtrip("actions=learn(output:reg0[0..15])",
+              "actions=learn(table=1,output:NXM_NX_REG0[0..15])");
+    roundtrip("actions=learn(load:reg1[0..7]->reg2[8..15])",
+              "actions=learn(table=1,load:NXM_NX_REG1[0..7]->NXM_NX_REG2[8..15])");
+    roundtrip("actions=learn(load:0->reg0[0..3],reg0[4..7]=0,load:0x0000ff->reg1[0..15])",
+              "actions=learn(table=1,load:0->NXM_NX_REG0[0..3],NXM_NX_REG0[4..7]=0,load:0xff->NXM_NX_REG1[0..15])");
+    roundtrip("actions=learn(in_port=LOCAL,tun_id=5,metadata=5,vlan_tci=0x1005,pkt_mark=1)",
+              "actions=learn(table=1,in_port=LOCAL,tun_id=0x5,metadata=0x5,vlan_tci=0x1005,pkt_mark=0x1)");
+    roundtrip("actions=learn(eth_type=0x86dd,ipv6_src=2001:db8::1)",
+              "actions=learn(table=1,eth_type=0x86dd,ipv6_src=2001:db8::1)");
+    roundtrip("actions=learn(NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[0..47],eth_src=eth_src)",
+              "actions=learn(table=1,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],NXM_OF_ETH_SRC[])");
+    roundtrip("actions=learn(limit=5,idle_timeout=70000)",
+              "actions=learn(table=1,idle_timeout=4464,limit=5)");
+    roundtrip("actions=learn(table=2,delete_learned,cookie=0x1,NXM_OF_ETH_DST[]),output:1",
+              "actions=learn(table=2,delete_learned,cookie=0x1,NXM_OF_ETH_DST[]),output:1");
+    roundtrip("actions=fin_timeout(idle_timeout=5,hard_timeout=10)",
+              "actions=fin_timeout(idle_timeout=5,hard_timeout=10)");
+    roundtrip("actions=fin_timeout(idle_timeout=5)",
+              "actions=fin_timeout(idle_timeout=5)");
+    roundtrip("actions=fin_timeout(hard_timeout=5)",
+              "actions=fin_timeout(hard_timeout=5)");
+    roundtrip("actions=fin_timeout()",
+              "actions=fin_timeout()");
+    roundtrip("actions=fin_timeout(idle_timeout=0)",
+              "actions=fin_timeout()");
+    roundtrip("tcp,actions=learn(eth_type=0x800,nw_proto=6,NXM_OF_TCP_DST[])",
+              "tcp actions=learn(table=1,eth_type=0x800,nw_proto=6,NXM_OF_TCP_DST[])");
+    bad("tcp,actions=learn(NXM_OF_TCP_DST[])", OFP_PARSE_ADD,
+        "actions are invalid with specified match (OFPBAC_MATCH_INCONSISTENT)");
+    bad("actions=learn(result_dst=reg0[40])", OFP_PARSE_ADD,
+        "reg0[40]: starting bit 40 is not valid because field is only 32 "
+        "bits wide");
+    bad("actions=load:1->reg0[3..40]", OFP_PARSE_ADD,
+        "reg0[3..40]: ending bit 40 is not valid because field is only 32 "
+        "bits wide");
+    bad("actions=load:1->reg0[5..3]", OFP_PARSE_ADD,
+        "reg0[5..3]: starting bit 5 is after ending bit 3");
+    bad("actions=learn(load:0x800->eth_type)", OFP_PARSE_ADD,
+        "actions are invalid with specified match (OFPBAC_BAD_SET_ARGUMENT)");
+    roundtrip("actions=learn(output:eth_src)",
+              "actions=learn(table=1,output:NXM_OF_ETH_SRC[])");
+    roundtrip("actions=learn(eth_type=0x800,ip_proto=6,tcp_dst=80,"
+              "eth_src=eth_src)",
+              "actions=learn(table=1,eth_type=0x800,nw_proto=6,tcp_dst=80,"
+              "NXM_OF_ETH_SRC[])");
+    bad("actions=learn(table=255)", OFP_PARSE_ADD,
+        "table=255: table id 255 not valid for `learn' action");
+    bad("actions=learn(table=foo)", OFP_PARSE_ADD,
+        "unknown table \"foo\"");
+    bad("actions=learn(NXM_OF_ETH_DST[]=NXM_OF_IP_SRC[])", OFP_PARSE_ADD,
+        "NXM_OF_ETH_DST[]=NXM_OF_IP_SRC[]: bit widths of NXM_OF_ETH_DST[] (32) and NXM_OF_IP_SRC[] (48) differ");
+    bad("actions=learn(result_dst=reg0[0..1])", OFP_PARSE_ADD,
+        "result_dst in 'learn' action must be a single bit");
+    bad("actions=learn(result_dst=eth_type[0])", OFP_PARSE_ADD,
+        "eth_type[0] is read-only");
+    bad("actions=learn(bogus=1)", OFP_PARSE_ADD,
+        "bogus=1: unknown keyword bogus");
+    bad("actions=learn(load:reg0->eth_type)", OFP_PARSE_ADD,
+        "reg0->eth_type: source field is 32 bits wide but destination is 16 bits wide");
+    bad("actions=learn(load:5->reg0[0..1])", OFP_PARSE_ADD,
+        "5->reg0[0..1]: value does not fit into 2 bits");
+    bad("actions=learn(reg0[0..1]=5)", OFP_PARSE_ADD,
+        "reg0[0..1]=5: reg0[0..1] value 5 cannot be parsed as a subfield (5: unknown field `5') or an immediate value (reg0[0..1]=5: value 0x5 does not fit into 2 bits)");
+    bad("actions=learn(load:->reg0)", OFP_PARSE_ADD,
+        "load: missing source before `->' in `->reg0'");
+    bad("actions=learn(load:reg0)", OFP_PARSE_ADD,
+        "load: missing `->' in `reg0'");
+    bad("actions=learn(load:5x->reg0)", OFP_PARSE_ADD,
+        "load: garbage before `->' in `5x->reg0'");
+    bad("actions=learn(reg0=eth_src)", OFP_PARSE_ADD,
+        "reg0=eth_src: bit widths of reg0 (48) and eth_src (32) differ");
+    bad("actions=learn(ip_src=10.0.0.1)", OFP_PARSE_ADD,
+        "actions are invalid with specified match (OFPBAC_MATCH_INCONSISTENT)");
+    bad("actions=learn(NXM_OF_TCP_DST[])", OFP_PARSE_ADD,
+        "actions are invalid with specified match (OFPBAC_MATCH_INCONSISTENT)");
+    bad("actions=learn(eth_dst=01:02:03:04:05:06/ff:ff:ff:00:00:00)", OFP_PARSE_ADD,
+        "eth_dst=01:02:03:04:05:06/ff:ff:ff:00:00:00: eth_dst value 01:02:03:04:05:06/ff:ff:ff:00:00:00 cannot be parsed as a subfield (01:02:03:04:05:06/ff:ff:ff:00:00:00: unknown field `01:02:03:04:05:06/ff:ff:ff:00:00:00') or an immediate value (01:02:03:04:05:");
+    bad("actions=fin_timeout(idle_timeout=70000)", OFP_PARSE_ADD,
+        "invalid idle_timeout \"70000\"");
+    bad("actions=fin_timeout(foo=1)", OFP_PARSE_ADD,
+        "invalid key 'foo' in 'fin_timeout' argument");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -730,6 +835,7 @@ int main(void)
         cmocka_unit_test(test_field_list),
         cmocka_unit_test(test_tcp_flags_exact),
         cmocka_unit_test(test_flow_mod_keywords),
+        cmocka_unit_test(test_learn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
