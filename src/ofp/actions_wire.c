@@ -40,6 +40,8 @@ enum {
     NXAST_RESUBMIT_TABLE = 14,
     NXAST_DEC_TTL = 18,
     NXAST_CONTROLLER = 20,
+    NXAST_GROUP = 40,           /* groups */
+    OFPAT11_GROUP = 22,         /* groups */
     OFPIT_GOTO_TABLE = 1,
     OFPIT_WRITE_METADATA = 2,
     OFPIT_WRITE_ACTIONS = 3,
@@ -374,6 +376,17 @@ static int encode_one(struct ofpbuf *b, const struct ofpact *a,
         ofpbuf_put_u8(b, a->u8);
         ofpbuf_put_zeros(b, 3);
         return 0;
+    case OFPACT_GROUP:      /* groups */
+        if (of10) {
+            put_nx(b, (uint16_t) wire_codes[a->type].nx, 24);
+            ofpbuf_put_zeros(b, 6);
+            ofpbuf_put_be32(b, a->group.id);
+            ofpbuf_put_zeros(b, 4);
+        } else {
+            put_hdr(b, (uint16_t) wire_codes[a->type].of13, 8);
+            ofpbuf_put_be32(b, a->group.id);
+        }
+        return 0;
     case OFPACT_NOTE: {
         size_t start = put_nx(b, (uint16_t) wire_codes[a->type].nx, 0);
         ofpbuf_put(b, a->note.data, a->note.len);
@@ -623,11 +636,14 @@ static int decode_nx(struct acts *l, const uint8_t *p, size_t len,
     case NXAST_NOTE:
         want = len;
         break;
+    case NXAST_GROUP:   /* groups */
+        want = 24;
+        break;
     default:
         return -OFPERR_OFPBAC_BAD_VENDOR_TYPE;
     }
     /* OVS has no NXAST_DEC_TTL past 1.0, nor reg_load/move in 1.5. */
-    if ((subtype == NXAST_DEC_TTL && version != 1)
+    if (((subtype == NXAST_DEC_TTL || subtype == NXAST_GROUP) && version != 1)
         || ((subtype == NXAST_REG_LOAD || subtype == NXAST_REG_MOVE)
             && version >= 6)) {
         return -OFPERR_OFPBAC_BAD_VENDOR_TYPE;
@@ -674,6 +690,9 @@ static int decode_nx(struct acts *l, const uint8_t *p, size_t len,
         return decode_move(l, ofp_get_be16(p + 10), ofp_get_be16(p + 12),
                            ofp_get_be16(p + 14), ofp_get_be32(p + 16),
                            ofp_get_be32(p + 20));
+    case NXAST_GROUP:   /* groups */
+        add(l, OFPACT_GROUP)->group.id = ofp_get_be32(p + 16);
+        return 0;
     case NXAST_NOTE:
         if (len - 10 > OFP_NOTE_MAX) {
             return -OFPERR_OFPBAC_BAD_LEN;
@@ -803,6 +822,12 @@ static int decode_of11(struct acts *l, uint16_t type, const uint8_t *p,
             return err;
         }
         add(l, OFPACT_DEC_TTL);
+        return 0;
+    case OFPAT11_GROUP:     /* groups */
+        if ((err = need_len(len, 8))) {
+            return err;
+        }
+        add(l, OFPACT_GROUP)->group.id = ofp_get_be32(p + 4);
         return 0;
     case OFPAT12_SET_FIELD:
         return decode_set_field(l, p, len, version);

@@ -101,7 +101,12 @@
                                                                              \
     /* Other. */                                                             \
     OFPACT(NOTE, note, note, OFPACT_NO_WIRE, OFPACT_NO_WIRE, 8,              \
-           "note:41.42.00.00.00.00", "note", NULL)
+           "note:41.42.00.00.00.00", "note", NULL)                           \
+                                                                             \
+    /* Groups (ofproto/group.c): OF1.1+ OFPAT_GROUP (22); OF1.0 has none, \
+     * OVS sends NXAST_GROUP (40). */                                      \
+    OFPACT(GROUP, group, group, OFPACT_NO_WIRE, 22, 40, "group:1", "group",  \
+           NULL)
 
 enum ofpact_type {
 #define OFPACT(ENUM, ...) OFPACT_##ENUM,
@@ -156,6 +161,10 @@ struct ofpact {
             uint8_t len;
             uint8_t data[OFP_NOTE_MAX];
         } note;
+        /* groups */
+        struct {
+            uint32_t id;
+        } group;
     };
 };
 
