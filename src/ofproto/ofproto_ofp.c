@@ -14,6 +14,7 @@
 #include "lib/vlog.h"
 #include "ofp/match_wire.h"
 #include "ofproto/connmgr.h"
+#include "ofproto/group.h"
 #include "ofproto/ofproto_private.h"
 
 VLOG_DEFINE_THIS_MODULE(ofproto_ofp);
@@ -34,9 +35,10 @@ VLOG_DEFINE_THIS_MODULE(ofproto_ofp);
 struct bmsg {
     uint8_t *raw;               /* the inner message, for its error reply */
     size_t raw_len;
-    enum ofptype type;          /* FLOW_MOD or PORT_MOD */
+    enum ofptype type;          /* FLOW_MOD, PORT_MOD or GROUP_MOD */
     struct ofp_flow_mod fm;
     struct ofp_port_mod pm;
+    struct ofp_group_mod gm;    /* groups */
 };
 
 struct bundle {
@@ -58,6 +60,9 @@ static void bundle_free(struct bundle *b)
     for (size_t i = 0; i < b->n; i++) {
         if (b->msgs[i].type == OFPTYPE_FLOW_MOD) {
             ofp_flow_mod_free(&b->msgs[i].fm);
+        }
+        if (b->msgs[i].type == OFPTYPE_GROUP_MOD) {
+            ofp_group_mod_free(&b->msgs[i].gm);
         }
         free(b->msgs[i].raw);
     }
@@ -162,7 +167,7 @@ void ofproto_ofp_conn_closed(struct ofproto *ofp, struct ofconn *conn)
 
 /* ---- the journal: flow table changes that can be undone ---- */
 
-enum jtype { J_ADD, J_DEL, J_MOD };
+enum jtype { J_ADD, J_DEL, J_MOD, J_GROUP };
 
 struct jent {
     enum jtype type;
@@ -172,6 +177,11 @@ struct jent {
     struct ofpact *acts;
     size_t n_acts;
     uint64_t cookie, n_packets, n_bytes, modified_ms;
+    uint8_t reason;             /* DEL: OFPRR_DELETE or OFPRR_GROUP_DELETE */
+    /* GROUP: group `gid` was `gold` (NULL: none) and is `gnew` (NULL:
+     * deleted). */
+    uint32_t gid;
+    struct ofgroup *gold, *gnew;
 };
 
 struct journal {
@@ -191,6 +201,7 @@ static struct jent *journal_add(struct journal *j, enum jtype type,
     memset(e, 0, sizeof *e);
     e->type = type;
     e->r = r;
+    e->reason = OFPRR_DELETE;
     return e;
 }
 
@@ -199,6 +210,15 @@ static void journal_undo(struct ofproto *ofp, struct journal *j)
 {
     for (size_t i = j->n; i-- > 0;) {
         struct jent *e = &j->e[i];
+        if (e->type == J_GROUP) {
+            if (e->gnew) {
+                group_free(group_table_remove(ofp->groups, e->gid));
+            }
+            if (e->gold) {
+                group_table_insert(ofp->groups, e->gold);
+            }
+            continue;
+        }
         struct oftable *t = ofp->tables[e->r->table_id];
         switch (e->type) {
         case J_ADD:
@@ -220,6 +240,8 @@ static void journal_undo(struct ofproto *ofp, struct journal *j)
             e->r->n_bytes = e->n_bytes;
             e->r->modified_ms = e->modified_ms;
             break;
+        case J_GROUP:
+            break;
         }
     }
     free(j->e);
@@ -238,11 +260,14 @@ static void journal_commit(struct ofproto *ofp, struct journal *j,
             rule_unref(e->old);
             break;
         case J_DEL:
-            ofproto_rule_send_removed(ofp, e->r, OFPRR_DELETE, now_ms);
+            ofproto_rule_send_removed(ofp, e->r, e->reason, now_ms);
             rule_unref(e->r);
             break;
         case J_MOD:
             ofpacts_free(e->acts, e->n_acts);
+            break;
+        case J_GROUP:
+            group_free(e->gold);
             break;
         }
     }
@@ -433,9 +458,27 @@ static bool overlaps(struct oftable *t, const struct ofp_match *m,
     return found;
 }
 
+/* groups: as OVS's ofproto_check_ofpacts, a group action must name a group
+ * that exists. */
+static int check_groups(struct ofproto *ofp, const struct ofpact *acts,
+                        size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (acts[i].type == OFPACT_GROUP
+            && !group_table_find(ofp->groups, acts[i].group.id)) {
+            return -OFPERR_OFPBAC_BAD_OUT_GROUP;
+        }
+    }
+    return 0;
+}
+
 static int add_flow(struct ofproto *ofp, const struct ofp_flow_mod *fm,
                     struct journal *j, uint64_t now_ms)
 {
+    int gerr = check_groups(ofp, fm->acts, fm->n_acts);
+    if (gerr) {
+        return gerr;
+    }
     uint8_t table = fm->table_id == OFPTT_ALL ? 0 : fm->table_id;
     struct oftable *t = ofp->tables[table];
     struct rule *old = oftable_find_strict(t, &fm->match, fm->priority);
@@ -485,6 +528,9 @@ static int modify_flows(struct ofproto *ofp, const struct ofp_flow_mod *fm,
     }
     for (size_t i = 0; i < n; i++) {
         int err = check_actions(fm->acts, fm->n_acts, rules[i]->table_id);
+        if (!err) {
+            err = check_groups(ofp, fm->acts, fm->n_acts);
+        }
         if (err) {
             free(rules);
             return err;
@@ -574,6 +620,163 @@ static int handle_flow_mod(struct ofproto *ofp, struct ofconn *conn,
         journal_commit(ofp, &j, now);
     }
     ofp_flow_mod_free(&fm);
+    if (changed && !err) {
+        ofproto_revalidate(ofp);
+    }
+    return err;
+}
+
+/* ---- group mods (groups) ---- */
+
+static bool rule_uses_group(const struct rule *r, uint32_t id)
+{
+    for (size_t i = 0; i < r->n_acts; i++) {
+        if (r->acts[i].type == OFPACT_GROUP && r->acts[i].group.id == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static uint32_t group_ref_count(struct ofproto *ofp, uint32_t id)
+{
+    uint32_t n = 0;
+    for (int t = 0; t < OFP_N_TABLES; t++) {
+        if (!oftable_count(ofp->tables[t])) {
+            continue;
+        }
+        size_t nr;
+        struct rule **rules = oftable_rules(ofp->tables[t], &nr);
+        for (size_t i = 0; i < nr; i++) {
+            n += rule_uses_group(rules[i], id);
+        }
+        free(rules);
+    }
+    return n;
+}
+
+static void journal_group(struct journal *j, uint32_t id,
+                          struct ofgroup *gold, struct ofgroup *gnew)
+{
+    struct jent *e = journal_add(j, J_GROUP, NULL);
+    e->gid = id;
+    e->gold = gold;
+    e->gnew = gnew;
+}
+
+/* Deletes group `id` and, as OVS, the flows whose actions name it. */
+static void delete_group(struct ofproto *ofp, uint32_t id, struct journal *j)
+{
+    struct ofgroup *g = group_table_remove(ofp->groups, id);
+    if (!g) {
+        return;
+    }
+    journal_group(j, id, g, NULL);
+    for (int t = 0; t < OFP_N_TABLES; t++) {
+        if (!oftable_count(ofp->tables[t])) {
+            continue;
+        }
+        size_t nr;
+        struct rule **rules = oftable_rules(ofp->tables[t], &nr);
+        for (size_t i = 0; i < nr; i++) {
+            if (rule_uses_group(rules[i], id)) {
+                oftable_remove(ofp->tables[t], rules[i]);
+                journal_add(j, J_DEL, rules[i])->reason = OFPRR_GROUP_DELETE;
+            }
+        }
+        free(rules);
+    }
+}
+
+static int add_group(struct ofproto *ofp, const struct ofp_group_mod *gm,
+                     struct journal *j, uint64_t now_ms)
+{
+    if (group_table_find(ofp->groups, gm->group_id)) {
+        return -OFPERR_OFPGMFC_GROUP_EXISTS;
+    }
+    if (gm->group_id > OFPG_MAX) {
+        return -OFPERR_OFPGMFC_INVALID_GROUP;
+    }
+    if (gm->type > OFPGT_FF) {
+        return -OFPERR_OFPGMFC_BAD_TYPE;
+    }
+    struct ofgroup *g = group_create(gm, now_ms);
+    group_table_insert(ofp->groups, g);
+    journal_group(j, gm->group_id, NULL, g);
+    return 0;
+}
+
+static int modify_group(struct ofproto *ofp, const struct ofp_group_mod *gm,
+                        struct journal *j, uint64_t now_ms)
+{
+    struct ofgroup *old = group_table_find(ofp->groups, gm->group_id);
+    if (!old) {
+        return -OFPERR_OFPGMFC_UNKNOWN_GROUP;
+    }
+    if (gm->group_id > OFPG_MAX) {
+        return -OFPERR_OFPGMFC_INVALID_GROUP;
+    }
+    if (gm->type > OFPGT_FF) {
+        return -OFPERR_OFPGMFC_BAD_TYPE;
+    }
+    struct ofgroup *g;
+    int err = group_modified(old, gm, now_ms, &g);
+    if (err) {
+        return err;
+    }
+    group_table_insert(ofp->groups, g);
+    journal_group(j, gm->group_id, old, g);
+    return 0;
+}
+
+static int apply_group_mod(struct ofproto *ofp, const struct ofp_group_mod *gm,
+                           struct journal *j, uint64_t now_ms)
+{
+    switch (gm->command) {
+    case OFPGC_ADD:
+        return add_group(ofp, gm, j, now_ms);
+    case OFPGC_MODIFY:
+    case OFPGC_INSERT_BUCKET:
+    case OFPGC_REMOVE_BUCKET:
+        return modify_group(ofp, gm, j, now_ms);
+    case OFPGC_ADD_OR_MOD:
+        return group_table_find(ofp->groups, gm->group_id)
+               ? modify_group(ofp, gm, j, now_ms)
+               : add_group(ofp, gm, j, now_ms);
+    case OFPGC_DELETE:
+        if (gm->group_id == OFPG_ALL) {
+            while (group_table_count(ofp->groups)) {
+                delete_group(ofp, group_table_at(ofp->groups, 0)->group_id,
+                             j);
+            }
+        } else {
+            delete_group(ofp, gm->group_id, j);
+        }
+        return 0;
+    default:
+        return -OFPERR_OFPGMFC_BAD_COMMAND;
+    }
+}
+
+static int handle_group_mod(struct ofproto *ofp, const struct ofp_msg *msg)
+{
+    struct ofp_group_mod gm;
+    int err = ofp_decode_group_mod(msg, &gm);
+    if (err) {
+        return err;
+    }
+    uint64_t now = dp_time_ms();
+    ofproto_pull_stats_all();   /* groups replaced get what they carried */
+    struct journal j;
+    memset(&j, 0, sizeof j);
+    err = apply_group_mod(ofp, &gm, &j, now);
+    bool changed = j.n > 0;
+    if (err) {
+        journal_undo(ofp, &j);
+    } else {
+        journal_commit(ofp, &j, now);
+    }
+    ofp_group_mod_free(&gm);
     if (changed && !err) {
         ofproto_revalidate(ofp);
     }
@@ -673,6 +876,9 @@ static int handle_packet_out(struct ofproto *ofp, const struct ofp_msg *msg)
         err = -OFPERR_OFPBRC_BAD_PORT;
     } else {
         err = check_actions(po.acts, po.n_acts, OFPTT_ALL);
+        if (!err) {
+            err = check_groups(ofp, po.acts, po.n_acts);
+        }
     }
     if (!err) {
         const struct xflow *md = NULL;
@@ -723,6 +929,8 @@ static int bundle_commit(struct ofproto *ofp, struct ofconn *conn,
                 ports = xcalloc(b->n, sizeof *ports);
             }
             err = check_port_mod(ofp, &m->pm, &ports[i]);
+        } else if (m->type == OFPTYPE_GROUP_MOD) {     /* groups */
+            err = apply_group_mod(ofp, &m->gm, &j, now);
         } else {
             err = apply_flow_mod(ofp, &m->fm, &j, now);
         }
@@ -841,7 +1049,8 @@ static int handle_bundle_add(struct ofproto *ofp, struct ofconn *conn,
         return -OFPERR_OFPBFC_MSG_BAD_XID;
     }
     if (ba.inner.type != OFPTYPE_FLOW_MOD
-        && ba.inner.type != OFPTYPE_PORT_MOD) {
+        && ba.inner.type != OFPTYPE_PORT_MOD
+        && ba.inner.type != OFPTYPE_GROUP_MOD) {
         return -OFPERR_OFPBFC_MSG_UNSUP;
     }
     if (b->n >= BUNDLE_MAX_MSGS) {
@@ -858,6 +1067,11 @@ static int handle_bundle_add(struct ofproto *ofp, struct ofconn *conn,
         }
         if (err) {
             ofp_flow_mod_free(&m.fm);
+            return err;
+        }
+    } else if (m.type == OFPTYPE_GROUP_MOD) {      /* groups */
+        err = ofp_decode_group_mod(&ba.inner, &m.gm);
+        if (err) {
             return err;
         }
     } else {
@@ -1131,6 +1345,78 @@ static int handle_port_desc(struct ofproto *ofp, struct ofconn *conn,
     return 0;
 }
 
+/* groups: desc, stats and features replies. */
+static int handle_group_desc(struct ofproto *ofp, struct ofconn *conn,
+                             const struct ofp_msg *msg)
+{
+    uint32_t id;
+    int err = ofp_decode_group_desc_request(msg, &id);
+    if (err) {
+        return err;
+    }
+    struct ofpbuf b = OFPBUF_INIT;
+    struct ofp_mp_reply r;
+    ofp_mp_reply_init(&r, &b, msg);
+    for (size_t i = 0; i < group_table_count(ofp->groups); i++) {
+        const struct ofgroup *g = group_table_at(ofp->groups, i);
+        if (id == OFPG_ALL || g->group_id == id) {
+            struct ofp_group_mod gd;
+            group_describe(g, &gd);
+            ofp_put_group_desc(&r, &gd);
+        }
+    }
+    ofp_mp_reply_finish(&r);
+    send_and_free(conn, &b);
+    return 0;
+}
+
+static int handle_group_stats(struct ofproto *ofp, struct ofconn *conn,
+                              const struct ofp_msg *msg)
+{
+    uint32_t id;
+    int err = ofp_decode_group_stats_request(msg, &id);
+    if (err) {
+        return err;
+    }
+    ofproto_pull_stats_all();
+    uint64_t now = dp_time_ms();
+    struct ofpbuf b = OFPBUF_INIT;
+    struct ofp_mp_reply r;
+    ofp_mp_reply_init(&r, &b, msg);
+    for (size_t i = 0; i < group_table_count(ofp->groups); i++) {
+        const struct ofgroup *g = group_table_at(ofp->groups, i);
+        if (id != OFPG_ALL && g->group_id != id) {
+            continue;
+        }
+        struct ofp_group_stats gs;
+        memset(&gs, 0, sizeof gs);
+        gs.group_id = g->group_id;
+        gs.ref_count = group_ref_count(ofp, g->group_id);
+        gs.packet_count = g->packet_count;
+        gs.byte_count = g->byte_count;
+        uint64_t age = now > g->created_ms ? now - g->created_ms : 0;
+        gs.duration_sec = (uint32_t) (age / 1000);
+        gs.duration_nsec = (uint32_t) (age % 1000) * 1000000u;
+        gs.buckets = g->bucket_stats;
+        gs.n_buckets = g->n_buckets;
+        ofp_put_group_stats(&r, &gs);
+    }
+    ofp_mp_reply_finish(&r);
+    send_and_free(conn, &b);
+    return 0;
+}
+
+static int handle_group_features(struct ofconn *conn,
+                                 const struct ofp_msg *msg)
+{
+    struct ofp_group_features f;
+    ofp_group_features_default(&f, msg->version);
+    struct ofpbuf b = OFPBUF_INIT;
+    ofp_encode_group_features_reply(&b, msg, &f);
+    send_and_free(conn, &b);
+    return 0;
+}
+
 /* A multipart reply with no entries, or with fixed entries of zeros. */
 static int reply_mp_zeros(struct ofconn *conn, const struct ofp_msg *msg,
                           size_t n_entries, size_t entry_len)
@@ -1329,15 +1615,19 @@ int ofproto_ofp_handle(struct ofproto *ofp, struct ofconn *conn,
         return handle_port_stats(ofp, conn, msg);
     case OFPTYPE_PORT_DESC_STATS_REQUEST:
         return handle_port_desc(ofp, conn, msg);
+    case OFPTYPE_GROUP_STATS_REQUEST:          /* groups */
+        return handle_group_stats(ofp, conn, msg);
+    case OFPTYPE_GROUP_DESC_STATS_REQUEST:
+        return handle_group_desc(ofp, conn, msg);
+    case OFPTYPE_GROUP_FEATURES_STATS_REQUEST:
+        return handle_group_features(conn, msg);
+    case OFPTYPE_GROUP_MOD:
+        return handle_group_mod(ofp, msg);
     case OFPTYPE_QUEUE_STATS_REQUEST:
     case OFPTYPE_QUEUE_DESC_STATS_REQUEST:
-    case OFPTYPE_GROUP_STATS_REQUEST:
-    case OFPTYPE_GROUP_DESC_STATS_REQUEST:
     case OFPTYPE_METER_STATS_REQUEST:
     case OFPTYPE_METER_CONFIG_STATS_REQUEST:
         return reply_mp_zeros(conn, msg, 0, 0);
-    case OFPTYPE_GROUP_FEATURES_STATS_REQUEST:
-        return reply_mp_zeros(conn, msg, 1, 40);   /* no group types */
     case OFPTYPE_METER_FEATURES_STATS_REQUEST:
         return reply_mp_zeros(conn, msg, 1, 16);   /* no meters */
     case OFPTYPE_TABLE_FEATURES_STATS_REQUEST:
@@ -1353,7 +1643,6 @@ int ofproto_ofp_handle(struct ofproto *ofp, struct ofconn *conn,
         return -OFPERR_NXBAC_CT_DATAPATH_SUPPORT;  /* no conntrack yet */
     case OFPTYPE_NXT_RESUME:
         return -OFPERR_NXR_NOT_SUPPORTED;      /* no continuations yet */
-    case OFPTYPE_GROUP_MOD:
     case OFPTYPE_METER_MOD:
     default:
         return -OFPERR_OFPBRC_BAD_TYPE;
