@@ -67,5 +67,9 @@ struct ofctl_command {
  * ending with a NULL name. */
 extern const struct ofctl_command ofctl_switch_commands[];
 extern const struct ofctl_command ofctl_flow_commands[];
+/* groups: src/cli/ofctl/ofctl_groups.c (--may-create sets mod-group's
+ * add-or-modify). */
+extern const struct ofctl_command ofctl_group_commands[];
+void ofctl_groups_set_may_create(bool on);
 
 #endif
