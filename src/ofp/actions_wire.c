@@ -378,10 +378,10 @@ static int encode_one(struct ofpbuf *b, const struct ofpact *a,
         return 0;
     case OFPACT_GROUP:      /* groups */
         if (of10) {
-            put_nx(b, (uint16_t) wire_codes[a->type].nx, 24);
-            ofpbuf_put_zeros(b, 6);
+            /* As ovs-ofctl sends it: the id in the last 4 of 16 bytes. */
+            put_nx(b, (uint16_t) wire_codes[a->type].nx, 16);
+            ofpbuf_put_zeros(b, 2);
             ofpbuf_put_be32(b, a->group.id);
-            ofpbuf_put_zeros(b, 4);
         } else {
             put_hdr(b, (uint16_t) wire_codes[a->type].of13, 8);
             ofpbuf_put_be32(b, a->group.id);
@@ -637,7 +637,7 @@ static int decode_nx(struct acts *l, const uint8_t *p, size_t len,
         want = len;
         break;
     case NXAST_GROUP:   /* groups */
-        want = 24;
+        want = 16;
         break;
     default:
         return -OFPERR_OFPBAC_BAD_VENDOR_TYPE;
@@ -691,7 +691,7 @@ static int decode_nx(struct acts *l, const uint8_t *p, size_t len,
                            ofp_get_be16(p + 14), ofp_get_be32(p + 16),
                            ofp_get_be32(p + 20));
     case NXAST_GROUP:   /* groups */
-        add(l, OFPACT_GROUP)->group.id = ofp_get_be32(p + 16);
+        add(l, OFPACT_GROUP)->group.id = ofp_get_be32(p + 12);
         return 0;
     case NXAST_NOTE:
         if (len - 10 > OFP_NOTE_MAX) {

@@ -212,8 +212,9 @@ static int put_bucket11(struct ofpbuf *b, uint8_t version,
 
 static void put_prop16(struct ofpbuf *b, uint16_t type, uint16_t v)
 {
+    /* As OVS: the value and its padding counted in the length. */
     ofpbuf_put_be16(b, type);
-    ofpbuf_put_be16(b, 6);
+    ofpbuf_put_be16(b, 8);
     ofpbuf_put_be16(b, v);
     ofpbuf_put_zeros(b, 2);
 }
@@ -500,7 +501,7 @@ static int pull_buckets15(struct ofpcur *c, size_t len, uint8_t version,
             if (exp) {
                 err = -OFPERR_OFPBPC_BAD_TYPE;
             } else if (pt == OFPGBPT_WEIGHT) {
-                err = pl != 6 ? -OFPERR_OFPBPC_BAD_LEN : 0;
+                err = pl != 6 && pl != 8 ? -OFPERR_OFPBPC_BAD_LEN : 0;
                 bk.weight = ofp_get_be16(pp + 4);
             } else if (pt == OFPGBPT_WATCH_PORT) {
                 if (pl != 8) {

@@ -680,7 +680,7 @@ enum ofp_group_command {
     OFPGC_MODIFY = 1,
     OFPGC_DELETE = 2,
     OFPGC_INSERT_BUCKET = 3,    /* 1.5 body only */
-    OFPGC_REMOVE_BUCKET = 4,    /* 1.5 body only */
+    OFPGC_REMOVE_BUCKET = 5,    /* 1.5 body only (4 is unused) */
     OFPGC_ADD_OR_MOD = 0x8000,  /* OVS's extension (mod-group --may-create) */
 };
 

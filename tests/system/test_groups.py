@@ -41,8 +41,7 @@ def normalise(text):
 GROUPS = [
     "group_id=1,type=all,bucket=output:2,bucket=output:3",
     "group_id=2,type=select,bucket=weight:3,output:2,bucket=output:3",
-    "group_id=3,type=indirect,bucket=actions=mod_dl_src:02:00:00:00:09:09,"
-    "output:2",
+    "group_id=3,type=indirect,bucket=actions=dec_ttl,output:2",
     "group_id=4,type=ff,bucket=watch_port:2,output:2,"
     "bucket=watch_port:3,output:3",
 ]
@@ -67,6 +66,7 @@ def scenario(side, proto, tool=None):
     def ofctl(*args, check=True):
         if tool:
             p = tool(*o, *args, check=check)
+            p.stderr = p.stderr.replace("vs-ofctl: ", "ovs-ofctl: ")
         else:
             p = side.ofctl(*o, *args, check=check)
         return p.stdout + p.stderr if not check else p.stdout

@@ -194,6 +194,7 @@ static void cmd_dump_group_stats(int argc, char *argv[])
         ofctl_fatal("%s", err);
     }
     ofp_group_mod_free(&gm);
+    vconn_skip_xids(4);     /* ovs-ofctl's port and table name lookups */
     struct vconn *v = ofctl_open(argv[1], "mgmt");
     struct ofpbuf b = OFPBUF_INIT;
     ofp_encode_group_stats_request(&b, vconn_version(v), vconn_next_xid(),
