@@ -29,6 +29,8 @@ TAG = "vgr"
 
 NORMALISE = [
     (re.compile(r"duration=\d+(\.\d+)?s"), "duration=?s"),
+    # Each switch's own socket in error messages.
+    (re.compile(r"unix:\S*/br0\.mgmt"), "unix:br0.mgmt"),
 ]
 
 
@@ -84,6 +86,20 @@ def scenario(side, proto, tool=None):
     if proto in ("OpenFlow15", "OpenFlow10"):
         for g in GROUPS15:
             assert ofctl("add-group", t, g) == ""
+    if proto != "OpenFlow10":
+        # group_mods in a bundle (atomic): one that works, one whose last
+        # message fails, which takes back its first.
+        path = f"{side.clientdir}/groups.txt"
+        with open(path, "w") as f:
+            f.write("# add-groups: a command per line\n"
+                    "add group_id=8,type=all,bucket=output:1\n"
+                    "modify group_id=8,type=all,bucket=output:3\n")
+        assert ofctl("--bundle", "add-groups", t, path) == ""
+        with open(path, "w") as f:
+            f.write("add group_id=9,type=all,bucket=output:1\n"
+                    "add group_id=8,type=all,bucket=output:2\n")
+        step("bundle failing", ofctl("--bundle", "add-groups", t, path,
+                                     check=False))
     step("dump-groups", ofctl("dump-groups", t))
     step("dump-groups 2", ofctl("dump-groups", t, "2"))
     step("dump-group-features", ofctl("dump-group-features", t))

@@ -163,10 +163,17 @@ static void bundle_ctrl(struct ofpbuf *out, struct vconn *v, uint32_t xid,
 static void bundle_transact(struct vconn *v, const struct ofp_flow_mod *fms,
                             size_t n, const struct ofctl_proto *p)
 {
-    struct ofpbuf sent = OFPBUF_INIT, b = OFPBUF_INIT;
+    struct ofpbuf sent = OFPBUF_INIT;
     for (size_t i = 0; i < n; i++) {
         encode_fm(&sent, v, p, vconn_next_xid(), &fms[i]);
     }
+    ofctl_bundle_messages(v, &sent);
+}
+
+void ofctl_bundle_messages(struct vconn *v, struct ofpbuf *sent_)
+{
+    struct ofpbuf sent = *sent_, b = OFPBUF_INIT;
+    *sent_ = (struct ofpbuf) OFPBUF_INIT;
     size_t n_inner = sent.size;
     bool failed = false;
     uint32_t xid = vconn_next_xid();

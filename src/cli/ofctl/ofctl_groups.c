@@ -16,8 +16,15 @@ static void send_group_mods(const char *sw, const struct ofp_group_mod *gms,
                             size_t n)
 {
     vconn_skip_xids(4);     /* ovs-ofctl's port and table name lookups */
+    uint32_t saved = ofctl_opts.versions;
+    if (ofctl_opts.bundle) {
+        /* Bundles need OpenFlow 1.3+. */
+        ofctl_opts.versions &= ~(1u << OFP10_VERSION);
+    }
     struct vconn *v = ofctl_open(sw, "mgmt");
+    ofctl_opts.versions = saved;
     uint8_t version = vconn_version(v);
+    struct ofpbuf sent = OFPBUF_INIT;
     for (size_t i = 0; i < n; i++) {
         const struct ofp_group_mod *gm = &gms[i];
         if ((gm->command == OFPGC_INSERT_BUCKET
@@ -28,12 +35,21 @@ static void send_group_mods(const char *sw, const struct ofp_group_mod *gms,
                                                            : "remove-bucket");
         }
         struct ofpbuf b = OFPBUF_INIT;
-        int err = ofp_encode_group_mod(&b, version, vconn_next_xid(), gm);
+        int err = ofp_encode_group_mod(ofctl_opts.bundle ? &sent : &b,
+                                       version, vconn_next_xid(), gm);
         if (err) {
             ofctl_fatal("%s: cannot encode group_mod",
                         ofperr_name((enum ofperr) -err));
         }
-        ofctl_transact_noreply(v, &b);
+        if (!ofctl_opts.bundle) {
+            ofctl_transact_noreply(v, &b);
+        }
+    }
+    if (ofctl_opts.bundle) {
+        /* ovs-ofctl spends one more xid here than for flow mods (its commit
+         * is the group mods' last + 3). */
+        vconn_skip_xids(1);
+        ofctl_bundle_messages(v, &sent);
     }
     vconn_close(v);
 }
