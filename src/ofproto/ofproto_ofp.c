@@ -638,9 +638,18 @@ static bool rule_uses_group(const struct rule *r, uint32_t id)
     return false;
 }
 
-static uint32_t group_ref_count(struct ofproto *ofp, uint32_t id)
+/* The group ids the rules' actions name, each rule counting once per
+ * group (OVS's ref_count), sorted: one pass over the tables. */
+static int cmp_u32(const void *a, const void *b)
 {
-    uint32_t n = 0;
+    uint32_t x = *(const uint32_t *) a, y = *(const uint32_t *) b;
+    return x < y ? -1 : x > y;
+}
+
+static uint32_t *group_refs(struct ofproto *ofp, size_t *n_out)
+{
+    uint32_t *ids = NULL;
+    size_t n = 0, cap = 0;
     for (int t = 0; t < OFP_N_TABLES; t++) {
         if (!oftable_count(ofp->tables[t])) {
             continue;
@@ -648,11 +657,52 @@ static uint32_t group_ref_count(struct ofproto *ofp, uint32_t id)
         size_t nr;
         struct rule **rules = oftable_rules(ofp->tables[t], &nr);
         for (size_t i = 0; i < nr; i++) {
-            n += rule_uses_group(rules[i], id);
+            const struct rule *r = rules[i];
+            for (size_t k = 0; k < r->n_acts; k++) {
+                if (r->acts[k].type != OFPACT_GROUP) {
+                    continue;
+                }
+                uint32_t id = r->acts[k].group.id;
+                bool seen = false;
+                for (size_t e = 0; e < k && !seen; e++) {
+                    seen = r->acts[e].type == OFPACT_GROUP
+                           && r->acts[e].group.id == id;
+                }
+                if (!seen) {
+                    if (n == cap) {
+                        cap = cap ? 2 * cap : 64;
+                        ids = xrealloc(ids, cap * sizeof *ids);
+                    }
+                    ids[n++] = id;
+                }
+            }
         }
         free(rules);
     }
-    return n;
+    if (n) {
+        qsort(ids, n, sizeof *ids, cmp_u32);
+    }
+    *n_out = n;
+    return ids;
+}
+
+static uint32_t count_refs(const uint32_t *ids, size_t n, uint32_t id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ids[mid] < id) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    uint32_t c = 0;
+    while (lo < n && ids[lo] == id) {
+        c++;
+        lo++;
+    }
+    return c;
 }
 
 static void journal_group(struct journal *j, uint32_t id,
@@ -664,14 +714,35 @@ static void journal_group(struct journal *j, uint32_t id,
     e->gnew = gnew;
 }
 
-/* Deletes group `id` and, as OVS, the flows whose actions name it. */
+static bool rule_uses_any_group(const struct rule *r)
+{
+    for (size_t i = 0; i < r->n_acts; i++) {
+        if (r->acts[i].type == OFPACT_GROUP) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Deletes group `id` (OFPG_ALL: every group) and, as OVS, the flows whose
+ * actions name it (one pass over the tables either way). */
 static void delete_group(struct ofproto *ofp, uint32_t id, struct journal *j)
 {
-    struct ofgroup *g = group_table_remove(ofp->groups, id);
-    if (!g) {
-        return;
+    if (id == OFPG_ALL) {
+        if (!group_table_count(ofp->groups)) {
+            return;
+        }
+        while (group_table_count(ofp->groups)) {
+            uint32_t gid = group_table_at(ofp->groups, 0)->group_id;
+            journal_group(j, gid, group_table_remove(ofp->groups, gid), NULL);
+        }
+    } else {
+        struct ofgroup *g = group_table_remove(ofp->groups, id);
+        if (!g) {
+            return;
+        }
+        journal_group(j, id, g, NULL);
     }
-    journal_group(j, id, g, NULL);
     for (int t = 0; t < OFP_N_TABLES; t++) {
         if (!oftable_count(ofp->tables[t])) {
             continue;
@@ -679,7 +750,8 @@ static void delete_group(struct ofproto *ofp, uint32_t id, struct journal *j)
         size_t nr;
         struct rule **rules = oftable_rules(ofp->tables[t], &nr);
         for (size_t i = 0; i < nr; i++) {
-            if (rule_uses_group(rules[i], id)) {
+            if (id == OFPG_ALL ? rule_uses_any_group(rules[i])
+                               : rule_uses_group(rules[i], id)) {
                 oftable_remove(ofp->tables[t], rules[i]);
                 journal_add(j, J_DEL, rules[i])->reason = OFPRR_GROUP_DELETE;
             }
@@ -744,14 +816,7 @@ static int apply_group_mod(struct ofproto *ofp, const struct ofp_group_mod *gm,
                ? modify_group(ofp, gm, j, now_ms)
                : add_group(ofp, gm, j, now_ms);
     case OFPGC_DELETE:
-        if (gm->group_id == OFPG_ALL) {
-            while (group_table_count(ofp->groups)) {
-                delete_group(ofp, group_table_at(ofp->groups, 0)->group_id,
-                             j);
-            }
-        } else {
-            delete_group(ofp, gm->group_id, j);
-        }
+        delete_group(ofp, gm->group_id, j);
         return 0;
     default:
         return -OFPERR_OFPGMFC_BAD_COMMAND;
@@ -1380,6 +1445,8 @@ static int handle_group_stats(struct ofproto *ofp, struct ofconn *conn,
     }
     ofproto_pull_stats_all();
     uint64_t now = dp_time_ms();
+    size_t n_refs;
+    uint32_t *refs = group_refs(ofp, &n_refs);
     struct ofpbuf b = OFPBUF_INIT;
     struct ofp_mp_reply r;
     ofp_mp_reply_init(&r, &b, msg);
@@ -1391,7 +1458,7 @@ static int handle_group_stats(struct ofproto *ofp, struct ofconn *conn,
         struct ofp_group_stats gs;
         memset(&gs, 0, sizeof gs);
         gs.group_id = g->group_id;
-        gs.ref_count = group_ref_count(ofp, g->group_id);
+        gs.ref_count = count_refs(refs, n_refs, g->group_id);
         gs.packet_count = g->packet_count;
         gs.byte_count = g->byte_count;
         uint64_t age = now > g->created_ms ? now - g->created_ms : 0;
@@ -1401,6 +1468,7 @@ static int handle_group_stats(struct ofproto *ofp, struct ofconn *conn,
         gs.n_buckets = g->n_buckets;
         ofp_put_group_stats(&r, &gs);
     }
+    free(refs);
     ofp_mp_reply_finish(&r);
     send_and_free(conn, &b);
     return 0;
