@@ -987,9 +987,22 @@ static int action_set_class(const struct ofpact *a)
     }
 }
 
+static bool do_traced_action(struct xctx *c, const struct ofpact *a)
+{
+    if (c->in->trace) {
+        struct dstr s = DSTR_INIT;
+        ofpacts_format(a, 1, &s);
+        trace(c, action_indent(c), "%s", dstr_str(&s));
+        dstr_free(&s);
+    }
+    return do_action(c, a);
+}
+
 static void run_bucket(struct xctx *c, const struct ofp_bucket *b)
 {
-    trace(c, action_indent(c) + 1, "bucket %" PRIu32, b->bucket_id);
+    /* As OVS's trace: "bucket N" at the group action's indent, its
+     * actions two levels in. */
+    trace(c, action_indent(c), "bucket %" PRIu32, b->bucket_id);
     const struct ofpact *slots[AS_N_SLOTS] = { NULL };
     const struct ofpact *final = NULL;
     int final_class = 0;
@@ -1006,22 +1019,22 @@ static void run_bucket(struct xctx *c, const struct ofp_bucket *b)
         return;
     }
     struct xflow saved = c->flow;
-    c->depth++;
+    c->depth += 2;
     bool go = true;
     for (int k = 0; k < AS_N_SLOTS && go; k++) {
         if (slots[k]) {
-            go = do_action(c, slots[k]);
+            go = do_traced_action(c, slots[k]);
         }
     }
     for (size_t i = 0; i < b->n_acts && go; i++) {
         if (action_set_class(&b->acts[i]) == 20) {
-            go = do_action(c, &b->acts[i]);
+            go = do_traced_action(c, &b->acts[i]);
         }
     }
     if (go) {
-        do_action(c, final);
+        do_traced_action(c, final);
     }
-    c->depth--;
+    c->depth -= 2;
     /* Each bucket works on a clone of the packet: the flow goes back, and
      * whatever the datapath packet now has that the flow does not is
      * written back before the next output. */
@@ -1077,7 +1090,7 @@ static bool xlate_group(struct xctx *c, const struct ofpact *a)
         break;
     }
     if (!b) {
-        trace(c, action_indent(c) + 1, ">> no live bucket");
+        trace(c, action_indent(c) + 1, "-> no live bucket");
         return true;
     }
     group_hit(c, g->group_id, b->bucket_id);

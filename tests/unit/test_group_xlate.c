@@ -185,6 +185,44 @@ static void test_fast_failover_and_indirect(void **state)
     h_destroy(&h);
 }
 
+/* ofproto/trace shows each bucket as OVS does: "bucket N" at the group's
+ * indent, its actions two levels in. */
+static void test_trace(void **state)
+{
+    (void) state;
+    struct harness h;
+    h_init(&h, 3, NULL);
+    ofproto_flow_del(h.ofp, NULL, false);
+    add_group(&h, "group_id=1,type=all,bucket=output:2,"
+              "bucket=mod_dl_dst:02:00:00:00:00:09,output:3");
+    h_add_flow(&h, "in_port=1,actions=group:1");
+    struct xlate_in xi;
+    memset(&xi, 0, sizeof xi);
+    xi.ofproto = h.ofp;
+    size_t len = udp_frame(frame, 2, 1, -1, 1, 2, 77);
+    struct dp_packet p;
+    uint8_t buf[512];
+    dp_packet_init(&p, buf, sizeof buf, 64);
+    dp_packet_set_data(&p, frame, (uint32_t) len);
+    flow_key_extract(&p, &xi.flow.key);
+    xi.flow.in_port = 1;
+    struct dstr t = DSTR_INIT;
+    xi.trace = &t;
+    static struct xlate_out xo;
+    xlate(&xi, &xo);
+    const char *want = "    group:1\n"
+                       "    bucket 0\n"
+                       "            output:2\n"
+                       "    bucket 1\n"
+                       "            mod_dl_dst:02:00:00:00:00:09\n"
+                       "            output:3\n";
+    if (!strstr(dstr_str(&t), want)) {
+        fail_msg("%s", dstr_str(&t));
+    }
+    dstr_free(&t);
+    h_destroy(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -192,6 +230,7 @@ int main(void)
         cmocka_unit_test(test_select_spreads_and_weights),
         cmocka_unit_test(test_select_hash_fields_in_megaflow),
         cmocka_unit_test(test_fast_failover_and_indirect),
+        cmocka_unit_test(test_trace),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
