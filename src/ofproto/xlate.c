@@ -1079,7 +1079,8 @@ static bool xlate_group(struct xctx *c, const struct ofpact *a)
         break;
     case OFPGT_SELECT: {
         const struct ofp_group_props *p = &g->props;
-        uint32_t hash = !strcmp(p->selection_method, "hash")
+        /* As OVS: "hash" without fields is the default method. */
+        uint32_t hash = !strcmp(p->selection_method, "hash") && p->n_fields
                         ? hash_fields(c, p)
                         : hash_symmetric_l4(c, (uint32_t)
                                             p->selection_method_param);
