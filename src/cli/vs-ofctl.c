@@ -53,11 +53,19 @@ static void usage(void)
            "  packet-out SWITCH IN_PORT ACTIONS PACKET...\n"
            "  packet-out SWITCH \"in_port=PORT packet=HEX actions=...\"\n"
            "                              execute ACTIONS on PACKET\n"
+           "  queue-get-config SWITCH [PORT [QUEUE]]\n"
+           "                              print queue config for PORT\n"
            "  monitor SWITCH [MISSLEN] [invalid_ttl]\n"
            "                              print packets received from "
            "SWITCH\n"
            "  snoop SWITCH                snoop on SWITCH and its "
            "controller\n"
+           "  add-meter SWITCH METER      add meter described by METER\n"
+           "  mod-meter SWITCH METER      modify specific METER\n"
+           "  del-meters SWITCH [METER]   delete meters matching METER\n"
+           "  dump-meters SWITCH [METER]  print METER configuration\n"
+           "  meter-stats SWITCH [METER]  print meter statistics\n"
+           "  meter-features SWITCH       print meter features\n"
            "\nSWITCH is a bridge name (RUNDIR/BRIDGE.mgmt), unix:PATH or "
            "tcp:IP[:PORT].\n"
            "\nOptions:\n"
@@ -187,6 +195,7 @@ static const struct ofctl_command *find_command(const char *name)
     const struct ofctl_command *tables[] = {
         ofctl_switch_commands, ofctl_flow_commands,
         ofctl_group_commands,   /* groups */
+        ofctl_meter_commands,   /* meters */
     };
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
         for (const struct ofctl_command *c = tables[t]; c->name; c++) {

@@ -25,6 +25,7 @@
 #include "daemon/bridge.h"
 #include "daemon/daemon.h"
 #include "daemon/dpctl.h"
+#include "dp/flow_key.h"
 #include "lib/coverage.h"
 #include "lib/unixctl.h"
 #include "lib/util.h"
@@ -387,6 +388,9 @@ int main(int argc, char *argv[])
     }
 
     rcu_register_thread();
+    /* OVS's other_config:vlan-limit default: one tag in the flow (the
+     * Open_vSwitch table's other_config is not read yet). */
+    flow_key_set_vlan_limit(1);
     register_commands();
     char *ctl_path = xasprintf("%s/vswitchd.ctl", o.rundir);
     struct unixctl_server *server;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "dp/datapath.h"
+#include "dp/meter.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
 
@@ -72,6 +73,11 @@ void action_put_pop_vlan(struct action_buf *b)
 void action_put_drop(struct action_buf *b)
 {
     action_put(b, DP_ACTION_DROP, NULL, 0);
+}
+
+void action_put_meter(struct action_buf *b, uint32_t meter_id)
+{
+    action_put(b, DP_ACTION_METER, &meter_id, sizeof meter_id);
 }
 
 /* -------------------------------------------------------------- validator */
@@ -177,6 +183,13 @@ static bool check_trunc(const struct dp_action *a)
     uint32_t max_len;
     DP_ACTION_GET(a, &max_len);
     return max_len >= 14;       /* at least an Ethernet header */
+}
+
+static bool check_meter(const struct dp_action *a)
+{
+    uint32_t id;
+    DP_ACTION_GET(a, &id);
+    return id < DP_METER_MAX;
 }
 
 /* The payload of `a`, of `type` and of a size that type allows, is
@@ -755,6 +768,9 @@ struct exec_ctx {
     struct datapath *dp;
     struct dp_packet_batch *batch;
     uint32_t trunc;             /* trunc's max_len for the next output */
+    /* After a meter: the packets it let through (the caller's batch is
+     * left as it was; `batch` points here). */
+    struct dp_packet_batch metered;
 };
 
 /* The executors, one per action: each runs its action on the whole batch
@@ -854,6 +870,25 @@ static bool execute_trunc(struct exec_ctx *x, const struct dp_action *a)
     return true;
 }
 
+/* The packets over the meter's rate leave the batch (counted at their
+ * input ports as datapath_drop_meter); none left stops the list. */
+static bool execute_meter(struct exec_ctx *x, const struct dp_action *a)
+{
+    uint32_t id;
+    DP_ACTION_GET(a, &id);
+    if (x->batch != &x->metered) {
+        x->metered = *x->batch;
+        x->batch = &x->metered;
+    }
+    struct dp_packet_batch dropped;
+    dropped.count = 0;
+    if (dp_meter_run(datapath_meters(x->dp), id, x->batch,
+                     dp_meter_now_us(), &dropped)) {
+        datapath_count_batch_drop(x->dp, &dropped, DP_DROP_METER);
+    }
+    return x->batch->count > 0;
+}
+
 /* Runs one action of a validated list; false when the list stops. */
 static bool execute_one(struct exec_ctx *x, const struct dp_action *a)
 {
@@ -874,7 +909,10 @@ static bool execute_one(struct exec_ctx *x, const struct dp_action *a)
 static void run_actions(struct datapath *dp, struct dp_packet_batch *b,
                         const void *acts, size_t len)
 {
-    struct exec_ctx x = { .dp = dp, .batch = b, .trunc = 0 };
+    struct exec_ctx x;
+    x.dp = dp;
+    x.batch = b;
+    x.trunc = 0;
     DP_ACTION_FOR_EACH (a, acts, len) {
         if (!execute_one(&x, a)) {
             return;

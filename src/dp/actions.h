@@ -34,7 +34,9 @@ struct datapath;
  * outer tag; set_eth, set_ipv4, set_ipv6 and set_tp (TCP, UDP or SCTP
  * ports) rewrite the masked bits of a header; set_tunnel sets the metadata
  * for a tunnel output; drop stops the list (the packets are dropped); trunc
- * cuts the next output to max_len bytes.
+ * cuts the next output to max_len bytes; meter runs the batch through a
+ * datapath meter (dp/meter.h): packets over its rate are dropped (counted
+ * as datapath_drop_meter) or remarked, the rest go on.
  * To add an action, one step a line:
  *   1. here: its payload struct, and X(ENUM, name, payload) at the end;
  *   2. actions.c: check_<name>(a), what the payload may hold beyond its size;
@@ -55,7 +57,9 @@ struct datapath;
     X(SET_TP,     set_tp,     DP_PAYLOAD(struct dp_action_set_tp))        \
     X(SET_TUNNEL, set_tunnel, DP_PAYLOAD(struct flow_tnl))                 \
     X(DROP,       drop,       DP_PAYLOAD_NONE)                             \
-    X(TRUNC,      trunc,      DP_PAYLOAD(uint32_t))     /* max_len */
+    X(TRUNC,      trunc,      DP_PAYLOAD(uint32_t))     /* max_len */     \
+    /* meters */                                                           \
+    X(METER,      meter,      DP_PAYLOAD(uint32_t))     /* meter id */
 
 /* The payload column's forms; each is a (min, max) pair in bytes, which
  * DP_PAYLOAD_MIN and DP_PAYLOAD_MAX take apart. */
@@ -132,6 +136,7 @@ void action_put_push_vlan(struct action_buf *b, uint16_t tpid_be,
                           uint16_t tci_be);
 void action_put_pop_vlan(struct action_buf *b);
 void action_put_drop(struct action_buf *b);
+void action_put_meter(struct action_buf *b, uint32_t meter_id);
 
 /* Iterates: `a` walks the actions in (acts, len). */
 #define DP_ACTION_FOR_EACH(A, ACTS, LEN)                                     \
@@ -177,7 +182,7 @@ int actions_validate(const void *acts, size_t len);
  * "push_vlan(vid=10,pcp=0),3", "pop_vlan", "set(eth(src=..,dst=..))",
  * "set(ipv4(src=..,dst=..))", "set(tcp(src=..,dst=..))",
  * "set(tunnel(tun_id=0x5,dst=..,ttl=64,flags(df|key)))",
- * "userspace(userdata=..)", "trunc(100)".  snprintf semantics. */
+ * "userspace(userdata=..)", "trunc(100)", "meter(0)".  snprintf semantics. */
 int actions_format(const void *acts, size_t len, char *buf, size_t size);
 
 /* Parses what actions_format prints.  0, or -1 with a message in `err`. */

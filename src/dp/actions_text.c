@@ -3,6 +3,7 @@
  * Set actions carry masks: a field with a full mask prints as "f=value",
  * a partial one as "f=value/mask", an empty one not at all. */
 #include "dp/actions.h"
+#include "dp/meter.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -252,6 +253,13 @@ static void format_trunc(struct out *o, const struct dp_action *a)
     uint32_t max_len;
     DP_ACTION_GET(a, &max_len);
     put(o, "trunc(%"PRIu32")", max_len);
+}
+
+static void format_meter(struct out *o, const struct dp_action *a)
+{
+    uint32_t id;
+    DP_ACTION_GET(a, &id);
+    put(o, "meter(%"PRIu32")", id);
 }
 
 /* Prints `a`; a known type has a payload of a size the type allows. */
@@ -797,6 +805,20 @@ static int parse_trunc(struct parser *ps, char *s, struct action_buf *b)
     }
     uint32_t max_len = x;
     action_put(b, DP_ACTION_TRUNC, &max_len, sizeof max_len);
+    return 0;
+}
+
+static int parse_meter(struct parser *ps, char *s, struct action_buf *b)
+{
+    char *inner;
+    uint64_t x;
+    if (!call_form(s, "meter", &inner)) {
+        return NOT_MINE;
+    }
+    if (!parse_uint(inner, DP_METER_MAX - 1, &x)) {
+        return fail(ps, "meter: bad meter id \"%s\"", inner);
+    }
+    action_put_meter(b, (uint32_t) x);
     return 0;
 }
 

@@ -26,6 +26,7 @@
 #include "dp/actions.h"
 #include "dp/crc32c.h"
 #include "dp/flow_key.h"
+#include "dp/meter.h"
 #include "lib/coverage.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
@@ -92,6 +93,7 @@ struct datapath {
     int upcall_fd;
     struct upcall_slot uq[DP_UPCALL_QUEUE_LEN];
     uint8_t *uq_small;              /* the slots' own buffers, one block */
+    struct dp_meters *meters;       /* meters (dp/meter.h) */
 };
 
 /* The ports a batch sent to, flushed at its end. */
@@ -122,6 +124,11 @@ static inline void own_count_add(uint64_t *c, uint64_t n)
 static inline uint64_t count_get(const uint64_t *c)
 {
     return __atomic_load_n(c, __ATOMIC_RELAXED);
+}
+
+struct dp_meters *datapath_meters(struct datapath *dp)
+{
+    return dp->meters;
 }
 
 uint64_t dp_time_ms(void)
@@ -233,6 +240,7 @@ struct datapath *datapath_create(const char *name)
     atomic_init(&dp->emc_enabled, true);
     atomic_init(&dp->upcalls_held, false);
     dp->flows = megaflow_table_create();
+    dp->meters = dp_meters_create();
     dp->uq_small = xmalloc((size_t)DP_UPCALL_QUEUE_LEN * UPCALL_MIN_BUF);
     memset(dp->uq_small, 0, (size_t)DP_UPCALL_QUEUE_LEN * UPCALL_MIN_BUF);
     for (int i = 0; i < DP_UPCALL_QUEUE_LEN; i++) {
@@ -244,6 +252,7 @@ struct datapath *datapath_create(const char *name)
     if (dp->upcall_fd < 0
         || pthread_key_create(&dp->thread_key, dp_thread_exit)) {
         megaflow_table_destroy(dp->flows);
+        dp_meters_destroy(dp->meters);
         free(dp->uq_small);
         if (dp->upcall_fd >= 0) {
             close(dp->upcall_fd);
@@ -292,6 +301,7 @@ void datapath_destroy(struct datapath *dp)
         dp_thread_free(dp, t);
     }
     megaflow_table_destroy(dp->flows);
+    dp_meters_destroy(dp->meters);
     rcu_barrier();              /* the flows' call_rcu frees are done */
     for (int i = 0; i < DP_UPCALL_QUEUE_LEN; i++) {
         upcall_slot_shrink(&dp->uq[i]);

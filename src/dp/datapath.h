@@ -197,6 +197,9 @@ void datapath_set_emc(struct datapath *dp, bool enabled);
 
 void datapath_get_stats(const struct datapath *dp, struct dp_stats *s);
 
+/* The datapath's meter table (dp/meter.h): one for every bridge. */
+struct dp_meters *datapath_meters(struct datapath *dp);
+
 /* Monotonic milliseconds, as used in flow stats. */
 uint64_t dp_time_ms(void);
 

@@ -49,7 +49,10 @@
     X(NO_MEMORY, datapath_drop_nomem,                                      \
       "no memory for the packet's copy")                                  \
     X(BAD_ACTIONS, datapath_drop_userspace_action_error,                   \
-      "the slow path asked to execute an invalid action list")
+      "the slow path asked to execute an invalid action list")              \
+    /* meters */                                                            \
+    X(METER, datapath_drop_meter,                                          \
+      "a meter's drop band fired (the packet was over the rate)")
 
 enum dp_drop_reason {
 #define DP_DROP_ENUM(ENUM, NAME, DOC) DP_DROP_##ENUM,

@@ -48,19 +48,49 @@ static uint16_t get_be16(const uint8_t *p)
 /* ---------------------------------------------------------------------------
  * L2. */
 
-/* Parses up to FLOW_MAX_VLANS tags.  A tag counts only when it and the type
- * that follows it are in the frame; otherwise its TPID becomes dl_type. */
+/* OVS's vlan-limit (flow_key_set_vlan_limit). */
+static int vlan_limit = FLOW_MAX_VLANS;
+
+void flow_key_set_vlan_limit(int limit)
+{
+    vlan_limit = limit <= 0 || limit > FLOW_MAX_VLANS ? FLOW_MAX_VLANS
+                                                      : limit;
+}
+
+int flow_key_vlan_limit(void)
+{
+    return vlan_limit;
+}
+
+/* True when a tag (and the type after it) starts at `c`. */
+static inline bool tag_at(const struct cursor *c)
+{
+    return c->size >= VLAN_HEADER_LEN + 2
+           && eth_type_is_vlan(get_be16(c->data));
+}
+
+static inline void pull_tag(struct cursor *c, struct flow_vlan *v)
+{
+    const struct vlan_header *tag = (const void *)
+        cursor_pull(c, VLAN_HEADER_LEN);
+    v->tpid = tag->tpid;
+    v->tci = tag->tci | htons(FLOW_VLAN_PRESENT);
+}
+
+_Static_assert(FLOW_MAX_VLANS == 2, "parse_vlans parses two tags");
+
+/* Parses up to vlan_limit tags.  A tag counts only when it and the type
+ * that follows it are in the frame; otherwise its TPID becomes dl_type.
+ * Written out for two tags: the limit is read only after a first tag, so
+ * an untagged frame pays nothing for it. */
 static void parse_vlans(struct cursor *c, struct flow_key *key)
 {
-    for (int n = 0; n < FLOW_MAX_VLANS; n++) {
-        if (c->size < VLAN_HEADER_LEN + 2
-            || !eth_type_is_vlan(get_be16(c->data))) {
-            return;
-        }
-        const struct vlan_header *tag = (const void *)
-            cursor_pull(c, VLAN_HEADER_LEN);
-        key->vlans[n].tpid = tag->tpid;
-        key->vlans[n].tci = tag->tci | htons(FLOW_VLAN_PRESENT);
+    if (!tag_at(c)) {
+        return;
+    }
+    pull_tag(c, &key->vlans[0]);
+    if (vlan_limit > 1 && tag_at(c)) {
+        pull_tag(c, &key->vlans[1]);
     }
 }
 
@@ -83,6 +113,28 @@ static uint16_t parse_ethertype(struct cursor *c)
         cursor_pull(c, LLC_SNAP_HEADER_LEN);
     return ntohs(llc->type) >= ETH_TYPE_MIN ? llc->type
                                             : htons(FLOW_DL_TYPE_NONE);
+}
+
+/* The label stack: every whole entry up to the bottom of stack is skipped,
+ * the first FLOW_MAX_MPLS_LABELS are kept (as OVS's parse_mpls), and L3
+ * starts after it.  Out of line: MPLS frames are rare. */
+static __attribute__((noinline)) void
+parse_mpls(struct cursor cur, struct flow_key *key, struct dp_packet *p)
+{
+    struct cursor *c = &cur;    /* by value: the caller's stays in registers */
+    const uint8_t *lse;
+    for (int n = 0; (lse = cursor_pull(c, MPLS_LSE_LEN)) != NULL; n++) {
+        uint32_t v;
+        memcpy(&v, lse, sizeof v);
+        if (n < FLOW_MAX_MPLS_LABELS) {
+            key->mpls_lse[n] = v;
+        }
+        if (v & htonl(MPLS_LSE_BOS)) {
+            break;
+        }
+    }
+    size_t l3 = p->len - c->size;   /* nothing limited `c` yet */
+    p->l3_ofs = l3 < DP_PACKET_OFS_NONE ? (uint16_t)l3 : DP_PACKET_OFS_NONE;
 }
 
 /* ---------------------------------------------------------------------------
@@ -251,9 +303,26 @@ static enum flow_key_error parse_tcp(struct cursor *c, struct flow_key *key)
         return FLOW_KEY_L4_TOO_SHORT;
     }
     const struct tcp_header *tcp = (const void *)c->data;
+    size_t hlen = tcp_header_len(tcp);
+    if (hlen < TCP_HEADER_LEN || hlen > c->size) {
+        return FLOW_KEY_L4_TOO_SHORT;   /* bad data offset: no L4 fields */
+    }
     key->tp_src = tcp->src;
     key->tp_dst = tcp->dst;
     key->tcp_flags = tcp->ctl & htons(TCP_FLAGS_MASK);
+    return FLOW_KEY_OK;
+}
+
+/* IGMP: type and code, as OVS keys them (the group address is not in the
+ * key). */
+static enum flow_key_error parse_igmp(struct cursor *c, struct flow_key *key)
+{
+    if (c->size < IGMP_HEADER_LEN) {
+        return FLOW_KEY_L4_TOO_SHORT;
+    }
+    const struct igmp_header *igmp = (const void *)c->data;
+    key->tp_src = htons(igmp->type);
+    key->tp_dst = htons(igmp->code);
     return FLOW_KEY_OK;
 }
 
@@ -322,8 +391,9 @@ static enum flow_key_error parse_icmpv6(struct cursor *c,
     return FLOW_KEY_OK;
 }
 
-static enum flow_key_error parse_l4(struct cursor *c, struct flow_key *key,
-                                    bool is_ipv6)
+/* As OVS's miniflow_extract, the L4 parser follows nw_proto alone: ICMP
+ * in IPv6 and ICMPv6 (ND included) in IPv4 are parsed too. */
+static enum flow_key_error parse_l4(struct cursor *c, struct flow_key *key)
 {
     if (key->nw_frag & FLOW_NW_FRAG_LATER) {
         return FLOW_KEY_OK;        /* later fragments carry no L4 header */
@@ -336,9 +406,11 @@ static enum flow_key_error parse_l4(struct cursor *c, struct flow_key *key,
     case IP_PROTO_SCTP:
         return parse_ports(c, key, SCTP_HEADER_LEN);
     case IP_PROTO_ICMP:
-        return is_ipv6 ? FLOW_KEY_OK : parse_icmp(c, key);
+        return parse_icmp(c, key);
+    case IP_PROTO_IGMP:
+        return parse_igmp(c, key);
     case IP_PROTO_ICMPV6:
-        return is_ipv6 ? parse_icmpv6(c, key) : FLOW_KEY_OK;
+        return parse_icmpv6(c, key);
     default:
         return FLOW_KEY_OK;
     }
@@ -357,7 +429,7 @@ parse_ipv6_ext_l4(struct cursor *c, struct flow_key *key, struct dp_packet *p,
         return FLOW_KEY_IPV6_LEN_ERROR;
     }
     parse_ipv6_finish(c, key, p, ip, proto, frag);
-    return parse_l4(c, key, true);
+    return parse_l4(c, key);
 }
 
 /* ---------------------------------------------------------------------------
@@ -410,7 +482,7 @@ enum flow_key_error flow_key_extract(struct dp_packet *p,
     if (key->dl_type == htons(ETH_TYPE_IP)) {
         error = parse_ipv4(&c, key, p);
         if (!error) {
-            error = parse_l4(&c, key, false);
+            error = parse_l4(&c, key);
         }
     } else if (key->dl_type == htons(ETH_TYPE_IPV6)) {
         const struct ipv6_header *ip = parse_ipv6_fixed(&c, key, &error);
@@ -418,11 +490,14 @@ enum flow_key_error flow_key_extract(struct dp_packet *p,
             error = parse_ipv6_ext_l4(&c, key, p, ip);
         } else if (ip) {
             parse_ipv6_finish(&c, key, p, ip, ip->next, 0);
-            error = parse_l4(&c, key, true);
+            error = parse_l4(&c, key);
         }
     } else if (key->dl_type == htons(ETH_TYPE_ARP)
                || key->dl_type == htons(ETH_TYPE_RARP)) {
         error = parse_arp(&c, key);
+    } else if (key->dl_type == htons(ETH_TYPE_MPLS)
+               || key->dl_type == htons(ETH_TYPE_MPLS_MCAST)) {
+        parse_mpls(c, key, p);   /* L3 starts past the stack; no L3 key */
     }
     return error;
 }

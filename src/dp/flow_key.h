@@ -9,8 +9,10 @@
  * As in OVS, some fields are shared between protocols:
  *   ARP:     nw_src/nw_dst = spa/tpa, nw_proto = op (low 8 bits),
  *            arp_sha/arp_tha = sha/tha.
- *   ICMPv4/ICMPv6: tp_src = type, tp_dst = code (each in network order, as
- *            htons(type)), ND: nd_target, arp_sha = SLL, arp_tha = TLL. */
+ *   ICMPv4/ICMPv6/IGMP: tp_src = type, tp_dst = code (each in network
+ *            order, as htons(type)), ND: nd_target, arp_sha = SLL,
+ *            arp_tha = TLL.
+ * An MPLS frame's key stops at the label stack (no L3, as OVS). */
 #ifndef VS_DP_FLOW_KEY_H
 #define VS_DP_FLOW_KEY_H
 
@@ -22,6 +24,7 @@
 #include "dp/packet.h"
 
 #define FLOW_MAX_VLANS 2
+#define FLOW_MAX_MPLS_LABELS 3
 
 /* nw_frag values. */
 #define FLOW_NW_FRAG_ANY 0x1    /* the packet is a fragment */
@@ -50,6 +53,12 @@ struct flow_key {
     uint16_t dl_type;        /* be16; inner type after the VLAN tags */
     uint16_t pad1;
     struct flow_vlan vlans[FLOW_MAX_VLANS];  /* [0] is the outer tag */
+
+    /* MPLS (16 bytes): the label stack entries of an MPLS frame (dl_type
+     * 0x8847 or 0x8848) as on the wire (be32), outermost first, up to and
+     * including the bottom of stack or the third; zero beyond. */
+    uint32_t mpls_lse[FLOW_MAX_MPLS_LABELS];
+    uint32_t pad4;
 
     /* L3 (48 + 16 bytes). */
     uint32_t nw_src;         /* be32: IPv4 src or ARP spa */
@@ -103,6 +112,14 @@ enum flow_key_error {
 #undef FLOW_KEY_ERROR_ENUM
     FLOW_KEY_N_ERRORS
 };
+
+/* How many VLAN tags flow_key_extract parses (OVS's vlan-limit): 1 or 2;
+ * 0 (or more than FLOW_MAX_VLANS) means FLOW_MAX_VLANS, the default.  A
+ * tag past the limit is left in the frame: its TPID is dl_type.
+ * vswitchd sets 1, OVS's default other_config:vlan-limit.  Process-wide
+ * (as OVS's); set it before packets flow. */
+void flow_key_set_vlan_limit(int limit);
+int flow_key_vlan_limit(void);
 
 /* Extracts the key of the frame in `p`; metadata (in_port, mark, tunnel,
  * recirc_id) comes from p->md.  A truncated or malformed frame yields the key

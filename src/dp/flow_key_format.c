@@ -532,6 +532,45 @@ static void format_l4(struct fmt_ctx *c, bool is_ipv6)
     }
 }
 
+/* MPLS: the entries of the stack the key holds (up to its bottom), as
+ * OVS's format_mpls: "label=L,tc=T,ttl=N,bos=B" per entry, each field with
+ * its mask when the entry's mask is not exact.  Entries past the last one
+ * the mask covers are left out (verbose shows the whole stack). */
+static void format_mpls(struct fmt_ctx *c)
+{
+    const uint32_t full = MPLS_LSE_LABEL_MASK | MPLS_LSE_TC_MASK
+                          | MPLS_LSE_BOS | MPLS_LSE_TTL_MASK;
+    int depth = 0, n = 0;
+    while (depth < FLOW_MAX_MPLS_LABELS) {
+        if (c->m->mpls_lse[depth] || c->o->verbose) {
+            n = depth + 1;
+        }
+        if (c->raw->mpls_lse[depth++] & htonl(MPLS_LSE_BOS)) {
+            break;
+        }
+    }
+    if (!n) {
+        return;
+    }
+    put(c->o, "mpls(");
+    for (int i = 0; i < n; i++) {
+        uint32_t v = ntohl(c->v.mpls_lse[i]), m = ntohl(c->m->mpls_lse[i]);
+        unsigned label = v >> MPLS_LSE_LABEL_SHIFT;
+        unsigned tc = (v & MPLS_LSE_TC_MASK) >> MPLS_LSE_TC_SHIFT;
+        unsigned ttl = v & MPLS_LSE_TTL_MASK, bos = (v & MPLS_LSE_BOS) != 0;
+        if ((m & full) == full) {
+            put(c->o, "label=%u,tc=%u,ttl=%u,bos=%u,", label, tc, ttl, bos);
+        } else {
+            put(c->o, "label=%u/0x%x,tc=%u/%x,ttl=%u/0x%x,bos=%u/%x,", label,
+                m >> MPLS_LSE_LABEL_SHIFT, tc,
+                (m & MPLS_LSE_TC_MASK) >> MPLS_LSE_TC_SHIFT, ttl,
+                m & MPLS_LSE_TTL_MASK, bos, (m & MPLS_LSE_BOS) != 0);
+        }
+    }
+    chomp_comma(c->o);
+    put(c->o, "),");
+}
+
 /* What follows the tags: eth_type, then L3 and L4. */
 static void format_payload(struct fmt_ctx *c)
 {
@@ -557,6 +596,10 @@ static void format_payload(struct fmt_ctx *c)
     case ETH_TYPE_ARP:
     case ETH_TYPE_RARP:
         format_arp(c);
+        break;
+    case ETH_TYPE_MPLS:
+    case ETH_TYPE_MPLS_MCAST:
+        format_mpls(c);
         break;
     default:
         break;
@@ -1253,6 +1296,59 @@ static uint8_t implied_proto(const char *name)
     return 0;
 }
 
+/* "mpls(label=L,tc=T,ttl=N,bos=B[,label=...])": a field already given
+ * for the current entry starts the next one (format_mpls's output). */
+static int parse_mpls(struct parse_ctx *p, char *body)
+{
+    static const struct {
+        const char *name;
+        uint32_t mask;
+        int shift;
+    } fields[] = {
+        { "label", MPLS_LSE_LABEL_MASK, MPLS_LSE_LABEL_SHIFT },
+        { "tc", MPLS_LSE_TC_MASK, MPLS_LSE_TC_SHIFT },
+        { "ttl", MPLS_LSE_TTL_MASK, 0 },
+        { "bos", MPLS_LSE_BOS, 8 },
+    };
+    char *cursor = body, *item;
+    int n = 0;
+    unsigned seen = 0;
+    uint32_t k[FLOW_MAX_MPLS_LABELS] = { 0 }, m[FLOW_MAX_MPLS_LABELS] = { 0 };
+    while ((item = next_item(&cursor))) {
+        char *eq = strchr(item, '=');
+        if (!eq) {
+            return fail(p, "mpls: field '%s' has no value", item);
+        }
+        *eq = '\0';
+        size_t f = 0;
+        while (f < 4 && strcmp(item, fields[f].name)) {
+            f++;
+        }
+        if (f == 4) {
+            return fail(p, "mpls: unknown field '%s'", item);
+        }
+        if (seen & (1u << f)) {
+            seen = 0;
+            n++;
+        }
+        if (n >= FLOW_MAX_MPLS_LABELS) {
+            return fail(p, "mpls: more than %d entries", FLOW_MAX_MPLS_LABELS);
+        }
+        seen |= 1u << f;
+        uint64_t v, mk, max = fields[f].mask >> fields[f].shift;
+        if (!scan_uint_masked(eq + 1, max, &v, &mk)) {
+            return fail(p, "mpls: bad field %s=%s", item, eq + 1);
+        }
+        k[n] |= (uint32_t)v << fields[f].shift;
+        m[n] |= (uint32_t)mk << fields[f].shift;
+    }
+    for (int i = 0; i < FLOW_MAX_MPLS_LABELS; i++) {
+        p->key->mpls_lse[i] = htonl(k[i]);
+        p->mask->mpls_lse[i] = htonl(m[i]);
+    }
+    return 0;
+}
+
 static int parse_l3_l4(struct parse_ctx *p, const char *name, char *body)
 {
     uint8_t proto = implied_proto(name);
@@ -1275,6 +1371,9 @@ static int parse_l3_l4(struct parse_ctx *p, const char *name, char *body)
         if (!strcmp(name, attrs[i].name)) {
             return parse_fields(p, name, body, attrs[i].fn, 0);
         }
+    }
+    if (!strcmp(name, "mpls")) {
+        return parse_mpls(p, body);
     }
     if (!strcmp(name, "tcp_flags")) {
         uint32_t v, m;

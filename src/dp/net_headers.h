@@ -95,6 +95,7 @@ struct NET_HEADER arp_eth_header {
 
 #define IP_PROTO_HOPOPTS 0
 #define IP_PROTO_ICMP 1
+#define IP_PROTO_IGMP 2
 #define IP_PROTO_TCP 6
 #define IP_PROTO_UDP 17
 #define IP_PROTO_ROUTING 43
@@ -241,6 +242,16 @@ static inline uint32_t tcp_header_len(const struct tcp_header *tcp)
 {
     return (uint32_t)(ntohs(tcp->ctl) >> 12) * 4;
 }
+
+/* IGMP (RFC 1112, 2236, 3376): every version starts with these 8 bytes
+ * (a v3 report has a checksum-only group field of 0). */
+#define IGMP_HEADER_LEN 8
+struct NET_HEADER igmp_header {
+    uint8_t type;
+    uint8_t code;               /* max response time (v2, v3 query) */
+    uint16_t csum;
+    uint32_t group;             /* be32 */
+};
 
 #define UDP_HEADER_LEN 8
 struct NET_HEADER udp_header {

@@ -24,6 +24,15 @@ void *xmalloc(size_t n)
     return p;
 }
 
+void *xmemdup(const void *p, size_t n)
+{
+    void *q = xmalloc(n ? n : 1);
+    if (n) {
+        memcpy(q, p, n);
+    }
+    return q;
+}
+
 void *xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);

@@ -58,6 +58,9 @@ void *xmemalign(size_t align, size_t n);
 /* A malloc'd copy of `s` (which must not be NULL). */
 char *xstrdup(const char *s);
 
+/* A malloc'd copy of the `n` bytes at `p` (n may be 0). */
+void *xmemdup(const void *p, size_t n);
+
 /* A malloc'd copy of at most `n` bytes of `s`, NUL-terminated. */
 char *xstrndup(const char *s, size_t n);
 

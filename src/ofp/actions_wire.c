@@ -31,6 +31,7 @@ enum {
     OFPAT11_DEC_NW_TTL = 24,
     OFPAT12_SET_FIELD = 25,
     OFPAT15_COPY_FIELD = 28,
+    OFPAT15_METER = 29,
     NXAST_RESUBMIT = 1,
     NXAST_SET_TUNNEL = 2,
     NXAST_REG_MOVE = 6,
@@ -42,6 +43,8 @@ enum {
     NXAST_CONTROLLER = 20,
     NXAST_GROUP = 40,           /* groups */
     OFPAT11_GROUP = 22,         /* groups */
+    NXAST_REG_LOAD2 = 33,
+    NXAST_CONTROLLER2 = 37,
     OFPIT_GOTO_TABLE = 1,
     OFPIT_WRITE_METADATA = 2,
     OFPIT_WRITE_ACTIONS = 3,
@@ -50,6 +53,16 @@ enum {
     OFPIT_METER = 6,
     OFPIT_EXPERIMENTER = 0xffff,
     OFPR_ACTION = 1,
+};
+
+/* NXAST_CONTROLLER2's properties. */
+enum {
+    NXAC2PT_MAX_LEN = 0,        /* be16 */
+    NXAC2PT_CONTROLLER_ID = 1,  /* be16 */
+    NXAC2PT_REASON = 2,         /* u8 */
+    NXAC2PT_USERDATA = 3,       /* bytes */
+    NXAC2PT_PAUSE = 4,          /* flag */
+    NXAC2PT_METER_ID = 5,       /* be32, 0: none */
 };
 
 /* ---- encoding ---- */
@@ -99,7 +112,7 @@ static void put_set_field(struct ofpbuf *b, const struct mf_field *f,
     size_t start = put_hdr(b, OFPAT12_SET_FIELD, 0);
     uint32_t h = set_field_header(f, hasmask);
     ofpbuf_put_be32(b, h);
-    put_wire_value(b, f, h, value & mask);
+    put_wire_value(b, f, h, hasmask ? value : value & mask);
     if (hasmask) {
         put_wire_value(b, f, h, mask);
     }
@@ -121,6 +134,11 @@ static void put_loads(struct ofpbuf *b, const struct mf_field *f,
 {
     unsigned w = f->n_bits, ofs = 0;
     mask &= mf_width_mask(f);
+    if (f->id == MFID_ARP_OP && mask == 0xff) {
+        /* OVS's arp_op is 16 bits wide (vswitch keeps 8). */
+        put_reg_load(b, f, 0, 16, (uint64_t) (value & 0xff));
+        return;
+    }
     while (ofs < w) {
         if (!((mask >> ofs) & 1)) {
             ofs++;
@@ -136,6 +154,21 @@ static void put_loads(struct ofpbuf *b, const struct mf_field *f,
         put_reg_load(b, f, ofs, n, (uint64_t) part);
         ofs += n;
     }
+}
+
+/* NXAST_REG_LOAD2: the NXM entry (NXM header where the field has one, as
+ * OVS writes it) right after the subtype, padded to 8 bytes. */
+static void put_reg_load2(struct ofpbuf *b, const struct mf_field *f,
+                          mf_value value, mf_value mask, bool hasmask)
+{
+    size_t start = put_nx(b, NXAST_REG_LOAD2, 0);
+    uint32_t h = mf_nxm_header(f, false, hasmask);
+    ofpbuf_put_be32(b, h);
+    put_wire_value(b, f, h, value);
+    if (hasmask) {
+        put_wire_value(b, f, h, mask);
+    }
+    finish(b, start);
 }
 
 static mf_value bit_range(unsigned ofs, unsigned n)
@@ -206,22 +239,67 @@ static void put_of10_set(struct ofpbuf *b, int type, const struct mf_field *f,
     }
 }
 
-static void encode_set_field(struct ofpbuf *b, uint8_t version,
-                             const struct mf_field *f, mf_value value,
-                             mf_value mask)
+/* OpenFlow 1.0 has no Set-Field: the field's own OF1.0 action when it has
+ * one (whatever the mask, as OVS does), else REG_LOADs. */
+static void put_of10_set_field(struct ofpbuf *b, const struct mf_field *f,
+                               mf_value value, mf_value mask)
 {
-    mf_value all = mf_width_mask(f);
-    mask &= all;
-    bool full = mask == all;
-    if (version == 1) {
-        int t = of10_set_type(f);
-        if (full && t >= 0) {
+    int t = of10_set_type(f);
+    switch (f->id) {
+    case MFID_VLAN_TCI:
+        if (value & FLOW_VLAN_PRESENT) {
+            put_u16_action(b, (uint16_t) wire_codes[OFPACT_SET_VLAN_VID].of10,
+                           (uint16_t) (value & 0xfff));
+            put_u8_action(b, (uint16_t) wire_codes[OFPACT_SET_VLAN_PCP].of10,
+                          (uint8_t) ((value >> 13) & 7));
+        } else {
+            put_hdr(b, (uint16_t) wire_codes[OFPACT_STRIP_VLAN].of10, 8);
+            ofpbuf_put_zeros(b, 4);
+        }
+        return;
+    case MFID_VLAN_VID:
+        put_u16_action(b, (uint16_t) wire_codes[OFPACT_SET_VLAN_VID].of10,
+                       (uint16_t) (value & 0xfff));
+        return;
+    case MFID_VLAN_PCP:
+        put_u8_action(b, (uint16_t) wire_codes[OFPACT_SET_VLAN_PCP].of10,
+                      (uint8_t) value);
+        return;
+    case MFID_NW_TOS:
+        put_u8_action(b, (uint16_t) wire_codes[OFPACT_SET_IP_TOS].of10,
+                      (uint8_t) (value & 0xfc));
+        return;
+    case MFID_IP_DSCP:
+        put_u8_action(b, (uint16_t) wire_codes[OFPACT_SET_IP_TOS].of10,
+                      (uint8_t) ((value << 2) & 0xfc));
+        return;
+    default:
+        if (t >= 0) {
             put_of10_set(b, t, f, value);
         } else {
             put_loads(b, f, value, mask);
         }
-    } else if (version >= 6) {
+        return;
+    }
+}
+
+/* OVS's choice for a set_field: 1.5 has only Set-Field (masked when
+ * partial); one that came as NXAST_REG_LOAD2 goes back as such; 1.0 takes
+ * its OF1.0 action or REG_LOADs; 1.3/1.4 Set-Field for the whole field,
+ * else REG_LOADs. */
+static void encode_set_field(struct ofpbuf *b, uint8_t version,
+                             const struct ofpact *a)
+{
+    const struct mf_field *f = a->set.field;
+    mf_value all = mf_width_mask(f);
+    mf_value mask = a->set.mask & all, value = a->set.value;
+    bool full = mask == all && !a->set.wire_mask;
+    if (version >= 6) {
         put_set_field(b, f, value, mask, !full);
+    } else if (a->set.raw == OFPACT_SET_RAW_REG_LOAD2) {
+        put_reg_load2(b, f, value, mask, !full);
+    } else if (version == 1) {
+        put_of10_set_field(b, f, value, mask);
     } else if (full) {
         put_set_field(b, f, value, mask, false);
     } else {
@@ -229,8 +307,176 @@ static void encode_set_field(struct ofpbuf *b, uint8_t version,
     }
 }
 
+static int encode_one__(struct ofpbuf *b, const struct ofpact *a,
+                        uint8_t version, const struct ofpact_flow_ctx *ctx);
+
+/* An L4 port's Set-Field for the flow's protocol, or -1. */
+static int l4_field(uint8_t ip_proto, bool src)
+{
+    switch (ip_proto) {
+    case 6: return src ? MFID_TCP_SRC : MFID_TCP_DST;
+    case 17: return src ? MFID_UDP_SRC : MFID_UDP_DST;
+    case 132: return src ? MFID_SCTP_SRC : MFID_SCTP_DST;
+    default: return -1;
+    }
+}
+
+/* The VLAN state along the list, as OVS's ofpacts_check follows it. */
+static void vlan_after(const struct ofpact *a, struct ofpact_flow_ctx *ctx)
+{
+    switch (a->type) {
+    case OFPACT_SET_VLAN_VID: case OFPACT_SET_VLAN_PCP:
+    case OFPACT_PUSH_VLAN:
+        ctx->has_vlan = true;
+        break;
+    case OFPACT_STRIP_VLAN:
+        ctx->has_vlan = false;
+        break;
+    case OFPACT_SET_FIELD:
+        if (a->set.field->id == MFID_VLAN_TCI) {
+            ctx->has_vlan = (a->set.value & FLOW_VLAN_PRESENT) != 0;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* One NXAC2PT_* property of NXAST_CONTROLLER2: type, length, the value,
+ * zeros to 8 bytes. */
+static void put_c2_prop(struct ofpbuf *b, uint16_t type, const void *v,
+                        size_t n)
+{
+    ofpbuf_put_be16(b, type);
+    ofpbuf_put_be16(b, (uint16_t) (4 + n));
+    ofpbuf_put(b, v, n);
+    ofpbuf_put_zeros(b, (8 - (4 + n) % 8) % 8);
+}
+
+/* NXAST_CONTROLLER2: a 16-byte header (subtype, 6 zero bytes) and the
+ * properties that differ from their defaults, in OVS's order. */
+static void put_controller2(struct ofpbuf *b, const struct ofpact *a)
+{
+    size_t start = put_nx(b, NXAST_CONTROLLER2, 0);
+    ofpbuf_put_zeros(b, 6);
+    uint8_t v[4];
+    if (a->output.max_len != UINT16_MAX) {
+        /* 16-bit values take 4 bytes, as OpenFlow's properties do. */
+        v[0] = (uint8_t) (a->output.max_len >> 8);
+        v[1] = (uint8_t) a->output.max_len;
+        v[2] = v[3] = 0;
+        put_c2_prop(b, NXAC2PT_MAX_LEN, v, 4);
+    }
+    if (a->output.controller_id) {
+        v[0] = (uint8_t) (a->output.controller_id >> 8);
+        v[1] = (uint8_t) a->output.controller_id;
+        v[2] = v[3] = 0;
+        put_c2_prop(b, NXAC2PT_CONTROLLER_ID, v, 4);
+    }
+    if (a->output.has_reason && a->output.reason != OFPR_ACTION) {
+        put_c2_prop(b, NXAC2PT_REASON, &a->output.reason, 1);
+    }
+    if (a->output.userdata_len) {
+        put_c2_prop(b, NXAC2PT_USERDATA, a->output.userdata,
+                    a->output.userdata_len);
+    }
+    if (a->output.pause) {
+        put_c2_prop(b, NXAC2PT_PAUSE, NULL, 0);
+    }
+    if (a->output.meter_id) {
+        for (int i = 0; i < 4; i++) {
+            v[i] = (uint8_t) (a->output.meter_id >> (24 - 8 * i));
+        }
+        put_c2_prop(b, NXAC2PT_METER_ID, v, 4);
+    }
+    finish(b, start);
+}
+
+/* ---- learn and fin_timeout on the wire (NXAST_LEARN 16, NXAST_LEARN2 45,
+ * NXAST_FIN_TIMEOUT 19), laid out as OVS lays them out ---- */
+
+enum {
+    NXAST_LEARN = 16,
+    NXAST_FIN_TIMEOUT = 19,
+    NXAST_LEARN2 = 45,
+    NX_LEARN_SRC_IMMEDIATE = 1 << 13,
+    NX_LEARN_DST_LOAD = 1 << 11,
+    NX_LEARN_DST_OUTPUT = 2 << 11,
+    NX_LEARN_DST_RESERVED = 3 << 11,
+    NX_LEARN_N_BITS_MASK = 0x3ff,
+};
+
+/* A field's header in a learn (NXM when it has one, as OVS's
+ * nxm_header_from_mff). */
+static uint32_t learn_header(const struct mf_field *f)
+{
+    return mf_nxm_header(f, false, false);
+}
+
+static void encode_learn(struct ofpbuf *b, const struct ofpact_learn *l)
+{
+    bool two = l->learn2 || l->limit || l->flags & NX_LEARN_F_WRITE_RESULT;
+    size_t start = put_nx(b, two ? NXAST_LEARN2 : NXAST_LEARN, 0);
+    ofpbuf_put_be16(b, l->idle_timeout);
+    ofpbuf_put_be16(b, l->hard_timeout);
+    ofpbuf_put_be16(b, l->priority);
+    ofpbuf_put_be64(b, l->cookie);
+    ofpbuf_put_be16(b, l->flags);
+    ofpbuf_put_u8(b, l->table_id);
+    ofpbuf_put_u8(b, 0);
+    ofpbuf_put_be16(b, l->fin_idle_timeout);
+    ofpbuf_put_be16(b, l->fin_hard_timeout);
+    if (two) {
+        ofpbuf_put_be32(b, l->limit);
+        ofpbuf_put_be16(b, l->result_ofs);
+        ofpbuf_put_be16(b, 0);
+        if (l->flags & NX_LEARN_F_WRITE_RESULT && l->result_dst) {
+            ofpbuf_put_be32(b, learn_header(l->result_dst));
+        }
+    }
+    for (size_t i = 0; i < l->n_specs; i++) {
+        const struct learn_spec *s = &l->specs[i];
+        uint16_t h = s->n_bits & NX_LEARN_N_BITS_MASK;
+        h |= s->dst_type == LEARN_DST_LOAD ? NX_LEARN_DST_LOAD
+             : s->dst_type == LEARN_DST_OUTPUT ? NX_LEARN_DST_OUTPUT : 0;
+        h |= s->src ? 0 : NX_LEARN_SRC_IMMEDIATE;
+        ofpbuf_put_be16(b, h);
+        if (s->src) {
+            ofpbuf_put_be32(b, learn_header(s->src));
+            ofpbuf_put_be16(b, s->src_ofs);
+        } else {
+            /* The value right-aligned in 16-bit units. */
+            size_t n = 2 * ((s->n_bits + 15u) / 16);
+            for (size_t k = n; k-- > 0;) {
+                ofpbuf_put_u8(b, k < 16 ? (uint8_t) (s->imm >> (8 * k)) : 0);
+            }
+        }
+        if (s->dst_type != LEARN_DST_OUTPUT) {
+            ofpbuf_put_be32(b, learn_header(s->dst));
+            ofpbuf_put_be16(b, s->dst_ofs);
+        }
+    }
+    finish(b, start);
+}
+
+static void encode_fin_timeout(struct ofpbuf *b, const struct ofpact *a)
+{
+    put_nx(b, NXAST_FIN_TIMEOUT, 16);
+    ofpbuf_put_be16(b, a->fin.idle);
+    ofpbuf_put_be16(b, a->fin.hard);
+    ofpbuf_put_zeros(b, 2);
+}
+
 static int encode_one(struct ofpbuf *b, const struct ofpact *a,
-                      uint8_t version)
+                      uint8_t version, struct ofpact_flow_ctx *ctx)
+{
+    int err = encode_one__(b, a, version, ctx);
+    vlan_after(a, ctx);
+    return err;
+}
+
+static int encode_one__(struct ofpbuf *b, const struct ofpact *a,
+                        uint8_t version, const struct ofpact_flow_ctx *ctx)
 {
     bool of10 = version == 1;
     int code10 = wire_codes[a->type].of10, code13 = wire_codes[a->type].of13;
@@ -239,7 +485,9 @@ static int encode_one(struct ofpbuf *b, const struct ofpact *a,
         put_output(b, version, a->output.port, a->output.max_len);
         return 0;
     case OFPACT_CONTROLLER:
-        if (a->output.controller_id
+        if (a->output.userdata_len || a->output.pause || a->output.meter_id) {
+            put_controller2(b, a);
+        } else if (a->output.controller_id
             || (a->output.has_reason && a->output.reason != OFPR_ACTION)) {
             put_nx(b, (uint16_t) wire_codes[a->type].nx, 16);
             ofpbuf_put_be16(b, a->output.max_len);
@@ -255,6 +503,10 @@ static int encode_one(struct ofpbuf *b, const struct ofpact *a,
         if (of10) {
             put_u16_action(b, (uint16_t) code10, a->u16);
         } else {
+            if (!ctx->has_vlan) {
+                put_u16_action(b, (uint16_t) wire_codes[OFPACT_PUSH_VLAN].of13,
+                               ETH_TYPE_VLAN);
+            }
             put_set_field(b, mf_by_id(MFID_VLAN_VID),
                           (a->u16 & 0xfff) | FLOW_VLAN_PRESENT, 0x1fff, false);
         }
@@ -263,6 +515,10 @@ static int encode_one(struct ofpbuf *b, const struct ofpact *a,
         if (of10) {
             put_u8_action(b, (uint16_t) code10, a->u8);
         } else {
+            if (!ctx->has_vlan) {
+                put_u16_action(b, (uint16_t) wire_codes[OFPACT_PUSH_VLAN].of13,
+                               ETH_TYPE_VLAN);
+            }
             put_set_field(b, mf_by_id(MFID_VLAN_PCP), a->u8 & 7, 7, false);
         }
         return 0;
@@ -272,7 +528,10 @@ static int encode_one(struct ofpbuf *b, const struct ofpact *a,
         return 0;
     case OFPACT_PUSH_VLAN:
         if (of10) {
-            return -OFPERR_OFPBAC_BAD_TYPE;
+            /* As OVS: the push is a side effect of the SET_VLAN_VID/PCP
+             * that should follow (vs-ofctl refuses to send one, as
+             * ovs-ofctl finds no usable protocol). */
+            return 0;
         }
         put_u16_action(b, (uint16_t) code13, a->u16);
         return 0;
@@ -311,11 +570,18 @@ static int encode_one(struct ofpbuf *b, const struct ofpact *a,
         }
         return 0;
     case OFPACT_SET_L4_SRC:
-    case OFPACT_SET_L4_DST:
-        put_u16_action(b, (uint16_t) (of10 ? code10 : code13), a->u16);
+    case OFPACT_SET_L4_DST: {
+        int id = l4_field(ctx->ip_proto, a->type == OFPACT_SET_L4_SRC);
+        if (!of10 && id >= 0) {
+            put_set_field(b, mf_by_id((enum mf_id) id), a->u16, 0xffff,
+                          false);
+        } else {
+            put_u16_action(b, (uint16_t) (of10 ? code10 : code13), a->u16);
+        }
         return 0;
+    }
     case OFPACT_SET_FIELD:
-        encode_set_field(b, version, a->set.field, a->set.value, a->set.mask);
+        encode_set_field(b, version, a);
         return 0;
     case OFPACT_LOAD: {
         const struct mf_field *f = a->load.field;
@@ -323,7 +589,10 @@ static int encode_one(struct ofpbuf *b, const struct ofpact *a,
                         & mf_width_mask(f);
         mf_value value = a->load.value << a->load.ofs;
         if (version >= 6) {
-            put_set_field(b, f, value, mask, mask != mf_width_mask(f));
+            /* Masked unless it is the whole field in whole bytes (OVS
+             * compares the mask's bytes). */
+            put_set_field(b, f, value, mask,
+                          mask != mf_width_mask(f) || f->n_bits % 8);
         } else {
             put_loads(b, f, value, mask);
         }
@@ -387,6 +656,13 @@ static int encode_one(struct ofpbuf *b, const struct ofpact *a,
             ofpbuf_put_be32(b, a->group.id);
         }
         return 0;
+    case OFPACT_METER:          /* meters */
+        if (version < 6) {
+            return -OFPERR_OFPBAC_BAD_TYPE;   /* 1.1-1.4: an instruction */
+        }
+        put_hdr(b, OFPAT15_METER, 8);
+        ofpbuf_put_be32(b, a->meter.meter_id);
+        return 0;
     case OFPACT_NOTE: {
         size_t start = put_nx(b, (uint16_t) wire_codes[a->type].nx, 0);
         ofpbuf_put(b, a->note.data, a->note.len);
@@ -396,16 +672,44 @@ static int encode_one(struct ofpbuf *b, const struct ofpact *a,
         finish(b, start);
         return 0;
     }
+    /* learn */
+    case OFPACT_LEARN:
+        encode_learn(b, a->learn);
+        return 0;
+    case OFPACT_FIN_TIMEOUT:
+        encode_fin_timeout(b, a);
+        return 0;
     }
     return -OFPERR_OFPBAC_BAD_TYPE;
 }
 
-int ofpacts_put_actions(struct ofpbuf *out, const struct ofpact *acts,
-                        size_t n, uint8_t version)
+void ofpact_flow_ctx_from_match(const struct ofp_match *m,
+                                struct ofpact_flow_ctx *ctx)
 {
+    const struct mf_field *dl = mf_by_id(MFID_DL_TYPE);
+    const struct mf_field *proto = mf_by_id(MFID_NW_PROTO);
+    const struct mf_field *tci = mf_by_id(MFID_VLAN_TCI);
+    mf_value t = mf_get(dl, &m->value) & mf_get(dl, &m->mask);
+    ctx->ip_proto = t == ETH_TYPE_IP || t == ETH_TYPE_IPV6
+                    ? (uint8_t) (mf_get(proto, &m->value)
+                                 & mf_get(proto, &m->mask))
+                    : 0;
+    ctx->has_vlan = (mf_get(tci, &m->value) & mf_get(tci, &m->mask)
+                     & FLOW_VLAN_PRESENT) != 0;
+}
+
+/* Without a flow: no protocol, and a VLAN header taken as there (nothing
+ * pushed), as vswitch always encoded. */
+static const struct ofpact_flow_ctx no_ctx = { 0, true };
+
+int ofpacts_put_actions_ctx(struct ofpbuf *out, const struct ofpact *acts,
+                            size_t n, uint8_t version,
+                            const struct ofpact_flow_ctx *ctx_)
+{
+    struct ofpact_flow_ctx ctx = *ctx_;
     size_t start = out->size;
     for (size_t i = 0; i < n; i++) {
-        int err = encode_one(out, &acts[i], version);
+        int err = encode_one(out, &acts[i], version, &ctx);
         if (err) {
             out->size = start;
             return err;
@@ -414,18 +718,32 @@ int ofpacts_put_actions(struct ofpbuf *out, const struct ofpact *acts,
     return 0;
 }
 
-int ofpacts_put_instructions(struct ofpbuf *out, const struct ofpact *acts,
-                             size_t n, uint8_t version)
+int ofpacts_put_actions(struct ofpbuf *out, const struct ofpact *acts,
+                        size_t n, uint8_t version)
+{
+    return ofpacts_put_actions_ctx(out, acts, n, version, &no_ctx);
+}
+
+int ofpacts_put_instructions_ctx(struct ofpbuf *out,
+                                 const struct ofpact *acts, size_t n,
+                                 uint8_t version,
+                                 const struct ofpact_flow_ctx *ctx_)
 {
     if (version == 1) {
-        return ofpacts_put_actions(out, acts, n, version);
+        return ofpacts_put_actions_ctx(out, acts, n, version, ctx_);
     }
+    struct ofpact_flow_ctx ctx = *ctx_;
     size_t start = out->size;
     size_t n_apply = 0;
     const struct ofpact *go = NULL;
+    /* meters: before 1.5 the METER instruction, ahead of the others. */
+    bool meter_inst = version < 6;
     for (size_t i = 0; i < n; i++) {
         if (acts[i].type == OFPACT_GOTO_TABLE) {
             go = &acts[i];
+        } else if (acts[i].type == OFPACT_METER && meter_inst) {
+            put_hdr(out, (uint16_t) wire_codes[OFPACT_METER].of13, 8);
+            ofpbuf_put_be32(out, acts[i].meter.meter_id);
         } else {
             n_apply++;
         }
@@ -434,16 +752,21 @@ int ofpacts_put_instructions(struct ofpbuf *out, const struct ofpact *acts,
         size_t inst = put_hdr(out, OFPIT_APPLY_ACTIONS, 0);
         ofpbuf_put_zeros(out, 4);
         for (size_t i = 0; i < n; i++) {
-            if (acts[i].type == OFPACT_GOTO_TABLE) {
+            if (acts[i].type == OFPACT_GOTO_TABLE
+                || (acts[i].type == OFPACT_METER && meter_inst)) {
                 continue;
             }
-            int err = encode_one(out, &acts[i], version);
+            int err = encode_one(out, &acts[i], version, &ctx);
             if (err) {
                 out->size = start;
                 return err;
             }
         }
-        ofpbuf_set_be16(out, inst + 2, (uint16_t) (out->size - inst));
+        if (out->size - inst == 8) {
+            out->size = inst;   /* as OVS: no empty APPLY_ACTIONS */
+        } else {
+            ofpbuf_set_be16(out, inst + 2, (uint16_t) (out->size - inst));
+        }
     }
     if (go) {
         put_hdr(out, (uint16_t) wire_codes[OFPACT_GOTO_TABLE].of13, 8);
@@ -451,6 +774,12 @@ int ofpacts_put_instructions(struct ofpbuf *out, const struct ofpact *acts,
         ofpbuf_put_zeros(out, 3);
     }
     return 0;
+}
+
+int ofpacts_put_instructions(struct ofpbuf *out, const struct ofpact *acts,
+                             size_t n, uint8_t version)
+{
+    return ofpacts_put_instructions_ctx(out, acts, n, version, &no_ctx);
 }
 
 /* ---- decoding ---- */
@@ -550,8 +879,11 @@ static int decode_set_field(struct acts *l, const uint8_t *p, size_t len,
         for (unsigned i = 0; i < wl; i++) {
             mask = (mask << 8) | p[8 + wl + i];
         }
-        if ((mask & ~mf_width_mask(f)) || (value & ~mask)) {
+        if (mask & ~mf_width_mask(f)) {
             return -OFPERR_OFPBAC_BAD_SET_ARGUMENT;
+        }
+        if (value & ~mask) {
+            return -OFPERR_OFPBMC_BAD_WILDCARDS;
         }
     }
     if (f->id == MFID_VLAN_VID
@@ -562,6 +894,52 @@ static int decode_set_field(struct acts *l, const uint8_t *p, size_t len,
     a->set.field = f;
     a->set.value = value;
     a->set.mask = mask;
+    a->set.wire_mask = hasmask && f->n_bits % 8;
+    return 0;
+}
+
+/* NXAST_REG_LOAD2 (1.0-1.4), `p`/`len` the whole action: one NXM or OXM
+ * entry, masked or not, after the subtype; OVS's checks, in its order. */
+static int decode_reg_load2(struct acts *l, const uint8_t *p, size_t len)
+{
+    const uint8_t *e = p + 10;
+    size_t left = len - 10;
+    uint32_t h = ofp_get_be32(e);
+    const struct mf_field *f = mf_from_nxm_header(h);
+    if (!f) {
+        return -OFPERR_OFPBAC_BAD_SET_TYPE;
+    }
+    size_t plen = NXM_LENGTH(h);
+    if (4 + plen > left) {
+        return -OFPERR_OFPBMC_BAD_LEN;
+    }
+    uint16_t cls = NXM_CLASS(h);
+    unsigned wl = mf_wire_len(f, cls);
+    mf_value value, mask = mf_width_mask(f);
+    bool value_ok = mf_value_from_wire(f, cls, e + 4, &value);
+    if (NXM_HASMASK(h)) {
+        mask = 0;
+        for (unsigned i = 0; i < wl; i++) {
+            mask = (mask << 8) | e[4 + wl + i];
+        }
+        mf_value raw = 0;
+        for (unsigned i = 0; i < wl; i++) {
+            raw = (raw << 8) | e[4 + i];
+        }
+        if (raw & ~mask) {
+            return -OFPERR_OFPBMC_BAD_WILDCARDS;
+        }
+    }
+    if (!all_zero(e + 4 + plen, left - 4 - plen) || !f->writable
+        || !value_ok || (mask & ~mf_width_mask(f))) {
+        return -OFPERR_OFPBAC_BAD_SET_ARGUMENT;
+    }
+    struct ofpact *a = add(l, OFPACT_SET_FIELD);
+    a->set.field = f;
+    a->set.value = value;
+    a->set.mask = mask;
+    a->set.raw = OFPACT_SET_RAW_REG_LOAD2;
+    a->set.wire_mask = NXM_HASMASK(h) && f->n_bits % 8;
     return 0;
 }
 
@@ -573,6 +951,13 @@ static int decode_reg_load(struct acts *l, const uint8_t *p)
     uint64_t value = ofp_get_be64(p + 16);
     if (!f) {
         return -OFPERR_OFPBAC_BAD_SET_TYPE;
+    }
+    if (f->id == MFID_ARP_OP && ofs == 0 && n_bits == 16) {
+        /* OVS's whole arp_op: 16 bits, of which vswitch keeps 8. */
+        if (value >> 8) {
+            return -OFPERR_OFPBAC_BAD_ARGUMENT;
+        }
+        n_bits = 8;
     }
     if (ofs + n_bits > f->n_bits) {
         return -OFPERR_OFPBAC_BAD_SET_LEN;
@@ -615,6 +1000,186 @@ static int decode_move(struct acts *l, uint16_t n_bits, uint16_t src_ofs,
     return 0;
 }
 
+/* NXAST_CONTROLLER2 (`len` >= 16, a multiple of 8): its properties, each
+ * bounded by the action; the errors are OVS's. */
+static int decode_controller2(struct acts *l, const uint8_t *p, size_t len)
+{
+    if (!all_zero(p + 10, 6)) {
+        return -OFPERR_NXBRC_MUST_BE_ZERO;
+    }
+    struct ofpact a;
+    memset(&a, 0, sizeof a);
+    a.type = OFPACT_CONTROLLER;
+    a.output.port = OFPP_CONTROLLER;
+    a.output.max_len = UINT16_MAX;
+    a.output.reason = OFPR_ACTION;
+    const uint8_t *userdata = NULL;     /* copied once all is checked */
+    for (size_t ofs = 16; ofs < len; ) {
+        if (len - ofs < 4) {
+            return -OFPERR_OFPBPC_BAD_LEN;
+        }
+        uint16_t type = ofp_get_be16(p + ofs);
+        size_t plen = ofp_get_be16(p + ofs + 2);
+        size_t padded = (plen + 7) / 8 * 8;
+        if (plen < 4 || padded > len - ofs) {
+            return -OFPERR_OFPBPC_BAD_LEN;
+        }
+        const uint8_t *v = p + ofs + 4;
+        size_t n = plen - 4;
+        ofs += padded;
+        switch (type) {
+        case NXAC2PT_MAX_LEN:
+        case NXAC2PT_CONTROLLER_ID:
+            if (n < 2) {        /* OVS takes any length from 2 */
+                return -OFPERR_OFPBPC_BAD_LEN;
+            }
+            *(type == NXAC2PT_MAX_LEN ? &a.output.max_len
+                                      : &a.output.controller_id)
+                = ofp_get_be16(v);
+            break;
+        case NXAC2PT_REASON:
+            if (n < 1) {
+                return -OFPERR_OFPBPC_BAD_LEN;
+            }
+            a.output.reason = v[0];
+            a.output.has_reason = v[0] != OFPR_ACTION;
+            break;
+        case NXAC2PT_USERDATA:
+            /* Bounded by the action's length (the maximum). */
+            userdata = v;
+            a.output.userdata_len = (uint16_t) n;
+            break;
+        case NXAC2PT_PAUSE:
+            a.output.pause = true;
+            break;
+        case NXAC2PT_METER_ID:
+            if (n != 4) {
+                return -OFPERR_OFPBPC_BAD_LEN;
+            }
+            a.output.meter_id = ofp_get_be32(v);    /* no meters: unused */
+            break;
+        default:
+            return -OFPERR_OFPBPC_BAD_TYPE;
+        }
+    }
+    if (a.output.userdata_len) {
+        a.output.userdata = xmemdup(userdata, a.output.userdata_len);
+    }
+    *add(l, OFPACT_CONTROLLER) = a;
+    return 0;
+}
+
+/* NXAST_LEARN / NXAST_LEARN2: `p`/`len` the whole action (len >= 16).
+ * Bounded by `len`: at most len / 8 specs. */
+static int decode_learn(struct acts *list, const uint8_t *p, size_t len,
+                        bool two)
+{
+    size_t fixed = two ? 40 : 32;
+    if (len < fixed) {
+        return -OFPERR_OFPBAC_BAD_LEN;
+    }
+    if (two && (p[38] || p[39])) {
+        return -OFPERR_NXBAC_MUST_BE_ZERO;
+    }
+    struct ofpact *a = add(list, OFPACT_LEARN);
+    struct ofpact_learn *l = a->learn = ofpact_learn_new();
+    l->learn2 = two;
+    l->idle_timeout = ofp_get_be16(p + 10);
+    l->hard_timeout = ofp_get_be16(p + 12);
+    l->priority = ofp_get_be16(p + 14);
+    l->cookie = ofp_get_be64(p + 16);
+    l->flags = ofp_get_be16(p + 24);
+    l->table_id = p[26];
+    l->fin_idle_timeout = ofp_get_be16(p + 28);
+    l->fin_hard_timeout = ofp_get_be16(p + 30);
+    if (p[27] || l->table_id == 0xff) {
+        return -OFPERR_OFPBAC_BAD_ARGUMENT;
+    }
+    uint16_t allowed = NX_LEARN_F_SEND_FLOW_REM | NX_LEARN_F_DELETE_LEARNED
+                       | (two ? NX_LEARN_F_WRITE_RESULT : 0);
+    if (l->flags & ~allowed) {
+        return -OFPERR_OFPBAC_BAD_ARGUMENT;
+    }
+    struct ofpcur c = ofpcur_init(p + fixed, len - fixed);
+    if (two) {
+        l->limit = ofp_get_be32(p + 32);
+        uint16_t rofs = ofp_get_be16(p + 36);
+        if (l->flags & NX_LEARN_F_WRITE_RESULT) {
+            if (c.left < 4) {
+                return -OFPERR_OFPBMC_BAD_LEN;
+            }
+            uint32_t h = ofp_get_be32(c.p);
+            ofpcur_bytes(&c, NULL, 4);
+            l->result_dst = NXM_HASMASK(h) ? NULL : mf_from_nxm_header(h);
+            if (!l->result_dst) {
+                return -OFPERR_OFPBMC_BAD_FIELD;
+            }
+            if (!l->result_dst->writable) {
+                return -OFPERR_OFPBAC_BAD_SET_ARGUMENT;
+            }
+            l->result_ofs = rofs;
+        } else if (rofs) {
+            return -OFPERR_OFPBAC_BAD_ARGUMENT;
+        }
+    }
+    while (c.left >= 2) {
+        uint16_t h = ofp_get_be16(c.p);
+        if (!h) {
+            break;
+        }
+        ofpcur_bytes(&c, NULL, 2);
+        unsigned n_bits = h & NX_LEARN_N_BITS_MASK;
+        bool imm = h & NX_LEARN_SRC_IMMEDIATE;
+        unsigned dst = h & NX_LEARN_DST_RESERVED;
+        if (dst == NX_LEARN_DST_RESERVED || (dst == NX_LEARN_DST_OUTPUT && imm)) {
+            return -OFPERR_OFPBAC_BAD_ARGUMENT;
+        }
+        size_t imm_len = 2 * ((n_bits + 15u) / 16);
+        size_t need = (imm ? imm_len : 6) + (dst == NX_LEARN_DST_OUTPUT ? 0 : 6);
+        if (c.left < need) {
+            return -OFPERR_OFPBAC_BAD_LEN;
+        }
+        l->specs = xrealloc(l->specs, (l->n_specs + 1) * sizeof *l->specs);
+        struct learn_spec *s = &l->specs[l->n_specs++];
+        memset(s, 0, sizeof *s);
+        s->n_bits = (uint16_t) n_bits;
+        s->dst_type = dst == NX_LEARN_DST_LOAD ? LEARN_DST_LOAD
+                      : dst == NX_LEARN_DST_OUTPUT ? LEARN_DST_OUTPUT
+                      : LEARN_DST_MATCH;
+        if (imm) {
+            /* Only the low 128 bits can matter: no field is wider. */
+            for (size_t k = imm_len > 16 ? imm_len - 16 : 0; k < imm_len;
+                 k++) {
+                s->imm = (s->imm << 8) | c.p[k];
+            }
+            ofpcur_bytes(&c, NULL, imm_len);
+        } else {
+            s->src = mf_from_nxm_header(ofp_get_be32(c.p));
+            s->src_ofs = ofp_get_be16(c.p + 4);
+            ofpcur_bytes(&c, NULL, 6);
+            if (!s->src) {
+                return -OFPERR_OFPBAC_BAD_SET_TYPE;
+            }
+        }
+        if (s->dst_type != LEARN_DST_OUTPUT) {
+            s->dst = mf_from_nxm_header(ofp_get_be32(c.p));
+            s->dst_ofs = ofp_get_be16(c.p + 4);
+            ofpcur_bytes(&c, NULL, 6);
+            if (!s->dst) {
+                return -OFPERR_OFPBAC_BAD_SET_TYPE;
+            }
+        }
+        if (imm && n_bits < 128) {
+            s->imm &= ((mf_value) 1 << n_bits) - 1;
+        }
+    }
+    if (!all_zero(c.p, c.left)) {
+        return -OFPERR_OFPBAC_BAD_ARGUMENT;
+    }
+    /* What OVS's check_LEARN finds without the flow's match. */
+    return ofpact_learn_check(l, NULL, NULL);
+}
+
 /* A Nicira action: `p`/`len` the whole action (len >= 16, a multiple of
  * 8). */
 static int decode_nx(struct acts *l, const uint8_t *p, size_t len,
@@ -624,6 +1189,19 @@ static int decode_nx(struct acts *l, const uint8_t *p, size_t len,
         return -OFPERR_OFPBAC_BAD_VENDOR;
     }
     uint16_t subtype = ofp_get_be16(p + 8);
+    /* learn */
+    if (subtype == NXAST_LEARN || subtype == NXAST_LEARN2) {
+        return decode_learn(l, p, len, subtype == NXAST_LEARN2);
+    }
+    if (subtype == NXAST_FIN_TIMEOUT) {
+        if (len != 16) {
+            return -OFPERR_OFPBAC_BAD_LEN;
+        }
+        struct ofpact *f = add(l, OFPACT_FIN_TIMEOUT);
+        f->fin.idle = ofp_get_be16(p + 10);
+        f->fin.hard = ofp_get_be16(p + 12);
+        return 0;
+    }
     size_t want;
     switch (subtype) {
     case NXAST_RESUBMIT: case NXAST_RESUBMIT_TABLE: case NXAST_SET_TUNNEL:
@@ -633,19 +1211,21 @@ static int decode_nx(struct acts *l, const uint8_t *p, size_t len,
     case NXAST_SET_TUNNEL64: case NXAST_REG_MOVE: case NXAST_REG_LOAD:
         want = 24;
         break;
-    case NXAST_NOTE:
+    case NXAST_NOTE: case NXAST_REG_LOAD2:
         want = len;
         break;
     case NXAST_GROUP:   /* groups */
         want = 16;
         break;
+    case NXAST_CONTROLLER2:
+        return decode_controller2(l, p, len);
     default:
         return -OFPERR_OFPBAC_BAD_VENDOR_TYPE;
     }
     /* OVS has no NXAST_DEC_TTL past 1.0, nor reg_load/move in 1.5. */
     if (((subtype == NXAST_DEC_TTL || subtype == NXAST_GROUP) && version != 1)
-        || ((subtype == NXAST_REG_LOAD || subtype == NXAST_REG_MOVE)
-            && version >= 6)) {
+        || ((subtype == NXAST_REG_LOAD || subtype == NXAST_REG_LOAD2
+             || subtype == NXAST_REG_MOVE) && version >= 6)) {
         return -OFPERR_OFPBAC_BAD_VENDOR_TYPE;
     }
     if (len != want) {
@@ -686,6 +1266,8 @@ static int decode_nx(struct acts *l, const uint8_t *p, size_t len,
         return 0;
     case NXAST_REG_LOAD:
         return decode_reg_load(l, p);
+    case NXAST_REG_LOAD2:
+        return decode_reg_load2(l, p, len);
     case NXAST_REG_MOVE:
         return decode_move(l, ofp_get_be16(p + 10), ofp_get_be16(p + 12),
                            ofp_get_be16(p + 14), ofp_get_be32(p + 16),
@@ -844,6 +1426,15 @@ static int decode_of11(struct acts *l, uint16_t type, const uint8_t *p,
         return decode_move(l, ofp_get_be16(p + 4), ofp_get_be16(p + 6),
                            ofp_get_be16(p + 8), ofp_get_be32(p + 12),
                            ofp_get_be32(p + 16));
+    case OFPAT15_METER:         /* meters */
+        if (version < 6) {
+            break;
+        }
+        if ((err = need_len(len, 8))) {
+            return err;
+        }
+        add(l, OFPACT_METER)->meter.meter_id = ofp_get_be32(p + 4);
+        return 0;
     case 9:
     case 10:
         /* OVS's deprecated OFPAT_SET_TP_SRC/DST (OFPACTS' OF13 column). */
@@ -894,7 +1485,7 @@ static int finish_pull(int err, struct acts *l, struct ofpact **acts,
                        size_t *n)
 {
     if (err || !l->n) {
-        free(l->v);
+        ofpacts_free(l->v, l->n);
         *acts = NULL;
         *n = 0;
         return err;
@@ -936,6 +1527,7 @@ static int pull_instructions(const uint8_t *p, size_t len, uint8_t version,
     struct ofpcur c = ofpcur_init(p, len);
     unsigned seen = 0;
     int table = -1;
+    int64_t meter = -1;         /* meters: the METER instruction's id */
     while (c.left) {
         if (c.left < 8) {
             return -OFPERR_OFPBIC_BAD_LEN;
@@ -949,11 +1541,11 @@ static int pull_instructions(const uint8_t *p, size_t len, uint8_t version,
         switch (type) {
         case OFPIT_GOTO_TABLE:
         case OFPIT_APPLY_ACTIONS:
+        case OFPIT_METER:
             break;
         case OFPIT_WRITE_METADATA:
         case OFPIT_WRITE_ACTIONS:
         case OFPIT_CLEAR_ACTIONS:
-        case OFPIT_METER:
             return -OFPERR_OFPBIC_UNSUP_INST;
         case OFPIT_EXPERIMENTER:
             return -OFPERR_OFPBIC_BAD_EXPERIMENTER;
@@ -969,12 +1561,25 @@ static int pull_instructions(const uint8_t *p, size_t len, uint8_t version,
                 return -OFPERR_OFPBIC_BAD_LEN;
             }
             table = in[4];
+        } else if (type == OFPIT_METER) {
+            if (ilen != 8) {
+                return -OFPERR_OFPBIC_BAD_LEN;
+            }
+            meter = (int64_t) ofp_get_be32(in + 4);
         } else {
             int err = pull_actions(in + 8, ilen - 8u, version, l);
             if (err) {
                 return err;
             }
         }
+    }
+    if (meter >= 0) {
+        /* It runs first, whatever its place among the instructions. */
+        add(l, OFPACT_METER);
+        memmove(l->v + 1, l->v, (l->n - 1) * sizeof *l->v);
+        memset(&l->v[0], 0, sizeof l->v[0]);
+        l->v[0].type = OFPACT_METER;
+        l->v[0].meter.meter_id = (uint32_t) meter;
     }
     if (table >= 0) {
         add(l, OFPACT_GOTO_TABLE)->u8 = (uint8_t) table;

@@ -16,6 +16,48 @@
 #include "ofp/xflow.h"
 
 #define OFP_NOTE_MAX 64
+/* controller(userdata=...): the most bytes one NXAST_CONTROLLER2 can carry
+ * (a 16-byte action header and one property in a 65528-byte action). */
+#define OFP_CONTROLLER_USERDATA_MAX 65508
+
+/* ---- learn (ovs-actions(7)) ---- */
+
+/* NX_LEARN_F_*: the flags of a learn action, as on the wire. */
+#define NX_LEARN_F_SEND_FLOW_REM 1   /* the learned flow's OFPFF_SEND_FLOW_REM */
+#define NX_LEARN_F_DELETE_LEARNED 2  /* learned flows go with the learner */
+#define NX_LEARN_F_WRITE_RESULT 4    /* result_dst is set (NXAST_LEARN2) */
+
+/* What a spec makes of its source bits. */
+enum learn_dst {
+    LEARN_DST_MATCH,    /* the learned flow matches dst[] == src */
+    LEARN_DST_LOAD,     /* the learned flow loads src into dst[] */
+    LEARN_DST_OUTPUT,   /* the learned flow outputs to port src */
+};
+
+/* One spec: a field copy (src set) or an immediate (src NULL, imm). */
+struct learn_spec {
+    enum learn_dst dst_type;
+    const struct mf_field *src, *dst;   /* dst NULL for OUTPUT */
+    uint16_t src_ofs, dst_ofs, n_bits;
+    mf_value imm;                       /* low n_bits bits */
+};
+
+/* A learn action: on the heap (OFPACT_LEARN's payload points here), owned
+ * by its action and freed/copied by ofpacts_free/ofpacts_clone. */
+struct ofpact_learn {
+    uint16_t idle_timeout, hard_timeout;   /* 0: none */
+    uint16_t fin_idle_timeout, fin_hard_timeout;
+    uint16_t priority;
+    uint8_t table_id;
+    uint16_t flags;                        /* NX_LEARN_F_* */
+    uint64_t cookie;
+    uint32_t limit;                        /* 0: unlimited */
+    const struct mf_field *result_dst;     /* WRITE_RESULT: one bit */
+    uint16_t result_ofs;
+    bool learn2;                           /* sent as NXAST_LEARN2 */
+    size_t n_specs;
+    struct learn_spec *specs;
+};
 
 /* A wire code column's "this encoding has no such action". */
 #define OFPACT_NO_WIRE (-1)
@@ -43,6 +85,8 @@
     /* Output. */                                                            \
     OFPACT(OUTPUT, output, output, 0, 0, OFPACT_NO_WIRE, "output:3",         \
            "output", NULL)                                                   \
+    /* NX: NXAST_CONTROLLER (20), or NXAST_CONTROLLER2 (37) with        \
+     * userdata, pause or a meter. */                                      \
     OFPACT(CONTROLLER, controller, output, 0, 0, 20, "CONTROLLER:100",       \
            "controller", NULL)                                               \
                                                                              \
@@ -103,6 +147,18 @@
     OFPACT(NOTE, note, note, OFPACT_NO_WIRE, OFPACT_NO_WIRE, 8,              \
            "note:41.42.00.00.00.00", "note", NULL)                           \
                                                                              \
+    /* meters: OF1.3/1.4 the METER instruction (OFPIT_METER 6), OF1.5 the  \
+     * METER action (OFPAT_METER 29); none in 1.0.  Must come first. */    \
+    OFPACT(METER, meter, meter, OFPACT_NO_WIRE, 6, OFPACT_NO_WIRE,           \
+           "meter:1", "meter", NULL)                                         \
+    /* learn: NXAST_LEARN (16), or NXAST_LEARN2 (45) with limit or        \
+     * result_dst; fin_timeout: NXAST_FIN_TIMEOUT (19). */                 \
+    OFPACT(LEARN, learn, learn, OFPACT_NO_WIRE, OFPACT_NO_WIRE, 16,          \
+           "learn(table=10,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],"               \
+           "load:NXM_OF_IN_PORT[]->NXM_NX_REG0[0..15])", "learn", NULL)      \
+    OFPACT(FIN_TIMEOUT, fin_timeout, fin, OFPACT_NO_WIRE, OFPACT_NO_WIRE,    \
+           19, "fin_timeout(idle_timeout=5,hard_timeout=10)", "fin_timeout", \
+           NULL)                                                             \
     /* Groups (ofproto/group.c): OF1.1+ OFPAT_GROUP (22); OF1.0 has none, \
      * OVS sends NXAST_GROUP (40). */                                      \
     OFPACT(GROUP, group, group, OFPACT_NO_WIRE, 22, 40, "group:1", "group",  \
@@ -122,6 +178,14 @@ enum {
 #undef OFPACT
 };
 
+/* Where a SET_FIELD came from: written as set_field or received as
+ * OFPAT_SET_FIELD (or as a legacy OF1.0 set action), or received as
+ * NXAST_REG_LOAD2, which OpenFlow 1.0 to 1.4 send back as such. */
+enum ofpact_set_raw {
+    OFPACT_SET_RAW_SET_FIELD = 0,
+    OFPACT_SET_RAW_REG_LOAD2,
+};
+
 /* One action.  The union member an action uses is its PAYLOAD in OFPACTS. */
 struct ofpact {
     enum ofpact_type type;
@@ -135,6 +199,15 @@ struct ofpact {
             uint16_t controller_id;
             bool has_reason;    /* else the reason is OFPR_ACTION */
             uint8_t reason;     /* OFPR_* */
+            /* CONTROLLER only: any of these makes it NXAST_CONTROLLER2.
+             * pause: translation stops here and the NXT_PACKET_IN2 carries
+             * a continuation (NXT_RESUME runs the rest).  meter_id: parsed,
+             * printed and sent as OVS does (0: none), but there are no
+             * meters yet, so it has no effect. */
+            bool pause;
+            uint32_t meter_id;
+            uint16_t userdata_len;
+            uint8_t *userdata;  /* malloc'd, owned: see ofpacts_free */
         } output;
         uint8_t u8;
         uint16_t u16;
@@ -142,6 +215,16 @@ struct ofpact {
         struct {
             const struct mf_field *field;
             mf_value value, mask;
+            /* SET_FIELD only: the action it came as (OVS's ofpact.raw),
+             * which decides how it goes out again (actions_wire.h).  A
+             * load written as such, or received as NXAST_REG_LOAD, is
+             * OFPACT_LOAD instead, and prints as load. */
+            uint8_t raw;        /* enum ofpact_set_raw */
+            /* SET_FIELD only: written with a mask, though the mask covers
+             * every bit of a field whose bits are not whole bytes (nw_ecn,
+             * ip_dscp, vlan_pcp/vid, ipv6_label): OVS, which looks at the
+             * bytes, prints it and sends it masked. */
+            bool wire_mask;
         } set;
         struct {
             const struct mf_field *field;
@@ -165,6 +248,14 @@ struct ofpact {
         struct {
             uint32_t id;
         } group;
+        struct {                /* meters */
+            uint32_t meter_id;  /* OpenFlow meter id */
+        } meter;
+        /* learn, fin_timeout */
+        struct ofpact_learn *learn;     /* heap: ofpacts_free/clone */
+        struct {
+            uint16_t idle, hard;        /* 0: unchanged */
+        } fin;
     };
 };
 
@@ -177,6 +268,16 @@ struct ofpact {
 void ofpacts_free(struct ofpact *acts, size_t n);
 /* A deep copy of the list (NULL when n is 0). */
 struct ofpact *ofpacts_clone(const struct ofpact *acts, size_t n);
+
+/* learn: a zeroed action payload with OVS's defaults (table 1, priority
+ * 32768, no timeouts), and the check OVS makes of it against the match of
+ * the flow it is in (NULL: none): source fields' prerequisites met by that
+ * match, each match destination's by the specs before it, load
+ * destinations writable.  Returns 0 or a negative enum ofperr. */
+struct ofpact_learn *ofpact_learn_new(void);
+int ofpact_learn_check(const struct ofpact_learn *l,
+                       const struct xflow *match_value,
+                       const struct xflow *match_mask);
 
 /* Each entry's PAYLOAD names a member of the union. */
 #define OFPACT(ENUM, FN, PAYLOAD, ...)                                       \

@@ -128,8 +128,9 @@ static void encode_error(struct ofpbuf *b, uint8_t version,
 void ofp_encode_error(struct ofpbuf *b, uint8_t version, enum ofperr error,
                       uint32_t xid, const void *data, size_t len)
 {
-    /* As OVS's ofperr_encode_reply: the first 64 bytes of the request. */
-    encode_error(b, version, error, xid, data, len < 64 ? len : 64);
+    /* As OVS 3.1's ofperr_encode_reply: the whole request (here cut
+     * where the error would pass the largest message). */
+    encode_error(b, version, error, xid, data, len);
 }
 
 void ofp_encode_error_text(struct ofpbuf *b, uint8_t version,

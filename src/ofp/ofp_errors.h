@@ -124,6 +124,7 @@
     OFPERR(OFPQOFC_BAD_PORT, 5, 0, 9, 0)                                     \
     OFPERR(OFPQOFC_BAD_QUEUE, 5, 1, 9, 1)                                    \
     OFPERR(OFPQOFC_EPERM, 5, 2, 9, 2)                                        \
+    OFPERR(NXQOFC_QUEUE_ERROR, -1, 0, OFPERR_NX_EXP, 23)                     \
     OFPERR(OFPSCFC_BAD_FLAGS, -1, 0, 10, 0)                                  \
     OFPERR(OFPSCFC_BAD_LEN, -1, 0, 10, 1)                                    \
     OFPERR(OFPRRFC_STALE, -1, 0, 11, 0)                                      \
@@ -134,6 +135,14 @@
     OFPERR(OFPMMFC_INVALID_METER, -1, 0, 12, 2)                              \
     OFPERR(OFPMMFC_UNKNOWN_METER, -1, 0, 12, 3)                              \
     OFPERR(OFPMMFC_BAD_COMMAND, -1, 0, 12, 4)                                \
+    /* meters */                                                             \
+    OFPERR(OFPMMFC_BAD_FLAGS, -1, 0, 12, 5)                                  \
+    OFPERR(OFPMMFC_BAD_RATE, -1, 0, 12, 6)                                   \
+    OFPERR(OFPMMFC_BAD_BURST, -1, 0, 12, 7)                                  \
+    OFPERR(OFPMMFC_BAD_BAND, -1, 0, 12, 8)                                   \
+    OFPERR(OFPMMFC_BAD_BAND_VALUE, -1, 0, 12, 9)                             \
+    OFPERR(OFPMMFC_OUT_OF_METERS, -1, 0, 12, 10)                             \
+    OFPERR(OFPMMFC_OUT_OF_BANDS, -1, 0, 12, 11)                              \
     OFPERR(OFPBPC_BAD_TYPE, OFPERR_NX_EXP | 13, 2, 14, 0)                    \
     OFPERR(OFPBPC_BAD_LEN, OFPERR_NX_EXP | 13, 3, 14, 1)                     \
     OFPERR(OFPBPC_BAD_VALUE, OFPERR_NX_EXP | 13, 4, 14, 2)                   \

@@ -128,13 +128,17 @@ static int pull_nxm(struct ofpcur *c, size_t match_len, struct ofp_match *m,
 
 /* ---- actions and instructions ---- */
 
-/* OF1.0 and NX messages carry actions; OF1.1+ instructions. */
+/* OF1.0 and NX messages carry actions; OF1.1+ instructions, encoded for
+ * the flow's match as OVS encodes them (actions_wire.h). */
 static int put_acts(struct ofpbuf *b, uint8_t version,
-                    const struct ofpact *acts, size_t n)
+                    const struct ofpact *acts, size_t n,
+                    const struct ofp_match *m)
 {
+    struct ofpact_flow_ctx ctx;
+    ofpact_flow_ctx_from_match(m, &ctx);
     int r = version == OFP10_VERSION
-            ? ofpacts_put_actions(b, acts, n, version)
-            : ofpacts_put_instructions(b, acts, n, version);
+            ? ofpacts_put_actions_ctx(b, acts, n, version, &ctx)
+            : ofpacts_put_instructions_ctx(b, acts, n, version, &ctx);
     return r < 0 ? r : 0;
 }
 
@@ -335,7 +339,7 @@ int ofp_encode_flow_mod(struct ofpbuf *b, uint8_t version,
             size_t match_len = put_nxm(b, &fm->match, fm->cookie,
                                        fm->cookie_mask);
             ofpbuf_set_be16(b, body + 24, (uint16_t) match_len);
-            error = put_acts(b, version, fm->acts, fm->n_acts);
+            error = put_acts(b, version, fm->acts, fm->n_acts, &fm->match);
             if (!error) {
                 ofp_msg_finish(b, start);
             }
@@ -353,7 +357,7 @@ int ofp_encode_flow_mod(struct ofpbuf *b, uint8_t version,
                 ofpbuf_put_be32(b, fm->buffer_id);
                 ofpbuf_put_be16(b, (uint16_t) fm->out_port);
                 ofpbuf_put_be16(b, raw_flags);
-                error = put_acts(b, version, fm->acts, fm->n_acts);
+                error = put_acts(b, version, fm->acts, fm->n_acts, &fm->match);
             }
             if (!error) {
                 ofp_msg_finish(b, start);
@@ -388,7 +392,7 @@ int ofp_encode_flow_mod(struct ofpbuf *b, uint8_t version,
                                && fm->command == OFPFC_ADD
                            ? fm->importance : 0);
         oxm_put_match(b, &fm->match, version);
-        error = put_acts(b, version, fm->acts, fm->n_acts);
+        error = put_acts(b, version, fm->acts, fm->n_acts, &fm->match);
         if (!error) {
             ofp_msg_finish(b, start);
         }
@@ -757,7 +761,7 @@ static int put_flow_stats(struct ofpbuf *b, uint8_t version,
         ofpbuf_put_be64(b, fs->byte_count);
         size_t match_len = put_nxm(b, &fs->match, 0, 0);
         ofpbuf_set_be16(b, start + 18, (uint16_t) match_len);
-        error = put_acts(b, version, fs->acts, fs->n_acts);
+        error = put_acts(b, version, fs->acts, fs->n_acts, &fs->match);
     } else if (version == OFP10_VERSION) {
         ofpbuf_put_zeros(b, 2);
         ofpbuf_put_u8(b, fs->table_id);
@@ -775,7 +779,7 @@ static int put_flow_stats(struct ofpbuf *b, uint8_t version,
         ofpbuf_put_be64(b, fs->cookie);
         ofpbuf_put_be64(b, unknown_to_zero(fs->packet_count));
         ofpbuf_put_be64(b, unknown_to_zero(fs->byte_count));
-        error = put_acts(b, version, fs->acts, fs->n_acts);
+        error = put_acts(b, version, fs->acts, fs->n_acts, &fs->match);
     } else if (version >= OFP15_VERSION) {
         ofpbuf_put_zeros(b, 4);                 /* length, pad */
         ofpbuf_put_u8(b, fs->table_id);
@@ -797,7 +801,7 @@ static int put_flow_stats(struct ofpbuf *b, uint8_t version,
             .flow_count = UINT32_MAX,
         };
         put_oxs(b, &s);
-        error = put_acts(b, version, fs->acts, fs->n_acts);
+        error = put_acts(b, version, fs->acts, fs->n_acts, &fs->match);
     } else {
         ofpbuf_put_zeros(b, 2);
         ofpbuf_put_u8(b, fs->table_id);
@@ -816,7 +820,7 @@ static int put_flow_stats(struct ofpbuf *b, uint8_t version,
         ofpbuf_put_be64(b, unknown_to_zero(fs->packet_count));
         ofpbuf_put_be64(b, unknown_to_zero(fs->byte_count));
         oxm_put_match(b, &fs->match, version);
-        error = put_acts(b, version, fs->acts, fs->n_acts);
+        error = put_acts(b, version, fs->acts, fs->n_acts, &fs->match);
     }
     if (error) {
         b->size = start;

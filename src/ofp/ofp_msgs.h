@@ -450,6 +450,7 @@ enum ofp_packet_in_reason {
     OFPR_PACKET_OUT = 5,
 };
 
+struct ofp_continuation;
 struct ofp_packet_in {
     const uint8_t *packet;      /* the frame (not owned) */
     size_t len;                 /* bytes of it sent */
@@ -464,6 +465,9 @@ struct ofp_packet_in {
     size_t userdata_len;
     const uint8_t *continuation;    /* NXT_PACKET_IN2 pause; opaque */
     size_t continuation_len;
+    /* Encoding only: a pause's continuation, laid out for the message's
+     * version (NXT_PACKET_IN2 only; other formats have none). */
+    const struct ofp_continuation *cont;
 };
 /* The OF1.0 reason for a table miss is OFPR_NO_MATCH; OF1.3+ also; the
  * controller action gives OFPR_ACTION.  `format` picks the encoding. */
@@ -498,8 +502,56 @@ struct ofp_resume {
     size_t len;
     const uint8_t *continuation;
     size_t continuation_len;
+    /* The packet-in's other properties it carries back. */
+    size_t total_len;
+    uint8_t table_id;
+    uint64_t cookie;            /* UINT64_MAX: none */
+    uint8_t reason;
+    struct ofp_match metadata;  /* in_port, regs, metadata, tunnel, mark */
 };
 int ofp_decode_resume(const struct ofp_msg *msg, struct ofp_resume *r);
+/* NXT_RESUME for a received NXT_PACKET_IN2 with a continuation, as
+ * ovs-ofctl's monitor sends it: the packet (all of it), table, cookie,
+ * reason and metadata, and the continuation as it came. */
+void ofp_encode_resume(struct ofpbuf *b, uint8_t version,
+                       const struct ofp_packet_in *pin);
+
+/* What a continuation holds (NXT_PACKET_IN2's NXPINT_CONTINUATION, laid
+ * out as OVS's NXCPT_* properties so that ovs-ofctl prints it): the
+ * bridge, the input datapath port, and the actions left when translation
+ * paused, in groups that each run with the table and cookie of the rule
+ * they came from (the paused rule's rest first, then its callers').
+ * vswitch has no action set, stack, mirrors or conntrack yet: those
+ * properties are never sent, and refused in a resume. */
+#define OFP_CONT_MAX_GROUPS 128
+struct ofp_cont_group {
+    uint8_t table_id;
+    uint64_t cookie;
+    const struct ofpact *acts;
+    size_t n_acts;
+};
+struct ofp_continuation {
+    uint8_t bridge[16];         /* all zero: none */
+    uint32_t odp_port;          /* 0: none */
+    size_t n_groups;
+    struct ofp_cont_group groups[OFP_CONT_MAX_GROUPS];
+    struct ofpact *acts;        /* decoded: every group's, malloc'd */
+};
+/* Appends the NXCPT_* properties of `k` (the inside of NXPINT_CONTINUATION)
+ * with the actions in `version`'s encoding.  As OVS, a group's table and
+ * cookie are sent only before an action that depends on them (output,
+ * controller, dec_ttl, resubmit to the current table) and only when they
+ * change; goto_table becomes resubmit(,T).  Returns 0, or an error when an
+ * action has no encoding in `version` (then `b` is as it was). */
+int ofp_encode_continuation(struct ofpbuf *b, uint8_t version,
+                            const struct ofp_continuation *k);
+/* Decodes the inside of a continuation received in an NXT_RESUME of
+ * `version`: every property bounded and checked (OFPBPC_BAD_LEN,
+ * OFPBPC_BAD_TYPE for an unknown one, the actions' own errors).  On
+ * success k->acts must be freed (ofp_continuation_free). */
+int ofp_decode_continuation(const uint8_t *p, size_t n, uint8_t version,
+                            struct ofp_continuation *k);
+void ofp_continuation_free(struct ofp_continuation *k);
 
 /* ---- Stats ---- */
 
@@ -549,6 +601,34 @@ void ofp_put_port_desc(struct ofp_mp_reply *r, const struct ofp_phy_port *p);
 int ofp_decode_port_desc_reply(const struct ofp_msg *msg,
                                struct ofp_phy_port **p, size_t *n);
 
+/* ---- Queue configuration ---- */
+
+/* OFPT_QUEUE_GET_CONFIG_REQUEST (1.0-1.3: a port; OFPP_NONE = any, 1.1+)
+ * and, from 1.4, OFPMP_QUEUE_DESC (a port and a queue), as
+ * `ovs-ofctl queue-get-config` sends them. */
+#define OFPQ_ALL 0xffffffffu
+void ofp_encode_queue_get_config_request(struct ofpbuf *b, uint8_t version,
+                                         uint32_t xid, uint32_t port,
+                                         uint32_t queue);
+/* OVS's checks: a 1.0-1.3 port at or past OFPP_MAX (but 1.1+'s any) is
+ * OFPQOFC_BAD_PORT; an OF1.1+ port no 16-bit number says,
+ * OFPBAC_BAD_OUT_PORT.  *queue is OFPQ_ALL before 1.4. */
+int ofp_decode_queue_get_config_request(const struct ofp_msg *msg,
+                                        uint32_t *port, uint32_t *queue);
+/* The reply, with no queues (vswitch has none): OFPT_QUEUE_GET_CONFIG_REPLY
+ * for the request's port, or an empty OFPMP_QUEUE_DESC reply. */
+void ofp_encode_queue_get_config_reply(struct ofpbuf *b,
+                                       const struct ofp_msg *req,
+                                       uint32_t port);
+struct ofp_queue_config {
+    uint32_t port, queue;
+    uint16_t min_rate, max_rate;    /* tenths of a percent; 0xffff: none */
+};
+/* Either reply's queues; *qs malloc'd (NULL when none). */
+int ofp_decode_queue_get_config_reply(const struct ofp_msg *msg,
+                                      struct ofp_queue_config **qs,
+                                      size_t *n);
+
 /* ---- Roles, async config, controller id ---- */
 
 enum ofp_role {
@@ -573,6 +653,27 @@ void ofp_encode_role_request(struct ofpbuf *b, uint8_t version,
                              const struct ofp_role_request *rr);
 void ofp_encode_role_reply(struct ofpbuf *b, const struct ofp_msg *req,
                            const struct ofp_role_request *rr);
+
+/* ROLE_STATUS: told to a connection whose role changed without its asking
+ * (OF1.4+ OFPT_ROLE_STATUS, OF1.3 ONFT13_ROLE_STATUS; nothing before). */
+enum ofp_role_status_reason {
+    OFPCRR_MASTER_REQUEST = 0,  /* another controller asked to be master */
+    OFPCRR_CONFIG = 1,
+    OFPCRR_EXPERIMENTER = 2,
+};
+struct ofp_role_status {
+    enum ofp_role role;
+    uint8_t reason;
+    uint64_t generation_id;     /* UINT64_MAX: none */
+};
+/* Encodes `rs` with xid 0 as OVS does; false (nothing added) for versions
+ * before 1.3. */
+bool ofp_encode_role_status(struct ofpbuf *b, uint8_t version,
+                            const struct ofp_role_status *rs);
+/* The fixed part (properties are skipped); OFPRRFC_BAD_ROLE for an
+ * unknown role. */
+int ofp_decode_role_status(const struct ofp_msg *msg,
+                           struct ofp_role_status *rs);
 
 /* Which asynchronous messages a connection gets, per role: [0] for
  * master/equal, [1] for slave; bit N of a mask = reason N. */
@@ -809,5 +910,109 @@ int ofp_print_group_stats_request(struct dstr *out,
 int ofp_print_group_stats_reply(struct dstr *out, const struct ofp_msg *msg);
 int ofp_print_group_features_reply(struct dstr *out,
                                    const struct ofp_msg *msg);
+/* ---- Meters (OpenFlow 1.3+; ofp_meter.c) ---- */
+
+/* Meter ids: 1 .. OFPM_MAX, and three reserved ones. */
+#define OFPM_MAX 0xffff0000u
+#define OFPM_SLOWPATH 0xfffffffdu
+#define OFPM_CONTROLLER 0xfffffffeu
+#define OFPM_ALL 0xffffffffu
+
+enum ofp_meter_mod_command {
+    OFPMC_ADD = 0,
+    OFPMC_MODIFY = 1,
+    OFPMC_DELETE = 2,
+};
+
+#define OFPMF_KBPS 0x1
+#define OFPMF_PKTPS 0x2
+#define OFPMF_BURST 0x4
+#define OFPMF_STATS 0x8
+
+#define OFPMBT_DROP 1
+#define OFPMBT_DSCP_REMARK 2
+
+struct ofp_meter_band {
+    uint16_t type;              /* OFPMBT_* */
+    uint8_t prec_level;         /* dscp_remark only */
+    uint32_t rate;
+    uint32_t burst_size;
+};
+
+struct ofp_meter_config {
+    uint32_t meter_id;
+    uint16_t flags;             /* OFPMF_* */
+    uint16_t n_bands;
+    struct ofp_meter_band *bands;   /* malloc'd when decoded */
+};
+
+struct ofp_meter_mod {
+    uint16_t command;           /* enum ofp_meter_mod_command */
+    struct ofp_meter_config meter;
+};
+/* OFPT_METER_MOD for `version` (1.3+); a delete carries no flags nor
+ * bands, as ovs-ofctl sends it. */
+void ofp_encode_meter_mod(struct ofpbuf *b, uint8_t version, uint32_t xid,
+                          const struct ofp_meter_mod *mm);
+/* As OVS: OFPMMFC_BAD_COMMAND, OFPMMFC_BAD_FLAGS (kbps and pktps),
+ * OFPBRC_BAD_LEN (a band not 16 bytes, bytes left over), OFPMMFC_BAD_BAND
+ * (a band type other than drop and dscp_remark).  A delete's flags and
+ * bands are ignored.  mm->meter.bands is malloc'd (at most one band per 16
+ * bytes of message); free with ofp_meter_mod_free. */
+int ofp_decode_meter_mod(const struct ofp_msg *msg, struct ofp_meter_mod *mm);
+void ofp_meter_mod_free(struct ofp_meter_mod *mm);
+
+/* Meter stats, config and features requests (`type` one of
+ * METER_STATS_REQUEST, METER_CONFIG_STATS_REQUEST,
+ * METER_FEATURES_STATS_REQUEST; OFPM_ALL for every meter). */
+void ofp_encode_meter_request(struct ofpbuf *b, uint8_t version,
+                              enum ofptype type, uint32_t xid,
+                              uint32_t meter_id);
+/* The meter id of a stats or config request (features: OFPM_ALL). */
+int ofp_decode_meter_request(const struct ofp_msg *msg, uint32_t *meter_id);
+
+void ofp_put_meter_config(struct ofp_mp_reply *r,
+                          const struct ofp_meter_config *mc);
+/* Every entry of one config reply: *mcs malloc'd, each with its bands. */
+int ofp_decode_meter_config_reply(const struct ofp_msg *msg,
+                                  struct ofp_meter_config **mcs, size_t *n);
+void ofp_meter_configs_free(struct ofp_meter_config *mcs, size_t n);
+
+struct ofp_meter_band_stats {
+    uint64_t packet_count, byte_count;
+};
+struct ofp_meter_stats {
+    uint32_t meter_id;
+    uint32_t flow_count;
+    uint64_t packet_in_count, byte_in_count;
+    uint32_t duration_sec, duration_nsec;
+    uint16_t n_bands;
+    struct ofp_meter_band_stats *bands;     /* malloc'd when decoded */
+};
+void ofp_put_meter_stats(struct ofp_mp_reply *r,
+                         const struct ofp_meter_stats *ms);
+int ofp_decode_meter_stats_reply(const struct ofp_msg *msg,
+                                 struct ofp_meter_stats **mss, size_t *n);
+void ofp_meter_stats_free(struct ofp_meter_stats *mss, size_t n);
+
+struct ofp_meter_features {
+    uint32_t max_meters;
+    uint32_t band_types;        /* bit 1 << OFPMBT_* */
+    uint32_t capabilities;      /* OFPMF_* */
+    uint8_t max_bands, max_color;
+};
+void ofp_encode_meter_features_reply(struct ofpbuf *b,
+                                     const struct ofp_msg *req,
+                                     const struct ofp_meter_features *mf);
+int ofp_decode_meter_features_reply(const struct ofp_msg *msg,
+                                    struct ofp_meter_features *mf);
+
+/* ovs-ofctl's meter syntax ("meter=1,kbps,burst,band=type=drop,rate=1000,
+ * burst_size=100"), with its checks and messages, for `command` (an
+ * enum ofp_meter_mod_command, or -1: a request, which takes meter= only).
+ * 0, or -1 with ovs-ofctl's message in `err`; mm->meter.bands is malloc'd
+ * (ofp_meter_mod_free) either way. */
+int ofp_parse_meter_mod(const char *s, int command, struct ofp_meter_mod *mm,
+                        char *err, size_t errlen);
 
 #endif

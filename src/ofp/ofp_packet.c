@@ -174,6 +174,28 @@ static uint32_t pin_in_port(const struct ofp_packet_in *pin)
     return pin->metadata.value.in_port;
 }
 
+/* The properties NXT_PACKET_IN2 and NXT_RESUME share: the packet, its
+ * full length when cut, buffer, table, cookie, reason, metadata. */
+static void put_pin2_props(struct ofpbuf *b, uint8_t version,
+                           const struct ofp_packet_in *pin, uint8_t reason)
+{
+    prop_put(b, NXPINT_PACKET, pin->packet, pin->len);
+    if (pin->len != pin->total_len) {
+        prop_put_be32(b, NXPINT_FULL_LEN, (uint32_t) pin->total_len);
+    }
+    if (pin->buffer_id != OFP_NO_BUFFER) {
+        prop_put_be32(b, NXPINT_BUFFER_ID, pin->buffer_id);
+    }
+    prop_put_u8(b, NXPINT_TABLE_ID, pin->table_id);
+    if (pin->cookie != UINT64_MAX) {
+        prop_put_be64(b, NXPINT_COOKIE, pin->cookie);
+    }
+    prop_put_u8(b, NXPINT_REASON, reason);
+    size_t meta = prop_start(b, NXPINT_METADATA);
+    nx_put_match(b, &pin->metadata, true, version);
+    prop_end(b, meta);
+}
+
 void ofp_encode_packet_in(struct ofpbuf *b, uint8_t version,
                           enum ofp_packet_in_format format,
                           const struct ofp_packet_in *pin)
@@ -184,21 +206,7 @@ void ofp_encode_packet_in(struct ofpbuf *b, uint8_t version,
     if (format == OFP_PIF_NXT2) {
         start = ofp_msg_start_sub(b, version, OFPTYPE_PACKET_IN, OFPF_NX,
                                   NXT_PACKET_IN2, 0);
-        prop_put(b, NXPINT_PACKET, pin->packet, pin->len);
-        if (pin->len != pin->total_len) {
-            prop_put_be32(b, NXPINT_FULL_LEN, (uint32_t) pin->total_len);
-        }
-        if (pin->buffer_id != OFP_NO_BUFFER) {
-            prop_put_be32(b, NXPINT_BUFFER_ID, pin->buffer_id);
-        }
-        prop_put_u8(b, NXPINT_TABLE_ID, pin->table_id);
-        if (pin->cookie != UINT64_MAX) {
-            prop_put_be64(b, NXPINT_COOKIE, pin->cookie);
-        }
-        prop_put_u8(b, NXPINT_REASON, reason);
-        size_t meta = prop_start(b, NXPINT_METADATA);
-        nx_put_match(b, &pin->metadata, true, version);
-        prop_end(b, meta);
+        put_pin2_props(b, version, pin, reason);
         if (pin->userdata_len) {
             prop_put(b, NXPINT_USERDATA, pin->userdata, pin->userdata_len);
         }
@@ -207,11 +215,20 @@ void ofp_encode_packet_in(struct ofpbuf *b, uint8_t version,
             ofpbuf_put_zeros(b, 4);
             ofpbuf_put(b, pin->continuation, pin->continuation_len);
             prop_end(b, cont);
+        } else if (pin->cont) {
+            size_t cont = prop_start(b, NXPINT_CONTINUATION);
+            ofpbuf_put_zeros(b, 4);
+            size_t inner = b->size;
+            if (ofp_encode_continuation(b, version, pin->cont)
+                || b->size == inner) {
+                b->size = cont;         /* nothing to resume with */
+            } else {
+                prop_end(b, cont);
+            }
         }
         ofp_msg_finish(b, start);
         return;
     }
-
     if (format == OFP_PIF_NXT) {
         start = ofp_msg_start_sub(b, version, OFPTYPE_PACKET_IN, OFPF_NX,
                                   NXT_PACKET_IN, 0);
@@ -436,6 +453,8 @@ int ofp_decode_resume(const struct ofp_msg *msg, struct ofp_resume *r)
         return ERR(OFPBRC_BAD_TYPE);
     }
     memset(&pin, 0, sizeof pin);
+    pin.cookie = UINT64_MAX;
+    pin.buffer_id = OFP_NO_BUFFER;
     int error = decode_pin2(msg, true, &pin);
     if (error) {
         return error;
@@ -444,6 +463,231 @@ int ofp_decode_resume(const struct ofp_msg *msg, struct ofp_resume *r)
     r->len = pin.len;
     r->continuation = pin.continuation;
     r->continuation_len = pin.continuation_len;
+    r->total_len = pin.total_len;
+    r->table_id = pin.table_id;
+    r->cookie = pin.cookie;
+    r->reason = pin.reason;
+    r->metadata = pin.metadata;
+    return 0;
+}
+
+void ofp_encode_resume(struct ofpbuf *b, uint8_t version,
+                       const struct ofp_packet_in *pin)
+{
+    size_t start = ofp_msg_start(b, version, OFPTYPE_NXT_RESUME, OFPF_NX, 0);
+    put_pin2_props(b, version, pin, pin->reason);
+    size_t cont = prop_start(b, NXPINT_CONTINUATION);
+    ofpbuf_put_zeros(b, 4);
+    ofpbuf_put(b, pin->continuation, pin->continuation_len);
+    prop_end(b, cont);
+    ofp_msg_finish(b, start);
+}
+
+/* ---- continuations (NXCPT_*, OVS's private layout) ---- */
+
+enum {
+    NXCPT_BRIDGE = 0x8000,      /* 16-byte UUID */
+    NXCPT_STACK,
+    NXCPT_MIRRORS,
+    NXCPT_CONNTRACKED,
+    NXCPT_TABLE_ID,             /* u8 */
+    NXCPT_COOKIE,               /* be64 (after 4 bytes of pad) */
+    NXCPT_ACTIONS,              /* nested: 4 bytes of pad, actions */
+    NXCPT_ACTION_SET,
+    NXCPT_ODP_PORT,             /* be32 */
+};
+
+/* Whether `a` may send something that names the table or cookie (OVS's
+ * freeze_unroll_actions puts the rule's table and cookie before those). */
+static bool cont_needs_rule(const struct ofpact *a)
+{
+    switch (a->type) {
+    case OFPACT_OUTPUT:
+    case OFPACT_CONTROLLER:
+    case OFPACT_DEC_TTL:
+        return true;
+    case OFPACT_RESUBMIT:
+        return a->resubmit.table == OFP_TABLE_ALL;
+    default:
+        return false;
+    }
+}
+
+/* One action of a continuation (goto_table as resubmit(,T), as OVS). */
+static int put_cont_action(struct ofpbuf *b, uint8_t version,
+                           const struct ofpact *act)
+{
+    struct ofpact a = *act;
+    if (a.type == OFPACT_GOTO_TABLE) {
+        uint8_t table = a.u8;
+        memset(&a, 0, sizeof a);
+        a.type = OFPACT_RESUBMIT;
+        a.resubmit.in_port = OFPP_IN_PORT;
+        a.resubmit.table = table;
+        a.resubmit.paren = true;
+    }
+    return ofpacts_put_actions(b, &a, 1, version);
+}
+
+int ofp_encode_continuation(struct ofpbuf *b, uint8_t version,
+                            const struct ofp_continuation *k)
+{
+    size_t start = b->size;
+    static const uint8_t zero16[16];
+    if (memcmp(k->bridge, zero16, 16)) {
+        prop_put(b, NXCPT_BRIDGE, k->bridge, 16);
+    }
+    /* OVS's grouping: the actions run as one list, cut by the rule state
+     * (table, cookie) an action that depends on it needs, sent (each only
+     * when it changed; both start as 0) before the NXCPT_ACTIONS that
+     * follows. */
+    bool have_rule = false;
+    uint8_t cur_table = 0, sent_table = 0;
+    uint64_t cur_cookie = 0, sent_cookie = 0;
+    size_t open = SIZE_MAX;         /* the NXCPT_ACTIONS being filled */
+    int error = 0;
+    for (size_t g = 0; g < k->n_groups && !error; g++) {
+        const struct ofp_cont_group *grp = &k->groups[g];
+        for (size_t i = 0; i < grp->n_acts && !error; i++) {
+            if (cont_needs_rule(&grp->acts[i])
+                && !(have_rule && cur_table == grp->table_id
+                     && cur_cookie == grp->cookie)) {
+                if (open != SIZE_MAX) {
+                    prop_end(b, open);
+                    open = SIZE_MAX;
+                }
+                have_rule = true;
+                cur_table = grp->table_id;
+                cur_cookie = grp->cookie;
+                if (cur_table != sent_table) {
+                    prop_put_u8(b, NXCPT_TABLE_ID, cur_table);
+                    sent_table = cur_table;
+                }
+                if (cur_cookie != sent_cookie) {
+                    prop_put_be64(b, NXCPT_COOKIE, cur_cookie);
+                    sent_cookie = cur_cookie;
+                }
+            }
+            if (open == SIZE_MAX) {
+                open = prop_start(b, NXCPT_ACTIONS);
+                ofpbuf_put_zeros(b, 4);
+            }
+            error = put_cont_action(b, version, &grp->acts[i]);
+        }
+    }
+    if (open != SIZE_MAX && !error) {
+        prop_end(b, open);
+    }
+    if (!error && k->odp_port) {
+        prop_put_be32(b, NXCPT_ODP_PORT, k->odp_port);
+    }
+    if (error) {
+        b->size = start;
+    }
+    return error;
+}
+
+void ofp_continuation_free(struct ofp_continuation *k)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < k->n_groups; i++) {
+        n += k->groups[i].n_acts;
+    }
+    ofpacts_free(k->acts, n);
+    k->acts = NULL;
+    k->n_groups = 0;
+}
+
+int ofp_decode_continuation(const uint8_t *p, size_t n, uint8_t version,
+                            struct ofp_continuation *k)
+{
+    memset(k, 0, sizeof *k);
+    struct ofpcur c = ofpcur_init(p, n);
+    uint8_t table_id = 0;
+    uint64_t cookie = 0;
+    /* Each NXCPT_ACTIONS decodes into its own array, then all are joined
+     * (the groups point into the joined one at the end). */
+    struct ofpact *acts = NULL;
+    size_t n_acts = 0;
+    size_t firsts[OFP_CONT_MAX_GROUPS];
+    int error = 0;
+    while (c.left && !error) {
+        struct ofpcur v;
+        uint16_t type;
+        error = prop_pull(&c, &type, &v);
+        if (error) {
+            break;
+        }
+        switch (type) {
+        case NXCPT_BRIDGE:
+            if (v.left != 16) {
+                error = ERR(OFPBPC_BAD_LEN);
+            } else {
+                memcpy(k->bridge, v.p, 16);
+            }
+            break;
+        case NXCPT_TABLE_ID:
+            error = prop_u8(&v, &table_id);
+            break;
+        case NXCPT_COOKIE:
+            error = prop_u64(&v, &cookie);
+            break;
+        case NXCPT_ODP_PORT:
+            error = prop_u32(&v, &k->odp_port);
+            break;
+        case NXCPT_ACTIONS: {
+            if (v.left < 4) {
+                error = ERR(OFPBPC_BAD_LEN);
+                break;
+            }
+            if (k->n_groups >= OFP_CONT_MAX_GROUPS) {
+                error = ERR(OFPBPC_BAD_VALUE);
+                break;
+            }
+            struct ofpact *more;
+            size_t n_more;
+            error = ofpacts_pull_actions(v.p + 4, v.left - 4, version, &more,
+                                         &n_more);
+            if (error) {
+                break;
+            }
+            /* Bounded by the message: each action is 8 bytes or more. */
+            acts = xrealloc(acts, (n_acts + n_more + 1) * sizeof *acts);
+            if (n_more) {
+                /* Moved, not copied: `acts` owns what they own now. */
+                memcpy(acts + n_acts, more, n_more * sizeof *more);
+            }
+            free(more);
+            struct ofp_cont_group *g = &k->groups[k->n_groups];
+            g->table_id = table_id;
+            g->cookie = cookie;
+            g->n_acts = n_more;
+            firsts[k->n_groups++] = n_acts;
+            n_acts += n_more;
+            break;
+        }
+        case NXCPT_STACK:
+        case NXCPT_MIRRORS:
+        case NXCPT_CONNTRACKED:
+        case NXCPT_ACTION_SET:
+            /* Never sent by vswitch: it has none of these yet. */
+            error = ERR(OFPBPC_BAD_TYPE);
+            break;
+        default:
+            error = ERR(OFPBPC_BAD_TYPE);
+            break;
+        }
+    }
+    if (error) {
+        ofpacts_free(acts, n_acts);
+        memset(k, 0, sizeof *k);
+        /* A property's bad length is OFPBPC_BAD_LEN, as OVS's. */
+        return error == ERR(OFPBRC_BAD_LEN) ? ERR(OFPBPC_BAD_LEN) : error;
+    }
+    k->acts = acts;
+    for (size_t i = 0; i < k->n_groups; i++) {
+        k->groups[i].acts = acts + firsts[i];
+    }
     return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include "dp/net_headers.h"
 #include "lib/util.h"
+#include "ofp/ofp_errors.h"
 #include "ofp/ofp_port.h"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -131,6 +133,8 @@ static const struct {
     { "ipv6", ETH_TYPE_IPV6, -1 },
     { "arp", ETH_TYPE_ARP, -1 },
     { "rarp", ETH_TYPE_RARP, -1 },
+    { "mpls", ETH_TYPE_MPLS, -1 },
+    { "mplsm", ETH_TYPE_MPLS_MCAST, -1 },
     { "tcp", ETH_TYPE_IP, IP_PROTO_TCP },
     { "udp", ETH_TYPE_IP, IP_PROTO_UDP },
     { "sctp", ETH_TYPE_IP, IP_PROTO_SCTP },
@@ -460,10 +464,18 @@ static int parse_subfield(const char *s, const struct mf_field **f,
         return fail(err, errlen, "%s: syntax error expecting [] or [<bit>] "
                     "or [<start>..<end>]", s);
     }
-    if (a > b || b >= (*f)->n_bits) {
-        return fail(err, errlen, "%s: starting bit %u is after ending bit %u"
-                    " or ending bit is past the %d-bit field", s, a, b,
-                    (*f)->n_bits);
+    /* ovs-ofctl's words (mf_parse_subfield). */
+    if (a >= (*f)->n_bits) {
+        return fail(err, errlen, "%s: starting bit %u is not valid because "
+                    "field is only %d bits wide", s, a, (*f)->n_bits);
+    }
+    if (b >= (*f)->n_bits) {
+        return fail(err, errlen, "%s: ending bit %u is not valid because "
+                    "field is only %d bits wide", s, b, (*f)->n_bits);
+    }
+    if (a > b) {
+        return fail(err, errlen, "%s: starting bit %u is after ending bit %u",
+                    s, a, b);
     }
     *ofs = (uint16_t) a;
     *n_bits = (uint16_t) (b - a + 1);
@@ -475,6 +487,25 @@ static int parse_u128(const char *s, mf_value *v)
     char *end;
     if (!*s || !isdigit((unsigned char) *s)) {
         return -1;
+    }
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        /* Hex of up to 128 bits (a whole IPv6 address in one load). */
+        const char *h = s + 2;
+        mf_value x = 0;
+        if (!*h) {
+            return -1;
+        }
+        for (; *h; h++) {
+            if (!isxdigit((unsigned char) *h) || (x >> 124)) {
+                return -1;
+            }
+            x = (x << 4) | (mf_value) (isdigit((unsigned char) *h)
+                                       ? *h - '0'
+                                       : (tolower((unsigned char) *h) - 'a'
+                                          + 10));
+        }
+        *v = x;
+        return 0;
     }
     errno = 0;
     unsigned long long u = strtoull(s, &end, 0);
@@ -525,21 +556,119 @@ static int parse_output(struct act_parser *p, enum ofpact_type type,
     return output_to(p, port);
 }
 
+/* The packet-in reason names of controller(reason=...), as OVS's. */
+static const char *const pin_reasons[] = {
+    "no_match", "action", "invalid_ttl", "action_set", "group", "packet_out",
+};
+
+/* controller(userdata=XX.XX...): hex pairs, '.' (or blanks) between them
+ * optional, as OVS's ofpbuf_put_hex. */
+static int parse_controller_userdata(struct act_parser *p, struct ofpact *a,
+                                     const char *s)
+{
+    free(a->output.userdata);
+    a->output.userdata = NULL;
+    a->output.userdata_len = 0;
+    size_t cap = 0;
+    for (;;) {
+        s += strspn(s, " .\t\r\n");
+        if (!*s) {
+            return 0;
+        }
+        if (!isxdigit((unsigned char) s[0])
+            || !isxdigit((unsigned char) s[1])) {
+            return fail(p->err, p->errlen, "bad hex digit in `controller' "
+                        "action `userdata'");
+        }
+        if (a->output.userdata_len >= OFP_CONTROLLER_USERDATA_MAX) {
+            return fail(p->err, p->errlen, "controller userdata longer "
+                        "than %d bytes", OFP_CONTROLLER_USERDATA_MAX);
+        }
+        if (a->output.userdata_len == cap) {
+            cap = cap ? 2 * cap : 16;
+            cap = cap > OFP_CONTROLLER_USERDATA_MAX
+                  ? OFP_CONTROLLER_USERDATA_MAX : cap;
+            a->output.userdata = xrealloc(a->output.userdata, cap);
+        }
+        char hex[3] = { s[0], s[1], 0 };
+        a->output.userdata[a->output.userdata_len++] =
+            (uint8_t) strtoul(hex, NULL, 16);
+        s += 2;
+    }
+}
+
+static int parse_controller_arg(struct act_parser *p, struct ofpact *a,
+                                const struct token *kv)
+{
+    const char *k = kv->key, *v = kv->value ? kv->value : "";
+    if (!strcmp(k, "reason")) {
+        for (size_t i = 0; i < (sizeof pin_reasons / sizeof *pin_reasons); i++) {
+            if (!strcmp(v, pin_reasons[i])) {
+                a->output.reason = (uint8_t) i;
+                a->output.has_reason = i != 1 /* OFPR_ACTION */;
+                return 0;
+            }
+        }
+        return fail(p->err, p->errlen, "unknown reason \"%s\"", v);
+    } else if (!strcmp(k, "max_len") || !strcmp(k, "id")) {
+        uint16_t x;
+        if (parse_u16(v, 65535, &x)) {
+            return fail(p->err, p->errlen, "invalid %s \"%s\"", k, v);
+        }
+        *(!strcmp(k, "id") ? &a->output.controller_id
+                           : &a->output.max_len) = x;
+        return 0;
+    } else if (!strcmp(k, "userdata")) {
+        return parse_controller_userdata(p, a, v);
+    } else if (!strcmp(k, "pause")) {
+        a->output.pause = true;
+        return 0;
+    } else if (!strcmp(k, "meter_id")) {
+        char *end;
+        errno = 0;
+        unsigned long long x = isdigit((unsigned char) *v)
+                               ? strtoull(v, &end, 0) : ULLONG_MAX;
+        if (x > UINT32_MAX || errno || *end) {
+            return fail(p->err, p->errlen, "invalid meter_id \"%s\"", v);
+        }
+        a->output.meter_id = (uint32_t) x;   /* no meters yet: no effect */
+        return 0;
+    }
+    return fail(p->err, p->errlen, "unknown key \"%s\" parsing controller "
+                "action", k);
+}
+
+/* controller, controller:N, controller(N) or controller(key=value,...)
+ * with reason, max_len, id, userdata, pause and meter_id, as OVS. */
 static int parse_controller(struct act_parser *p, enum ofpact_type type,
                             const struct token *t)
 {
     struct ofpact *a = add_act(p, type);
     a->output.port = OFPP_CONTROLLER;
     a->output.max_len = 65535;
-    if (t->value) {
-        const char *v = t->value;
-        const char *num = !strncmp(v, "max_len=", 8) ? v + 8 : v;
-        if (parse_u16(num, 65535, &a->output.max_len)) {
-            return fail(p->err, p->errlen, "unknown key \"%s\" parsing "
-                        "controller action", v);
-        }
+    a->output.reason = 1 /* OFPR_ACTION */;
+    if (!t->value || !*t->value) {
+        return 0;
     }
-    return 0;
+    const char *v = t->value;
+    if (strspn(v, "0123456789") == strlen(v)) {
+        if (parse_u16(v, 65535, &a->output.max_len)) {
+            return fail(p->err, p->errlen, "invalid max_len \"%s\"", v);
+        }
+        return 0;
+    }
+    char *copy = xstrdup(v), *pos = copy;
+    struct token kv;
+    bool bad = false;
+    int err = 0;
+    while (!err && next_token(&pos, &kv, &bad)) {
+        err = parse_controller_arg(p, a, &kv);
+    }
+    if (!err && bad) {
+        err = fail(p->err, p->errlen, "%s: unbalanced parentheses", v);
+    }
+    free(copy);
+    return err;
 }
 
 /* The number an action takes (at most `max`); `bad` words the error. */
@@ -691,13 +820,31 @@ static int parse_set_field(struct act_parser *p, enum ofpact_type type,
     if (!f->writable) {
         return fail(p->err, p->errlen, "%s is read-only", f->name);
     }
+    /* OVS's tp_src and tp_dst are names of tcp_src and tcp_dst. */
+    if (f->id == MFID_TP_SRC || f->id == MFID_TP_DST) {
+        f = mf_by_id(f->id == MFID_TP_SRC ? MFID_TCP_SRC : MFID_TCP_DST);
+    }
     struct ofpact *a = add_act(p, type);
     a->set.field = f;
     if (f->format == MFF_TCP_FLAGS || f->format == MFF_FRAG) {
         return fail(p->err, p->errlen, "%s is read-only", f->name);
     }
-    return mf_parse_value(f, vs, &a->set.value, &a->set.mask, p->err,
-                          p->errlen);
+    if (mf_parse_value(f, vs, &a->set.value, &a->set.mask, p->err,
+                       p->errlen)) {
+        return -1;
+    }
+    /* OVS keeps the value as written, bits outside the mask too (OpenFlow
+     * 1.0 sends it whole; a 1.5 switch refuses it). */
+    char *slash = strchr(vs, '/');
+    if (slash) {
+        mf_value v, m;
+        *slash = '\0';
+        if (!mf_parse_value(f, vs, &v, &m, p->err, p->errlen)) {
+            a->set.value = v;
+        }
+        a->set.wire_mask = f->n_bits % 8 != 0;
+    }
+    return 0;
 }
 
 static int parse_load(struct act_parser *p, enum ofpact_type type,
@@ -877,6 +1024,24 @@ static int parse_note(struct act_parser *p, enum ofpact_type type,
     return 0;
 }
 
+/* meters */
+static int parse_meter(struct act_parser *p, enum ofpact_type type,
+                       const struct token *t)
+{
+    const char *s = arg_of(t);
+    char *end;
+    errno = 0;
+    unsigned long long v = s && isdigit((unsigned char) *s)
+                           ? strtoull(s, &end, 0) : 0;
+    if (!s || !isdigit((unsigned char) *s) || errno || *end
+        || v > UINT32_MAX) {
+        return fail(p->err, p->errlen, "invalid numeric format %s",
+                    s ? s : "");
+    }
+    add_act(p, type)->meter.meter_id = (uint32_t) v;
+    return 0;
+}
+
 /* The keywords of OFPACTS. */
 static const struct {
     const char *name, *alias;
@@ -946,6 +1111,20 @@ int ofpacts_parse(const char *s, struct ofpact **acts, size_t *n_acts,
         ret = fail(err, errlen, "\"drop\" must not be accompanied by any "
                    "other action or instruction");
     }
+    /* meters: an instruction in 1.1+, ahead of apply_actions. */
+    for (size_t i = 0, n_meter = 0; !ret && i < *n_acts; i++) {
+        if ((*acts)[i].type != OFPACT_METER) {
+            continue;
+        }
+        if (++n_meter > 1) {
+            ret = fail(err, errlen, "duplicate meter instruction not "
+                       "allowed, for OpenFlow 1.1+ compatibility");
+        } else if (i > 0) {
+            ret = fail(err, errlen, "invalid instruction ordering: meter "
+                       "must appear before apply_actions, for OpenFlow 1.1+ "
+                       "compatibility");
+        }
+    }
     int n_goto = 0;
     for (size_t i = 0; !ret && i < *n_acts; i++) {
         if ((*acts)[i].type == OFPACT_GOTO_TABLE) {
@@ -983,6 +1162,19 @@ static int check_actions(const struct ofp_flow_spec *spec, char *err,
             /* As ovs-ofctl: it would print as "NONE", which is no action. */
             return fail(err, errlen, "actions are invalid with specified "
                         "match (OFPBAC_BAD_OUT_PORT)");
+        } else if (a->type == OFPACT_METER
+                   && (!a->meter.meter_id
+                       || a->meter.meter_id > 0xffff0000u)) {
+            /* meters: OVS's check_METER (OFPM_MAX is the last id). */
+            return fail(err, errlen, "actions are invalid with specified "
+                        "match (OFPMMFC_INVALID_METER)");
+        } else if (a->type == OFPACT_LEARN) {
+            /* learn: its fields' prerequisites (ofpact_learn_check). */
+            int e = ofpact_learn_check(a->learn, &m->value, &m->mask);
+            if (e) {
+                return fail(err, errlen, "actions are invalid with specified "
+                            "match (%s)", ofperr_name(-e));
+            }
         } else if (a->type == OFPACT_GOTO_TABLE) {
             uint8_t tbl = spec->table_id == OFP_TABLE_ALL ? 0 : spec->table_id;
             if (a->u8 <= tbl) {
@@ -1060,6 +1252,9 @@ int ofp_parse_flow(const char *s, enum ofp_parse_mode mode,
     if (!ret) {
         ret = check_actions(spec, err, errlen);
     }
+    if (ret) {
+        ofp_flow_spec_free(spec);   /* actions refused after they parsed */
+    }
     free(copy);
     return ret;
 }
@@ -1089,7 +1284,17 @@ static void format_field(const struct ofp_match *m, const struct mf_field *f,
     }
     put_sep(out, start);
     dstr_printf(out, "%s=", f->name);
-    mf_format_value(f, mf_get(f, &m->value), mask, out);
+    mf_value v = mf_get(f, &m->value);
+    if (f->id == MFID_DL_TYPE) {             /* match_format's widths */
+        dstr_printf(out, "0x%04x", (unsigned) v);
+    } else if (f->id == MFID_IPV6_LABEL) {
+        dstr_printf(out, "0x%05x", (unsigned) v);
+        if (mask != mf_width_mask(f)) {
+            dstr_printf(out, "/0x%05x", (unsigned) mask);
+        }
+    } else {
+        mf_format_value(f, v, mask, out);
+    }
 }
 
 static void format_vlan(const struct ofp_match *m, struct dstr *out,
@@ -1255,73 +1460,111 @@ static void format_hex128(mf_value v, struct dstr *out)
     }
 }
 
-/* set_field as ovs-ofctl prints it over OpenFlow 1.0 + NXM: the classic
- * mod_* action when there is one, else a load. */
+/* A number as OVS prints a hexadecimal field value: "0", else 0x... */
+static void format_ovs_hex(mf_value v, struct dstr *out)
+{
+    if (!v) {
+        dstr_putc(out, '0');
+    } else {
+        format_hex128(v, out);
+    }
+}
+
+/* The name OVS prints a set_field's field under (its own name for the
+ * fields vswitch names in OpenFlow 1.0's way). */
+static const char *set_field_name(const struct mf_field *f)
+{
+    switch (f->id) {
+    case MFID_DL_SRC: return "eth_src";
+    case MFID_DL_DST: return "eth_dst";
+    case MFID_NW_SRC: return "ip_src";
+    case MFID_NW_DST: return "ip_dst";
+    case MFID_TP_SRC: return "tcp_src";
+    case MFID_TP_DST: return "tcp_dst";
+    default: return f->name;
+    }
+}
+
+/* set_field:VALUE[/MASK]->FIELD as ovs-ofctl 3.1 prints it (mf_format:
+ * numbers in decimal or hex by field, masks in hex, "ANY" for an empty
+ * mask), whatever the version it came in. */
 static void format_set_field(const struct ofpact *a, struct dstr *out)
 {
     const struct mf_field *f = a->set.field;
-    mf_value all = mf_width_mask(f);
-    static const struct {
-        enum mf_id field;
-        const char *action;
-    } classic[] = {
-        { MFID_DL_SRC, "mod_dl_src" }, { MFID_DL_DST, "mod_dl_dst" },
-        { MFID_NW_SRC, "mod_nw_src" }, { MFID_NW_DST, "mod_nw_dst" },
-        { MFID_TP_SRC, "mod_tp_src" }, { MFID_TP_DST, "mod_tp_dst" },
-        { MFID_TCP_SRC, "mod_tp_src" }, { MFID_TCP_DST, "mod_tp_dst" },
-        { MFID_UDP_SRC, "mod_tp_src" }, { MFID_UDP_DST, "mod_tp_dst" },
-    };
-    if (a->set.mask == all) {
-        for (size_t i = 0; i < sizeof classic / sizeof *classic; i++) {
-            if (f->id == classic[i].field) {
-                dstr_printf(out, "%s:", classic[i].action);
-                mf_format_value(f, a->set.value, all, out);
-                return;
-            }
-        }
-    }
-    /* A contiguous mask is a load of a bit range. */
-    mf_value m = a->set.mask;
-    unsigned ofs = 0, n = 0;
-    while (ofs < f->n_bits && !((m >> ofs) & 1)) {
-        ofs++;
-    }
-    while (ofs + n < f->n_bits && ((m >> (ofs + n)) & 1)) {
-        n++;
-    }
-    mf_value rebuilt = n >= 128 ? ~(mf_value) 0
-                                : ((((mf_value) 1) << n) - 1) << ofs;
-    if (n && rebuilt == m) {
-        dstr_put(out, "load:");
-        format_hex128(a->set.value >> ofs, out);
-        dstr_put(out, "->");
-        format_subfield(f, ofs, n, out);
-        return;
-    }
+    mf_value all = mf_width_mask(f), mask = a->set.mask & all;
     dstr_put(out, "set_field:");
-    mf_format_value(f, a->set.value, a->set.mask, out);
-    dstr_printf(out, "->%s", f->name);
+    if (!mask) {
+        dstr_put(out, "ANY");
+    } else if (f->format == MFF_HEX || f->format == MFF_DEC) {
+        if (f->format == MFF_HEX) {
+            format_ovs_hex(a->set.value, out);
+        } else {
+            dstr_printf(out, "%" PRIu64, (uint64_t) a->set.value);
+        }
+        if (mask != all || a->set.wire_mask) {
+            dstr_putc(out, '/');
+            format_ovs_hex(mask, out);
+        }
+    } else {
+        mf_format_value(f, a->set.value, mask, out);
+    }
+    dstr_printf(out, "->%s", set_field_name(f));
 }
 
 static void format_port(uint32_t port, struct dstr *out)
 {
-    char s[16];
-    ofp_port_format(port, s, sizeof s);
-    dstr_put(out, s);
+    ofp_port_put(port, out);
 }
 
 static void format_output(const struct ofpact *a, struct dstr *out)
 {
-    if (a->output.port >= OFPP_MAX) {
-        format_port(a->output.port, out);
-    } else {
-        dstr_printf(out, "output:%" PRIu32, a->output.port);
+    if (a->output.port < OFPP_MAX) {
+        dstr_put(out, "output:");
     }
+    format_port(a->output.port, out);
 }
 
 static void format_controller(const struct ofpact *a, struct dstr *out)
 {
-    dstr_printf(out, "CONTROLLER:%u", a->output.max_len);
+    uint8_t reason = a->output.has_reason ? a->output.reason : 1 /* OFPR_ACTION */;
+    if (reason == 1 /* OFPR_ACTION */ && !a->output.controller_id
+        && !a->output.userdata_len && !a->output.pause
+        && !a->output.meter_id) {
+        dstr_printf(out, "CONTROLLER:%u", a->output.max_len);
+        return;
+    }
+    size_t start = out->len;
+    dstr_put(out, "controller(");
+    if (reason != 1 /* OFPR_ACTION */) {
+        if (reason < (sizeof pin_reasons / sizeof *pin_reasons)) {
+            dstr_printf(out, "reason=%s,", pin_reasons[reason]);
+        } else {
+            dstr_printf(out, "reason=%u,", reason);
+        }
+    }
+    if (a->output.max_len != 65535) {
+        dstr_printf(out, "max_len=%u,", a->output.max_len);
+    }
+    if (a->output.controller_id) {
+        dstr_printf(out, "id=%u,", a->output.controller_id);
+    }
+    if (a->output.userdata_len) {
+        dstr_put(out, "userdata=");
+        for (size_t i = 0; i < a->output.userdata_len; i++) {
+            dstr_printf(out, "%s%02x", i ? "." : "", a->output.userdata[i]);
+        }
+        dstr_put(out, ",");
+    }
+    if (a->output.pause) {
+        dstr_put(out, "pause,");
+    }
+    if (a->output.meter_id) {
+        dstr_printf(out, "meter_id=%" PRIu32 ",", a->output.meter_id);
+    }
+    if (out->len > start && out->s[out->len - 1] == ',') {
+        dstr_truncate(out, out->len - 1);
+    }
+    dstr_put(out, ")");
 }
 
 static void format_vlan_vid(const struct ofpact *a, struct dstr *out)
@@ -1346,12 +1589,18 @@ static void format_push_vlan(const struct ofpact *a, struct dstr *out)
 
 static void format_mod_eth(const struct ofpact *a, struct dstr *out)
 {
-    format_set_field(a, out);
+    dstr_put(out, a->type == OFPACT_SET_ETH_SRC ? "mod_dl_src:"
+                                                : "mod_dl_dst:");
+    mf_format_value(a->set.field, a->set.value, mf_width_mask(a->set.field),
+                    out);
 }
 
 static void format_mod_ipv4(const struct ofpact *a, struct dstr *out)
 {
-    format_set_field(a, out);
+    dstr_put(out, a->type == OFPACT_SET_IPV4_SRC ? "mod_nw_src:"
+                                                 : "mod_nw_dst:");
+    mf_format_value(a->set.field, a->set.value, mf_width_mask(a->set.field),
+                    out);
 }
 
 static void format_ip_tos(const struct ofpact *a, struct dstr *out)
@@ -1377,12 +1626,23 @@ static void format_l4_port(const struct ofpact *a, struct dstr *out)
                 a->u16);
 }
 
+/* As OVS prints a load: one load:VALUE->FIELD[a..b] per run of at most 64
+ * bits (a 128-bit field whole is two), the value in hex ("0" for zero). */
 static void format_load(const struct ofpact *a, struct dstr *out)
 {
-    dstr_put(out, "load:");
-    format_hex128(a->load.value, out);
-    dstr_put(out, "->");
-    format_subfield(a->load.field, a->load.ofs, a->load.n_bits, out);
+    unsigned done = 0;
+    while (done < a->load.n_bits) {
+        unsigned n = a->load.n_bits - done > 64 ? 64 : a->load.n_bits - done;
+        uint64_t part = (uint64_t) (a->load.value >> done);
+        if (n < 64) {
+            part &= ((uint64_t) 1 << n) - 1;
+        }
+        dstr_put(out, done ? ",load:" : "load:");
+        format_ovs_hex(part, out);
+        dstr_put(out, "->");
+        format_subfield(a->load.field, a->load.ofs + done, n, out);
+        done += n;
+    }
 }
 
 static void format_move(const struct ofpact *a, struct dstr *out)
@@ -1428,6 +1688,11 @@ static void format_group(const struct ofpact *a, struct dstr *out)
     dstr_printf(out, "group:%" PRIu32, a->group.id);
 }
 
+static void format_meter(const struct ofpact *a, struct dstr *out)
+{
+    dstr_printf(out, "meter:%" PRIu32, a->meter.meter_id);
+}
+
 static void format_note(const struct ofpact *a, struct dstr *out)
 {
     size_t shown = note_padded_len(a->note.len);
@@ -1436,6 +1701,356 @@ static void format_note(const struct ofpact *a, struct dstr *out)
         dstr_printf(out, "%s%02x", i ? "." : "",
                     i < a->note.len ? a->note.data[i] : 0);
     }
+}
+
+/* ---- learn and fin_timeout (ovs-actions(7); as ovs-ofctl 3.1 parses
+ * them, errors worded as its learn.c words them) ---- */
+
+/* The name OVS gives a field in an immediate match ("eth_src"). */
+static const char *learn_field_name(const struct mf_field *f)
+{
+    switch (f->id) {
+    case MFID_DL_SRC: return "eth_src";
+    case MFID_DL_DST: return "eth_dst";
+    case MFID_DL_TYPE: return "eth_type";
+    case MFID_NW_SRC: return "ip_src";
+    case MFID_NW_DST: return "ip_dst";
+    case MFID_NW_FRAG: return "ip_frag";
+    case MFID_TP_SRC: return "tcp_src";
+    case MFID_TP_DST: return "tcp_dst";
+    default: return f->name;
+    }
+}
+
+static mf_value learn_bits(unsigned n)
+{
+    return n >= 128 ? ~(mf_value) 0 : ((mf_value) 1 << n) - 1;
+}
+
+static struct learn_spec *learn_add_spec(struct ofpact_learn *l)
+{
+    l->specs = xrealloc(l->specs, (l->n_specs + 1) * sizeof *l->specs);
+    struct learn_spec *s = &l->specs[l->n_specs++];
+    memset(s, 0, sizeof *s);
+    return s;
+}
+
+/* "load:SRC->DST" with SRC a number or a subfield. */
+static int learn_parse_load(struct act_parser *p, struct learn_spec *s,
+                            const char *value)
+{
+    const char *arrow = strstr(value, "->");
+    if (arrow == value) {
+        return fail(p->err, p->errlen, "load: missing source before `->' "
+                    "in `%s'", value);
+    }
+    if (!arrow) {
+        return fail(p->err, p->errlen, "load: missing `->' in `%s'", value);
+    }
+    const char *dst = arrow + 2;
+    char src[128];
+    if ((size_t) (arrow - value) >= sizeof src) {
+        return fail(p->err, p->errlen, "load: garbage before `->' in `%s'",
+                    value);
+    }
+    memcpy(src, value, (size_t) (arrow - value));
+    src[arrow - value] = '\0';
+    s->dst_type = LEARN_DST_LOAD;
+    if (isdigit((unsigned char) src[0])) {
+        mf_value v;
+        if (parse_u128(src, &v)) {
+            return fail(p->err, p->errlen, "load: garbage before `->' in "
+                        "`%s'", value);
+        }
+        if (parse_subfield(dst, &s->dst, &s->dst_ofs, &s->n_bits, p->err,
+                           p->errlen)) {
+            return -1;
+        }
+        if (s->n_bits < 128 && v >> s->n_bits) {
+            return fail(p->err, p->errlen, "%s: value does not fit into %u "
+                        "bits", value, s->n_bits);
+        }
+        s->imm = v;
+        return 0;
+    }
+    uint16_t sbits, dbits;
+    if (parse_subfield(src, &s->src, &s->src_ofs, &sbits, p->err, p->errlen)
+        || parse_subfield(dst, &s->dst, &s->dst_ofs, &dbits, p->err,
+                          p->errlen)) {
+        return -1;
+    }
+    if (sbits != dbits) {
+        return fail(p->err, p->errlen, "%s: source field is %u bits wide "
+                    "but destination is %u bits wide", value, sbits, dbits);
+    }
+    s->n_bits = sbits;
+    return 0;
+}
+
+/* "DST[=SRC]" with SRC a subfield or a value. */
+static int learn_parse_match(struct act_parser *p, struct learn_spec *s,
+                             const char *orig, const char *name,
+                             const char *value)
+{
+    s->dst_type = LEARN_DST_MATCH;
+    if (!*value) {
+        s->src = s->dst;
+        s->src_ofs = s->dst_ofs;
+        return 0;
+    }
+    char serr[256];
+    uint16_t sbits;
+    if (!parse_subfield(value, &s->src, &s->src_ofs, &sbits, serr,
+                        sizeof serr)) {
+        if (sbits != s->n_bits) {
+            /* (OVS prints the two widths the other way round.) */
+            return fail(p->err, p->errlen, "%s: bit widths of %s (%u) and "
+                        "%s (%u) differ", orig, name, sbits, value,
+                        s->n_bits);
+        }
+        return 0;
+    }
+    s->src = NULL;
+    const struct mf_field *f = s->dst;
+    char ierr[256] = "";
+    mf_value v, mask;
+    if (s->dst_ofs == 0 && s->n_bits == f->n_bits) {
+        if (mf_parse_value(f, value, &v, &mask, ierr, sizeof ierr)) {
+            /* ierr says why */
+        } else if (mask != mf_width_mask(f)) {
+            snprintf(ierr, sizeof ierr, "%s: wildcards not allowed here",
+                     value);
+        }
+    } else if (parse_u128(value, &v)) {
+        snprintf(ierr, sizeof ierr, "%s: cannot parse integer value", orig);
+    } else if (v >> s->n_bits) {
+        struct dstr d = DSTR_INIT;
+        mf_format_value(f, v & mf_width_mask(f), mf_width_mask(f), &d);
+        snprintf(ierr, sizeof ierr, "%s: value %s does not fit into %u "
+                 "bits", orig, dstr_str(&d), s->n_bits);
+        dstr_free(&d);
+    }
+    if (*ierr) {
+        return fail(p->err, p->errlen, "%s: %s value %s cannot be parsed as "
+                    "a subfield (%s) or an immediate value (%s)", orig, name,
+                    value, serr, ierr);
+    }
+    s->imm = v & learn_bits(s->n_bits);
+    return 0;
+}
+
+static int learn_parse_kv(struct act_parser *p, struct ofpact_learn *l,
+                          const char *orig, const char *name,
+                          const char *value)
+{
+    if (!strcmp(name, "table")) {
+        uint16_t t;
+        if (parse_u16(value, 255, &t)) {
+            return fail(p->err, p->errlen, "unknown table \"%s\"", value);
+        }
+        if (t == 255) {
+            return fail(p->err, p->errlen, "%s: table id 255 not valid for "
+                        "`learn' action", orig);
+        }
+        l->table_id = (uint8_t) t;
+    } else if (!strcmp(name, "priority")) {
+        l->priority = (uint16_t) atoi(value);
+    } else if (!strcmp(name, "idle_timeout")) {
+        l->idle_timeout = (uint16_t) atoi(value);
+    } else if (!strcmp(name, "hard_timeout")) {
+        l->hard_timeout = (uint16_t) atoi(value);
+    } else if (!strcmp(name, "fin_idle_timeout")) {
+        l->fin_idle_timeout = (uint16_t) atoi(value);
+    } else if (!strcmp(name, "fin_hard_timeout")) {
+        l->fin_hard_timeout = (uint16_t) atoi(value);
+    } else if (!strcmp(name, "cookie")) {
+        l->cookie = strtoull(value, NULL, 0);
+    } else if (!strcmp(name, "send_flow_rem")) {
+        l->flags |= NX_LEARN_F_SEND_FLOW_REM;
+    } else if (!strcmp(name, "delete_learned")) {
+        l->flags |= NX_LEARN_F_DELETE_LEARNED;
+    } else if (!strcmp(name, "limit")) {
+        l->limit = (uint32_t) atoi(value);
+    } else if (!strcmp(name, "result_dst")) {
+        uint16_t n;
+        l->flags |= NX_LEARN_F_WRITE_RESULT;
+        if (parse_subfield(value, &l->result_dst, &l->result_ofs, &n, p->err,
+                           p->errlen)) {
+            return -1;
+        }
+        if (!l->result_dst->writable) {
+            return fail(p->err, p->errlen, "%s is read-only", value);
+        }
+        if (n != 1) {
+            return fail(p->err, p->errlen, "result_dst in 'learn' action "
+                        "must be a single bit");
+        }
+    } else if (!strcmp(name, "load")) {
+        return learn_parse_load(p, learn_add_spec(l), value);
+    } else if (!strcmp(name, "output")) {
+        struct learn_spec *s = learn_add_spec(l);
+        s->dst_type = LEARN_DST_OUTPUT;
+        return parse_subfield(value, &s->src, &s->src_ofs, &s->n_bits,
+                              p->err, p->errlen);
+    } else {
+        const struct mf_field *f;
+        uint16_t ofs, n;
+        char e[8];
+        if (parse_subfield(name, &f, &ofs, &n, e, sizeof e)) {
+            return fail(p->err, p->errlen, "%s: unknown keyword %s", orig,
+                        name);
+        }
+        struct learn_spec *s = learn_add_spec(l);
+        s->dst = f;
+        s->dst_ofs = ofs;
+        s->n_bits = n;
+        return learn_parse_match(p, s, orig, name, value);
+    }
+    return 0;
+}
+
+static int parse_learn(struct act_parser *p, enum ofpact_type type,
+                       const struct token *t)
+{
+    struct ofpact *a = add_act(p, type);
+    struct ofpact_learn *l = a->learn = ofpact_learn_new();
+    const char *orig = arg_of(t);
+    char *copy = xstrdup(orig), *pos = copy;
+    struct token kv;
+    bool bad = false;
+    int ret = 0;
+    while (!ret && next_token(&pos, &kv, &bad)) {
+        ret = learn_parse_kv(p, l, orig, kv.key, kv.value ? kv.value : "");
+    }
+    if (!ret && bad) {
+        ret = fail(p->err, p->errlen, "unbalanced parentheses in actions");
+    }
+    free(copy);
+    return ret;
+}
+
+/* OVS's ds_put_hex: "0x" and the bytes without leading zeros, "0" for 0. */
+static void learn_put_hex(mf_value v, struct dstr *out)
+{
+    if (!v) {
+        dstr_putc(out, '0');
+    } else {
+        format_hex128(v, out);
+    }
+}
+
+static void format_learn(const struct ofpact *a, struct dstr *out)
+{
+    const struct ofpact_learn *l = a->learn;
+    dstr_printf(out, "learn(table=%u", l->table_id);
+    if (l->idle_timeout) {
+        dstr_printf(out, ",idle_timeout=%u", l->idle_timeout);
+    }
+    if (l->hard_timeout) {
+        dstr_printf(out, ",hard_timeout=%u", l->hard_timeout);
+    }
+    if (l->fin_idle_timeout) {
+        dstr_printf(out, ",fin_idle_timeout=%u", l->fin_idle_timeout);
+    }
+    if (l->fin_hard_timeout) {
+        dstr_printf(out, ",fin_hard_timeout=%u", l->fin_hard_timeout);
+    }
+    if (l->priority != OFP_DEFAULT_PRIORITY) {
+        dstr_printf(out, ",priority=%u", l->priority);
+    }
+    if (l->flags & NX_LEARN_F_SEND_FLOW_REM) {
+        dstr_put(out, ",send_flow_rem");
+    }
+    if (l->flags & NX_LEARN_F_DELETE_LEARNED) {
+        dstr_put(out, ",delete_learned");
+    }
+    if (l->cookie) {
+        dstr_printf(out, ",cookie=%#" PRIx64, l->cookie);
+    }
+    if (l->limit) {
+        dstr_printf(out, ",limit=%" PRIu32, l->limit);
+    }
+    if (l->flags & NX_LEARN_F_WRITE_RESULT && l->result_dst) {
+        dstr_put(out, ",result_dst=");
+        format_subfield(l->result_dst, l->result_ofs, 1, out);
+    }
+    for (size_t i = 0; i < l->n_specs; i++) {
+        const struct learn_spec *s = &l->specs[i];
+        dstr_putc(out, ',');
+        switch (s->dst_type) {
+        case LEARN_DST_MATCH:
+            if (!s->src && s->dst_ofs == 0 && s->n_bits == s->dst->n_bits) {
+                dstr_printf(out, "%s=", learn_field_name(s->dst));
+                mf_format_value(s->dst, s->imm, mf_width_mask(s->dst), out);
+            } else if (!s->src) {
+                format_subfield(s->dst, s->dst_ofs, s->n_bits, out);
+                dstr_putc(out, '=');
+                learn_put_hex(s->imm, out);
+            } else {
+                format_subfield(s->dst, s->dst_ofs, s->n_bits, out);
+                if (s->src != s->dst || s->src_ofs != s->dst_ofs) {
+                    dstr_putc(out, '=');
+                    format_subfield(s->src, s->src_ofs, s->n_bits, out);
+                }
+            }
+            break;
+        case LEARN_DST_LOAD:
+            dstr_put(out, "load:");
+            if (s->src) {
+                format_subfield(s->src, s->src_ofs, s->n_bits, out);
+            } else {
+                learn_put_hex(s->imm, out);
+            }
+            dstr_put(out, "->");
+            format_subfield(s->dst, s->dst_ofs, s->n_bits, out);
+            break;
+        case LEARN_DST_OUTPUT:
+            dstr_put(out, "output:");
+            format_subfield(s->src, s->src_ofs, s->n_bits, out);
+            break;
+        }
+    }
+    dstr_putc(out, ')');
+}
+
+static int parse_fin_timeout(struct act_parser *p, enum ofpact_type type,
+                             const struct token *t)
+{
+    struct ofpact *a = add_act(p, type);
+    char *copy = xstrdup(arg_of(t)), *pos = copy;
+    struct token kv;
+    bool bad = false;
+    int ret = 0;
+    while (!ret && next_token(&pos, &kv, &bad)) {
+        uint16_t *dst = !strcmp(kv.key, "idle_timeout") ? &a->fin.idle
+                        : !strcmp(kv.key, "hard_timeout") ? &a->fin.hard
+                        : NULL;
+        if (!dst) {
+            ret = fail(p->err, p->errlen, "invalid key '%s' in "
+                       "'fin_timeout' argument", kv.key);
+        } else if (parse_u16(kv.value, 65535, dst)) {
+            ret = fail(p->err, p->errlen, "invalid %s \"%s\"", kv.key,
+                       kv.value ? kv.value : "");
+        }
+    }
+    if (!ret && bad) {
+        ret = fail(p->err, p->errlen, "unbalanced parentheses in actions");
+    }
+    free(copy);
+    return ret;
+}
+
+static void format_fin_timeout(const struct ofpact *a, struct dstr *out)
+{
+    dstr_put(out, "fin_timeout(");
+    if (a->fin.idle) {
+        dstr_printf(out, "idle_timeout=%u", a->fin.idle);
+    }
+    if (a->fin.hard) {
+        dstr_printf(out, "%shard_timeout=%u", a->fin.idle ? "," : "",
+                    a->fin.hard);
+    }
+    dstr_putc(out, ')');
 }
 
 static void format_action(const struct ofpact *a, struct dstr *out)

@@ -139,9 +139,7 @@ void ofp_print_port_no(struct dstr *out, uint32_t port)
         dstr_put(out, "ANY");
         return;
     }
-    char buf[32];
-    ofp_port_format(port, buf, sizeof buf);
-    dstr_put(out, buf);
+    ofp_port_put(port, out);
 }
 
 /* Bits by name as ofp_print_bit_names: "0" for none, unknown ones as hex. */
@@ -668,8 +666,58 @@ static void put_hex_arg(struct dstr *out, const uint8_t *p, size_t n)
     }
 }
 
+/* A continuation's bridge as OVS prints its UUID (four 32-bit words in
+ * the sender's order, this host's). */
+static void put_cont_uuid(struct dstr *out, const uint8_t b[16])
+{
+    uint32_t w[4];
+    memcpy(w, b, sizeof w);
+    dstr_printf(out, "%08x-%04x-%04x-%04x-%04x%08x", w[0], w[1] >> 16,
+                w[1] & 0xffff, w[2] >> 16, w[2] & 0xffff, w[3]);
+}
+
+/* A continuation as ovs-ofctl prints it ("continuation.bridge=...",
+ * ".actions=unroll_xlate(table=T, cookie=C),ACTIONS...", ".odp_port=N");
+ * nothing when it does not decode. */
+static void print_continuation(struct dstr *out,
+                               const struct ofp_packet_in *pin,
+                               uint8_t version)
+{
+    struct ofp_continuation *k = xmalloc(sizeof *k);
+    if (ofp_decode_continuation(pin->continuation, pin->continuation_len,
+                                version, k)) {
+        free(k);
+        return;
+    }
+    static const uint8_t zero[16];
+    if (memcmp(k->bridge, zero, sizeof zero)) {
+        dstr_put(out, " continuation.bridge=");
+        put_cont_uuid(out, k->bridge);
+        dstr_putc(out, '\n');
+    }
+    if (k->n_groups) {
+        dstr_put(out, " continuation.actions=");
+        for (size_t g = 0; g < k->n_groups; g++) {
+            const struct ofp_cont_group *grp = &k->groups[g];
+            dstr_printf(out, "%sunroll_xlate(table=%u, cookie=%" PRIu64 ")",
+                        g ? "," : "", grp->table_id, grp->cookie);
+            if (grp->n_acts) {
+                dstr_putc(out, ',');
+                ofpacts_format(grp->acts, grp->n_acts, out);
+            }
+        }
+        dstr_putc(out, '\n');
+    }
+    if (k->odp_port) {
+        dstr_printf(out, " continuation.odp_port=%" PRIu32 "\n",
+                    k->odp_port);
+    }
+    ofp_continuation_free(k);
+    free(k);
+}
+
 void ofp_print_packet_in(struct dstr *out, const struct ofp_packet_in *pin,
-                         bool packet)
+                         uint8_t version, bool packet)
 {
     char buf[16];
     if (pin->table_id) {
@@ -699,6 +747,9 @@ void ofp_print_packet_in(struct dstr *out, const struct ofp_packet_in *pin,
         dstr_put(out, " userdata=");
         put_hex_arg(out, pin->userdata, pin->userdata_len);
         dstr_putc(out, '\n');
+    }
+    if (pin->continuation_len) {
+        print_continuation(out, pin, version);
     }
     if (packet) {
         ofp_print_packet(out, pin->packet, pin->len);
@@ -732,7 +783,7 @@ void ofp_print_hex_dump(struct dstr *out, const uint8_t *p, size_t len)
             int c = p[ofs + i];
             dstr_putc(out, c >= 32 && c < 127 ? (char) c : '.');
         }
-        dstr_put(out, "|\n");
+        dstr_printf(out, "%*s|\n", (int) (16 - n), "");
     }
 }
 

@@ -84,7 +84,7 @@ void ofp_print_flow_removed(struct dstr *out,
 /* " total_len=60 in_port=1 (via no_match) data_len=60 (unbuffered)\n"
  * and, when `packet`, the decoded frame's line. */
 void ofp_print_packet_in(struct dstr *out, const struct ofp_packet_in *pin,
-                         bool packet);
+                         uint8_t version, bool packet);
 /* " ADD: 1(p1): addr:..." */
 void ofp_print_port_status(struct dstr *out, enum ofp_port_reason reason,
                            const struct ofp_phy_port *p);
@@ -102,5 +102,9 @@ void ofp_print_hex_dump(struct dstr *out, const uint8_t *p, size_t len);
  * reply shows, 2+ also prints a packet-in's frame. */
 void ofp_print_msg(struct dstr *out, const void *data, size_t len,
                    int verbosity);
+
+/* Meters (ofp_meter.c), as ovs-ofctl 3.1 prints them: the body of a meter
+ * mod, multipart request, config, stats and features reply. */
+int ofp_print_meter_msg(struct dstr *out, const struct ofp_msg *msg);
 
 #endif

@@ -74,7 +74,31 @@ static int print_packet_in(struct dstr *out, const struct ofp_msg *msg,
     struct ofp_packet_in pin;
     int err = ofp_decode_packet_in(msg, &pin);
     if (!err) {
-        ofp_print_packet_in(out, &pin, verbosity > 1);
+        ofp_print_packet_in(out, &pin, msg->version, verbosity > 1);
+    }
+    return err;
+}
+
+/* NXT_RESUME prints as the packet-in it answers, as OVS's. */
+static int print_resume(struct dstr *out, const struct ofp_msg *msg,
+                        int verbosity)
+{
+    struct ofp_resume r;
+    int err = ofp_decode_resume(msg, &r);
+    if (!err) {
+        struct ofp_packet_in pin;
+        memset(&pin, 0, sizeof pin);
+        pin.packet = r.packet;
+        pin.len = r.len;
+        pin.total_len = r.total_len;
+        pin.buffer_id = OFP_NO_BUFFER;
+        pin.reason = r.reason;
+        pin.table_id = r.table_id;
+        pin.cookie = r.cookie;
+        pin.metadata = r.metadata;
+        pin.continuation = r.continuation;
+        pin.continuation_len = r.continuation_len;
+        ofp_print_packet_in(out, &pin, msg->version, verbosity > 1);
     }
     return err;
 }
@@ -193,6 +217,73 @@ static int print_port_desc(struct dstr *out, const struct ofp_msg *msg)
     return err;
 }
 
+static int cmp_queue(const void *a_, const void *b_)
+{
+    const struct ofp_queue_config *a = a_, *b = b_;
+    uint16_t ap = (uint16_t) a->port, bp = (uint16_t) b->port;
+    if (ap != bp) {
+        return ap < bp ? -1 : 1;
+    }
+    return a->queue < b->queue ? -1 : a->queue > b->queue;
+}
+
+static void print_queue_rate(struct dstr *out, const char *name,
+                             unsigned rate)
+{
+    if (rate <= 1000) {
+        dstr_printf(out, " %s:%u.%u%%", name, rate / 10, rate % 10);
+    } else if (rate < UINT16_MAX) {
+        dstr_printf(out, " %s:(disabled)", name);
+    }
+}
+
+static int print_queue_request(struct dstr *out, const struct ofp_msg *msg)
+{
+    uint32_t port, queue;
+    int err = ofp_decode_queue_get_config_request(msg, &port, &queue);
+    if (err) {
+        return err;
+    }
+    char s[16];
+    ofp_port_format(port, s, sizeof s);
+    dstr_printf(out, " port=%s", port == OFPP_NONE ? "ANY" : s);
+    if (queue != OFPQ_ALL) {
+        dstr_printf(out, " queue=%" PRIu32, queue);
+    }
+    return 0;
+}
+
+/* Queues sorted by port and id, "port=P" before each port's first (as
+ * OVS, not before port 0's), nothing at all for none. */
+static int print_queue_config(struct dstr *out, const struct ofp_msg *msg)
+{
+    struct ofp_queue_config *qs;
+    size_t n;
+    int err = ofp_decode_queue_get_config_reply(msg, &qs, &n);
+    if (err) {
+        return err;
+    }
+    if (n) {
+        qsort(qs, n, sizeof *qs, cmp_queue);
+    }
+    dstr_putc(out, ' ');
+    uint32_t port = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (qs[i].port != port) {
+            char s[16];
+            port = qs[i].port;
+            ofp_port_format(port, s, sizeof s);
+            dstr_printf(out, "port=%s\n", s);
+        }
+        dstr_printf(out, "queue %" PRIu32 ":", qs[i].queue);
+        print_queue_rate(out, "min_rate", qs[i].min_rate);
+        print_queue_rate(out, "max_rate", qs[i].max_rate);
+        dstr_putc(out, '\n');
+    }
+    free(qs);
+    return 0;
+}
+
 static int print_bundle_ctrl(struct dstr *out, const struct ofp_msg *msg)
 {
     static const char *const types[] = {
@@ -248,6 +339,54 @@ static int print_nx_u32(struct dstr *out, const struct ofp_msg *msg)
     return 0;
 }
 
+static void print_role(struct dstr *out, enum ofp_role role, bool have_gen,
+                       uint64_t gen)
+{
+    static const char *const names[] = {
+        "nochange", "equal", "primary", "secondary",
+    };
+    dstr_printf(out, " role=%s", names[role & 3]);
+    if (have_gen && gen != UINT64_MAX) {
+        dstr_printf(out, " generation_id=%" PRIu64, gen);
+    }
+}
+
+/* As OVS: a request's generation id shows unless the role is nochange, a
+ * reply's unless it is all-ones; the Nicira form has none. */
+static int print_role_msg(struct dstr *out, const struct ofp_msg *msg)
+{
+    struct ofp_role_request rr;
+    int err = ofp_decode_role_request(msg, &rr);
+    if (err) {
+        return err;
+    }
+    bool have = false;
+    uint64_t gen = 0;
+    if (msg->family != OFPF_NX) {
+        gen = ofp_get_be64(msg->body + 8);  /* the decoder checked 16 */
+        have = msg->type == OFPTYPE_ROLE_REPLY
+               || rr.role != OFPCR_ROLE_NOCHANGE;
+    }
+    print_role(out, rr.role, have, gen);
+    return 0;
+}
+
+static int print_role_status(struct dstr *out, const struct ofp_msg *msg)
+{
+    struct ofp_role_status rs;
+    int err = ofp_decode_role_status(msg, &rs);
+    if (err) {
+        return err;
+    }
+    print_role(out, rs.role, true, rs.generation_id);
+    dstr_printf(out, " reason=%s",
+                rs.reason == OFPCRR_MASTER_REQUEST ? "primary_request"
+                : rs.reason == OFPCRR_CONFIG ? "configuration_changed"
+                : rs.reason == OFPCRR_EXPERIMENTER
+                ? "experimenter_data_changed" : "(unknown)");
+    return 0;
+}
+
 static int print_body(struct dstr *out, const struct ofp_msg *msg,
                       int verbosity)
 {
@@ -261,6 +400,7 @@ static int print_body(struct dstr *out, const struct ofp_msg *msg,
     case OFPTYPE_GET_CONFIG_REPLY:
     case OFPTYPE_SET_CONFIG: return print_config(out, msg);
     case OFPTYPE_PACKET_IN: return print_packet_in(out, msg, verbosity);
+    case OFPTYPE_NXT_RESUME: return print_resume(out, msg, verbosity);
     case OFPTYPE_FLOW_REMOVED: return print_flow_removed(out, msg);
     case OFPTYPE_PORT_STATUS: return print_port_status(out, msg);
     case OFPTYPE_FLOW_MOD: return print_flow_mod(out, msg);
@@ -271,6 +411,13 @@ static int print_body(struct dstr *out, const struct ofp_msg *msg,
     case OFPTYPE_PORT_STATS_REPLY: return print_port_stats(out, msg);
     case OFPTYPE_PORT_DESC_STATS_REPLY: return print_port_desc(out, msg);
     case OFPTYPE_BUNDLE_CONTROL: return print_bundle_ctrl(out, msg);
+    case OFPTYPE_ROLE_REQUEST:
+    case OFPTYPE_ROLE_REPLY: return print_role_msg(out, msg);
+    case OFPTYPE_ROLE_STATUS: return print_role_status(out, msg);
+    case OFPTYPE_QUEUE_GET_CONFIG_REQUEST:
+    case OFPTYPE_QUEUE_DESC_STATS_REQUEST: return print_queue_request(out, msg);
+    case OFPTYPE_QUEUE_GET_CONFIG_REPLY:
+    case OFPTYPE_QUEUE_DESC_STATS_REPLY: return print_queue_config(out, msg);
     case OFPTYPE_NXT_SET_FLOW_FORMAT:
     case OFPTYPE_NXT_FLOW_MOD_TABLE_ID:
     case OFPTYPE_NXT_SET_PACKET_IN_FORMAT: return print_nx_u32(out, msg);
@@ -286,6 +433,14 @@ static int print_body(struct dstr *out, const struct ofp_msg *msg,
         return ofp_print_group_stats_reply(out, msg);
     case OFPTYPE_GROUP_FEATURES_STATS_REPLY:
         return ofp_print_group_features_reply(out, msg);
+    /* meters */
+    case OFPTYPE_METER_MOD:
+    case OFPTYPE_METER_STATS_REQUEST:
+    case OFPTYPE_METER_CONFIG_STATS_REQUEST:
+    case OFPTYPE_METER_STATS_REPLY:
+    case OFPTYPE_METER_CONFIG_STATS_REPLY:
+    case OFPTYPE_METER_FEATURES_STATS_REPLY:
+        return ofp_print_meter_msg(out, msg);
     default:
         return 0;
     }
@@ -296,12 +451,12 @@ static int print_body(struct dstr *out, const struct ofp_msg *msg,
 static void print_truncated(struct dstr *out, const uint8_t *p, size_t len,
                             uint16_t full)
 {
-    uint8_t *copy = xmalloc(len);
+    /* Padded back to its full length with zeros, so that a kind of fixed
+     * length is still recognised (OVS names it from the header alone). */
+    uint8_t *copy = xcalloc(1, full);
     memcpy(copy, p, len);
-    copy[2] = (uint8_t) (len >> 8);
-    copy[3] = (uint8_t) len;
     struct ofp_msg msg;
-    if (!ofp_msg_decode(copy, len, &msg)) {
+    if (!ofp_msg_decode(copy, full, &msg)) {
         dstr_put(out, ofp_msg_name(&msg));
         ofp_print_version_xid(out, msg.version, msg.xid);
         dstr_putc(out, '\n');

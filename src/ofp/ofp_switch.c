@@ -822,6 +822,167 @@ int ofp_decode_port_desc_reply(const struct ofp_msg *msg,
     return 0;
 }
 
+/* ---- Queue configuration ---- */
+
+void ofp_encode_queue_get_config_request(struct ofpbuf *b, uint8_t version,
+                                         uint32_t xid, uint32_t port,
+                                         uint32_t queue)
+{
+    size_t start;
+    if (version >= OFP14_VERSION) {
+        start = ofp_msg_start(b, version, OFPTYPE_QUEUE_DESC_STATS_REQUEST,
+                              OFPF_STD, xid);
+        ofpbuf_put_be32(b, ofp_port_to_of11(port));
+        ofpbuf_put_be32(b, queue);
+    } else {
+        start = ofp_msg_start(b, version, OFPTYPE_QUEUE_GET_CONFIG_REQUEST,
+                              OFPF_STD, xid);
+        put_port_no(b, version, port);
+        ofpbuf_put_zeros(b, version == OFP10_VERSION ? 2 : 4);
+    }
+    ofp_msg_finish(b, start);
+}
+
+int ofp_decode_queue_get_config_request(const struct ofp_msg *msg,
+                                        uint32_t *port, uint32_t *queue)
+{
+    *port = OFPP_NONE;
+    *queue = OFPQ_ALL;
+    struct ofpcur c = ofpcur_init(msg->body, msg->body_len);
+    if (msg->type == OFPTYPE_QUEUE_DESC_STATS_REQUEST) {
+        uint32_t wire;
+        if (!ofpcur_be32(&c, &wire) || !ofpcur_be32(&c, queue)) {
+            return -OFPERR_OFPBRC_BAD_LEN;
+        }
+        int64_t pn = port_from_wire(msg->version, wire);
+        if (pn < 0) {
+            return -OFPERR_OFPBAC_BAD_OUT_PORT;
+        }
+        *port = (uint32_t) pn;
+        return 0;
+    }
+    if (msg->type != OFPTYPE_QUEUE_GET_CONFIG_REQUEST) {
+        return -OFPERR_OFPBRC_BAD_TYPE;
+    }
+    int err = decode_port_request(msg, port);
+    if (err) {
+        return err;
+    }
+    if (msg->version != OFP10_VERSION && *port == OFPP_NONE) {
+        return 0;
+    }
+    return *port < OFPP_MAX ? 0 : -OFPERR_OFPQOFC_BAD_PORT;
+}
+
+void ofp_encode_queue_get_config_reply(struct ofpbuf *b,
+                                       const struct ofp_msg *req,
+                                       uint32_t port)
+{
+    if (req->type == OFPTYPE_QUEUE_DESC_STATS_REQUEST) {
+        struct ofp_mp_reply r;
+        ofp_mp_reply_init(&r, b, req);
+        ofp_mp_reply_finish(&r);
+        return;
+    }
+    size_t start = ofp_msg_start_reply(b, req, OFPTYPE_QUEUE_GET_CONFIG_REPLY);
+    put_port_no(b, req->version, port);
+    ofpbuf_put_zeros(b, req->version == OFP10_VERSION ? 6 : 4);
+    ofp_msg_finish(b, start);
+}
+
+/* A queue's min/max rate properties: OF1.0-1.3's (type, len, pad[4], rate,
+ * pad[6]) or 1.4's (type, len, rate, pad[2]); others are skipped. */
+static int pull_queue_props(struct ofpcur *c, bool of14,
+                            struct ofp_queue_config *q)
+{
+    while (c->left) {
+        uint16_t type, len, rate;
+        if (!ofpcur_be16(c, &type) || !ofpcur_be16(c, &len) || len < 8
+            || len % 8 || len - 4u > c->left) {
+            return -OFPERR_OFPBRC_BAD_LEN;
+        }
+        struct ofpcur body;
+        ofpcur_sub(c, len - 4u, &body);
+        if (type != 1 && type != 2) {
+            continue;
+        }
+        if ((!of14 && len != 16) || (!of14 && !skip(&body, 4))
+            || !ofpcur_be16(&body, &rate)) {
+            return -OFPERR_OFPBRC_BAD_LEN;
+        }
+        if (type == 1) {
+            q->min_rate = rate;
+        } else {
+            q->max_rate = rate;
+        }
+    }
+    return 0;
+}
+
+int ofp_decode_queue_get_config_reply(const struct ofp_msg *msg,
+                                      struct ofp_queue_config **qs,
+                                      size_t *n)
+{
+    *qs = NULL;
+    *n = 0;
+    bool of14 = msg->type == OFPTYPE_QUEUE_DESC_STATS_REPLY;
+    if (!of14 && msg->type != OFPTYPE_QUEUE_GET_CONFIG_REPLY) {
+        return -OFPERR_OFPBRC_BAD_TYPE;
+    }
+    struct ofpcur c = ofpcur_init(msg->body, msg->body_len);
+    uint32_t port = OFPP_NONE;
+    if (!of14) {
+        int err = decode_port_request(msg, &port);
+        if (err) {
+            return err;
+        }
+        skip(&c, 8);                 /* port and pad, in every version */
+    }
+    size_t cap = 0;
+    int err = 0;
+    while (!err && c.left) {
+        struct ofp_queue_config q = { port, 0, UINT16_MAX, UINT16_MAX };
+        uint32_t wire;
+        uint16_t len;
+        size_t hdr;
+        bool ok;
+        if (of14) {
+            ok = ofpcur_be32(&c, &wire) && ofpcur_be32(&c, &q.queue)
+                 && ofpcur_be16(&c, &len) && skip(&c, 6);
+            int64_t pn = port_from_wire(msg->version, wire);
+            q.port = pn < 0 ? OFPP_NONE : (uint32_t) pn;
+            hdr = 16;
+        } else if (msg->version < 3) {  /* 1.0, 1.1: no port per queue */
+            ok = ofpcur_be32(&c, &q.queue) && ofpcur_be16(&c, &len)
+                 && skip(&c, 2);
+            hdr = 8;
+        } else {
+            ok = ofpcur_be32(&c, &q.queue) && skip(&c, 4)
+                 && ofpcur_be16(&c, &len) && skip(&c, 6);
+            hdr = 16;
+        }
+        struct ofpcur props;
+        if (!ok || len < hdr || len % 8 || !ofpcur_sub(&c, len - hdr, &props)) {
+            err = -OFPERR_OFPBRC_BAD_LEN;
+            break;
+        }
+        err = pull_queue_props(&props, of14, &q);
+        if (!err) {
+            if (*n == cap) {
+                cap = cap ? 2 * cap : 4;
+                *qs = xrealloc(*qs, cap * sizeof **qs);
+            }
+            (*qs)[(*n)++] = q;
+        }
+    }
+    if (err) {
+        free(*qs);
+        *qs = NULL;
+        *n = 0;
+    }
+    return err;
+}
+
 /* ---- Roles ---- */
 
 #define NX_ROLE_OTHER 0
@@ -891,6 +1052,47 @@ void ofp_encode_role_request(struct ofpbuf *b, uint8_t version,
                                  xid);
     put_role(b, family, rr);
     ofp_msg_finish(b, start);
+}
+
+bool ofp_encode_role_status(struct ofpbuf *b, uint8_t version,
+                            const struct ofp_role_status *rs)
+{
+    if (version < OFP13_VERSION) {
+        return false;
+    }
+    size_t start = ofp_msg_start(b, version, OFPTYPE_ROLE_STATUS,
+                                 version == OFP13_VERSION ? OFPF_ONF
+                                                          : OFPF_STD, 0);
+    ofpbuf_put_be32(b, rs->role);
+    ofpbuf_put_u8(b, rs->reason);
+    ofpbuf_put_zeros(b, 3);
+    ofpbuf_put_be64(b, rs->generation_id);
+    ofp_msg_finish(b, start);
+    return true;
+}
+
+int ofp_decode_role_status(const struct ofp_msg *msg,
+                           struct ofp_role_status *rs)
+{
+    memset(rs, 0, sizeof *rs);
+    if (msg->type != OFPTYPE_ROLE_STATUS) {
+        return -OFPERR_OFPBRC_BAD_TYPE;
+    }
+    struct ofpcur c = ofpcur_init(msg->body, msg->body_len);
+    uint32_t role;
+    uint8_t reason;
+    uint64_t gen;
+    if (!ofpcur_be32(&c, &role) || !ofpcur_u8(&c, &reason) || !skip(&c, 3)
+        || !ofpcur_be64(&c, &gen)) {
+        return -OFPERR_OFPBRC_BAD_LEN;
+    }
+    if (role > OFPCR_ROLE_SLAVE) {
+        return -OFPERR_OFPRRFC_BAD_ROLE;
+    }
+    rs->role = (enum ofp_role) role;
+    rs->reason = reason;
+    rs->generation_id = gen;
+    return 0;
 }
 
 /* ---- Async config ---- */

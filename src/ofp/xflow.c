@@ -226,15 +226,58 @@ static const struct {
     { "ANY", OFPP_NONE },
 };
 
-void ofp_port_format(uint32_t port, char *buf, size_t size)
+static ofp_port_name_fn *port_name_fn;
+static ofp_port_number_fn *port_number_fn;
+static void *port_names_aux;
+
+void ofp_port_set_names(ofp_port_name_fn *name, ofp_port_number_fn *number,
+                        void *aux)
+{
+    port_name_fn = name;
+    port_number_fn = number;
+    port_names_aux = aux;
+}
+
+/* OVS's namemap rule: a letter, then letters and digits, needs no
+ * quotes. */
+static bool name_needs_quotes(const char *name)
+{
+    if (!isalpha((unsigned char) name[0])) {
+        return true;
+    }
+    for (const char *p = name + 1; *p; p++) {
+        if (!isalnum((unsigned char) *p)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void ofp_port_put(uint32_t port, struct dstr *out)
 {
     for (size_t i = 0; i < sizeof port_names / sizeof port_names[0]; i++) {
         if (port_names[i].port == port) {
-            snprintf(buf, size, "%s", port_names[i].name);
+            dstr_put(out, port_names[i].name);
             return;
         }
     }
-    snprintf(buf, size, "%" PRIu32, port);
+    const char *name = port_name_fn ? port_name_fn(port, port_names_aux)
+                                    : NULL;
+    if (!name) {
+        dstr_printf(out, "%" PRIu32, port);
+    } else if (name_needs_quotes(name)) {
+        dstr_put_quoted(out, name);
+    } else {
+        dstr_put(out, name);
+    }
+}
+
+void ofp_port_format(uint32_t port, char *buf, size_t size)
+{
+    struct dstr d = DSTR_INIT;
+    ofp_port_put(port, &d);
+    snprintf(buf, size, "%s", dstr_str(&d));
+    dstr_free(&d);
 }
 
 bool ofp_port_parse(const char *s, uint32_t *port)
@@ -246,7 +289,8 @@ bool ofp_port_parse(const char *s, uint32_t *port)
         }
     }
     if (!*s || !isdigit((unsigned char) *s)) {
-        return false;
+        return port_number_fn && *s
+               && port_number_fn(s, port, port_names_aux);
     }
     char *end;
     errno = 0;
@@ -543,12 +587,9 @@ static void format_plain(const struct mf_field *f, mf_value v,
         dstr_put(out, s);
         return;
     }
-    case MFF_PORT: {
-        char s[16];
-        ofp_port_format((uint32_t) v, s, sizeof s);
-        dstr_put(out, s);
+    case MFF_PORT:
+        ofp_port_put((uint32_t) v, out);
         return;
-    }
     case MFF_HEX:
     case MFF_TCP_FLAGS:
         if (v >> 64) {

@@ -356,8 +356,22 @@ void mf_format_value(const struct mf_field *f, mf_value value, mf_value mask,
 /* Formats a port number as OVS does ("3", "LOCAL", "NORMAL"...). */
 void ofp_port_format(uint32_t port, char *buf, size_t size);
 
-/* Parses a port ("3", "LOCAL", "IN_PORT"...); false when it is none. */
+/* Parses a port ("3", "LOCAL", "IN_PORT"..., or a name the port-name hook
+ * knows); false when it is none. */
 bool ofp_port_parse(const char *s, uint32_t *port);
+
+/* Port names (vs-ofctl's --names; the daemon never sets them): with
+ * `name` set, ofp_port_format/ofp_port_put print a port that is not a
+ * reserved one by its name when `name` gives one, quoted as OVS quotes it
+ * (a name that is not a letter followed by letters and digits becomes a
+ * JSON string); with `number` set, ofp_port_parse takes the names it
+ * knows.  Either may be NULL (the default: numbers only). */
+typedef const char *ofp_port_name_fn(uint32_t port, void *aux);
+typedef bool ofp_port_number_fn(const char *name, uint32_t *port, void *aux);
+void ofp_port_set_names(ofp_port_name_fn *name, ofp_port_number_fn *number,
+                        void *aux);
+/* As ofp_port_format, appended to `out` (a quoted name can be long). */
+void ofp_port_put(uint32_t port, struct dstr *out);
 
 /* xflow helpers: OR of masks, and (a & m) == (b & m). */
 void xflow_or(struct xflow *dst, const struct xflow *src);

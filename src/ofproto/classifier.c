@@ -342,6 +342,17 @@ size_t oftable_count(const struct oftable *t)
     return t->n_rules;
 }
 
+void oftable_set_timeouts(struct oftable *t, struct rule *r, uint16_t idle,
+                          uint16_t hard)
+{
+    if (!r->removed) {
+        t->n_timeouts -= r->idle_timeout || r->hard_timeout;
+        t->n_timeouts += idle || hard;
+    }
+    r->idle_timeout = idle;
+    r->hard_timeout = hard;
+}
+
 size_t oftable_count_timeouts(const struct oftable *t)
 {
     return t->n_timeouts;

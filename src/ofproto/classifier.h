@@ -75,6 +75,10 @@ struct rule *oftable_find_strict(const struct oftable *t,
 struct rule *oftable_lookup(const struct oftable *t, const struct xflow *x,
                             struct xflow *wc);
 
+/* Changes the timeouts of `r`, which is in `t` (learn, fin_timeout). */
+void oftable_set_timeouts(struct oftable *t, struct rule *r, uint16_t idle,
+                          uint16_t hard);
+
 size_t oftable_count(const struct oftable *t);
 /* How many of its rules have an idle or hard timeout (a rule's timeouts
  * must not change while it is in a table). */

@@ -15,7 +15,18 @@
  * connection whose unsent output passes TX_SOFT is not read from until it
  * drains (so requests cannot make its queue grow without bound).  Past
  * TX_SOFT packet-ins to it are dropped and counted; an asynchronous message
- * that would take it past TX_HARD closes it (the peer is not reading). */
+ * that would take it past TX_HARD closes it (the peer is not reading).
+ *
+ * Snoopers (RUNDIR/BRIDGE.snoop, OVS's "monitor" connections of an rconn):
+ * each accepted one is attached, as in OVS, to one active Controller entry
+ * (the one whose connection has the highest role: master, equal, slave)
+ * and keeps it across that controller's reconnects; without an active
+ * controller it is closed at once.  After its hello every message queued
+ * for or received from that controller's connection (not the hellos) is
+ * copied to it in the controller's version; what it sends is read and
+ * thrown away.  A copy that would take its unsent output past
+ * SNOOP_TX_LIMIT is dropped and counted, so a snooper that does not read
+ * costs the controller and the datapath nothing. */
 #include "ofproto/connmgr.h"
 
 #include <errno.h>
@@ -43,6 +54,7 @@ COVERAGE_DEFINE(connmgr_rx_msgs);      /* OpenFlow messages received */
 COVERAGE_DEFINE(connmgr_errors_sent);  /* OFPT_ERROR replies sent */
 COVERAGE_DEFINE(connmgr_pin_drops);    /* packet-ins dropped (backlog) */
 COVERAGE_DEFINE(connmgr_async_unsent); /* async messages nobody wanted */
+COVERAGE_DEFINE(connmgr_snoop_drops);  /* copies a snooper had no room for */
 
 #define MSGS_PER_RUN 50
 #define RX_CAP (2 * 65536)
@@ -55,6 +67,9 @@ COVERAGE_DEFINE(connmgr_async_unsent); /* async messages nobody wanted */
 #define CLOSE_LINGER_MS 1000       /* flush time for a closing connection */
 #define OFP_DEFAULT_MISS_SEND_LEN 128
 #define OFPCML_NO_BUFFER 0xffff
+#define MAX_SNOOPERS 8             /* per controller (OVS's MAXIMUM_MONITORS) */
+#define SNOOP_TX_LIMIT (256 * 1024)
+#define SNOOP_RX_CAP 65536         /* a hello is at most 65535 bytes */
 
 enum ofconn_type { OFCONN_SERVICE, OFCONN_PRIMARY };
 
@@ -94,6 +109,20 @@ struct ofconn {
     uint64_t close_deadline_ms;
     bool dead;                 /* closed: freed at the end of the run */
     uint64_t n_pin_drops;
+};
+
+/* A connection accepted on the snoop socket. */
+struct snooper {
+    struct ctl *ctl;           /* the controller it watches */
+    char *name;
+    int fd;
+    uint8_t *rx;               /* until its hello; then NULL */
+    size_t rx_len;
+    bool negotiated;
+    struct ofpbuf tx;
+    size_t tx_ofs;
+    bool dead;
+    uint64_t n_drops;
 };
 
 /* One Controller row. */
@@ -137,6 +166,12 @@ struct connmgr {
     uint64_t generation_id;
     uint32_t next_xid;
     uint64_t n_pin_drops;
+
+    char *snoop_path;
+    int snoop_fd;
+    struct snooper **snoopers;
+    size_t n_snoopers;
+    uint64_t n_snoop_drops;
 };
 
 static uint64_t now_ms(void)
@@ -164,6 +199,233 @@ static size_t tx_backlog(const struct ofconn *c)
 static bool ofconn_usable(const struct ofconn *c)
 {
     return !c->dead && !c->closing && !c->connecting && c->version;
+}
+
+/* ---- Snoopers ---- */
+
+static size_t snoop_backlog(const struct snooper *s)
+{
+    return s->tx.size - s->tx_ofs;
+}
+
+static void snoop_close(struct snooper *s, const char *why)
+{
+    if (s->dead) {
+        return;
+    }
+    VLOG_DBG("%s: closing monitor connection: %s", s->name, why);
+    s->dead = true;
+    close(s->fd);
+    s->fd = -1;
+}
+
+/* Copies the whole messages in `data` (`len` bytes) that `c` sends or
+ * received to the snoopers of its controller that have said hello; a copy
+ * with no room left is dropped and counted. */
+static void snoop_copy(struct ofconn *c, const uint8_t *data, size_t len)
+{
+    struct connmgr *mgr = c->mgr;
+    if (!mgr->n_snoopers || c->type != OFCONN_PRIMARY || !c->ctl) {
+        return;
+    }
+    for (size_t i = 0; i < mgr->n_snoopers; i++) {
+        struct snooper *s = mgr->snoopers[i];
+        if (s->dead || !s->negotiated || s->ctl != c->ctl) {
+            continue;
+        }
+        size_t ofs = 0;
+        while (len - ofs >= OFP_HEADER_LEN) {
+            size_t n = ofp_get_be16(data + ofs + 2);
+            if (n < OFP_HEADER_LEN || n > len - ofs) {
+                break;          /* not ours to frame: never partial */
+            }
+            if (snoop_backlog(s) + n > SNOOP_TX_LIMIT) {
+                s->n_drops++;
+                mgr->n_snoop_drops++;
+                COVERAGE_INC(connmgr_snoop_drops);
+            } else {
+                ofpbuf_put(&s->tx, data + ofs, n);
+            }
+            ofs += n;
+        }
+    }
+}
+
+/* How much OVS would rather snoop `ctl` (its connection's role). */
+static int snoop_preference(const struct ctl *ctl)
+{
+    const struct ofconn *c = ctl->conn;
+    if (!c || c->dead) {
+        return 0;
+    }
+    return c->role == OFPCR_ROLE_MASTER ? 3
+           : c->role == OFPCR_ROLE_EQUAL ? 2 : 1;
+}
+
+static void snoop_accept(struct connmgr *mgr)
+{
+    for (int k = 0; k < 16; k++) {
+        int fd = pstream_accept(mgr->snoop_fd);
+        if (fd < 0) {
+            if (fd != -EAGAIN) {
+                VLOG_WARN("%s: accept on %s failed (%s)", mgr->name,
+                          mgr->snoop_path, strerror(-fd));
+            }
+            return;
+        }
+        struct ctl *best = NULL;
+        for (size_t i = 0; i < mgr->n_ctls; i++) {
+            struct ctl *ctl = mgr->ctls[i];
+            if (!ctl->passive
+                && (!best || snoop_preference(ctl) > snoop_preference(best))) {
+                best = ctl;
+            }
+        }
+        size_t n = 0;
+        for (size_t i = 0; best && i < mgr->n_snoopers; i++) {
+            n += mgr->snoopers[i]->ctl == best && !mgr->snoopers[i]->dead;
+        }
+        if (!best) {
+            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
+            VLOG_INFO_RL(&rl, "%s: no controller connection to snoop",
+                         mgr->name);
+            close(fd);
+            continue;
+        }
+        if (n >= MAX_SNOOPERS) {
+            VLOG_DBG("%s: too many monitor connections, discarding one",
+                     mgr->name);
+            close(fd);
+            continue;
+        }
+        struct snooper *s = xcalloc(1, sizeof *s);
+        s->ctl = best;
+        s->name = xasprintf("%s<->unix:%s", mgr->name, mgr->snoop_path);
+        s->fd = fd;
+        s->rx = xmalloc(SNOOP_RX_CAP);
+        ofp_encode_hello(&s->tx, OFP_SUPPORTED_VERSIONS, mgr->next_xid++);
+        mgr->snoopers = xrealloc(mgr->snoopers, (mgr->n_snoopers + 1)
+                                                * sizeof *mgr->snoopers);
+        mgr->snoopers[mgr->n_snoopers++] = s;
+        VLOG_INFO("%s: new monitor connection (snooping %s)", s->name,
+                  best->target);
+    }
+}
+
+/* The snooper's hello (the first message it sends), once whole. */
+static void snoop_hello(struct snooper *s)
+{
+    if (s->rx_len < OFP_HEADER_LEN) {
+        return;
+    }
+    const uint8_t *p = s->rx;
+    size_t len = ofp_get_be16(p + 2);
+    if (len < OFP_HEADER_LEN || p[1] != 0) {
+        snoop_close(s, "received message while expecting hello");
+        return;
+    }
+    if (s->rx_len < len) {
+        return;
+    }
+    struct ofp_msg msg = {
+        .version = p[0], .type = OFPTYPE_HELLO, .family = OFPF_STD,
+        .xid = ofp_get_be32(p + 4), .data = p, .len = len,
+        .body = p + OFP_HEADER_LEN, .body_len = len - OFP_HEADER_LEN,
+    };
+    if (!ofp_negotiate(OFP_SUPPORTED_VERSIONS, ofp_decode_hello(&msg))) {
+        /* The error goes out with what is queued; then it is closed. */
+        ofp_encode_error(&s->tx, p[0] <= OFP15_VERSION && p[0] ? p[0]
+                                                                : OFP10_VERSION,
+                         OFPERR_OFPHFC_INCOMPATIBLE, msg.xid, NULL, 0);
+        s->negotiated = false;
+        free(s->rx);
+        s->rx = NULL;
+        return;
+    }
+    s->negotiated = true;
+    free(s->rx);
+    s->rx = NULL;
+}
+
+static void snoop_run(struct snooper *s)
+{
+    /* Read: the hello, then anything (thrown away), a bounded amount. */
+    for (int i = 0; i < 4 && !s->dead; i++) {
+        uint8_t junk[16384];
+        uint8_t *dst = s->rx ? s->rx + s->rx_len : junk;
+        size_t room = s->rx ? SNOOP_RX_CAP - s->rx_len : sizeof junk;
+        if (!room) {
+            break;
+        }
+        ssize_t n = recv(s->fd, dst, room, MSG_DONTWAIT);
+        if (n == 0) {
+            snoop_close(s, "closed by peer");
+        } else if (n < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+                snoop_close(s, strerror(errno));
+            }
+            break;
+        } else if (s->rx) {
+            s->rx_len += (size_t) n;
+            snoop_hello(s);
+        }
+    }
+    while (!s->dead && snoop_backlog(s)) {
+        ssize_t n = send(s->fd, s->tx.data + s->tx_ofs, snoop_backlog(s),
+                         MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) {
+            s->tx_ofs += (size_t) n;
+        } else if (n < 0 && errno == EINTR) {
+            continue;
+        } else {
+            if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+                snoop_close(s, n ? strerror(errno) : "closed");
+            }
+            break;
+        }
+    }
+    if (s->dead) {
+        return;
+    }
+    if (s->tx_ofs == s->tx.size) {
+        ofpbuf_clear(&s->tx);
+        s->tx_ofs = 0;
+        if (!s->negotiated && !s->rx) {
+            snoop_close(s, "version negotiation failed");
+        }
+    } else if (s->tx_ofs > 65536 && s->tx_ofs * 2 > s->tx.size) {
+        memmove(s->tx.data, s->tx.data + s->tx_ofs, snoop_backlog(s));
+        s->tx.size -= s->tx_ofs;
+        s->tx_ofs = 0;
+    }
+}
+
+static void snoop_sweep(struct connmgr *mgr)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < mgr->n_snoopers; i++) {
+        struct snooper *s = mgr->snoopers[i];
+        if (s->dead) {
+            free(s->rx);
+            ofpbuf_uninit(&s->tx);
+            free(s->name);
+            free(s);
+        } else {
+            mgr->snoopers[kept++] = s;
+        }
+    }
+    mgr->n_snoopers = kept;
+}
+
+/* Closes the snoopers of `ctl` (it is going away). */
+static void snoop_close_ctl(struct connmgr *mgr, const struct ctl *ctl)
+{
+    for (size_t i = 0; i < mgr->n_snoopers; i++) {
+        if (mgr->snoopers[i]->ctl == ctl) {
+            snoop_close(mgr->snoopers[i], "controller removed");
+            mgr->snoopers[i]->ctl = NULL;
+        }
+    }
 }
 
 static struct ofconn *ofconn_create(struct connmgr *mgr, int fd,
@@ -310,6 +572,9 @@ void ofconn_send(struct ofconn *c, struct ofpbuf *b)
 {
     if (!c->dead && b->size) {
         ofpbuf_put(&c->tx, b->data, b->size);
+        if (c->version) {
+            snoop_copy(c, b->data, b->size);
+        }
     }
     ofpbuf_clear(b);
 }
@@ -334,7 +599,7 @@ static void send_error_raw(struct ofconn *c, uint8_t version,
                            size_t len)
 {
     struct ofpbuf b = OFPBUF_INIT;
-    ofp_encode_error(&b, version, error, xid, data, len < 64 ? len : 64);
+    ofp_encode_error(&b, version, error, xid, data, len);
     ofconn_send(c, &b);
     ofpbuf_uninit(&b);
     COVERAGE_INC(connmgr_errors_sent);
@@ -433,6 +698,32 @@ static bool is_multipart_request(enum ofptype t)
            || t == OFPTYPE_TABLE_DESC_REQUEST;
 }
 
+/* Tells `c` its role changed for `reason`.  As OVS 3.1: OF1.3 gets the
+ * ONF form, 1.4+ the standard one, earlier versions nothing, and the
+ * async config is not consulted (OVS keeps the role_status masks but does
+ * not apply them). */
+static void check_hard_bound(struct ofconn *c);
+
+static void send_role_status(struct ofconn *c, uint8_t reason)
+{
+    if (c->dead || !c->version) {
+        return;
+    }
+    struct connmgr *mgr = c->mgr;
+    struct ofp_role_status rs = {
+        .role = c->role,
+        .reason = reason,
+        .generation_id = mgr->have_generation_id ? mgr->generation_id
+                                                 : UINT64_MAX,
+    };
+    struct ofpbuf b = OFPBUF_INIT;
+    if (ofp_encode_role_status(&b, c->version, &rs)) {
+        ofconn_send(c, &b);
+        check_hard_bound(c);
+    }
+    ofpbuf_uninit(&b);
+}
+
 static int handle_role_request(struct ofconn *c, const struct ofp_msg *msg)
 {
     struct ofp_role_request rr;
@@ -455,6 +746,7 @@ static int handle_role_request(struct ofconn *c, const struct ofp_msg *msg)
                 struct ofconn *o = mgr->conns[i];
                 if (o != c && o->role == OFPCR_ROLE_MASTER) {
                     o->role = OFPCR_ROLE_SLAVE;
+                    send_role_status(o, OFPCRR_MASTER_REQUEST);
                 }
             }
         }
@@ -612,6 +904,9 @@ static void ofconn_process(struct ofconn *c, const uint8_t *data, size_t len)
                                      "hello");
         }
         return;
+    }
+    if (version == c->version || type <= 3) {
+        snoop_copy(c, data, len);
     }
     if (version != c->version) {
         /* As OVS: hello, error and echo may come in any version (an echo
@@ -829,6 +1124,7 @@ static void ctl_destroy(struct connmgr *mgr, struct ctl *ctl)
             c->ctl = NULL;
         }
     }
+    snoop_close_ctl(mgr, ctl);
     if (ctl->listen_fd >= 0) {
         close(ctl->listen_fd);
         if (!strncmp(ctl->target, "punix:", 6)) {
@@ -941,6 +1237,28 @@ static void fail_open_run(struct connmgr *mgr, uint64_t now)
 
 /* ---- Public ---- */
 
+/* BRIDGE.snoop next to BRIDGE.mgmt (OVS's "punix:RUNDIR/BRIDGE.snoop").
+ * Not fatal: the bridge works without it. */
+static void snoop_listen(struct connmgr *mgr)
+{
+    size_t n = strlen(mgr->mgmt_path);
+    if (n < 5 || strcmp(mgr->mgmt_path + n - 5, ".mgmt")) {
+        return;
+    }
+    char *path = xasprintf("%.*s.snoop", (int) (n - 5), mgr->mgmt_path);
+    char *target = xasprintf("punix:%s", path);
+    char err[256] = "";
+    int fd = pstream_open(target, 0600, err, sizeof err);
+    free(target);
+    if (fd < 0) {
+        VLOG_ERR("%s: failed to listen on %s (%s)", mgr->name, path, err);
+        free(path);
+        return;
+    }
+    mgr->snoop_fd = fd;
+    mgr->snoop_path = path;
+}
+
 struct connmgr *connmgr_create(struct ofproto *ofproto,
                                const char *mgmt_path, char *err,
                                size_t errlen)
@@ -951,6 +1269,7 @@ struct connmgr *connmgr_create(struct ofproto *ofproto,
     mgr->versions = OFP_SUPPORTED_VERSIONS;
     mgr->fail_mode = CONNMGR_FAIL_STANDALONE;
     mgr->mgmt_fd = -1;
+    mgr->snoop_fd = -1;
     mgr->next_xid = 1;
     if (mgmt_path) {
         char *target = xasprintf("punix:%s", mgmt_path);
@@ -963,6 +1282,7 @@ struct connmgr *connmgr_create(struct ofproto *ofproto,
         }
         mgr->mgmt_fd = fd;
         mgr->mgmt_path = xstrdup(mgmt_path);
+        snoop_listen(mgr);
     }
     if (ofproto) {
         ofproto->connmgr = mgr;
@@ -996,6 +1316,16 @@ void connmgr_destroy(struct connmgr *mgr)
         ctl_destroy(mgr, mgr->ctls[i]);
     }
     sweep_dead(mgr);
+    for (size_t i = 0; i < mgr->n_snoopers; i++) {
+        snoop_close(mgr->snoopers[i], "bridge destroyed");
+    }
+    snoop_sweep(mgr);
+    free(mgr->snoopers);
+    if (mgr->snoop_fd >= 0) {
+        close(mgr->snoop_fd);
+        unlink(mgr->snoop_path);
+    }
+    free(mgr->snoop_path);
     free(mgr->conns);
     free(mgr->ctls);
     if (mgr->mgmt_fd >= 0) {
@@ -1163,6 +1493,18 @@ int connmgr_pollfds(struct connmgr *mgr, struct pollfd *fds, int max,
     if (mgr->mgmt_fd >= 0 && n < max) {
         fds[n++] = (struct pollfd) { .fd = mgr->mgmt_fd, .events = POLLIN };
     }
+    if (mgr->snoop_fd >= 0 && n < max) {
+        fds[n++] = (struct pollfd) { .fd = mgr->snoop_fd, .events = POLLIN };
+    }
+    for (size_t i = 0; i < mgr->n_snoopers; i++) {
+        struct snooper *s = mgr->snoopers[i];
+        if (!s->dead && n < max) {
+            fds[n++] = (struct pollfd) {
+                .fd = s->fd,
+                .events = POLLIN | (snoop_backlog(s) ? POLLOUT : 0),
+            };
+        }
+    }
     for (size_t i = 0; i < mgr->n_ctls; i++) {
         struct ctl *ctl = mgr->ctls[i];
         if (ctl->passive && ctl->listen_fd >= 0) {
@@ -1268,6 +1610,14 @@ void connmgr_run(struct connmgr *mgr)
         }
     }
     sweep_dead(mgr);
+
+    if (mgr->snoop_fd >= 0 && pstream_pending(mgr->snoop_fd)) {
+        snoop_accept(mgr);
+    }
+    for (size_t i = 0; i < mgr->n_snoopers; i++) {
+        snoop_run(mgr->snoopers[i]);
+    }
+    snoop_sweep(mgr);
 }
 
 /* ---- Asynchronous messages ---- */
@@ -1395,5 +1745,15 @@ void connmgr_send_port_status(struct connmgr *mgr,
 uint64_t connmgr_n_packet_in_drops(const struct connmgr *mgr)
 {
     return mgr->n_pin_drops;
+}
+
+uint64_t connmgr_n_snoop_drops(const struct connmgr *mgr)
+{
+    return mgr->n_snoop_drops;
+}
+
+const char *connmgr_snoop_path(const struct connmgr *mgr)
+{
+    return mgr->snoop_path;
 }
 

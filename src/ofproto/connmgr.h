@@ -48,7 +48,14 @@ struct connmgr_controller {
 
 /* The connection manager of `ofproto`, listening on `mgmt_path` (a UNIX
  * socket created with mode 0600, replacing a stale one).  NULL with `err`
- * filled when the socket cannot be made. */
+ * filled when the socket cannot be made.  When `mgmt_path` ends in
+ * ".mgmt" it also listens on the same path with ".snoop" (OVS's snoop
+ * socket, mode 0600; only logged when it cannot be made): a connection
+ * there says hello and then gets a copy of every message sent to or
+ * received from one active controller's connection (the one with the
+ * highest role, as OVS picks), in that connection's version; it is closed
+ * at once when the bridge has no active controller.  A snooper that does
+ * not read loses copies (connmgr_n_snoop_drops), never stalls anything. */
 struct connmgr *connmgr_create(struct ofproto *ofproto,
                                const char *mgmt_path, char *err,
                                size_t errlen);
@@ -109,6 +116,10 @@ void connmgr_send_port_status(struct connmgr *mgr,
                               enum ofp_port_reason reason,
                               const struct ofp_phy_port *port);
 uint64_t connmgr_n_packet_in_drops(const struct connmgr *mgr);
+/* Copies to snoopers dropped because their output was backed up. */
+uint64_t connmgr_n_snoop_drops(const struct connmgr *mgr);
+/* The snoop socket's path, or NULL when there is none. */
+const char *connmgr_snoop_path(const struct connmgr *mgr);
 /* True when some connection would take an implicit table-miss packet-in
  * (an OpenFlow 1.0 connection that gets packet-ins): without one, a table
  * miss is simply dropped. */

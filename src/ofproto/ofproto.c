@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
+#include <sys/random.h>
 
 #include "dp/flow_hash.h"
 #include "lib/util.h"
@@ -44,6 +45,24 @@ static void add_default_rule(struct ofproto *ofp)
     oftable_insert(ofp->tables[0], r);
 }
 
+/* A version 4 UUID (random). */
+static void random_uuid(uint8_t u[16])
+{
+    size_t got = 0;
+    while (got < 16) {
+        ssize_t n = getrandom(u + got, 16 - got, 0);
+        if (n <= 0) {
+            break;
+        }
+        got += (size_t) n;
+    }
+    for (; got < 16; got++) {   /* no getrandom: still distinct per run */
+        u[got] = (uint8_t) (rand() ^ (int) (dp_time_ms() >> (got % 8)));
+    }
+    u[6] = (uint8_t) ((u[6] & 0x0f) | 0x40);
+    u[8] = (uint8_t) ((u[8] & 0x3f) | 0x80);
+}
+
 struct ofproto *ofproto_create(const char *bridge_name, struct datapath *dp)
 {
     if (!bridge_name || ofproto_lookup(bridge_name)) {
@@ -62,6 +81,7 @@ struct ofproto *ofproto_create(const char *bridge_name, struct datapath *dp)
     ofp->exec_buf = xmalloc(PACKET_HEADROOM + PACKET_MAX_LEN);
     ofp->created_ms = dp_time_ms();
     ofp->miss_send_len = 128;      /* OFP_DEFAULT_MISS_SEND_LEN */
+    random_uuid(ofp->uuid);
     add_default_rule(ofp);
     ofp->next = registry;
     registry = ofp;
@@ -111,6 +131,7 @@ void ofproto_destroy(struct ofproto *ofp)
     free(ofp->exec_buf);
     free(ofp->ports);
     free(ofp->name);
+    free(ofp->learned_cookies);
     free(ofp);
 }
 
@@ -592,7 +613,7 @@ static void install(struct ofproto *ofp, const struct xlate_in *xi,
         if (err == -EINVAL) {
             memset(&mask, 0xff, sizeof mask);
             mask.pad0 = mask.pad1 = mask.pad2 = 0;
-            mask.pad3 = 0;
+            mask.pad3 = mask.pad4 = 0;
             flow_key_mask(&masked, key, &mask);
             err = put_flow(ofp, &masked, &mask, xo, false);
         }
@@ -698,6 +719,22 @@ static void send_packet_ins(struct ofproto *ofp, const struct dp_packet *pkt,
         if (pin->flow.key.pkt_mark) {
             m->value.key.pkt_mark = pin->flow.key.pkt_mark;
             m->mask.key.pkt_mark = UINT32_MAX;
+        }
+        pin_msg.userdata = pin->userdata;
+        pin_msg.userdata_len = pin->userdata_len;
+        static struct ofp_continuation cont;
+        if (pin->pause) {
+            /* What NXT_RESUME needs: the bridge, the input port, the
+             * actions the translation did not run. */
+            memset(&cont, 0, sizeof cont);
+            memcpy(cont.bridge, ofp->uuid, sizeof cont.bridge);
+            const struct ofport *in = ofproto_port_by_ofport(
+                ofp, pin->flow.in_port);
+            cont.odp_port = in ? in->dp_port : 0;
+            cont.n_groups = xo->n_frozen;
+            memcpy(cont.groups, xo->frozen,
+                   xo->n_frozen * sizeof *xo->frozen);
+            pin_msg.cont = &cont;
         }
         connmgr_send_packet_in(ofp->connmgr, &pin_msg, pin->controller_id);
     }
@@ -878,8 +915,82 @@ static void revalidate_flow(struct ofproto *ofp, struct dpflow *f,
     dpflow_set_normal(f, &xi, xo);
 }
 
+/* ---- learn: delete_learned ----
+ *
+ * As OVS's learned_cookies: the flows a learn with delete_learned put in
+ * table T with cookie C go when the last rule with such a learn (into T
+ * with C) is deleted or modified to no longer have it.  The tables are
+ * swept at each revalidation, which every change of the tables is followed
+ * by: a (T, C) seen at the last sweep and not at this one loses its flows
+ * (flow_removed with reason DELETE to those that asked). */
+struct learned_cookie {
+    uint64_t cookie;
+    uint8_t table;
+};
+
+static bool learned_cookie_in(const struct learned_cookie *v, size_t n,
+                              uint8_t table, uint64_t cookie)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].table == table && v[i].cookie == cookie) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void learned_cookies_sweep(struct ofproto *ofp)
+{
+    struct learned_cookie *now = NULL;
+    size_t n_now = 0;
+    for (int t = 0; t < OFP_N_TABLES; t++) {
+        if (!oftable_count(ofp->tables[t])) {
+            continue;
+        }
+        size_t n;
+        struct rule **rules = oftable_rules(ofp->tables[t], &n);
+        for (size_t i = 0; i < n; i++) {
+            for (size_t k = 0; k < rules[i]->n_acts; k++) {
+                const struct ofpact *a = &rules[i]->acts[k];
+                if (a->type != OFPACT_LEARN
+                    || !(a->learn->flags & NX_LEARN_F_DELETE_LEARNED)
+                    || learned_cookie_in(now, n_now, a->learn->table_id,
+                                         a->learn->cookie)) {
+                    continue;
+                }
+                now = xrealloc(now, (n_now + 1) * sizeof *now);
+                now[n_now].table = a->learn->table_id;
+                now[n_now++].cookie = a->learn->cookie;
+            }
+        }
+        free(rules);
+    }
+    uint64_t now_ms = dp_time_ms();
+    for (size_t i = 0; i < ofp->n_learned_cookies; i++) {
+        const struct learned_cookie *lc = &ofp->learned_cookies[i];
+        if (lc->table >= OFP_N_TABLES
+            || learned_cookie_in(now, n_now, lc->table, lc->cookie)) {
+            continue;
+        }
+        size_t n;
+        struct rule **rules = oftable_rules(ofp->tables[lc->table], &n);
+        for (size_t k = 0; k < n; k++) {
+            if (rules[k]->cookie == lc->cookie) {
+                ofproto_rule_send_removed(ofp, rules[k], OFPRR_DELETE, now_ms);
+                oftable_remove(ofp->tables[lc->table], rules[k]);
+                rule_unref(rules[k]);
+            }
+        }
+        free(rules);
+    }
+    free(ofp->learned_cookies);
+    ofp->learned_cookies = now;
+    ofp->n_learned_cookies = n_now;
+}
+
 void ofproto_revalidate(struct ofproto *ofp)
 {
+    learned_cookies_sweep(ofp);     /* learn */
     ofp->need_revalidate = false;
     ofp->n_revalidations++;
     if (!ofp->n_flows) {
@@ -1194,10 +1305,35 @@ void ofproto_rule_send_removed(struct ofproto *ofp, const struct rule *r,
     connmgr_send_flow_removed(ofp->connmgr, &fr);
 }
 
+static void execute_frame(struct ofproto *ofp, const uint8_t *frame,
+                          size_t len, uint32_t in_port,
+                          const struct xflow *md, const struct ofpact *acts,
+                          size_t n_acts, const struct ofp_cont_group *resume,
+                          size_t n_resume);
+
 void ofproto_execute_frame(struct ofproto *ofp, const uint8_t *frame,
                            size_t len, uint32_t in_port,
                            const struct xflow *md, const struct ofpact *acts,
                            size_t n_acts)
+{
+    execute_frame(ofp, frame, len, in_port, md, acts, n_acts, NULL, 0);
+}
+
+void ofproto_resume_frame(struct ofproto *ofp, const uint8_t *frame,
+                          size_t len, const struct xflow *md,
+                          const struct ofp_cont_group *groups, size_t n)
+{
+    /* No groups still resumes (and does nothing more), as OVS's no-op. */
+    static const struct ofp_cont_group none;
+    execute_frame(ofp, frame, len, md->in_port, md, NULL, 0,
+                  n ? groups : &none, n);
+}
+
+static void execute_frame(struct ofproto *ofp, const uint8_t *frame,
+                          size_t len, uint32_t in_port,
+                          const struct xflow *md, const struct ofpact *acts,
+                          size_t n_acts, const struct ofp_cont_group *resume,
+                          size_t n_resume)
 {
     if (len > PACKET_MAX_LEN) {
         return;
@@ -1230,6 +1366,8 @@ void ofproto_execute_frame(struct ofproto *ofp, const uint8_t *frame,
     xi.now_ms = dp_time_ms();
     xi.acts = acts;
     xi.n_acts = n_acts;
+    xi.resume = resume;
+    xi.n_resume = n_resume;
     struct xlate_out *xo = scratch_out();
     xlate(&xi, xo);
     for (size_t i = 0; i < xo->n_rules; i++) {

@@ -2,6 +2,7 @@
 #include "ofproto/ofproto_ofp.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <net/if.h>
 
 #include "dp/datapath.h"
+#include "dp/meter.h"
 #include "dp/vport/netdev_util.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
@@ -51,8 +53,20 @@ struct bundle {
     struct bundle *next;
 };
 
+/* meters: one OpenFlow meter of the bridge, on datapath meter dp_id. */
+struct ofmeter {
+    uint32_t id;
+    uint32_t dp_id;
+    uint16_t flags;
+    uint16_t n_bands;
+    struct ofp_meter_band bands[DP_METER_MAX_BANDS];
+    uint64_t created_ms;
+};
+
 struct ofp_state {
     struct bundle *bundles;
+    struct ofmeter *meters;     /* meters: sorted by id */
+    size_t n_meters;
 };
 
 static void bundle_free(struct bundle *b)
@@ -81,6 +95,10 @@ static void state_free(struct ofproto *ofp)
         st->bundles = b->next;
         bundle_free(b);
     }
+    for (size_t i = 0; i < st->n_meters; i++) {     /* meters */
+        dp_meter_del(datapath_meters(ofp->dp), st->meters[i].dp_id);
+    }
+    free(st->meters);
     free(st);
     ofp->ofp_state = NULL;
 }
@@ -293,7 +311,7 @@ static int check_output_port(uint32_t port)
 /* The actions' checks of OVS's ofpacts_check for a rule in `table_id`
  * (OFPTT_ALL: the table is not known yet; packet_out). */
 static int check_actions(const struct ofpact *acts, size_t n,
-                         uint8_t table_id)
+                         uint8_t table_id, const struct ofp_match *match)
 {
     for (size_t i = 0; i < n; i++) {
         const struct ofpact *a = &acts[i];
@@ -301,6 +319,14 @@ static int check_actions(const struct ofpact *acts, size_t n,
         switch (a->type) {
         case OFPACT_OUTPUT:
             err = check_output_port(a->output.port);
+            break;
+        case OFPACT_LEARN:
+            /* learn: OVS's check_LEARN against the flow's match (the
+             * decoder checked what does not depend on it). */
+            if (match) {
+                err = ofpact_learn_check(a->learn, &match->value,
+                                         &match->mask);
+            }
             break;
         case OFPACT_GOTO_TABLE:
             if (a->u8 >= N_VISIBLE_TABLES
@@ -337,7 +363,7 @@ static int check_flow_mod(const struct ofp_flow_mod *fm)
         }
         int err = check_actions(fm->acts, fm->n_acts,
                                 is_add && fm->table_id == OFPTT_ALL
-                                ? 0 : fm->table_id);
+                                ? 0 : fm->table_id, &fm->match);
         if (err) {
             return err;
         }
@@ -527,7 +553,8 @@ static int modify_flows(struct ofproto *ofp, const struct ofp_flow_mod *fm,
         return 0;
     }
     for (size_t i = 0; i < n; i++) {
-        int err = check_actions(fm->acts, fm->n_acts, rules[i]->table_id);
+        int err = check_actions(fm->acts, fm->n_acts, rules[i]->table_id,
+                                NULL);
         if (!err) {
             err = check_groups(ofp, fm->acts, fm->n_acts);
         }
@@ -576,10 +603,17 @@ static int delete_flows(struct ofproto *ofp, const struct ofp_flow_mod *fm,
     return 0;
 }
 
+static int check_meters(struct ofproto *ofp, const struct ofpact *acts,
+                        size_t n);
+
 static int apply_flow_mod(struct ofproto *ofp, const struct ofp_flow_mod *fm,
                           struct journal *j, uint64_t now_ms)
 {
     int err = check_flow_mod(fm);
+    if (!err && (fm->command == OFPFC_ADD || fm->command == OFPFC_MODIFY
+                 || fm->command == OFPFC_MODIFY_STRICT)) {
+        err = check_meters(ofp, fm->acts, fm->n_acts);
+    }
     if (err) {
         return err;
     }
@@ -940,7 +974,10 @@ static int handle_packet_out(struct ofproto *ofp, const struct ofp_msg *msg)
                && po.in_port != OFPP_CONTROLLER && po.in_port != OFPP_NONE) {
         err = -OFPERR_OFPBRC_BAD_PORT;
     } else {
-        err = check_actions(po.acts, po.n_acts, OFPTT_ALL);
+        err = check_actions(po.acts, po.n_acts, OFPTT_ALL, NULL);
+        if (!err) {
+            err = check_meters(ofp, po.acts, po.n_acts);
+        }
         if (!err) {
             err = check_groups(ofp, po.acts, po.n_acts);
         }
@@ -957,6 +994,53 @@ static int handle_packet_out(struct ofproto *ofp, const struct ofp_msg *msg)
         }
     }
     ofp_packet_out_free(&po);
+    return err;
+}
+
+/* NXT_RESUME: the continuation of one of our NXT_PACKET_IN2s, handed back
+ * with the packet and its metadata.  Everything in it is checked: a
+ * continuation of another bridge (or of none) is NXR_STALE, as OVS says;
+ * bad properties or actions get their decoding error.  The rest of the
+ * actions then runs on the packet as a packet_out's do. */
+static int handle_resume(struct ofproto *ofp, const struct ofp_msg *msg)
+{
+    struct ofp_resume r;
+    int err = ofp_decode_resume(msg, &r);
+    if (err) {
+        return err;
+    }
+    if (!r.continuation) {
+        return -OFPERR_NXR_STALE;       /* nothing to resume */
+    }
+    struct ofp_continuation *k = xmalloc(sizeof *k);
+    err = ofp_decode_continuation(r.continuation, r.continuation_len,
+                                  msg->version, k);
+    if (!err && memcmp(k->bridge, ofp->uuid, sizeof k->bridge)) {
+        err = -OFPERR_NXR_STALE;
+    }
+    for (size_t g = 0; !err && g < k->n_groups; g++) {
+        err = check_actions(k->groups[g].acts, k->groups[g].n_acts,
+                            OFPTT_ALL, NULL);
+    }
+    uint32_t in_port = r.metadata.value.in_port;
+    if (!err && !r.metadata.mask.in_port) {
+        in_port = OFPP_NONE;        /* a metadata without in_port */
+    }
+    if (!err && in_port >= OFPP_MAX && in_port != OFPP_LOCAL
+        && in_port != OFPP_CONTROLLER && in_port != OFPP_NONE) {
+        err = -OFPERR_OFPBRC_BAD_PORT;
+    }
+    if (!err) {
+        struct xflow md = r.metadata.value;
+        md.in_port = in_port;
+        ofproto_resume_frame(ofp, r.packet, r.len, &md, k->groups,
+                             k->n_groups);
+        if (ofp->need_revalidate) {
+            ofproto_revalidate(ofp);
+        }
+    }
+    ofp_continuation_free(k);
+    free(k);
     return err;
 }
 
@@ -1329,7 +1413,8 @@ static int handle_table_stats(struct ofproto *ofp, struct ofconn *conn,
         struct ofp_table_stats ts;
         memset(&ts, 0, sizeof ts);
         ts.table_id = (uint8_t) t;
-        snprintf(ts.name, sizeof ts.name, "table%d", t);
+        /* No name, as OVS (a table has one only when configured):
+         * ovs-ofctl --names would print "table=table0". */
         ts.max_entries = TABLE_MAX_ENTRIES;
         ts.active_count = (uint32_t) oftable_count(ofp->tables[t]);
         ts.lookup_count = ofp->table_lookups[t];
@@ -1486,6 +1571,33 @@ static int handle_group_features(struct ofconn *conn,
 }
 
 /* A multipart reply with no entries, or with fixed entries of zeros. */
+/* Queue configuration (1.0-1.3 QUEUE_GET_CONFIG, 1.4+ QUEUE_DESC): ports
+ * have no queues, so a known port (or any) gets the empty answer OVS gives
+ * a port without QoS, and a named queue (1.4+) OVS's error for one the
+ * port lacks. */
+static int handle_queue_get_config(struct ofproto *ofp, struct ofconn *conn,
+                                   const struct ofp_msg *msg)
+{
+    uint32_t port, queue;
+    int err = ofp_decode_queue_get_config_request(msg, &port, &queue);
+    if (err) {
+        return err;
+    }
+    if (port != OFPP_NONE ? !ofproto_port_by_ofport(ofp, port)
+                          : !ofp->n_ports) {
+        return port != OFPP_NONE ? -OFPERR_OFPQOFC_BAD_PORT
+                                 : -OFPERR_OFPQOFC_BAD_QUEUE;
+    }
+    if (queue != OFPQ_ALL) {
+        /* OVS: the netdev finds no such queue (ENOENT). */
+        return -OFPERR_NXQOFC_QUEUE_ERROR;
+    }
+    struct ofpbuf b = OFPBUF_INIT;
+    ofp_encode_queue_get_config_reply(&b, msg, port);
+    send_and_free(conn, &b);
+    return 0;
+}
+
 static int reply_mp_zeros(struct ofconn *conn, const struct ofp_msg *msg,
                           size_t n_entries, size_t entry_len)
 {
@@ -1571,10 +1683,7 @@ static int handle_table_features(struct ofconn *conn,
         ofpbuf_put_be16(&b, 0);                 /* length, below */
         ofpbuf_put_u8(&b, (uint8_t) t);         /* table_id */
         ofpbuf_put_zeros(&b, 5);
-        char name[32];
-        memset(name, 0, sizeof name);
-        snprintf(name, sizeof name, "table%d", t);
-        ofpbuf_put(&b, name, sizeof name);
+        ofpbuf_put_zeros(&b, 32);               /* name: none, as OVS */
         ofpbuf_put_be64(&b, 0);                 /* metadata_match */
         ofpbuf_put_be64(&b, 0);                 /* metadata_write */
         ofpbuf_put_be32(&b, 0);                 /* config */
@@ -1627,6 +1736,351 @@ static int handle_tlv_table_request(struct ofconn *conn,
     ofpbuf_put_be16(&b, 64);      /* max_fields */
     ofpbuf_put_zeros(&b, 10);
     ofp_msg_finish(&b, start);
+    send_and_free(conn, &b);
+    return 0;
+}
+
+/* ---- meters ---- */
+
+/* The bridge's meter `id`, or NULL. */
+static struct ofmeter *meter_find(struct ofproto *ofp, uint32_t id)
+{
+    struct ofp_state *st = ofp->ofp_state;
+    if (!st) {
+        return NULL;
+    }
+    size_t lo = 0, hi = st->n_meters;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (st->meters[mid].id < id) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo < st->n_meters && st->meters[lo].id == id ? &st->meters[lo]
+                                                        : NULL;
+}
+
+bool ofproto_meter_dp_id(struct ofproto *ofp, uint32_t meter_id,
+                         uint32_t *dp_id)
+{
+    const struct ofmeter *m = meter_find(ofp, meter_id);
+    if (m) {
+        *dp_id = m->dp_id;
+    }
+    return m != NULL;
+}
+
+/* As OVS's ofproto_check_ofpacts: every meter an action list names
+ * exists (OFPMMFC_INVALID_METER). */
+static int check_meters(struct ofproto *ofp, const struct ofpact *acts,
+                        size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        /* As OVS's check_METER, then its ofproto_check_ofpacts. */
+        uint32_t id = acts[i].meter.meter_id;
+        if (acts[i].type == OFPACT_METER
+            && (!id || id > OFPM_MAX || !meter_find(ofp, id))) {
+            return -OFPERR_OFPMMFC_INVALID_METER;
+        }
+    }
+    return 0;
+}
+
+static bool rule_uses_meter(const struct rule *r, uint32_t id)
+{
+    for (size_t i = 0; i < r->n_acts; i++) {
+        if (r->acts[i].type == OFPACT_METER
+            && r->acts[i].meter.meter_id == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The rules of every table that use meter `id` (all: any meter);
+ * malloc'd. */
+static struct rule **meter_rules(struct ofproto *ofp, uint32_t id, bool all,
+                                 size_t *n)
+{
+    struct rule **out = NULL;
+    size_t k = 0, cap = 0;
+    for (int t = 0; t < OFP_N_TABLES; t++) {
+        if (!oftable_count(ofp->tables[t])) {
+            continue;
+        }
+        size_t nr;
+        struct rule **rules = oftable_rules(ofp->tables[t], &nr);
+        for (size_t i = 0; i < nr; i++) {
+            bool uses = false;
+            for (size_t a = 0; a < rules[i]->n_acts && !uses; a++) {
+                uses = rules[i]->acts[a].type == OFPACT_METER;
+            }
+            if (uses && (all || rule_uses_meter(rules[i], id))) {
+                if (k == cap) {
+                    cap = cap ? 2 * cap : 8;
+                    out = xrealloc(out, cap * sizeof *out);
+                }
+                out[k++] = rules[i];
+            }
+        }
+        free(rules);
+    }
+    *n = k;
+    return out;
+}
+
+/* The datapath configuration of `mc` (checked by the caller). */
+static void meter_dp_config(const struct ofp_meter_config *mc,
+                            struct dp_meter_config *dc)
+{
+    memset(dc, 0, sizeof *dc);
+    dc->flags = mc->flags;
+    dc->n_bands = mc->n_bands;
+    for (uint16_t i = 0; i < mc->n_bands; i++) {
+        dc->bands[i].type = mc->bands[i].type;
+        dc->bands[i].prec_level = mc->bands[i].prec_level;
+        dc->bands[i].rate = mc->bands[i].rate;
+        dc->bands[i].burst_size = mc->bands[i].burst_size;
+    }
+}
+
+/* OVS's checks of a meter's configuration (ofproto.c, dpif.c and its
+ * userspace datapath), in its order. */
+static int check_meter_config(const struct ofp_meter_config *mc)
+{
+    if (mc->meter_id == 0) {
+        return -OFPERR_OFPMMFC_INVALID_METER;
+    }
+    if (mc->meter_id > OFPM_MAX && mc->meter_id != OFPM_SLOWPATH
+        && mc->meter_id != OFPM_CONTROLLER) {
+        return -OFPERR_OFPMMFC_INVALID_METER;
+    }
+    if (mc->n_bands > DP_METER_MAX_BANDS) {
+        return -OFPERR_OFPMMFC_OUT_OF_BANDS;
+    }
+    if (!(mc->flags & (OFPMF_KBPS | OFPMF_PKTPS))
+        || ((mc->flags & OFPMF_KBPS) && (mc->flags & OFPMF_PKTPS))) {
+        return -OFPERR_OFPMMFC_BAD_FLAGS;
+    }
+    if (!mc->n_bands) {
+        return -OFPERR_OFPMMFC_OUT_OF_BANDS;
+    }
+    for (uint16_t i = 0; i < mc->n_bands; i++) {
+        if (!mc->bands[i].rate) {
+            return -OFPERR_OFPMMFC_BAD_RATE;
+        }
+    }
+    if (mc->flags & ~(OFPMF_KBPS | OFPMF_PKTPS | OFPMF_BURST | OFPMF_STATS)) {
+        return -OFPERR_OFPMMFC_BAD_FLAGS;
+    }
+    return 0;
+}
+
+static void meter_record(struct ofmeter *m, const struct ofp_meter_config *mc)
+{
+    m->flags = mc->flags;
+    m->n_bands = mc->n_bands;
+    memcpy(m->bands, mc->bands, mc->n_bands * sizeof *mc->bands);
+}
+
+/* Removes meter `m` of the bridge and the rules that use it (with
+ * flow_removed, reason meter_delete, as OVS). */
+static void meter_remove(struct ofproto *ofp, struct ofmeter *m,
+                         uint64_t now_ms)
+{
+    struct ofp_state *st = ofp->ofp_state;
+    size_t n;
+    struct rule **rules = meter_rules(ofp, m->id, false, &n);
+    for (size_t i = 0; i < n; i++) {
+        oftable_remove(ofp->tables[rules[i]->table_id], rules[i]);
+        ofproto_rule_send_removed(ofp, rules[i], OFPRR_METER_DELETE, now_ms);
+        rule_unref(rules[i]);
+    }
+    free(rules);
+    dp_meter_del(datapath_meters(ofp->dp), m->dp_id);
+    size_t k = (size_t) (m - st->meters);
+    memmove(&st->meters[k], &st->meters[k + 1],
+            (st->n_meters - k - 1) * sizeof *st->meters);
+    st->n_meters--;
+    ofp->need_revalidate = true;
+}
+
+static int meter_add(struct ofproto *ofp, const struct ofp_meter_config *mc)
+{
+    if (meter_find(ofp, mc->meter_id)) {
+        return -OFPERR_OFPMMFC_METER_EXISTS;
+    }
+    struct dp_meters *dm = datapath_meters(ofp->dp);
+    uint32_t dp_id;
+    if (dp_meter_id_alloc(dm, &dp_id)) {
+        return -OFPERR_OFPMMFC_OUT_OF_METERS;
+    }
+    struct dp_meter_config dc;
+    meter_dp_config(mc, &dc);
+    char err[128];
+    if (dp_meter_set(dm, dp_id, &dc, err, sizeof err)) {
+        VLOG_WARN("%s: meter %" PRIu32 ": %s", ofp->name, mc->meter_id, err);
+        dp_meter_del(dm, dp_id);
+        return -OFPERR_OFPMMFC_BAD_BAND;
+    }
+    struct ofp_state *st = state_of(ofp);
+    size_t k = 0;
+    while (k < st->n_meters && st->meters[k].id < mc->meter_id) {
+        k++;
+    }
+    st->meters = xrealloc(st->meters, (st->n_meters + 1)
+                                      * sizeof *st->meters);
+    memmove(&st->meters[k + 1], &st->meters[k],
+            (st->n_meters - k) * sizeof *st->meters);
+    st->n_meters++;
+    struct ofmeter *m = &st->meters[k];
+    memset(m, 0, sizeof *m);
+    m->id = mc->meter_id;
+    m->dp_id = dp_id;
+    m->created_ms = dp_time_ms();
+    meter_record(m, mc);
+    return 0;
+}
+
+static int meter_modify(struct ofproto *ofp, const struct ofp_meter_config *mc)
+{
+    struct ofmeter *m = meter_find(ofp, mc->meter_id);
+    if (!m) {
+        return -OFPERR_OFPMMFC_UNKNOWN_METER;
+    }
+    struct dp_meter_config dc;
+    meter_dp_config(mc, &dc);
+    char err[128];
+    if (dp_meter_set(datapath_meters(ofp->dp), m->dp_id, &dc, err,
+                     sizeof err)) {
+        VLOG_WARN("%s: meter %" PRIu32 ": %s", ofp->name, mc->meter_id, err);
+        return -OFPERR_OFPMMFC_BAD_BAND;
+    }
+    meter_record(m, mc);        /* created_ms stays, as OVS */
+    return 0;
+}
+
+static int handle_meter_mod(struct ofproto *ofp, const struct ofp_msg *msg)
+{
+    struct ofp_meter_mod mm;
+    int err = ofp_decode_meter_mod(msg, &mm);
+    if (!err && mm.command != OFPMC_DELETE) {
+        err = check_meter_config(&mm.meter);
+    }
+    if (!err) {
+        switch (mm.command) {
+        case OFPMC_ADD:
+            err = meter_add(ofp, &mm.meter);
+            break;
+        case OFPMC_MODIFY:
+            err = meter_modify(ofp, &mm.meter);
+            break;
+        case OFPMC_DELETE: {
+            struct ofp_state *st = ofp->ofp_state;
+            uint64_t now = dp_time_ms();
+            ofproto_pull_stats_all();   /* deleted rules get their counts */
+            if (mm.meter.meter_id == OFPM_ALL) {
+                while (st && st->n_meters) {
+                    meter_remove(ofp, &st->meters[st->n_meters - 1], now);
+                }
+            } else if (mm.meter.meter_id) {
+                struct ofmeter *m = meter_find(ofp, mm.meter.meter_id);
+                if (m) {
+                    meter_remove(ofp, m, now);
+                }
+            }
+            break;
+        }
+        }
+    }
+    ofp_meter_mod_free(&mm);
+    if (ofp->need_revalidate) {
+        ofproto_revalidate(ofp);
+    }
+    return err;
+}
+
+static void meter_reply_one(struct ofproto *ofp, struct ofp_mp_reply *r,
+                            const struct ofmeter *m, bool stats,
+                            uint64_t now)
+{
+    struct ofp_meter_config mc = {
+        .meter_id = m->id, .flags = m->flags, .n_bands = m->n_bands,
+        .bands = (struct ofp_meter_band *) m->bands,
+    };
+    if (!stats) {
+        ofp_put_meter_config(r, &mc);
+        return;
+    }
+    struct dp_meter_stats ds;
+    dp_meter_get_stats(datapath_meters(ofp->dp), m->dp_id, &ds);
+    struct ofp_meter_band_stats bs[DP_METER_MAX_BANDS];
+    memset(bs, 0, sizeof bs);
+    for (uint16_t i = 0; i < m->n_bands && i < ds.n_bands; i++) {
+        bs[i].packet_count = ds.bands[i].packets;
+        bs[i].byte_count = ds.bands[i].bytes;
+    }
+    size_t n_rules;
+    free(meter_rules(ofp, m->id, false, &n_rules));
+    uint64_t age = now > m->created_ms ? now - m->created_ms : 0;
+    struct ofp_meter_stats ms = {
+        .meter_id = m->id, .flow_count = (uint32_t) n_rules,
+        .packet_in_count = ds.packets, .byte_in_count = ds.bytes,
+        .duration_sec = (uint32_t) (age / 1000),
+        .duration_nsec = (uint32_t) (age % 1000 * 1000000),
+        .n_bands = m->n_bands, .bands = bs,
+    };
+    ofp_put_meter_stats(r, &ms);
+}
+
+static int handle_meter_request(struct ofproto *ofp, struct ofconn *conn,
+                                const struct ofp_msg *msg)
+{
+    uint32_t id;
+    int err = ofp_decode_meter_request(msg, &id);
+    if (err) {
+        return err;
+    }
+    const struct ofmeter *one = NULL;
+    if (id != OFPM_ALL) {
+        one = meter_find(ofp, id);
+        if (!one) {
+            return -OFPERR_OFPMMFC_UNKNOWN_METER;
+        }
+    }
+    bool stats = msg->type == OFPTYPE_METER_STATS_REQUEST;
+    uint64_t now = dp_time_ms();
+    struct ofpbuf b = OFPBUF_INIT;
+    struct ofp_mp_reply r;
+    ofp_mp_reply_init(&r, &b, msg);
+    struct ofp_state *st = ofp->ofp_state;
+    if (one) {
+        meter_reply_one(ofp, &r, one, stats, now);
+    } else {
+        for (size_t i = 0; st && i < st->n_meters; i++) {
+            meter_reply_one(ofp, &r, &st->meters[i], stats, now);
+        }
+    }
+    ofp_mp_reply_finish(&r);
+    send_and_free(conn, &b);
+    return 0;
+}
+
+/* The datapath's real limits: DP_METER_MAX meters shared by its bridges,
+ * DP_METER_MAX_BANDS bands, drop and dscp_remark, every flag. */
+static int handle_meter_features(struct ofconn *conn,
+                                 const struct ofp_msg *msg)
+{
+    struct ofp_meter_features mf = {
+        .max_meters = DP_METER_MAX,
+        .band_types = (1u << OFPMBT_DROP) | (1u << OFPMBT_DSCP_REMARK),
+        .capabilities = OFPMF_KBPS | OFPMF_PKTPS | OFPMF_BURST | OFPMF_STATS,
+        .max_bands = DP_METER_MAX_BANDS, .max_color = 0,
+    };
+    struct ofpbuf b = OFPBUF_INIT;
+    ofp_encode_meter_features_reply(&b, msg, &mf);
     send_and_free(conn, &b);
     return 0;
 }
@@ -1691,13 +2145,19 @@ int ofproto_ofp_handle(struct ofproto *ofp, struct ofconn *conn,
         return handle_group_features(conn, msg);
     case OFPTYPE_GROUP_MOD:
         return handle_group_mod(ofp, msg);
-    case OFPTYPE_QUEUE_STATS_REQUEST:
+    case OFPTYPE_QUEUE_GET_CONFIG_REQUEST:
     case OFPTYPE_QUEUE_DESC_STATS_REQUEST:
+        return handle_queue_get_config(ofp, conn, msg);
+    case OFPTYPE_QUEUE_STATS_REQUEST:
+        return reply_mp_zeros(conn, msg, 0, 0);
+    /* meters */
+    case OFPTYPE_METER_MOD:
+        return handle_meter_mod(ofp, msg);
     case OFPTYPE_METER_STATS_REQUEST:
     case OFPTYPE_METER_CONFIG_STATS_REQUEST:
-        return reply_mp_zeros(conn, msg, 0, 0);
+        return handle_meter_request(ofp, conn, msg);
     case OFPTYPE_METER_FEATURES_STATS_REQUEST:
-        return reply_mp_zeros(conn, msg, 1, 16);   /* no meters */
+        return handle_meter_features(conn, msg);
     case OFPTYPE_TABLE_FEATURES_STATS_REQUEST:
         return handle_table_features(conn, msg);
     case OFPTYPE_TABLE_DESC_REQUEST:
@@ -1710,8 +2170,7 @@ int ofproto_ofp_handle(struct ofproto *ofp, struct ofconn *conn,
     case OFPTYPE_NXT_CT_FLUSH:
         return -OFPERR_NXBAC_CT_DATAPATH_SUPPORT;  /* no conntrack yet */
     case OFPTYPE_NXT_RESUME:
-        return -OFPERR_NXR_NOT_SUPPORTED;      /* no continuations yet */
-    case OFPTYPE_METER_MOD:
+        return handle_resume(ofp, msg);
     default:
         return -OFPERR_OFPBRC_BAD_TYPE;
     }

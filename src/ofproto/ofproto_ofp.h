@@ -8,6 +8,9 @@
 #ifndef VS_OFPROTO_OFPROTO_OFP_H
 #define VS_OFPROTO_OFPROTO_OFP_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "ofp/ofp_msgs.h"
 
 struct ofconn;
@@ -21,5 +24,11 @@ int ofproto_ofp_handle(struct ofproto *ofproto, struct ofconn *conn,
 
 /* `conn` is closing: its open bundles are discarded. */
 void ofproto_ofp_conn_closed(struct ofproto *ofproto, struct ofconn *conn);
+
+/* meters: the datapath meter (dp/meter.h) that OpenFlow meter `meter_id`
+ * of the bridge runs on, in *dp_id; false when the bridge has no such
+ * meter (xlate then meters nothing). */
+bool ofproto_meter_dp_id(struct ofproto *ofproto, uint32_t meter_id,
+                         uint32_t *dp_id);
 
 #endif

@@ -101,6 +101,13 @@ struct ofproto {
     void *ofp_state;           /* ofproto_ofp.c's (bundles) */
     struct group_table *groups;    /* OpenFlow groups (group.h) */
     void (*ofp_state_free)(struct ofproto *);
+    uint8_t uuid[16];          /* random: names the bridge in the
+                                * continuations of its packet-ins */
+
+    /* learn: the (table, cookie) of every learn with delete_learned in
+     * the tables at the last sweep (ofproto.c). */
+    struct learned_cookie *learned_cookies;
+    size_t n_learned_cookies;
 
     struct ofproto *next;      /* the registry */
 };
@@ -158,6 +165,14 @@ void ofproto_execute_frame(struct ofproto *ofp, const uint8_t *frame,
                            size_t len, uint32_t in_port,
                            const struct xflow *md, const struct ofpact *acts,
                            size_t n_acts);
+
+/* NXT_RESUME: runs a continuation's groups of actions on one frame, with
+ * the metadata `md` (in_port included) the packet-in carried, and
+ * executes the result as ofproto_execute_frame does. */
+struct ofp_cont_group;
+void ofproto_resume_frame(struct ofproto *ofp, const uint8_t *frame,
+                          size_t len, const struct xflow *md,
+                          const struct ofp_cont_group *groups, size_t n);
 
 /* The registry (first bridge). */
 struct ofproto *ofproto_registry(void);

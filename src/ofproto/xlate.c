@@ -1,12 +1,14 @@
 /* Translation of a packet through the tables into datapath actions and a
  * megaflow mask; NORMAL (MAC learning, flooding, VLANs) lives here too. */
 #include "ofproto/xlate.h"
+#include "ofproto/ofproto_ofp.h"
 
 #include <arpa/inet.h>
 #include <endian.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dp/net_headers.h"
@@ -25,6 +27,12 @@ struct xctx {
     int n_resubmits;
     uint8_t table_id;
     const struct rule *rule;   /* whose actions run, NULL for packet_out's */
+    uint64_t cookie;           /* its cookie; UINT64_MAX: none */
+    bool paused;               /* controller(pause) ran: stop everything,
+                                * freezing what is left on the way out */
+    /* learn: the flows learned, added when the translation ends. */
+    struct pending_learn *learned;
+    size_t n_learned;
 };
 
 /* ---- trace ---- */
@@ -548,6 +556,7 @@ static void do_resubmit(struct xctx *c, uint32_t in_port, uint8_t table)
     uint32_t saved = c->flow.in_port;
     uint8_t saved_table = c->table_id;
     const struct rule *saved_rule = c->rule;
+    uint64_t saved_cookie = c->cookie;
     if (in_port != OFPP_IN_PORT) {
         c->flow.in_port = in_port;
     }
@@ -557,7 +566,10 @@ static void do_resubmit(struct xctx *c, uint32_t in_port, uint8_t table)
     c->flow.in_port = saved;
     c->table_id = saved_table;
     c->rule = saved_rule;
+    c->cookie = saved_cookie;
 }
+
+static bool do_action(struct xctx *c, const struct ofpact *a);
 
 /* xlate_FN(c, a) of OFPACTS translates action `a`; false stops the rest of
  * the rule's actions. */
@@ -566,13 +578,14 @@ static void do_resubmit(struct xctx *c, uint32_t in_port, uint8_t table)
 OFPACTS
 #undef OFPACT
 
-static void add_pin(struct xctx *c, uint8_t reason, uint64_t cookie,
-                    uint16_t max_len, uint16_t controller_id)
+static struct xlate_pin *add_pin(struct xctx *c, uint8_t reason,
+                                 uint64_t cookie, uint16_t max_len,
+                                 uint16_t controller_id)
 {
     struct xlate_out *o = c->out;
     o->slow = true;
     if (o->n_pins >= XLATE_MAX_PINS) {
-        return;
+        return NULL;
     }
     commit(c);     /* the packet_in shows the packet as modified so far */
     struct xlate_pin *pin = &o->pins[o->n_pins++];
@@ -583,6 +596,54 @@ static void add_pin(struct xctx *c, uint8_t reason, uint64_t cookie,
     pin->controller_id = controller_id;
     pin->acts_len = o->acts.len;
     pin->flow = c->flow;
+    pin->userdata = NULL;
+    pin->userdata_len = 0;
+    pin->pause = false;
+    return pin;
+}
+
+/* A paused translation keeps acts[0..n) of the rule (or input) that was
+ * running, with its table and cookie, for the continuation. */
+static void freeze(struct xctx *c, uint8_t table_id, uint64_t cookie,
+                   const struct ofpact *acts, size_t n)
+{
+    struct xlate_out *o = c->out;
+    if (!n) {
+        return;
+    }
+    if (o->n_frozen >= XLATE_MAX_FROZEN) {
+        o->error = "Too many frozen actions";   /* the rest is lost */
+        return;
+    }
+    struct ofp_cont_group *g = &o->frozen[o->n_frozen++];
+    g->table_id = table_id;
+    g->cookie = cookie;
+    g->acts = acts;
+    g->n_acts = n;
+}
+
+/* Runs acts[0..n) of one rule (or the input's) at table `table_id` with
+ * `cookie`; when an action pauses the translation, freezes the rest. */
+static void run_actions(struct xctx *c, uint8_t table_id, uint64_t cookie,
+                        const struct ofpact *acts, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct ofpact *a = &acts[i];
+        if (c->in->trace) {
+            struct dstr s = DSTR_INIT;
+            ofpacts_format(a, 1, &s);
+            trace(c, action_indent(c), "%s", dstr_str(&s));
+            dstr_free(&s);
+        }
+        bool go_on = do_action(c, a);
+        if (c->paused) {
+            freeze(c, table_id, cookie, acts + i + 1, n - i - 1);
+            return;
+        }
+        if (!go_on) {
+            return;
+        }
+    }
 }
 
 static void do_controller(struct xctx *c, const struct ofpact *a)
@@ -598,8 +659,24 @@ static void do_controller(struct xctx *c, const struct ofpact *a)
                      : c->in->acts ? OFPR_PACKET_OUT
                      : table_miss ? OFPR_NO_MATCH
                      : OFPR_ACTION;
-    add_pin(c, reason, c->rule ? c->rule->cookie : UINT64_MAX,
-            a->output.max_len, a->output.controller_id);
+    struct xlate_pin *pin = add_pin(c, reason, c->cookie, a->output.max_len,
+                                    a->output.controller_id);
+    if (pin && a->type == OFPACT_CONTROLLER) {
+        pin->userdata = a->output.userdata_len ? a->output.userdata : NULL;
+        pin->userdata_len = a->output.userdata_len;
+        pin->pause = a->output.pause;
+    }
+    if (a->type == OFPACT_CONTROLLER && a->output.pause) {
+        /* As OVS: the rest waits for an NXT_RESUME of the packet_in's
+         * continuation, whatever the packet-in format of the controllers
+         * (only NXT_PACKET_IN2 carries the continuation; a controller
+         * that gets another format cannot resume). */
+        c->paused = true;
+        c->out->paused = true;
+        trace(c, action_indent(c) + 1, "-> packet_in to the controller, "
+              "pausing");
+        return;
+    }
     trace(c, action_indent(c) + 1, "-> packet_in to the controller");
 }
 
@@ -616,11 +693,13 @@ static bool xlate_output(struct xctx *c, const struct ofpact *a)
         if (c->in->acts && c->depth == 0) {
             uint8_t saved = c->table_id;
             const struct rule *saved_rule = c->rule;
+            uint64_t saved_cookie = c->cookie;
             c->depth++;
             do_table(c, 0);
             c->depth--;
             c->table_id = saved;
             c->rule = saved_rule;
+            c->cookie = saved_cookie;
         }
         break;
     case OFPP_NONE: break;
@@ -1099,6 +1178,292 @@ static bool xlate_group(struct xctx *c, const struct ofpact *a)
     return true;
 }
 
+/* meters: the batch runs through the datapath meter of the bridge's
+ * OpenFlow meter (a meter that is gone meters nothing). */
+static bool xlate_meter(struct xctx *c, const struct ofpact *a)
+{
+    uint32_t dp_id;
+    if (ofproto_meter_dp_id(c->ofp, a->meter.meter_id, &dp_id)) {
+        action_put_meter(&c->out->acts, dp_id);
+    }
+    return true;
+}
+
+/* ---- learn and fin_timeout ----
+ *
+ * A learn builds a flow from the packet's fields as the actions have left
+ * them and adds it to its table, or refreshes the same flow (same match and
+ * priority, as OVS's MODIFY_STRICT) when it is there: identical, only its
+ * hard timeout starts again; different, it is modified in place.  The flows
+ * go in when the translation ends, so that, as in OVS 2.4+, a translation
+ * never sees what it learned itself.  Only a real packet learns
+ * (in->may_learn, as OVS's allow_side_effects: not revalidation, not
+ * ofproto/trace of a flow, which prints OVS's "suppressing side effects"
+ * line instead; a trace that runs a packet, may_learn set, learns and
+ * prints the learned flow as OVS's trace with a packet does).
+ *
+ * The datapath flow of a translation that ran a learn is a slow-path
+ * (userspace) flow, as for a controller action: every packet comes up and
+ * learns again.  OVS instead installs a fast-path flow and keeps a cache of
+ * the translation's side effects (xlate_cache XC_LEARN) that its
+ * revalidators replay from the datapath flow's statistics; that needs a
+ * side-effect cache this switch does not have, and the slow path is what
+ * keeps learning exact (every packet refreshes the learned flow's hard
+ * timeout and moves a MAC that moved). */
+
+struct pending_learn {
+    struct ofp_flow_spec spec;
+    uint16_t flags;            /* OFPFF_* */
+};
+
+static mf_value learn_mask_bits(unsigned ofs, unsigned n)
+{
+    mf_value m = n >= 128 ? ~(mf_value) 0 : ((mf_value) 1 << n) - 1;
+    return m << ofs;
+}
+
+static struct ofpact *learned_act(struct ofp_flow_spec *s,
+                                  enum ofpact_type type)
+{
+    s->acts = xrealloc(s->acts, (s->n_acts + 1) * sizeof *s->acts);
+    struct ofpact *a = &s->acts[s->n_acts++];
+    memset(a, 0, sizeof *a);
+    a->type = type;
+    return a;
+}
+
+/* The flow_mod OVS's learn_execute() makes of `l` for the flow `x`. */
+static void learn_build(const struct ofpact_learn *l, const struct xflow *x,
+                        struct ofp_flow_spec *s)
+{
+    memset(s, 0, sizeof *s);
+    s->priority = l->priority;
+    s->table_id = l->table_id;
+    s->cookie = l->cookie;
+    s->idle_timeout = l->idle_timeout;
+    s->hard_timeout = l->hard_timeout;
+    s->out_port = OFPP_NONE;
+    if (l->fin_idle_timeout || l->fin_hard_timeout) {
+        struct ofpact *a = learned_act(s, OFPACT_FIN_TIMEOUT);
+        a->fin.idle = l->fin_idle_timeout;
+        a->fin.hard = l->fin_hard_timeout;
+    }
+    for (size_t i = 0; i < l->n_specs; i++) {
+        const struct learn_spec *sp = &l->specs[i];
+        mf_value v = sp->src
+            ? (mf_get(sp->src, x) >> sp->src_ofs)
+              & learn_mask_bits(0, sp->n_bits)
+            : sp->imm;
+        switch (sp->dst_type) {
+        case LEARN_DST_MATCH: {
+            mf_value m = learn_mask_bits(sp->dst_ofs, sp->n_bits);
+            mf_set_masked(sp->dst, &s->match.value, v << sp->dst_ofs, m);
+            mf_set_masked(sp->dst, &s->match.mask, m, m);
+            break;
+        }
+        case LEARN_DST_LOAD: {
+            struct ofpact *a = learned_act(s, OFPACT_LOAD);
+            a->load.field = sp->dst;
+            a->load.ofs = sp->dst_ofs;
+            a->load.n_bits = sp->n_bits;
+            a->load.value = v;
+            break;
+        }
+        case LEARN_DST_OUTPUT:
+            if (sp->n_bits <= 16 || !(v >> 16)) {
+                uint32_t port = (uint16_t) v;
+                if (port < OFPP_MAX || port == OFPP_IN_PORT
+                    || port == OFPP_FLOOD || port == OFPP_LOCAL
+                    || port == OFPP_ALL) {
+                    learned_act(s, OFPACT_OUTPUT)->output.port = port;
+                }
+            }
+            break;
+        }
+    }
+}
+
+/* The number of flows of table `table` with cookie `cookie`, counting
+ * those this translation learned so far. */
+static size_t learned_count(const struct xctx *c, uint8_t table,
+                            uint64_t cookie)
+{
+    size_t n, count = 0;
+    struct rule **rules = oftable_rules(c->ofp->tables[table], &n);
+    for (size_t i = 0; i < n; i++) {
+        count += rules[i]->cookie == cookie;
+    }
+    free(rules);
+    for (size_t i = 0; i < c->n_learned; i++) {
+        count += c->learned[i].spec.table_id == table
+                 && c->learned[i].spec.cookie == cookie;
+    }
+    return count;
+}
+
+static void trace_learned(struct xctx *c, const struct ofp_flow_spec *s,
+                          uint16_t flags)
+{
+    if (!c->in->trace) {
+        return;
+    }
+    struct dstr d = DSTR_INIT;
+    dstr_printf(&d, "table=%u ", s->table_id);
+    ofp_match_format(&s->match, -1, &d);
+    if (d.len && dstr_str(&d)[d.len - 1] == ' ') {
+        d.len--;
+        ((char *) dstr_str(&d))[d.len] = '\0';
+    }
+    dstr_printf(&d, " priority=%u", s->priority);
+    if (s->cookie) {
+        dstr_printf(&d, " cookie=%#" PRIx64, s->cookie);
+    }
+    if (s->idle_timeout) {
+        dstr_printf(&d, " idle=%u", s->idle_timeout);
+    }
+    if (s->hard_timeout) {
+        dstr_printf(&d, " hard=%u", s->hard_timeout);
+    }
+    if (flags & OFPFF_SEND_FLOW_REM) {
+        dstr_put(&d, " send_flow_rem");
+    }
+    dstr_put(&d, " actions=");
+    ofpacts_format(s->acts, s->n_acts, &d);
+    trace(c, action_indent(c) + 1, "-> %s", dstr_str(&d));
+    dstr_free(&d);
+}
+
+static bool xlate_learn(struct xctx *c, const struct ofpact *a)
+{
+    const struct ofpact_learn *l = a->learn;
+    /* The learned flow depends on the source bits: match them. */
+    for (size_t i = 0; i < l->n_specs; i++) {
+        const struct learn_spec *sp = &l->specs[i];
+        if (sp->src) {
+            mf_value m = learn_mask_bits(sp->src_ofs, sp->n_bits);
+            mf_set_masked(sp->src, &c->out->wc, m, m);
+        }
+    }
+    /* Every packet must come up to learn (see above). */
+    c->out->slow = true;
+    struct pending_learn p;
+    learn_build(l, &c->flow, &p.spec);
+    p.flags = l->flags & NX_LEARN_F_SEND_FLOW_REM ? OFPFF_SEND_FLOW_REM : 0;
+    /* OVS's last table (254) is hidden and read-only: no learning in it. */
+    bool hidden = l->table_id >= OFP_N_TABLES - 1;
+    bool exists = !hidden
+                  && oftable_find_strict(c->ofp->tables[l->table_id],
+                                         &p.spec.match, p.spec.priority);
+    bool success = exists || !l->limit
+                   || learned_count(c, l->table_id, l->cookie) < l->limit;
+    /* As OVS's allow_side_effects: ofproto/trace of a flow (may_learn
+     * false) only says what it would do (nor does it write result_dst).
+     * Revalidation (no trace) computes the result, to translate as the
+     * packet did. */
+    bool side_effects = c->in->may_learn;
+    if (c->in->trace && !side_effects) {
+        trace(c, action_indent(c) + 1, ">> suppressing side effects, so "
+              "learn action ignored");
+        ofpacts_free(p.spec.acts, p.spec.n_acts);
+        return true;
+    }
+    trace_learned(c, &p.spec, p.flags);
+    if (hidden) {
+        trace(c, action_indent(c) + 1, ">>>> LEARN action execution failed "
+              "(OFPBRC_EPERM). <<<<");
+        ofpacts_free(p.spec.acts, p.spec.n_acts);
+        return true;
+    }
+    if (l->flags & NX_LEARN_F_WRITE_RESULT && l->result_dst) {
+        mf_value bit = learn_mask_bits(l->result_ofs, 1);
+        write_field(c, l->result_dst, success ? bit : 0, bit);
+        trace(c, action_indent(c) + 1, "-> %s[%u] is now %s",
+              l->result_dst->nxm_name, l->result_ofs, success ? "0x1" : "0");
+    }
+    if (!success) {
+        trace(c, action_indent(c) + 1, "-> Limit exceeded, learn failed");
+    }
+    if (side_effects && success) {
+        c->learned = xrealloc(c->learned,
+                              (c->n_learned + 1) * sizeof *c->learned);
+        c->learned[c->n_learned++] = p;
+    } else {
+        ofpacts_free(p.spec.acts, p.spec.n_acts);
+    }
+    return true;
+}
+
+static bool same_actions(const struct ofpact *a, size_t na,
+                         const struct ofpact *b, size_t nb)
+{
+    struct dstr x = DSTR_INIT, y = DSTR_INIT;
+    ofpacts_format(a, na, &x);
+    ofpacts_format(b, nb, &y);
+    bool same = !strcmp(dstr_str(&x), dstr_str(&y));
+    dstr_free(&x);
+    dstr_free(&y);
+    return same;
+}
+
+/* Adds or refreshes the flows the translation learned. */
+static void learn_commit(struct xctx *c)
+{
+    for (size_t i = 0; i < c->n_learned; i++) {
+        struct pending_learn *p = &c->learned[i];
+        struct ofp_flow_spec *s = &p->spec;
+        struct oftable *t = c->ofp->tables[s->table_id];
+        struct rule *old = oftable_find_strict(t, &s->match, s->priority);
+        if (old && old->idle_timeout == s->idle_timeout
+            && old->hard_timeout == s->hard_timeout
+            && old->cookie == s->cookie && old->flags == p->flags
+            && same_actions(old->acts, old->n_acts, s->acts, s->n_acts)) {
+            old->modified_ms = c->in->now_ms;   /* hard timeout restarts */
+        } else if (old) {
+            rule_set_actions(old, s->acts, s->n_acts);
+            oftable_set_timeouts(t, old, s->idle_timeout, s->hard_timeout);
+            old->cookie = s->cookie;
+            old->flags = p->flags;
+            old->modified_ms = c->in->now_ms;
+            c->ofp->need_revalidate = true;
+        } else {
+            struct rule *r = rule_create(s, s->table_id, c->in->now_ms);
+            r->flags = p->flags;
+            oftable_insert(t, r);
+            c->ofp->need_revalidate = true;
+        }
+        ofpacts_free(s->acts, s->n_acts);
+    }
+    free(c->learned);
+    c->learned = NULL;
+    c->n_learned = 0;
+}
+
+static bool xlate_fin_timeout(struct xctx *c, const struct ofpact *a)
+{
+    /* A FIN or RST must come up to shorten the rule's timeouts: the
+     * megaflow matches those two bits (OVS replays them from the datapath
+     * flow's TCP flags instead, through its xlate cache). */
+    c->out->wc.key.tcp_flags |= htons(TCP_F_FIN | TCP_F_RST);
+    uint16_t flags = ntohs(c->flow.key.tcp_flags);
+    if (!c->rule || !c->in->may_learn
+        || !(flags & (TCP_F_FIN | TCP_F_RST))) {
+        return true;
+    }
+    /* OVS's ofproto_rule_reduce_timeouts(). */
+    struct rule *r = (struct rule *) c->rule;
+    uint16_t idle = r->idle_timeout, hard = r->hard_timeout;
+    if (a->fin.idle && (!idle || idle > a->fin.idle)) {
+        idle = a->fin.idle;
+    }
+    if (a->fin.hard && (!hard || hard > a->fin.hard)) {
+        hard = a->fin.hard;
+    }
+    if (idle != r->idle_timeout || hard != r->hard_timeout) {
+        oftable_set_timeouts(c->ofp->tables[r->table_id], r, idle, hard);
+    }
+    return true;
+}
+
 /* Runs one action; false stops the rest of this action list. */
 static bool do_action(struct xctx *c, const struct ofpact *a)
 {
@@ -1162,21 +1527,11 @@ static void do_table(struct xctx *c, uint8_t table_id)
     }
     trace_rule(c, r);
     c->rule = r;
+    c->cookie = r->cookie;
     if (c->out->n_rules < XLATE_MAX_RULES) {
         c->out->rules[c->out->n_rules++] = r;
     }
-    for (size_t i = 0; i < r->n_acts; i++) {
-        const struct ofpact *a = &r->acts[i];
-        if (c->in->trace) {
-            struct dstr s = DSTR_INIT;
-            ofpacts_format(a, 1, &s);
-            trace(c, action_indent(c), "%s", dstr_str(&s));
-            dstr_free(&s);
-        }
-        if (!do_action(c, a)) {
-            break;
-        }
-    }
+    run_actions(c, table_id, r->cookie, r->acts, r->n_acts);
 }
 
 void xlate(const struct xlate_in *in, struct xlate_out *out)
@@ -1197,6 +1552,9 @@ void xlate(const struct xlate_in *in, struct xlate_out *out)
     out->slow = false;
     out->n_pins = 0;
     out->n_group_hits = 0;
+    out->paused = false;
+    out->n_frozen = 0;
+    c.cookie = UINT64_MAX;
 
     /* Fields every translation depends on, as OVS: the input port, the
      * Ethernet type and, for IP, the fragment bits. */
@@ -1210,13 +1568,28 @@ void xlate(const struct xlate_in *in, struct xlate_out *out)
     }
     const struct ofport *in_port = ofproto_port_by_ofport(c.ofp,
                                                           in->flow.in_port);
-    if (in->acts) {
-        /* packet_out: its actions, as if a rule of table 0 had them. */
-        for (size_t i = 0; i < in->n_acts; i++) {
-            if (!do_action(&c, &in->acts[i])) {
+    if (in->resume) {
+        /* NXT_RESUME: the continuation's groups, in order, each with its
+         * rule's table and cookie; a new pause freezes this group's rest
+         * and the groups after it. */
+        for (size_t g = 0; g < in->n_resume; g++) {
+            const struct ofp_cont_group *grp = &in->resume[g];
+            c.table_id = grp->table_id;
+            c.cookie = grp->cookie;
+            c.rule = NULL;
+            run_actions(&c, grp->table_id, grp->cookie, grp->acts,
+                        grp->n_acts);
+            if (c.paused) {
+                for (size_t h = g + 1; h < in->n_resume; h++) {
+                    freeze(&c, in->resume[h].table_id, in->resume[h].cookie,
+                           in->resume[h].acts, in->resume[h].n_acts);
+                }
                 break;
             }
         }
+    } else if (in->acts) {
+        /* packet_out: its actions, as if a rule of table 0 had them. */
+        run_actions(&c, 0, UINT64_MAX, in->acts, in->n_acts);
     } else if (in_port && in_port->config & (OFPPC_NO_RECV
                                              | OFPPC_PORT_DOWN)) {
         trace(&c, 1, "%s is %s: dropping", in_port->name,
@@ -1228,6 +1601,9 @@ void xlate(const struct xlate_in *in, struct xlate_out *out)
         do_table(&c, 0);
     }
     out->final = c.flow;
+    if (c.n_learned) {
+        learn_commit(&c);     /* learn */
+    }
     if (out->acts.overflow) {
         /* Too many actions for one flow: drop rather than half-forward. */
         action_buf_init(&out->acts);
@@ -1242,7 +1618,7 @@ void xlate_megaflow_mask(const struct xlate_out *out,
     mask->in_port = UINT32_MAX;
     mask->recirc_id = UINT32_MAX;
     mask->pad0 = mask->pad1 = mask->pad2 = 0;
-    mask->pad3 = 0;
+    mask->pad3 = mask->pad4 = 0;
     /* A tag consulted and found absent is matched whole.  It matches the
      * same packets (an absent tag is all zeros), and it is what the datapath
      * syntax says: no vlan() means "untagged", parsed as the full mask, so

@@ -10,6 +10,7 @@
 
 #include "dp/actions.h"
 #include "lib/dstr.h"
+#include "ofp/ofp_msgs.h"
 #include "ofp/xflow.h"
 
 struct ofproto;
@@ -30,6 +31,10 @@ struct xlate_in {
     const struct ofpact *acts;  /* packet_out: these actions instead of
                                  * table 0 (output:TABLE runs table 0) */
     size_t n_acts;
+    /* NXT_RESUME: these groups of actions (a continuation's), each with
+     * its table and cookie, instead of table 0. */
+    const struct ofp_cont_group *resume;
+    size_t n_resume;
 };
 
 /* A packet_in the translation asks for: a controller action, or a table
@@ -45,7 +50,15 @@ struct xlate_pin {
     uint16_t controller_id;
     size_t acts_len;        /* datapath actions that came before it */
     struct xflow flow;      /* metadata, registers, tunnel at that point */
+    const uint8_t *userdata;    /* controller(userdata=...): the action's */
+    uint16_t userdata_len;
+    bool pause;             /* controller(pause): the translation stopped
+                             * here; xlate_out.frozen is what is left */
 };
+
+/* The most groups a paused translation leaves (one per rule on the
+ * resubmit stack, and those of the continuation being resumed). */
+#define XLATE_MAX_FROZEN 128
 
 struct xlate_out {
     struct action_buf acts;
@@ -70,6 +83,12 @@ struct xlate_out {
     struct xlate_group_hit {
         uint32_t group_id, bucket_id;
     } group_hits[XLATE_MAX_GROUP_HITS];
+    /* controller(pause): the actions not run, the paused rule's first,
+     * then its callers' (pointing into the rules' or the input's actions:
+     * valid until the tables change). */
+    bool paused;
+    size_t n_frozen;
+    struct ofp_cont_group frozen[XLATE_MAX_FROZEN];
 };
 
 /* Translates `in` into `out`. */

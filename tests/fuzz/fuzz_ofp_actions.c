@@ -59,8 +59,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (b1.size != b2.size || (b1.size && memcmp(b1.data, b2.data, b1.size))) {
         fail("encoding not stable");
     }
-    free(acts);
-    free(acts2);
+    ofpacts_free(acts, n);
+    ofpacts_free(acts2, n2);
     ofpbuf_uninit(&b1);
     ofpbuf_uninit(&b2);
     return 0;

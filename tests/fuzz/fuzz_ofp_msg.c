@@ -142,6 +142,30 @@ static void one(const struct ofp_msg *m)
         }
         break;
     }
+    case OFPTYPE_QUEUE_GET_CONFIG_REQUEST:
+    case OFPTYPE_QUEUE_DESC_STATS_REQUEST: {
+        uint32_t port, queue;
+        if (!ofp_decode_queue_get_config_request(m, &port, &queue)) {
+            /* The (empty) reply decodes. */
+            ofp_encode_queue_get_config_reply(&b, m, port);
+            struct ofp_queue_config *qs;
+            size_t n;
+            if (ofp_msg_decode(b.data, b.size, &m2)
+                || ofp_decode_queue_get_config_reply(&m2, &qs, &n) || n) {
+                fail("queue config reply");
+            }
+        }
+        break;
+    }
+    case OFPTYPE_QUEUE_GET_CONFIG_REPLY:
+    case OFPTYPE_QUEUE_DESC_STATS_REPLY: {
+        struct ofp_queue_config *qs;
+        size_t n;
+        if (!ofp_decode_queue_get_config_reply(m, &qs, &n)) {
+            free(qs);
+        }
+        break;
+    }
     case OFPTYPE_PORT_DESC_STATS_REQUEST: {
         uint32_t port;
         ofp_decode_port_desc_request(m, &port);
@@ -176,6 +200,19 @@ static void one(const struct ofp_msg *m)
             if (ofp_msg_decode(b.data, b.size, &m2)
                 || m2.type != OFPTYPE_ROLE_REPLY) {
                 fail("role reply");
+            }
+        }
+        break;
+    }
+    case OFPTYPE_ROLE_STATUS: {
+        struct ofp_role_status rs, rs2;
+        if (!ofp_decode_role_status(m, &rs)) {
+            if (!ofp_encode_role_status(&b, m->version, &rs)
+                || ofp_msg_decode(b.data, b.size, &m2)
+                || m2.type != OFPTYPE_ROLE_STATUS
+                || ofp_decode_role_status(&m2, &rs2)
+                || memcmp(&rs, &rs2, sizeof rs)) {
+                fail("role status round trip");
             }
         }
         break;

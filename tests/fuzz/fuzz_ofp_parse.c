@@ -77,13 +77,13 @@ static void actions_only(const char *in)
         if (!err[0]) {
             fail("error without a message", in, "", "");
         }
-        free(acts);
+        ofpacts_free(acts, n);
         return;
     }
     struct dstr out = DSTR_INIT;
     ofpacts_format(acts, n, &out);
     dstr_free(&out);
-    free(acts);
+    ofpacts_free(acts, n);
 }
 
 static const char *const action_names[] = {

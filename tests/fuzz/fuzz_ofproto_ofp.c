@@ -7,7 +7,9 @@
  * real tables.  Each message is copied into an exactly sized buffer, so
  * ASan sees a read past it.  The connection and the connection manager are
  * stand-ins defined here (link-time substitution: connmgr.o is not pulled
- * in); what they are sent is checked to frame. */
+ * in); what they are sent is checked to frame (a packet-in with a
+ * continuation as NXT_PACKET_IN2 too).  The bridge's uuid is fixed so that
+ * NXT_RESUMEs can name it. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,6 +88,24 @@ void connmgr_send_packet_in(struct connmgr *mgr,
     if (pin->len > pin->total_len) {
         abort();
     }
+    /* A pause's continuation is encoded for the connection: it must
+     * frame and decode back. */
+    struct ofpbuf b = OFPBUF_INIT;
+    ofp_encode_packet_in(&b, OFP13_VERSION, OFP_PIF_NXT2, pin);
+    struct ofp_msg m;
+    struct ofp_packet_in back;
+    if (ofp_msg_decode(b.data, b.size, &m) || ofp_decode_packet_in(&m, &back)) {
+        abort();
+    }
+    if (pin->cont && back.continuation_len) {
+        static struct ofp_continuation k;
+        if (ofp_decode_continuation(back.continuation, back.continuation_len,
+                                    OFP13_VERSION, &k)) {
+            abort();
+        }
+        ofp_continuation_free(&k);
+    }
+    ofpbuf_uninit(&b);
 }
 
 void connmgr_send_flow_removed(struct connmgr *mgr,
@@ -122,6 +142,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void) vport_memory_ops.type;
     struct datapath *dp = datapath_create("fuzz");
     struct ofproto *ofp = ofproto_create("br0", dp);
+    /* The bridge the seeds' NXT_RESUMEs name (a real one is random). */
+    memset(ofp->uuid, 0x11, sizeof ofp->uuid);
     for (uint32_t i = 1; i <= 2; i++) {
         char name[16], err[VPORT_ERR_MAX];
         snprintf(name, sizeof name, "p%u", i);

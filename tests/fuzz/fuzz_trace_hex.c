@@ -132,8 +132,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         xi.trace = &steps;
         struct xlate_out *xo = xmalloc(sizeof *xo);
         xlate(&xi, xo);
-        xflow_format_exact(&xi.flow, &out);
-        xflow_format_exact(&xo->final, &out);
+        format_packet_flow(&xi.flow, &out);
+        format_packet_flow(&xo->final, &out);
         struct ofp_match mega = { .value = xi.flow, .mask = xo->wc };
         ofp_match_format(&mega, -1, &out);
         char acts[4096];

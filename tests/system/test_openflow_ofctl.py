@@ -209,6 +209,17 @@ def scenario(side, proto, target_kind):
     text = step("dump-ports-desc", ofctl("dump-ports-desc", t))
     assert " 2(p2): addr:02:00:00:00:02:02" in text, text
 
+    # queue-get-config: ports without queues (OVS's have no QoS) answer
+    # with none; an unknown port and a named queue are errors.
+    def ofctl_rc(*args):
+        p = side.ofctl(*o, *args, check=False)
+        return f"{p.stdout}{p.stderr}rc={p.returncode}\n"
+    text = step("queue-get-config", ofctl_rc("queue-get-config", t))
+    assert "rc=0" in text, text
+    step("queue-get-config 2", ofctl_rc("queue-get-config", t, "2"))
+    step("queue-get-config 9", ofctl_rc("queue-get-config", t, "9"))
+    step("queue-get-config 1 5", ofctl_rc("queue-get-config", t, "1", "5"))
+
     # packet-out: a frame out of port 2, seen by h2.
     with Capture(h2, "ether proto 0x88b5") as cap:
         assert ofctl("packet-out", t, "none", "output:2", FRAME) == ""
@@ -280,3 +291,44 @@ def test_ofctl(switch, proto, target, vswitchd_factory,
             ref = dict(results["ovs"])
             for name, text in results["vswitch"]:
                 compare(ref[name], text, name)
+
+
+# set_field, load and the mod_* actions: what the switch keeps of each, as
+# dump-flows prints it back in every version after an add in every version
+# (vswitchd must print what OVS prints: ofp_actions.h, actions_wire.h).
+SET_FIELD_FLOWS = [
+    "actions=set_field:5->reg1,load:6->NXM_NX_REG2[],"
+    "load:5->NXM_NX_REG3[0..3],set_field:5/0x5->reg4",
+    "tcp,actions=set_field:00:00:00:00:00:02->eth_dst,"
+    "mod_dl_src:00:00:00:00:00:01,mod_tp_dst:80,set_field:81->tcp_src",
+    "ip,actions=set_field:8->ip_dscp,mod_nw_tos:16,set_field:1->nw_ecn,"
+    "load:1->NXM_NX_IP_ECN[],mod_nw_dst:10.0.0.1",
+    "actions=mod_vlan_vid:5,set_field:0x1064->vlan_tci",
+    "ipv6,actions=set_field:2001:db8::1->ipv6_src,"
+    "set_field:0x12345/0xfffff->ipv6_label",
+]
+VERSIONS = [(), ("-O", "OpenFlow13"), ("-O", "OpenFlow15")]
+
+
+def set_field_dumps(side):
+    t = f"unix:{side.mgmt}"
+    out = []
+    for flow in SET_FIELD_FLOWS:
+        for v1 in VERSIONS:
+            side.ofctl("del-flows", t)
+            p = side.ofctl(*v1, "add-flow", t, flow, check=False)
+            out.append(f"{v1} add {flow}: rc={p.returncode} {p.stderr}")
+            for v2 in VERSIONS:
+                text = side.ofctl(*v2, "--no-stats", "dump-flows", t).stdout
+                out.append(f"{v1} -> {v2}: {text}")
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize("switch", ["ovs", "vswitch"])
+def test_set_field_dumps(switch, vswitchd_factory, ovs_sandbox_factory):
+    with make_sides(switch, TAG, vswitchd_factory, ovs_sandbox_factory,
+                    nhosts=0) as sides:
+        results = {side.kind: set_field_dumps(side) for side in sides}
+        assert "set_field:0x5->reg1" in results["ovs"], results["ovs"]
+        if switch == "vswitch":
+            compare(results["ovs"], results["vswitch"], "set_field dumps")

@@ -17,6 +17,7 @@
 
 #include "dp/actions.h"
 #include "dp/datapath.h"
+#include "dp/meter.h"
 #include "lib/vlog.h"
 
 /* ------------------------------------------------------ frames and sums */
@@ -323,6 +324,78 @@ static void test_output_missing_port(void **state)
     assert_int_equal(st.n_missing_port_drops, 2);
     assert_int_equal(vport_memory_tx_count(datapath_port_get(fx->dp, fx->out)),
                      0);
+}
+
+/* A meter of 1 packet/s with a burst of 2: the first two packets pass
+ * (the bucket starts full), the next three are over the rate, dropped and
+ * counted as datapath_drop_meter; the meter and its band count them. */
+static void test_meter_drops(void **state)
+{
+    struct fx *fx = *state;
+    struct dp_meter_config cfg = {
+        .flags = DP_METER_F_PKTPS | DP_METER_F_BURST, .n_bands = 1,
+        .bands = { { .type = DP_METER_BAND_DROP, .rate = 1,
+                     .burst_size = 2 } },
+    };
+    char err[128];
+    struct dp_meters *mt = datapath_meters(fx->dp);
+    uint32_t id;
+    assert_int_equal(dp_meter_id_alloc(mt, &id), 0);
+    assert_int_equal(dp_meter_set(mt, id, &cfg, err, sizeof err), 0);
+    struct frame f;
+    build(&f, false, IPPROTO_UDP, false, 10);
+    char text[64];
+    snprintf(text, sizeof text, "meter(%u)", id);
+    struct action_buf b;
+    acts_then_out(fx, text, &b);
+    int sent = 0;
+    for (int i = 0; i < 5; i++) {
+        sent += run(fx, &f, &b) >= 0;
+    }
+    assert_int_equal(sent, 2);
+    struct dp_drop_stats ds;
+    datapath_get_drops(fx->dp, &ds);
+    assert_int_equal(ds.n[DP_DROP_METER], 3);
+    struct dp_meter_stats ms;
+    assert_int_equal(dp_meter_get_stats(mt, id, &ms), 0);
+    assert_int_equal(ms.packets, 5);
+    assert_int_equal(ms.bytes, 5 * f.len);
+    assert_int_equal(ms.bands[0].packets, 3);
+    assert_int_equal(ms.bands[0].bytes, 3 * f.len);
+    /* A meter that is gone lets everything through, as OVS. */
+    dp_meter_del(mt, id);
+    assert_true(run(fx, &f, &b) >= 0);
+}
+
+/* A dscp_remark band over its rate raises AF11 to AF12 (prec_level 1) and
+ * fixes the IPv4 checksum; the packet is still sent. */
+static void test_meter_dscp_remark(void **state)
+{
+    struct fx *fx = *state;
+    struct dp_meter_config cfg = {
+        .flags = DP_METER_F_PKTPS | DP_METER_F_BURST, .n_bands = 1,
+        .bands = { { .type = DP_METER_BAND_DSCP_REMARK, .prec_level = 1,
+                     .rate = 1, .burst_size = 1 } },
+    };
+    char err[128];
+    struct dp_meters *mt = datapath_meters(fx->dp);
+    uint32_t id;
+    assert_int_equal(dp_meter_id_alloc(mt, &id), 0);
+    assert_int_equal(dp_meter_set(mt, id, &cfg, err, sizeof err), 0);
+    struct frame f;
+    build(&f, false, IPPROTO_UDP, false, 10);
+    f.d[f.l3 + 1] = 10 << 2 | 1;            /* AF11, ECN 01 */
+    frame_fix_sums(&f);
+    char text[64];
+    snprintf(text, sizeof text, "meter(%u)", id);
+    struct action_buf b;
+    acts_then_out(fx, text, &b);
+    assert_int_equal(run(fx, &f, &b), f.len);       /* within the burst */
+    assert_int_equal(fx->got[f.l3 + 1], 10 << 2 | 1);
+    assert_int_equal(run(fx, &f, &b), f.len);       /* over: remarked */
+    assert_int_equal(fx->got[f.l3 + 1], 12 << 2 | 1);
+    assert_int_equal(rd16(fx->got + f.l3 + 10), ipv4_csum(fx->got + f.l3));
+    dp_meter_del(mt, id);
 }
 
 static void test_set_eth_masked(void **state)
@@ -796,6 +869,7 @@ static const char *const samples[N_DP_ACTION_TYPES] = {
                              "flags(key)))",
     [DP_ACTION_DROP] = "1,drop",
     [DP_ACTION_TRUNC] = "trunc(64)",
+    [DP_ACTION_METER] = "meter(7)",
 };
 
 /* No entry has a variable payload yet: the form a variable one will use
@@ -1146,6 +1220,10 @@ int main(void)
         cmocka_unit_test(test_format_parse_round_trip),
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_every_listed_action),
+        cmocka_unit_test_setup_teardown(test_meter_drops, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_meter_dscp_remark, fx_setup,
+                                        fx_teardown),
         cmocka_unit_test(test_format_wrong_size),
         cmocka_unit_test(test_recursion_limit),
         cmocka_unit_test(test_deferred_overflow),

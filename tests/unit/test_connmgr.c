@@ -41,6 +41,11 @@ static int teardown(void **state)
     connmgr_destroy(f->mgr);
     struct stat st;
     assert_int_not_equal(stat(f->path, &st), 0);   /* unlinked */
+    char snoop[160];
+    snprintf(snoop, sizeof snoop, "%s/br0.snoop", f->dir);
+    assert_int_not_equal(stat(snoop, &st), 0);
+    snprintf(snoop, sizeof snoop, "%s/ctl.sock", f->dir);
+    unlink(snoop);
     rmdir(f->dir);
     h_destroy(&f->h);
     free(f);
@@ -529,6 +534,347 @@ static void test_fail_mode(void **state)
     assert_int_equal(oftable_count(f->h.ofp->tables[0]), 1);
 }
 
+/* ---- Snoop ---- */
+
+static int unix_connect(const char *path)
+{
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    assert_true(strlen(path) < sizeof sun.sun_path);
+    memcpy(sun.sun_path, path, strlen(path) + 1);
+    assert_int_equal(connect(fd, (struct sockaddr *) &sun, sizeof sun), 0);
+    return fd;
+}
+
+/* An active "unix:" controller of the bridge: the test listens, the
+ * connmgr connects; both hellos done at `version`.  *lfd: the listener. */
+static int ctl_open(struct fix *f, uint8_t version, int *lfd)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/ctl.sock", f->dir);
+    unlink(path);
+    *lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    memcpy(sun.sun_path, path, strlen(path) + 1);
+    assert_int_equal(bind(*lfd, (struct sockaddr *) &sun, sizeof sun), 0);
+    assert_int_equal(listen(*lfd, 4), 0);
+    char target[200];
+    snprintf(target, sizeof target, "unix:%s", path);
+    struct connmgr_controller c = { .target = target };
+    connmgr_set_controllers(f->mgr, &c, 1, 0, CONNMGR_FAIL_STANDALONE);
+    int fd = -1;
+    for (int i = 0; i < 200 && fd < 0; i++) {
+        connmgr_run(f->mgr);
+        struct pollfd p = { .fd = *lfd, .events = POLLIN };
+        if (poll(&p, 1, 5) == 1) {
+            fd = accept(*lfd, NULL, NULL);
+        }
+    }
+    assert_true(fd >= 0);
+    uint8_t buf[1024];
+    assert_true(cli_recv_type(f, fd, 0, buf, sizeof buf) > 0);
+    struct ofpbuf b = OFPBUF_INIT;
+    ofp_encode_hello(&b, 1u << version, 1);
+    cli_send_buf(fd, &b);
+    ofpbuf_uninit(&b);
+    for (int i = 0; i < 5; i++) {
+        connmgr_run(f->mgr);
+    }
+    assert_true(connmgr_controller_connected(f->mgr));
+    return fd;
+}
+
+/* A snooper: connected, the switch's hello read; with `hello`, its own
+ * sent. */
+static int snoop_open(struct fix *f, bool hello)
+{
+    const char *path = connmgr_snoop_path(f->mgr);
+    assert_non_null(path);
+    int fd = unix_connect(path);
+    uint8_t buf[1024];
+    assert_true(cli_recv_type(f, fd, 0, buf, sizeof buf) > 0);
+    if (hello) {
+        struct ofpbuf b = OFPBUF_INIT;
+        ofp_encode_hello(&b, OFP_SUPPORTED_VERSIONS, 1);
+        cli_send_buf(fd, &b);
+        ofpbuf_uninit(&b);
+        connmgr_run(f->mgr);
+    }
+    return fd;
+}
+
+static void send_echo(int fd, uint8_t version, uint32_t xid, size_t len)
+{
+    static uint8_t payload[65000];
+    struct ofpbuf b = OFPBUF_INIT;
+    ofp_encode_echo(&b, version, false, xid, payload, len);
+    cli_send_buf(fd, &b);
+    ofpbuf_uninit(&b);
+}
+
+static void test_snoop(void **state)
+{
+    struct fix *f = *state;
+    struct stat st;
+    char path[160];
+    snprintf(path, sizeof path, "%s/br0.snoop", f->dir);
+    assert_string_equal(connmgr_snoop_path(f->mgr), path);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+
+    /* No active controller: closed at once, without a hello. */
+    int s = unix_connect(path);
+    uint8_t buf[65536];
+    assert_int_equal(cli_recv(f, s, buf, sizeof buf), 0);
+    close(s);
+
+    int lfd;
+    int ctl = ctl_open(f, OFP13_VERSION, &lfd);
+    s = snoop_open(f, false);
+    /* Before the snooper's hello nothing is copied. */
+    send_echo(ctl, OFP13_VERSION, 10, 3);
+    assert_int_equal(cli_recv_type(f, ctl, 3, buf, sizeof buf), 11);
+    struct ofpbuf b = OFPBUF_INIT;
+    ofp_encode_hello(&b, 1u << OFP10_VERSION, 1);
+    cli_send_buf(s, &b);
+    connmgr_run(f->mgr);
+
+    /* Both directions, in order, in the controller's version (1.3 while
+     * the snooper said 1.0). */
+    send_echo(ctl, OFP13_VERSION, 11, 5);
+    assert_int_equal(cli_recv_type(f, ctl, 3, buf, sizeof buf), 13);
+    ofp_encode_simple(&b, OFP13_VERSION, OFPTYPE_BARRIER_REQUEST, OFPF_STD,
+                      12);
+    cli_send_buf(ctl, &b);
+    assert_true(cli_recv_type(f, ctl, 21, buf, sizeof buf) > 0);
+    static const uint8_t want[][3] = {  /* type, xid, length */
+        { 2, 11, 13 }, { 3, 11, 13 }, { 20, 12, 8 }, { 21, 12, 8 },
+    };
+    for (size_t i = 0; i < 4; i++) {
+        int n = cli_recv(f, s, buf, sizeof buf);
+        assert_int_equal(n, want[i][2]);
+        assert_int_equal(buf[0], OFP13_VERSION);
+        assert_int_equal(buf[1], want[i][0]);
+        assert_int_equal(ofp_get_be32(buf + 4), want[i][1]);
+    }
+    /* What the snooper sends is thrown away: no reply, still open. */
+    send_echo(s, OFP10_VERSION, 13, 0);
+    send_echo(ctl, OFP13_VERSION, 14, 0);
+    assert_true(cli_recv_type(f, ctl, 3, buf, sizeof buf) > 0);
+    int n = cli_recv(f, s, buf, sizeof buf);
+    assert_int_equal(n, 8);
+    assert_int_equal(buf[1], 2);
+    assert_int_equal(ofp_get_be32(buf + 4), 14);
+
+    /* The mgmt socket's messages are not a controller's: not copied. */
+    int m = cli_open(f, OFP13_VERSION);
+    send_echo(m, OFP13_VERSION, 15, 0);
+    assert_true(cli_recv_type(f, m, 3, buf, sizeof buf) > 0);
+    close(m);
+    n = cli_recv(f, s, buf, sizeof buf);
+    assert_int_equal(buf[1], 3);            /* the reply to 14 */
+    assert_int_equal(ofp_get_be32(buf + 4), 14);
+    struct pollfd p = { .fd = s, .events = POLLIN };
+    connmgr_run(f->mgr);
+    assert_int_equal(poll(&p, 1, 20), 0);
+
+    /* The controller removed: its snoopers are closed. */
+    connmgr_set_controllers(f->mgr, NULL, 0, 0, CONNMGR_FAIL_STANDALONE);
+    assert_true(wait_eof(f, s));
+    ofpbuf_uninit(&b);
+    close(s);
+    close(ctl);
+    close(lfd);
+}
+
+/* A snooper that does not read: the controller is answered all along,
+ * copies past the bound are dropped and counted, and what the snooper
+ * finally reads is whole messages. */
+static void test_snoop_slow(void **state)
+{
+    struct fix *f = *state;
+    int lfd;
+    int ctl = ctl_open(f, OFP13_VERSION, &lfd);
+    int s = snoop_open(f, true);
+    uint8_t buf[65536];
+    assert_int_equal(connmgr_n_snoop_drops(f->mgr), 0);
+    for (uint32_t xid = 100; xid < 200; xid++) {
+        send_echo(ctl, OFP13_VERSION, xid, 60000);
+        int n = cli_recv_type(f, ctl, 3, buf, sizeof buf);
+        assert_int_equal(n, 60008);
+        assert_int_equal(ofp_get_be32(buf + 4), xid);
+    }
+    uint64_t drops = connmgr_n_snoop_drops(f->mgr);
+    assert_true(drops > 100);
+    assert_true(drops < 200);
+
+    size_t got = 0;
+    uint32_t last = 0;
+    for (;;) {
+        struct pollfd p = { .fd = s, .events = POLLIN };
+        connmgr_run(f->mgr);
+        if (poll(&p, 1, 50) != 1) {
+            break;
+        }
+        int n = cli_recv(f, s, buf, sizeof buf);
+        assert_int_equal(n, 60008);
+        assert_true(buf[1] == 2 || buf[1] == 3);
+        uint32_t xid = ofp_get_be32(buf + 4);
+        assert_true(xid >= last && xid < 200);
+        last = xid;
+        got++;
+    }
+    assert_int_equal(got + drops, 200);
+    assert_int_equal(connmgr_n_snoop_drops(f->mgr), drops);
+
+    /* After draining it gets copies again. */
+    send_echo(ctl, OFP13_VERSION, 300, 1);
+    assert_true(cli_recv_type(f, ctl, 3, buf, sizeof buf) > 0);
+    assert_int_equal(cli_recv(f, s, buf, sizeof buf), 9);
+    assert_int_equal(ofp_get_be32(buf + 4), 300);
+    close(s);
+    close(ctl);
+    close(lfd);
+}
+
+/* A snooper stays with its controller across reconnects (OVS keeps its
+ * monitors on the rconn). */
+static void test_snoop_reconnect(void **state)
+{
+    struct fix *f = *state;
+    int lfd;
+    int ctl = ctl_open(f, OFP13_VERSION, &lfd);
+    int s = snoop_open(f, true);
+    uint8_t buf[1024];
+    close(ctl);
+    ctl = -1;
+    for (int i = 0; i < 400 && ctl < 0; i++) {     /* back-off: 1 s */
+        connmgr_run(f->mgr);
+        struct pollfd p = { .fd = lfd, .events = POLLIN };
+        if (poll(&p, 1, 10) == 1) {
+            ctl = accept(lfd, NULL, NULL);
+        }
+    }
+    assert_true(ctl >= 0);
+    assert_true(cli_recv_type(f, ctl, 0, buf, sizeof buf) > 0);
+    struct ofpbuf b = OFPBUF_INIT;
+    ofp_encode_hello(&b, 1u << OFP14_VERSION, 1);
+    cli_send_buf(ctl, &b);
+    ofpbuf_uninit(&b);
+    send_echo(ctl, OFP14_VERSION, 42, 0);
+    assert_true(cli_recv_type(f, ctl, 3, buf, sizeof buf) > 0);
+    /* Neither hello is copied; the echo and its reply are, in 1.4. */
+    assert_int_equal(cli_recv(f, s, buf, sizeof buf), 8);
+    assert_int_equal(buf[0], OFP14_VERSION);
+    assert_int_equal(buf[1], 2);
+    assert_int_equal(ofp_get_be32(buf + 4), 42);
+    assert_int_equal(cli_recv(f, s, buf, sizeof buf), 8);
+    assert_int_equal(buf[1], 3);
+    close(s);
+    close(ctl);
+    close(lfd);
+}
+
+/* ---- ROLE_STATUS ---- */
+
+/* The next role status on fd within a few runs: its role, reason and
+ * generation id; false when none comes (other messages are skipped). */
+static bool recv_role_status(struct fix *f, int fd, uint8_t *version,
+                             struct ofp_role_status *rs)
+{
+    uint8_t buf[1024];
+    for (int i = 0; i < 5; i++) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        connmgr_run(f->mgr);
+        if (poll(&p, 1, 20) != 1) {
+            continue;
+        }
+        int n = cli_recv(f, fd, buf, sizeof buf);
+        assert_true(n > 0);
+        struct ofp_msg m;
+        assert_int_equal(ofp_msg_decode(buf, (size_t) n, &m), 0);
+        if (m.type == OFPTYPE_ROLE_STATUS) {
+            assert_int_equal(ofp_decode_role_status(&m, rs), 0);
+            assert_int_equal(m.xid, 0);
+            *version = m.version;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void role_request_v(int fd, uint8_t version, uint32_t role,
+                           uint64_t gen, uint32_t xid)
+{
+    struct ofpbuf b = OFPBUF_INIT;
+    struct ofp_role_request rr = { .role = role, .have_generation_id = true,
+                                   .generation_id = gen };
+    ofp_encode_role_request(&b, version, version == OFP10_VERSION
+                            ? OFPF_NX : OFPF_STD, xid, &rr);
+    cli_send_buf(fd, &b);
+    ofpbuf_uninit(&b);
+}
+
+static void test_role_status(void **state)
+{
+    struct fix *f = *state;
+    int a = cli_open(f, OFP14_VERSION);
+    int c13 = cli_open(f, OFP13_VERSION);
+    int c10 = cli_open(f, OFP10_VERSION);
+    uint8_t buf[1024];
+    struct ofp_role_status rs;
+    uint8_t v;
+
+    role_request_v(a, OFP14_VERSION, OFPCR_ROLE_MASTER, 5, 1);
+    assert_true(cli_recv_type(f, a, 25, buf, sizeof buf) > 0);
+    assert_false(recv_role_status(f, c13, &v, &rs));
+
+    /* c13 takes over: a (1.4) gets OFPT_ROLE_STATUS with the new id. */
+    role_request_v(c13, OFP13_VERSION, OFPCR_ROLE_MASTER, 6, 2);
+    assert_true(cli_recv_type(f, c13, 25, buf, sizeof buf) > 0);
+    assert_true(recv_role_status(f, a, &v, &rs));
+    assert_int_equal(v, OFP14_VERSION);
+    assert_int_equal(rs.role, OFPCR_ROLE_SLAVE);
+    assert_int_equal(rs.reason, OFPCRR_MASTER_REQUEST);
+    assert_int_equal(rs.generation_id, 6);
+
+    /* Masking role_status in the async config changes nothing (OVS). */
+    struct ofpbuf b = OFPBUF_INIT;
+    size_t start = ofp_msg_start_sub(&b, OFP13_VERSION,
+                                     OFPTYPE_SET_ASYNC_CONFIG, OFPF_NX, 27,
+                                     3);   /* NXT_SET_ASYNC_CONFIG2 */
+    ofpbuf_put_be16(&b, 6);     /* role status, slave: nothing */
+    ofpbuf_put_be16(&b, 8);
+    ofpbuf_put_be32(&b, 0);
+    ofpbuf_put_be16(&b, 7);     /* master */
+    ofpbuf_put_be16(&b, 8);
+    ofpbuf_put_be32(&b, 0);
+    ofp_msg_finish(&b, start);
+    cli_send_buf(c13, &b);
+    ofpbuf_uninit(&b);
+
+    /* c10 (NXT_ROLE_REQUEST) takes over: c13 (1.3) gets the ONF form. */
+    role_request_v(c10, OFP10_VERSION, OFPCR_ROLE_MASTER, 0, 4);
+    assert_true(cli_recv_type(f, c10, 4, buf, sizeof buf) > 0);
+    assert_true(recv_role_status(f, c13, &v, &rs));
+    assert_int_equal(v, OFP13_VERSION);
+    assert_int_equal(rs.role, OFPCR_ROLE_SLAVE);
+    assert_int_equal(rs.generation_id, 6);
+    assert_false(recv_role_status(f, a, &v, &rs));   /* already slave */
+
+    /* a takes over: OpenFlow 1.0 has no role status. */
+    role_request_v(a, OFP14_VERSION, OFPCR_ROLE_MASTER, 7, 5);
+    assert_true(cli_recv_type(f, a, 25, buf, sizeof buf) > 0);
+    assert_false(recv_role_status(f, c10, &v, &rs));
+    /* Equal and slave requests demote nobody. */
+    role_request_v(c13, OFP13_VERSION, OFPCR_ROLE_EQUAL, 0, 6);
+    role_request_v(c13, OFP13_VERSION, OFPCR_ROLE_SLAVE, 8, 7);
+    assert_false(recv_role_status(f, a, &v, &rs));
+    close(a);
+    close(c13);
+    close(c10);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -539,6 +885,11 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_tx_bound, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fail_mode, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_snoop, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_snoop_slow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_snoop_reconnect, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_role_status, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

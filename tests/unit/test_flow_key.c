@@ -102,6 +102,20 @@ static void extract(const struct frame *f, struct flow_key *k)
     extract_len(f, f->n, k);
 }
 
+/* What flow_key_extract returns for the whole frame. */
+static enum flow_key_error flow_key_extract_error_of(const struct frame *f)
+{
+    uint8_t copy[sizeof f->b];
+    memcpy(copy, f->b, f->n);
+    struct dp_packet p;
+    memset(&p, 0, sizeof p);
+    p.base = copy;
+    p.size = (uint32_t)sizeof copy;
+    p.len = (uint32_t)f->n;
+    struct flow_key k;
+    return flow_key_extract(&p, &k);
+}
+
 static uint32_t ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
 {
     return htonl((uint32_t)a << 24 | (uint32_t)b << 16 | (uint32_t)c << 8 | d);
@@ -372,6 +386,9 @@ static void test_ipv4_l4_short(void **state)
             put8(&f, 9);
             put_zeros(&f, have - 4);
             if (cases[i].proto == 6) {
+                /* A data offset of 5 words: OVS keys no TCP fields for an
+                 * offset below 5 (see test_tcp_bad_data_offset). */
+                f.b[14 + 20 + 12] = 0x50;
                 f.b[14 + 20 + 13] = 0x02;  /* SYN */
             }
             struct flow_key k;
@@ -587,6 +604,303 @@ static void test_icmpv6_nd(void **state)
     /* ICMPv6 header short. */
     extract_len(&ns, 14 + 40 + 7, &k);
     assert_no_l3(&k);                  /* plen exceeds the frame */
+}
+
+/* ---------------------------------------------------------------------------
+ * What OVS 3.1's ofproto/trace showed differently (test_flow_key_ovs.py
+ * compares whole corpora; these pin each fix). */
+
+/* OVS's other_config:vlan-limit: with 1 (vswitchd's default, as OVS's) the
+ * inner tag of QinQ stays in the frame and its TPID is dl_type. */
+static void test_vlan_limit(void **state)
+{
+    (void)state;
+    struct frame f = { .n = 0 };
+    put_eth(&f, 0x88a8);
+    put16(&f, 100);
+    put16(&f, 0x8100);
+    put16(&f, 200);
+    put16(&f, 0x0800);
+    put_ipv4(&f, 17, 5, 8, 0);
+    put_udp(&f, 1, 2);
+    struct flow_key k;
+    assert_int_equal(flow_key_vlan_limit(), FLOW_MAX_VLANS);
+    flow_key_set_vlan_limit(1);
+    assert_int_equal(flow_key_vlan_limit(), 1);
+    extract(&f, &k);
+    assert_int_equal(k.vlans[0].tci, htons(0x1000 | 100));
+    assert_int_equal(k.vlans[1].tci, 0);
+    assert_int_equal(k.vlans[1].tpid, 0);
+    assert_int_equal(k.dl_type, htons(0x8100));
+    assert_no_l3(&k);
+
+    /* One tag is parsed as before. */
+    struct frame one = { .n = 0 };
+    put_eth(&one, 0x8100);
+    put16(&one, 7);
+    put16(&one, 0x0800);
+    put_ipv4(&one, 17, 5, 8, 0);
+    put_udp(&one, 1, 2);
+    extract(&one, &k);
+    assert_int_equal(k.vlans[0].tci, htons(0x1000 | 7));
+    assert_int_equal(k.tp_dst, htons(2));
+
+    flow_key_set_vlan_limit(0);                /* back to the default */
+    assert_int_equal(flow_key_vlan_limit(), FLOW_MAX_VLANS);
+    flow_key_set_vlan_limit(5);
+    assert_int_equal(flow_key_vlan_limit(), FLOW_MAX_VLANS);
+    extract(&f, &k);
+    assert_int_equal(k.vlans[1].tci, htons(0x1000 | 200));
+    assert_int_equal(k.dl_type, htons(0x0800));
+}
+
+static uint32_t lse(uint32_t label, uint32_t tc, bool bos, uint8_t ttl)
+{
+    return label << 12 | tc << 9 | (bos ? 0x100u : 0) | ttl;
+}
+
+/* MPLS: the first three entries up to the bottom of stack, L3 after the
+ * whole stack, no L3 fields. */
+static void test_mpls(void **state)
+{
+    (void)state;
+    struct flow_key k;
+    struct dp_packet p;
+    uint8_t buf[256];
+
+    struct frame one = { .n = 0 };
+    put_eth(&one, 0x8847);
+    put32(&one, lse(100, 3, true, 64));
+    put_ipv4(&one, 17, 5, 8, 0);
+    put_udp(&one, 1, 2);
+    extract(&one, &k);
+    assert_int_equal(k.dl_type, htons(0x8847));
+    assert_int_equal(k.mpls_lse[0], htonl(lse(100, 3, true, 64)));
+    assert_int_equal(k.mpls_lse[1], 0);
+    assert_int_equal(k.nw_src, 0);
+    assert_int_equal(k.nw_proto, 0);
+    assert_int_equal(k.tp_src, 0);
+    memcpy(buf, one.b, one.n);
+    memset(&p, 0, sizeof p);
+    p.base = buf, p.size = sizeof buf, p.len = (uint32_t)one.n;
+    flow_key_extract(&p, &k);
+    assert_int_equal(p.l3_ofs, 18);
+    assert_int_equal(p.l4_ofs, DP_PACKET_OFS_NONE);
+
+    /* Four entries: three kept, L3 after the fourth. */
+    struct frame four = { .n = 0 };
+    put_eth(&four, 0x8848);
+    put32(&four, lse(1, 0, false, 1));
+    put32(&four, lse(2, 1, false, 2));
+    put32(&four, lse(3, 2, false, 3));
+    put32(&four, lse(4, 3, true, 4));
+    put_ipv4(&four, 17, 5, 8, 0);
+    extract(&four, &k);
+    assert_int_equal(k.mpls_lse[0], htonl(lse(1, 0, false, 1)));
+    assert_int_equal(k.mpls_lse[1], htonl(lse(2, 1, false, 2)));
+    assert_int_equal(k.mpls_lse[2], htonl(lse(3, 2, false, 3)));
+    assert_int_equal(k.pad4, 0);
+    memcpy(buf, four.b, four.n);
+    p.len = (uint32_t)four.n;
+    flow_key_extract(&p, &k);
+    assert_int_equal(p.l3_ofs, 14 + 16);
+
+    /* No bottom of stack, and a cut entry: what is whole counts. */
+    struct frame nobos = { .n = 0 };
+    put_eth(&nobos, 0x8847);
+    put32(&nobos, lse(5, 0, false, 9));
+    put16(&nobos, 0x1234);
+    extract(&nobos, &k);
+    assert_int_equal(k.mpls_lse[0], htonl(lse(5, 0, false, 9)));
+    assert_int_equal(k.mpls_lse[1], 0);
+    extract_len(&nobos, 17, &k);
+    assert_int_equal(k.mpls_lse[0], 0);
+    assert_int_equal(k.dl_type, htons(0x8847));
+
+    /* The datapath syntax, as OVS's format_mpls, and back. */
+    char text[512], err[128];
+    struct frame two = { .n = 0 };
+    put_eth(&two, 0x8847);
+    put32(&two, lse(16, 1, false, 10));
+    put32(&two, lse(17, 0, true, 11));
+    extract(&two, &k);
+    flow_key_format(&k, NULL, text, sizeof text);
+    assert_non_null(strstr(text, ",eth_type(0x8847),mpls(label=16,tc=1,"
+                           "ttl=10,bos=0,label=17,tc=0,ttl=11,bos=1)"));
+    struct flow_key k2, m2, m;
+    memset(&m, 0, sizeof m);
+    m.mpls_lse[0] = htonl(0xfffff000);
+    m.dl_type = UINT16_MAX;
+    flow_key_format(&k, &m, text, sizeof text);
+    assert_non_null(strstr(text, "eth_type(0x8847),mpls(label=16/0xfffff,"
+                           "tc=0/0,ttl=0/0x0,bos=0/0)"));
+    assert_int_equal(flow_key_parse(text, &k2, &m2, err, sizeof err), 0);
+    assert_int_equal(m2.mpls_lse[0], m.mpls_lse[0]);
+    assert_int_equal(k2.mpls_lse[0], htonl(lse(16, 0, false, 0)));
+    assert_int_equal(flow_key_parse("eth_type(0x8847),mpls(label=1,label=2,"
+                                    "label=3,label=4)", &k2, &m2, err,
+                                    sizeof err), -1);
+    assert_non_null(strstr(err, "more than 3"));
+    assert_int_equal(flow_key_parse("eth_type(0x8847),mpls(exp=1)", &k2,
+                                    &m2, err, sizeof err), -1);
+    assert_int_equal(flow_key_parse("eth_type(0x8847),mpls(label=1048576)",
+                                    &k2, &m2, err, sizeof err), -1);
+
+    /* Not MPLS: the entries stay zero. */
+    struct frame ip = { .n = 0 };
+    put_eth(&ip, 0x0800);
+    put_ipv4(&ip, 17, 5, 8, 0);
+    put_udp(&ip, 1, 2);
+    extract(&ip, &k);
+    assert_int_equal(k.mpls_lse[0], 0);
+}
+
+/* IGMP: type and code in tp_src/tp_dst, as ICMP; 8 bytes needed; none in a
+ * later fragment. */
+static void test_igmp(void **state)
+{
+    (void)state;
+    struct flow_key k;
+    struct frame f = { .n = 0 };
+    put_eth(&f, 0x0800);
+    put_ipv4(&f, 2, 5, 8, 0);
+    put8(&f, 0x16), put8(&f, 100), put16(&f, 0), put32(&f, 0xef010101);
+    extract(&f, &k);
+    assert_int_equal(k.nw_proto, 2);
+    assert_int_equal(k.tp_src, htons(0x16));
+    assert_int_equal(k.tp_dst, htons(100));
+
+    struct frame s = { .n = 0 };
+    put_eth(&s, 0x0800);
+    put_ipv4(&s, 2, 5, 7, 0);
+    put8(&s, 0x16), put8(&s, 100), put_zeros(&s, 5);
+    assert_int_equal(flow_key_extract_error_of(&s), FLOW_KEY_L4_TOO_SHORT);
+    extract(&s, &k);
+    assert_no_l4(&k);
+
+    struct frame later = { .n = 0 };
+    put_eth(&later, 0x0800);
+    put_ipv4(&later, 2, 5, 8, 4);
+    put8(&later, 0x16), put8(&later, 100), put16(&later, 0);
+    put32(&later, 0);
+    extract(&later, &k);
+    assert_int_equal(k.nw_frag, FLOW_NW_FRAG_ANY | FLOW_NW_FRAG_LATER);
+    assert_no_l4(&k);
+}
+
+/* TCP: a data offset below 5 words or past the segment keys no TCP field
+ * (OVS's miniflow_extract), though the 20 bytes are there. */
+static void test_tcp_bad_data_offset(void **state)
+{
+    (void)state;
+    static const struct {
+        uint8_t doff;
+        size_t extra;       /* bytes after the 20 */
+        bool keyed;
+    } cases[] = {
+        { 0, 0, false }, { 4, 0, false }, { 5, 0, true }, { 6, 0, false },
+        { 6, 4, true }, { 15, 39, false }, { 15, 40, true },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct frame f = { .n = 0 };
+        put_eth(&f, 0x0800);
+        put_ipv4(&f, 6, 5, 20 + cases[i].extra, 0);
+        put_tcp(&f, 1000, 80, 0x012);
+        f.b[14 + 20 + 12] = (uint8_t)(cases[i].doff << 4);
+        put_zeros(&f, cases[i].extra);
+        struct flow_key k;
+        extract(&f, &k);
+        assert_int_equal(k.nw_proto, 6);
+        if (cases[i].keyed) {
+            assert_int_equal(k.tp_src, htons(1000));
+            assert_int_equal(k.tcp_flags, htons(0x012));
+        } else {
+            assert_int_equal(flow_key_extract_error_of(&f),
+                             FLOW_KEY_L4_TOO_SHORT);
+            assert_no_l4(&k);
+        }
+    }
+}
+
+/* L4 follows nw_proto whatever the IP version: ICMP in IPv6 has its type
+ * and code, ICMPv6 ND in IPv4 its target and SLL (OVS keys them so). */
+static void test_l4_by_proto_alone(void **state)
+{
+    (void)state;
+    struct flow_key k;
+    struct frame v6 = { .n = 0 };
+    put_eth(&v6, 0x86dd);
+    put_ipv6(&v6, 1, 8);
+    put8(&v6, 8), put8(&v6, 0), put_zeros(&v6, 6);
+    extract(&v6, &k);
+    assert_int_equal(k.nw_proto, 1);
+    assert_int_equal(k.tp_src, htons(8));
+
+    static const uint8_t target[16] = { 0xfe, 0x80, [15] = 9 };
+    struct frame v4 = { .n = 0 };
+    put_eth(&v4, 0x0800);
+    put_ipv4(&v4, 58, 5, 8 + 16 + 8, 0);
+    put8(&v4, 135), put8(&v4, 0), put16(&v4, 0), put32(&v4, 0);
+    put_bytes(&v4, target, 16);
+    put8(&v4, 1), put8(&v4, 1), put_bytes(&v4, MAC_SRC, 6);
+    extract(&v4, &k);
+    assert_int_equal(k.nw_proto, 58);
+    assert_int_equal(k.tp_src, htons(135));
+    assert_memory_equal(k.nd_target, target, 16);
+    assert_memory_equal(k.arp_sha.ea, MAC_SRC, 6);
+}
+
+/* ND options as OVS reads them: only 8-byte SLL/TLL options count, an
+ * all-zero address counts as absent (so a second option may still set
+ * it), other options are skipped, a repeated TLL voids the ND fields. */
+static void test_nd_option_edges(void **state)
+{
+    (void)state;
+    static const uint8_t target[16] = { 0xfe, 0x80, [15] = 9 };
+    static const uint8_t zero[16];
+    struct flow_key k;
+
+    uint8_t sll16[16] = { 1, 2, 0x56, 0xcb, 0x59, 0x98, 0xde, 0x47 };
+    struct frame f1 = { .n = 0 };
+    build_nd(&f1, 135, 0, sll16, 16);
+    extract(&f1, &k);
+    assert_memory_equal(k.nd_target, target, 16);
+    assert_memory_equal(k.arp_sha.ea, zero, 6);
+
+    uint8_t zero_then[16] = { 1, 1, 0, 0, 0, 0, 0, 0,
+                              1, 1, 0x56, 0xcb, 0x59, 0x98, 0xde, 0x47 };
+    struct frame f2 = { .n = 0 };
+    build_nd(&f2, 135, 0, zero_then, 16);
+    extract(&f2, &k);
+    assert_memory_equal(k.nd_target, target, 16);
+    assert_memory_equal(k.arp_sha.ea, MAC_SRC, 6);
+
+    uint8_t other_then[16] = { 14, 1, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee,
+                               2, 1, 0xf6, 0x95, 0x11, 0xc3, 0xf6, 0x81 };
+    struct frame f3 = { .n = 0 };
+    build_nd(&f3, 136, 0, other_then, 16);
+    extract(&f3, &k);
+    assert_memory_equal(k.arp_tha.ea, MAC_DST, 6);
+    assert_memory_equal(k.arp_sha.ea, zero, 6);
+
+    uint8_t tll_twice[16] = { 2, 1, 0xf6, 0x95, 0x11, 0xc3, 0xf6, 0x81,
+                              2, 1, 0xf6, 0x95, 0x11, 0xc3, 0xf6, 0x82 };
+    struct frame f4 = { .n = 0 };
+    build_nd(&f4, 136, 0, tll_twice, 16);
+    extract(&f4, &k);
+    assert_int_equal(k.tp_src, htons(136));
+    assert_memory_equal(k.nd_target, zero, 16);
+    assert_memory_equal(k.arp_tha.ea, zero, 6);
+
+    /* An option cut after its header: the walk stops, keeping the SLL. */
+    uint8_t sll_cut[12] = { 1, 1, 0x56, 0xcb, 0x59, 0x98, 0xde, 0x47,
+                            2, 1, 0xf6, 0x95 };
+    struct frame f5 = { .n = 0 };
+    build_nd(&f5, 135, 0, sll_cut, 12);
+    extract(&f5, &k);
+    assert_memory_equal(k.nd_target, target, 16);
+    assert_memory_equal(k.arp_sha.ea, MAC_SRC, 6);
+    assert_memory_equal(k.arp_tha.ea, zero, 6);
 }
 
 static void test_metadata(void **state)
@@ -908,7 +1222,7 @@ static void test_format_masked(void **state)
 /* Keys from many kinds of frames, for the round trips. */
 static size_t corpus(struct flow_key *keys, size_t max)
 {
-    struct frame f[12];
+    struct frame f[13];
     memset(f, 0, sizeof f);
     size_t n = 0;
     put_eth(&f[n], 0x0800), put_ipv4(&f[n], 6, 6, 20, 0),
@@ -927,6 +1241,8 @@ static size_t corpus(struct flow_key *keys, size_t max)
     put_eth(&f[n], 0x8100), put16(&f[n], 0x0001), n++;  /* cut short */
     put_eth(&f[n], 0x0030), put_zeros(&f[n], 0x30), n++;
     put_eth(&f[n], 0x1234), n++;
+    put_eth(&f[n], 0x8847), put32(&f[n], lse(16, 1, false, 10)),
+        put32(&f[n], lse(0xfffff, 7, true, 255)), n++;
     assert_true(n <= max);
     for (size_t i = 0; i < n; i++) {
         extract(&f[i], &keys[i]);
@@ -988,6 +1304,15 @@ static void relevant_fields(const struct flow_key *k, struct flow_key *r)
     }
     bool ip = false, ipv6 = false;
     switch (ntohs(k->dl_type)) {
+    case 0x8847:
+    case 0x8848:
+        for (int i = 0; i < FLOW_MAX_MPLS_LABELS; i++) {
+            r->mpls_lse[i] = UINT32_MAX;
+            if (k->mpls_lse[i] & htonl(0x100)) {
+                break;
+            }
+        }
+        return;
     case 0x0806:
         r->nw_src = r->nw_dst = UINT32_MAX;
         r->nw_proto = 0xff;
@@ -1064,7 +1389,7 @@ static void shape_mask(const struct flow_key *k, const struct flow_key *pattern,
               || m->nw_frag || m->ipv6_label || !is_zero16(m->ipv6_src)
               || !is_zero16(m->ipv6_dst) || m->tp_src || m->tp_dst
               || !is_zero16(m->nd_target) || m->arp_sha.ea[5]
-              || m->arp_tha.ea[5];
+              || m->arp_tha.ea[5] || m->mpls_lse[0] || m->mpls_lse[1];
     if (l3) {
         m->dl_type = UINT16_MAX;
     }
@@ -1129,6 +1454,8 @@ static void test_round_trip(void **state)
         m.tunnel.tp_dst = UINT16_MAX;
         m.vlans[0].tci = htons(0x0ff0);
         m.vlans[1].tpid = UINT16_MAX;
+        m.mpls_lse[0] = htonl(0xfffff000);
+        m.mpls_lse[1] = htonl(0x000001ff);
         pattern = m;
         shape_mask(&keys[i], &pattern, &m);
         round_trip(&keys[i], &m);
@@ -1502,6 +1829,12 @@ int main(void)
         cmocka_unit_test(test_ipv6_ext_headers),
         cmocka_unit_test(test_ipv6_fragments),
         cmocka_unit_test(test_icmpv6_nd),
+        cmocka_unit_test(test_vlan_limit),
+        cmocka_unit_test(test_mpls),
+        cmocka_unit_test(test_igmp),
+        cmocka_unit_test(test_tcp_bad_data_offset),
+        cmocka_unit_test(test_l4_by_proto_alone),
+        cmocka_unit_test(test_nd_option_edges),
         cmocka_unit_test(test_metadata),
         cmocka_unit_test(test_truncation_sweep),
         cmocka_unit_test(test_mask_hash_equal),

@@ -17,23 +17,7 @@
 #include "ofp/ofp_parse.h"
 #include "ofp/ofp_port.h"
 #include "ofp_golden.h"
-
-static size_t unhex(const char *s, uint8_t *out, size_t max)
-{
-    size_t n = 0;
-    while (*s) {
-        if (*s == ' ') {
-            s++;
-            continue;
-        }
-        unsigned v;
-        assert_int_equal(sscanf(s, "%2x", &v), 1);
-        assert_true(n < max);
-        out[n++] = (uint8_t) v;
-        s += 2;
-    }
-    return n;
-}
+#include "test_ofp_wire.h"
 
 static void assert_bytes(const uint8_t *got, size_t n_got,
                          const uint8_t *want, size_t n_want, const char *what)
@@ -258,7 +242,7 @@ static void test_of10_fits(void **state)
 static void golden_match(const struct golden *g, uint8_t *msg, size_t *n_msg,
                          const uint8_t **match, size_t *n_match)
 {
-    *n_msg = unhex(g->hex, msg, 1024);
+    *n_msg = wire_hex_into(g->hex, msg, 1024);
     assert_int_equal(ofp_get_be16(msg + 2), *n_msg);
     switch (g->kind) {
     case OF10_FLOW_MOD:
@@ -335,7 +319,7 @@ static void test_oxm_pcp_only(void **state)
     struct ofpbuf b = OFPBUF_INIT;
     nx_put_match(&b, &m, true, 6);
     uint8_t want[16];
-    size_t n = unhex("00000904 a000e000", want, sizeof want);
+    size_t n = wire_hex_into("00000904 a000e000", want, sizeof want);
     assert_bytes(b.data, b.size, want, n, "pcp only");
     ofpbuf_uninit(&b);
 }
@@ -343,7 +327,7 @@ static void test_oxm_pcp_only(void **state)
 static void bad_tlv(const char *hex, enum ofperr want)
 {
     uint8_t buf[256];
-    size_t n = unhex(hex, buf, sizeof buf);
+    size_t n = wire_hex_into(hex, buf, sizeof buf);
     struct ofp_match m;
     int err = nx_pull_match(buf, n, &m);
     if (err != -(int) want) {
@@ -374,7 +358,7 @@ static void test_malformed(void **state)
             OFPERR_OFPBMC_BAD_WILDCARDS);
     /* all-ones mask on an unmaskable field: exact */
     uint8_t buf[64];
-    size_t n = unhex("00000704 0800ffff", buf, sizeof buf);
+    size_t n = wire_hex_into("00000704 0800ffff", buf, sizeof buf);
     struct ofp_match m;
     assert_int_equal(nx_pull_match(buf, n, &m), 0);
     assert_int_equal(m.mask.key.dl_type, 0xffff);
@@ -397,26 +381,26 @@ static void test_malformed(void **state)
     bad_tlv("80000c02 2000", OFPERR_OFPBMC_BAD_VALUE);
     bad_tlv("00000602 86dd 00013604 00100000", OFPERR_OFPBMC_BAD_VALUE);
     /* OXM in_port in OF1.1 numbering */
-    n = unhex("80000004 fffffffd", buf, sizeof buf);
+    n = wire_hex_into("80000004 fffffffd", buf, sizeof buf);
     assert_int_equal(nx_pull_match(buf, n, &m), 0);
     assert_int_equal(m.value.in_port, OFPP_CONTROLLER);
 
     /* ofp_match header */
     struct ofpcur c;
-    n = unhex("0000 0004 00000000", buf, sizeof buf);
+    n = wire_hex_into("0000 0004 00000000", buf, sizeof buf);
     c = ofpcur_init(buf, n);
     assert_int_equal(oxm_pull_match(&c, &m), -OFPERR_OFPBMC_BAD_TYPE);
-    n = unhex("0001 0003 00000000", buf, sizeof buf);
+    n = wire_hex_into("0001 0003 00000000", buf, sizeof buf);
     c = ofpcur_init(buf, n);
     assert_int_equal(oxm_pull_match(&c, &m), -OFPERR_OFPBMC_BAD_LEN);
-    n = unhex("0001 000a 80000a02 0800", buf, sizeof buf);   /* no padding */
+    n = wire_hex_into("0001 000a 80000a02 0800", buf, sizeof buf);   /* no padding */
     c = ofpcur_init(buf, n);
     assert_int_equal(oxm_pull_match(&c, &m), -OFPERR_OFPBMC_BAD_LEN);
     assert_int_equal(c.left, n);
-    n = unhex("0001 00", buf, sizeof buf);
+    n = wire_hex_into("0001 00", buf, sizeof buf);
     c = ofpcur_init(buf, n);
     assert_int_equal(oxm_pull_match(&c, &m), -OFPERR_OFPBMC_BAD_LEN);
-    n = unhex("0001 000a 80000a02 0800 000000000000", buf, sizeof buf);
+    n = wire_hex_into("0001 000a 80000a02 0800 000000000000", buf, sizeof buf);
     c = ofpcur_init(buf, n);
     assert_int_equal(oxm_pull_match(&c, &m), 0);
     assert_int_equal(c.left, 0);
@@ -430,20 +414,20 @@ static void test_of10_decode(void **state)
     struct ofp_match m, want;
     char text[256];
     /* Everything wildcarded but tp_dst: no dl_type, so tp_dst goes. */
-    unhex("003fff7f 0000 000000000000 000000000000 0000 00 00 0000 00 00 0000"
+    wire_hex_into("003fff7f 0000 000000000000 000000000000 0000 00 00 0000 00 00 0000"
           " 00000000 00000000 0000 0050", b, sizeof b);
     assert_int_equal(ofp10_match_decode(b, &m), 0);
     parse_match("", &want);
     assert_match_equal(&m, &want, "normalized");
     /* nw_src with 8 wildcarded bits, tcp, tp_src; junk in wildcarded
      * fields is ignored. */
-    unhex("0038088f 1234 001122334455 66778899aabb 0007 05 00 0800 ff 06 0000"
+    wire_hex_into("0038088f 1234 001122334455 66778899aabb 0007 05 00 0800 ff 06 0000"
           " 0a000001 0b000001 0016 0050", b, sizeof b);
     assert_int_equal(ofp10_match_decode(b, &m), 0);
     print_match(&m, text, sizeof text);
     assert_string_equal(text, "tcp,nw_src=10.0.0.0/24,tp_src=22");
     /* dl_vlan OFP_VLAN_NONE. */
-    unhex("003ffffd 0000 000000000000 000000000000 ffff 00 00 0000 00 00 0000"
+    wire_hex_into("003ffffd 0000 000000000000 000000000000 ffff 00 00 0000 00 00 0000"
           " 00000000 00000000 0000 0000", b, sizeof b);
     assert_int_equal(ofp10_match_decode(b, &m), 0);
     parse_match("dl_vlan=0xffff", &want);

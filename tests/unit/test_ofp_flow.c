@@ -702,7 +702,7 @@ static void check_flow_stats_reply(const char *req_hex, const char *expect)
     }
     ofp_flow_stats_free(back, n);
     for (size_t i = 0; i < 2; i++) {
-        free(fs[i].acts);
+        ofpacts_free(fs[i].acts, fs[i].n_acts);
     }
     free(rbuf);
     ofpbuf_uninit(&b);
@@ -807,7 +807,7 @@ static void test_flow_stats_reply_malformed(void **state)
                          -OFPERR_OFPBRC_BAD_LEN);
         ofpbuf_set_be16(&b, ofs, 16);
         assert_true(ofp_decode_flow_stats_reply(&msg, &out, &n) < 0);
-        free(fs.acts);
+        ofpacts_free(fs.acts, fs.n_acts);
         free(rbuf);
         ofpbuf_uninit(&b);
     }
@@ -855,7 +855,7 @@ static void test_flow_stats_reply_split(void **state)
         }
         assert_int_equal(total, 3000);
         assert_true(n_msgs >= 3);
-        free(fs.acts);
+        ofpacts_free(fs.acts, fs.n_acts);
         free(rbuf);
         ofpbuf_uninit(&b);
     }

@@ -12,9 +12,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "ofp/ofp_errors.h"
 #include "ofp/ofp_msgs.h"
 #include "ofp/ofp_parse.h"
 #include "ofp/ofp_port.h"
+#include "ofp/ofp_print.h"
 #include "test_ofp_wire.h"
 
 /* An Ethernet frame: dst, src, type 0x86dd, then bytes. */
@@ -329,6 +331,238 @@ static void test_resume(void **state)
     free(buf);
 }
 
+/* ---- continuations ---- */
+
+/* What the continuation of test_continuation encodes to in OpenFlow 1.3.
+ * `ovs-ofctl ofp-print` of an NXT_PACKET_IN2 carrying it prints
+ * " continuation.bridge=13121110-1716-1514-1b1a-19181f1e1d1c",
+ * " continuation.actions=unroll_xlate(table=0, cookie=0),"
+ * "load:0x1->NXM_NX_REG1[],unroll_xlate(table=1, cookie=5),output:2,"
+ * "resubmit(,4),set_field:0x3->reg2,unroll_xlate(table=0, cookie=0),"
+ * "output:4,resubmit(,3)" and " continuation.odp_port=7". */
+#define CONT13                                                               \
+    "8000001410111213 1415161718191a1b 1c1d1e1f00000000 8006002000000000"    \
+    "ffff001800002320 0007001f00010204 0000000000000001 8004000501000000"    \
+    "8005001000000000 0000000000000005 8006003800000000 0000001000000002"    \
+    "0000000000000000 ffff001000002320 000efff804000000 0019001000010404"    \
+    "0000000300000000 8004000500000000 8005001000000000 0000000000000000"    \
+    "8006002800000000 0000001000000004 0000000000000000 ffff001000002320"    \
+    "000efff803000000 8008000800000007"
+
+static void expect_group(const struct ofp_cont_group *g, uint8_t table,
+                         uint64_t cookie, const char *acts)
+{
+    char text[256], want[256];
+    struct ofpact *w;
+    size_t nw;
+    char err[256];
+    assert_int_equal(ofpacts_parse(acts, &w, &nw, err, sizeof err), 0);
+    wire_acts_text(w, nw, want, sizeof want);
+    ofpacts_free(w, nw);
+    wire_acts_text(g->acts, g->n_acts, text, sizeof text);
+    assert_int_equal(g->table_id, table);
+    assert_int_equal(g->cookie, cookie);
+    assert_string_equal(text, want);
+}
+
+/* Encode and decode: OVS's grouping (a table and cookie only before the
+ * actions that depend on them, goto_table as resubmit), the same bytes
+ * again from what was decoded, and OVS's bytes in OpenFlow 1.3. */
+static void test_continuation(void **state)
+{
+    (void) state;
+    static struct ofp_continuation k, back, again;
+    char err[256];
+    memset(&k, 0, sizeof k);
+    for (int i = 0; i < 16; i++) {
+        k.bridge[i] = (uint8_t) (0x10 + i);
+    }
+    k.odp_port = 7;
+    struct ofpact *a1, *a2;
+    size_t n1, n2;
+    assert_int_equal(ofpacts_parse("load:1->reg1,output:2,resubmit(,4)",
+                                   &a1, &n1, err, sizeof err), 0);
+    assert_int_equal(ofpacts_parse("set_field:3->reg2,output:4,goto_table:3",
+                                   &a2, &n2, err, sizeof err), 0);
+    k.n_groups = 2;
+    k.groups[0] = (struct ofp_cont_group) { 1, 5, a1, n1 };
+    k.groups[1] = (struct ofp_cont_group) { 0, 0, a2, n2 };
+    for (uint8_t v = OFP10_VERSION; v <= OFP15_VERSION; v++) {
+        if (v == OFP11_VERSION || v == OFP12_VERSION) {
+            continue;
+        }
+        struct ofpbuf b = OFPBUF_INIT, b2 = OFPBUF_INIT;
+        assert_int_equal(ofp_encode_continuation(&b, v, &k), 0);
+        if (v == OFP13_VERSION) {
+            uint8_t want[512];
+            size_t n = wire_hex_into(CONT13, want, sizeof want);
+            assert_int_equal(b.size, n);
+            assert_memory_equal(b.data, want, n);
+        }
+        assert_int_equal(ofp_decode_continuation(b.data, b.size, v, &back),
+                         0);
+        assert_memory_equal(back.bridge, k.bridge, 16);
+        assert_int_equal(back.odp_port, 7);
+        assert_int_equal(back.n_groups, 3);
+        /* A load goes out as NXAST_REG_LOAD before 1.5 (as OVS: "it came
+         * in as reg_load"); 1.5 has only Set-Field. */
+        expect_group(&back.groups[0], 0, 0, v == OFP15_VERSION
+                                            ? "set_field:1->reg1"
+                                            : "load:1->reg1");
+        /* OpenFlow 1.0 carries set_field as NXAST_REG_LOAD, which reads
+         * back as a load (as in OVS). */
+        expect_group(&back.groups[1], 1, 5,
+                     v == OFP10_VERSION
+                     ? "output:2,resubmit(,4),load:0x3->NXM_NX_REG2[]"
+                     : "output:2,resubmit(,4),set_field:3->reg2");
+        expect_group(&back.groups[2], 0, 0, "output:4,resubmit(,3)");
+        assert_int_equal(ofp_encode_continuation(&b2, v, &back), 0);
+        assert_int_equal(b2.size, b.size);
+        assert_memory_equal(b2.data, b.data, b.size);
+        /* Inside an NXT_PACKET_IN2, and back through NXT_RESUME. */
+        struct ofp_packet_in pin = sample_pin(false);
+        pin.cont = &k;
+        ofpbuf_clear(&b2);
+        ofp_encode_packet_in(&b2, v, OFP_PIF_NXT2, &pin);
+        struct ofp_msg msg;
+        wire_msg_buf(&b2, 0, &msg);
+        if (v == OFP13_VERSION) {
+            /* ovs-ofctl reads it as its own; vswitch prints it alike. */
+            const char *want =
+                "NXT_PACKET_IN2 (OF1.3) (xid=0x0): table_id=2 cookie=0x55 "
+                "total_len=18 reg0=0x5,tun_id=0x10,in_port=3 (via action) "
+                "data_len=18 (unbuffered)\n"
+                " continuation.bridge=13121110-1716-1514-1b1a-19181f1e1d1c\n"
+                " continuation.actions=unroll_xlate(table=0, cookie=0),"
+                "load:0x1->NXM_NX_REG1[],unroll_xlate(table=1, cookie=5),"
+                "output:2,resubmit(,4),set_field:0x3->reg2,"
+                "unroll_xlate(table=0, cookie=0),output:4,resubmit(,3)\n"
+                " continuation.odp_port=7\n"
+                "vlan_tci=0x0000,dl_src=06:07:08:09:00:01,"
+                "dl_dst=00:01:02:03:04:05,dl_type=0x0203";
+            struct dstr d = DSTR_INIT;
+            ofp_print_msg(&d, b2.data, b2.size, 2);
+            char *ours = strdup(dstr_str(&d));
+            size_t l = strlen(ours);
+            while (l && ours[l - 1] == '\n') {
+                ours[--l] = '\0';
+            }
+            dstr_free(&d);
+            char *ovs = ovs_ofp_print(b2.data, b2.size);
+            if (ovs) {
+                assert_non_null(strstr(ovs, " continuation.odp_port=7\n"));
+                assert_non_null(strstr(ovs, "unroll_xlate(table=1, "
+                                       "cookie=5),output:2,resubmit(,4),"
+                                       "set_field:0x3->reg2,unroll_xlate("
+                                       "table=0, cookie=0),output:4,"
+                                       "resubmit(,3)\n"));
+                free(ovs);
+            }
+            assert_string_equal(ours, want);
+            free(ours);
+        }
+        struct ofp_packet_in got;
+        assert_int_equal(ofp_decode_packet_in(&msg, &got), 0);
+        assert_int_equal(got.continuation_len, b.size);
+        assert_memory_equal(got.continuation, b.data, b.size);
+        struct ofpbuf r = OFPBUF_INIT;
+        ofp_encode_resume(&r, v, &got);
+        wire_msg_buf(&r, 0, &msg);
+        assert_int_equal(msg.type, OFPTYPE_NXT_RESUME);
+        struct ofp_resume res;
+        assert_int_equal(ofp_decode_resume(&msg, &res), 0);
+        assert_int_equal(res.continuation_len, b.size);
+        assert_memory_equal(res.continuation, b.data, b.size);
+        assert_int_equal(res.table_id, 2);
+        assert_int_equal(res.cookie, 0x55);
+        assert_int_equal(res.metadata.value.in_port, 3);
+        assert_int_equal(res.metadata.value.regs[0], 5);
+        assert_int_equal(res.len, sizeof frame);
+        assert_int_equal(ofp_decode_continuation(res.continuation,
+                                                 res.continuation_len, v,
+                                                 &again), 0);
+        assert_int_equal(again.n_groups, 3);
+        ofp_continuation_free(&again);
+        /* The other formats carry no continuation. */
+        ofpbuf_clear(&b2);
+        ofp_encode_packet_in(&b2, v, OFP_PIF_STANDARD, &pin);
+        wire_msg_buf(&b2, 0, &msg);
+        assert_int_equal(ofp_decode_packet_in(&msg, &got), 0);
+        assert_int_equal(got.continuation_len, 0);
+        ofp_continuation_free(&back);
+        ofpbuf_uninit(&b);
+        ofpbuf_uninit(&b2);
+        ofpbuf_uninit(&r);
+    }
+    free(a1);
+    free(a2);
+}
+
+static void expect_cont_error(uint8_t v, const char *hex, enum ofperr want)
+{
+    uint8_t buf[2048];
+    size_t n = wire_hex_into(hex, buf, sizeof buf);
+    static struct ofp_continuation k;
+    int err = ofp_decode_continuation(buf, n, v, &k);
+    if (err != -(int) want) {
+        fail_msg("'%s': got %s, want %s", hex,
+                 ofperr_name((enum ofperr) -err), ofperr_name(want));
+    }
+    assert_null(k.acts);
+    assert_int_equal(k.n_groups, 0);
+}
+
+/* What a resume may not carry: OVS's property errors, the actions' own,
+ * the properties vswitch never sends, too many groups; and every cut of a
+ * good one decodes or fails cleanly. */
+static void test_continuation_malformed(void **state)
+{
+    (void) state;
+    expect_cont_error(4, "8000000c 00000000 00000000", OFPERR_OFPBPC_BAD_LEN);
+    expect_cont_error(4, "80040004 00000000", OFPERR_OFPBPC_BAD_LEN);
+    expect_cont_error(4, "8005000c 00000000 00000000", OFPERR_OFPBPC_BAD_LEN);
+    expect_cont_error(4, "80080005 00000000", OFPERR_OFPBPC_BAD_LEN);
+    expect_cont_error(4, "80ff0004 00000000", OFPERR_OFPBPC_BAD_TYPE);
+    expect_cont_error(4, "00000004 00000000", OFPERR_OFPBPC_BAD_TYPE);
+    expect_cont_error(4, "80010008 00000001", OFPERR_OFPBPC_BAD_TYPE);
+    expect_cont_error(4, "80030004 00000000", OFPERR_OFPBPC_BAD_TYPE);
+    expect_cont_error(4, "80070008 00000000", OFPERR_OFPBPC_BAD_TYPE);
+    expect_cont_error(4, "80060004 00000000", OFPERR_OFPBPC_BAD_LEN);
+    expect_cont_error(4, "8006", OFPERR_OFPBPC_BAD_LEN);
+    expect_cont_error(4, "80060020 00000000", OFPERR_OFPBPC_BAD_LEN);
+    expect_cont_error(4, "80060003 00000000", OFPERR_OFPBPC_BAD_LEN);
+    /* an OF1.0 output to 0xff00; a truncated action */
+    expect_cont_error(1, "80060010 00000000 00000008 ff000000",
+                      OFPERR_OFPBAC_BAD_OUT_PORT);
+    expect_cont_error(4, "80060010 00000000 00000010 00000002",
+                      OFPERR_OFPBAC_BAD_LEN);
+    {
+        char many[(OFP_CONT_MAX_GROUPS + 1) * 17 + 1] = "";
+        for (int i = 0; i <= OFP_CONT_MAX_GROUPS; i++) {
+            strcat(many, "80060008 00000000");
+        }
+        expect_cont_error(4, many, OFPERR_OFPBPC_BAD_VALUE);
+        many[OFP_CONT_MAX_GROUPS * 17] = '\0';
+        static struct ofp_continuation k;
+        uint8_t buf[4096];
+        size_t n = wire_hex_into(many, buf, sizeof buf);
+        assert_int_equal(ofp_decode_continuation(buf, n, 4, &k), 0);
+        assert_int_equal(k.n_groups, OFP_CONT_MAX_GROUPS);
+        ofp_continuation_free(&k);
+    }
+    uint8_t good[512];
+    size_t n = wire_hex_into(CONT13, good, sizeof good);
+    for (size_t cut = 0; cut <= n; cut++) {
+        static struct ofp_continuation k;
+        uint8_t *copy = malloc(cut ? cut : 1);   /* exact: ASan sees over-reads */
+        memcpy(copy, good, cut);
+        if (!ofp_decode_continuation(copy, cut, 4, &k)) {
+            ofp_continuation_free(&k);
+        }
+        free(copy);
+    }
+}
+
 /* ---- packet-out ---- */
 
 #define OF10_PO                                                              \
@@ -501,6 +735,8 @@ int main(void)
         cmocka_unit_test(test_packet_in_metadata),
         cmocka_unit_test(test_packet_in_malformed),
         cmocka_unit_test(test_resume),
+        cmocka_unit_test(test_continuation),
+        cmocka_unit_test(test_continuation_malformed),
         cmocka_unit_test(test_packet_out_golden),
         cmocka_unit_test(test_packet_out_errors),
     };

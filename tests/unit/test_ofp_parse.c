@@ -54,6 +54,14 @@ static void bad(const char *in, enum ofp_parse_mode mode, const char *expect)
 static void test_matches(void **state)
 {
     (void) state;
+    /* match_format's widths and shorthands (ovs-ofctl 3.1 parse-flow). */
+    roundtrip("dl_type=0x5ff,actions=drop", "dl_type=0x05ff actions=drop");
+    roundtrip("ipv6,ipv6_label=1,actions=drop",
+              "ipv6,ipv6_label=0x00001 actions=drop");
+    roundtrip("ipv6,ipv6_label=1/0xf,actions=drop",
+              "ipv6,ipv6_label=0x00001/0x0000f actions=drop");
+    roundtrip("dl_type=0x8847,actions=drop", "mpls actions=drop");
+    roundtrip("mplsm,actions=drop", "mplsm actions=drop");
     roundtrip("tcp,tp_dst=80,actions=drop", "tcp,tp_dst=80 actions=drop");
     roundtrip("in_port=1,actions=output:2", "in_port=1 actions=output:2");
     roundtrip("priority=10,dl_src=00:11:22:33:44:55/ff:ff:ff:00:00:00,"
@@ -133,13 +141,13 @@ static void test_actions(void **state)
               "mod_tp_src:1,mod_tp_dst:2");
     roundtrip("tcp,actions=set_field:10.0.0.1->ip_src,set_field:5->tcp_dst,"
               "set_field:00:00:00:00:00:01->eth_src,set_field:3->reg0",
-              "tcp actions=mod_nw_src:10.0.0.1,mod_tp_dst:5,"
-              "mod_dl_src:00:00:00:00:00:01,load:0x3->NXM_NX_REG0[]");
+              "tcp actions=set_field:10.0.0.1->ip_src,set_field:5->tcp_dst,"
+              "set_field:00:00:00:00:00:01->eth_src,set_field:0x3->reg0");
     roundtrip("actions=load:1->reg0[0..3],move:reg0[0..3]->reg1[4..7],"
               "set_field:1->reg3,load:0x1->NXM_NX_TUN_ID[]",
               "actions=load:0x1->NXM_NX_REG0[0..3],"
               "move:NXM_NX_REG0[0..3]->NXM_NX_REG1[4..7],"
-              "load:0x1->NXM_NX_REG3[],load:0x1->NXM_NX_TUN_ID[]");
+              "set_field:0x1->reg3,load:0x1->NXM_NX_TUN_ID[]");
     roundtrip("actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],"
               "set_tunnel:0x7,load:1->reg2[5]",
               "actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],"
@@ -151,7 +159,23 @@ static void test_actions(void **state)
     roundtrip("actions=output:NORMAL", "actions=NORMAL");
     roundtrip("actions=3,4", "actions=output:3,output:4");
     roundtrip("actions=push_vlan:0x8100,set_field:4196->vlan_vid",
-              "actions=push_vlan:0x8100,load:0x1064->OXM_OF_VLAN_VID[]");
+              "actions=push_vlan:0x8100,set_field:4196->vlan_vid");
+    /* set_field prints as set_field, load as load (ovs-ofctl diff-flows
+     * of a file prints these): OVS's names, a 128-bit load as two. */
+    roundtrip("tcp,actions=set_field:5->tp_dst,set_field:0/0->reg1,"
+              "load:0->NXM_NX_REG2[]",
+              "tcp actions=set_field:5->tcp_dst,set_field:ANY->reg1,"
+              "load:0->NXM_NX_REG2[]");
+    roundtrip("ipv6,actions=load:0x20010db8000000000000000000000001->"
+              "NXM_NX_IPV6_SRC[]",
+              "ipv6 actions=load:0x1->NXM_NX_IPV6_SRC[0..63],"
+              "load:0x20010db800000000->NXM_NX_IPV6_SRC[64..127]");
+    roundtrip("ip,actions=set_field:10.0.0.0/8->ip_dst",
+              "ip actions=set_field:10.0.0.0/8->ip_dst");
+    roundtrip("ipv6,actions=set_field:0x12345/0xfffff->ipv6_label,"
+              "set_field:0x50/0xff->reg3",
+              "ipv6 actions=set_field:0x12345/0xfffff->ipv6_label,"
+              "set_field:0x50/0xff->reg3");
     /* OVS prints the keyword the action was written (or received) as. */
     roundtrip("actions=pop_vlan", "actions=pop_vlan");
     /* Keywords are case-sensitive but for controller, which ovs-ofctl
@@ -160,6 +184,49 @@ static void test_actions(void **state)
               "0xfffd,FLOOD,7",
               "actions=CONTROLLER:7,CONTROLLER:65535,CONTROLLER:65535,"
               "CONTROLLER:65535,FLOOD,output:7");
+    /* controller's arguments, printed as Debian's ovs-ofctl 3.1
+     * parse-flow prints them (with and without -O OpenFlow13). */
+    roundtrip("actions=controller(userdata=01.02,pause)",
+              "actions=controller(userdata=01.02,pause)");
+    roundtrip("actions=controller(reason=no_match,max_len=100,id=3,"
+              "userdata=01.02.03,pause,meter_id=5)",
+              "actions=controller(reason=no_match,max_len=100,id=3,"
+              "userdata=01.02.03,pause,meter_id=5)");
+    roundtrip("actions=controller(max_len=65535),controller(id=0),"
+              "controller(200),controller(meter_id=0)",
+              "actions=CONTROLLER:65535,CONTROLLER:65535,CONTROLLER:200,"
+              "CONTROLLER:65535");
+    roundtrip("actions=controller(userdata=0102),controller(pause),"
+              "controller(reason=invalid_ttl),"
+              "controller(meter_id=4294967295)",
+              "actions=controller(userdata=01.02),controller(pause),"
+              "controller(reason=invalid_ttl),"
+              "controller(meter_id=4294967295)");
+    roundtrip("actions=controller(max_len=100,id=5)",
+              "actions=controller(max_len=100,id=5)");
+    bad("actions=controller(userdata=1)", OFP_PARSE_ADD,
+        "bad hex digit in `controller' action `userdata'");
+    bad("actions=controller(reason=bogus)", OFP_PARSE_ADD,
+        "unknown reason \"bogus\"");
+    bad("actions=controller(foo=1)", OFP_PARSE_ADD,
+        "unknown key \"foo\" parsing controller action");
+    {   /* userdata is bounded by what one action carries: the most
+         * parses, one byte more does not */
+        size_t size = 64 + 3 * (OFP_CONTROLLER_USERDATA_MAX + 1);
+        char *text = malloc(size), *ok = malloc(size + 1);
+        char *end = text + sprintf(text, "actions=controller(userdata=");
+        for (int i = 0; i < OFP_CONTROLLER_USERDATA_MAX; i++) {
+            end += sprintf(end, i ? ".7f" : "7f");
+        }
+        strcpy(ok, text);
+        strcat(ok, ")");
+        roundtrip(ok, ok);
+        strcpy(end, ".7f)");
+        bad(text, OFP_PARSE_ADD, "controller userdata longer than 65508 "
+            "bytes");
+        free(text);
+        free(ok);
+    }
     bad("actions=OUTPUT:1", OFP_PARSE_ADD, "unknown action OUTPUT");
     bad("actions=NORMAL:1", OFP_PARSE_ADD, "unknown action NORMAL");
 }
@@ -328,7 +395,7 @@ static void act_roundtrip(const char *text, enum ofpact_type type,
                  dstr_str(&out), expect);
     }
     dstr_free(&out);
-    free(acts);
+    ofpacts_free(acts, n);
 }
 
 /* Every action's sample parses (by its name and by its alias) into that
@@ -460,7 +527,7 @@ static void field_set_field(const struct mf_field *f, const char *sample)
     struct ofpact *acts;
     size_t n;
     int ret = ofpacts_parse(text, &acts, &n, err, sizeof err);
-    free(acts);
+    ofpacts_free(acts, n);
     if (f->writable && ret) {
         fail_msg("'%s' does not parse: %s", text, err);
     }
@@ -651,6 +718,111 @@ static void test_flow_mod_keywords(void **state)
     bad("out_port=foo", OFP_PARSE_MATCH, "foo is not a valid OpenFlow port");
 }
 
+/* learn and fin_timeout: printed and refused as Debian's ovs-ofctl 3.1
+ * parse-flow does (expected strings generated with it). */
+static void test_learn(void **state)
+{
+    (void) state;
+    roundtrip("actions=learn(table=10,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:NXM_OF_IN_PORT[]->NXM_NX_REG0[0..15]),resubmit(,1)",
+              "actions=learn(table=10,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:NXM_OF_IN_PORT[]->NXM_NX_REG0[0..15]),resubmit(,1)");
+    roundtrip("actions=learn(table=1,priority=5,idle_timeout=10,hard_timeout=20,fin_idle_timeout=3,fin_hard_timeout=4,cookie=0x55,send_flow_rem,delete_learned,limit=3,result_dst=reg1[1],NXM_OF_VLAN_TCI[0..11],eth_dst=eth_src,dl_type=0x800,load:0x5->NXM_NX_REG1[],output:NXM_OF_IN_PORT[],NXM_OF_IP_SRC[]=10.0.0.1,load:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[])",
+              "actions=learn(table=1,idle_timeout=10,hard_timeout=20,fin_idle_timeout=3,fin_hard_timeout=4,priority=5,send_flow_rem,delete_learned,cookie=0x55,limit=3,result_dst=NXM_NX_REG1[1],NXM_OF_VLAN_TCI[0..11],NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],eth_type=0x800,load:0x5->NXM_NX_REG1[],output:NXM_OF_IN_PORT[],ip_src=10.0.0.1,load:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[])");
+    roundtrip("actions=learn()",
+              "actions=learn(table=1)");
+    roundtrip("actions=learn(priority=0,idle_timeout=0,cookie=0,table=0)",
+              "actions=learn(table=0,priority=0)");
+    roundtrip("actions=learn(table=1,eth_type=0x800,nw_src=10.0.0.1,eth_src=00:11:22:33:44:55,load:0xaabbccddeeff->NXM_OF_ETH_DST[],in_port=99)",
+              "actions=learn(table=1,eth_type=0x800,ip_src=10.0.0.1,eth_src=00:11:22:33:44:55,load:0xaabbccddeeff->NXM_OF_ETH_DST[],in_port=99)");
+    roundtrip("actions=learn(reg0[1..3]=reg1[2..4],reg2=reg3,reg4=5,reg5[0..3]=0x7,NXM_NX_REG6[]=0xffffffff,eth_src=01:02:03:04:05:06)",
+              "actions=learn(table=1,NXM_NX_REG0[1..3]=NXM_NX_REG1[2..4],NXM_NX_REG2[]=NXM_NX_REG3[],reg4=0x5,NXM_NX_REG5[0..3]=0x7,reg6=0xffffffff,eth_src=01:02:03:04:05:06)");
+    roundtrip("actions=learn(eth_dst[])",
+              "actions=learn(table=1,NXM_OF_ETH_DST[])");
+    roundtrip("actions=learn(in_port)",
+              "actions=learn(table=1,NXM_OF_IN_PORT[])");
+    roundtrip("actions=learn(output:reg0[0..15])",
+              "actions=learn(table=1,output:NXM_NX_REG0[0..15])");
+    roundtrip("actions=learn(load:reg1[0..7]->reg2[8..15])",
+              "actions=learn(table=1,load:NXM_NX_REG1[0..7]->NXM_NX_REG2[8..15])");
+    roundtrip("actions=learn(load:0->reg0[0..3],reg0[4..7]=0,load:0x0000ff->reg1[0..15])",
+              "actions=learn(table=1,load:0->NXM_NX_REG0[0..3],NXM_NX_REG0[4..7]=0,load:0xff->NXM_NX_REG1[0..15])");
+    roundtrip("actions=learn(in_port=LOCAL,tun_id=5,metadata=5,vlan_tci=0x1005,pkt_mark=1)",
+              "actions=learn(table=1,in_port=LOCAL,tun_id=0x5,metadata=0x5,vlan_tci=0x1005,pkt_mark=0x1)");
+    roundtrip("actions=learn(eth_type=0x86dd,ipv6_src=2001:db8::1)",
+              "actions=learn(table=1,eth_type=0x86dd,ipv6_src=2001:db8::1)");
+    roundtrip("actions=learn(NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[0..47],eth_src=eth_src)",
+              "actions=learn(table=1,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],NXM_OF_ETH_SRC[])");
+    roundtrip("actions=learn(limit=5,idle_timeout=70000)",
+              "actions=learn(table=1,idle_timeout=4464,limit=5)");
+    roundtrip("actions=learn(table=2,delete_learned,cookie=0x1,NXM_OF_ETH_DST[]),output:1",
+              "actions=learn(table=2,delete_learned,cookie=0x1,NXM_OF_ETH_DST[]),output:1");
+    roundtrip("actions=fin_timeout(idle_timeout=5,hard_timeout=10)",
+              "actions=fin_timeout(idle_timeout=5,hard_timeout=10)");
+    roundtrip("actions=fin_timeout(idle_timeout=5)",
+              "actions=fin_timeout(idle_timeout=5)");
+    roundtrip("actions=fin_timeout(hard_timeout=5)",
+              "actions=fin_timeout(hard_timeout=5)");
+    roundtrip("actions=fin_timeout()",
+              "actions=fin_timeout()");
+    roundtrip("actions=fin_timeout(idle_timeout=0)",
+              "actions=fin_timeout()");
+    roundtrip("tcp,actions=learn(eth_type=0x800,nw_proto=6,NXM_OF_TCP_DST[])",
+              "tcp actions=learn(table=1,eth_type=0x800,nw_proto=6,NXM_OF_TCP_DST[])");
+    bad("tcp,actions=learn(NXM_OF_TCP_DST[])", OFP_PARSE_ADD,
+        "actions are invalid with specified match (OFPBAC_MATCH_INCONSISTENT)");
+    bad("actions=learn(result_dst=reg0[40])", OFP_PARSE_ADD,
+        "reg0[40]: starting bit 40 is not valid because field is only 32 "
+        "bits wide");
+    bad("actions=load:1->reg0[3..40]", OFP_PARSE_ADD,
+        "reg0[3..40]: ending bit 40 is not valid because field is only 32 "
+        "bits wide");
+    bad("actions=load:1->reg0[5..3]", OFP_PARSE_ADD,
+        "reg0[5..3]: starting bit 5 is after ending bit 3");
+    bad("actions=learn(load:0x800->eth_type)", OFP_PARSE_ADD,
+        "actions are invalid with specified match (OFPBAC_BAD_SET_ARGUMENT)");
+    roundtrip("actions=learn(output:eth_src)",
+              "actions=learn(table=1,output:NXM_OF_ETH_SRC[])");
+    roundtrip("actions=learn(eth_type=0x800,ip_proto=6,tcp_dst=80,"
+              "eth_src=eth_src)",
+              "actions=learn(table=1,eth_type=0x800,nw_proto=6,tcp_dst=80,"
+              "NXM_OF_ETH_SRC[])");
+    bad("actions=learn(table=255)", OFP_PARSE_ADD,
+        "table=255: table id 255 not valid for `learn' action");
+    bad("actions=learn(table=foo)", OFP_PARSE_ADD,
+        "unknown table \"foo\"");
+    bad("actions=learn(NXM_OF_ETH_DST[]=NXM_OF_IP_SRC[])", OFP_PARSE_ADD,
+        "NXM_OF_ETH_DST[]=NXM_OF_IP_SRC[]: bit widths of NXM_OF_ETH_DST[] (32) and NXM_OF_IP_SRC[] (48) differ");
+    bad("actions=learn(result_dst=reg0[0..1])", OFP_PARSE_ADD,
+        "result_dst in 'learn' action must be a single bit");
+    bad("actions=learn(result_dst=eth_type[0])", OFP_PARSE_ADD,
+        "eth_type[0] is read-only");
+    bad("actions=learn(bogus=1)", OFP_PARSE_ADD,
+        "bogus=1: unknown keyword bogus");
+    bad("actions=learn(load:reg0->eth_type)", OFP_PARSE_ADD,
+        "reg0->eth_type: source field is 32 bits wide but destination is 16 bits wide");
+    bad("actions=learn(load:5->reg0[0..1])", OFP_PARSE_ADD,
+        "5->reg0[0..1]: value does not fit into 2 bits");
+    bad("actions=learn(reg0[0..1]=5)", OFP_PARSE_ADD,
+        "reg0[0..1]=5: reg0[0..1] value 5 cannot be parsed as a subfield (5: unknown field `5') or an immediate value (reg0[0..1]=5: value 0x5 does not fit into 2 bits)");
+    bad("actions=learn(load:->reg0)", OFP_PARSE_ADD,
+        "load: missing source before `->' in `->reg0'");
+    bad("actions=learn(load:reg0)", OFP_PARSE_ADD,
+        "load: missing `->' in `reg0'");
+    bad("actions=learn(load:5x->reg0)", OFP_PARSE_ADD,
+        "load: garbage before `->' in `5x->reg0'");
+    bad("actions=learn(reg0=eth_src)", OFP_PARSE_ADD,
+        "reg0=eth_src: bit widths of reg0 (48) and eth_src (32) differ");
+    bad("actions=learn(ip_src=10.0.0.1)", OFP_PARSE_ADD,
+        "actions are invalid with specified match (OFPBAC_MATCH_INCONSISTENT)");
+    bad("actions=learn(NXM_OF_TCP_DST[])", OFP_PARSE_ADD,
+        "actions are invalid with specified match (OFPBAC_MATCH_INCONSISTENT)");
+    bad("actions=learn(eth_dst=01:02:03:04:05:06/ff:ff:ff:00:00:00)", OFP_PARSE_ADD,
+        "eth_dst=01:02:03:04:05:06/ff:ff:ff:00:00:00: eth_dst value 01:02:03:04:05:06/ff:ff:ff:00:00:00 cannot be parsed as a subfield (01:02:03:04:05:06/ff:ff:ff:00:00:00: unknown field `01:02:03:04:05:06/ff:ff:ff:00:00:00') or an immediate value (01:02:03:04:05:");
+    bad("actions=fin_timeout(idle_timeout=70000)", OFP_PARSE_ADD,
+        "invalid idle_timeout \"70000\"");
+    bad("actions=fin_timeout(foo=1)", OFP_PARSE_ADD,
+        "invalid key 'foo' in 'fin_timeout' argument");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -663,6 +835,7 @@ int main(void)
         cmocka_unit_test(test_field_list),
         cmocka_unit_test(test_tcp_flags_exact),
         cmocka_unit_test(test_flow_mod_keywords),
+        cmocka_unit_test(test_learn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

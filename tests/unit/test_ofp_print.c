@@ -56,6 +56,39 @@ static const struct golden goldens[] = {
     "     state:      LINK_DOWN\n"
     "     current:    10GB-FD COPPER\n"
     "     speed: 10000 Mbps now, 0 Mbps max\n" },
+    /* Roles: hex made by hand, text from `ovs-ofctl ofp-print`. */
+    { "role_request", "041800180000000100000002000000000000000000000005",
+    "OFPT_ROLE_REQUEST (OF1.3) (xid=0x1): role=primary generation_id=5\n" },
+    { "role_request_nochange",
+    "041800180000000100000000000000000000000000000005",
+    "OFPT_ROLE_REQUEST (OF1.3) (xid=0x1): role=nochange\n" },
+    { "role_reply_equal", "041900180000000100000001000000000000000000000005",
+    "OFPT_ROLE_REPLY (OF1.3) (xid=0x1): role=equal generation_id=5\n" },
+    { "role_reply_nogen", "04190018000000010000000200000000ffffffffffffffff",
+    "OFPT_ROLE_REPLY (OF1.3) (xid=0x1): role=primary\n" },
+    { "nx_role_request", "0104001400000002000023200000000a00000001",
+    "NXT_ROLE_REQUEST (xid=0x2): role=primary\n" },
+    { "nx_role_reply", "0104001400000002000023200000000b00000002",
+    "NXT_ROLE_REPLY (xid=0x2): role=secondary\n" },
+    { "onf_role_status",
+    "04040020000000004f4e46000000077700000003000000000000000000000007",
+    "ONFT_ROLE_STATUS (OF1.3) (xid=0x0): role=secondary generation_id=7 "
+    "reason=primary_request\n" },
+    { "role_status_config", "051e00180000000000000003010000000000000000000007",
+    "OFPT_ROLE_STATUS (OF1.4) (xid=0x0): role=secondary generation_id=7 "
+    "reason=configuration_changed\n" },
+    { "role_status_props",
+    "051e00200000000000000003000000000000000000000007ffff000800000000",
+    "OFPT_ROLE_STATUS (OF1.4) (xid=0x0): role=secondary generation_id=7 "
+    "reason=primary_request\n" },
+    { "role_status_bad_role",
+    "051e00180000000000000005000000000000000000000007",
+    "OFPT_ROLE_STATUS (OF1.4) (xid=0x0): ***decode error: "
+    "OFPRRFC_BAD_ROLE***\n"
+    "00000000  05 1e 00 18 00 00 00 00-00 00 00 05 00 00 00 00 "
+    "|................|\n"
+    "00000010  00 00 00 00 00 00 00 07-                        "
+    "|........        |\n" },
     { "of10_config",
     "0108000c0000000200000000",
     "OFPT_GET_CONFIG_REPLY (xid=0x2): frags=normal miss_send_len=0\n" },
@@ -564,7 +597,7 @@ static void test_flow_stats(void **state)
     expect_text("no-stats", dstr_str(&s),
                 "cookie=0x5, table=1, tcp,tp_dst=80 actions=drop");
     dstr_truncate(&s, 0);
-    free(fs.acts);
+    ofpacts_free(fs.acts, fs.n_acts);
     parse_into("idle_timeout=60,hard_timeout=120,priority=5,dl_vlan=10,"
                "actions=strip_vlan,NORMAL", &fs);
     fs.duration_sec = 0;
@@ -587,7 +620,7 @@ static void test_flow_stats(void **state)
                 "n_bytes=0, idle_timeout=60, hard_timeout=120, "
                 "send_flow_rem reset_counts idle_age=7, hard_age=3, "
                 "priority=5,dl_vlan=10 actions=strip_vlan,NORMAL");
-    free(fs.acts);
+    ofpacts_free(fs.acts, fs.n_acts);
     dstr_free(&s);
 }
 
@@ -611,7 +644,7 @@ static void test_flow_removed(void **state)
     expect_text("flow_removed", dstr_str(&s),
                 " priority=7,ip reason=hard duration1.001s idle0 pkts0 "
                 "bytes0\n");
-    free(fs.acts);
+    ofpacts_free(fs.acts, fs.n_acts);
     dstr_free(&s);
 }
 

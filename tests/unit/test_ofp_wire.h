@@ -10,7 +10,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/dstr.h"
+#include "ofp/ofp_actions.h"
 #include "ofp/ofp_msgs.h"
+
+/* An action list as ovs-ofctl prints it, into buf[size]. */
+static inline void wire_acts_text(const struct ofpact *acts, size_t n,
+                                  char *buf, size_t size)
+{
+    struct dstr s = DSTR_INIT;
+    ofpacts_format(acts, n, &s);
+    snprintf(buf, size, "%s", dstr_str(&s));
+    dstr_free(&s);
+}
 
 /* Hex (spaces allowed) into a malloc'd buffer; *n its length. */
 static inline uint8_t *wire_from_hex(const char *hex, size_t *n)
@@ -36,6 +48,22 @@ static inline uint8_t *wire_from_hex(const char *hex, size_t *n)
     }
     *n = k;
     return p;
+}
+
+/* Hex (spaces allowed) into `out`, which holds `max` bytes (the test fails
+ * if the hex needs more); returns the length. */
+static inline size_t wire_hex_into(const char *hex, uint8_t *out, size_t max)
+{
+    size_t n;
+    uint8_t *p = wire_from_hex(hex, &n);
+    if (n > max) {
+        fprintf(stderr, "wire_hex_into: %zu bytes of hex for %zu\n", n, max);
+        free(p);
+        fail();
+    }
+    memcpy(out, p, n);
+    free(p);
+    return n;
 }
 
 /* Lowercase hex of `n` bytes, malloc'd. */

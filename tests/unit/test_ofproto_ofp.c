@@ -6,6 +6,7 @@
  * connmgr.o is not pulled in while every symbol it would give is defined
  * here). */
 #include "test_ofproto_harness.h"
+#include "dp/meter.h"
 
 #include <time.h>
 
@@ -70,6 +71,8 @@ static struct {
     uint32_t ps_port;
     uint32_t ps_config, ps_state;
     bool controller;
+    uint8_t version;            /* of the connection: for last_pin2 */
+    struct ofpbuf last_pin2;    /* the last packet_in as NXT_PACKET_IN2 */
 } fake;
 
 static char fake_mgr_storage;
@@ -92,6 +95,8 @@ void connmgr_send_packet_in(struct connmgr *mgr,
         memcpy(p->data, pin->packet, pin->len < 128 ? pin->len : 128);
     }
     fake.n_pins++;
+    ofpbuf_clear(&fake.last_pin2);
+    ofp_encode_packet_in(&fake.last_pin2, fake.version, OFP_PIF_NXT2, pin);
 }
 
 void connmgr_send_flow_removed(struct connmgr *mgr,
@@ -131,7 +136,9 @@ struct t {
 
 static void t_init(struct t *t, uint8_t version)
 {
+    ofpbuf_uninit(&fake.last_pin2);
     memset(&fake, 0, sizeof fake);
+    fake.version = version;
     h_init(&t->h, 3, NULL);
     memset(&t->conn, 0, sizeof t->conn);
     t->conn.version = version;
@@ -180,7 +187,7 @@ static int t_flow(struct t *t, enum ofp_flow_mod_command cmd,
     fm.importance = next_importance;
     next_importance = 0;
     if (next_goto >= 0) {
-        free(fm.acts);
+        ofpacts_free(fm.acts, fm.n_acts);
         fm.acts = calloc(1, sizeof *fm.acts);
         fm.acts[0].type = OFPACT_GOTO_TABLE;
         fm.acts[0].u8 = (uint8_t) next_goto;
@@ -579,7 +586,7 @@ static int packet_out(struct t *t, uint32_t in_port, const char *acts,
                                            &po), 0);
     int ret = t_handle(t, &b);
     ofpbuf_uninit(&b);
-    free(po.acts);
+    ofpacts_free(po.acts, po.n_acts);
     return ret;
 }
 
@@ -685,6 +692,117 @@ static void test_packet_in_miss(void **state)
     assert_int_equal(fake.n_pins, 2);
     ofpbuf_uninit(&b);
     t_destroy(&t);
+}
+
+/* The NXT_RESUME ovs-ofctl monitor would send for the last packet_in,
+ * with its continuation rewritten by `edit` (NULL: as it came); returns
+ * what the bridge answered. */
+static int resume_last(struct t *t,
+                       void (*edit)(struct ofp_continuation *, void *),
+                       void *aux)
+{
+    struct ofp_msg msg;
+    assert_int_equal(ofp_msg_decode(fake.last_pin2.data, fake.last_pin2.size,
+                                    &msg), 0);
+    struct ofp_packet_in pin;
+    assert_int_equal(ofp_decode_packet_in(&msg, &pin), 0);
+    assert_true(pin.continuation_len > 0);
+    struct ofpbuf cont = OFPBUF_INIT;
+    static struct ofp_continuation k;
+    if (edit) {
+        assert_int_equal(ofp_decode_continuation(pin.continuation,
+                                                 pin.continuation_len,
+                                                 msg.version, &k), 0);
+        edit(&k, aux);
+        if (k.n_groups || k.odp_port || k.bridge[0]) {
+            assert_int_equal(ofp_encode_continuation(&cont, msg.version, &k),
+                             0);
+        }
+        ofp_continuation_free(&k);
+        pin.continuation = cont.data;
+        pin.continuation_len = cont.size;
+    }
+    struct ofpbuf b = OFPBUF_INIT;
+    ofp_encode_resume(&b, msg.version, &pin);
+    int err = t_handle(t, &b);
+    ofpbuf_uninit(&b);
+    ofpbuf_uninit(&cont);
+    return err;
+}
+
+static void other_bridge(struct ofp_continuation *k, void *aux)
+{
+    (void) aux;
+    k->bridge[3] ^= 1;
+}
+
+static void no_bridge(struct ofp_continuation *k, void *aux)
+{
+    (void) aux;
+    memset(k->bridge, 0, sizeof k->bridge);
+}
+
+static void bad_port(struct ofp_continuation *k, void *aux)
+{
+    struct ofpact *a = aux;
+    a->type = OFPACT_OUTPUT;
+    a->output.port = OFPP_NONE;     /* refused when decoded */
+    k->groups[0].acts = a;
+    k->groups[0].n_acts = 1;
+}
+
+/* controller(pause): the packet waits; an NXT_RESUME of the continuation
+ * runs the rest of the rule on it (and of its caller); a continuation of
+ * another bridge or a bad one changes nothing and gets an error. */
+static void test_pause_resume(void **state)
+{
+    (void) state;
+    static const uint8_t versions[] = {
+        OFP10_VERSION, OFP13_VERSION, OFP15_VERSION,
+    };
+    for (size_t vi = 0; vi < sizeof versions; vi++) {
+        uint8_t v = versions[vi];
+        struct t t;
+        t_init(&t, v);
+        t.conn.tid = true;      /* OF1.0: flow_mods name their table */
+        assert_int_equal(t_flow(&t, OFPFC_ADD, "cookie=0xab,in_port=1,"
+                                "actions=resubmit(,1),output:3", 0), 0);
+        assert_int_equal(t_flow(&t, OFPFC_ADD, "table=1,cookie=0xcd,"
+                                "actions=controller(userdata=01.02,pause),"
+                                "mod_dl_src:00:00:00:00:00:07,output:2", 0),
+                         0);
+        uint8_t f[128], got[2048];
+        size_t len = udp_frame(f, 2, 1, -1, 0x0a000001, 0x0a000002, 53);
+        h_send(&t.h, 1, f, len);
+        assert_int_equal(fake.n_pins, 1);
+        assert_int_equal(fake.pins[0].cookie, 0xcd);
+        assert_int_equal(fake.pins[0].table_id, 1);
+        assert_int_equal(h_drain(&t.h, 2) + h_drain(&t.h, 3), 0);
+
+        /* Another bridge's continuation, or none: NXR_STALE, as OVS. */
+        assert_int_equal(resume_last(&t, other_bridge, NULL),
+                         -OFPERR_NXR_STALE);
+        assert_int_equal(resume_last(&t, no_bridge, NULL),
+                         -OFPERR_NXR_STALE);
+        struct ofpact bad;
+        memset(&bad, 0, sizeof bad);
+        assert_int_equal(resume_last(&t, bad_port, &bad),
+                         -OFPERR_OFPBAC_BAD_OUT_PORT);
+        assert_int_equal(h_drain(&t.h, 2) + h_drain(&t.h, 3), 0);
+
+        /* The real one: the rest of table 1's rule, then table 0's. */
+        assert_int_equal(resume_last(&t, NULL, NULL), 0);
+        assert_int_equal(h_take_one(&t.h, 2, got, sizeof got), (int) len);
+        assert_int_equal(got[11], 7);
+        assert_int_equal(h_take_one(&t.h, 3, got, sizeof got), (int) len);
+        assert_int_equal(got[11], 7);
+        assert_int_equal(h_drain(&t.h, 1), 0);
+        /* Resuming twice runs it twice (a continuation is stateless). */
+        assert_int_equal(resume_last(&t, NULL, NULL), 0);
+        assert_int_equal(h_drain(&t.h, 2) + h_drain(&t.h, 3), 2);
+        t_destroy(&t);
+    }
+    ofpbuf_uninit(&fake.last_pin2);
 }
 
 /* ---- ports ---- */
@@ -854,6 +972,142 @@ static void test_replies(void **state)
     t_destroy(&t);
 }
 
+/* ---- meters ---- */
+
+static int meter_mod(struct t *t, int command, const char *text)
+{
+    struct ofp_meter_mod mm;
+    char err[128];
+    if (ofp_parse_meter_mod(text, command, &mm, err, sizeof err)) {
+        fail_msg("%s: %s", text, err);
+    }
+    struct ofpbuf b = OFPBUF_INIT;
+    ofp_encode_meter_mod(&b, t->conn.version, t->xid++, &mm);
+    ofp_meter_mod_free(&mm);
+    int ret = t_handle(t, &b);
+    ofpbuf_uninit(&b);
+    return ret;
+}
+
+/* A meter_mod of `flags` with one drop band of `rate`. */
+static int raw_meter_mod(struct t *t, uint16_t command, uint32_t id,
+                         uint16_t flags, uint32_t rate, uint16_t n_bands)
+{
+    struct ofp_meter_band bands[16];
+    for (uint16_t i = 0; i < n_bands; i++) {
+        bands[i] = (struct ofp_meter_band) { OFPMBT_DROP, 0, rate, 0 };
+    }
+    struct ofp_meter_mod mm = { command, { id, flags, n_bands, bands } };
+    struct ofpbuf b = OFPBUF_INIT;
+    ofp_encode_meter_mod(&b, t->conn.version, t->xid++, &mm);
+    int ret = t_handle(t, &b);
+    ofpbuf_uninit(&b);
+    return ret;
+}
+
+/* OVS's checks of meter_mods and of flows that name meters; a meter over
+ * its rate drops packets of the flow; deleting it deletes the flow. */
+static void test_meters(void **state)
+{
+    (void) state;
+    struct t t;
+    t_init(&t, OFP13_VERSION);
+    assert_int_equal(meter_mod(&t, OFPMC_ADD, "meter=1,pktps,burst,"
+                               "band=type=drop,rate=1,burst_size=2"), 0);
+    assert_int_equal(meter_mod(&t, OFPMC_ADD, "meter=1,kbps,"
+                               "band=type=drop,rate=1"),
+                     -OFPERR_OFPMMFC_METER_EXISTS);
+    assert_int_equal(meter_mod(&t, OFPMC_MODIFY, "meter=9,kbps,"
+                               "band=type=drop,rate=1"),
+                     -OFPERR_OFPMMFC_UNKNOWN_METER);
+    assert_int_equal(raw_meter_mod(&t, OFPMC_ADD, 0, OFPMF_KBPS, 1, 1),
+                     -OFPERR_OFPMMFC_INVALID_METER);
+    assert_int_equal(raw_meter_mod(&t, OFPMC_ADD, OFPM_ALL, OFPMF_KBPS, 1, 1),
+                     -OFPERR_OFPMMFC_INVALID_METER);
+    assert_int_equal(raw_meter_mod(&t, OFPMC_ADD, 2, 0, 1, 1),
+                     -OFPERR_OFPMMFC_BAD_FLAGS);
+    assert_int_equal(raw_meter_mod(&t, OFPMC_ADD, 2, OFPMF_KBPS, 0, 1),
+                     -OFPERR_OFPMMFC_BAD_RATE);
+    assert_int_equal(raw_meter_mod(&t, OFPMC_ADD, 2, OFPMF_KBPS, 1, 9),
+                     -OFPERR_OFPMMFC_OUT_OF_BANDS);
+    assert_int_equal(raw_meter_mod(&t, OFPMC_ADD, 2, OFPMF_KBPS, 1, 0),
+                     -OFPERR_OFPMMFC_OUT_OF_BANDS);
+
+    /* A flow naming a missing meter, alone or in a bundle. */
+    assert_int_equal(t_flow(&t, OFPFC_ADD, "in_port=1,actions=meter:5,"
+                            "output:2", 0), -OFPERR_OFPMMFC_INVALID_METER);
+    bundle_add_flow(&t, 1, "in_port=1,actions=meter:5,output:2", 0, 0);
+    bundle_ctrl(&t, OFPBCT_COMMIT_REQUEST, 1, -OFPERR_OFPBFC_MSG_FAILED);
+    assert_int_equal(n_rules(&t), 1);           /* the NORMAL flow */
+    assert_int_equal(t_flow(&t, OFPFC_ADD, "in_port=1,actions=meter:1,"
+                            "output:2", OFPFF_SEND_FLOW_REM), 0);
+
+    /* 5 frames: the first two fit the burst, three are dropped (the
+     * first one through the upcall, the rest through the megaflow). */
+    uint8_t f[128];
+    size_t len = udp_frame(f, 2, 1, -1, 0x0a000001, 0x0a000002, 53);
+    for (int i = 0; i < 5; i++) {
+        h_send(&t.h, 1, f, len);
+    }
+    assert_int_equal(h_drain(&t.h, 2), 2);
+    struct dp_drop_stats ds;
+    datapath_get_drops(t.h.dp, &ds);
+    assert_int_equal(ds.n[DP_DROP_METER], 3);
+
+    /* Stats: the meter saw 5, its band dropped 3; one flow uses it. */
+    t_clear_out(&t);
+    struct ofpbuf b = OFPBUF_INIT;
+    ofp_encode_meter_request(&b, OFP13_VERSION, OFPTYPE_METER_STATS_REQUEST,
+                             t.xid++, OFPM_ALL);
+    assert_int_equal(t_handle(&t, &b), 0);
+    size_t ofs = 0;
+    struct ofp_msg msg;
+    assert_true(next_msg(&t, &ofs, &msg));
+    struct ofp_meter_stats *ms;
+    size_t n;
+    assert_int_equal(ofp_decode_meter_stats_reply(&msg, &ms, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(ms[0].meter_id, 1);
+    assert_int_equal(ms[0].flow_count, 1);
+    assert_int_equal(ms[0].packet_in_count, 5);
+    assert_int_equal(ms[0].bands[0].packet_count, 3);
+    ofp_meter_stats_free(ms, n);
+    /* A meter that is not there. */
+    ofp_encode_meter_request(&b, OFP13_VERSION,
+                             OFPTYPE_METER_CONFIG_STATS_REQUEST, t.xid++, 3);
+    assert_int_equal(t_handle(&t, &b), -OFPERR_OFPMMFC_UNKNOWN_METER);
+    /* Features: the datapath's limits. */
+    t_clear_out(&t);
+    ofp_encode_meter_request(&b, OFP13_VERSION,
+                             OFPTYPE_METER_FEATURES_STATS_REQUEST, t.xid++, 0);
+    assert_int_equal(t_handle(&t, &b), 0);
+    ofs = 0;
+    assert_true(next_msg(&t, &ofs, &msg));
+    struct ofp_meter_features mf;
+    assert_int_equal(ofp_decode_meter_features_reply(&msg, &mf), 0);
+    assert_int_equal(mf.max_meters, DP_METER_MAX);
+    assert_int_equal(mf.max_bands, DP_METER_MAX_BANDS);
+    assert_int_equal(mf.band_types, 6);
+    assert_int_equal(mf.capabilities, 0xf);
+    ofpbuf_uninit(&b);
+
+    /* Deleting the meter deletes its flow (flow_removed, meter_delete). */
+    assert_int_equal(meter_mod(&t, OFPMC_DELETE, "meter=1"), 0);
+    assert_int_equal(n_rules(&t), 1);
+    assert_int_equal(fake.n_removed, 1);
+    assert_int_equal(fake.removed_reason, OFPRR_METER_DELETE);
+    /* Deleting every meter, and a meter that is not there: fine. */
+    assert_int_equal(meter_mod(&t, OFPMC_ADD, "meter=2,kbps,"
+                               "band=type=drop,rate=10"), 0);
+    assert_int_equal(meter_mod(&t, OFPMC_ADD, "meter=3,kbps,"
+                               "band=type=dscp_remark,rate=10,prec_level=1"),
+                     0);
+    assert_int_equal(meter_mod(&t, OFPMC_DELETE, "meter=7"), 0);
+    assert_int_equal(raw_meter_mod(&t, OFPMC_DELETE, OFPM_ALL, 0, 0, 0), 0);
+    assert_int_equal(meter_mod(&t, OFPMC_ADD, "meter=2,kbps,"
+                               "band=type=drop,rate=10"), 0);
+    t_destroy(&t);
+}
 
 /* ---- groups ---- */
 
@@ -1013,8 +1267,10 @@ int main(void)
         cmocka_unit_test(test_packet_out),
         cmocka_unit_test(test_packet_in_controller_action),
         cmocka_unit_test(test_packet_in_miss),
+        cmocka_unit_test(test_pause_resume),
         cmocka_unit_test(test_port_status_and_mod),
         cmocka_unit_test(test_replies),
+        cmocka_unit_test(test_meters),
         cmocka_unit_test(test_group_mods),              /* groups */
         cmocka_unit_test(test_group_mods_in_bundle),
         cmocka_unit_test(test_group_replies),

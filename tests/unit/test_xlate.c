@@ -283,6 +283,119 @@ static void test_exact_flow_format(void **state)
     h_destroy(&h);
 }
 
+/* controller(pause) stops the whole translation: what came before it is
+ * kept (and shown to the controller), the rest of the paused rule and of
+ * its callers is frozen, innermost first, each with its table and cookie;
+ * the userdata goes with the packet_in. */
+static void test_pause(void **state)
+{
+    (void) state;
+    struct harness h;
+    h_init(&h, 3, NULL);
+    h_add_flow(&h, "table=0,cookie=0x7,priority=10,in_port=1,actions="
+               "output:3,resubmit(,1),load:1->reg1[],output:2");
+    h_add_flow(&h, "table=1,cookie=0x9,priority=10,actions=load:5->reg0[],"
+               "controller(userdata=01.02.03,pause),output:1,"
+               "mod_nw_tos:4,output:2");
+    struct xlate_in xi;
+    packet(&h, &xi, 64);
+    xlate(&xi, &xo);
+    struct dp_act a[8];
+    size_t n = acts_of(a, 8);
+    assert_int_equal(n, 1);                     /* only output:3 ran */
+    assert_int_equal(out_port(&a[0]), h.dp_ports[3]);
+    assert_true(xo.paused);
+    assert_true(xo.slow);
+    assert_int_equal(xo.n_pins, 1);
+    const struct xlate_pin *pin = &xo.pins[0];
+    assert_true(pin->pause);
+    assert_int_equal(pin->table_id, 1);
+    assert_int_equal(pin->cookie, 0x9);
+    assert_int_equal(pin->reason, OFPR_ACTION);
+    assert_int_equal(pin->userdata_len, 3);
+    assert_int_equal(pin->userdata[2], 3);
+    assert_int_equal(pin->flow.regs[0], 5);     /* the load before it */
+    assert_int_equal(pin->acts_len, xo.acts.len);
+    assert_int_equal(xo.n_frozen, 2);
+    struct dstr t = DSTR_INIT;
+    assert_int_equal(xo.frozen[0].table_id, 1);
+    assert_int_equal(xo.frozen[0].cookie, 0x9);
+    ofpacts_format(xo.frozen[0].acts, xo.frozen[0].n_acts, &t);
+    assert_string_equal(dstr_str(&t), "output:1,mod_nw_tos:4,output:2");
+    dstr_truncate(&t, 0);
+    assert_int_equal(xo.frozen[1].table_id, 0);
+    assert_int_equal(xo.frozen[1].cookie, 0x7);
+    ofpacts_format(xo.frozen[1].acts, xo.frozen[1].n_acts, &t);
+    assert_string_equal(dstr_str(&t), "load:0x1->NXM_NX_REG1[],output:2");
+    dstr_free(&t);
+    /* Without pause the same rule runs on. */
+    h_add_flow(&h, "table=1,cookie=0x9,priority=10,actions=load:5->reg0[],"
+               "controller(userdata=01.02.03),output:1,mod_nw_tos:4,"
+               "output:2");
+    packet(&h, &xi, 64);
+    xlate(&xi, &xo);
+    assert_false(xo.paused);
+    assert_int_equal(xo.n_frozen, 0);
+    assert_false(xo.pins[0].pause);
+    n = acts_of(a, 8);
+    /* output 3, (output:1 to the input port skipped), set tos, output 2,
+     * and table 0's output 2 */
+    assert_int_equal(n, 4);
+    assert_int_equal(a[1].type, DP_ACTION_SET_IPV4);
+    h_destroy(&h);
+}
+
+/* A resume runs the frozen groups in order with their table and cookie:
+ * the rest of the paused rule, then its callers'; a pause among them
+ * freezes again, with the groups after it. */
+static void test_resume(void **state)
+{
+    (void) state;
+    struct harness h;
+    h_init(&h, 3, NULL);
+    h_add_flow(&h, "table=2,priority=10,actions=output:3");
+    struct ofpact *g0, *g1;
+    size_t n0, n1;
+    char err[256];
+    assert_int_equal(ofpacts_parse("mod_nw_tos:4,output:2,resubmit(,2)",
+                                   &g0, &n0, err, sizeof err), 0);
+    assert_int_equal(ofpacts_parse("controller(pause),output:1,IN_PORT",
+                                   &g1, &n1, err, sizeof err), 0);
+    struct ofp_cont_group groups[3] = {
+        { 1, 0x9, g0, n0 }, { 0, 0x7, g1, n1 }, { 0, 0x7, g0, 1 },
+    };
+    struct xlate_in xi;
+    packet(&h, &xi, 64);
+    xi.resume = groups;
+    xi.n_resume = 1;
+    xlate(&xi, &xo);
+    struct dp_act a[8];
+    size_t n = acts_of(a, 8);
+    assert_int_equal(n, 3);     /* set_ipv4, output 2, output 3 */
+    assert_int_equal(a[0].type, DP_ACTION_SET_IPV4);
+    assert_int_equal(out_port(&a[1]), h.dp_ports[2]);
+    assert_int_equal(out_port(&a[2]), h.dp_ports[3]);
+    assert_false(xo.paused);
+    assert_int_equal(xo.n_rules, 1);    /* the resubmit's */
+
+    /* Pausing again: the rest of group 1, then group 2. */
+    xi.n_resume = 3;
+    xlate(&xi, &xo);
+    assert_true(xo.paused);
+    assert_int_equal(xo.n_pins, 1);
+    assert_int_equal(xo.pins[0].cookie, 0x7);
+    assert_int_equal(xo.pins[0].table_id, 0);
+    assert_int_equal(xo.n_frozen, 2);
+    assert_int_equal(xo.frozen[0].n_acts, 2);   /* output:1,IN_PORT */
+    assert_ptr_equal(xo.frozen[0].acts, g1 + 1);
+    assert_ptr_equal(xo.frozen[1].acts, g0);
+    assert_int_equal(xo.frozen[1].n_acts, 1);
+    assert_int_equal(xo.frozen[1].cookie, 0x7);
+    free(g0);
+    free(g1);
+    h_destroy(&h);
+}
+
 static const struct {
     enum ofpact_type type;
     const char *sample;
@@ -374,6 +487,8 @@ int main(void)
         cmocka_unit_test(test_trace_changes_nothing),
         cmocka_unit_test(test_exact_flow_format),
         cmocka_unit_test(test_every_action),
+        cmocka_unit_test(test_pause),
+        cmocka_unit_test(test_resume),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

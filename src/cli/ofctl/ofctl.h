@@ -59,6 +59,19 @@ void ofctl_bundle_messages(struct vconn *v, struct ofpbuf *sent);
  * up on the switch `sw`). */
 uint32_t ofctl_port(const char *sw, const char *s);
 
+/* Port names as ovs-ofctl uses them: flows parsed after this take the
+ * port names of switch `sw` (unless --no-names) and, with `show`, ports
+ * print by name (ofp_port_set_names).  The names come from one port
+ * description request (features on OpenFlow 1.0), made the first time a
+ * name is needed. */
+void ofctl_port_names(const char *sw, bool show);
+/* --names, or stdout a terminal without --no-names (ovs-ofctl 3.1). */
+bool ofctl_show_names(void);
+/* Skips the xids ovs-ofctl's port and table name lookups take (4) less
+ * those a port name fetch already took, once per command: the xids
+ * printed later are ovs-ofctl's. */
+void ofctl_skip_name_lookup_xids(void);
+
 /* Reads `name` ("-" stdin) into memory; exits on error. */
 char *ofctl_read_file(const char *name);
 
@@ -76,5 +89,7 @@ extern const struct ofctl_command ofctl_flow_commands[];
  * add-or-modify). */
 extern const struct ofctl_command ofctl_group_commands[];
 void ofctl_groups_set_may_create(bool on);
+/* meters: src/cli/ofctl/ofctl_meters.c. */
+extern const struct ofctl_command ofctl_meter_commands[];
 
 #endif

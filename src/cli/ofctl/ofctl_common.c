@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/dstr.h"
 #include "ofp/ofp_port.h"
@@ -215,6 +216,96 @@ uint32_t ofctl_port(const char *sw, const char *s)
         ofctl_fatal("%s: unknown port `%s'", sw, s);
     }
     return port;
+}
+
+/* ---- port names (--names) ---- */
+
+/* The switch's ports, fetched once, the first time a name is needed. */
+static struct {
+    const char *sw;
+    bool fetched;
+    struct port_list pl;
+    unsigned xids;              /* how many xids the fetch took */
+} names;
+
+static void names_fetch(void)
+{
+    if (!names.fetched) {
+        names.fetched = true;
+        uint32_t before = vconn_next_xid();
+        fetch_ports(names.sw, &names.pl);
+        names.xids = vconn_next_xid() - before + 1;
+    }
+}
+
+/* As OVS's namemap: a number or name that appears twice has no name. */
+static const struct ofp_phy_port *unique_port(uint32_t port_no,
+                                              const char *name)
+{
+    const struct ofp_phy_port *found = NULL;
+    for (size_t i = 0; i < names.pl.n; i++) {
+        const struct ofp_phy_port *p = &names.pl.ports[i];
+        if (name ? !strcmp(p->name, name) : p->port_no == port_no) {
+            if (found) {
+                return NULL;
+            }
+            found = p;
+        }
+    }
+    if (!found) {
+        return NULL;
+    }
+    for (size_t i = 0; i < names.pl.n; i++) {
+        const struct ofp_phy_port *p = &names.pl.ports[i];
+        if (p != found && (p->port_no == found->port_no
+                           || !strcmp(p->name, found->name))) {
+            return NULL;
+        }
+    }
+    return found;
+}
+
+static const char *name_of(uint32_t port, void *aux)
+{
+    (void) aux;
+    names_fetch();
+    const struct ofp_phy_port *p = unique_port(port, NULL);
+    return p && p->name[0] ? p->name : NULL;
+}
+
+static bool number_of(const char *name, uint32_t *port, void *aux)
+{
+    (void) aux;
+    names_fetch();
+    const struct ofp_phy_port *p = unique_port(0, name);
+    if (p) {
+        *port = p->port_no;
+    }
+    return p != NULL;
+}
+
+bool ofctl_show_names(void)
+{
+    return ofctl_opts.names > 0 || (ofctl_opts.names < 0 && isatty(1));
+}
+
+void ofctl_port_names(const char *sw, bool show)
+{
+    if (names.sw && strcmp(names.sw, sw)) {
+        free(names.pl.ports);
+        memset(&names, 0, sizeof names);
+    }
+    names.sw = sw;
+    ofp_port_set_names(show ? name_of : NULL,
+                       ofctl_opts.names ? number_of : NULL, NULL);
+}
+
+void ofctl_skip_name_lookup_xids(void)
+{
+    if (names.xids < 4) {
+        vconn_skip_xids(4 - names.xids);
+    }
+    names.xids = 4;             /* once */
 }
 
 char *ofctl_read_file(const char *name)

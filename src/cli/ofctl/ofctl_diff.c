@@ -337,8 +337,9 @@ void ofctl_cmd_replace_flows(int argc, char *argv[])
 {
     (void) argc;
     struct fte_table t = { NULL, 0, NULL, 0 };
-    vconn_skip_xids(4);     /* ovs-ofctl's port and table name lookups */
+    ofctl_port_names(argv[1], false);   /* the file may name ports */
     fte_add_file(&t, 0, argv[2]);
+    ofctl_skip_name_lookup_xids();
     struct vconn *v = ofctl_open(argv[1], "mgmt");
     for (size_t i = 0; i < t.n && vconn_version(v) == OFP10_VERSION; i++) {
         if (t.e[i].table_id) {

@@ -86,8 +86,25 @@ static void encode_fm(struct ofpbuf *b, struct vconn *v,
                       const struct ofctl_proto *p, uint32_t xid,
                       const struct ofp_flow_mod *fm)
 {
+    for (size_t i = 0; vconn_version(v) == OFP10_VERSION && i < fm->n_acts;
+         i++) {
+        if (fm->acts[i].type == OFPACT_PUSH_VLAN) {
+            /* push_vlan is 1.1+: ovs-ofctl's words (without -O). */
+            ofctl_fatal("none of the usable flow formats (OXM,OpenFlow11) "
+                        "is among the allowed flow formats (OpenFlow10,NXM)");
+        }
+    }
     int err = ofp_encode_flow_mod(b, vconn_version(v), p->ff, p->tid, xid,
                                   fm);
+    /* meters: OpenFlow 1.3+ only, which ovs-ofctl says this way. */
+    for (size_t i = 0; err && i < fm->n_acts; i++) {
+        if (fm->acts[i].type == OFPACT_METER
+            && vconn_version(v) == OFP10_VERSION) {
+            ofctl_fatal("none of the usable flow formats (OXM-OpenFlow13,"
+                        "OXM-OpenFlow14,OXM-OpenFlow15) is among the allowed "
+                        "flow formats (OpenFlow10,NXM)");
+        }
+    }
     if (err) {
         ofctl_fatal("%s: cannot encode flow_mod (%s)", vconn_name(v),
                     ofperr_name((enum ofperr) -err));
@@ -192,6 +209,9 @@ void ofctl_bundle_messages(struct vconn *v, struct ofpbuf *sent_)
         }
         ofs += len;
     }
+    /* ovs-ofctl's vconn_bundle_transact sends a barrier between the adds
+     * and the commit: its xid is spent (vs-ofctl sends none). */
+    vconn_skip_xids(1);
     xid = vconn_next_xid();
     ofpbuf_clear(&b);
     bundle_ctrl(&b, v, xid, OFPBCT_COMMIT_REQUEST);
@@ -213,7 +233,7 @@ void ofctl_send_flow_mods(const char *sw, const struct ofp_flow_mod *fms,
         nxm |= !ofp10_match_fits(&fms[i].match) || fms[i].cookie_mask;
         tid |= table_given(&fms[i]);
     }
-    vconn_skip_xids(4);     /* ovs-ofctl's port and table name lookups */
+    ofctl_skip_name_lookup_xids();
     struct vconn *v = ofctl_open(sw, "mgmt");
     struct ofctl_proto p;
     ofctl_set_flow_format(v, nxm, tid, &p);
@@ -238,6 +258,7 @@ static void flow_mod_one(int argc, char *argv[],
                                ? OFP_PARSE_MODIFY : OFP_PARSE_MATCH;
     struct ofp_flow_spec spec;
     char err[256];
+    ofctl_port_names(argv[1], false);
     if (ofp_parse_flow(argc > 2 ? argv[2] : "", mode, &spec, err,
                        sizeof err)) {
         ofctl_fatal("%s", err);
@@ -277,6 +298,7 @@ static void cmd_add_flows(int argc, char *argv[])
     (void) argc;
     struct ofp_flow_mod *fms;
     size_t n;
+    ofctl_port_names(argv[1], false);
     ofctl_read_flow_file(argv[2], true, &fms, &n);
     ofctl_send_flow_mods(argv[1], fms, n);
     for (size_t i = 0; i < n; i++) {
@@ -293,11 +315,12 @@ static void parse_dump_request(int argc, char *argv[], bool aggregate,
     struct ofp_flow_spec spec;
     char err[256];
     const char *s = argc > 2 ? argv[2] : "";
-    if (*s) {
-        vconn_skip_xids(4); /* ovs-ofctl's port and table name lookups */
-    }
+    ofctl_port_names(argv[1], ofctl_show_names());
     if (ofp_parse_flow(s, OFP_PARSE_MATCH, &spec, err, sizeof err)) {
         ofctl_fatal("%s", err);
+    }
+    if (*s) {
+        ofctl_skip_name_lookup_xids();
     }
     memset(r, 0, sizeof *r);
     r->aggregate = aggregate;
@@ -426,14 +449,9 @@ static void sort_flows(struct ofp_flow_stats *fs, size_t n)
     }
 }
 
-static bool show_names(void)
-{
-    return ofctl_opts.names > 0 || (ofctl_opts.names < 0 && isatty(1));
-}
-
 static void cmd_dump_flows(int argc, char *argv[])
 {
-    if (!ofctl_opts.n_sort && !show_names() && ofctl_opts.show_stats) {
+    if (!ofctl_opts.n_sort && !ofctl_show_names() && ofctl_opts.show_stats) {
         dump_flows_raw(argc, argv, false);
         return;
     }

@@ -46,9 +46,6 @@ static void send_group_mods(const char *sw, const struct ofp_group_mod *gms,
         }
     }
     if (ofctl_opts.bundle) {
-        /* ovs-ofctl spends one more xid here than for flow mods (its commit
-         * is the group mods' last + 3). */
-        vconn_skip_xids(1);
         ofctl_bundle_messages(v, &sent);
     }
     vconn_close(v);

@@ -1,6 +1,6 @@
 /* vs-ofctl's switch commands: show, dump-desc, dump-tables,
  * dump-table-features, dump-ports, dump-ports-desc, mod-port, packet-out,
- * monitor, snoop.  Each sends what ovs-ofctl 3.1 sends, in the same order
+ * queue-get-config, monitor, snoop.  Each sends what ovs-ofctl 3.1 sends, in the same order
  * (so the xids it prints are the same), and prints what it prints. */
 #include "cli/ofctl/ofctl.h"
 
@@ -392,8 +392,34 @@ static void set_config(struct vconn *v, int miss_len, bool invalid_ttl)
     ofctl_transact_noreply(v, &b);
 }
 
+/* monitor ... resume: sends back an NXT_RESUME for a paused packet-in
+ * (an NXT_PACKET_IN2 with a continuation), printed as "send: ...", as
+ * ovs-ofctl's monitor does. */
+static void resume_packet_in(struct vconn *v, const struct ofp_msg *msg)
+{
+    struct ofp_packet_in pin;
+    int err = ofp_decode_packet_in(msg, &pin);
+    if (err) {
+        fprintf(stderr, "decoding packet-in failed: %s",
+                ofperr_name((enum ofperr) -err));
+        return;
+    }
+    if (!pin.continuation_len) {
+        return;
+    }
+    struct ofpbuf r = OFPBUF_INIT;
+    ofp_encode_resume(&r, msg->version, &pin);
+    fprintf(stderr, "send: ");
+    ofctl_print(stderr, r.data, r.size, 2);
+    fflush(stderr);
+    if (vconn_send(v, &r)) {
+        ofctl_fatal("failed to send NXT_RESUME");
+    }
+    ofpbuf_uninit(&r);
+}
+
 /* Prints everything that arrives, on stderr as ovs-ofctl does. */
-static void monitor_loop(struct vconn *v, bool echo)
+static void monitor_loop(struct vconn *v, bool echo, bool resume)
 {
     struct ofpbuf b = OFPBUF_INIT;
     for (;;) {
@@ -413,6 +439,9 @@ static void monitor_loop(struct vconn *v, bool echo)
             }
             ofpbuf_uninit(&r);
         }
+        if (resume && msg.type == OFPTYPE_PACKET_IN) {
+            resume_packet_in(v, &msg);
+        }
     }
 }
 
@@ -431,6 +460,7 @@ static void cmd_monitor(int argc, char *argv[])
         }
     }
     struct vconn *v = ofctl_open(argv[1], "mgmt");
+    bool resume = false;
     for (int i = 2; i < argc; i++) {
         const char *arg = argv[i];
         if (isdigit((unsigned char) *arg)) {
@@ -439,6 +469,11 @@ static void cmd_monitor(int argc, char *argv[])
             set_config(v, -1, invalid_ttl);
         } else if (!strncmp(arg, "watch:", 6)) {
             ofctl_fatal("%s: flow monitoring is not supported", arg);
+        } else if (!strcmp(arg, "resume")) {
+            /* NXT_RESUME for every paused packet-in; the whole packet must
+             * come, as ovs-ofctl sets it. */
+            resume = true;
+            set_config(v, 65535, false);
         } else {
             ofctl_fatal("%s: unsupported \"monitor\" argument", arg);
         }
@@ -447,14 +482,63 @@ static void cmd_monitor(int argc, char *argv[])
         && vconn_version(v) == OFP10_VERSION) {
         set_packet_in_format(v, OFP_PIF_NXT);
     }
-    monitor_loop(v, true);
+    monitor_loop(v, true, resume);
+}
+
+/* queue-get-config SWITCH [PORT [QUEUE]]: one request, but in OpenFlow
+ * 1.0, which has no "any port", one per port of the features reply, sent
+ * on a second connection, as ovs-ofctl does. */
+static void cmd_queue_get_config(int argc, char *argv[])
+{
+    const char *pname = argc > 2 ? argv[2] : "any";
+    uint32_t port = !strcasecmp(pname, "any") ? OFPP_NONE
+                                              : ofctl_port(argv[1], pname);
+    const char *qname = argc > 3 ? argv[3] : "all";
+    uint32_t queue = !strcasecmp(qname, "all") ? OFPQ_ALL
+                                               : (uint32_t) atoi(qname);
+    struct vconn *v = ofctl_open(argv[1], "mgmt");
+    struct ofpbuf b = OFPBUF_INIT;
+    if (port == OFPP_NONE && vconn_version(v) == OFP10_VERSION) {
+        struct vconn *v2 = ofctl_open(argv[1], "mgmt");
+        ofp_encode_simple(&b, OFP10_VERSION, OFPTYPE_FEATURES_REQUEST,
+                          OFPF_STD, vconn_next_xid());
+        struct ofpbuf reply = OFPBUF_INIT;
+        struct ofp_msg msg;
+        struct ofp_features f;
+        int rc = vconn_transact(v, &b, &reply, &msg);
+        if (rc) {
+            ofctl_fatal("talking to %s (%s)", vconn_name(v),
+                        vconn_strerror(rc));
+        }
+        if (msg.type != OFPTYPE_FEATURES_REPLY
+            || ofp_decode_features_reply(&msg, &f)) {
+            ofctl_fatal("%s: received bad features reply", vconn_name(v));
+        }
+        ofpbuf_uninit(&b);
+        for (size_t i = 0; i < f.n_ports; i++) {
+            if (f.ports[i].port_no < OFPP_MAX) {
+                ofp_encode_queue_get_config_request(
+                    &b, vconn_version(v2), vconn_next_xid(),
+                    f.ports[i].port_no, queue);
+                ofctl_dump_transaction(v2, &b);
+            }
+        }
+        ofp_features_free(&f);
+        ofpbuf_uninit(&reply);
+        vconn_close(v2);
+    } else {
+        ofp_encode_queue_get_config_request(&b, vconn_version(v),
+                                            vconn_next_xid(), port, queue);
+        ofctl_dump_transaction(v, &b);
+    }
+    vconn_close(v);
 }
 
 static void cmd_snoop(int argc, char *argv[])
 {
     (void) argc;
     struct vconn *v = ofctl_open(argv[1], "snoop");
-    monitor_loop(v, false);
+    monitor_loop(v, false, false);
 }
 
 const struct ofctl_command ofctl_switch_commands[] = {
@@ -466,6 +550,7 @@ const struct ofctl_command ofctl_switch_commands[] = {
     { "dump-ports-desc", 1, 2, cmd_dump_ports_desc },
     { "mod-port", 3, 3, cmd_mod_port },
     { "packet-out", 2, 1000, cmd_packet_out },
+    { "queue-get-config", 1, 3, cmd_queue_get_config },
     { "monitor", 1, 3, cmd_monitor },
     { "snoop", 1, 1, cmd_snoop },
     { NULL, 0, 0, NULL },
