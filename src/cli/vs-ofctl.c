@@ -41,6 +41,15 @@ static void usage(void)
            "  del-flows SWITCH [FLOW]     delete matching FLOWs\n"
            "  replace-flows SWITCH FILE   replace flows with those in FILE\n"
            "  diff-flows SOURCE1 SOURCE2  compare flows from two sources\n"
+           "  add-group SWITCH GROUP      add group described by GROUP\n"
+           "  add-groups SWITCH FILE      add group from FILE\n"
+           "  [--may-create] mod-group SWITCH GROUP   modify specific group\n"
+           "  del-groups SWITCH [GROUP]   delete matching GROUPs\n"
+           "  insert-buckets SWITCH [GROUP] add buckets to GROUP\n"
+           "  remove-buckets SWITCH [GROUP] remove buckets from GROUP\n"
+           "  dump-group-features SWITCH  print group features\n"
+           "  dump-groups SWITCH [GROUP]  print group description\n"
+           "  dump-group-stats SWITCH [GROUP]  print group statistics\n"
            "  packet-out SWITCH IN_PORT ACTIONS PACKET...\n"
            "  packet-out SWITCH \"in_port=PORT packet=HEX actions=...\"\n"
            "                              execute ACTIONS on PACKET\n"
@@ -133,6 +142,7 @@ static void add_sort(const char *field, bool descending)
 enum {
     OPT_RUNDIR = 256, OPT_STRICT, OPT_BUNDLE, OPT_NO_STATS, OPT_STATS,
     OPT_NAMES, OPT_NO_NAMES, OPT_SORT, OPT_RSORT, OPT_READD, OPT_IGNORED,
+    OPT_MAY_CREATE,     /* groups */
 };
 
 static void parse_options(int argc, char *argv[])
@@ -149,6 +159,7 @@ static void parse_options(int argc, char *argv[])
         { "sort", optional_argument, NULL, OPT_SORT },
         { "rsort", optional_argument, NULL, OPT_RSORT },
         { "readd", no_argument, NULL, OPT_READD },
+        { "may-create", no_argument, NULL, OPT_MAY_CREATE },
         { "timeout", required_argument, NULL, 't' },
         { "verbose", optional_argument, NULL, 'v' },
         { "more", no_argument, NULL, 'm' },
@@ -162,6 +173,7 @@ static void parse_options(int argc, char *argv[])
         switch (c) {
         case OPT_RUNDIR: ofctl_opts.rundir = optarg; break;
         case OPT_STRICT: ofctl_opts.strict = true; break;
+        case OPT_MAY_CREATE: ofctl_groups_set_may_create(true); break;
         case OPT_BUNDLE: ofctl_opts.bundle = true; break;
         case 'O': ofctl_opts.versions = parse_versions(optarg); break;
         case OPT_NO_STATS: ofctl_opts.show_stats = false; break;
@@ -182,6 +194,7 @@ static const struct ofctl_command *find_command(const char *name)
 {
     const struct ofctl_command *tables[] = {
         ofctl_switch_commands, ofctl_flow_commands,
+        ofctl_group_commands,   /* groups */
         ofctl_meter_commands,   /* meters */
     };
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {

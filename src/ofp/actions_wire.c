@@ -41,6 +41,8 @@ enum {
     NXAST_RESUBMIT_TABLE = 14,
     NXAST_DEC_TTL = 18,
     NXAST_CONTROLLER = 20,
+    NXAST_GROUP = 40,           /* groups */
+    OFPAT11_GROUP = 22,         /* groups */
     NXAST_REG_LOAD2 = 33,
     NXAST_CONTROLLER2 = 37,
     OFPIT_GOTO_TABLE = 1,
@@ -643,6 +645,17 @@ static int encode_one__(struct ofpbuf *b, const struct ofpact *a,
         ofpbuf_put_u8(b, a->u8);
         ofpbuf_put_zeros(b, 3);
         return 0;
+    case OFPACT_GROUP:      /* groups */
+        if (of10) {
+            /* As ovs-ofctl sends it: the id in the last 4 of 16 bytes. */
+            put_nx(b, (uint16_t) wire_codes[a->type].nx, 16);
+            ofpbuf_put_zeros(b, 2);
+            ofpbuf_put_be32(b, a->group.id);
+        } else {
+            put_hdr(b, (uint16_t) wire_codes[a->type].of13, 8);
+            ofpbuf_put_be32(b, a->group.id);
+        }
+        return 0;
     case OFPACT_METER:          /* meters */
         if (version < 6) {
             return -OFPERR_OFPBAC_BAD_TYPE;   /* 1.1-1.4: an instruction */
@@ -1201,13 +1214,16 @@ static int decode_nx(struct acts *l, const uint8_t *p, size_t len,
     case NXAST_NOTE: case NXAST_REG_LOAD2:
         want = len;
         break;
+    case NXAST_GROUP:   /* groups */
+        want = 16;
+        break;
     case NXAST_CONTROLLER2:
         return decode_controller2(l, p, len);
     default:
         return -OFPERR_OFPBAC_BAD_VENDOR_TYPE;
     }
     /* OVS has no NXAST_DEC_TTL past 1.0, nor reg_load/move in 1.5. */
-    if ((subtype == NXAST_DEC_TTL && version != 1)
+    if (((subtype == NXAST_DEC_TTL || subtype == NXAST_GROUP) && version != 1)
         || ((subtype == NXAST_REG_LOAD || subtype == NXAST_REG_LOAD2
              || subtype == NXAST_REG_MOVE) && version >= 6)) {
         return -OFPERR_OFPBAC_BAD_VENDOR_TYPE;
@@ -1256,6 +1272,9 @@ static int decode_nx(struct acts *l, const uint8_t *p, size_t len,
         return decode_move(l, ofp_get_be16(p + 10), ofp_get_be16(p + 12),
                            ofp_get_be16(p + 14), ofp_get_be32(p + 16),
                            ofp_get_be32(p + 20));
+    case NXAST_GROUP:   /* groups */
+        add(l, OFPACT_GROUP)->group.id = ofp_get_be32(p + 12);
+        return 0;
     case NXAST_NOTE:
         if (len - 10 > OFP_NOTE_MAX) {
             return -OFPERR_OFPBAC_BAD_LEN;
@@ -1385,6 +1404,12 @@ static int decode_of11(struct acts *l, uint16_t type, const uint8_t *p,
             return err;
         }
         add(l, OFPACT_DEC_TTL);
+        return 0;
+    case OFPAT11_GROUP:     /* groups */
+        if ((err = need_len(len, 8))) {
+            return err;
+        }
+        add(l, OFPACT_GROUP)->group.id = ofp_get_be32(p + 4);
         return 0;
     case OFPAT12_SET_FIELD:
         return decode_set_field(l, p, len, version);

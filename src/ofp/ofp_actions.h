@@ -158,6 +158,10 @@ struct ofpact_learn {
            "load:NXM_OF_IN_PORT[]->NXM_NX_REG0[0..15])", "learn", NULL)      \
     OFPACT(FIN_TIMEOUT, fin_timeout, fin, OFPACT_NO_WIRE, OFPACT_NO_WIRE,    \
            19, "fin_timeout(idle_timeout=5,hard_timeout=10)", "fin_timeout", \
+           NULL)                                                             \
+    /* Groups (ofproto/group.c): OF1.1+ OFPAT_GROUP (22); OF1.0 has none, \
+     * OVS sends NXAST_GROUP (40). */                                      \
+    OFPACT(GROUP, group, group, OFPACT_NO_WIRE, 22, 40, "group:1", "group",  \
            NULL)
 
 enum ofpact_type {
@@ -240,6 +244,10 @@ struct ofpact {
             uint8_t len;
             uint8_t data[OFP_NOTE_MAX];
         } note;
+        /* groups */
+        struct {
+            uint32_t id;
+        } group;
         struct {                /* meters */
             uint32_t meter_id;  /* OpenFlow meter id */
         } meter;

@@ -168,7 +168,20 @@
     OFPERR(OFPBFC_BAD_VERSION, -1, 0, OFPERR_NX_EXP, 22)                  \
     OFPERR(NXTTMFC_BAD_COMMAND, OFPERR_NX_EXP | 1, 527, OFPERR_NX_EXP, 16)   \
     OFPERR(NXR_NOT_SUPPORTED, OFPERR_NX_EXP | 1, 533, OFPERR_NX_EXP, 34)     \
-    OFPERR(NXR_STALE, OFPERR_NX_EXP | 1, 534, OFPERR_NX_EXP, 35)
+    OFPERR(NXR_STALE, OFPERR_NX_EXP | 1, 534, OFPERR_NX_EXP, 35)          \
+    /* groups (ofp_group.c, ofproto/group.c) */                             \
+    OFPERR(OFPGMFC_WEIGHT_UNSUPPORTED, OFPERR_NX_EXP | 6, 2, 6, 2)          \
+    OFPERR(OFPGMFC_OUT_OF_GROUPS, OFPERR_NX_EXP | 6, 3, 6, 3)               \
+    OFPERR(OFPGMFC_OUT_OF_BUCKETS, OFPERR_NX_EXP | 6, 4, 6, 4)              \
+    OFPERR(OFPGMFC_CHAINING_UNSUPPORTED, OFPERR_NX_EXP | 6, 5, 6, 5)        \
+    OFPERR(OFPGMFC_WATCH_UNSUPPORTED, OFPERR_NX_EXP | 6, 6, 6, 6)           \
+    OFPERR(OFPGMFC_LOOP, OFPERR_NX_EXP | 6, 7, 6, 7)                        \
+    OFPERR(OFPGMFC_CHAINED_GROUP, OFPERR_NX_EXP | 6, 9, 6, 9)               \
+    OFPERR(OFPGMFC_BAD_BUCKET, OFPERR_NX_EXP | 6, 12, 6, 12)                \
+    OFPERR(OFPGMFC_BAD_WATCH, OFPERR_NX_EXP | 6, 13, 6, 13)                 \
+    OFPERR(OFPGMFC_EPERM, OFPERR_NX_EXP | 6, 14, 6, 14)                     \
+    OFPERR(OFPGMFC_UNKNOWN_BUCKET, OFPERR_NX_EXP | 6, 15, 6, 15)            \
+    OFPERR(OFPGMFC_BUCKET_EXISTS, OFPERR_NX_EXP | 6, 16, 6, 16)
 
 enum ofperr {
     OFPERR_NONE = 0,

@@ -751,6 +751,165 @@ void ofp_encode_bundle_add(struct ofpbuf *b, uint8_t version, uint32_t xid,
                            uint32_t bundle_id, uint16_t flags,
                            const void *inner, size_t len);
 
+/* ---- Groups (src/ofp/ofp_group.c) ----
+ *
+ * Group mods, group desc/stats/features multipart messages, in the forms
+ * OVS 3.1 speaks them: OpenFlow 1.1-1.4 (struct ofp11_group_mod, ofp11
+ * buckets, no bucket ids or properties), OpenFlow 1.5 (ofp15 buckets with
+ * ids and weight/watch properties, the Netronome selection-method group
+ * property), and OpenFlow 1.0 through Nicira messages carrying the 1.5
+ * body (NXT_GROUP_MOD, NXST_GROUP, NXST_GROUP_DESC, NXST_GROUP_FEATURES).
+ * insert_bucket/remove_bucket exist only in the 1.5 body (1.0 and 1.5), as
+ * in OVS: ovs-ofctl refuses them for 1.1-1.4. */
+
+#define OFPG_MAX 0xffffff00u
+#define OFPG_ALL 0xfffffffcu
+#define OFPG_BUCKET_MAX 0xffffff00u
+#define OFPG_BUCKET_FIRST 0xfffffffdu
+#define OFPG_BUCKET_LAST 0xfffffffeu
+#define OFPG_BUCKET_ALL 0xffffffffu
+
+enum ofp_group_type {
+    OFPGT_ALL = 0,
+    OFPGT_SELECT = 1,
+    OFPGT_INDIRECT = 2,
+    OFPGT_FF = 3,               /* fast failover */
+};
+
+enum ofp_group_command {
+    OFPGC_ADD = 0,
+    OFPGC_MODIFY = 1,
+    OFPGC_DELETE = 2,
+    OFPGC_INSERT_BUCKET = 3,    /* 1.5 body only */
+    OFPGC_REMOVE_BUCKET = 5,    /* 1.5 body only (4 is unused) */
+    OFPGC_ADD_OR_MOD = 0x8000,  /* OVS's extension (mod-group --may-create) */
+};
+
+struct ofp_bucket {
+    uint32_t bucket_id;         /* OFPG_BUCKET_ALL: none given (encoders
+                                 * number such buckets as OVS does) */
+    uint16_t weight;            /* select groups; default 1 there, else 0 */
+    uint32_t watch_port;        /* vswitch numbering; OFPP_NONE: none */
+    uint32_t watch_group;       /* OFPG_ANY: none */
+    struct ofpact *acts;        /* malloc'd (ofpacts_free) */
+    size_t n_acts;
+};
+
+/* selection_method=hash's fields: each with the mask hashed (all ones for
+ * a bare name), kept in OVS's field order (the order they print in). */
+#define OFP_GROUP_MAX_FIELDS 32
+#define OFP_SELECTION_METHOD_LEN 16
+struct ofp_group_field {
+    const struct mf_field *f;
+    mf_value mask;
+};
+struct ofp_group_props {
+    char selection_method[OFP_SELECTION_METHOD_LEN];   /* "" none */
+    uint64_t selection_method_param;
+    size_t n_fields;
+    struct ofp_group_field fields[OFP_GROUP_MAX_FIELDS];
+};
+
+/* A group mod, and also one group as a group desc reply describes it
+ * (command and command_bucket_id unused there). */
+struct ofp_group_mod {
+    uint16_t command;           /* enum ofp_group_command */
+    uint8_t type;               /* enum ofp_group_type */
+    uint32_t group_id;
+    uint32_t command_bucket_id; /* insert/remove: id, FIRST, LAST, ALL */
+    struct ofp_bucket *buckets; /* malloc'd */
+    size_t n_buckets;
+    struct ofp_group_props props;
+};
+
+/* 0 or -OFPERR (a command the version cannot say: OFPGMFC_BAD_COMMAND;
+ * an action it cannot say). */
+int ofp_encode_group_mod(struct ofpbuf *b, uint8_t version, uint32_t xid,
+                         const struct ofp_group_mod *gm);
+/* Decodes and checks as OVS does (ofputil_decode_group_mod and
+ * ofputil_check_group_mod): OFPGMFC_BAD_BUCKET, BAD_WATCH, BAD_TYPE,
+ * BAD_COMMAND, INVALID_GROUP, WATCH_UNSUPPORTED, OFPBPC_*, action errors. */
+int ofp_decode_group_mod(const struct ofp_msg *msg, struct ofp_group_mod *gm);
+void ofp_group_mod_free(struct ofp_group_mod *gm);
+/* Deep copies. */
+void ofp_group_mod_clone(struct ofp_group_mod *dst,
+                         const struct ofp_group_mod *src);
+void ofp_buckets_free(struct ofp_bucket *b, size_t n);
+struct ofp_bucket *ofp_buckets_clone(const struct ofp_bucket *b, size_t n);
+
+/* Group desc: OF1.1-1.4 ask for all groups; 1.0 (NXST) and 1.5 name one
+ * (OFPG_ALL: all). */
+void ofp_encode_group_desc_request(struct ofpbuf *b, uint8_t version,
+                                   uint32_t xid, uint32_t group_id);
+int ofp_decode_group_desc_request(const struct ofp_msg *msg,
+                                  uint32_t *group_id);
+void ofp_put_group_desc(struct ofp_mp_reply *r, const struct ofp_group_mod *g);
+/* Every entry of one reply: *gds malloc'd (ofp_group_descs_free). */
+int ofp_decode_group_desc_reply(const struct ofp_msg *msg,
+                                struct ofp_group_mod **gds, size_t *n);
+void ofp_group_descs_free(struct ofp_group_mod *gds, size_t n);
+
+/* Group stats (group_id OFPG_ALL: all). */
+void ofp_encode_group_stats_request(struct ofpbuf *b, uint8_t version,
+                                    uint32_t xid, uint32_t group_id);
+int ofp_decode_group_stats_request(const struct ofp_msg *msg,
+                                   uint32_t *group_id);
+struct ofp_bucket_counter {
+    uint64_t packet_count, byte_count;
+};
+struct ofp_group_stats {
+    uint32_t group_id;
+    uint32_t ref_count;         /* flows whose actions name the group */
+    uint64_t packet_count, byte_count;
+    uint32_t duration_sec, duration_nsec;   /* UINT32_MAX: not said (1.1) */
+    struct ofp_bucket_counter *buckets;     /* malloc'd when decoded */
+    size_t n_buckets;
+};
+void ofp_put_group_stats(struct ofp_mp_reply *r,
+                         const struct ofp_group_stats *gs);
+int ofp_decode_group_stats_reply(const struct ofp_msg *msg,
+                                 struct ofp_group_stats **gs, size_t *n);
+void ofp_group_stats_free(struct ofp_group_stats *gs, size_t n);
+
+/* Group features (1.0: NXST_GROUP_FEATURES). */
+struct ofp_group_features {
+    uint32_t types;             /* bit N: group type N */
+    uint32_t capabilities;      /* OFPGFC_*: SELECT_WEIGHT 1, SELECT_LIVENESS
+                                 * 2, CHAINING 4, CHAINING_CHECKS 8 */
+    uint32_t max_groups[4];
+    uint32_t actions[4];        /* action bitmaps as the version says them */
+};
+/* What OVS 3.1 answers for `version` (its ofproto's ogf). */
+void ofp_group_features_default(struct ofp_group_features *f, uint8_t version);
+void ofp_encode_group_features_reply(struct ofpbuf *b,
+                                     const struct ofp_msg *req,
+                                     const struct ofp_group_features *f);
+int ofp_decode_group_features_reply(const struct ofp_msg *msg,
+                                    struct ofp_group_features *f);
+
+/* ovs-ofctl's group syntax ("group_id=1,type=select,bucket=..."), as its
+ * parse_ofp_group_mod_str: `command` is an enum ofp_group_command, or -2
+ * for a line of add-groups FILE (which may start with "add", "delete",
+ * "modify", "add_or_mod", "insert_bucket" or "remove_bucket").
+ * *usable receives the versions that can carry it (bitmap, bit N =
+ * version N).  0, or -1 with OVS's message in `err`. */
+int ofp_parse_group_mod(const char *s, int command, struct ofp_group_mod *gm,
+                        uint32_t *usable, char *err, size_t errlen);
+/* "group_id=1,type=select,bucket=..." as ovs-ofctl prints a group in
+ * `version` (bucket ids only in 1.0 and 1.5); `suppress_type` for the
+ * bucket commands. */
+void ofp_group_format(struct dstr *out, const struct ofp_group_mod *g,
+                      uint8_t version, bool suppress_type);
+/* Message bodies as ovs-ofctl prints them (ofp_print_msg.c calls these);
+ * 0 or the decode error. */
+int ofp_print_group_mod(struct dstr *out, const struct ofp_msg *msg);
+int ofp_print_group_desc_request(struct dstr *out, const struct ofp_msg *msg);
+int ofp_print_group_desc_reply(struct dstr *out, const struct ofp_msg *msg);
+int ofp_print_group_stats_request(struct dstr *out,
+                                  const struct ofp_msg *msg);
+int ofp_print_group_stats_reply(struct dstr *out, const struct ofp_msg *msg);
+int ofp_print_group_features_reply(struct dstr *out,
+                                   const struct ofp_msg *msg);
 /* ---- Meters (OpenFlow 1.3+; ofp_meter.c) ---- */
 
 /* Meter ids: 1 .. OFPM_MAX, and three reserved ones. */

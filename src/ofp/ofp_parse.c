@@ -967,6 +967,24 @@ static int parse_goto_table(struct act_parser *p, enum ofpact_type type,
     return 0;
 }
 
+/* groups */
+static int parse_group(struct act_parser *p, enum ofpact_type type,
+                       const struct token *t)
+{
+    const char *s = arg_of(t);
+    char *end;
+    if (!*s) {
+        return fail(p->err, p->errlen, "missing required numeric argument");
+    }
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (*end || errno || v > UINT32_MAX || *s == '-') {
+        return fail(p->err, p->errlen, "invalid numeric format %s", s);
+    }
+    add_act(p, type)->group.id = (uint32_t) v;
+    return 0;
+}
+
 /* OVS pads a note so that the whole action fills 8-byte units; the padded
  * length is what dump-flows prints. */
 static size_t note_padded_len(size_t len)
@@ -1662,6 +1680,12 @@ static void format_resubmit(const struct ofpact *a, struct dstr *out)
 static void format_goto_table(const struct ofpact *a, struct dstr *out)
 {
     dstr_printf(out, "goto_table:%u", a->u8);
+}
+
+/* groups */
+static void format_group(const struct ofpact *a, struct dstr *out)
+{
+    dstr_printf(out, "group:%" PRIu32, a->group.id);
 }
 
 static void format_meter(const struct ofpact *a, struct dstr *out)

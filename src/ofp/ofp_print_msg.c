@@ -421,6 +421,18 @@ static int print_body(struct dstr *out, const struct ofp_msg *msg,
     case OFPTYPE_NXT_SET_FLOW_FORMAT:
     case OFPTYPE_NXT_FLOW_MOD_TABLE_ID:
     case OFPTYPE_NXT_SET_PACKET_IN_FORMAT: return print_nx_u32(out, msg);
+    /* groups */
+    case OFPTYPE_GROUP_MOD: return ofp_print_group_mod(out, msg);
+    case OFPTYPE_GROUP_DESC_STATS_REQUEST:
+        return ofp_print_group_desc_request(out, msg);
+    case OFPTYPE_GROUP_DESC_STATS_REPLY:
+        return ofp_print_group_desc_reply(out, msg);
+    case OFPTYPE_GROUP_STATS_REQUEST:
+        return ofp_print_group_stats_request(out, msg);
+    case OFPTYPE_GROUP_STATS_REPLY:
+        return ofp_print_group_stats_reply(out, msg);
+    case OFPTYPE_GROUP_FEATURES_STATS_REPLY:
+        return ofp_print_group_features_reply(out, msg);
     /* meters */
     case OFPTYPE_METER_MOD:
     case OFPTYPE_METER_STATS_REQUEST:

@@ -1,6 +1,7 @@
 /* One bridge's slow path: ports, the registry of bridges, upcall handling
  * (translate, install, execute), the record of installed datapath flows,
  * stats, expiry and revalidation. */
+#include "ofproto/group.h"
 #include "ofproto/ofproto_private.h"
 
 #include <errno.h>
@@ -74,6 +75,7 @@ struct ofproto *ofproto_create(const char *bridge_name, struct datapath *dp)
         ofp->tables[i] = oftable_create();
     }
     ofp->macs = mac_table_create();
+    ofp->groups = group_table_create();
     ofproto_settings_default(&ofp->settings);
     ofp->flows = xcalloc(DPFLOW_BUCKETS, sizeof *ofp->flows);
     ofp->exec_buf = xmalloc(PACKET_HEADROOM + PACKET_MAX_LEN);
@@ -92,6 +94,7 @@ static void dpflow_free(struct dpflow *f)
         rule_unref(f->rules[i]);
     }
     free(f->rules);
+    free(f->group_hits);
     free(f->acts);
     free(f);
 }
@@ -123,6 +126,7 @@ void ofproto_destroy(struct ofproto *ofp)
         ofp->ofp_state_free(ofp);
     }
     mac_table_destroy(ofp->macs);
+    group_table_destroy(ofp->groups);
     free(ofp->flows);
     free(ofp->exec_buf);
     free(ofp->ports);
@@ -420,6 +424,15 @@ static void dpflow_set_rules(struct dpflow *f, const struct xlate_out *xo)
         memcpy(f->rules, xo->rules, xo->n_rules * sizeof *f->rules);
     }
     f->n_rules = xo->n_rules;
+    /* groups */
+    free(f->group_hits);
+    f->group_hits = NULL;
+    f->n_group_hits = xo->n_group_hits;
+    if (xo->n_group_hits) {
+        size_t sz = xo->n_group_hits * sizeof *f->group_hits;
+        f->group_hits = xmalloc(sz);
+        memcpy(f->group_hits, xo->group_hits, sz);
+    }
 }
 
 static const uint8_t *flow_acts(const struct xlate_out *xo, size_t *len);
@@ -459,6 +472,10 @@ static void credit(struct ofproto *ofp, struct dpflow *f,
         if (st->used_ms > f->rules[i]->used_ms) {
             f->rules[i]->used_ms = st->used_ms;
         }
+    }
+    for (size_t i = 0; i < f->n_group_hits; i++) {     /* groups */
+        group_table_credit(ofp->groups, f->group_hits[i].group_id,
+                           f->group_hits[i].bucket_id, dp, db);
     }
     if (f->normal) {
         /* Traffic through a NORMAL flow keeps its source MAC fresh — only
@@ -779,6 +796,10 @@ void ofproto_handle_upcall(struct ofproto *ofp, const struct upcall *up)
         xo->rules[i]->n_bytes += len;
         xo->rules[i]->used_ms = xi.now_ms;
     }
+    for (size_t i = 0; i < xo->n_group_hits; i++) {    /* groups */
+        group_table_credit(ofp->groups, xo->group_hits[i].group_id,
+                           xo->group_hits[i].bucket_id, 1, len);
+    }
     if (xo->mac_changed) {
         ofp->need_revalidate = true;
     }
@@ -1056,6 +1077,10 @@ static void poll_links(struct ofproto *ofp, uint64_t now_ms)
             p->link_up = up;
             if (known && ofp->connmgr) {
                 connmgr_send_port_status(ofp->connmgr, OFPPR_MODIFY, &pp);
+            }
+            /* fast_failover and select groups watch links. */
+            if (known && group_table_count(ofp->groups)) {
+                ofp->need_revalidate = true;
             }
         }
     }
@@ -1349,6 +1374,10 @@ static void execute_frame(struct ofproto *ofp, const uint8_t *frame,
         xo->rules[i]->n_packets++;
         xo->rules[i]->n_bytes += len;
         xo->rules[i]->used_ms = xi.now_ms;
+    }
+    for (size_t i = 0; i < xo->n_group_hits; i++) {    /* groups */
+        group_table_credit(ofp->groups, xo->group_hits[i].group_id,
+                           xo->group_hits[i].bucket_id, 1, len);
     }
     if (xo->mac_changed) {
         ofp->need_revalidate = true;

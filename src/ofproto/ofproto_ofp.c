@@ -16,6 +16,7 @@
 #include "lib/vlog.h"
 #include "ofp/match_wire.h"
 #include "ofproto/connmgr.h"
+#include "ofproto/group.h"
 #include "ofproto/ofproto_private.h"
 
 VLOG_DEFINE_THIS_MODULE(ofproto_ofp);
@@ -36,9 +37,10 @@ VLOG_DEFINE_THIS_MODULE(ofproto_ofp);
 struct bmsg {
     uint8_t *raw;               /* the inner message, for its error reply */
     size_t raw_len;
-    enum ofptype type;          /* FLOW_MOD or PORT_MOD */
+    enum ofptype type;          /* FLOW_MOD, PORT_MOD or GROUP_MOD */
     struct ofp_flow_mod fm;
     struct ofp_port_mod pm;
+    struct ofp_group_mod gm;    /* groups */
 };
 
 struct bundle {
@@ -72,6 +74,9 @@ static void bundle_free(struct bundle *b)
     for (size_t i = 0; i < b->n; i++) {
         if (b->msgs[i].type == OFPTYPE_FLOW_MOD) {
             ofp_flow_mod_free(&b->msgs[i].fm);
+        }
+        if (b->msgs[i].type == OFPTYPE_GROUP_MOD) {
+            ofp_group_mod_free(&b->msgs[i].gm);
         }
         free(b->msgs[i].raw);
     }
@@ -180,7 +185,7 @@ void ofproto_ofp_conn_closed(struct ofproto *ofp, struct ofconn *conn)
 
 /* ---- the journal: flow table changes that can be undone ---- */
 
-enum jtype { J_ADD, J_DEL, J_MOD };
+enum jtype { J_ADD, J_DEL, J_MOD, J_GROUP };
 
 struct jent {
     enum jtype type;
@@ -190,6 +195,11 @@ struct jent {
     struct ofpact *acts;
     size_t n_acts;
     uint64_t cookie, n_packets, n_bytes, modified_ms;
+    uint8_t reason;             /* DEL: OFPRR_DELETE or OFPRR_GROUP_DELETE */
+    /* GROUP: group `gid` was `gold` (NULL: none) and is `gnew` (NULL:
+     * deleted). */
+    uint32_t gid;
+    struct ofgroup *gold, *gnew;
 };
 
 struct journal {
@@ -209,6 +219,7 @@ static struct jent *journal_add(struct journal *j, enum jtype type,
     memset(e, 0, sizeof *e);
     e->type = type;
     e->r = r;
+    e->reason = OFPRR_DELETE;
     return e;
 }
 
@@ -217,6 +228,15 @@ static void journal_undo(struct ofproto *ofp, struct journal *j)
 {
     for (size_t i = j->n; i-- > 0;) {
         struct jent *e = &j->e[i];
+        if (e->type == J_GROUP) {
+            if (e->gnew) {
+                group_free(group_table_remove(ofp->groups, e->gid));
+            }
+            if (e->gold) {
+                group_table_insert(ofp->groups, e->gold);
+            }
+            continue;
+        }
         struct oftable *t = ofp->tables[e->r->table_id];
         switch (e->type) {
         case J_ADD:
@@ -238,6 +258,8 @@ static void journal_undo(struct ofproto *ofp, struct journal *j)
             e->r->n_bytes = e->n_bytes;
             e->r->modified_ms = e->modified_ms;
             break;
+        case J_GROUP:
+            break;
         }
     }
     free(j->e);
@@ -256,11 +278,14 @@ static void journal_commit(struct ofproto *ofp, struct journal *j,
             rule_unref(e->old);
             break;
         case J_DEL:
-            ofproto_rule_send_removed(ofp, e->r, OFPRR_DELETE, now_ms);
+            ofproto_rule_send_removed(ofp, e->r, e->reason, now_ms);
             rule_unref(e->r);
             break;
         case J_MOD:
             ofpacts_free(e->acts, e->n_acts);
+            break;
+        case J_GROUP:
+            group_free(e->gold);
             break;
         }
     }
@@ -459,9 +484,27 @@ static bool overlaps(struct oftable *t, const struct ofp_match *m,
     return found;
 }
 
+/* groups: as OVS's ofproto_check_ofpacts, a group action must name a group
+ * that exists. */
+static int check_groups(struct ofproto *ofp, const struct ofpact *acts,
+                        size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (acts[i].type == OFPACT_GROUP
+            && !group_table_find(ofp->groups, acts[i].group.id)) {
+            return -OFPERR_OFPBAC_BAD_OUT_GROUP;
+        }
+    }
+    return 0;
+}
+
 static int add_flow(struct ofproto *ofp, const struct ofp_flow_mod *fm,
                     struct journal *j, uint64_t now_ms)
 {
+    int gerr = check_groups(ofp, fm->acts, fm->n_acts);
+    if (gerr) {
+        return gerr;
+    }
     uint8_t table = fm->table_id == OFPTT_ALL ? 0 : fm->table_id;
     struct oftable *t = ofp->tables[table];
     struct rule *old = oftable_find_strict(t, &fm->match, fm->priority);
@@ -512,6 +555,9 @@ static int modify_flows(struct ofproto *ofp, const struct ofp_flow_mod *fm,
     for (size_t i = 0; i < n; i++) {
         int err = check_actions(fm->acts, fm->n_acts, rules[i]->table_id,
                                 NULL);
+        if (!err) {
+            err = check_groups(ofp, fm->acts, fm->n_acts);
+        }
         if (err) {
             free(rules);
             return err;
@@ -614,6 +660,228 @@ static int handle_flow_mod(struct ofproto *ofp, struct ofconn *conn,
     return err;
 }
 
+/* ---- group mods (groups) ---- */
+
+static bool rule_uses_group(const struct rule *r, uint32_t id)
+{
+    for (size_t i = 0; i < r->n_acts; i++) {
+        if (r->acts[i].type == OFPACT_GROUP && r->acts[i].group.id == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The group ids the rules' actions name, each rule counting once per
+ * group (OVS's ref_count), sorted: one pass over the tables. */
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *) a, y = *(const uint32_t *) b;
+    return x < y ? -1 : x > y;
+}
+
+static uint32_t *group_refs(struct ofproto *ofp, size_t *n_out)
+{
+    uint32_t *ids = NULL;
+    size_t n = 0, cap = 0;
+    for (int t = 0; t < OFP_N_TABLES; t++) {
+        if (!oftable_count(ofp->tables[t])) {
+            continue;
+        }
+        size_t nr;
+        struct rule **rules = oftable_rules(ofp->tables[t], &nr);
+        for (size_t i = 0; i < nr; i++) {
+            const struct rule *r = rules[i];
+            for (size_t k = 0; k < r->n_acts; k++) {
+                if (r->acts[k].type != OFPACT_GROUP) {
+                    continue;
+                }
+                uint32_t id = r->acts[k].group.id;
+                bool seen = false;
+                for (size_t e = 0; e < k && !seen; e++) {
+                    seen = r->acts[e].type == OFPACT_GROUP
+                           && r->acts[e].group.id == id;
+                }
+                if (!seen) {
+                    if (n == cap) {
+                        cap = cap ? 2 * cap : 64;
+                        ids = xrealloc(ids, cap * sizeof *ids);
+                    }
+                    ids[n++] = id;
+                }
+            }
+        }
+        free(rules);
+    }
+    if (n) {
+        qsort(ids, n, sizeof *ids, cmp_u32);
+    }
+    *n_out = n;
+    return ids;
+}
+
+static uint32_t count_refs(const uint32_t *ids, size_t n, uint32_t id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ids[mid] < id) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    uint32_t c = 0;
+    while (lo < n && ids[lo] == id) {
+        c++;
+        lo++;
+    }
+    return c;
+}
+
+static void journal_group(struct journal *j, uint32_t id,
+                          struct ofgroup *gold, struct ofgroup *gnew)
+{
+    struct jent *e = journal_add(j, J_GROUP, NULL);
+    e->gid = id;
+    e->gold = gold;
+    e->gnew = gnew;
+}
+
+static bool rule_uses_any_group(const struct rule *r)
+{
+    for (size_t i = 0; i < r->n_acts; i++) {
+        if (r->acts[i].type == OFPACT_GROUP) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Deletes group `id` (OFPG_ALL: every group) and, as OVS, the flows whose
+ * actions name it (one pass over the tables either way). */
+static void delete_group(struct ofproto *ofp, uint32_t id, struct journal *j)
+{
+    if (id == OFPG_ALL) {
+        if (!group_table_count(ofp->groups)) {
+            return;
+        }
+        while (group_table_count(ofp->groups)) {
+            uint32_t gid = group_table_at(ofp->groups, 0)->group_id;
+            journal_group(j, gid, group_table_remove(ofp->groups, gid), NULL);
+        }
+    } else {
+        struct ofgroup *g = group_table_remove(ofp->groups, id);
+        if (!g) {
+            return;
+        }
+        journal_group(j, id, g, NULL);
+    }
+    for (int t = 0; t < OFP_N_TABLES; t++) {
+        if (!oftable_count(ofp->tables[t])) {
+            continue;
+        }
+        size_t nr;
+        struct rule **rules = oftable_rules(ofp->tables[t], &nr);
+        for (size_t i = 0; i < nr; i++) {
+            if (id == OFPG_ALL ? rule_uses_any_group(rules[i])
+                               : rule_uses_group(rules[i], id)) {
+                oftable_remove(ofp->tables[t], rules[i]);
+                journal_add(j, J_DEL, rules[i])->reason = OFPRR_GROUP_DELETE;
+            }
+        }
+        free(rules);
+    }
+}
+
+static int add_group(struct ofproto *ofp, const struct ofp_group_mod *gm,
+                     struct journal *j, uint64_t now_ms)
+{
+    if (group_table_find(ofp->groups, gm->group_id)) {
+        return -OFPERR_OFPGMFC_GROUP_EXISTS;
+    }
+    if (gm->group_id > OFPG_MAX) {
+        return -OFPERR_OFPGMFC_INVALID_GROUP;
+    }
+    if (gm->type > OFPGT_FF) {
+        return -OFPERR_OFPGMFC_BAD_TYPE;
+    }
+    struct ofgroup *g = group_create(gm, now_ms);
+    group_table_insert(ofp->groups, g);
+    journal_group(j, gm->group_id, NULL, g);
+    return 0;
+}
+
+static int modify_group(struct ofproto *ofp, const struct ofp_group_mod *gm,
+                        struct journal *j, uint64_t now_ms)
+{
+    struct ofgroup *old = group_table_find(ofp->groups, gm->group_id);
+    if (!old) {
+        return -OFPERR_OFPGMFC_UNKNOWN_GROUP;
+    }
+    if (gm->group_id > OFPG_MAX) {
+        return -OFPERR_OFPGMFC_INVALID_GROUP;
+    }
+    if (gm->type > OFPGT_FF) {
+        return -OFPERR_OFPGMFC_BAD_TYPE;
+    }
+    struct ofgroup *g;
+    int err = group_modified(old, gm, now_ms, &g);
+    if (err) {
+        return err;
+    }
+    group_table_insert(ofp->groups, g);
+    journal_group(j, gm->group_id, old, g);
+    return 0;
+}
+
+static int apply_group_mod(struct ofproto *ofp, const struct ofp_group_mod *gm,
+                           struct journal *j, uint64_t now_ms)
+{
+    switch (gm->command) {
+    case OFPGC_ADD:
+        return add_group(ofp, gm, j, now_ms);
+    case OFPGC_MODIFY:
+    case OFPGC_INSERT_BUCKET:
+    case OFPGC_REMOVE_BUCKET:
+        return modify_group(ofp, gm, j, now_ms);
+    case OFPGC_ADD_OR_MOD:
+        return group_table_find(ofp->groups, gm->group_id)
+               ? modify_group(ofp, gm, j, now_ms)
+               : add_group(ofp, gm, j, now_ms);
+    case OFPGC_DELETE:
+        delete_group(ofp, gm->group_id, j);
+        return 0;
+    default:
+        return -OFPERR_OFPGMFC_BAD_COMMAND;
+    }
+}
+
+static int handle_group_mod(struct ofproto *ofp, const struct ofp_msg *msg)
+{
+    struct ofp_group_mod gm;
+    int err = ofp_decode_group_mod(msg, &gm);
+    if (err) {
+        return err;
+    }
+    uint64_t now = dp_time_ms();
+    ofproto_pull_stats_all();   /* groups replaced get what they carried */
+    struct journal j;
+    memset(&j, 0, sizeof j);
+    err = apply_group_mod(ofp, &gm, &j, now);
+    bool changed = j.n > 0;
+    if (err) {
+        journal_undo(ofp, &j);
+    } else {
+        journal_commit(ofp, &j, now);
+    }
+    ofp_group_mod_free(&gm);
+    if (changed && !err) {
+        ofproto_revalidate(ofp);
+    }
+    return err;
+}
+
 /* ---- port mod ---- */
 
 static int check_port_mod(struct ofproto *ofp, const struct ofp_port_mod *pm,
@@ -709,6 +977,9 @@ static int handle_packet_out(struct ofproto *ofp, const struct ofp_msg *msg)
         err = check_actions(po.acts, po.n_acts, OFPTT_ALL, NULL);
         if (!err) {
             err = check_meters(ofp, po.acts, po.n_acts);
+        }
+        if (!err) {
+            err = check_groups(ofp, po.acts, po.n_acts);
         }
     }
     if (!err) {
@@ -807,6 +1078,8 @@ static int bundle_commit(struct ofproto *ofp, struct ofconn *conn,
                 ports = xcalloc(b->n, sizeof *ports);
             }
             err = check_port_mod(ofp, &m->pm, &ports[i]);
+        } else if (m->type == OFPTYPE_GROUP_MOD) {     /* groups */
+            err = apply_group_mod(ofp, &m->gm, &j, now);
         } else {
             err = apply_flow_mod(ofp, &m->fm, &j, now);
         }
@@ -925,7 +1198,8 @@ static int handle_bundle_add(struct ofproto *ofp, struct ofconn *conn,
         return -OFPERR_OFPBFC_MSG_BAD_XID;
     }
     if (ba.inner.type != OFPTYPE_FLOW_MOD
-        && ba.inner.type != OFPTYPE_PORT_MOD) {
+        && ba.inner.type != OFPTYPE_PORT_MOD
+        && ba.inner.type != OFPTYPE_GROUP_MOD) {
         return -OFPERR_OFPBFC_MSG_UNSUP;
     }
     if (b->n >= BUNDLE_MAX_MSGS) {
@@ -942,6 +1216,11 @@ static int handle_bundle_add(struct ofproto *ofp, struct ofconn *conn,
         }
         if (err) {
             ofp_flow_mod_free(&m.fm);
+            return err;
+        }
+    } else if (m.type == OFPTYPE_GROUP_MOD) {      /* groups */
+        err = ofp_decode_group_mod(&ba.inner, &m.gm);
+        if (err) {
             return err;
         }
     } else {
@@ -1212,6 +1491,81 @@ static int handle_port_desc(struct ofproto *ofp, struct ofconn *conn,
         ofp_put_port_desc(&r, &pp);
     }
     ofp_mp_reply_finish(&r);
+    send_and_free(conn, &b);
+    return 0;
+}
+
+/* groups: desc, stats and features replies. */
+static int handle_group_desc(struct ofproto *ofp, struct ofconn *conn,
+                             const struct ofp_msg *msg)
+{
+    uint32_t id;
+    int err = ofp_decode_group_desc_request(msg, &id);
+    if (err) {
+        return err;
+    }
+    struct ofpbuf b = OFPBUF_INIT;
+    struct ofp_mp_reply r;
+    ofp_mp_reply_init(&r, &b, msg);
+    for (size_t i = 0; i < group_table_count(ofp->groups); i++) {
+        const struct ofgroup *g = group_table_at(ofp->groups, i);
+        if (id == OFPG_ALL || g->group_id == id) {
+            struct ofp_group_mod gd;
+            group_describe(g, &gd);
+            ofp_put_group_desc(&r, &gd);
+        }
+    }
+    ofp_mp_reply_finish(&r);
+    send_and_free(conn, &b);
+    return 0;
+}
+
+static int handle_group_stats(struct ofproto *ofp, struct ofconn *conn,
+                              const struct ofp_msg *msg)
+{
+    uint32_t id;
+    int err = ofp_decode_group_stats_request(msg, &id);
+    if (err) {
+        return err;
+    }
+    ofproto_pull_stats_all();
+    uint64_t now = dp_time_ms();
+    size_t n_refs;
+    uint32_t *refs = group_refs(ofp, &n_refs);
+    struct ofpbuf b = OFPBUF_INIT;
+    struct ofp_mp_reply r;
+    ofp_mp_reply_init(&r, &b, msg);
+    for (size_t i = 0; i < group_table_count(ofp->groups); i++) {
+        const struct ofgroup *g = group_table_at(ofp->groups, i);
+        if (id != OFPG_ALL && g->group_id != id) {
+            continue;
+        }
+        struct ofp_group_stats gs;
+        memset(&gs, 0, sizeof gs);
+        gs.group_id = g->group_id;
+        gs.ref_count = count_refs(refs, n_refs, g->group_id);
+        gs.packet_count = g->packet_count;
+        gs.byte_count = g->byte_count;
+        uint64_t age = now > g->created_ms ? now - g->created_ms : 0;
+        gs.duration_sec = (uint32_t) (age / 1000);
+        gs.duration_nsec = (uint32_t) (age % 1000) * 1000000u;
+        gs.buckets = g->bucket_stats;
+        gs.n_buckets = g->n_buckets;
+        ofp_put_group_stats(&r, &gs);
+    }
+    free(refs);
+    ofp_mp_reply_finish(&r);
+    send_and_free(conn, &b);
+    return 0;
+}
+
+static int handle_group_features(struct ofconn *conn,
+                                 const struct ofp_msg *msg)
+{
+    struct ofp_group_features f;
+    ofp_group_features_default(&f, msg->version);
+    struct ofpbuf b = OFPBUF_INIT;
+    ofp_encode_group_features_reply(&b, msg, &f);
     send_and_free(conn, &b);
     return 0;
 }
@@ -1783,12 +2137,18 @@ int ofproto_ofp_handle(struct ofproto *ofp, struct ofconn *conn,
         return handle_port_stats(ofp, conn, msg);
     case OFPTYPE_PORT_DESC_STATS_REQUEST:
         return handle_port_desc(ofp, conn, msg);
+    case OFPTYPE_GROUP_STATS_REQUEST:          /* groups */
+        return handle_group_stats(ofp, conn, msg);
+    case OFPTYPE_GROUP_DESC_STATS_REQUEST:
+        return handle_group_desc(ofp, conn, msg);
+    case OFPTYPE_GROUP_FEATURES_STATS_REQUEST:
+        return handle_group_features(conn, msg);
+    case OFPTYPE_GROUP_MOD:
+        return handle_group_mod(ofp, msg);
     case OFPTYPE_QUEUE_GET_CONFIG_REQUEST:
     case OFPTYPE_QUEUE_DESC_STATS_REQUEST:
         return handle_queue_get_config(ofp, conn, msg);
     case OFPTYPE_QUEUE_STATS_REQUEST:
-    case OFPTYPE_GROUP_STATS_REQUEST:
-    case OFPTYPE_GROUP_DESC_STATS_REQUEST:
         return reply_mp_zeros(conn, msg, 0, 0);
     /* meters */
     case OFPTYPE_METER_MOD:
@@ -1796,8 +2156,6 @@ int ofproto_ofp_handle(struct ofproto *ofp, struct ofconn *conn,
     case OFPTYPE_METER_STATS_REQUEST:
     case OFPTYPE_METER_CONFIG_STATS_REQUEST:
         return handle_meter_request(ofp, conn, msg);
-    case OFPTYPE_GROUP_FEATURES_STATS_REQUEST:
-        return reply_mp_zeros(conn, msg, 1, 40);   /* no group types */
     case OFPTYPE_METER_FEATURES_STATS_REQUEST:
         return handle_meter_features(conn, msg);
     case OFPTYPE_TABLE_FEATURES_STATS_REQUEST:
@@ -1813,7 +2171,6 @@ int ofproto_ofp_handle(struct ofproto *ofp, struct ofconn *conn,
         return -OFPERR_NXBAC_CT_DATAPATH_SUPPORT;  /* no conntrack yet */
     case OFPTYPE_NXT_RESUME:
         return handle_resume(ofp, msg);
-    case OFPTYPE_GROUP_MOD:
     default:
         return -OFPERR_OFPBRC_BAD_TYPE;
     }

@@ -15,6 +15,7 @@
 #include "ofproto/classifier.h"
 #include "ofproto/mac_learning.h"
 #include "ofproto/ofproto.h"
+#include "ofproto/xlate.h"
 #include "ofp/xflow.h"
 
 enum ofport_vlan_mode {
@@ -50,6 +51,9 @@ struct dpflow {
     size_t acts_len;
     struct rule **rules;       /* referenced */
     size_t n_rules;
+    struct xlate_group_hit *group_hits;    /* groups: credited with the
+                                            * rules (by id) */
+    size_t n_group_hits;
     uint64_t packets, bytes;   /* datapath stats already credited */
     uint64_t used_ms;          /* last hit (or install) */
     bool normal;               /* NORMAL learned from this flow's source */
@@ -95,6 +99,7 @@ struct ofproto {
     uint16_t frag_flags, miss_send_len;    /* SET_CONFIG */
     uint64_t next_link_poll_ms;
     void *ofp_state;           /* ofproto_ofp.c's (bundles) */
+    struct group_table *groups;    /* OpenFlow groups (group.h) */
     void (*ofp_state_free)(struct ofproto *);
     uint8_t uuid[16];          /* random: names the bridge in the
                                 * continuations of its packet-ins */

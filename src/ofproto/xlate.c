@@ -13,6 +13,7 @@
 
 #include "dp/net_headers.h"
 #include "ofp/ofp_msgs.h"
+#include "ofproto/group.h"
 #include "ofproto/ofproto_private.h"
 
 struct xctx {
@@ -845,6 +846,338 @@ static bool xlate_note(struct xctx *c, const struct ofpact *a)
     return true;
 }
 
+/* ---- groups ---- */
+
+#define GROUP_MAX_LIVENESS_DEPTH 32
+
+static bool do_action(struct xctx *c, const struct ofpact *a);
+
+/* As OVS's odp_port_is_alive: the port exists, is not set down, and its
+ * link is not known to be down. */
+static bool port_is_live(struct xctx *c, uint32_t ofport)
+{
+    const struct ofport *p = ofproto_port_by_ofport(c->ofp, ofport);
+    return p && !(p->config & OFPPC_PORT_DOWN) && p->link_up != 0;
+}
+
+static const struct ofp_bucket *first_live_bucket(struct xctx *c,
+                                                  const struct ofgroup *g,
+                                                  int depth);
+
+static bool group_is_live(struct xctx *c, uint32_t id, int depth)
+{
+    const struct ofgroup *g = group_table_find(c->ofp->groups, id);
+    return g && first_live_bucket(c, g, depth);
+}
+
+/* OVS's bucket_is_alive. */
+static bool bucket_is_live(struct xctx *c, const struct ofgroup *g,
+                           const struct ofp_bucket *b, int depth)
+{
+    if (depth >= GROUP_MAX_LIVENESS_DEPTH) {
+        return false;
+    }
+    if (g->type == OFPGT_SELECT && !b->weight) {
+        return false;
+    }
+    if (b->watch_port == OFPP_NONE && b->watch_group == OFPG_ANY) {
+        return true;
+    }
+    return (b->watch_port != OFPP_NONE && b->watch_port != OFPP_CONTROLLER
+            && port_is_live(c, b->watch_port))
+           || (b->watch_group != OFPG_ANY
+               && group_is_live(c, b->watch_group, depth + 1));
+}
+
+static const struct ofp_bucket *first_live_bucket(struct xctx *c,
+                                                  const struct ofgroup *g,
+                                                  int depth)
+{
+    for (size_t i = 0; i < g->n_buckets; i++) {
+        if (bucket_is_live(c, g, &g->buckets[i], depth)) {
+            return &g->buckets[i];
+        }
+    }
+    return NULL;
+}
+
+static uint32_t rotl32(uint32_t x, int r)
+{
+    return x << r | x >> (32 - r);
+}
+
+static uint32_t hash_add(uint32_t h, uint32_t k)
+{
+    k *= 0xcc9e2d51u;
+    k = rotl32(k, 15);
+    k *= 0x1b873593u;
+    h ^= k;
+    h = rotl32(h, 13);
+    return h * 5 + 0xe6546b64u;
+}
+
+static uint32_t hash_finish(uint32_t h)
+{
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    return h ^ (h >> 16);
+}
+
+static uint32_t hash_bytes(uint32_t h, const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    for (size_t i = 0; i < n; i += 4) {
+        uint32_t w = 0;
+        for (size_t j = i; j < i + 4 && j < n; j++) {
+            w = w << 8 | b[j];
+        }
+        h = hash_add(h, w);
+    }
+    return h;
+}
+
+/* selection_method=hash: the fields named, each under its mask (a field
+ * whose prerequisites the packet does not meet counts as absent); what it
+ * reads goes into the megaflow. */
+static uint32_t hash_fields(struct xctx *c, const struct ofp_group_props *p)
+{
+    uint32_t h = (uint32_t) p->selection_method_param
+                 ^ (uint32_t) (p->selection_method_param >> 32);
+    for (size_t i = 0; i < p->n_fields; i++) {
+        const struct mf_field *f = p->fields[i].f;
+        mf_value m = p->fields[i].mask;
+        if (!prereq(c, f->prereq)) {
+            continue;
+        }
+        mf_value v = mf_get(f, &c->flow) & m;
+        mf_set_masked(f, &c->out->wc, m, m);
+        for (int w = 0; w < 4; w++) {
+            h = hash_add(h, (uint32_t) (v >> (32 * w)));
+        }
+    }
+    return hash_finish(h);
+}
+
+/* The default selection (and dp_hash, which vswitch computes here rather
+ * than in the datapath): a symmetric hash of the Ethernet addresses and
+ * type, the VLAN, the IP addresses and protocol and the L4 ports, as OVS's
+ * NX_HASH_FIELDS_SYMMETRIC_L4; all of them go into the megaflow. */
+static uint32_t hash_symmetric_l4(struct xctx *c, uint32_t basis)
+{
+    struct flow_key *k = &c->flow.key, *w = &c->out->wc.key;
+    uint8_t eth[6];
+    for (int i = 0; i < 6; i++) {
+        eth[i] = k->dl_src.ea[i] ^ k->dl_dst.ea[i];
+    }
+    memset(&w->dl_src, 0xff, 6);
+    memset(&w->dl_dst, 0xff, 6);
+    w->dl_type = 0xffff;
+    w->vlans[0].tci |= htons(VLAN_VID_MASK | FLOW_VLAN_PRESENT);
+    uint32_t h = hash_bytes(basis, eth, sizeof eth);
+    h = hash_add(h, ntohs(k->dl_type));
+    h = hash_add(h, ntohs(k->vlans[0].tci) & (VLAN_VID_MASK
+                                              | FLOW_VLAN_PRESENT));
+    bool ip = false;
+    if (k->dl_type == htons(ETH_TYPE_IP)) {
+        w->nw_src = w->nw_dst = UINT32_MAX;
+        h = hash_add(h, k->nw_src ^ k->nw_dst);
+        ip = true;
+    } else if (k->dl_type == htons(ETH_TYPE_IPV6)) {
+        uint8_t a[16];
+        for (int i = 0; i < 16; i++) {
+            a[i] = k->ipv6_src[i] ^ k->ipv6_dst[i];
+        }
+        memset(w->ipv6_src, 0xff, 16);
+        memset(w->ipv6_dst, 0xff, 16);
+        h = hash_bytes(h, a, sizeof a);
+        ip = true;
+    }
+    if (ip) {
+        w->nw_proto = 0xff;
+        h = hash_add(h, k->nw_proto);
+        if (k->nw_proto == IP_PROTO_TCP || k->nw_proto == IP_PROTO_UDP
+            || k->nw_proto == IP_PROTO_SCTP) {
+            w->tp_src = w->tp_dst = 0xffff;
+            h = hash_add(h, (uint32_t) (k->tp_src ^ k->tp_dst));
+        }
+    }
+    return hash_finish(h);
+}
+
+/* OVS's group_best_live_bucket: highest random weight over the live
+ * buckets, the score of a bucket its (hash of id and flow hash) & 0xffff
+ * times its weight. */
+static const struct ofp_bucket *best_live_bucket(struct xctx *c,
+                                                 const struct ofgroup *g,
+                                                 uint32_t hash)
+{
+    const struct ofp_bucket *best = NULL;
+    uint32_t best_score = 0;
+    for (size_t i = 0; i < g->n_buckets; i++) {
+        const struct ofp_bucket *b = &g->buckets[i];
+        if (bucket_is_live(c, g, b, 0)) {
+            uint32_t score = (hash_finish(hash_add(hash, b->bucket_id))
+                              & 0xffff) * b->weight;
+            if (score >= best_score) {
+                best = b;
+                best_score = score;
+            }
+        }
+    }
+    return best;
+}
+
+static void group_hit(struct xctx *c, uint32_t group_id, uint32_t bucket_id)
+{
+    struct xlate_out *o = c->out;
+    if (o->n_group_hits < XLATE_MAX_GROUP_HITS) {
+        o->group_hits[o->n_group_hits].group_id = group_id;
+        o->group_hits[o->n_group_hits].bucket_id = bucket_id;
+        o->n_group_hits++;
+    }
+}
+
+/* Action-set order (OVS's ofpacts_execute_action_set): the last strip_vlan,
+ * push_vlan and dec_ttl in that order, every set/move action in order, and
+ * the final action: the last group, else the last output, else the last
+ * resubmit; with no final action, nothing. */
+enum { AS_STRIP, AS_PUSH, AS_DEC_TTL, AS_N_SLOTS };
+
+static int action_set_class(const struct ofpact *a)
+{
+    switch (a->type) {
+    case OFPACT_STRIP_VLAN: return AS_STRIP;
+    case OFPACT_PUSH_VLAN: return AS_PUSH;
+    case OFPACT_DEC_TTL: return AS_DEC_TTL;
+    case OFPACT_RESUBMIT: return 10;
+    case OFPACT_OUTPUT: case OFPACT_CONTROLLER: return 11;
+    case OFPACT_GROUP: return 12;
+    case OFPACT_SET_VLAN_VID: case OFPACT_SET_VLAN_PCP:
+    case OFPACT_SET_ETH_SRC: case OFPACT_SET_ETH_DST:
+    case OFPACT_SET_IPV4_SRC: case OFPACT_SET_IPV4_DST:
+    case OFPACT_SET_IP_TOS: case OFPACT_SET_IP_TTL: case OFPACT_SET_L4_SRC:
+    case OFPACT_SET_L4_DST: case OFPACT_SET_FIELD: case OFPACT_LOAD:
+    case OFPACT_MOVE: case OFPACT_SET_TUNNEL:
+        return 20;
+    default:
+        return -1;
+    }
+}
+
+static bool do_traced_action(struct xctx *c, const struct ofpact *a)
+{
+    if (c->in->trace) {
+        struct dstr s = DSTR_INIT;
+        ofpacts_format(a, 1, &s);
+        trace(c, action_indent(c), "%s", dstr_str(&s));
+        dstr_free(&s);
+    }
+    return do_action(c, a);
+}
+
+static void run_bucket(struct xctx *c, const struct ofp_bucket *b)
+{
+    /* As OVS's trace: "bucket N" at the group action's indent, its
+     * actions two levels in. */
+    trace(c, action_indent(c), "bucket %" PRIu32, b->bucket_id);
+    const struct ofpact *slots[AS_N_SLOTS] = { NULL };
+    const struct ofpact *final = NULL;
+    int final_class = 0;
+    for (size_t i = 0; i < b->n_acts; i++) {
+        int k = action_set_class(&b->acts[i]);
+        if (k >= 0 && k < AS_N_SLOTS) {
+            slots[k] = &b->acts[i];
+        } else if (k >= 10 && k < 20 && k >= final_class) {
+            final = &b->acts[i];
+            final_class = k;
+        }
+    }
+    if (!final) {
+        return;
+    }
+    struct xflow saved = c->flow;
+    c->depth += 2;
+    bool go = true;
+    for (int k = 0; k < AS_N_SLOTS && go; k++) {
+        if (slots[k]) {
+            go = do_traced_action(c, slots[k]);
+        }
+    }
+    for (size_t i = 0; i < b->n_acts && go; i++) {
+        if (action_set_class(&b->acts[i]) == 20) {
+            go = do_traced_action(c, &b->acts[i]);
+        }
+    }
+    if (go) {
+        do_traced_action(c, final);
+    }
+    c->depth -= 2;
+    /* Each bucket works on a clone of the packet: the flow goes back, and
+     * whatever the datapath packet now has that the flow does not is
+     * written back before the next output. */
+    c->flow = saved;
+    const uint8_t *f = (const uint8_t *) &c->flow.key;
+    const uint8_t *base = (const uint8_t *) &c->base.key;
+    uint8_t *d = (uint8_t *) &c->dirty.key;
+    for (size_t i = 0; i < sizeof c->flow.key; i++) {
+        d[i] |= f[i] ^ base[i];
+    }
+}
+
+static bool xlate_group(struct xctx *c, const struct ofpact *a)
+{
+    const struct ofgroup *g = group_table_find(c->ofp->groups, a->group.id);
+    if (!g) {
+        trace(c, action_indent(c) + 1, ">> group %" PRIu32 " does not exist",
+              a->group.id);
+        return true;
+    }
+    if (c->depth >= XLATE_MAX_RESUBMIT_DEPTH
+        || ++c->n_resubmits > XLATE_MAX_RESUBMITS) {
+        c->out->error = c->depth >= XLATE_MAX_RESUBMIT_DEPTH
+                        ? "Recursion too deep" : "Too many resubmits";
+        trace(c, action_indent(c) + 1, ">> group recursion too deep, "
+              "dropping");
+        return true;
+    }
+    const struct ofp_bucket *b = NULL;
+    switch (g->type) {
+    case OFPGT_ALL:
+        group_hit(c, g->group_id, OFPG_BUCKET_ALL);
+        for (size_t i = 0; i < g->n_buckets; i++) {
+            if (bucket_is_live(c, g, &g->buckets[i], 0)) {
+                run_bucket(c, &g->buckets[i]);
+            }
+        }
+        return true;
+    case OFPGT_INDIRECT:
+    case OFPGT_FF:
+        b = first_live_bucket(c, g, 0);
+        break;
+    case OFPGT_SELECT: {
+        const struct ofp_group_props *p = &g->props;
+        /* As OVS: "hash" without fields is the default method. */
+        uint32_t hash = !strcmp(p->selection_method, "hash") && p->n_fields
+                        ? hash_fields(c, p)
+                        : hash_symmetric_l4(c, (uint32_t)
+                                            p->selection_method_param);
+        b = best_live_bucket(c, g, hash);
+        break;
+    }
+    default:
+        break;
+    }
+    if (!b) {
+        trace(c, action_indent(c) + 1, "-> no live bucket");
+        return true;
+    }
+    group_hit(c, g->group_id, b->bucket_id);
+    run_bucket(c, b);
+    return true;
+}
+
 /* meters: the batch runs through the datapath meter of the bridge's
  * OpenFlow meter (a meter that is gone meters nothing). */
 static bool xlate_meter(struct xctx *c, const struct ofpact *a)
@@ -1218,6 +1551,7 @@ void xlate(const struct xlate_in *in, struct xlate_out *out)
     out->error = NULL;
     out->slow = false;
     out->n_pins = 0;
+    out->n_group_hits = 0;
     out->paused = false;
     out->n_frozen = 0;
     c.cookie = UINT64_MAX;

@@ -41,6 +41,7 @@ struct xlate_in {
  * miss while misses go to the controller.  The packet is the one the
  * datapath actions before `acts_len` make of the original. */
 #define XLATE_MAX_PINS 8
+#define XLATE_MAX_GROUP_HITS 16     /* groups */
 struct xlate_pin {
     uint8_t reason;         /* OFPR_* */
     uint8_t table_id;
@@ -75,6 +76,13 @@ struct xlate_out {
                              * (the translation sends packet_ins) */
     size_t n_pins;
     struct xlate_pin pins[XLATE_MAX_PINS];
+    /* groups: the groups (and buckets) the translation went through, for
+     * their stats; bucket_id OFPG_BUCKET_ALL for every bucket (an "all"
+     * group). */
+    size_t n_group_hits;
+    struct xlate_group_hit {
+        uint32_t group_id, bucket_id;
+    } group_hits[XLATE_MAX_GROUP_HITS];
     /* controller(pause): the actions not run, the paused rule's first,
      * then its callers' (pointing into the rules' or the input's actions:
      * valid until the tables change). */

@@ -13,6 +13,8 @@
 #include "ofp/ofp_msgs.h"
 #include "ofproto/connmgr.h"
 #include "ofproto/ofproto_ofp.h"
+#include "ofproto/group.h"      /* groups */
+#include "ofp/ofp_print.h"
 
 /* ---- the fake connection and connection manager ---- */
 
@@ -1107,6 +1109,152 @@ static void test_meters(void **state)
     t_destroy(&t);
 }
 
+/* ---- groups ---- */
+
+static struct ofp_group_mod parse_gm(const char *s, int command)
+{
+    struct ofp_group_mod gm;
+    uint32_t usable;
+    char err[256];
+    if (ofp_parse_group_mod(s, command, &gm, &usable, err, sizeof err)) {
+        fail_msg("%s: %s", s, err);
+    }
+    return gm;
+}
+
+static int t_group(struct t *t, const char *s, int command)
+{
+    struct ofp_group_mod gm = parse_gm(s, command);
+    struct ofpbuf b = OFPBUF_INIT;
+    assert_int_equal(ofp_encode_group_mod(&b, t->conn.version, t->xid++,
+                                          &gm), 0);
+    int ret = t_handle(t, &b);
+    ofpbuf_uninit(&b);
+    ofp_group_mod_free(&gm);
+    return ret;
+}
+
+static void test_group_mods(void **state)
+{
+    (void) state;
+    struct t t;
+    t_init(&t, OFP15_VERSION);
+    struct group_table *g = t.h.ofp->groups;
+    assert_int_equal(t_group(&t, "group_id=1,type=all,bucket=output:2",
+                             OFPGC_ADD), 0);
+    assert_int_equal(t_group(&t, "group_id=1,type=all,bucket=output:2",
+                             OFPGC_ADD), -OFPERR_OFPGMFC_GROUP_EXISTS);
+    assert_int_equal(t_group(&t, "group_id=2,type=all,bucket=output:2",
+                             OFPGC_MODIFY), -OFPERR_OFPGMFC_UNKNOWN_GROUP);
+    assert_int_equal(t_group(&t, "group_id=2,type=select,bucket=output:2",
+                             OFPGC_ADD_OR_MOD), 0);
+    assert_int_equal(group_table_count(g), 2);
+    /* A flow naming a missing group is refused; one naming 1 is not. */
+    assert_int_equal(t_flow(&t, OFPFC_ADD, "in_port=1,actions=group:9", 0),
+                     -OFPERR_OFPBAC_BAD_OUT_GROUP);
+    assert_int_equal(t_flow(&t, OFPFC_ADD, "in_port=1,actions=group:1", 0),
+                     0);
+    assert_int_equal(t_flow(&t, OFPFC_ADD, "in_port=2,actions=group:2", 0),
+                     0);
+    size_t rules = n_rules(&t);
+    /* Buckets: insert before the first, then remove it again. */
+    assert_int_equal(t_group(&t, "group_id=2,command_bucket_id=first,"
+                             "bucket=bucket_id:5,output:3",
+                             OFPGC_INSERT_BUCKET), 0);
+    const struct ofgroup *g2 = group_table_find(g, 2);
+    assert_int_equal(g2->n_buckets, 2);
+    assert_int_equal(g2->buckets[0].bucket_id, 5);
+    assert_int_equal(t_group(&t, "group_id=2,command_bucket_id=7",
+                             OFPGC_REMOVE_BUCKET),
+                     -OFPERR_OFPGMFC_UNKNOWN_BUCKET);
+    assert_int_equal(t_group(&t, "group_id=2,command_bucket_id=5",
+                             OFPGC_REMOVE_BUCKET), 0);
+    assert_int_equal(group_table_find(g, 2)->n_buckets, 1);
+    /* Deleting a group deletes its flows, with OFPRR_GROUP_DELETE. */
+    t_clear_out(&t);
+    assert_int_equal(t_group(&t, "group_id=1", OFPGC_DELETE), 0);
+    assert_null(group_table_find(g, 1));
+    assert_int_equal(n_rules(&t), rules - 1);
+    /* Delete all. */
+    assert_int_equal(t_group(&t, "", OFPGC_DELETE), 0);
+    assert_int_equal(group_table_count(g), 0);
+    assert_int_equal(n_rules(&t), rules - 2);
+    t_destroy(&t);
+}
+
+static void test_group_mods_in_bundle(void **state)
+{
+    (void) state;
+    struct t t;
+    t_init(&t, OFP14_VERSION);
+    struct group_table *g = t.h.ofp->groups;
+    const char *adds[] = { "group_id=1,type=all,bucket=output:2",
+                           "group_id=2,type=all,bucket=output:3",
+                           "group_id=1,type=all,bucket=output:3" };
+    /* The third fails: none of them stays. */
+    for (int ok = 0; ok < 2; ok++) {
+        bundle_ctrl(&t, OFPBCT_OPEN_REQUEST, 1, 0);
+        for (int i = 0; i < (ok ? 2 : 3); i++) {
+            struct ofp_group_mod gm = parse_gm(adds[i], OFPGC_ADD);
+            struct ofpbuf inner = OFPBUF_INIT, b = OFPBUF_INIT;
+            uint32_t xid = t.xid++;
+            assert_int_equal(ofp_encode_group_mod(&inner, t.conn.version,
+                                                  xid, &gm), 0);
+            ofp_encode_bundle_add(&b, t.conn.version, xid, 1, OFPBF_ATOMIC,
+                                  inner.data, inner.size);
+            assert_int_equal(t_handle(&t, &b), 0);
+            ofpbuf_uninit(&inner);
+            ofpbuf_uninit(&b);
+            ofp_group_mod_free(&gm);
+        }
+        bundle_ctrl(&t, OFPBCT_COMMIT_REQUEST, 1,
+                    ok ? 0 : -OFPERR_OFPBFC_MSG_FAILED);
+        assert_int_equal(group_table_count(g), ok ? 2 : 0);
+    }
+    t_destroy(&t);
+}
+
+static void test_group_replies(void **state)
+{
+    (void) state;
+    struct t t;
+    t_init(&t, OFP13_VERSION);
+    assert_int_equal(t_group(&t, "group_id=3,type=ff,bucket=watch_port:2,"
+                             "output:2", OFPGC_ADD), 0);
+    assert_int_equal(t_flow(&t, OFPFC_ADD, "in_port=1,actions=group:3", 0),
+                     0);
+    static const enum ofptype types[] = {
+        OFPTYPE_GROUP_DESC_STATS_REQUEST, OFPTYPE_GROUP_STATS_REQUEST,
+        OFPTYPE_GROUP_FEATURES_STATS_REQUEST,
+    };
+    for (size_t i = 0; i < 3; i++) {
+        t_clear_out(&t);
+        struct ofpbuf b = OFPBUF_INIT;
+        if (types[i] == OFPTYPE_GROUP_DESC_STATS_REQUEST) {
+            ofp_encode_group_desc_request(&b, t.conn.version, 7, OFPG_ALL);
+        } else if (types[i] == OFPTYPE_GROUP_STATS_REQUEST) {
+            ofp_encode_group_stats_request(&b, t.conn.version, 7, OFPG_ALL);
+        } else {
+            ofp_encode_simple(&b, t.conn.version, types[i], OFPF_STD, 7);
+        }
+        assert_int_equal(t_handle(&t, &b), 0);
+        ofpbuf_uninit(&b);
+        struct dstr d = DSTR_INIT;
+        ofp_print_msg(&d, t.conn.out.data, t.conn.out.size, 1);
+        const char *want = i == 0
+            ? "OFPST_GROUP_DESC reply (OF1.3) (xid=0x7):\n"
+              " group_id=3,type=ff,bucket=watch_port:2,actions=output:2\n"
+            : i == 1 ? "ref_count=1,packet_count=0,byte_count=0,"
+                       "bucket0:packet_count=0,byte_count=0\n"
+            : "    Types:  0xf\n    Capabilities:  0x7\n";
+        if (!strstr(dstr_str(&d), want)) {
+            fail_msg("%s", dstr_str(&d));
+        }
+        dstr_free(&d);
+    }
+    t_destroy(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1123,6 +1271,9 @@ int main(void)
         cmocka_unit_test(test_port_status_and_mod),
         cmocka_unit_test(test_replies),
         cmocka_unit_test(test_meters),
+        cmocka_unit_test(test_group_mods),              /* groups */
+        cmocka_unit_test(test_group_mods_in_bundle),
+        cmocka_unit_test(test_group_replies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

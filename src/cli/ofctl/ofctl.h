@@ -50,6 +50,11 @@ void ofctl_dump_transaction(struct vconn *v, struct ofpbuf *request);
  * stderr and exits 1 when it fails. */
 void ofctl_transact_noreply(struct vconn *v, struct ofpbuf *request);
 
+/* Sends the encoded messages in `sent` (each with its own xid) as one
+ * atomic, ordered bundle (open, adds, commit), as ovs-ofctl --bundle;
+ * prints the errors and exits 1 on failure.  Takes `sent`'s bytes. */
+void ofctl_bundle_messages(struct vconn *v, struct ofpbuf *sent);
+
 /* The port number of `s` (a number, a reserved name or a port name looked
  * up on the switch `sw`). */
 uint32_t ofctl_port(const char *sw, const char *s);
@@ -80,6 +85,10 @@ struct ofctl_command {
  * ending with a NULL name. */
 extern const struct ofctl_command ofctl_switch_commands[];
 extern const struct ofctl_command ofctl_flow_commands[];
+/* groups: src/cli/ofctl/ofctl_groups.c (--may-create sets mod-group's
+ * add-or-modify). */
+extern const struct ofctl_command ofctl_group_commands[];
+void ofctl_groups_set_may_create(bool on);
 /* meters: src/cli/ofctl/ofctl_meters.c. */
 extern const struct ofctl_command ofctl_meter_commands[];
 

@@ -180,10 +180,17 @@ static void bundle_ctrl(struct ofpbuf *out, struct vconn *v, uint32_t xid,
 static void bundle_transact(struct vconn *v, const struct ofp_flow_mod *fms,
                             size_t n, const struct ofctl_proto *p)
 {
-    struct ofpbuf sent = OFPBUF_INIT, b = OFPBUF_INIT;
+    struct ofpbuf sent = OFPBUF_INIT;
     for (size_t i = 0; i < n; i++) {
         encode_fm(&sent, v, p, vconn_next_xid(), &fms[i]);
     }
+    ofctl_bundle_messages(v, &sent);
+}
+
+void ofctl_bundle_messages(struct vconn *v, struct ofpbuf *sent_)
+{
+    struct ofpbuf sent = *sent_, b = OFPBUF_INIT;
+    *sent_ = (struct ofpbuf) OFPBUF_INIT;
     size_t n_inner = sent.size;
     bool failed = false;
     uint32_t xid = vconn_next_xid();
@@ -197,12 +204,14 @@ static void bundle_transact(struct vconn *v, const struct ofp_flow_mod *fms,
         ofpbuf_clear(&b);
         ofp_encode_bundle_add(&b, vconn_version(v), ofp_get_be32(m + 4), 0,
                               OFPBF_ATOMIC | OFPBF_ORDERED, m, len);
-        vconn_skip_xids(1);     /* ovs-ofctl draws one for each add too */
         if (vconn_send(v, &b)) {
             ofctl_fatal("talking to %s (Broken pipe)", vconn_name(v));
         }
         ofs += len;
     }
+    /* ovs-ofctl's vconn_bundle_transact sends a barrier between the adds
+     * and the commit: its xid is spent (vs-ofctl sends none). */
+    vconn_skip_xids(1);
     xid = vconn_next_xid();
     ofpbuf_clear(&b);
     bundle_ctrl(&b, v, xid, OFPBCT_COMMIT_REQUEST);
