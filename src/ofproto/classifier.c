@@ -93,12 +93,32 @@ void rule_unref(struct rule *r)
     }
 }
 
+static uint64_t learner_seq;
+
+void rule_note_actions(const struct rule *r)
+{
+    for (size_t i = 0; i < r->n_acts; i++) {
+        const struct ofpact *a = &r->acts[i];
+        if (a->type == OFPACT_LEARN
+            && a->learn->flags & NX_LEARN_F_DELETE_LEARNED) {
+            learner_seq++;
+            return;
+        }
+    }
+}
+
+uint64_t rule_learner_seq(void)
+{
+    return learner_seq;
+}
+
 void rule_set_actions(struct rule *r, const struct ofpact *acts, size_t n)
 {
     struct ofpact *copy = ofpacts_clone(acts, n);
     ofpacts_free(r->acts, r->n_acts);
     r->acts = copy;
     r->n_acts = n;
+    rule_note_actions(r);
 }
 
 struct oftable *oftable_create(void)
@@ -257,6 +277,7 @@ struct rule *oftable_insert(struct oftable *t, struct rule *r)
     }
     r->st_idx = st->n;
     st->rules[st->n++] = r;
+    rule_note_actions(r);
     r->hash = hash_masked(&r->match.value, &r->match.mask);
     if (st->n > st->n_buckets) {
         subtable_rehash(st, st->n_buckets ? 2 * st->n_buckets : 8);

@@ -52,6 +52,13 @@ void rule_ref(struct rule *r);
 void rule_unref(struct rule *r);
 /* Replaces the actions of `r` with a copy of (acts, n). */
 void rule_set_actions(struct rule *r, const struct ofpact *acts, size_t n);
+/* A number that changes whenever actions holding a learn(delete_learned)
+ * go into a table (oftable_insert, rule_set_actions, rule_note_actions):
+ * ofproto's delete_learned sweep runs only when it moved or a learner was
+ * there before, not on every revalidation. */
+uint64_t rule_learner_seq(void);
+/* Notes actions put in place without rule_set_actions (an undo). */
+void rule_note_actions(const struct rule *r);
 
 struct oftable;
 

@@ -941,6 +941,13 @@ static bool learned_cookie_in(const struct learned_cookie *v, size_t n,
 
 static void learned_cookies_sweep(struct ofproto *ofp)
 {
+    /* Nothing can have been orphaned without a learner seen before, and
+     * no learner can have come without the sequence moving: the common
+     * revalidation skips the walk over every rule. */
+    if (!ofp->n_learned_cookies && ofp->learner_seq == rule_learner_seq()) {
+        return;
+    }
+    ofp->learner_seq = rule_learner_seq();
     struct learned_cookie *now = NULL;
     size_t n_now = 0;
     for (int t = 0; t < OFP_N_TABLES; t++) {

@@ -253,6 +253,7 @@ static void journal_undo(struct ofproto *ofp, struct journal *j)
             ofpacts_free(e->r->acts, e->r->n_acts);
             e->r->acts = e->acts;
             e->r->n_acts = e->n_acts;
+            rule_note_actions(e->r);
             e->r->cookie = e->cookie;
             e->r->n_packets = e->n_packets;
             e->r->n_bytes = e->n_bytes;

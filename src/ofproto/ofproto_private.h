@@ -108,6 +108,7 @@ struct ofproto {
      * the tables at the last sweep (ofproto.c). */
     struct learned_cookie *learned_cookies;
     size_t n_learned_cookies;
+    uint64_t learner_seq;      /* rule_learner_seq() at the last sweep */
 
     struct ofproto *next;      /* the registry */
 };
