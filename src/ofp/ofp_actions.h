@@ -106,7 +106,12 @@
                                                                              \
     /* Other. */                                                             \
     OFPACT(NOTE, note, note, OFPACT_NO_WIRE, OFPACT_NO_WIRE, 8,              \
-           "note:41.42.00.00.00.00", "note", NULL)
+           "note:41.42.00.00.00.00", "note", NULL)                           \
+    /* conj: conjunction(id,k/n), NXAST_CONJUNCTION (34) in every        \
+     * version.  Only with note in a list (ofpacts_check_conjunction); a \
+     * flow of them is one clause of a conjunctive match (classifier.h). */\
+    OFPACT(CONJUNCTION, conjunction, conjunction, OFPACT_NO_WIRE,            \
+           OFPACT_NO_WIRE, 34, "conjunction(10,1/2)", "conjunction", NULL)
 
 enum ofpact_type {
 #define OFPACT(ENUM, ...) OFPACT_##ENUM,
@@ -188,6 +193,12 @@ struct ofpact {
             uint8_t len;
             uint8_t data[OFP_NOTE_MAX];
         } note;
+        /* conj: CONJUNCTION.  clause is 0-based (k - 1), as OVS keeps it;
+         * 2 <= n_clauses <= 64, clause < n_clauses. */
+        struct {
+            uint32_t id;
+            uint8_t clause, n_clauses;
+        } conjunction;
     };
 };
 
@@ -200,6 +211,17 @@ struct ofpact {
 void ofpacts_free(struct ofpact *acts, size_t n);
 /* A deep copy of the list (NULL when n is 0). */
 struct ofpact *ofpacts_clone(const struct ofpact *acts, size_t n);
+
+/* conj: a list with a CONJUNCTION may hold only CONJUNCTION and NOTE
+ * actions (OVS's ofpacts_verify).  Returns 0, or -OFPERR_NXBAC_BAD_CONJUNCTION
+ * with OVS's message in `err` (when not NULL). */
+int ofpacts_check_conjunction(const struct ofpact *acts, size_t n, char *err,
+                              size_t errlen);
+/* conj: true when the list is a clause of a conjunctive match: it has a
+ * CONJUNCTION (and then, checked, only those and notes). */
+bool ofpacts_is_conjunctive(const struct ofpact *acts, size_t n);
+/* The keyword of an action type ("output"), as in error messages. */
+const char *ofpact_name(enum ofpact_type type);
 
 /* Each entry's PAYLOAD names a member of the union. */
 #define OFPACT(ENUM, FN, PAYLOAD, ...)                                       \

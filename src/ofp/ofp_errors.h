@@ -160,7 +160,10 @@
     OFPERR(OFPBFC_BAD_VERSION, -1, 0, OFPERR_NX_EXP, 22)                  \
     OFPERR(NXTTMFC_BAD_COMMAND, OFPERR_NX_EXP | 1, 527, OFPERR_NX_EXP, 16)   \
     OFPERR(NXR_NOT_SUPPORTED, OFPERR_NX_EXP | 1, 533, OFPERR_NX_EXP, 34)     \
-    OFPERR(NXR_STALE, OFPERR_NX_EXP | 1, 534, OFPERR_NX_EXP, 35)
+    OFPERR(NXR_STALE, OFPERR_NX_EXP | 1, 534, OFPERR_NX_EXP, 35) \
+    /* conj: "conjunction" must be alone (but for notes), 1 <= k <= n,   \
+     * 2 <= n <= 64. */                                                    \
+    OFPERR(NXBAC_BAD_CONJUNCTION, OFPERR_NX_EXP | 2, 526, OFPERR_NX_EXP, 15)
 
 enum ofperr {
     OFPERR_NONE = 0,
