@@ -5,21 +5,14 @@
  * ones with NXBAC_BAD_CONJUNCTION), and the classifier's conjunctive match
  * (OVS's rules for priorities, fall-back to lower-priority identical
  * matches, partial matches) with its megaflow mask. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <arpa/inet.h>
-#include <cmocka.h>
+#include "test_ofproto_harness.h"
 
 #include "ofp/actions_wire.h"
 #include "ofp/match_wire.h"
 #include "ofp/ofp_errors.h"
 #include "ofp/ofp_parse.h"
 #include "ofproto/classifier.h"
+#include "ofproto/xlate.h"
 
 static void roundtrip(const char *flow, const char *want)
 {
@@ -325,6 +318,58 @@ static void test_many_clauses(void **state)
     oftable_destroy(t);
 }
 
+/* Through translation, in a table reached by resubmit: the conj_id flow's
+ * actions run, the trace names it, and the megaflow keeps what the clauses
+ * looked at and nothing of the source port or of conj_id. */
+static void test_xlate(void **state)
+{
+    (void) state;
+    struct harness h;
+    h_init(&h, 3, NULL);
+    h_add_flow(&h, "priority=0,actions=resubmit(,1)");
+    h_add_flow(&h, "table=1,priority=0,actions=drop");
+    h_add_flow(&h, "table=1,priority=10,ip,nw_src=10.0.0.1,"
+               "actions=conjunction(7,1/2)");
+    h_add_flow(&h, "table=1,priority=10,udp,tp_dst=9,"
+               "actions=conjunction(7,2/2)");
+    h_add_flow(&h, "table=1,priority=10,conj_id=7,ip,actions=output:2");
+    static struct xlate_out xo;
+    for (int allowed = 1; allowed >= 0; allowed--) {
+        struct xlate_in xi;
+        memset(&xi, 0, sizeof xi);
+        xi.ofproto = h.ofp;
+        xi.now_ms = dp_time_ms();
+        struct flow_key *k = &xi.flow.key;
+        k->in_port = h.dp_ports[1];
+        k->dl_type = htons(0x0800);
+        k->nw_src = htonl(0x0a000001);
+        k->nw_dst = htonl(0x0a000002);
+        k->nw_proto = 17;
+        k->nw_ttl = 64;
+        k->tp_src = htons(12345);
+        k->tp_dst = htons(allowed ? 9 : 10);
+        xi.flow.in_port = 1;
+        struct dstr t = DSTR_INIT;
+        xi.trace = &t;
+        xlate(&xi, &xo);
+        if (allowed) {
+            assert_non_null(strstr(dstr_str(&t),
+                                   "1. conj_id=7,ip, priority 10"));
+            assert_true(xo.acts.len > 0);
+        } else {
+            assert_null(strstr(dstr_str(&t), "conj_id"));
+            assert_int_equal(xo.acts.len, 0);
+        }
+        assert_int_equal(xo.wc.key.nw_src, 0xffffffff);
+        assert_int_equal(xo.wc.key.tp_dst, 0xffff);
+        assert_int_equal(xo.wc.key.tp_src, 0);
+        assert_int_equal(xo.wc.conj_id, 0);
+        assert_int_equal(xo.final.conj_id, 0);
+        dstr_free(&t);
+    }
+    h_destroy(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -334,6 +379,7 @@ int main(void)
         cmocka_unit_test(test_priorities),
         cmocka_unit_test(test_fall_back),
         cmocka_unit_test(test_many_clauses),
+        cmocka_unit_test(test_xlate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
