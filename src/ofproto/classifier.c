@@ -353,6 +353,7 @@ static struct rule *next_lower(const struct oftable *t, const struct rule *r)
 struct conj_seen {
     uint32_t id;
     uint64_t clauses;
+    uint64_t all;       /* the clauses of the first n seen for the id */
 };
 
 static struct rule *lookup__(const struct oftable *t, const struct xflow *x,
@@ -391,11 +392,12 @@ static struct rule *try_conjunctions(const struct oftable *t,
                     seen = xrealloc(seen, cap_seen * sizeof *seen);
                 }
                 seen[n_seen].id = c->conjunction.id;
-                seen[n_seen++].clauses = 0;
+                seen[n_seen].clauses = 0;
+                seen[n_seen++].all = UINT64_MAX
+                                     >> (64 - c->conjunction.n_clauses);
             }
             seen[k].clauses |= UINT64_C(1) << c->conjunction.clause;
-            uint64_t all = UINT64_MAX >> (64 - c->conjunction.n_clauses);
-            if (seen[k].clauses == all) {
+            if ((seen[k].clauses & seen[k].all) == seen[k].all) {
                 struct xflow x2 = *x;
                 x2.conj_id = c->conjunction.id;
                 found = lookup__(t, &x2, wc, false);

@@ -90,7 +90,10 @@ struct rule *oftable_find_strict(const struct oftable *t,
  * match), and the loop goes on; when none is left, the hard match wins.
  * Every subtable visited, in either lookup, un-wildcards its mask, so the
  * megaflow covers what each clause looked at (conj_id itself is no
- * packet field: `wc->conj_id` is left as it was). */
+ * packet field: `wc->conj_id` is left as it was).  Flows of one id that
+ * disagree on n: the first n seen counts, as in OVS; unlike OVS 3.1, whose
+ * bit mask makes a 64-clause conjunction complete with any one clause,
+ * n=64 needs all 64 here. */
 struct rule *oftable_lookup(const struct oftable *t, const struct xflow *x,
                             struct xflow *wc);
 
