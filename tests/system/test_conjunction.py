@@ -98,7 +98,10 @@ def scenario(side):
     h1, h2 = side.hosts
     t = f"unix:{side.mgmt}"
     side.ofctl("del-flows", t)
-    side.ofctl("add-flows", t, "-", input="\n".join(flows()) + "\n")
+    # Added in OpenFlow 1.3 (conj_id as an NXM field in OXM, conjunction
+    # in APPLY_ACTIONS), dumped in 1.0 (NXST_FLOW).
+    side.ofctl("-O", "OpenFlow13", "add-flows", t, "-",
+               input="\n".join(flows()) + "\n")
     dumped = side.ofctl("--no-stats", "dump-flows", t).stdout
     assert dumped.count("conjunction(1,") == 200, dumped
     assert " priority=10,conj_id=1,ip,in_port=1 actions=output:2" \
