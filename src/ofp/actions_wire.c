@@ -45,6 +45,7 @@ enum {
     OFPAT11_GROUP = 22,         /* groups */
     NXAST_REG_LOAD2 = 33,
     NXAST_CONTROLLER2 = 37,
+    NXAST_CONJUNCTION = 34,     /* conj */
     OFPIT_GOTO_TABLE = 1,
     OFPIT_WRITE_METADATA = 2,
     OFPIT_WRITE_ACTIONS = 3,
@@ -679,6 +680,12 @@ static int encode_one__(struct ofpbuf *b, const struct ofpact *a,
     case OFPACT_FIN_TIMEOUT:
         encode_fin_timeout(b, a);
         return 0;
+    case OFPACT_CONJUNCTION:    /* conj: clause, n_clauses, be32 id */
+        put_nx(b, NXAST_CONJUNCTION, 16);
+        ofpbuf_put_u8(b, a->conjunction.clause);
+        ofpbuf_put_u8(b, a->conjunction.n_clauses);
+        ofpbuf_put_be32(b, a->conjunction.id);
+        return 0;
     }
     return -OFPERR_OFPBAC_BAD_TYPE;
 }
@@ -1206,6 +1213,7 @@ static int decode_nx(struct acts *l, const uint8_t *p, size_t len,
     switch (subtype) {
     case NXAST_RESUBMIT: case NXAST_RESUBMIT_TABLE: case NXAST_SET_TUNNEL:
     case NXAST_DEC_TTL: case NXAST_CONTROLLER:
+    case NXAST_CONJUNCTION:     /* conj */
         want = 16;
         break;
     case NXAST_SET_TUNNEL64: case NXAST_REG_MOVE: case NXAST_REG_LOAD:
@@ -1282,6 +1290,15 @@ static int decode_nx(struct acts *l, const uint8_t *p, size_t len,
         a = add(l, OFPACT_NOTE);
         a->note.len = (uint8_t) (len - 10);
         memcpy(a->note.data, p + 10, len - 10);
+        return 0;
+    case NXAST_CONJUNCTION:     /* conj */
+        if (p[11] < 2 || p[11] > 64 || p[10] >= p[11]) {
+            return -OFPERR_NXBAC_BAD_CONJUNCTION;
+        }
+        a = add(l, OFPACT_CONJUNCTION);
+        a->conjunction.clause = p[10];
+        a->conjunction.n_clauses = p[11];
+        a->conjunction.id = ofp_get_be32(p + 12);
         return 0;
     }
     return -OFPERR_OFPBAC_BAD_VENDOR_TYPE;
@@ -1484,6 +1501,10 @@ static int pull_actions(const uint8_t *p, size_t len, uint8_t version,
 static int finish_pull(int err, struct acts *l, struct ofpact **acts,
                        size_t *n)
 {
+    if (!err) {
+        /* conj: only notes beside conjunctions, as OVS's ofpacts_verify */
+        err = ofpacts_check_conjunction(l->v, l->n, NULL, 0);
+    }
     if (err || !l->n) {
         ofpacts_free(l->v, l->n);
         *acts = NULL;

@@ -31,6 +31,7 @@
  *   resubmit               NXAST_RESUBMIT_TABLE (14) (table 255: none), as
  *                          ovs-ofctl sends it; NXAST_RESUBMIT (1) decoded
  *   note                   NXAST_NOTE (8)
+ *   conjunction            NXAST_CONJUNCTION (34), every version (conj)
  *   goto_table             1.1+: the GOTO_TABLE instruction; 1.0:
  *                          NXAST_RESUBMIT_TABLE(IN_PORT, table)
  *   learn                  NXAST_LEARN (16); NXAST_LEARN2 (45) when it has

@@ -267,6 +267,7 @@ size_t nx_put_match(struct ofpbuf *out, const struct ofp_match *m, bool oxm,
 {
     size_t start = out->size;
     struct putter p = { out, oxm, version };
+    put_id(&p, m, MFID_CONJ_ID);    /* conj: first, as OVS puts it */
     put_id(&p, m, MFID_IN_PORT);
     put_id(&p, m, MFID_DL_SRC);
     put_id(&p, m, MFID_DL_DST);

@@ -3,6 +3,7 @@
  * payload and specs), freed and copied here. */
 #include "ofp/ofp_actions.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,6 +125,49 @@ int ofpact_learn_check(const struct ofpact_learn *l,
             mf_value m = bits_at(s->dst_ofs, s->n_bits);
             mf_set_masked(s->dst, &dv, s->imm << s->dst_ofs, m);
             mf_set_masked(s->dst, &dm, m, m);
+        }
+    }
+    return 0;
+}
+
+/* ---- conj: conjunction lists ---- */
+
+const char *ofpact_name(enum ofpact_type type)
+{
+    static const char *const names[] = {
+#define OFPACT(ENUM, FN, PAYLOAD, OF10, OF13, NX, SAMPLE, NAME, ALIAS)       \
+        [OFPACT_##ENUM] = NAME,
+        OFPACTS
+#undef OFPACT
+    };
+    return (unsigned) type < OFPACT_N_TYPES ? names[type] : "unknown";
+}
+
+bool ofpacts_is_conjunctive(const struct ofpact *acts, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (acts[i].type == OFPACT_CONJUNCTION) {
+            return true;
+        }
+    }
+    return false;
+}
+
+int ofpacts_check_conjunction(const struct ofpact *acts, size_t n, char *err,
+                              size_t errlen)
+{
+    if (!ofpacts_is_conjunctive(acts, n)) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (acts[i].type != OFPACT_CONJUNCTION && acts[i].type != OFPACT_NOTE) {
+            if (err && errlen) {
+                snprintf(err, errlen, "\"conjunction\" actions may be used "
+                         "along with \"note\" but not any other kind of "
+                         "action (such as the \"%s\" action used here)",
+                         ofpact_name(acts[i].type));
+            }
+            return -OFPERR_NXBAC_BAD_CONJUNCTION;
         }
     }
     return 0;

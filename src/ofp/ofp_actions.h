@@ -162,7 +162,12 @@ struct ofpact_learn {
     /* Groups (ofproto/group.c): OF1.1+ OFPAT_GROUP (22); OF1.0 has none, \
      * OVS sends NXAST_GROUP (40). */                                      \
     OFPACT(GROUP, group, group, OFPACT_NO_WIRE, 22, 40, "group:1", "group",  \
-           NULL)
+           NULL)                                                             \
+    /* conj: conjunction(id,k/n), NXAST_CONJUNCTION (34) in every        \
+     * version.  Only with note in a list (ofpacts_check_conjunction); a \
+     * flow of them is one clause of a conjunctive match (classifier.h). */\
+    OFPACT(CONJUNCTION, conjunction, conjunction, OFPACT_NO_WIRE,            \
+           OFPACT_NO_WIRE, 34, "conjunction(10,1/2)", "conjunction", NULL)
 
 enum ofpact_type {
 #define OFPACT(ENUM, ...) OFPACT_##ENUM,
@@ -256,6 +261,12 @@ struct ofpact {
         struct {
             uint16_t idle, hard;        /* 0: unchanged */
         } fin;
+        /* conj: CONJUNCTION.  clause is 0-based (k - 1), as OVS keeps it;
+         * 2 <= n_clauses <= 64, clause < n_clauses. */
+        struct {
+            uint32_t id;
+            uint8_t clause, n_clauses;
+        } conjunction;
     };
 };
 
@@ -278,6 +289,16 @@ struct ofpact_learn *ofpact_learn_new(void);
 int ofpact_learn_check(const struct ofpact_learn *l,
                        const struct xflow *match_value,
                        const struct xflow *match_mask);
+/* conj: a list with a CONJUNCTION may hold only CONJUNCTION and NOTE
+ * actions (OVS's ofpacts_verify).  Returns 0, or -OFPERR_NXBAC_BAD_CONJUNCTION
+ * with OVS's message in `err` (when not NULL). */
+int ofpacts_check_conjunction(const struct ofpact *acts, size_t n, char *err,
+                              size_t errlen);
+/* conj: true when the list is a clause of a conjunctive match: it has a
+ * CONJUNCTION (and then, checked, only those and notes). */
+bool ofpacts_is_conjunctive(const struct ofpact *acts, size_t n);
+/* The keyword of an action type ("output"), as in error messages. */
+const char *ofpact_name(enum ofpact_type type);
 
 /* Each entry's PAYLOAD names a member of the union. */
 #define OFPACT(ENUM, FN, PAYLOAD, ...)                                       \

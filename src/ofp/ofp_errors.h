@@ -181,7 +181,10 @@
     OFPERR(OFPGMFC_BAD_WATCH, OFPERR_NX_EXP | 6, 13, 6, 13)                 \
     OFPERR(OFPGMFC_EPERM, OFPERR_NX_EXP | 6, 14, 6, 14)                     \
     OFPERR(OFPGMFC_UNKNOWN_BUCKET, OFPERR_NX_EXP | 6, 15, 6, 15)            \
-    OFPERR(OFPGMFC_BUCKET_EXISTS, OFPERR_NX_EXP | 6, 16, 6, 16)
+    OFPERR(OFPGMFC_BUCKET_EXISTS, OFPERR_NX_EXP | 6, 16, 6, 16)              \
+    /* conj: "conjunction" must be alone (but for notes), 1 <= k <= n,   \
+     * 2 <= n <= 64. */                                                    \
+    OFPERR(NXBAC_BAD_CONJUNCTION, OFPERR_NX_EXP | 2, 526, OFPERR_NX_EXP, 15)
 
 enum ofperr {
     OFPERR_NONE = 0,

@@ -1042,6 +1042,39 @@ static int parse_meter(struct act_parser *p, enum ofpact_type type,
     return 0;
 }
 
+/* conj: "conjunction(id,k/n)", spaces allowed around the numbers and the
+ * id in any base %i takes, as ovs-ofctl. */
+static int parse_conjunction(struct act_parser *p, enum ofpact_type type,
+                             const struct token *t)
+{
+    const char *s = arg_of(t);
+    int32_t id;
+    unsigned k, n;
+    int used = -1;
+    if (sscanf(s, "%" SCNi32 " , %u / %u %n", &id, &k, &n, &used) != 3
+        || used < 0 || (size_t) used != strlen(s) || k > 255 || n > 255) {
+        return fail(p->err, p->errlen, "\"conjunction\" syntax is "
+                    "\"conjunction(id,i/n)\"");
+    }
+    if (n < 2) {
+        return fail(p->err, p->errlen, "conjunction must have at least 2 "
+                    "clauses");
+    } else if (n > 64) {
+        return fail(p->err, p->errlen, "conjunction must have at most 64 "
+                    "clauses");
+    } else if (k < 1) {
+        return fail(p->err, p->errlen, "clause index must be positive");
+    } else if (k > n) {
+        return fail(p->err, p->errlen, "clause index must be less than or "
+                    "equal to number of clauses");
+    }
+    struct ofpact *a = add_act(p, type);
+    a->conjunction.id = (uint32_t) id;
+    a->conjunction.clause = (uint8_t) (k - 1);
+    a->conjunction.n_clauses = (uint8_t) n;
+    return 0;
+}
+
 /* The keywords of OFPACTS. */
 static const struct {
     const char *name, *alias;
@@ -1132,6 +1165,10 @@ int ofpacts_parse(const char *s, struct ofpact **acts, size_t *n_acts,
                 ret = fail(err, errlen, "goto_table must be the last action");
             }
         }
+    }
+    if (!ret) {
+        /* conj */
+        ret = ofpacts_check_conjunction(*acts, *n_acts, err, errlen) ? -1 : 0;
     }
     free(copy);
     if (ret) {
@@ -1404,6 +1441,7 @@ static bool field_shown(const struct mf_field *f, const struct match_kind *k)
     case MFS_PROTO: return !k->arp && !k->proto_shorthand;
     case MFS_ICMP: return k->icmp;
     case MFS_PORTS: return !k->icmp && !k->arp;
+    case MFS_BEFORE_PROTO: return false;   /* conj: printed first */
     }
     return false;
 }
@@ -1414,6 +1452,14 @@ void ofp_match_format(const struct ofp_match *m, int priority,
     size_t start = out->len;
     if (priority >= 0 && priority != OFP_DEFAULT_PRIORITY) {
         dstr_printf(out, "priority=%d", priority);
+    }
+    size_t n;
+    const struct mf_field *fields = mf_all(&n);
+    /* conj: conj_id comes before the protocol, as OVS prints it. */
+    for (size_t i = 0; i < n; i++) {
+        if (fields[i].show == MFS_BEFORE_PROTO) {
+            format_field(m, &fields[i], out, start);
+        }
     }
     struct match_kind k;
     const char *shorthand = shorthand_name(m, &k.proto_shorthand);
@@ -1426,8 +1472,6 @@ void ofp_match_format(const struct ofp_match *m, int priority,
     k.arp = is_type(m, ETH_TYPE_ARP) || is_type(m, ETH_TYPE_RARP);
     k.icmp = k.proto_shorthand && (m->value.key.nw_proto == 1
                                    || m->value.key.nw_proto == 58);
-    size_t n;
-    const struct mf_field *fields = mf_all(&n);
     for (size_t i = 0; i < n; i++) {
         if (fields[i].show == MFS_CODE) {
             format_code_field(m, &fields[i], out, start);
@@ -2051,6 +2095,13 @@ static void format_fin_timeout(const struct ofpact *a, struct dstr *out)
                     a->fin.hard);
     }
     dstr_putc(out, ')');
+}
+
+/* conj */
+static void format_conjunction(const struct ofpact *a, struct dstr *out)
+{
+    dstr_printf(out, "conjunction(%" PRIu32 ",%d/%d)", a->conjunction.id,
+                a->conjunction.clause + 1, a->conjunction.n_clauses);
 }
 
 static void format_action(const struct ofpact *a, struct dstr *out)

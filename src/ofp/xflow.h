@@ -27,7 +27,8 @@ struct xflow {
     uint64_t metadata;       /* host order */
     uint32_t in_port;        /* OpenFlow port, host order */
     uint32_t regs[XFLOW_N_REGS];
-    uint32_t pad;
+    uint32_t conj_id;        /* conj: set only while the classifier looks
+                              * up a conjunctive match's conj_id flow */
 };
 
 _Static_assert(sizeof(struct xflow) % 8 == 0, "xflow is u64 words");
@@ -87,6 +88,7 @@ enum mf_show {
     MFS_PROTO,        /* nw_proto: not ARP, no "tcp"-like shorthand */
     MFS_ICMP,         /* with the "icmp" or "icmp6" shorthand */
     MFS_PORTS,        /* without those, and not ARP */
+    MFS_BEFORE_PROTO, /* conj: before the "ip"-like shorthand (conj_id) */
 };
 
 /* An NXM or OXM header's class and field number, for the wire encoding of
@@ -277,7 +279,12 @@ struct mf_wire {
     MF(TCP_FLAGS, "tcp_flags", NULL, "NXM_NX_TCP_FLAGS",                     \
        MF_NET(key.tcp_flags),                                                \
        0, 12, true, false, MFF_TCP_FLAGS, MFP_TCP, MFS_ALWAYS, MF_NXM1(34),  \
-       MF_OXM(42), "+syn-ack")
+       MF_OXM(42), "+syn-ack")                                                \
+    /* conj: the id of a conjunctive match, set while its conj_id flow is \
+     * looked up (classifier.h); 0 for every packet. */                    \
+    MF(CONJ_ID, "conj_id", NULL, "NXM_NX_CONJ_ID", MF_HOST(conj_id), 0, 32,  \
+       false, false, MFF_DEC, MFP_NONE, MFS_BEFORE_PROTO, MF_NXM1(37),       \
+       MF_NO_WIRE, "5")
 
 enum mf_id {
 #define MF(ID, ...) MFID_##ID,

@@ -118,6 +118,7 @@ void rule_set_actions(struct rule *r, const struct ofpact *acts, size_t n)
     ofpacts_free(r->acts, r->n_acts);
     r->acts = copy;
     r->n_acts = n;
+    r->conjunctive = ofpacts_is_conjunctive(acts, n);   /* conj */
     rule_note_actions(r);
 }
 
@@ -334,28 +335,189 @@ void oftable_remove(struct oftable *t, struct rule *r)
     }
 }
 
-struct rule *oftable_lookup(const struct oftable *t, const struct xflow *x,
-                            struct xflow *wc)
+/* The highest-priority rule of `st` matching `x` (hash `h` of x & mask). */
+static struct rule *subtable_match(const struct subtable *st,
+                                   const struct xflow *x, uint32_t h)
 {
     struct rule *best = NULL;
+    for (struct rule *r = st->buckets[h & (st->n_buckets - 1)]; r;
+         r = r->hnext) {
+        if (r->hash == h && (!best || r->priority > best->priority)
+            && xflow_equal_masked(&r->match.value, x, &st->mask)) {
+            best = r;
+        }
+    }
+    return best;
+}
+
+/* conj: the rule of the highest priority below r's with r's very match
+ * (OVS's next rule in the list of a match), or NULL. */
+static struct rule *next_lower(const struct oftable *t, const struct rule *r)
+{
+    const struct subtable *st = find_subtable(t, &r->match.mask, NULL);
+    struct rule *best = NULL;
+    if (!st) {
+        return NULL;
+    }
+    for (struct rule *q = st->buckets[r->hash & (st->n_buckets - 1)]; q;
+         q = q->hnext) {
+        if (q->hash == r->hash && q->priority < r->priority
+            && (!best || q->priority > best->priority)
+            && ofp_match_equal(&q->match, &r->match)) {
+            best = q;
+        }
+    }
+    return best;
+}
+
+/* conj: which clauses of one conjunction id the soft matches gave. */
+struct conj_seen {
+    uint32_t id;
+    uint64_t clauses;
+    uint64_t all;       /* the clauses of the first n seen for the id */
+};
+
+static struct rule *lookup__(const struct oftable *t, const struct xflow *x,
+                             struct xflow *wc, bool allow_conj);
+
+/* conj: the soft matches `soft` (those of priority `pri` among them) hold
+ * every clause of some id: the result of the conj_id=ID lookup, or NULL.
+ * As OVS, a soft match stops adding its conjunctions at the first id it
+ * completes, whatever that id's lookup gives. */
+static struct rule *try_conjunctions(const struct oftable *t,
+                                     const struct xflow *x, struct xflow *wc,
+                                     struct rule **soft, size_t n_soft,
+                                     uint16_t pri, size_t n_at_pri)
+{
+    struct conj_seen *seen = NULL;
+    size_t n_seen = 0, cap_seen = 0;
+    struct rule *found = NULL;
+    for (size_t i = 0; i < n_soft && !found; i++) {
+        const struct rule *r = soft[i];
+        if (!r || r->priority != pri) {
+            continue;
+        }
+        for (size_t a = 0; a < r->n_acts; a++) {
+            const struct ofpact *c = &r->acts[a];
+            if (c->type != OFPACT_CONJUNCTION
+                || c->conjunction.n_clauses > n_at_pri) {
+                continue;   /* fewer flows than clauses: cannot complete */
+            }
+            size_t k = 0;
+            while (k < n_seen && seen[k].id != c->conjunction.id) {
+                k++;
+            }
+            if (k == n_seen) {
+                if (n_seen == cap_seen) {
+                    cap_seen = cap_seen ? 2 * cap_seen : 8;
+                    seen = xrealloc(seen, cap_seen * sizeof *seen);
+                }
+                seen[n_seen].id = c->conjunction.id;
+                seen[n_seen].clauses = 0;
+                seen[n_seen++].all = UINT64_MAX
+                                     >> (64 - c->conjunction.n_clauses);
+            }
+            seen[k].clauses |= UINT64_C(1) << c->conjunction.clause;
+            if ((seen[k].clauses & seen[k].all) == seen[k].all) {
+                struct xflow x2 = *x;
+                x2.conj_id = c->conjunction.id;
+                found = lookup__(t, &x2, wc, false);
+                break;
+            }
+        }
+    }
+    free(seen);
+    return found;
+}
+
+static struct rule *lookup__(const struct oftable *t, const struct xflow *x,
+                             struct xflow *wc, bool allow_conj)
+{
+    struct rule *hard = NULL;
+    struct rule *soft_stub[16], **soft = soft_stub;
+    size_t n_soft = 0;
     for (size_t i = 0; i < t->n_subtables; i++) {
         const struct subtable *st = t->subtables[i];
-        if (best && st->max_priority <= best->priority) {
+        if (hard && st->max_priority <= hard->priority) {
             break;     /* sorted: nothing further down can win */
         }
         if (wc) {
             xflow_or(wc, &st->mask);
         }
-        uint32_t h = hash_masked(x, &st->mask);
-        for (struct rule *r = st->buckets[h & (st->n_buckets - 1)]; r;
-             r = r->hnext) {
-            if (r->hash == h && (!best || r->priority > best->priority)
-                && xflow_equal_masked(&r->match.value, x, &st->mask)) {
-                best = r;
+        struct rule *m = subtable_match(st, x, hash_masked(x, &st->mask));
+        if (!m || (hard && m->priority <= hard->priority)) {
+            continue;
+        }
+        if (!m->conjunctive) {
+            hard = m;
+        } else if (allow_conj) {
+            if (n_soft == 16 && soft == soft_stub) {
+                soft = xmalloc(t->n_subtables * sizeof *soft);
+                memcpy(soft, soft_stub, sizeof soft_stub);
             }
+            soft[n_soft++] = m;
         }
     }
-    return best;
+
+    /* conj: the soft match loop (see classifier.h). */
+    struct rule *result = hard;
+    while (n_soft) {
+        size_t k = 0;
+        for (size_t i = 0; i < n_soft; i++) {
+            if (soft[i] && (!hard || soft[i]->priority > hard->priority)) {
+                soft[k++] = soft[i];
+            }
+        }
+        n_soft = k;
+        if (!n_soft) {
+            result = hard;
+            break;
+        }
+        uint16_t pri = 0;
+        size_t n_at_pri = 0;
+        for (size_t i = 0; i < n_soft; i++) {
+            if (!n_at_pri || soft[i]->priority > pri) {
+                pri = soft[i]->priority;
+                n_at_pri = 1;
+            } else if (soft[i]->priority == pri) {
+                n_at_pri++;
+            }
+        }
+        struct rule *r = try_conjunctions(t, x, wc, soft, n_soft, pri,
+                                          n_at_pri);
+        if (r) {
+            result = r;
+            break;
+        }
+        for (size_t i = 0; i < n_soft; i++) {
+            if (soft[i]->priority != pri) {
+                continue;
+            }
+            struct rule *next = next_lower(t, soft[i]);
+            soft[i] = NULL;
+            if (next && next->conjunctive) {
+                soft[i] = next;
+            } else if (next && (!hard || next->priority > hard->priority)) {
+                hard = next;
+            }
+        }
+        result = hard;
+    }
+    if (soft != soft_stub) {
+        free(soft);
+    }
+    return result;
+}
+
+struct rule *oftable_lookup(const struct oftable *t, const struct xflow *x,
+                            struct xflow *wc)
+{
+    uint32_t conj_wc = wc ? wc->conj_id : 0;
+    struct rule *r = lookup__(t, x, wc, true);
+    if (wc) {
+        wc->conj_id = conj_wc;
+    }
+    return r;
 }
 
 size_t oftable_count(const struct oftable *t)

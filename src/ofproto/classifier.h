@@ -41,6 +41,9 @@ struct rule {
     uint32_t hash;
     struct rule *hnext;
     size_t st_idx;
+    /* conj: its actions are conjunction(...)s (and notes): a clause of a
+     * conjunctive match, never the result of a lookup. */
+    bool conjunctive;
 };
 
 /* A new rule from a parsed flow (actions copied); refcnt 1 (the caller's,
@@ -78,7 +81,26 @@ struct rule *oftable_find_strict(const struct oftable *t,
                                  const struct ofp_match *m, uint16_t priority);
 
 /* The highest-priority rule matching `x`; ORs into `wc` (if not NULL) the
- * masks of the subtables it examined. */
+ * masks of the subtables it examined.
+ *
+ * conj: conjunctive matches as OVS's classifier does them.  A rule whose
+ * actions are conjunction(ID,k/n) is a clause, never returned itself.  The
+ * lookup takes from each subtable its highest-priority match; the best
+ * ordinary one is the "hard" match, clauses above it are "soft" ones.
+ * While soft matches above the hard one remain: among those of the highest
+ * priority P, if for some ID every clause 1..n has a matching rule (the
+ * ID's conjunction must appear in flows of P only), the table is looked up
+ * again with conj_id=ID and clauses ignored, and what that finds (the
+ * conj_id=ID flow, or anything better) is the result.  Otherwise each soft
+ * match at P gives way to the next lower-priority rule with the very same
+ * match (a clause again, or an ordinary rule that may become the hard
+ * match), and the loop goes on; when none is left, the hard match wins.
+ * Every subtable visited, in either lookup, un-wildcards its mask, so the
+ * megaflow covers what each clause looked at (conj_id itself is no
+ * packet field: `wc->conj_id` is left as it was).  Flows of one id that
+ * disagree on n: the first n seen counts, as in OVS; unlike OVS 3.1, whose
+ * bit mask makes a 64-clause conjunction complete with any one clause,
+ * n=64 needs all 64 here. */
 struct rule *oftable_lookup(const struct oftable *t, const struct xflow *x,
                             struct xflow *wc);
 

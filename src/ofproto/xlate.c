@@ -1464,6 +1464,15 @@ static bool xlate_fin_timeout(struct xctx *c, const struct ofpact *a)
     return true;
 }
 
+/* conj: a clause of a conjunctive match does nothing when run (the
+ * classifier never picks it; a packet_out may carry one), as in OVS. */
+static bool xlate_conjunction(struct xctx *c, const struct ofpact *a)
+{
+    (void) c;
+    (void) a;
+    return true;
+}
+
 /* Runs one action; false stops the rest of this action list. */
 static bool do_action(struct xctx *c, const struct ofpact *a)
 {

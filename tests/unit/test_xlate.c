@@ -413,6 +413,9 @@ static void test_every_action(void **state)
 {
     (void) state;
     for (size_t i = 0; i < sizeof act_list / sizeof *act_list; i++) {
+        if (act_list[i].type == OFPACT_CONJUNCTION) {
+            continue;   /* conj: never with output; test_conjunction.c */
+        }
         struct harness h;
         h_init(&h, 3, NULL);
         bool last = act_list[i].type == OFPACT_GOTO_TABLE;
